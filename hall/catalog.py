@@ -1,0 +1,153 @@
+"""Services and 一件事 bundles, loaded from a JSON data file under resources/.
+
+A bad file is refused whole, with the file, the line and the reason: a hall's IT technician
+edits this file by hand, and a half-loaded catalog would hand out tickets for services that
+no window serves.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+import json.scanner
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hall.errors import CatalogError, DomainError
+
+DEFAULT_CATALOG = Path(__file__).resolve().parents[1] / "resources" / "catalog.json"
+
+
+@dataclass(frozen=True)
+class Material:
+    name: str
+    required: bool
+    deferrable: bool  # 容缺: may be supplied later under a written promise (告知承诺)
+    e_licence: str | None  # 免提交: an e-licence that covers it, when there is one
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    series: str
+    bundle: bool
+    department: str
+    matters: tuple[str, ...]
+    materials: tuple[Material, ...]
+    sample: bool
+
+    def material(self, name: str) -> Material:
+        for m in self.materials:
+            if m.name == name:
+                return m
+        raise DomainError(f"{self.name} has no material named {name!r}", code="unknown_material")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    services: tuple[Service, ...]
+    series: dict[str, str]
+    source: Path
+
+    def get(self, service_id: str) -> Service:
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        known = ", ".join(s.id for s in self.services[:8])
+        raise DomainError(
+            f"no service {service_id!r} in the catalog (known: {known}, …; "
+            "`python main.py services` lists them all)",
+            code="unknown_service",
+        )
+
+
+class _PositionedDecoder(json.JSONDecoder):
+    """A decoder that remembers where each JSON object starts, to name lines in errors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positions: dict[int, int] = {}
+        plain = json.decoder.JSONObject
+
+        def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+            obj, end = plain(s_and_end, *args)
+            self.positions[id(obj)] = s_and_end[1] - 1
+            return obj, end
+
+        self.parse_object = parse_object
+        self.scan_once = json.scanner.py_make_scanner(self)
+
+
+def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read the catalog ({exc})") from exc
+    decoder = _PositionedDecoder()
+    try:
+        data = decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+
+    def fail(obj: object, reason: str) -> CatalogError:
+        pos = decoder.positions.get(id(obj), 0)
+        return CatalogError(f"{path}:{text.count(chr(10), 0, pos) + 1}: {reason}")
+
+    if not isinstance(data, dict) or not isinstance(data.get("services"), list):
+        raise fail(data, 'the catalog must be an object with a "services" list')
+    series = data.get("series", {})
+    if not isinstance(series, dict) or not all(isinstance(k, str) for k in series):
+        raise fail(data, '"series" must map letters to names')
+    services: list[Service] = []
+    seen: set[str] = set()
+    for raw in data["services"]:
+        service = _service(raw, series, fail)
+        if service.id in seen:
+            raise fail(raw, f"duplicate service id {service.id!r}")
+        seen.add(service.id)
+        services.append(service)
+    if not services:
+        raise fail(data, "the catalog lists no service")
+    return Catalog(services=tuple(services), series=dict(series), source=path)
+
+
+def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
+    if not isinstance(raw, dict):
+        raise fail(raw, "each service must be an object")
+    for key in ("id", "name", "series"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise fail(raw, f"service {raw.get('id', '?')!r}: {key!r} must be a non-empty string")
+    sid = raw["id"]
+    if not all(c.isascii() and (c.isalnum() or c == "_") for c in sid):
+        raise fail(raw, f"service id {sid!r} must be ASCII letters, digits or '_'")
+    letter = raw["series"]
+    if not (len(letter) == 1 and letter.isascii() and letter.isupper()):
+        raise fail(raw, f"service {sid!r}: series must be one capital letter, not {letter!r}")
+    if series and letter not in series:
+        raise fail(raw, f"service {sid!r}: series {letter!r} is not declared in \"series\"")
+    materials = raw.get("materials", [])
+    if not isinstance(materials, list):
+        raise fail(raw, f"service {sid!r}: materials must be a list")
+    parsed: list[Material] = []
+    for m in materials:
+        if not isinstance(m, dict) or not isinstance(m.get("name"), str) or not m["name"]:
+            raise fail(m, f"service {sid!r}: each material needs a name")
+        licence = m.get("e_licence")
+        if licence is not None and not isinstance(licence, str):
+            raise fail(m, f"service {sid!r}: e_licence must be a string or null")
+        parsed.append(Material(m["name"], bool(m.get("required", True)),
+                               bool(m.get("deferrable", False)), licence))
+    if len({m.name for m in parsed}) != len(parsed):
+        raise fail(raw, f"service {sid!r}: a material is listed twice")
+    return Service(
+        id=sid,
+        name=raw["name"],
+        series=letter,
+        bundle=bool(raw.get("bundle", False)),
+        department=str(raw.get("lead_department") or raw.get("department") or ""),
+        matters=tuple(str(x) for x in raw.get("matters", [])),
+        materials=tuple(parsed),
+        sample=bool(raw.get("sample", False)),
+    )

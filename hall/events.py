@@ -1,0 +1,95 @@
+"""Event types of the per-terminal append-only log.
+
+An event is the only way state changes. Payloads are plain JSON objects whose required keys are
+listed here, so the log can be replayed and shipped without importing anything beyond this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class EventType:
+    TICKET_ISSUED = "TicketIssued"
+    TICKET_CALLED = "TicketCalled"
+    TICKET_RECALLED = "TicketRecalled"
+    TICKET_NO_SHOW = "TicketNoShow"
+    SERVICE_STARTED = "ServiceStarted"
+    TICKET_DONE = "TicketDone"
+    TICKET_TRANSFERRED = "TicketTransferred"
+    TICKET_PARKED = "TicketParked"
+    TICKET_RESUMED = "TicketResumed"
+    TICKET_CANCELLED = "TicketCancelled"
+    NUMBER_BLOCK_LEASED = "NumberBlockLeased"
+    CASE_ACCEPTED = "CaseAccepted"
+    MATERIALS_DEFERRED = "MaterialsDeferred"
+    MATERIALS_SUPPLIED = "MaterialsSupplied"
+    CASE_REFUSED = "CaseRefused"
+    CASE_COMPLETED = "CaseCompleted"
+    RESULT_DELIVERED = "ResultDelivered"
+    RATING_GIVEN = "RatingGiven"
+    WINDOW_CONFIGURED = "WindowConfigured"
+
+
+REQUIRED_KEYS: dict[str, frozenset[str]] = {
+    EventType.TICKET_ISSUED: frozenset(
+        {"ticket_id", "service_id", "series", "number", "label", "day", "priority", "issued_at"}
+    ),
+    EventType.TICKET_CALLED: frozenset({"ticket_id", "window", "called_at"}),
+    EventType.TICKET_RECALLED: frozenset({"ticket_id", "window", "at"}),
+    EventType.TICKET_NO_SHOW: frozenset({"ticket_id", "at", "reason"}),
+    EventType.SERVICE_STARTED: frozenset({"ticket_id", "window", "at"}),
+    EventType.TICKET_DONE: frozenset({"ticket_id", "at"}),
+    EventType.TICKET_TRANSFERRED: frozenset({"ticket_id", "service_id", "target_window", "at"}),
+    EventType.TICKET_PARKED: frozenset({"ticket_id", "at"}),
+    EventType.TICKET_RESUMED: frozenset({"ticket_id", "window", "at"}),
+    EventType.TICKET_CANCELLED: frozenset({"ticket_id", "at"}),
+    EventType.NUMBER_BLOCK_LEASED: frozenset({"day", "series", "first", "last"}),
+    EventType.CASE_ACCEPTED: frozenset(
+        {"case_id", "case_number", "service_id", "ticket_id", "applicant", "materials", "at"}
+    ),
+    EventType.MATERIALS_DEFERRED: frozenset({"case_id", "material", "promise", "due"}),
+    EventType.MATERIALS_SUPPLIED: frozenset({"case_id", "material", "at"}),
+    EventType.CASE_REFUSED: frozenset(
+        {"case_id", "case_number", "service_id", "ticket_id", "applicant", "reasons", "at"}
+    ),
+    EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
+    EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
+    EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    event_id: str
+    hall_id: str
+    terminal_id: str
+    terminal_seq: int
+    hlc: int
+    type: str
+    payload: dict[str, Any] = field(hash=False)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "hall_id": self.hall_id,
+            "terminal_id": self.terminal_id,
+            "terminal_seq": self.terminal_seq,
+            "hlc": self.hlc,
+            "type": self.type,
+            "schema_version": self.schema_version,
+            "payload": self.payload,
+        }
+
+
+def missing_keys(event_type: str, payload: dict[str, Any]) -> list[str]:
+    """Keys a payload lacks for its type; an unknown type lacks everything."""
+    required = REQUIRED_KEYS.get(event_type)
+    if required is None:
+        return ["<unknown event type>"]
+    return sorted(required - payload.keys())

@@ -1,0 +1,87 @@
+"""The terminal store: one SQLite database holding the event log and its projections."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hall.errors import StoreError
+from hall.store.engine import STORE_FILE, connect
+from hall.store.migrate import ensure_schema
+
+__all__ = ["Store", "STORE_FILE"]
+
+
+class Store:
+    """Owns the connection; every write goes through `write()`, one transaction per change."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / STORE_FILE
+        conn = connect(path)
+        try:
+            ensure_schema(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _store_error(path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: the event and its projection rows land together or not at all."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            _rollback(conn)
+            raise _store_error(self.path, exc) from exc
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several reads."""
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            _rollback(conn)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _store_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    text = str(exc)
+    if "full" in text:
+        return StoreError(
+            f"{path}: the disk is full; nothing was written. Free space and try again",
+            code="disk_full",
+        )
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path}: not a hall store, or damaged ({text})", code="store_corrupt")
+    if "locked" in text:
+        return StoreError(f"{path}: another program holds the store ({text})", code="store_busy")
+    return StoreError(f"{path}: {text}")

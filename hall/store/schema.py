@@ -1,0 +1,164 @@
+"""Tables of the terminal store: the event log, and the projections rebuilt from it.
+
+The migrations under `migrations/` create these tables; `tests/hall/test_migrations.py` checks that
+the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The log. `pos` is the local arrival order, which is also the replay order of a rebuild.
+events = Table(
+    "events",
+    metadata,
+    Column("pos", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Text, nullable=False, unique=True),
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("terminal_seq", BigInteger, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    UniqueConstraint("terminal_id", "terminal_seq", name="uq_events_terminal_seq"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("ticket_id", Text, primary_key=True),
+    Column("hall_id", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("service_id", Text, nullable=False),
+    Column("priority", Text, nullable=False),
+    Column("urgent", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("issuing_terminal", Text, nullable=False),
+    Column("issued_ms", BigInteger, nullable=False),
+    Column("appointment_ms", BigInteger),
+    Column("window", Text),
+    Column("target_window", Text),
+    Column("called_ms", BigInteger),
+    Column("first_called_ms", BigInteger),
+    Column("started_ms", BigInteger),
+    Column("done_ms", BigInteger),
+    Column("recalls", Integer, nullable=False, server_default=text("0")),
+    Column("outcome_window", Text),
+    UniqueConstraint("hall_id", "day", "series", "number", name="uq_tickets_number"),
+)
+Index(
+    "ix_tickets_waiting",
+    tickets.c.urgent,
+    tickets.c.issued_ms,
+    sqlite_where=tickets.c.status == "waiting",
+    postgresql_where=tickets.c.status == "waiting",
+)
+Index("ix_events_hlc", events.c.hlc)
+Index("ix_tickets_day", tickets.c.day, tickets.c.service_id)
+Index("ix_tickets_window", tickets.c.window, tickets.c.status)
+
+number_counters = Table(
+    "number_counters",
+    metadata,
+    Column("day", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("next", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "series"),
+)
+
+number_leases = Table(
+    "number_leases",
+    metadata,
+    Column("day", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("first", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+    Column("next", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "series", "first"),
+)
+
+windows = Table(
+    "windows",
+    metadata,
+    Column("window", Text, primary_key=True),
+    Column("services", Text, nullable=False),
+    # Regular tickets called since the last priority one: drives interleaving (k regular : 1).
+    Column("regular_streak", Integer, nullable=False, server_default=text("0")),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("case_id", Text, primary_key=True),
+    Column("case_number", Text, nullable=False, unique=True),
+    Column("service_id", Text, nullable=False),
+    Column("ticket_id", Text),
+    Column("status", Text, nullable=False),
+    Column("applicant_masked", Text, nullable=False),
+    Column("applicant_key", Text, nullable=False),
+    Column("reasons", Text),
+    Column("accepted_ms", BigInteger, nullable=False),
+    Column("completed_ms", BigInteger),
+    Column("delivered_ms", BigInteger),
+    Column("delivery_channel", Text),
+)
+Index("ix_cases_applicant", cases.c.applicant_key)
+
+case_materials = Table(
+    "case_materials",
+    metadata,
+    Column("case_id", Text, nullable=False),
+    Column("material", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("promise", Text),
+    Column("due", Text),
+    Column("licence", Text),
+    Column("supplied_ms", BigInteger),
+    PrimaryKeyConstraint("case_id", "material"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("rating_id", Text, primary_key=True),
+    Column("ticket_id", Text, nullable=False, unique=True),
+    Column("grade", Integer, nullable=False),
+    Column("text", Text),
+    Column("follow_up_due", Text),
+    Column("given_ms", BigInteger, nullable=False),
+)
+
+# Everything a rebuild clears and replays; the log and meta are never projections.
+PROJECTIONS: tuple[Table, ...] = (
+    tickets,
+    number_counters,
+    number_leases,
+    windows,
+    cases,
+    case_materials,
+    ratings,
+)
