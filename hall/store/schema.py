@@ -77,6 +77,12 @@ Index(
     sqlite_where=tickets.c.status == "waiting",
     postgresql_where=tickets.c.status == "waiting",
 )
+Index(
+    "ix_tickets_waiting_order",
+    tickets.c.issued_ms,
+    sqlite_where=tickets.c.status == "waiting",
+    postgresql_where=tickets.c.status == "waiting",
+)
 Index("ix_events_hlc", events.c.hlc)
 Index("ix_tickets_day", tickets.c.day, tickets.c.service_id)
 Index("ix_tickets_window", tickets.c.window, tickets.c.status)

@@ -68,6 +68,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("status = 'waiting'"),
         postgresql_where=sa.text("status = 'waiting'"),
     )
+    op.create_index(
+        "ix_tickets_waiting_order",
+        "tickets",
+        ["issued_ms"],
+        sqlite_where=sa.text("status = 'waiting'"),
+        postgresql_where=sa.text("status = 'waiting'"),
+    )
     op.create_index("ix_tickets_day", "tickets", ["day", "service_id"])
     op.create_index("ix_tickets_window", "tickets", ["window", "status"])
     op.create_table(

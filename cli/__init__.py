@@ -1,0 +1,69 @@
+"""The headless command line: hall IT scripts and our own checks drive the program through it.
+
+Imports nothing from Qt, so these commands start fast. Each command module registers its
+parsers; a leaf sets `handler(args) -> (result, text)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cli.output import EXIT_FAILURE, EXIT_USAGE, emit, exit_code_for, fail
+from hall.errors import HallError
+
+COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
+                   "cli.sync_cmd", "cli.serve_cmd", "cli.faces_cmd")
+
+Handler = Callable[[argparse.Namespace], tuple[dict[str, Any], str | None]]
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse would print and exit; we keep the contract
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python main.py", description="厅端 hall terminal")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+    except UsageError as exc:
+        return fail("usage", str(exc), EXIT_USAGE, as_json)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        build_parser().print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        result, text = handler(args)
+    except HallError as exc:
+        return fail(exc.code, exc.message, exit_code_for(exc), as_json)
+    except UsageError as exc:
+        return fail("usage", str(exc), EXIT_USAGE, as_json)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        return fail("os", str(exc), EXIT_FAILURE, as_json)
+    emit(result, as_json, text)
+    return 0

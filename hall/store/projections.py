@@ -1,0 +1,232 @@
+"""Projections: how each event changes the queue, case and rating tables.
+
+`apply()` runs inside the transaction that appends the event, and again, in log order, when the
+tables are rebuilt; so it reads nothing but the event and the tables it maintains.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from hall.events import Event, EventType
+from hall.store.eventlog import iter_events
+from hall.timefmt import ms_of
+
+Payload = dict[str, Any]
+Handler = Callable[[sqlite3.Connection, Event, Payload], None]
+
+# Projection tables and their keys (hall/store/schema.py defines them for the migrations; the hot
+# path does not import SQLAlchemy). tests/hall/test_store.py checks the two agree.
+PROJECTION_KEYS: dict[str, str] = {
+    "tickets": "ticket_id",
+    "number_counters": "day, series",
+    "number_leases": "day, series, first",
+    "windows": "window",
+    "cases": "case_id",
+    "case_materials": "case_id, material",
+    "ratings": "rating_id",
+}
+
+URGENCY = {"regular": 0, "appointment": 2}  # every other priority group is 1
+
+
+def urgency(priority: str) -> int:
+    return URGENCY.get(priority, 1)
+
+
+def _issued(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    appointment = p.get("appointment_at")
+    conn.execute(
+        "INSERT INTO tickets (ticket_id, hall_id, day, series, number, label, service_id, "
+        "priority, urgent, status, issuing_terminal, issued_ms, appointment_ms, target_window) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
+        (p["ticket_id"], e.hall_id, p["day"], p["series"], p["number"], p["label"],
+         p["service_id"], p["priority"], urgency(p["priority"]), e.terminal_id,
+         ms_of(p["issued_at"]), ms_of(appointment) if appointment else None, p.get("window")),
+    )
+    conn.execute(
+        "INSERT INTO number_counters (day, series, next) VALUES (?, ?, ?) "
+        "ON CONFLICT (day, series) DO UPDATE SET next = MAX(next, excluded.next)",
+        (p["day"], p["series"], p["number"] + 1),
+    )
+    conn.execute(
+        "UPDATE number_leases SET next = MAX(next, ?) "
+        "WHERE day = ? AND series = ? AND first <= ? AND last >= ?",
+        (p["number"] + 1, p["day"], p["series"], p["number"], p["number"]),
+    )
+
+
+def _called(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    at = ms_of(p["called_at"])
+    conn.execute(
+        "UPDATE tickets SET status = 'called', window = ?, called_ms = ?, "
+        "first_called_ms = COALESCE(first_called_ms, ?), target_window = NULL WHERE ticket_id = ?",
+        (p["window"], at, at, p["ticket_id"]),
+    )
+    row = conn.execute(
+        "SELECT urgent FROM tickets WHERE ticket_id = ?", (p["ticket_id"],)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO windows (window, services) VALUES (?, 'null') ON CONFLICT (window) DO NOTHING",
+        (p["window"],),
+    )
+    if row is not None and p.get("as_priority", row[0] == 1):
+        conn.execute("UPDATE windows SET regular_streak = 0 WHERE window = ?", (p["window"],))
+    else:
+        conn.execute(
+            "UPDATE windows SET regular_streak = regular_streak + 1 WHERE window = ?",
+            (p["window"],),
+        )
+
+
+def _set(sql: str, *fields: str) -> Handler:
+    def handler(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+        values = [ms_of(p[f]) if f.endswith("_at") or f == "at" else p[f] for f in fields]
+        conn.execute(f"UPDATE tickets SET {sql} WHERE ticket_id = ?", (*values, p["ticket_id"]))
+
+    return handler
+
+
+def _lease(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "INSERT INTO number_leases (day, series, first, last, next) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (day, series, first) DO NOTHING",
+        (p["day"], p["series"], p["first"], p["last"], p["first"]),
+    )
+
+
+def _window(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "INSERT INTO windows (window, services) VALUES (?, ?) "
+        "ON CONFLICT (window) DO UPDATE SET services = excluded.services",
+        (p["window"], json.dumps(p["services"])),
+    )
+
+
+def _case_opened(status: str) -> Handler:
+    def handler(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+        applicant = p["applicant"]
+        conn.execute(
+            "INSERT INTO cases (case_id, case_number, service_id, ticket_id, status, "
+            "applicant_masked, applicant_key, reasons, accepted_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+            (p["case_id"], p["case_number"], p["service_id"], p["ticket_id"], status,
+             applicant["masked"], applicant["key"],
+             json.dumps(p["reasons"], ensure_ascii=False) if "reasons" in p else None,
+             ms_of(p["at"])),
+        )
+        for m in p.get("materials", []):
+            conn.execute(
+                "INSERT INTO case_materials (case_id, material, status, licence) VALUES (?,?,?,?)",
+                (p["case_id"], m["name"], m["status"], m.get("licence")),
+            )
+
+    return handler
+
+
+def _deferred(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE case_materials SET status = 'deferred', promise = ?, due = ? "
+        "WHERE case_id = ? AND material = ?",
+        (p["promise"], p["due"], p["case_id"], p["material"]),
+    )
+
+
+def _supplied(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE case_materials SET status = 'submitted', supplied_ms = ? "
+        "WHERE case_id = ? AND material = ?",
+        (ms_of(p["at"]), p["case_id"], p["material"]),
+    )
+
+
+def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE cases SET status = 'completed', completed_ms = ? WHERE case_id = ?",
+        (ms_of(p["at"]), p["case_id"]),
+    )
+
+
+def _delivered(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE cases SET status = 'delivered', delivered_ms = ?, delivery_channel = ? "
+        "WHERE case_id = ?",
+        (ms_of(p["at"]), p["channel"], p["case_id"]),
+    )
+
+
+def _rated(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "INSERT INTO ratings (rating_id, ticket_id, grade, text, follow_up_due, given_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (p["rating_id"], p["ticket_id"], p["grade"], p["text"], p["follow_up_due"],
+         ms_of(p["at"])),
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    EventType.TICKET_ISSUED: _issued,
+    EventType.TICKET_CALLED: _called,
+    EventType.TICKET_RECALLED: _set("recalls = recalls + 1, called_ms = ?", "at"),
+    EventType.TICKET_NO_SHOW: _set(
+        "status = 'no_show', done_ms = ?, outcome_window = window", "at"
+    ),
+    EventType.SERVICE_STARTED: _set("status = 'serving', started_ms = ?", "at"),
+    EventType.TICKET_DONE: _set(
+        "status = 'done', done_ms = ?, outcome_window = window, "
+        "started_ms = COALESCE(started_ms, called_ms)",
+        "at",
+    ),
+    EventType.TICKET_TRANSFERRED: _set(
+        "status = 'waiting', service_id = ?, target_window = ?, window = NULL, called_ms = NULL, "
+        "started_ms = NULL, recalls = 0",
+        "service_id",
+        "target_window",
+    ),
+    EventType.TICKET_PARKED: _set("status = 'parked'"),
+    EventType.TICKET_RESUMED: _set("status = 'called', window = ?, called_ms = ?", "window", "at"),
+    EventType.TICKET_CANCELLED: _set(
+        "status = 'cancelled', done_ms = ?, outcome_window = window", "at"
+    ),
+    EventType.NUMBER_BLOCK_LEASED: _lease,
+    EventType.WINDOW_CONFIGURED: _window,
+    EventType.CASE_ACCEPTED: _case_opened("accepted"),
+    EventType.CASE_REFUSED: _case_opened("refused"),
+    EventType.MATERIALS_DEFERRED: _deferred,
+    EventType.MATERIALS_SUPPLIED: _supplied,
+    EventType.CASE_COMPLETED: _case_completed,
+    EventType.RESULT_DELIVERED: _delivered,
+    EventType.RATING_GIVEN: _rated,
+}
+
+
+def apply(conn: sqlite3.Connection, event: Event) -> None:
+    handler = HANDLERS.get(event.type)
+    if handler is not None:  # events of a newer schema are kept in the log, projected later
+        handler(conn, event, event.payload)
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Clear every projection and replay the log; returns the number of events replayed."""
+    for table in PROJECTION_KEYS:
+        conn.execute(f"DELETE FROM {table}")
+    count = 0
+    for event in iter_events(conn):
+        apply(conn, event)
+        count += 1
+    return count
+
+
+def digest(conn: sqlite3.Connection) -> dict[str, str]:
+    """A content hash per projection table, to show a rebuild gives identical tables."""
+    import hashlib
+
+    out: dict[str, str] = {}
+    for table, keys in PROJECTION_KEYS.items():
+        h = hashlib.sha256()
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {keys}"):
+            h.update(repr(row).encode())
+        out[table] = h.hexdigest()[:16]
+    return out
