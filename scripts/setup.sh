@@ -44,15 +44,15 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 extra=""; [ "$purpose" = test ] && extra="[test]"
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extra:+-test}"
-if [ ! -f "$stamp" ]; then
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=".venv/.installed-${hash}${extra:+-test}"
+# A test install also satisfies a run install.
+if [ ! -f "$stamp" ] && { [ -n "$extra" ] || [ ! -f ".venv/.installed-${hash}-test" ]; }; then
   say "installing Python packages into .venv/ (pip install -e .${extra})"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".${extra}"
   rm -f .venv/.installed-*
   touch "$stamp"
-  [ -n "$extra" ] || true
 else
   say "Python packages: up to date (.venv/)"
 fi
-# A test install also satisfies a run install.
