@@ -1,0 +1,108 @@
+"""The durable print queue against the TCP printer emulator: jobs wait out problems, print once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from devices.emulators.printer import PrinterEmulator
+from devices.errors import PrinterOffline
+from devices.escpos import Layout, Text, print_layout, ticket_layout
+from devices.escpos.spool import PrintQueue, QueueState
+from devices.ports import PaperState
+
+
+def ticket(number: str) -> Layout:
+    return ticket_layout(number, "综合受理", "2024-05-01 09:30", 0, None, "演示大厅", ["张*"])
+
+
+def test_out_of_paper_waits_then_prints_once(printer: PrinterEmulator, tmp_path: Path) -> None:
+    printer.paper = "out"
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        job = queue.submit(ticket("A001"))
+        state = queue.pump()
+        assert (state.state, state.waiting, state.paper) == ("out_of_paper", 1, "out")
+        assert printer.lost == 0 and not printer.tickets  # nothing was sent into the void
+        printer.paper = "ok"
+        assert queue.pump().state == "idle"
+        assert queue.pump().state == "idle"
+        assert queue.job_state(job) == "printed"
+    assert printer.wait_for(1)
+    assert [t.lines[1].text for t in printer.tickets] == ["A001"]
+
+
+def test_jobs_survive_a_restart_with_the_printer_unplugged(printer: PrinterEmulator,
+                                                          tmp_path: Path) -> None:
+    printer.unplug()
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        queue.submit(ticket("A001"))
+        queue.submit(ticket("A002"))
+        state = queue.pump()
+        assert state.state == "offline" and state.waiting == 2 and state.reason
+    printer.plug()
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        assert queue.waiting() == 2
+        assert queue.pump().state == "idle"
+    assert printer.wait_for(2)
+    assert [t.lines[1].text for t in printer.tickets] == ["A001", "A002"]
+    with sqlite3.connect(tmp_path / "spool" / "print-queue.sqlite3") as db:
+        assert db.execute("SELECT sum(length(payload)) FROM jobs").fetchone()[0] == 0
+    db.close()
+
+
+def test_silent_printer_is_unknown_not_ok(printer: PrinterEmulator, tmp_path: Path) -> None:
+    printer.silent = True
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        queue.submit(ticket("A001"))
+        assert queue.pump().state == "unknown"
+        assert queue.waiting() == 1
+        queue.print_when_unknown = True
+        assert queue.pump().state == "idle"
+    assert printer.wait_for(1)
+
+
+def test_background_worker_prints_when_the_printer_comes_back(printer: PrinterEmulator,
+                                                             tmp_path: Path) -> None:
+    printer.unplug()
+    states: list[QueueState] = []
+    with PrintQueue(tmp_path / "spool", printer.url, retry_interval=0.05,
+                    on_state=states.append) as queue:
+        queue.start()
+        queue.submit(ticket("A001"))
+        printer.plug()
+        assert queue.wait_idle(5)
+    assert printer.wait_for(1) and len(printer.tickets) == 1
+    assert states[-1].state == "idle"
+
+
+class BrokenMidJob:
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+
+    def paper_status(self) -> PaperState:
+        return "ok"
+
+    def write(self, data: bytes) -> None:
+        raise PrinterOffline("cable pulled")
+
+    def close(self) -> None:
+        pass
+
+
+def test_failed_write_keeps_the_job(tmp_path: Path) -> None:
+    with PrintQueue(tmp_path / "spool", "tcp://x", connect=lambda _u: BrokenMidJob()) as queue:
+        job = queue.submit(ticket("A001"))
+        state = queue.pump()
+        assert state.state == "offline" and state.reason == "cable pulled"
+        assert queue.job_state(job) == "pending"
+
+
+def test_print_layout_with_spool_reports_instead_of_raising(printer: PrinterEmulator,
+                                                           tmp_path: Path) -> None:
+    printer.paper = "out"
+    result = print_layout(printer.url, ticket("A009"), spool_dir=tmp_path / "spool")
+    assert result["printed"] is False and result["state"] == "out_of_paper"
+    printer.paper = "ok"
+    result = print_layout(printer.url, Layout((Text("next"),)), spool_dir=tmp_path / "spool")
+    assert result["printed"] and result["waiting"] == 0
+    assert printer.wait_for(1)
