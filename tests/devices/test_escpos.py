@@ -18,7 +18,8 @@ URL60 = "https://zwfw.example.gov.cn/q/" + "t" * 30
 
 def sample_ticket() -> Layout:
     return ticket_layout("A023", "社保卡补换", datetime(2024, 5, 1, 9, 30), 5, URL60,
-                         "十堰市政务服务中心", ["请留意叫号屏与语音提示", "过号请重新取号，谢谢配合！"])
+                         "十堰市政务服务中心",
+                         ["请留意叫号屏与语音提示", "过号请重新取号，谢谢配合！"])
 
 
 def decode(data: bytes) -> list:  # type: ignore[type-arg]
