@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
 
 
 def rebuild(args: argparse.Namespace) -> Result:
-    from hall.store.projections import digest, rebuild as replay
+    from hall.store.projections import digest
+    from hall.store.projections import rebuild as replay
 
     hall = open_hall(args)
     before = digest(hall.store.conn)
@@ -31,9 +32,9 @@ def rebuild(args: argparse.Namespace) -> Result:
         count = replay(conn)
         after = digest(conn)
     identical = before == after
-    result = {"events": count, "identical": identical, "tables": after,
-              "changed": sorted(t for t in after if before[t] != after[t])}
-    verdict = "identical" if identical else f"differ in {', '.join(result['changed'])}"
+    changed = sorted(t for t in after if before[t] != after[t])
+    result = {"events": count, "identical": identical, "tables": after, "changed": changed}
+    verdict = "identical" if identical else f"differ in {', '.join(changed)}"
     return {"rebuild": result}, f"replayed {count} events; projections {verdict}"
 
 

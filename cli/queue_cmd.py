@@ -165,7 +165,8 @@ def _identify(args: argparse.Namespace) -> dict[str, Any] | None:
         return None
     from cli.printing import identify
 
-    return identify(args.id_reader, args.sscard_reader, reveal=args.reveal)
+    holder: dict[str, Any] = identify(args.id_reader, args.sscard_reader, reveal=args.reveal)
+    return holder
 
 
 def ticket_list(args: argparse.Namespace) -> Result:

@@ -69,7 +69,7 @@ class _PositionedDecoder(json.JSONDecoder):
     def __init__(self) -> None:
         super().__init__()
         self.positions: dict[int, int] = {}
-        plain = json.decoder.JSONObject
+        plain = json.decoder.JSONObject  # type: ignore[attr-defined]
 
         def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
             obj, end = plain(s_and_end, *args)
@@ -77,7 +77,7 @@ class _PositionedDecoder(json.JSONDecoder):
             return obj, end
 
         self.parse_object = parse_object
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 
 def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:

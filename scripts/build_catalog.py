@@ -100,7 +100,10 @@ def build() -> dict[str, Any]:
         services.append({"bundle": False, "category": "单项事项", "sample": True, **s})
     return {
         "source": f"{seed['source_file']} {seed['document_number']} {seed['attachment_title']}",
-        "note": "一件事、事项与部门取自种子文件;所有材料清单均为示例数据(sample),须由大厅按实际一次性告知清单替换。",
+        "note": (
+            "一件事、事项与部门取自种子文件;"
+            "所有材料清单均为示例数据(sample),须由大厅按实际一次性告知清单替换。"
+        ),
         "series": SERIES,
         "services": services,
     }

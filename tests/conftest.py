@@ -1,0 +1,76 @@
+"""Fixtures shared by every test folder: a hall core on a real SQLite store, and a clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hall.catalog import load_catalog
+from hall.config import CallPolicy, TerminalConfig
+from hall.service import HallService
+from hall.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--hardware"):
+        return
+    skip = pytest.mark.skip(reason="needs a real device (run with --hardware)")
+    for item in items:
+        if "hardware" in item.keywords:
+            item.add_marker(skip)
+
+
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float = 0, **kw: float) -> None:
+        self.now += timedelta(seconds=seconds, **kw)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def make_hall(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
+    opened: list[HallService] = []
+
+    def make(name: str = "t1", **config: object) -> HallService:
+        policy = config.pop("policy", CallPolicy())
+        cfg = TerminalConfig(hall_id=str(config.pop("hall_id", "H1")),
+                             terminal_id=str(config.pop("terminal_id", "K3")),
+                             policy=policy, **config)  # type: ignore[arg-type]
+        hall = HallService(Store.open(tmp_path / name), cfg, load_catalog(), wall=clock,
+                           index_key=b"k" * 32)
+        opened.append(hall)
+        return hall
+
+    yield make
+    for hall in opened:
+        hall.store.close()
+
+
+@pytest.fixture
+def hall(make_hall: object) -> HallService:
+    return make_hall()  # type: ignore[operator, no-any-return]

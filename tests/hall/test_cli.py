@@ -1,0 +1,114 @@
+"""The headless CLI contract: commands, JSON keys, error objects and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def cli(data: Path, *args: str) -> tuple[int, Any, str]:
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--data-dir", str(data),
+                           "--json"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1, done.stdout  # exactly one JSON object
+    return done.returncode, json.loads(lines[0]), done.stderr
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    code, out, _ = cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    assert code == 0 and out["setup"]["hall"] == "SY-ZW01"
+    return tmp_path
+
+
+def test_services(data: Path) -> None:
+    code, out, _ = cli(data, "services")
+    assert code == 0
+    first = out["services"][0]
+    assert set(first) == {"id", "name", "series", "bundle"}
+    assert sum(s["bundle"] for s in out["services"]) == 15
+
+
+def test_take_call_done_list_stats(data: Path) -> None:
+    code, out, _ = cli(data, "ticket", "take", "--service", "newborn", "--priority", "elder")
+    assert code == 0
+    ticket = out["ticket"]
+    assert {"id", "number", "service", "priority", "issued_at", "ahead"} <= set(ticket)
+    assert (ticket["number"], ticket["priority"], ticket["ahead"]) == ("A001", "elder", 0)
+    code, out, _ = cli(data, "ticket", "call", "--window", "5")
+    assert code == 0 and out["ticket"]["window"] == "5" and out["ticket"]["id"] == ticket["id"]
+    for action in ("recall", "done"):
+        code, out, _ = cli(data, "ticket", action, "--ticket", ticket["id"])
+        assert code == 0
+    assert out["ticket"]["status"] == "done"
+    code, out, _ = cli(data, "ticket", "list")
+    assert [t["number"] for t in out["tickets"]] == ["A001"]
+    code, out, _ = cli(data, "stats")
+    assert code == 0 and (out["issued"], out["served"]) == (1, 1)
+    assert "5" in out["by_window"] and "newborn" in out["by_service"]
+    code, out, _ = cli(data, "admin", "rebuild")
+    assert code == 0 and out["rebuild"]["identical"] is True
+
+
+def test_transfer_and_cancel(data: Path) -> None:
+    cli(data, "ticket", "take", "--service", "newborn")
+    cli(data, "ticket", "call", "--window", "1")
+    code, out, _ = cli(data, "ticket", "transfer", "--ticket", "A001", "--service", "retirement")
+    assert code == 0 and out["ticket"]["service"] == "retirement"
+    code, out, _ = cli(data, "ticket", "cancel", "--ticket", "A001")
+    assert code == 0 and out["ticket"]["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "error"),
+    [
+        (("ticket", "call", "--window", "1"), 3, "nothing_waiting"),
+        (("ticket", "take", "--service", "nope"), 3, "unknown_service"),
+        (("ticket", "take"), 2, "usage"),
+        (("ticket", "take", "--service", "newborn", "--priority", "vip"), 2, "usage"),
+        (("ticket", "done", "--ticket", "A009"), 3, "unknown_ticket"),
+        (("frobnicate",), 2, "usage"),
+    ],
+)
+def test_errors(data: Path, args: tuple[str, ...], exit_code: int, error: str) -> None:
+    code, out, err = cli(data, *args)
+    assert code == exit_code
+    assert out["error"] == error and out["message"]
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_not_set_up_and_foreign_setup(tmp_path: Path) -> None:
+    code, out, _ = cli(tmp_path / "empty", "ticket", "take", "--service", "newborn")
+    assert code == 2 and out["error"] == "not_set_up"
+    cli(tmp_path, "setup", "--hall", "H1", "--terminal", "K3")
+    code, out, _ = cli(tmp_path, "setup", "--hall", "H2", "--terminal", "K3")
+    assert code == 3 and out["error"] == "already_set_up"
+    code, out, _ = cli(tmp_path, "setup", "--hall", "H1", "--terminal", "K3")
+    assert code == 0  # setting up again is harmless
+
+
+def test_headless_commands_import_no_qt(data: Path) -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['main.py', 'ticket', 'list', '--data-dir', sys.argv[1]];"
+        "import cli; cli.main(sys.argv[1:]);"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'sqlalchemy', 'alembic'))];"
+        "print(bad)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(data)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_demo_headless(tmp_path: Path) -> None:
+    code, out, _ = cli(tmp_path / "demo", "demo", "--headless")
+    assert code == 0
+    whats = {e["what"] for e in out["day"]}
+    assert {"取号", "叫号", "受理", "评价"} <= whats
+    assert out["stats"]["total"]["issued"] == 12
