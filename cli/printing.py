@@ -1,0 +1,40 @@
+"""What `ticket take` does with devices: identify the holder first, print the ticket after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hall.service import HallService
+from hall.tickets import TicketView
+
+QUEUE_URL = "https://zwfw.example.gov.cn/q/{hall}/{day}/{number}"  # no personal data in the QR
+
+
+def print_ticket(hall: HallService, ticket: TicketView, url: str) -> dict[str, Any]:
+    """Queue the ticket durably in the data dir's spool and try the printer once: a printer
+    that is out of paper or unplugged leaves the job waiting, reported, never lost."""
+    from devices.escpos import print_ticket as send
+    from devices.escpos import ticket_layout
+
+    service = hall.catalog.get(ticket.service)
+    layout = ticket_layout(
+        ticket.number,
+        service.name,
+        ticket.issued_at[:16].replace("T", " "),
+        ticket.ahead or 0,
+        QUEUE_URL.format(hall=hall.config.hall_id, day=ticket.day, number=ticket.number),
+        hall.config.hall_id,
+        ["请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!"],
+    )
+    return send(url, layout, spool_dir=hall.store.path.parent / "spool")
+
+
+def identify(id_reader: str | None, sscard_reader: str | None, *, reveal: bool) -> dict[str, Any]:
+    """Read the holder's card; only masked fields leave unless the clerk asks to reveal."""
+    if id_reader:
+        from devices.ga467 import read_id_card
+
+        return {"kind": "id_card", "card": read_id_card(id_reader).public(reveal)}
+    from devices.sscard import read_social_card
+
+    return {"kind": "sscard", "card": read_social_card(sscard_reader).public(reveal)}
