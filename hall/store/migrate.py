@@ -6,8 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from hall.errors import StoreError
+from hall.store.engine import DatabaseError
 
-HEAD = "0001"  # tests/hall/test_migrations.py checks this against Alembic's script head
+HEAD = "0002"  # tests/hall/test_migrations.py checks this against Alembic's script head
 APP = "tingduan"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -15,7 +16,7 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 def current_revision(conn: sqlite3.Connection) -> str | None:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise StoreError(f"not a hall store, or damaged: {exc}", code="store_corrupt") from exc
     if not tables:
         return None

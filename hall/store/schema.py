@@ -158,6 +158,36 @@ ratings = Table(
     Column("given_ms", BigInteger, nullable=False),
 )
 
+# Sync bookkeeping (migration 0002): never projections, a rebuild keeps them.
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sync_rejected = Table(
+    "sync_rejected",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("terminal_seq", BigInteger, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("rejected_ms", BigInteger, nullable=False),
+)
+
+sync_conflicts = Table(
+    "sync_conflicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("ticket_id", Text),
+    Column("detail", Text, nullable=False),
+    Column("detected_ms", BigInteger, nullable=False),
+    UniqueConstraint("event_id", "kind", name="uq_sync_conflicts_event"),
+)
+
 # Everything a rebuild clears and replays; the log and meta are never projections.
 PROJECTIONS: tuple[Table, ...] = (
     tickets,

@@ -1,0 +1,117 @@
+"""sync [--once|--forever], sync status, sync enroll: the terminal's side of sync."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.common import common_options, data_dir
+
+Result = tuple[dict[str, Any], str | None]
+
+
+def register(sub: Any) -> None:
+    common = common_options()
+    p = sub.add_parser("sync", parents=[common], help="sync with the hub (once, or as a service)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="push, top up leases, pull; then exit")
+    mode.add_argument("--forever", action="store_true", help="run until SIGINT/SIGTERM")
+    p.add_argument("--wait", type=float, default=None,
+                   help="long-poll seconds (default: 0 with --once, 10 with --forever)")
+    p.set_defaults(handler=run)
+    ssub = p.add_subparsers(dest="sync_action", metavar="ACTION")
+    s = ssub.add_parser("status", parents=[common], help="pending events, last success, errors")
+    s.set_defaults(handler=status)
+    s = ssub.add_parser("enroll", parents=[common], help="enroll with a one-time code")
+    s.add_argument("--server", required=True, metavar="URL")
+    s.add_argument("--code", required=True)
+    s.set_defaults(handler=enroll)
+
+
+def run(args: argparse.Namespace) -> Result:
+    from cli.context import open_hall
+    from sync import credential, runner
+
+    folder = data_dir(args.data_dir)
+    cred = credential.load(folder)
+    if args.forever:
+        import signal
+        import threading
+
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        wait = 10.0 if args.wait is None else args.wait
+        totals = runner.run_forever(lambda: open_hall(args), cred, stop, wait=wait)
+        hall = open_hall(args)
+        try:
+            state = runner.status(hall)
+        finally:
+            hall.store.close()
+        result = {**totals, "pending": state["pending"], "stopped": True}
+        return result, f"sync stopped: pushed {totals['pushed']}, pulled {totals['pulled']}"
+    hall = open_hall(args)
+    try:
+        result = runner.once(hall, cred, wait=args.wait or 0.0)
+    finally:
+        hall.store.close()
+    return result, (f"pushed {result['pushed']}, pulled {result['pulled']}, pending "
+                    f"{result['pending']}, rejected {result['rejected']}")
+
+
+def status(args: argparse.Namespace) -> Result:
+    from cli.context import open_hall
+    from sync import runner
+
+    hall = open_hall(args)
+    try:
+        state = runner.status(hall)
+    finally:
+        hall.store.close()
+    try:
+        from sync import credential
+
+        state["server"] = credential.load(data_dir(args.data_dir)).server
+    except Exception:  # not enrolled yet: the status still answers
+        state["server"] = None
+    lines = [f"server: {state['server'] or '(not enrolled)'}",
+             f"{'online' if state['online'] else 'offline'}; pending {state['pending']}; "
+             f"last success {state['last_success_ms'] or 'never'}"]
+    if state["last_error"]:
+        lines.append(f"last error: {state['last_error']['message']}")
+    lines += [f"rejected seq {r['terminal_seq']} {r['type']}: {r['reason']}"
+              for r in state["rejected"]]
+    lines += [f"conflict ({c['kind']}): {c['detail']}" for c in state["conflicts"]]
+    return state, "\n".join(lines)
+
+
+def enroll(args: argparse.Namespace) -> Result:
+    import httpx
+
+    from hall import config as config_file
+    from hall.errors import DomainError
+    from sync import credential
+    from sync.errors import AuthError, NetworkError
+    from sync.wire import API, EnrollResponse
+
+    folder = data_dir(args.data_dir)
+    cfg = config_file.load(folder)
+    try:
+        with httpx.Client(timeout=15.0) as http:
+            resp = http.post(f"{args.server.rstrip('/')}{API}/enroll", json={"code": args.code})
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"{args.server}: {exc}") from exc
+    if resp.status_code in (401, 403):
+        raise AuthError(f"enrollment refused: {resp.json().get('detail')}")
+    if resp.status_code != 200:
+        raise NetworkError(f"enrollment failed ({resp.status_code}): {resp.text[:200]}")
+    got = EnrollResponse.model_validate(resp.json())
+    if (got.hall_id, got.terminal_id) != (cfg.hall_id, cfg.terminal_id):
+        raise DomainError(f"this code is for terminal {got.terminal_id} of hall {got.hall_id}, "
+                          f"but this is terminal {cfg.terminal_id} of hall {cfg.hall_id}",
+                          code="wrong_terminal")
+    credential.save(folder, credential.SyncCredential(args.server.rstrip("/"), got.token,
+                                                      got.hall_id, got.terminal_id))
+    return ({"enrolled": True, "server": args.server, "hall": got.hall_id,
+             "terminal": got.terminal_id},
+            f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {args.server}")

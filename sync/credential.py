@@ -1,0 +1,43 @@
+"""The terminal's credential for its server, kept as `sync.json` (mode 0600) in the data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sync.errors import NotEnrolled
+
+CREDENTIAL_FILE = "sync.json"
+
+
+@dataclass(frozen=True)
+class SyncCredential:
+    server: str
+    token: str
+    hall_id: str
+    terminal_id: str
+
+
+def load(data_dir: Path) -> SyncCredential:
+    path = data_dir / CREDENTIAL_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return SyncCredential(**raw)
+    except FileNotFoundError as exc:
+        raise NotEnrolled(f"{data_dir} is not enrolled with a server: run `python main.py sync "
+                          "enroll --server URL --code CODE`") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise NotEnrolled(f"{path}: unreadable credential ({exc}); enroll again") from exc
+
+
+def save(data_dir: Path, cred: SyncCredential) -> None:
+    path = data_dir / CREDENTIAL_FILE
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(asdict(cred), indent=2) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

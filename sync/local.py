@@ -1,0 +1,112 @@
+"""The terminal side of sync in the store: the outbox mark, the pull cursor, rejected events and
+conflicts, and absorbing pulled events (each with its projection, in the cursor's transaction)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from hall.events import Event, EventType
+from hall.store.eventlog import insert
+from hall.store.projections import apply
+from sync.wire import Rejection, WireEvent
+
+PUSHED = "pushed_through"
+CURSOR = "pull_cursor"
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return default if row is None else str(row[0])
+
+
+def put(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                 "DO UPDATE SET value = excluded.value", (key, value))
+
+
+def pending(conn: sqlite3.Connection, terminal_id: str) -> int:
+    row = conn.execute("SELECT COALESCE(MAX(terminal_seq), 0) FROM events WHERE terminal_id = ?",
+                       (terminal_id,)).fetchone()
+    return max(0, int(row[0]) - int(get(conn, PUSHED, "0")))
+
+
+def record_rejections(conn: sqlite3.Connection, rejected: Iterable[Rejection]) -> None:
+    for r in rejected:
+        conn.execute("INSERT INTO sync_rejected (event_id, terminal_seq, type, reason, rejected_ms)"
+                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING",
+                     (r.event_id or f"seq-{r.terminal_seq}", r.terminal_seq, r.type, r.reason,
+                      now_ms()))
+
+
+def rejected_list(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT event_id, terminal_seq, type, reason, rejected_ms "
+                        "FROM sync_rejected ORDER BY terminal_seq").fetchall()
+    return [{"event_id": r[0], "terminal_seq": r[1], "type": r[2], "reason": r[3],
+             "rejected_ms": r[4]} for r in rows]
+
+
+def conflict_list(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT kind, event_id, ticket_id, detail, detected_ms "
+                        "FROM sync_conflicts ORDER BY id").fetchall()
+    return [{"kind": r[0], "event_id": r[1], "ticket_id": r[2], "detail": r[3],
+             "detected_ms": r[4]} for r in rows]
+
+
+def _conflict(conn: sqlite3.Connection, kind: str, ev: Event, ticket: Any, detail: str) -> None:
+    conn.execute("INSERT INTO sync_conflicts (kind, event_id, ticket_id, detail, detected_ms) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id, kind) DO NOTHING",
+                 (kind, ev.event_id, ticket, detail, now_ms()))
+
+
+def _call_conflict(conn: sqlite3.Connection, ev: Event) -> str | None:
+    """A call of a ticket another window already holds or finished: never merged silently."""
+    p = ev.payload
+    row = conn.execute("SELECT label, status, window, outcome_window FROM tickets "
+                       "WHERE ticket_id = ?", (p.get("ticket_id"),)).fetchone()
+    if row is None or row[1] in ("waiting", "parked", "cancelled"):
+        return None
+    held = row[2] or row[3]
+    if held is None or held == p.get("window"):
+        return None
+    return (f"ticket {row[0]} called at window {p.get('window')} by terminal {ev.terminal_id}, "
+            f"but it is {row[1]} at window {held}")
+
+
+def absorb(conn: sqlite3.Connection, events: list[WireEvent]) -> tuple[int, int]:
+    """Store and project pulled events; returns (new events, highest hlc seen)."""
+    added = 0
+    top = 0
+    for w in events:
+        ev = Event(w.event_id, w.hall_id, w.terminal_id, w.terminal_seq, w.hlc, w.type,
+                   w.payload, w.schema_version)
+        top = max(top, ev.hlc)
+        if not insert(conn, ev):
+            continue  # already here: a replayed page
+        added += 1
+        if ev.type == EventType.NUMBER_BLOCK_LEASED:
+            continue  # another terminal's block: projecting it here would issue its numbers
+        if ev.type == EventType.TICKET_CALLED:
+            clash = _call_conflict(conn, ev)
+            if clash is not None:
+                _conflict(conn, "call", ev, ev.payload.get("ticket_id"), clash)
+        conn.execute("SAVEPOINT absorb")
+        try:
+            apply(conn, ev)
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK TO absorb")
+            p = ev.payload
+            if ev.type != EventType.TICKET_ISSUED:
+                _conflict(conn, "integrity", ev, p.get("ticket_id"), f"{ev.type}: {exc}")
+            else:
+                _conflict(conn, "number", ev, p.get("ticket_id"),
+                          f"number {p.get('label')} of {p.get('day')} issued by terminal "
+                          f"{ev.terminal_id} is already held by another ticket ({exc})")
+        conn.execute("RELEASE absorb")
+    return added, top

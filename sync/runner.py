@@ -1,0 +1,127 @@
+"""Sync as a service: a pusher and a long-polling puller, each with its own store connection,
+backing off with full jitter while offline and waking on the first success; and the status."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from hall.errors import HallError
+from hall.service import HallService
+from sync import local
+from sync.backoff import Backoff
+from sync.client import SyncClient
+from sync.credential import SyncCredential
+from sync.errors import AuthError, NetworkError
+
+LAST_SUCCESS = "last_success_ms"
+LAST_ERROR = "last_error"
+ONLINE = "online"
+
+Opener = Callable[[], HallService]
+
+
+def record(hall: HallService, error: str | None) -> None:
+    with hall.store.write() as conn:
+        if error is None:
+            local.put(conn, LAST_SUCCESS, str(local.now_ms()))
+            local.put(conn, ONLINE, "1")
+        else:
+            local.put(conn, LAST_ERROR, json.dumps({"at_ms": local.now_ms(), "message": error},
+                                                   ensure_ascii=False))
+            local.put(conn, ONLINE, "0")
+
+
+def status(hall: HallService) -> dict[str, Any]:
+    conn = hall.store.conn
+    last_error = local.get(conn, LAST_ERROR)
+    success = local.get(conn, LAST_SUCCESS)
+    return {
+        "terminal": hall.config.terminal_id,
+        "hall": hall.config.hall_id,
+        "pending": local.pending(conn, hall.config.terminal_id),
+        "last_success_ms": int(success) if success else None,
+        "last_error": json.loads(last_error) if last_error else None,
+        "online": local.get(conn, ONLINE) == "1",
+        "cursor": local.get(conn, local.CURSOR) or None,
+        "rejected": local.rejected_list(conn),
+        "conflicts": local.conflict_list(conn),
+    }
+
+
+def once(hall: HallService, cred: SyncCredential, wait: float = 0.0,
+         **options: Any) -> dict[str, int]:
+    with SyncClient(hall, cred.server, cred.token, **options) as client:
+        try:
+            result = client.once(wait)
+        except HallError as exc:
+            record(hall, exc.message)
+            raise
+    record(hall, None)
+    return result
+
+
+def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event,
+          step: Callable[[SyncClient], float], totals: dict[str, int], cap: float,
+          options: dict[str, Any]) -> None:
+    hall = opener()
+    client = SyncClient(hall, cred.server, cred.token, **options)
+    backoff = Backoff(cap=cap)
+    try:
+        while not stop.is_set():
+            try:
+                pause = step(client)
+            except AuthError as exc:
+                record(hall, exc.message)
+                pause = cap  # an operator must re-enroll; keep quiet meanwhile
+            except NetworkError as exc:
+                record(hall, exc.message)
+                pause = backoff.next_delay(exc.retry_after)
+            except HallError as exc:
+                record(hall, exc.message)
+                pause = backoff.next_delay()
+            else:
+                if backoff.failures:
+                    backoff.reset()
+                    record(hall, None)
+                totals[f"{name}_rounds"] = totals.get(f"{name}_rounds", 0) + 1
+            stop.wait(pause)
+    finally:
+        client.close()
+        hall.store.close()
+
+
+def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
+                wait: float = 10.0, idle: float = 0.1, cap: float = 60.0,
+                **options: Any) -> dict[str, int]:
+    """Until `stop` is set: push whenever the outbox holds events, top leases up, long-poll."""
+    totals: dict[str, int] = {"pushed": 0, "pulled": 0, "rejected": 0}
+    first = {"done": False}
+
+    def push_step(client: SyncClient) -> float:
+        conn = client.hall.store.conn
+        if local.pending(conn, client.hall.config.terminal_id) or not first["done"]:
+            pushed, rejected = client.push()
+            totals["pushed"] += pushed
+            totals["rejected"] += rejected
+            first["done"] = True
+            record(client.hall, None)
+        if client.top_up_leases():
+            client.push()
+        return idle
+
+    def pull_step(client: SyncClient) -> float:
+        totals["pulled"] += client.pull(wait)
+        record(client.hall, None)
+        return 0.0
+
+    threads = [threading.Thread(target=_loop, name=f"sync-{name}", daemon=True,
+                                args=(name, opener, cred, stop, fn, totals, cap, options))
+               for name, fn in (("push", push_step), ("pull", pull_step))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return totals

@@ -1,0 +1,190 @@
+"""The HTTP face of the server (FastAPI): every body is size-limited, un-gzipped and validated."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+
+from sync.server import db, log
+from sync.server.hub import CallDesk
+from sync.wire import (
+    API,
+    MAX_BODY,
+    CallRequest,
+    CallResponse,
+    EnrollRequest,
+    EnrollResponse,
+    Health,
+    LeaseRequest,
+    LeaseResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+
+class Notifier:
+    """Wakes long-polls when a push lands (lives on the event loop)."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self.version += 1
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, seen: int, timeout: float) -> None:
+        if self.version != seen or timeout <= 0:
+            return
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+@dataclass
+class ServerState:
+    engine: Engine
+    role: str
+    data_dir: Path
+    epoch: str
+    desk: CallDesk
+    push_lock: threading.Lock = field(default_factory=threading.Lock)
+    notifier: Notifier = field(default_factory=Notifier)
+
+
+async def _body(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise HTTPException(413, f"request body over {MAX_BODY} bytes")
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise HTTPException(413, f"request body over {MAX_BODY} bytes")
+    data = bytes(raw)
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            data = inflater.decompress(data, MAX_BODY + 1)
+        except zlib.error as exc:
+            raise HTTPException(400, f"bad gzip body: {exc}") from exc
+        if len(data) > MAX_BODY or inflater.unconsumed_tail:
+            raise HTTPException(413, f"request body over {MAX_BODY} bytes once inflated")
+        if not inflater.eof:
+            raise HTTPException(400, "truncated gzip body")
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise HTTPException(400, f"body is not JSON: {exc}") from exc
+
+
+def _parse(model: type[BaseModel], body: Any) -> Any:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
+
+
+def create_app(engine: Engine, *, role: str, data_dir: Path) -> FastAPI:
+    state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
+                        desk=CallDesk(engine, data_dir))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.desk.close()
+
+    app = FastAPI(title="厅端 sync", lifespan=lifespan)
+    app.state.sync = state
+
+    @app.exception_handler(db.AuthFailure)
+    async def _auth(_r: Request, exc: db.AuthFailure) -> JSONResponse:
+        return JSONResponse({"detail": exc.reason}, status_code=exc.status)
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_r: Request, exc: OperationalError) -> JSONResponse:
+        return JSONResponse({"detail": f"database busy: {exc.orig}"}, status_code=503,
+                            headers={"Retry-After": "1"})
+
+    async def auth(request: Request) -> db.Credential:
+        header = request.headers.get("authorization")
+        return await run_in_threadpool(db.authenticate, engine, header)
+
+    @app.get(f"{API}/health", response_model=Health)
+    async def health() -> Health:
+        return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch)
+
+    @app.post(f"{API}/enroll", response_model=EnrollResponse)
+    async def enroll(request: Request) -> EnrollResponse:
+        req: EnrollRequest = _parse(EnrollRequest, await _body(request))
+        cred, token = await run_in_threadpool(db.enroll, engine, req.code)
+        return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token)
+
+    def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
+        with state.push_lock:
+            return log.push(engine, cred, events)
+
+    @app.post(f"{API}/sync/push", response_model=PushResponse)
+    async def push(request: Request) -> PushResponse:
+        cred = await auth(request)
+        req: PushRequest = _parse(PushRequest, await _body(request))
+        result = await run_in_threadpool(_push_locked, cred, req.events)
+        if result.inserted:
+            state.notifier.notify()
+        return result
+
+    @app.get(f"{API}/sync/pull", response_model=PullResponse)
+    async def pull(request: Request, cursor: str = Query("", max_length=80),
+                   limit: int = Query(500, ge=1, le=2000),
+                   wait: float = Query(0.0, ge=0.0, le=60.0)) -> PullResponse:
+        cred = await auth(request)
+        deadline = time.monotonic() + wait
+        while True:
+            seen = state.notifier.version
+            try:
+                result: PullResponse = await run_in_threadpool(
+                    log.pull, engine, cred, state.epoch, cursor, limit)
+            except log.StaleCursor as exc:
+                raise HTTPException(410, "stale cursor: push, then pull from the start") from exc
+            left = deadline - time.monotonic()
+            if result.events or left <= 0:
+                return result
+            await state.notifier.wait(seen, left)
+
+    @app.post(f"{API}/leases", response_model=LeaseResponse)
+    async def leases(request: Request) -> LeaseResponse:
+        cred = await auth(request)
+        req: LeaseRequest = _parse(LeaseRequest, await _body(request))
+        first, last = await run_in_threadpool(log.lease, engine, cred, req.day, req.series,
+                                              req.size)
+        return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
+
+    @app.post(f"{API}/calls/next", response_model=CallResponse)
+    async def call_next(request: Request) -> CallResponse:
+        cred = await auth(request)
+        req: CallRequest = _parse(CallRequest, await _body(request))
+        if role != "hub":
+            raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
+        result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
+                                                       req.window)
+        return result
+
+    return app

@@ -1,0 +1,129 @@
+"""The server database: opening it, its epoch, credentials and one-time enrollment codes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select, update
+
+from sync.server.tables import credentials, enroll_codes, metadata, server_meta
+
+SERVER_DB = "server.db"
+CODE_TTL_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Credential:
+    hall_id: str
+    terminal_id: str
+
+
+class AuthFailure(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def database_url(data_dir: Path, url: str | None) -> str:
+    if url:
+        return url
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / SERVER_DB}"
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine and the tables; SQLite gets WAL and durable commits."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.close()
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    metadata.create_all(engine)
+    return engine
+
+
+def epoch(engine: Engine) -> str:
+    """This database's identity: a cursor from another database is stale (410)."""
+    with engine.begin() as conn:
+        row = conn.execute(select(server_meta.c.value).where(server_meta.c.key == "epoch")).first()
+        if row is not None:
+            return str(row[0])
+        value = uuid.uuid4().hex[:12]
+        conn.execute(insert(server_meta).values(key="epoch", value=value))
+        return value
+
+
+def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str) -> str:
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    with engine.begin() as conn:
+        conn.execute(insert(enroll_codes).values(
+            code_hash=digest(code), hall_id=hall_id, terminal_id=terminal_id,
+            expires_ms=now_ms() + CODE_TTL_MS, used_ms=None))
+    return code
+
+
+def enroll(engine: Engine, code: str) -> tuple[Credential, str]:
+    """Spend a one-time code; the terminal's earlier credentials are revoked."""
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(enroll_codes.c.hall_id, enroll_codes.c.terminal_id, enroll_codes.c.expires_ms,
+                   enroll_codes.c.used_ms).where(enroll_codes.c.code_hash == digest(code.strip()))
+            .with_for_update()
+        ).first()
+        if row is None or row.used_ms is not None or row.expires_ms < now_ms():
+            raise AuthFailure(401, "unknown, used or expired enrollment code")
+        conn.execute(update(enroll_codes).where(enroll_codes.c.code_hash == digest(code.strip()))
+                     .values(used_ms=now_ms()))
+        conn.execute(update(credentials).where(
+            credentials.c.hall_id == row.hall_id, credentials.c.terminal_id == row.terminal_id
+        ).values(revoked=True))
+        token = secrets.token_urlsafe(32)
+        conn.execute(insert(credentials).values(
+            token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
+            revoked=False, created_ms=now_ms()))
+    return Credential(row.hall_id, row.terminal_id), token
+
+
+def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:
+    with engine.begin() as conn:
+        result = conn.execute(update(credentials).where(
+            credentials.c.hall_id == hall_id, credentials.c.terminal_id == terminal_id,
+            credentials.c.revoked.is_(False)).values(revoked=True))
+        return int(result.rowcount)
+
+
+def authenticate(engine: Engine, authorization: str | None) -> Credential:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise AuthFailure(401, "no bearer credential: enroll this terminal first")
+    token = authorization.removeprefix("Bearer ").strip()
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked)
+            .where(credentials.c.token_hash == digest(token))
+        ).first()
+    if row is None:
+        raise AuthFailure(401, "unknown credential")
+    if row.revoked:
+        raise AuthFailure(403, f"terminal {row.terminal_id} of hall {row.hall_id} is revoked")
+    return Credential(row.hall_id, row.terminal_id)

@@ -1,0 +1,40 @@
+"""Running the server under uvicorn until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from sync.server.app import create_app
+from sync.server.db import database_url, open_engine
+
+
+def build(data_dir: Path, database: str | None, role: str) -> FastAPI:
+    engine = open_engine(database_url(data_dir, database))
+    return create_app(engine, role=role, data_dir=data_dir)
+
+
+def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            timeout_graceful_shutdown=2, lifespan="on", **extra)
+    return uvicorn.Server(config)
+
+
+def serve(data_dir: Path, database: str | None, role: str, host: str, port: int) -> None:
+    app = build(data_dir, database, role)
+    try:
+        server(app, host, port).run()
+    finally:
+        app.state.sync.engine.dispose()
+
+
+def bound_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A listening socket on a free port, handed to uvicorn (no race for the port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    return sock

@@ -1,0 +1,95 @@
+"""Server tables (SQLAlchemy Core): one schema for SQLite (a hub) and PostgreSQL (central)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants 64 bits.
+Pos = BigInteger().with_variant(Integer, "sqlite")
+
+metadata = MetaData()
+
+server_meta = Table(
+    "server_meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Every event of every terminal; `pos` is the arrival order and the pull cursor.
+events = Table(
+    "events",
+    metadata,
+    Column("pos", Pos, primary_key=True, autoincrement=True),
+    Column("event_id", Text, nullable=False, unique=True),
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("terminal_seq", BigInteger, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    UniqueConstraint("hall_id", "terminal_id", "terminal_seq", name="uq_server_events_seq"),
+)
+Index("ix_server_events_hall_pos", events.c.hall_id, events.c.pos)
+
+# Refused events, with the reason; they count as consumed so the queue behind them moves on.
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Pos, primary_key=True, autoincrement=True),
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("terminal_seq", BigInteger),
+    Column("event_id", Text),
+    Column("type", Text),
+    Column("reason", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+)
+Index("ix_dead_letters_terminal", dead_letters.c.hall_id, dead_letters.c.terminal_id,
+      dead_letters.c.terminal_seq)
+
+# Bearer credentials, hashed (SHA-256 of 256 random bits) so a copy of the table opens nothing.
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+enroll_codes = Table(
+    "enroll_codes",
+    metadata,
+    Column("code_hash", Text, primary_key=True),
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger),
+)
+
+# The next unleased number of a hall's series on a day.
+number_blocks = Table(
+    "number_blocks",
+    metadata,
+    Column("hall_id", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("next", Integer, nullable=False),
+    PrimaryKeyConstraint("hall_id", "day", "series"),
+)
