@@ -11,7 +11,7 @@ from hall.errors import StoreError
 from hall.store.engine import STORE_FILE, connect
 from hall.store.migrate import ensure_schema
 
-__all__ = ["Store", "STORE_FILE"]
+__all__ = ["STORE_FILE", "Store"]
 
 
 class Store:
