@@ -20,6 +20,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=rebuild)
     p = asub.add_parser("check", parents=[common], help="integrity of the store and the log")
     p.set_defaults(handler=check)
+    p = asub.add_parser("encrypt-store", parents=[common],
+                        help="encrypt an old unencrypted store in place (SQLCipher)")
+    p.set_defaults(handler=encrypt_store)
 
 
 def rebuild(args: argparse.Namespace) -> Result:
@@ -52,3 +55,13 @@ def check(args: argparse.Namespace) -> Result:
         f"{t}: {v['events']} events{' (GAP)' if not v['gap_free'] else ''}"
         for t, v in terminals.items())
     return {"check": {"ok": ok, "integrity": integrity, "terminals": terminals}}, text
+
+
+def encrypt_store(args: argparse.Namespace) -> Result:
+    from cli.common import data_dir
+    from hall.store import STORE_FILE
+    from hall.store.engine import encrypt_plain
+
+    path = data_dir(args.data_dir) / STORE_FILE
+    size = encrypt_plain(path)
+    return {"encrypted": {"store": str(path), "bytes": size}}, f"{path} is now encrypted"

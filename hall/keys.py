@@ -1,4 +1,10 @@
-"""Key files of a terminal, kept outside the database with owner-only rights."""
+"""Key files of a terminal, kept outside the database with owner-only rights.
+
+Each key is a file `keys/<name>.key` in the data directory, 0600 inside a 0700 folder, written
+atomically (temporary file, fsync, link or rename, fsync of the folder). A key being replaced
+during a rotation sits beside it as `<name>.next.key` until the rotation is finished, so a kill
+at any point leaves one of the two able to open what it protects (see hall/rotation.py).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,43 @@ import secrets
 from pathlib import Path
 
 KEY_DIR = "keys"
+STORE = "store"  # SQLCipher key of the whole store (this terminal only)
+INDEX = "index"  # HMAC key of the blind index (hall-wide: lookups across terminals)
+DATA = "data"  # AES-GCM key that seals personal fields (hall-wide: the back office opens them)
+NEXT = ".next"  # suffix of the key a rotation is moving to
+
+
+def key_path(data_dir: Path, name: str) -> Path:
+    return data_dir / KEY_DIR / f"{name}.key"
+
+
+def load(data_dir: Path, name: str) -> bytes | None:
+    """A key if its file exists (its rights are tightened to 0600 if someone loosened them)."""
+    path = key_path(data_dir, name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+    return data
 
 
 def load_or_create(data_dir: Path, name: str, size: int = 32) -> bytes:
     """Read a key, or make it on first use; written 0600 and atomically."""
+    existing = load(data_dir, name)
+    if existing is not None:
+        return existing
+    create(data_dir, name, secrets.token_bytes(size), replace=False)
+    return key_path(data_dir, name).read_bytes()
+
+
+def create(data_dir: Path, name: str, key: bytes, *, replace: bool) -> None:
+    """Write a key file atomically; without `replace`, a key another process made first wins."""
     folder = data_dir / KEY_DIR
-    path = folder / f"{name}.key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(size)
-    tmp = path.with_suffix(".tmp")
+    path = key_path(data_dir, name)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, key)
@@ -27,8 +57,39 @@ def load_or_create(data_dir: Path, name: str, size: int = 32) -> bytes:
     finally:
         os.close(fd)
     try:
-        os.link(tmp, path)  # never replace a key another process made meanwhile
-    except FileExistsError:
-        pass
-    os.unlink(tmp)
-    return path.read_bytes()
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # never replace a key another process made meanwhile
+            except FileExistsError:
+                pass
+    finally:
+        if tmp.exists():
+            os.unlink(tmp)
+    _fsync_dir(folder)
+
+
+def promote(data_dir: Path, name: str) -> None:
+    """Make `<name>.next.key` the key (the last step of a rotation); a no-op when done."""
+    nxt = key_path(data_dir, name + NEXT)
+    if nxt.exists():
+        os.replace(nxt, key_path(data_dir, name))
+        _fsync_dir(nxt.parent)
+
+
+def discard(data_dir: Path, name: str) -> None:
+    path = key_path(data_dir, name)
+    if path.exists():
+        path.unlink()
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

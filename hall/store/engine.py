@@ -1,34 +1,174 @@
 """The one place the terminal store is opened.
 
-Every caller gets its connection from `connect()`, so the store can move to an encrypted
-SQLCipher database (same DB-API, one PRAGMA key) without touching them. The hot path speaks the
-DB-API directly: importing SQLAlchemy costs ~0.45 s on a hall PC, more than the CLI's whole start
-budget; SQLAlchemy and Alembic are loaded only to migrate.
+Every caller gets its connection from `connect()`. The store is a SQLCipher database (the
+`sqlcipher3` DB-API driver, a drop-in for `sqlite3`): `PRAGMA key` with the raw 256-bit key of
+`keys/store.key` is the first statement on every connection, so the database file, its WAL and
+its journal hold no plain text. A raw key skips SQLCipher's PBKDF2, which keeps opening cheap.
+
+The hot path speaks the DB-API directly: importing SQLAlchemy costs ~0.45 s on a hall PC, more
+than the CLI's whole start budget; SQLAlchemy and Alembic are loaded only to migrate.
+
+sqlcipher3's exceptions are their own class hierarchy (not subclasses of sqlite3's): catch
+`DatabaseError` / `IntegrityError` / `OperationalError` from here, which name both.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
+from sqlcipher3 import dbapi2 as _cipher
+
+from hall import keys
 from hall.errors import StoreError
 
 STORE_FILE = "hall.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError, _cipher.DatabaseError)
+IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, _cipher.IntegrityError)
+OperationalError: tuple[type[Exception], ...] = (
+    sqlite3.OperationalError, _cipher.OperationalError)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) the store with the durability settings of the event log."""
+def key_pragma(key: bytes) -> str:
+    """`PRAGMA key` with a raw key (no passphrase derivation)."""
+    if len(key) != 32:
+        raise StoreError("the store key must be 32 bytes; keys/store.key is damaged",
+                         code="store_key")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def rekey_pragma(key: bytes) -> str:
+    return key_pragma(key).replace("PRAGMA key", "PRAGMA rekey", 1)
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """An unencrypted SQLite file starts with its magic header; a SQLCipher file with salt."""
     try:
-        conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=10.0
-        )
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def connect(path: Path, *, encrypted: bool = True) -> sqlite3.Connection:
+    """Open (or create) the store with the durability settings of the event log.
+
+    `encrypted=False` opens a plain SQLite store (benchmarks and tools only)."""
+    if not encrypted:
+        return _settings(path, sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, timeout=10.0))
+    data_dir = path.parent
+    exists = path.exists() and path.stat().st_size > 0
+    key = keys.load(data_dir, keys.STORE)
+    if key is None:
+        if exists:
+            raise _unopenable(path, None)
+        key = keys.load_or_create(data_dir, keys.STORE)
+    try:
+        return _settings(path, open_with_key(path, key))
+    except StoreError as first:
+        nxt = keys.load(data_dir, keys.STORE + keys.NEXT)
+        if nxt is None or first.code != "store_key":
+            raise
+        # a rotation was killed after the store took the new key and before the key file did
+        conn = _settings(path, open_with_key(path, nxt))
+        keys.promote(data_dir, keys.STORE)
+        return conn
+
+
+def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
+    """A SQLCipher connection keyed and checked (page 1 decrypts), or a clear StoreError."""
+    try:
+        conn = cast(Any, _cipher).connect(
+            str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    except DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc})", code="store_corrupt") from exc
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # no decrypt noise on stderr
+        conn.execute(key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        raise _unopenable(path, exc) from exc
+    return cast(sqlite3.Connection, conn)
+
+
+def _settings(path: Path, conn: sqlite3.Connection) -> sqlite3.Connection:
+    try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
+        conn.close()
         raise StoreError(
             f"{path}: not a hall store, or damaged ({exc}); restore it from a backup or move it "
             "aside and run setup again",
             code="store_corrupt",
         ) from exc
     return conn
+
+
+def _unopenable(path: Path, exc: Exception | None) -> StoreError:
+    key_file = keys.key_path(path.parent, keys.STORE)
+    if is_plain_sqlite(path):
+        if not _plain_hall_store(path):
+            return StoreError(
+                f"{path}: this database belongs to another program (an unencrypted SQLite file "
+                "without hall store tables); point --data-dir at a hall data directory",
+                code="store_foreign")
+        return StoreError(
+            f"{path} is an unencrypted hall store: a hall store is always encrypted. Encrypt it "
+            "with `python main.py admin encrypt-store`", code="store_plain")
+    if exc is None:
+        return StoreError(
+            f"{path}: not a hall store, or damaged, or encrypted with a key that is missing "
+            f"({key_file}): restore the keys folder from the terminal's key backup, or move the "
+            "file aside and run setup again", code="store_corrupt")
+    return StoreError(
+        f"{path}: the key in {key_file} does not open this store: a wrong key file, or the file "
+        "is not a hall store, or damaged; restore the matching key or the store from a backup",
+        code="store_key")
+
+
+def _plain_hall_store(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == "tingduan"
+
+
+def encrypt_plain(path: Path) -> int:
+    """Turn an unencrypted SQLite store into a SQLCipher one under the terminal's store key,
+    atomically (a kill leaves the plain store untouched). Returns the size of the new file."""
+    if not is_plain_sqlite(path):
+        raise StoreError(f"{path} is not an unencrypted SQLite file", code="store_not_plain")
+    key = keys.load_or_create(path.parent, keys.STORE)
+    target = path.with_name(path.name + ".encrypting")
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    src = cast(Any, _cipher).connect(str(path), isolation_level=None)
+    try:
+        src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(target),))
+        src.execute("SELECT sqlcipher_export('enc')")
+        src.execute("DETACH DATABASE enc")
+    finally:
+        src.close()
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        side.unlink(missing_ok=True)
+    os.replace(target, path)
+    return path.stat().st_size
