@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str = "none"  # none | refuse | delay | hang | cut_up | cut_down
+    kind: str = "none"  # none | refuse | delay | hang | cut_up | cut_down | chaos
     after: int = 0  # bytes forwarded before a cut
     delay: float = 0.0  # seconds before connecting (delay), or of hanging (hang)
+    chance: float = 0.0  # chaos: each chunk, either way, is cut mid-way with this chance
+    seed: int = 0
 
 
 Plan = Callable[[int], Fault]
@@ -30,8 +32,9 @@ def random_plan(seed: int, rate: float = 0.3) -> Plan:
         with lock:
             if rng.random() >= rate:
                 return Fault()
-            kind = rng.choice(["refuse", "delay", "hang", "cut_up", "cut_down", "cut_down"])
-            return Fault(kind, after=rng.randint(0, 40_000), delay=rng.uniform(0.05, 0.6))
+            kind = rng.choice(["refuse", "delay", "hang", "cut_up", "cut_down", "chaos", "chaos"])
+            return Fault(kind, after=rng.randint(0, 60_000), delay=rng.uniform(0.05, 0.6),
+                         chance=0.1, seed=rng.randint(0, 1 << 30))
 
     return plan
 
@@ -122,14 +125,16 @@ class FaultProxy:
         self._track(upstream)
         up_limit = fault.after if fault.kind == "cut_up" else None
         down_limit = fault.after if fault.kind == "cut_down" else None
-        pump = threading.Thread(target=self._pump, args=(upstream, client, down_limit, False),
-                                daemon=True)
+        chaos = random.Random(fault.seed) if fault.kind == "chaos" else None
+        pump = threading.Thread(target=self._pump, args=(upstream, client, down_limit, False,
+                                                         chaos, fault.chance), daemon=True)
         pump.start()
-        self._pump(client, upstream, up_limit, True)
+        self._pump(client, upstream, up_limit, True, chaos, fault.chance)
         pump.join(30)
         self._drop(client, upstream)
 
-    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, up: bool) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, up: bool,
+              chaos: random.Random | None = None, chance: float = 0.0) -> None:
         sent = 0
         src.settimeout(0.5)
         try:
@@ -140,6 +145,8 @@ class FaultProxy:
                     continue
                 if not chunk:
                     break
+                if chaos is not None and chaos.random() < chance:
+                    limit = sent + chaos.randint(0, len(chunk))
                 if limit is not None and sent + len(chunk) >= limit:
                     dst.sendall(chunk[: max(0, limit - sent)])
                     break  # the cut: both ends go down mid-message
