@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hall.errors import StoreError
-from hall.store.engine import STORE_FILE, connect
+from hall.store.engine import STORE_FILE, DatabaseError, connect
 from hall.store.migrate import ensure_schema
 
 __all__ = ["STORE_FILE", "Store"]
@@ -28,7 +28,7 @@ class Store:
         conn = connect(path)
         try:
             ensure_schema(conn)
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             conn.close()
             raise _store_error(path, exc) from exc
         except BaseException:
@@ -45,12 +45,12 @@ class Store:
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             raise _store_error(self.path, exc) from exc
         try:
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             _rollback(conn)
             raise _store_error(self.path, exc) from exc
         except BaseException:
@@ -73,7 +73,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def _store_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+def _store_error(path: Path, exc: Exception) -> StoreError:
     text = str(exc)
     if "full" in text:
         return StoreError(
