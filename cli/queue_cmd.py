@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=take)
     p = tsub.add_parser("call", parents=[common], help="call the next ticket to a window (叫号)")
     p.add_argument("--window", required=True)
-    p.set_defaults(handler=lambda a: _ticket(open_hall(a).call_next(a.window)))
+    p.set_defaults(handler=call)
     for action in ("recall", "no-show", "start", "done", "park", "cancel", "show"):
         p = tsub.add_parser(action, parents=[common], help=f"{action} a ticket")
         p.add_argument("--ticket", required=True, help="ticket id or number (A003)")
@@ -130,6 +130,19 @@ def _ticket(t: TicketView, extra: dict[str, Any] | None = None) -> Result:
     where = f" → window {t.window}" if t.window and t.status in ("called", "serving") else ""
     ahead = f", {t.ahead} ahead" if t.ahead is not None else ""
     return out, f"{t.number}  {t.service}  {t.status}{where}{ahead}"
+
+
+def call(args: argparse.Namespace) -> Result:
+    """A member desk asks the hub (so two windows never get one ticket); with the hub out of
+    reach it calls from what it knows, and sync reports any clash later."""
+    hall = open_hall(args)
+    if hall.config.numbering == "member":
+        from sync.hubcall import call_through_hub
+
+        ticket = call_through_hub(hall, data_dir(args.data_dir), args.window)
+        if ticket is not None:
+            return _ticket(ticket, {"decided_by": "hub"})
+    return _ticket(hall.call_next(args.window), {"decided_by": "local"})
 
 
 def _simple(action: str) -> Any:

@@ -1,0 +1,67 @@
+"""Call-next decided by the hub: two windows never get one ticket; a desk cut off from the hub
+that calls a ticket the hub gave another window is reported on both sides."""
+
+from __future__ import annotations
+
+import threading
+
+from sync import local
+from sync.errors import NetworkError
+from tests.sync.faultproxy import FaultProxy
+
+
+def test_two_windows_calling_at_once_never_share_a_ticket(make_server, make_terminal) -> None:
+    srv = make_server()
+    kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
+    desks = [make_terminal(srv.url, srv.token("H1", f"D{i}"), f"D{i}", lease_series=())
+             for i in (1, 2)]
+    for _ in range(8):
+        kiosk.hall.take_ticket("newborn")
+    kiosk.once()
+    called: dict[str, list[str]] = {"1": [], "2": []}
+    errors: list[BaseException] = []
+
+    def work(desk, window: str) -> None:
+        try:
+            for _ in range(4):
+                ticket = desk.call_next(window)
+                called[window].append(ticket.id)
+                desk.hall.done(ticket.id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(d, w)) for d, w in zip(desks, "12",
+                                                                           strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    everyone = called["1"] + called["2"]
+    assert len(everyone) == len(set(everyone)) == 8
+
+
+def test_offline_call_conflict_is_reported_to_both(make_server, make_terminal) -> None:
+    srv = make_server()
+    kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
+    with FaultProxy(srv.port) as proxy:
+        d1 = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
+        d2 = make_terminal(proxy.url, srv.token("H1", "D2"), "D2", lease_series=(), timeout=2.0)
+        first = kiosk.hall.take_ticket("newborn")
+        kiosk.once()
+        d2.once()
+        proxy.down = True
+        local_call = d2.hall.call_next("2")  # cut off: calls from what it knows
+        hub_call = d1.call_next("1")  # the hub knows nothing of it
+        assert local_call.id == hub_call.id == first.id
+        try:
+            d2.once()
+        except NetworkError:
+            pass
+        proxy.down = False
+        d2.once()
+        d1.once()
+    for desk in (d1, d2):
+        conflicts = local.conflict_list(desk.hall.store.conn)
+        assert [c["kind"] for c in conflicts] == ["call"]
+        assert conflicts[0]["ticket_id"] == first.id
