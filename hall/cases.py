@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from hall.catalog import Service
+from hall.crypto import applicant_payload
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Applicant
@@ -82,7 +83,7 @@ def accept(hall: HallService, service_id: str, applicant: Applicant, items: list
         hall.emit(conn, EventType.CASE_ACCEPTED, {
             "case_id": case_id, "case_number": number, "service_id": service.id,
             "ticket_id": ticket_id, "at": at,
-            "applicant": {"masked": applicant.masked(), "key": applicant.key},
+            "applicant": applicant_payload(applicant),
             "materials": [{"name": i.name, "status": "submitted" if i.status == "deferred"
                            else i.status, "licence": i.licence} for i in checked],
         })
@@ -103,8 +104,7 @@ def refuse(hall: HallService, service_id: str, applicant: Applicant, reasons: li
         number = _case_number(hall)
         hall.emit(conn, EventType.CASE_REFUSED, {
             "case_id": new_id(), "case_number": number, "service_id": service.id,
-            "ticket_id": ticket_id, "applicant": {"masked": applicant.masked(),
-                                                  "key": applicant.key},
+            "ticket_id": ticket_id, "applicant": applicant_payload(applicant),
             "reasons": reasons, "at": hall.now_iso()})
     return get(hall, number)
 
