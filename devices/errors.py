@@ -35,7 +35,13 @@ class CardBlocked(CardReadError):
 
 
 class CardExpired(CardReadError):
+    """Carries the card as read, so a clerk can still see (masked) whose card it is."""
+
     code = "card_expired"
+
+    def __init__(self, message: str, *, card: object = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.card = card
 
 
 class PrinterError(DeviceError):
