@@ -6,6 +6,7 @@ import os
 import select
 import threading
 import tty
+from typing import Self
 
 
 class PtyDevice:
@@ -24,7 +25,7 @@ class PtyDevice:
         self._lock = threading.Lock()
         self._closed = False
 
-    def __enter__(self) -> PtyDevice:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
