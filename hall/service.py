@@ -17,7 +17,7 @@ from hall import queue
 from hall.catalog import Catalog
 from hall.clock import HybridLogicalClock, WallClock, system_now, to_ms
 from hall.config import TerminalConfig
-from hall.errors import DomainError
+from hall.errors import DomainError, StoreError
 from hall.events import Event, EventType
 from hall.ids import new_id
 from hall.numbering import allocate
@@ -46,6 +46,7 @@ class HallService:
         self.wall = wall
         self.index_key = index_key
         self.hlc = HybridLogicalClock(wall, max_hlc(store.conn))
+        claim_store(store, config)
 
     # -- the one way to change state ------------------------------------------------------------
     @contextmanager
@@ -248,7 +249,7 @@ class HallService:
         def first(extra: str, *more: Any, priority: bool) -> Candidate | None:
             row = conn.execute(
                 f"SELECT ticket_id, issued_ms FROM tickets WHERE {where}{extra} "
-                "ORDER BY issued_ms, ticket_id LIMIT 1",
+                "ORDER BY issued_ms LIMIT 1",  # index order: a tie-break column would sort them all
                 (*params, *more),
             ).fetchone()
             return None if row is None else Candidate(row[0], int(row[1]), priority)
@@ -266,6 +267,20 @@ class HallService:
                            (window,)).fetchone()
         return queue.choose(oldest, prio, regular, policy=self.config.policy, now_ms=now_ms,
                             regular_streak=0 if row is None else int(row[0]))
+
+
+def claim_store(store: Store, config: TerminalConfig) -> None:
+    """A store belongs to one terminal of one hall; opening it as another is refused."""
+    with store.write() as conn:
+        for key in ("hall_id", "terminal_id"):
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                         (key, getattr(config, key)))
+        owner = dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('hall_id', 'terminal_id')").fetchall())
+    if (owner["hall_id"], owner["terminal_id"]) != (config.hall_id, config.terminal_id):
+        raise StoreError(
+            f"{store.path} belongs to terminal {owner['terminal_id']} of hall {owner['hall_id']}, "
+            f"not {config.terminal_id} of {config.hall_id}", code="store_foreign")
 
 
 def _earliest(a: Candidate | None, b: Candidate | None) -> Candidate | None:

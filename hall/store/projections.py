@@ -91,10 +91,14 @@ def _set(sql: str, *fields: str) -> Handler:
 
 
 def _lease(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    # A block belongs to the terminal it was leased to: another terminal's lease, pulled into
+    # this log, must never become numbers this terminal may issue.
     conn.execute(
-        "INSERT INTO number_leases (day, series, first, last, next) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO number_leases (day, series, first, last, next) "
+        "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+        "(SELECT 1 FROM meta WHERE key = 'terminal_id' AND value = ?) "
         "ON CONFLICT (day, series, first) DO NOTHING",
-        (p["day"], p["series"], p["first"], p["last"], p["first"]),
+        (p["day"], p["series"], p["first"], p["last"], p["first"], e.terminal_id),
     )
 
 

@@ -56,3 +56,38 @@ def test_numbers_never_reused_after_rebuild(hall: HallService) -> None:
     with hall.write() as conn:
         rebuild(conn)
     assert hall.take_ticket("newborn").number == "A004"
+
+
+def test_another_terminals_lease_is_never_ours(make_hall) -> None:
+    """A lease pulled from another terminal's log must not become numbers we issue, not even
+    after a rebuild replays it."""
+    from hall.events import Event
+    from hall.store.eventlog import insert
+    from hall.store.projections import apply, rebuild
+
+    hall = make_hall(numbering="member", short_code="K3")
+    foreign = Event("01900000-0000-7000-8000-000000000001", "H1", "K7", 1, 1 << 16,
+                    EventType.NUMBER_BLOCK_LEASED,
+                    {"day": hall.today(), "series": "A", "first": 1, "last": 50})
+    with hall.write() as conn:
+        insert(conn, foreign)
+        apply(conn, foreign)
+    assert hall.take_ticket("newborn").number == "A-K3-001"
+    with hall.write() as conn:
+        rebuild(conn)
+    assert hall.take_ticket("newborn").number == "A-K3-002"
+
+
+def test_store_of_another_terminal_is_refused(tmp_path, clock) -> None:
+    import pytest
+
+    from hall.catalog import load_catalog
+    from hall.config import TerminalConfig
+    from hall.errors import StoreError
+    from hall.store import Store
+
+    store = Store.open(tmp_path)
+    HallService(store, TerminalConfig("H1", "K3"), load_catalog(), wall=clock)
+    with pytest.raises(StoreError, match="belongs to terminal K3 of hall H1"):
+        HallService(store, TerminalConfig("H1", "K9"), load_catalog(), wall=clock)
+    store.close()
