@@ -130,6 +130,20 @@ class HallService:
             })
             return find(conn, chosen.ticket_id, self.zone)
 
+    def call_ticket(self, ref: str, window: str, *, decided_by: str = "local") -> TicketView:
+        """Call one given ticket (the hub decided which): the same checks as call_next."""
+        with self.write() as conn:
+            ticket = find(conn, ref, self.zone)
+            queue.check(Action.CALL, ticket.status, ticket.number)
+            self._ensure_window_free(conn, window)
+            urgent = conn.execute("SELECT urgent FROM tickets WHERE ticket_id = ?",
+                                  (ticket.id,)).fetchone()[0]
+            self.emit(conn, EventType.TICKET_CALLED, {
+                "ticket_id": ticket.id, "window": window, "called_at": self.now_iso(),
+                "as_priority": urgent == 1, "decided_by": decided_by,
+            })
+            return find(conn, ticket.id, self.zone)
+
     def recall(self, ref: str) -> TicketView:
         with self.write() as conn:
             ticket = find(conn, ref, self.zone)

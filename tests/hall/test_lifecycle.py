@@ -105,3 +105,14 @@ def test_unknown_service_and_ticket(hall: HallService) -> None:
     with pytest.raises(DomainError, match="no ticket"):
         hall.done("Z999")
     assert event_count(hall) == 0
+
+
+def test_call_a_given_ticket(hall: HallService) -> None:
+    first = hall.take_ticket("newborn")
+    second = hall.take_ticket("newborn")
+    called = hall.call_ticket(second.id, "4", decided_by="hub")
+    assert (called.id, called.window, called.status) == (second.id, "4", "called")
+    with pytest.raises(DomainError, match="window 4 still holds"):
+        hall.call_ticket(first.id, "4")
+    with pytest.raises(DomainError, match="cannot call ticket A002"):
+        hall.call_ticket(second.id, "5")
