@@ -94,4 +94,14 @@ def rotate_key(args: argparse.Namespace) -> Result:
 
 
 def _audit_admin(args: argparse.Namespace, action: str, detail: dict[str, Any]) -> None:
-    """Hook for the audit trail (filled in by hall.audit)."""
+    """An audit entry for a maintenance command run from the OS account of the terminal."""
+    import getpass
+
+    from hall.audit import record
+
+    hall = open_hall(args)
+    try:
+        record(hall, actor=f"os:{getpass.getuser()}", role="admin", action=action,
+               target=hall.config.terminal_id, detail=detail)
+    finally:
+        hall.store.close()

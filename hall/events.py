@@ -32,6 +32,8 @@ class EventType:
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
     WINDOW_CONFIGURED = "WindowConfigured"
+    AUDIT_RECORDED = "AuditRecorded"  # who did what where: append-only, masked (hall/audit.py)
+    PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/retention.py)
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -60,6 +62,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
+    EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
+    EventType.PERSONAL_DATA_PURGED: frozenset({"case_ids", "cutoff", "at"}),
 }
 
 

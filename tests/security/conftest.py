@@ -20,6 +20,14 @@ from tests.security.samples import needles
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _close_logs() -> Iterator[None]:
+    yield
+    from hall import logs
+
+    logs.shutdown()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"

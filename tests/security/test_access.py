@@ -1,0 +1,120 @@
+"""Accounts, roles, the technician PIN, lockout with a growing delay, the append-only audit trail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hall import access, audit
+from hall.errors import DomainError, StoreError
+from hall.service import HallService
+from tests.security.conftest import run_cli
+
+PW = "correct-horse-9"
+
+
+def test_first_account_is_admin_then_admins_add(secure_hall: HallService) -> None:
+    with pytest.raises(DomainError, match="first account"):
+        access.add_user(secure_hall, None, "li", "clerk", PW)
+    admin = access.add_user(secure_hall, None, "root1", "admin", PW)
+    with pytest.raises(access.AccessError):
+        access.add_user(secure_hall, None, "li", "clerk", PW)
+    clerk = access.add_user(secure_hall, admin, "li", "clerk", PW)
+    with pytest.raises(access.AccessError, match="may not accounts"):
+        access.add_user(secure_hall, clerk, "wang", "clerk", PW)
+    with pytest.raises(DomainError, match="at least"):
+        access.add_user(secure_hall, admin, "wang", "clerk", "short")
+    assert not clerk.can("export") and admin.can("rotate_key")
+    row = secure_hall.store.conn.execute(
+        "SELECT pw_hash FROM accounts WHERE user = 'li'").fetchone()[0]
+    assert row.startswith("scrypt$32768$8$1$") and PW not in row
+
+
+def test_lockout_grows_and_ends(secure_hall: HallService, clock) -> None:
+    admin = access.add_user(secure_hall, None, "root1", "admin", PW)
+    access.add_user(secure_hall, admin, "li", "clerk", PW)
+    for _ in range(access.FREE_TRIES - 1):
+        with pytest.raises(access.AccessError, match="wrong"):
+            access.sign_in(secure_hall, "li", "nope-nope-1")
+    with pytest.raises(access.AccessError, match="wrong"):
+        access.sign_in(secure_hall, "li", "nope-nope-1")  # third: now locked 5 s
+    with pytest.raises(access.AccessError, match="locked, try again in 5 s"):
+        access.sign_in(secure_hall, "li", PW)  # even the right password is refused
+    clock.advance(6)
+    with pytest.raises(access.AccessError, match="wrong"):
+        access.sign_in(secure_hall, "li", "nope-nope-1")  # fourth: 10 s
+    with pytest.raises(access.AccessError, match="in 10 s"):
+        access.sign_in(secure_hall, "li", PW)
+    clock.advance(11)
+    assert access.sign_in(secure_hall, "li", PW).role == "clerk"
+    with pytest.raises(access.AccessError, match="wrong user name or password"):
+        access.sign_in(secure_hall, "nobody", PW)
+    entries = audit.trail(secure_hall.store.conn)
+    actions = [e["action"] for e in entries]
+    assert actions.count("sign_in_refused") == 7 and actions[0] == "sign_in_refused"
+    assert {e["outcome"] for e in entries if e["action"] == "sign_in_refused"} == {
+        "wrong_secret", "locked"}
+    assert all(e["terminal"] == "K3" for e in entries)
+
+
+def test_unlock_and_technician_pin(secure_hall: HallService) -> None:
+    admin = access.add_user(secure_hall, None, "root1", "admin", PW)
+    sup = access.add_user(secure_hall, admin, "zhao", "supervisor", PW)
+    access.add_user(secure_hall, admin, "li", "clerk", PW)
+    for _ in range(access.FREE_TRIES):
+        with pytest.raises(access.AccessError):
+            access.sign_in(secure_hall, "li", "nope-nope-1")
+    access.unlock(secure_hall, sup, "li")
+    assert access.sign_in(secure_hall, "li", PW).user == "li"
+    with pytest.raises(access.AccessError):
+        access.set_technician_pin(secure_hall, sup, "246810")
+    with pytest.raises(DomainError):
+        access.set_technician_pin(secure_hall, admin, "111111")
+    access.set_technician_pin(secure_hall, admin, "246813")
+    assert access.check_pin(secure_hall, "246813").role == "technician"
+    with pytest.raises(access.AccessError, match="wrong PIN"):
+        access.check_pin(secure_hall, "000000")
+
+
+def test_audit_events_are_append_only(secure_hall: HallService) -> None:
+    access.add_user(secure_hall, None, "root1", "admin", PW)
+    conn = secure_hall.store.conn
+    for sql in ("UPDATE events SET payload = '{}' WHERE type = 'AuditRecorded'",
+                "DELETE FROM events WHERE type = 'AuditRecorded'"):
+        with pytest.raises(StoreError, match="append-only"), secure_hall.store.write() as c:
+            c.execute(sql)
+    assert conn.execute("SELECT COUNT(*) FROM events WHERE type = 'AuditRecorded'").fetchone()[0]
+
+
+def test_audit_masks_what_it_is_given(secure_hall: HallService) -> None:
+    from tests.security.samples import PEOPLE
+
+    _, id_number, _, phone = PEOPLE[0]
+    audit.record(secure_hall, actor="li", role="clerk", action="card_read",
+                 target=f"card {id_number}", detail={"id_number": id_number, "phone": phone})
+    raw = secure_hall.store.conn.execute(
+        "SELECT payload FROM events WHERE type = 'AuditRecorded'").fetchone()[0]
+    assert id_number not in raw and phone not in raw and "990000********0017" in raw
+
+
+def test_cli_accounts_sign_in_and_audit(data_dir: Path) -> None:
+    add = run_cli("access", "user", "add", "root1", "--role", "admin", "--json",
+                  data_dir=data_dir, stdin=PW + "\n")
+    assert add.returncode == 0, add.stderr
+    clerk = run_cli("access", "user", "add", "li", "--role", "clerk", "--as", "root1", "--json",
+                    data_dir=data_dir, stdin=f"{PW}\n{PW}x\n")
+    assert clerk.returncode == 0, clerk.stderr
+    ok = run_cli("access", "sign-in", "li", "--json", data_dir=data_dir, stdin=PW + "x\n")
+    assert json.loads(ok.stdout)["signed_in"] == {"user": "li", "role": "clerk"}
+    bad = run_cli("access", "sign-in", "li", "--json", data_dir=data_dir, stdin="wrong-one\n")
+    assert bad.returncode == 3 and json.loads(bad.stdout)["error"] == "wrong_password"
+    denied = run_cli("access", "audit", "--as", "li", data_dir=data_dir, stdin=PW + "x\n")
+    assert denied.returncode == 3 and "may not audit view" in denied.stderr
+    trail = run_cli("access", "audit", "--as", "root1", "--json", data_dir=data_dir,
+                    stdin=PW + "\n")
+    entries = json.loads(trail.stdout)["audit"]
+    assert {"account_change", "sign_in", "sign_in_refused"} <= {e["action"] for e in entries}
+    log = (data_dir / "logs" / "hall.log").read_text(encoding="utf-8")
+    assert "sign_in_refused" in log and PW not in log
