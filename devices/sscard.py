@@ -115,6 +115,22 @@ def decode_fields(fields: dict[str, bytes], today: date | None = None) -> Social
     return card
 
 
+def close_connection(connection: Any) -> None:
+    """Disconnect and release the PC/SC context even when the card is already gone: a context
+    left to __del__ raises there once pcscd has stopped."""
+    from smartcard.Exceptions import SmartcardException
+
+    try:
+        connection.disconnect()
+    except SmartcardException:
+        pass
+    finally:
+        try:
+            connection.release()
+        except SmartcardException:
+            pass
+
+
 def read_from_connection(connection: Any) -> SocialCard:
     """Read through a connected pyscard CardConnection."""
     from smartcard.Exceptions import CardConnectionException
@@ -182,8 +198,7 @@ def read_social_card(reader_name: str | None = None, timeout: float = 5.0) -> So
     except SmartcardException as exc:
         raise CardReadError(f"社会保障卡连接失败：{exc}") from exc
     finally:
-        connection.disconnect()
-        connection.release()
+        close_connection(connection)
 
 
 class SocialCardReader:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from devices.errors import DeviceError
-from devices.sscard import read_from_connection
+from devices.sscard import close_connection, read_from_connection
 from hall.identity import SocialCard
 
 
@@ -70,8 +70,7 @@ class SocialCardWatcher:
         except SmartcardException as exc:
             self.on_error(reader, DeviceError(f"社会保障卡连接失败：{exc}", code="card_read"))
         finally:
-            connection.disconnect()
-            connection.release()
+            close_connection(connection)
 
     def start(self) -> None:
         self._reader_monitor.addObserver(self._readers)
@@ -87,14 +86,17 @@ class SocialCardWatcher:
         from smartcard.scard import SCardCancel
 
         thread = CardMonitoringThread.instance
+        pcsc_request = None
         if thread is not None and self._card_monitor.countObservers() == 1:
             thread.stop()
-            request = getattr(thread, "cardrequest", None)
-            context = getattr(getattr(request, "pcsccardrequest", None), "hcontext", None)
+            pcsc_request = getattr(getattr(thread, "cardrequest", None), "pcsccardrequest", None)
+            context = getattr(pcsc_request, "hcontext", None)
             if context is not None:
                 SCardCancel(context)
         self._card_monitor.deleteObserver(self._cards)
         self._reader_monitor.deleteObserver(self._readers)
+        if pcsc_request is not None:  # release now, not in __del__ after pcscd may be gone
+            pcsc_request.release()
 
     def __enter__(self) -> SocialCardWatcher:
         self.start()
