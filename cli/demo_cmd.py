@@ -1,10 +1,20 @@
-"""demo --headless: a scripted hall day (issue, call, serve, accept, rate) on a simulated clock."""
+"""demo --headless: a scripted hall day on the embedded defaults.
+
+A local hub (the reference server on 127.0.0.1), a desk terminal enrolled with it (SQLCipher
+store, numbers leased from the hub), a TCP 9100 printer emulator that renders every ticket to PNG,
+and a GA 467 ID reader emulator on a pty that identifies applicants. The day runs on a simulated
+clock that ends at the present moment, so it takes seconds.
+"""
 
 from __future__ import annotations
 
 import argparse
 import random
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +23,7 @@ from cli.common import common_options
 
 Result = tuple[dict[str, Any], str | None]
 
+HALL, DESK = "DEMO-HALL", "DESK1"
 WINDOWS = {"1": None, "2": ["newborn", "retirement", "social_security_card", "hukou_transfer"],
            "3": ["enterprise_info_change", "restaurant_opening", "tax_invoice"]}
 VISITORS = [
@@ -22,6 +33,7 @@ VISITORS = [
     ("newborn", "regular"), ("tax_invoice", "military"), ("retirement", "disabled"),
     ("medical_offsite_filing", "elder"), ("result_pickup", "regular"),
 ]
+DAY_LENGTH = timedelta(hours=3)
 
 
 def register(sub: Any) -> None:
@@ -42,90 +54,160 @@ class SimulatedClock:
         self.now += timedelta(seconds=seconds)
 
 
+@contextmanager
+def local_hub(folder: Path) -> Iterator[tuple[str, Any]]:
+    """The reference server as this hall's hub, on a free port of 127.0.0.1, in a thread."""
+    from sync.server.run import bound_socket, build, server
+
+    app = build(folder, None, "hub")
+    sock = bound_socket()
+    port = sock.getsockname()[1]
+    running = server(app, "127.0.0.1", port)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not running.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", app.state.sync.engine
+    finally:
+        running.should_exit = True
+        thread.join(15)
+        sock.close()
+        app.state.sync.engine.dispose()
+
+
 def demo(args: argparse.Namespace) -> Result:
+    from sqlalchemy import text
+
+    from cli import sync_cmd
+    from devices.emulators.id_reader import IdReaderEmulator
+    from devices.emulators.people import RESIDENT
+    from devices.emulators.printer import PrinterEmulator
+    from hall.config import CallPolicy, TerminalConfig, save
+    from sync.server import db
+
+    folder = args.data_dir or Path(tempfile.mkdtemp(prefix="tingduan-demo-"))
+    desk_dir = folder / "desk1"
+    config = TerminalConfig(HALL, DESK, numbering="member", short_code="D1",
+                            hall_name="十堰市政务服务中心(演示)",
+                            policy=CallPolicy(max_wait_minutes=30))
+    save(desk_dir, config)
+    with local_hub(folder / "hub") as (hub_url, hub_engine), \
+            PrinterEmulator(0, folder / "printed") as printer, \
+            IdReaderEmulator(RESIDENT) as id_reader:
+        code = db.new_enroll_code(hub_engine, HALL, DESK)
+        sync_cmd.enroll(argparse.Namespace(data_dir=desk_dir, server=hub_url, code=code))
+        log, figures = _day(args.seed, desk_dir, config, hub_url, printer, id_reader)
+        with hub_engine.connect() as conn:
+            hub_events = int(conn.execute(text("SELECT COUNT(*) FROM events")).scalar_one())
+        printed = printer.wait_for(len(VISITORS), timeout=10) and len(printer.tickets)
+    t = figures["total"]
+    lines = [f"{e['time']}  {e['what']}  " + "  ".join(
+        f"{k}={v}" for k, v in e.items() if k not in ("time", "what") and v is not None)
+        for e in log]
+    lines += [
+        f"— day: issued {t['issued']}, served {t['served']}, no-show {t['no_show']}, "
+        f"wait avg {t['wait_avg_s']} s, service avg {t['service_avg_s']} s",
+        f"— hub {hub_url}: {hub_events} events; printer: {printed} tickets as PNG in "
+        f"{folder / 'printed'}",
+        f"— data: {folder}",
+    ]
+    return ({"day": log, "stats": figures, "hub_events": hub_events, "printed": printed,
+             "data_dir": str(folder)}, "\n".join(lines))
+
+
+def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
+         id_reader: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    from cli.printing import print_ticket
     from hall import cases, ratings
     from hall.catalog import load_catalog
-    from hall.config import CallPolicy, TerminalConfig, save
     from hall.errors import DomainError
     from hall.identity import Applicant
     from hall.keys import load_or_create
     from hall.service import HallService
     from hall.stats import day_stats
     from hall.store import Store
+    from sync import credential
+    from sync.client import SyncClient
 
-    folder = args.data_dir or Path(tempfile.mkdtemp(prefix="tingduan-demo-"))
-    config = TerminalConfig("DEMO-HALL", "DESK1", short_code="D1",
-                            policy=CallPolicy(max_wait_minutes=30))
-    save(folder, config)
-    start = datetime.now(config.zone).replace(hour=9, minute=0, second=0, microsecond=0)
-    clock = SimulatedClock(start)
-    rng = random.Random(args.seed)
-    hall = HallService(Store.open(folder), config, load_catalog(), wall=clock,
-                       index_key=load_or_create(folder, "index"))
+    clock = SimulatedClock(datetime.now(config.zone) - DAY_LENGTH)
+    rng = random.Random(seed)
+    index_key = load_or_create(desk_dir, "index")
+    hall = HallService(Store.open(desk_dir), config, load_catalog(), wall=clock,
+                       index_key=index_key)
+    cred = credential.load(desk_dir)
     log: list[dict[str, Any]] = []
 
     def say(what: str, **data: Any) -> None:
         log.append({"time": clock.now.strftime("%H:%M:%S"), "what": what, **data})
 
-    for window, services in WINDOWS.items():
-        hall.configure_window(window, services)
-    for i, (service, priority) in enumerate(VISITORS):
-        t = hall.take_ticket(service, priority)
-        say("取号", ticket=t.number, service=hall.catalog.get(service).name, priority=priority,
-            ahead=t.ahead)
-        clock.advance(rng.uniform(20, 90))
-        if i % 2 == 1:
-            for window in WINDOWS:
-                _serve_one(hall, window, rng, clock, say, cases, ratings, Applicant, DomainError)
-    for _ in range(len(VISITORS)):
-        for window in WINDOWS:
-            _serve_one(hall, window, rng, clock, say, cases, ratings, Applicant, DomainError)
-    figures = day_stats(hall)
-    hall.store.close()
-    lines = [f"{e['time']}  {e['what']}  " + "  ".join(
-        f"{k}={v}" for k, v in e.items() if k not in ("time", "what") and v is not None)
-        for e in log]
-    t = figures["total"]
-    lines.append(f"— day: issued {t['issued']}, served {t['served']}, no-show {t['no_show']}, "
-                 f"wait avg {t['wait_avg_s']} s, service avg {t['service_avg_s']} s")
-    lines.append(f"— data: {folder}")
-    return {"day": log, "stats": figures, "data_dir": str(folder)}, "\n".join(lines)
+    def serve(window: str) -> None:
+        try:
+            t = hall.call_next(window)
+        except DomainError:
+            return
+        say("叫号", ticket=t.number, window=window)
+        clock.advance(rng.uniform(10, 40))
+        if rng.random() < 0.1:
+            hall.recall(t.id)
+            say("重呼", ticket=t.number, window=window)
+            clock.advance(30)
+            hall.no_show(t.id)
+            say("过号", ticket=t.number, window=window)
+            return
+        hall.start(t.id)
+        service = hall.catalog.get(t.service)
+        clock.advance(rng.uniform(120, 600))
+        if service.materials:
+            from devices.ga467 import read_id_card
 
+            card = read_id_card(id_reader.path, timeout=5)  # 读卡: nothing typed twice
+            person = Applicant.from_id(index_key, card.name, card.id_number, verified=True)
+            say("读卡", ticket=t.number, holder=person.masked())
+            case = cases.accept(hall, service.id, person, _checklist(service, clock, cases))
+            deferred = sum(1 for m in case["materials"] if m["status"] == "deferred")
+            say("受理", ticket=t.number, case=case["case_number"],
+                materials=f"{len(case['materials'])} (容缺 {deferred})")
+        hall.done(t.id)
+        r = ratings.rate(hall, t.id, rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0])
+        say("评价", ticket=t.number, grade=r["grade_name"])
 
-def _serve_one(hall: Any, window: str, rng: random.Random, clock: SimulatedClock, say: Any,
-               cases: Any, ratings: Any, applicant_cls: Any, domain_error: Any) -> None:
     try:
-        t = hall.call_next(window)
-    except domain_error:
-        return
-    say("叫号", ticket=t.number, window=window)
-    clock.advance(rng.uniform(10, 40))
-    if rng.random() < 0.1:
-        hall.recall(t.id)
-        say("重呼", ticket=t.number, window=window)
-        clock.advance(30)
-        hall.no_show(t.id)
-        say("过号", ticket=t.number, window=window)
-        return
-    hall.start(t.id)
-    service = hall.catalog.get(t.service)
-    clock.advance(rng.uniform(120, 600))
-    if service.materials:
-        items = [cases.MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
-                 for m in service.materials]
-        deferrable = [m for m in service.materials if m.deferrable and not m.e_licence]
-        if deferrable:
-            m = deferrable[0]
-            due = (clock.now + timedelta(days=5)).date().isoformat()
-            items = [i for i in items if i.name != m.name] + [
-                cases.MaterialItem(m.name, "deferred", promise="申请人承诺五个工作日内补交", due=due)]
-        person = applicant_cls(masked_name="张*", masked_id="420302********0000",
-                               key=f"demo-{t.number}", verified=True)
-        case = cases.accept(hall, service.id, person, items, ticket_id=t.id)
-        deferred = sum(1 for m in case["materials"] if m["status"] == "deferred")
-        say("受理", ticket=t.number, case=case["case_number"],
-            materials=f"{len(case['materials'])} (容缺 {deferred})")
-    hall.done(t.id)
-    grade = rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0]
-    r = ratings.rate(hall, t.id, grade)
-    say("评价", ticket=t.number, grade=r["grade_name"])
+        with SyncClient(hall, cred.server, cred.token) as client:
+            client.once()  # number blocks from the hub before the doors open
+            for window, services in WINDOWS.items():
+                hall.configure_window(window, services)
+            for i, (service, priority) in enumerate(VISITORS):
+                t = hall.take_ticket(service, priority)
+                printed = print_ticket(hall, t, printer.url)
+                say("取号", ticket=t.number, service=hall.catalog.get(service).name,
+                    priority=priority, ahead=t.ahead, printed=printed["printed"])
+                clock.advance(rng.uniform(60, 240))
+                if i % 2 == 1:
+                    for window in WINDOWS:
+                        serve(window)
+                    client.once()
+            for _ in range(len(VISITORS)):
+                for window in WINDOWS:
+                    serve(window)
+            result = client.once()
+            say("同步", pushed=result["pushed"], pending=result["pending"])
+        figures = day_stats(hall)
+    finally:
+        hall.store.close()
+    return log, figures
+
+
+def _checklist(service: Any, clock: SimulatedClock, cases: Any) -> list[Any]:
+    """免提交 where an e-licence covers it, one 容缺 item under a written promise, the rest
+    submitted."""
+    items = [cases.MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
+             for m in service.materials]
+    deferrable = [m for m in service.materials if m.deferrable and not m.e_licence]
+    if deferrable:
+        m = deferrable[0]
+        due = (clock.now + timedelta(days=5)).date().isoformat()
+        items = [i for i in items if i.name != m.name] + [
+            cases.MaterialItem(m.name, "deferred", promise="申请人承诺五个工作日内补交", due=due)]
+    return items

@@ -23,7 +23,7 @@ def print_ticket(hall: HallService, ticket: TicketView, url: str) -> dict[str, A
         ticket.issued_at[:16].replace("T", " "),
         ticket.ahead or 0,
         QUEUE_URL.format(hall=hall.config.hall_id, day=ticket.day, number=ticket.number),
-        hall.config.hall_id,
+        hall.config.display_name,
         ["请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!"],
     )
     return send(url, layout, spool_dir=hall.store.path.parent / "spool")

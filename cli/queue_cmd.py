@@ -20,6 +20,7 @@ def register(sub: Any) -> None:
     p.add_argument("--hall", required=True)
     p.add_argument("--terminal", required=True)
     p.add_argument("--timezone", default=None)
+    p.add_argument("--hall-name", default=None, help="the hall's name on tickets and screens")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--standalone", action="store_true",
                       help="no hub: this terminal is its own hub and issues plain numbers")
@@ -99,6 +100,7 @@ def setup(args: argparse.Namespace) -> Result:
         hub_url=args.hub or (old.hub_url if old else None),
         short_code=config_file.default_short_code(args.terminal),
         policy=old.policy if old else config_file.CallPolicy(),
+        hall_name=args.hall_name if args.hall_name is not None else (old.hall_name if old else ""),
     )
     new.validate()
     store = Store.open(folder)

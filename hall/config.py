@@ -47,6 +47,11 @@ class TerminalConfig:
     hub_url: str | None = None
     short_code: str = ""
     policy: CallPolicy = field(default_factory=CallPolicy)
+    hall_name: str = ""  # shown on tickets and screens; the hall id when empty
+
+    @property
+    def display_name(self) -> str:
+        return self.hall_name or self.hall_id
 
     @property
     def zone(self) -> ZoneInfo:

@@ -110,5 +110,10 @@ def test_demo_headless(tmp_path: Path) -> None:
     code, out, _ = cli(tmp_path / "demo", "demo", "--headless")
     assert code == 0
     whats = {e["what"] for e in out["day"]}
-    assert {"取号", "叫号", "受理", "评价"} <= whats
+    assert {"取号", "叫号", "读卡", "受理", "评价", "同步"} <= whats
     assert out["stats"]["total"]["issued"] == 12
+    assert out["printed"] == 12  # every ticket reached the printer emulator
+    assert out["hub_events"] > 12  # and the day reached the local hub
+    assert len(list((tmp_path / "demo" / "printed").glob("*.png"))) == 12
+    plain = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "demo").rglob("*.txt"))
+    assert "测试甲" not in plain and "测试甲" not in json.dumps(out, ensure_ascii=False)
