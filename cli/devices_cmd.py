@@ -291,7 +291,7 @@ def emulate_printer(args: argparse.Namespace) -> Result:
     with PrinterEmulator(args.port, args.out, host=args.host) as emu:
         _say(args, f"printer emulator on {emu.url}, tickets to {args.out}", url=emu.url)
         _run(args, done)
-        count = len(emu.tickets)
+    count = len(emu.tickets)  # after close: a ticket being rendered has been counted
     return {"stopped": True, "tickets": count}, f"stopped after {count} tickets"
 
 
