@@ -64,7 +64,10 @@ class EscposPrinter:
     def __init__(self, url: str, *, timeout: float = 3.0, status_timeout: float = 0.5) -> None:
         self.url = url
         self.status_timeout = status_timeout
-        self._dev = _escpos_for(url, timeout)
+        try:
+            self._dev = _escpos_for(url, timeout)
+        except RuntimeError as exc:  # python-escpos: USB needs pyusb, which is not installed
+            raise PrinterOffline(f"打印机 {url} 不可用：{_short(exc)}") from exc
         try:
             if isinstance(getattr(self._dev, "host", None), str):
                 self._open_tcp(timeout)
