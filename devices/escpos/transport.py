@@ -46,6 +46,10 @@ def _escpos_for(url: str, timeout: float) -> Escpos:
 
         return Serial(parts.path, baudrate=int(query.get("baudrate", "9600")), timeout=timeout)
     if parts.scheme == "usb":
+        import importlib.util
+
+        if importlib.util.find_spec("usb") is None:  # python-escpos drives USB through pyusb
+            raise PrinterOffline(f"打印机 {url}：USB 打印需要 pyusb（未安装）")
         from escpos.printer import Usb
 
         try:
@@ -64,10 +68,7 @@ class EscposPrinter:
     def __init__(self, url: str, *, timeout: float = 3.0, status_timeout: float = 0.5) -> None:
         self.url = url
         self.status_timeout = status_timeout
-        try:
-            self._dev = _escpos_for(url, timeout)
-        except RuntimeError as exc:  # python-escpos: USB needs pyusb, which is not installed
-            raise PrinterOffline(f"打印机 {url} 不可用：{_short(exc)}") from exc
+        self._dev = _escpos_for(url, timeout)
         try:
             if isinstance(getattr(self._dev, "host", None), str):
                 self._open_tcp(timeout)
