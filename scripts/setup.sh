@@ -14,6 +14,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 run_pkgs=(
   gcc libc6-dev swig libpcsclite-dev   # pyscard has no Linux wheel: it builds from source
   pcscd vsmartcard-vpcd                # PC/SC daemon and the virtual reader the 社保卡 emulator uses
+  libusb-1.0-0                         # USB thermal printers (pyusb)
   fonts-noto-cjk                       # Chinese on screen and in the printer emulator's PNGs
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   espeak-ng                            # voice calling (Mandarin)
