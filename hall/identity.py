@@ -62,13 +62,15 @@ class IdCard:
         return f"IdCard({self.type}, {mask_name(self.name)}, {mask_id_number(self.id_number)})"
 
     def public(self, reveal: bool = False) -> dict[str, Any]:
+        """The card as the CLI and logs may show it. The birth date stays whole: it is no
+        identifier on its own, the clerk needs it (age for 老年人 priority), and the CLI contract
+        gives it as YYYY-MM-DD; the ID number that embeds it is masked."""
         data = asdict(self)
         data.pop("photo_wlt")
         if not reveal:
             data["name"] = mask_name(self.name)
             data["id_number"] = mask_id_number(self.id_number)
             data["address"] = mask_address(self.address)
-            data["birth_date"] = self.birth_date[:4] + "-**-**"
         return data
 
 
@@ -95,7 +97,6 @@ class SocialCard:
         if not reveal:
             data["name"] = mask_name(self.name)
             data["ssn"] = mask_id_number(self.ssn)
-            data["birth_date"] = self.birth_date[:4] + "-**-**"
             data["card_number"] = mask_id_number(self.card_number)
         return data
 
