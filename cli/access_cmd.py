@@ -55,6 +55,11 @@ def register(sub: Any) -> None:
     p = psub.add_parser("check", parents=[common], help="check the PIN (stdin)")
     p.set_defaults(handler=pin_check)
 
+    p = asub.add_parser("code", parents=[common],
+                        help="read a 身份码/企业码 (payload on stdin); --take issues a ticket")
+    p.add_argument("--take", metavar="SERVICE", help="take a ticket for this service with it")
+    p.set_defaults(handler=code)
+
     p = asub.add_parser("audit", parents=[common, acting], help="the audit trail, newest first")
     p.add_argument("--action", dest="audit_action")
     p.add_argument("--limit", type=int, default=50)
@@ -155,3 +160,30 @@ def audit_trail(args: argparse.Namespace) -> Result:
     text = "\n".join(f"{e['at']}  {e['terminal']}#{e['seq']}  {e['actor']} ({e['role']})  "
                      f"{e['action']} {e['target']}  {e['outcome']}" for e in entries)
     return {"audit": entries}, text or "no audit entries"
+
+
+def code(args: argparse.Namespace) -> Result:
+    """An unverified code (platform unreachable) still takes a ticket, marked unverified."""
+    from hall.codes import CodeError, present, terminal_reader
+
+    hall = open_hall(args)
+    payload = sys.stdin.readline(8192).strip()
+    try:
+        identity = present(hall, terminal_reader(hall), payload)
+    except CodeError as exc:
+        exc.message = f"{exc.person} ({exc.message})"
+        raise
+    out: dict[str, Any] = {"code": identity.public()}
+    text = (f"{identity.kind} {identity.public()['name']} {identity.public()['id']} "
+            f"{'verified' if identity.verified else 'UNVERIFIED'} via {identity.resolver}")
+    if args.take:
+        from hall.audit import record
+
+        ticket = hall.take_ticket(args.take)
+        record(hall, actor="kiosk", role="kiosk", action="code_read",
+               target=identity.code_hash[:16],
+               outcome="verified" if identity.verified else "unverified",
+               detail={"ticket_id": ticket.id, "ticket": ticket.number})
+        out["ticket"] = ticket.to_json()
+        text += f"; ticket {ticket.number}"
+    return out, text

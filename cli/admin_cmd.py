@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from cli.common import common_options
@@ -27,6 +28,14 @@ def register(sub: Any) -> None:
                         help="re-key the store and re-seal personal fields (resumable)")
     p.add_argument("--batch", type=int, default=500, help="rows re-sealed per transaction")
     p.set_defaults(handler=rotate_key)
+    p = asub.add_parser("purge", parents=[common],
+                        help="erase personal data of visits finished before the retention period")
+    p.add_argument("--days", type=int, help="retention period (default: security.json, 180)")
+    p.add_argument("--dry-run", action="store_true", help="count only")
+    p.set_defaults(handler=purge)
+    p = asub.add_parser("export", parents=[common], help="the cases as JSON lines, masked")
+    p.add_argument("--out", required=True, type=Path, help="file to write")
+    p.set_defaults(handler=export)
 
 
 def rebuild(args: argparse.Namespace) -> Result:
@@ -105,3 +114,47 @@ def _audit_admin(args: argparse.Namespace, action: str, detail: dict[str, Any]) 
                target=hall.config.terminal_id, detail=detail)
     finally:
         hall.store.close()
+
+
+def purge(args: argparse.Namespace) -> Result:
+    import getpass
+
+    from hall.retention import purge as run
+
+    hall = open_hall(args)
+    if args.days is not None and args.days < 1:
+        from cli import UsageError
+
+        raise UsageError("--days must be at least 1")
+    result = run(hall, days=args.days, actor=f"os:{getpass.getuser()}", dry_run=args.dry_run)
+    verb = "would erase" if args.dry_run else "erased"
+    return {"purge": result}, (f"{verb} the personal data of {result['cases']} cases finished "
+                               f"before {result['cutoff'][:10]} ({result['days']} days)")
+
+
+def export(args: argparse.Namespace) -> Result:
+    """Cases with masked applicants only: an export never holds a plain personal field."""
+    import getpass
+    import json
+    import os
+
+    from hall.audit import record
+    from hall.logs import redact_value
+
+    hall = open_hall(args)
+    rows = hall.store.conn.execute(
+        "SELECT case_number, service_id, status, applicant_masked, accepted_ms, completed_ms, "
+        "delivered_ms FROM cases ORDER BY accepted_ms").fetchall()
+    keys = ("case_number", "service", "status", "applicant", "accepted_ms", "completed_ms",
+            "delivered_ms")
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for row in rows:
+            item = redact_value("case", dict(zip(keys, row, strict=True)))
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    os.replace(tmp, args.out)
+    record(hall, actor=f"os:{getpass.getuser()}", role="admin", action="export",
+           target=args.out.name, detail={"cases": len(rows)})
+    return {"export": {"file": str(args.out), "cases": len(rows)}}, (
+        f"{len(rows)} cases written to {args.out} (masked)")

@@ -170,6 +170,24 @@ def _rated(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     )
 
 
+def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """Retention (hall/retention.py): erase the personal data of finished cases, keep the case."""
+    ids = json.dumps(p["case_ids"])
+    these = "IN (SELECT value FROM json_each(?))"
+    conn.execute(f"UPDATE cases SET applicant_masked = '', applicant_key = '' "
+                 f"WHERE case_id {these}", (ids,))
+    conn.execute(f"UPDATE case_materials SET promise = NULL WHERE case_id {these}", (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(json_remove(payload, '$.applicant.sealed'), "
+        "'$.applicant.masked', '', '$.applicant.key', '') "
+        f"WHERE type IN ('CaseAccepted', 'CaseRefused') AND json_extract(payload, '$.case_id') "
+        f"{these}", (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.promise', '') "
+        f"WHERE type = 'MaterialsDeferred' AND json_extract(payload, '$.case_id') {these}",
+        (ids,))
+
+
 HANDLERS: dict[str, Handler] = {
     EventType.TICKET_ISSUED: _issued,
     EventType.TICKET_CALLED: _called,
@@ -203,6 +221,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,
+    EventType.PERSONAL_DATA_PURGED: _purged,
 }
 
 

@@ -1,0 +1,44 @@
+"""POST /v1/codes/verify: the platform side of online code verification (身份码 / 企业码).
+
+Mount with `app.include_router(router)` and put a `hall.codes.CodeReader` on
+`app.state.code_reader` (the reference server uses a `SampleIssuer`'s key so the full path runs
+in tests; a province's real issuer keys go in the same place). Answers are JSON; a refused code is
+a 422 with {"verified": false, "error": code, "message": text}, never a 500 or a traceback; the
+payload is not logged or stored, only the reader's replay guard keeps a keyed hash of its id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from hall.codes import MAX_CODE_CHARS, CodeError, CodeReader
+
+router = APIRouter()
+
+
+class VerifyRequest(BaseModel):
+    payload: str = Field(max_length=MAX_CODE_CHARS)
+
+
+@router.post("/v1/codes/verify", response_model=None)
+def verify(body: VerifyRequest, request: Request) -> dict[str, Any] | JSONResponse:
+    reader: CodeReader | None = getattr(request.app.state, "code_reader", None)
+    if reader is None:
+        return JSONResponse({"verified": False, "error": "code_unavailable",
+                             "message": "no code issuer is configured on this server"},
+                            status_code=503)
+    try:
+        identity = reader.read(body.payload)
+    except CodeError as exc:
+        return JSONResponse({"verified": False, "error": exc.code, "message": exc.person},
+                            status_code=422)
+    if not identity.verified:
+        return JSONResponse({"verified": False, "error": "code_unavailable",
+                             "message": "the issuer cannot be asked now"}, status_code=503)
+    return {"verified": True, "kind": identity.kind, "typ": identity.kind,
+            "name": identity.name, "id": identity.id_number, "exp": identity.expires_at,
+            "jti": identity.jti, "resolver": identity.resolver}
