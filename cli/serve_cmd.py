@@ -19,7 +19,9 @@ def register(sub: Any) -> None:
     p.add_argument("--database", metavar="URL",
                    help="SQLAlchemy URL (default: SQLite in the data dir); "
                    "postgresql+psycopg://… for a central platform")
-    p.add_argument("--upstream", metavar="URL", help="the server this hub forwards to")
+    p.add_argument("--upstream", metavar="URL",
+                   help="the central platform this hub forwards its hall to (enroll the hub "
+                   "first: serve enroll --upstream URL --code CODE)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     for name, fn, text in (("enroll-code", enroll_code, "print a one-time enrollment code"),
@@ -28,19 +30,29 @@ def register(sub: Any) -> None:
         s.add_argument("--hall", required=True)
         s.add_argument("--terminal", required=True)
         s.add_argument("--database", metavar="URL")
+        if name == "enroll-code":
+            s.add_argument("--hub", action="store_true",
+                           help="a code for a hall's hub: its credential may push the events of "
+                           "every terminal of that hall (and of no other)")
         s.set_defaults(handler=fn)
+    s = ssub.add_parser("enroll", parents=[common],
+                        help="enroll this hub with its upstream (a code from `serve enroll-code "
+                        "--hub` on the central platform)")
+    s.add_argument("--upstream", required=True, metavar="URL")
+    s.add_argument("--code", required=True)
+    s.set_defaults(handler=enroll_hub)
 
 
 def serve(args: argparse.Namespace) -> Result:
     from sync.server.run import serve as run
 
-    if args.upstream:
+    if args.upstream and args.role != "hub":
         from hall.errors import ConfigError
 
-        raise ConfigError("--upstream (a hub forwarding to a central platform) is not "
-                          "implemented yet", code="not_implemented")
+        raise ConfigError("--upstream is for a hub (--role hub): the central platform has none",
+                          code="upstream_role")
     folder = data_dir(args.data_dir)
-    run(folder, args.database, args.role, args.host, args.port)
+    run(folder, args.database, args.role, args.host, args.port, args.upstream)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -55,11 +67,11 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
     engine = _engine(args)
     try:
-        code = new_enroll_code(engine, args.hall, args.terminal)
+        code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub)
     finally:
         engine.dispose()
-    return ({"code": code, "hall": args.hall, "terminal": args.terminal, "expires_in_s": 86400},
-            code)
+    return ({"code": code, "hall": args.hall, "terminal": args.terminal,
+             "scope": "hub" if args.hub else "terminal", "expires_in_s": 86400}, code)
 
 
 def revoke(args: argparse.Namespace) -> Result:
@@ -71,3 +83,37 @@ def revoke(args: argparse.Namespace) -> Result:
     finally:
         engine.dispose()
     return {"revoked": count}, f"{count} credential(s) revoked"
+
+
+def enroll_hub(args: argparse.Namespace) -> Result:
+    """Spend a hub code from the upstream; the credential goes to DATA_DIR/upstream.json (0600)."""
+    import httpx
+
+    from hall.errors import DomainError
+    from sync import credential
+    from sync.errors import AuthError, NetworkError
+    from sync.server.run import UPSTREAM_FILE
+    from sync.wire import API, EnrollResponse
+
+    folder = data_dir(args.data_dir)
+    url = args.upstream.rstrip("/")
+    try:
+        with httpx.Client(timeout=15.0) as http:
+            resp = http.post(f"{url}{API}/enroll", json={"code": args.code})
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"{url}: {exc}") from exc
+    if resp.status_code in (401, 403):
+        raise AuthError(f"enrollment refused: {resp.json().get('detail')}")
+    if resp.status_code != 200:
+        raise NetworkError(f"enrollment failed ({resp.status_code}): {resp.text[:200]}")
+    got = EnrollResponse.model_validate(resp.json())
+    if got.scope != "hub":
+        raise DomainError(f"this code enrolls terminal {got.terminal_id} of hall {got.hall_id}, "
+                          "not a hub: create it with `serve enroll-code --hub` on the upstream",
+                          code="not_a_hub_code")
+    folder.mkdir(parents=True, exist_ok=True)
+    credential.save(folder, credential.SyncCredential(url, got.token, got.hall_id,
+                                                      got.terminal_id), UPSTREAM_FILE)
+    return ({"enrolled": True, "upstream": url, "hall": got.hall_id, "hub": got.terminal_id},
+            f"hub {got.terminal_id} of hall {got.hall_id} enrolled with {url}; run "
+            f"`serve --role hub --upstream {url}`")

@@ -3,25 +3,31 @@
 One request in flight per client. Every step that moves a mark (the outbox's pushed-through seq,
 the pull cursor) writes it in the same store transaction as the data it accounts for, so a kill
 at any moment loses nothing and doubles nothing.
+
+Unused numbers of a leased block are skipped, never returned (DESIGN.md allows either): a number
+handed back could only be reissued out of order (A041 called after A090 confuses the people
+waiting), and a return racing the terminal's own offline issuing would be a collision risk. A
+block is per day, so the day's end retires it; a block granted whose answer was lost is asked
+again with the same request id and comes back the same, so it is never orphaned or given twice.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
+import uuid
 from typing import Any
 
 import httpx
 
-from hall.errors import DomainError, HallError
+from hall.errors import DomainError
 from hall.events import EventType
 from hall.numbering import lease_remaining
 from hall.service import HallService
-from hall.tickets import TicketView, find
+from hall.tickets import TicketView
 from sync import local
-from sync.backoff import parse_retry_after
-from sync.errors import AuthError, NetworkError, StaleCursor
-from sync.wire import API, CallResponse, LeaseResponse, PullResponse, PushResponse
+from sync.errors import NetworkError, StaleCursor
+from sync.transport import Http
+from sync.wire import CallResponse, LeaseResponse, PullResponse, PushResponse
 
 BATCH = 500
 
@@ -36,12 +42,11 @@ class SyncClient:
         self.lease_size = lease_size
         self.low_water = low_water
         self.lease_series = lease_series
-        self.http = httpx.Client(base_url=server.rstrip("/"), transport=transport,
-                                 headers={"Authorization": f"Bearer {token}"},
-                                 timeout=httpx.Timeout(timeout, connect=5.0))
+        self._http = Http(server, token, transport=transport, timeout=timeout)
+        self.http = self._http.client
 
     def close(self) -> None:
-        self.http.close()
+        self._http.close()
 
     def __enter__(self) -> SyncClient:
         return self
@@ -49,35 +54,9 @@ class SyncClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- transport ------------------------------------------------------------------------------
     def _request(self, method: str, path: str, *, body: Any = None,
                  params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
-        headers: dict[str, str] = {}
-        content: bytes | None = None
-        if body is not None:
-            content = gzip.compress(json.dumps(body, ensure_ascii=False,
-                                               separators=(",", ":")).encode(), compresslevel=5)
-            headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
-        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-        try:
-            resp = self.http.request(method, f"{API}{path}", content=content, params=params,
-                                     headers=headers, **extra)
-            payload = resp.json() if resp.content else {}
-        except (httpx.HTTPError, ValueError) as exc:
-            raise NetworkError(f"{self.http.base_url}: {type(exc).__name__}: {exc}") from exc
-        if resp.status_code < 300:
-            return payload
-        detail = payload.get("detail") if isinstance(payload, dict) else payload
-        if resp.status_code in (401, 403):
-            raise AuthError(f"server refuses this terminal ({resp.status_code}): {detail}",
-                            code="unauthorized" if resp.status_code == 401 else "forbidden")
-        if resp.status_code == 410:
-            raise StaleCursor(str(detail))
-        if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
-            raise NetworkError(f"server busy ({resp.status_code}): {detail}",
-                               retry_after=parse_retry_after(resp.headers.get("retry-after")))
-        raise HallError(f"server refused the request ({resp.status_code}): {detail}",
-                        code="protocol")
+        return self._http.request(method, path, body=body, params=params, timeout=timeout)
 
     # -- push -----------------------------------------------------------------------------------
     def push(self) -> tuple[int, int]:
@@ -140,13 +119,25 @@ class SyncClient:
         for letter in self._series(day):
             if lease_remaining(self.hall.store.conn, day, letter) > self.low_water:
                 continue
-            data = self._request("POST", "/leases", body={"day": day, "series": letter,
-                                                          "size": self.lease_size})
+            # The request id is stored before asking and dropped with the grant's event: a
+            # retry after a lost answer (or a kill) asks with the same id and gets the same block.
+            key = f"lease_request:{day}:{letter}"
+            request_id = local.get(self.hall.store.conn, key)
+            if not request_id:
+                request_id = uuid.uuid4().hex
+                with self.hall.store.write() as conn:
+                    local.put(conn, key, request_id)
+            data = self._request("POST", "/leases", body={
+                "day": day, "series": letter, "size": self.lease_size, "request_id": request_id})
             block = LeaseResponse.model_validate(data)
             with self.hall.write() as conn:
-                self.hall.emit(conn, EventType.NUMBER_BLOCK_LEASED, {
-                    "day": block.day, "series": block.series, "first": block.first,
-                    "last": block.last})
+                known = conn.execute("SELECT 1 FROM number_leases WHERE day = ? AND series = ? "
+                                     "AND first = ?", (block.day, block.series, block.first))
+                if known.fetchone() is None:
+                    self.hall.emit(conn, EventType.NUMBER_BLOCK_LEASED, {
+                        "day": block.day, "series": block.series, "first": block.first,
+                        "last": block.last})
+                conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
             granted += 1
         return granted
 
@@ -169,18 +160,13 @@ class SyncClient:
             raise DomainError(reply.reason or f"nothing waiting for window {window}",
                               code="nothing_waiting")
         for _ in range(3):
-            row = self.hall.store.conn.execute("SELECT urgent FROM tickets WHERE ticket_id = ?",
-                                               (reply.ticket_id,)).fetchone()
-            if row is not None:
+            if self.hall.store.conn.execute("SELECT 1 FROM tickets WHERE ticket_id = ?",
+                                            (reply.ticket_id,)).fetchone() is not None:
                 break
             self.pull(wait=0.5)
         else:
             raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
-        with self.hall.write() as conn:
-            self.hall.emit(conn, EventType.TICKET_CALLED, {
-                "ticket_id": reply.ticket_id, "window": window, "called_at": self.hall.now_iso(),
-                "as_priority": row[0] == 1, "decided_by": "hub"})
-            ticket = find(conn, reply.ticket_id, self.hall.zone)
+        ticket = self.hall.call_ticket(reply.ticket_id, window, decided_by="hub")
         try:
             self.push()
         except NetworkError:

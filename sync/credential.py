@@ -20,20 +20,22 @@ class SyncCredential:
     terminal_id: str
 
 
-def load(data_dir: Path) -> SyncCredential:
-    path = data_dir / CREDENTIAL_FILE
+def load(data_dir: Path, name: str = CREDENTIAL_FILE) -> SyncCredential:
+    path = data_dir / name
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return SyncCredential(**raw)
     except FileNotFoundError as exc:
-        raise NotEnrolled(f"{data_dir} is not enrolled with a server: run `python main.py sync "
-                          "enroll --server URL --code CODE`") from exc
+        how = ("sync enroll --server URL --code CODE" if name == CREDENTIAL_FILE else
+               "serve enroll --upstream URL --code CODE")
+        raise NotEnrolled(f"{data_dir} is not enrolled with a server: run `python main.py "
+                          f"{how} --data-dir {data_dir}`") from exc
     except (OSError, ValueError, TypeError) as exc:
         raise NotEnrolled(f"{path}: unreadable credential ({exc}); enroll again") from exc
 
 
-def save(data_dir: Path, cred: SyncCredential) -> None:
-    path = data_dir / CREDENTIAL_FILE
+def save(data_dir: Path, cred: SyncCredential, name: str = CREDENTIAL_FILE) -> None:
+    path = data_dir / name
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

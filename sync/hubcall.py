@@ -1,4 +1,5 @@
-"""`ticket call` on a member desk: through the hub when it answers, else None (call locally)."""
+"""`ticket call` on a member desk: through the hub when it answers, else None (call locally).
+Either way the sync status records it (last success, or the last error and offline)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from hall.service import HallService
 from hall.tickets import TicketView
-from sync import credential
+from sync import credential, runner
 from sync.client import SyncClient
 from sync.errors import NetworkError, NotEnrolled
 
@@ -19,6 +20,9 @@ def call_through_hub(hall: HallService, data_dir: Path, window: str,
         return None
     with SyncClient(hall, cred.server, cred.token, timeout=timeout, lease_series=()) as client:
         try:
-            return client.call_next(window)
-        except NetworkError:
+            ticket = client.call_next(window)
+        except NetworkError as exc:
+            runner.record(hall, exc.message)
             return None
+    runner.record(hall, None)
+    return ticket

@@ -44,9 +44,11 @@ class Rejection(_Model):
 
 
 class PushResponse(_Model):
-    accepted_through_seq: int
+    accepted_through_seq: int  # the pushing terminal's own stream
     inserted: int
     rejected: list[Rejection]
+    # A hub pushes for its whole hall: the mark of every terminal stream in the batch.
+    accepted: dict[str, int] = Field(default_factory=dict)
 
 
 class PullResponse(_Model):
@@ -59,6 +61,8 @@ class LeaseRequest(_Model):
     day: str = Field(pattern=_DAY)
     series: str = Field(pattern=r"^[A-Z]$")
     size: int = Field(ge=1, le=1000)
+    # The same id on a retry (the answer was lost) gets the same block back.
+    request_id: str | None = Field(default=None, pattern=_ID)
 
 
 class LeaseResponse(_Model):
@@ -86,6 +90,7 @@ class EnrollResponse(_Model):
     hall_id: str
     terminal_id: str
     token: str
+    scope: str = "terminal"  # "hub": a hall's hub, may push for every terminal of its hall
 
 
 class Health(_Model):
@@ -93,3 +98,4 @@ class Health(_Model):
     role: str
     server_time_ms: int
     epoch: str
+    upstream: dict[str, Any] | None = None  # a hub's forwarding to its upstream

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.server import db, log
 from sync.server.hub import CallDesk
+from sync.server.upstream import Upstream
 from sync.wire import (
     API,
     MAX_BODY,
@@ -103,14 +104,27 @@ def _parse(model: type[BaseModel], body: Any) -> Any:
         raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
 
 
-def create_app(engine: Engine, *, role: str, data_dir: Path) -> FastAPI:
+def create_app(engine: Engine, *, role: str, data_dir: Path,
+               upstream: Upstream | None = None) -> FastAPI:
+    """`upstream`: a hub forwarding its hall to the central platform (started with the app)."""
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        state.desk.close()
+        if upstream is not None:
+            loop = asyncio.get_running_loop()
+
+            def wake_pollers() -> None:
+                loop.call_soon_threadsafe(state.notifier.notify)
+
+            upstream.start(state.push_lock, wake_pollers)
+        try:
+            yield
+        finally:
+            if upstream is not None:
+                await asyncio.to_thread(upstream.stop)
+            state.desk.close()
 
     app = FastAPI(title="厅端 sync", lifespan=lifespan)
     app.state.sync = state
@@ -130,13 +144,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path) -> FastAPI:
 
     @app.get(f"{API}/health", response_model=Health)
     async def health() -> Health:
-        return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch)
+        link = None if upstream is None else await run_in_threadpool(upstream.status)
+        return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch,
+                      upstream=link)
 
     @app.post(f"{API}/enroll", response_model=EnrollResponse)
     async def enroll(request: Request) -> EnrollResponse:
         req: EnrollRequest = _parse(EnrollRequest, await _body(request))
         cred, token = await run_in_threadpool(db.enroll, engine, req.code)
-        return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token)
+        return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
+                              scope=cred.scope)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         with state.push_lock:
@@ -149,6 +166,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path) -> FastAPI:
         result = await run_in_threadpool(_push_locked, cred, req.events)
         if result.inserted:
             state.notifier.notify()
+            if upstream is not None:
+                upstream.poke()
         return result
 
     @app.get(f"{API}/sync/pull", response_model=PullResponse)
@@ -174,7 +193,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path) -> FastAPI:
         cred = await auth(request)
         req: LeaseRequest = _parse(LeaseRequest, await _body(request))
         first, last = await run_in_threadpool(log.lease, engine, cred, req.day, req.series,
-                                              req.size)
+                                              req.size, req.request_id)
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
     @app.post(f"{API}/calls/next", response_model=CallResponse)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
 from sync.server.tables import credentials, enroll_codes, metadata, server_meta
 
@@ -18,10 +18,18 @@ SERVER_DB = "server.db"
 CODE_TTL_MS = 24 * 3600 * 1000
 
 
+HUB = "hub"
+
+
 @dataclass(frozen=True)
 class Credential:
     hall_id: str
     terminal_id: str
+    scope: str = "terminal"  # HUB: a hall's hub, enrolled with its upstream for the whole hall
+
+    @property
+    def is_hub(self) -> bool:
+        return self.scope == HUB
 
 
 class AuthFailure(Exception):
@@ -60,7 +68,21 @@ def open_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added after a database was created (all nullable): ALTER TABLE … ADD COLUMN."""
+    found = inspect(engine)
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            have = {c["name"] for c in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '
+                                      f"{kind}"))
 
 
 def epoch(engine: Engine) -> str:
@@ -74,12 +96,14 @@ def epoch(engine: Engine) -> str:
         return value
 
 
-def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str) -> str:
+def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
+                    hub: bool = False) -> str:
+    """A one-time code; with `hub` the credential it buys may push for the whole hall."""
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     with engine.begin() as conn:
         conn.execute(insert(enroll_codes).values(
             code_hash=digest(code), hall_id=hall_id, terminal_id=terminal_id,
-            expires_ms=now_ms() + CODE_TTL_MS, used_ms=None))
+            expires_ms=now_ms() + CODE_TTL_MS, used_ms=None, scope=HUB if hub else None))
     return code
 
 
@@ -88,7 +112,8 @@ def enroll(engine: Engine, code: str) -> tuple[Credential, str]:
     with engine.begin() as conn:
         row = conn.execute(
             select(enroll_codes.c.hall_id, enroll_codes.c.terminal_id, enroll_codes.c.expires_ms,
-                   enroll_codes.c.used_ms).where(enroll_codes.c.code_hash == digest(code.strip()))
+                   enroll_codes.c.used_ms, enroll_codes.c.scope)
+            .where(enroll_codes.c.code_hash == digest(code.strip()))
             .with_for_update()
         ).first()
         if row is None or row.used_ms is not None or row.expires_ms < now_ms():
@@ -101,8 +126,8 @@ def enroll(engine: Engine, code: str) -> tuple[Credential, str]:
         token = secrets.token_urlsafe(32)
         conn.execute(insert(credentials).values(
             token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
-            revoked=False, created_ms=now_ms()))
-    return Credential(row.hall_id, row.terminal_id), token
+            revoked=False, created_ms=now_ms(), scope=row.scope))
+    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal"), token
 
 
 def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:
@@ -119,11 +144,12 @@ def authenticate(engine: Engine, authorization: str | None) -> Credential:
     token = authorization.removeprefix("Bearer ").strip()
     with engine.connect() as conn:
         row = conn.execute(
-            select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked)
+            select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked,
+                   credentials.c.scope)
             .where(credentials.c.token_hash == digest(token))
         ).first()
     if row is None:
         raise AuthFailure(401, "unknown credential")
     if row.revoked:
         raise AuthFailure(403, f"terminal {row.terminal_id} of hall {row.hall_id} is revoked")
-    return Credential(row.hall_id, row.terminal_id)
+    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal")

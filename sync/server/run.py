@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
+from sync import credential
 from sync.server.app import create_app
 from sync.server.db import database_url, open_engine
+from sync.server.upstream import Upstream
+
+UPSTREAM_FILE = "upstream.json"  # a hub's credential with its upstream (serve enroll)
 
 
-def build(data_dir: Path, database: str | None, role: str) -> FastAPI:
+def build(data_dir: Path, database: str | None, role: str,
+          upstream: str | None = None) -> FastAPI:
     engine = open_engine(database_url(data_dir, database))
-    return create_app(engine, role=role, data_dir=data_dir)
+    link = None
+    if upstream is not None:
+        cred = credential.load(data_dir, UPSTREAM_FILE)
+        link = Upstream(engine, replace(cred, server=upstream.rstrip("/")))
+    return create_app(engine, role=role, data_dir=data_dir, upstream=link)
 
 
 def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
@@ -24,8 +34,9 @@ def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(data_dir: Path, database: str | None, role: str, host: str, port: int) -> None:
-    app = build(data_dir, database, role)
+def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
+          upstream: str | None = None) -> None:
+    app = build(data_dir, database, role, upstream)
     try:
         server(app, host, port).run()
     finally:

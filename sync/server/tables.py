@@ -41,6 +41,9 @@ events = Table(
     Column("schema_version", Integer, nullable=False),
     Column("payload", Text, nullable=False),
     Column("received_ms", BigInteger, nullable=False),
+    # Who pushed it: the terminal itself, the hall's hub on the central platform, or
+    # UPSTREAM on a hub for what it pulled from the central platform (never forwarded back).
+    Column("pushed_by", Text),
     UniqueConstraint("hall_id", "terminal_id", "terminal_seq", name="uq_server_events_seq"),
 )
 Index("ix_server_events_hall_pos", events.c.hall_id, events.c.pos)
@@ -71,6 +74,7 @@ credentials = Table(
     Column("terminal_id", Text, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_ms", BigInteger, nullable=False),
+    Column("scope", Text),  # "hub": may push events of any terminal of its hall; else terminal
 )
 
 enroll_codes = Table(
@@ -81,6 +85,7 @@ enroll_codes = Table(
     Column("terminal_id", Text, nullable=False),
     Column("expires_ms", BigInteger, nullable=False),
     Column("used_ms", BigInteger),
+    Column("scope", Text),
 )
 
 # The next unleased number of a hall's series on a day.
@@ -93,3 +98,21 @@ number_blocks = Table(
     Column("next", Integer, nullable=False),
     PrimaryKeyConstraint("hall_id", "day", "series"),
 )
+
+# Every block granted, by the client's request id: a retried request (its answer was lost) gets
+# the same block again, so a granted block is always the one its terminal records.
+lease_grants = Table(
+    "lease_grants",
+    metadata,
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("request_id", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("first", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+    Column("granted_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("hall_id", "terminal_id", "request_id"),
+)
+
+UPSTREAM = "^upstream"  # not a valid terminal id, so no terminal can be mistaken for it

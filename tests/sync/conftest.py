@@ -17,19 +17,28 @@ from hall.config import TerminalConfig
 from hall.service import HallService
 from hall.store import Store
 from sync.client import SyncClient
+from sync.credential import SyncCredential
 from sync.server import db
 from sync.server.app import create_app
 from sync.server.run import bound_socket, server
+from sync.server.upstream import Upstream
 from tests.sync import pg
 
 _names = itertools.count()
 
 
 class RunningServer:
-    def __init__(self, data_dir: Path, url: str, role: str = "hub") -> None:
+    def __init__(self, data_dir: Path, url: str, role: str = "hub",
+                 upstream: dict[str, Any] | None = None) -> None:
         self.data_dir = data_dir
         self.engine = db.open_engine(url)
-        self.app = create_app(self.engine, role=role, data_dir=data_dir)
+        self.upstream: Upstream | None = None
+        if upstream is not None:  # {"server", "token", "hall", "hub", **Upstream options}
+            opts = dict(upstream)
+            cred = SyncCredential(opts.pop("server"), opts.pop("token"), opts.pop("hall"),
+                                  opts.pop("hub"))
+            self.upstream = Upstream(self.engine, cred, **opts)
+        self.app = create_app(self.engine, role=role, data_dir=data_dir, upstream=self.upstream)
         self.sock = bound_socket()
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,8 +52,9 @@ class RunningServer:
             assert self.thread.is_alive(), "server thread died"
             time.sleep(0.02)
 
-    def token(self, hall_id: str, terminal_id: str) -> str:
-        return db.enroll(self.engine, db.new_enroll_code(self.engine, hall_id, terminal_id))[1]
+    def token(self, hall_id: str, terminal_id: str, *, hub: bool = False) -> str:
+        code = db.new_enroll_code(self.engine, hall_id, terminal_id, hub=hub)
+        return db.enroll(self.engine, code)[1]
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -76,19 +86,20 @@ def backend(request: pytest.FixtureRequest) -> str:
 def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
     started: list[RunningServer] = []
 
-    def make(kind: str = "sqlite", role: str = "hub") -> RunningServer:
+    def make(kind: str = "sqlite", role: str = "hub",
+             upstream: dict[str, Any] | None = None) -> RunningServer:
         folder = tmp_path / f"server{next(_names)}"
         if kind == "postgresql":
             cluster: pg.Cluster = request.getfixturevalue("pg_cluster")
             url = cluster.new_database(f"t{next(_names)}_{int(time.time() * 1000) % 10**8}")
         else:
             url = db.database_url(folder, None)
-        srv = RunningServer(folder, url, role)
+        srv = RunningServer(folder, url, role, upstream)
         started.append(srv)
         return srv
 
     yield make
-    for srv in started:
+    for srv in reversed(started):  # a hub before the central platform it forwards to
         srv.stop()
 
 

@@ -45,7 +45,7 @@ class FaultProxy:
         self.target_port = target_port
         self.plan: Plan = plan or (lambda _i: Fault())
         self.rate = rate_bytes_s
-        self.down = False  # refuse every connection: the server is "away"
+        self._down = False
         self.bytes_up = 0
         self.bytes_down = 0
         self.connections = 0
@@ -62,6 +62,22 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self._accepter = threading.Thread(target=self._accept, daemon=True)
         self._accepter.start()
+
+    @property
+    def down(self) -> bool:
+        """The server is "away": open connections are cut and new ones refused."""
+        return self._down
+
+    @down.setter
+    def down(self, value: bool) -> None:
+        self._down = value
+        if value:
+            with self._lock:
+                for s in list(self._sockets):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
 
     def close(self) -> None:
         self._stop.set()

@@ -1,0 +1,56 @@
+"""One HTTP client to a sync server: bearer credential, gzip JSON bodies, and the protocol's
+answers mapped to errors (401/403 AuthError, 410 StaleCursor, busy or away NetworkError with its
+Retry-After). Used by a terminal's SyncClient and by a hub forwarding to its upstream."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import httpx
+
+from hall.errors import HallError
+from sync.backoff import parse_retry_after
+from sync.errors import AuthError, NetworkError, StaleCursor
+from sync.wire import API
+
+
+class Http:
+    def __init__(self, server: str, token: str, *, transport: httpx.BaseTransport | None = None,
+                 timeout: float = 15.0) -> None:
+        self.client = httpx.Client(base_url=server.rstrip("/"), transport=transport,
+                                   headers={"Authorization": f"Bearer {token}"},
+                                   timeout=httpx.Timeout(timeout, connect=5.0))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(self, method: str, path: str, *, body: Any = None,
+                params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
+        headers: dict[str, str] = {}
+        content: bytes | None = None
+        if body is not None:
+            content = gzip.compress(json.dumps(body, ensure_ascii=False,
+                                               separators=(",", ":")).encode(), compresslevel=5)
+            headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        try:
+            resp = self.client.request(method, f"{API}{path}", content=content, params=params,
+                                       headers=headers, **extra)
+            payload = resp.json() if resp.content else {}
+        except (httpx.HTTPError, ValueError) as exc:
+            raise NetworkError(f"{self.client.base_url}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code < 300:
+            return payload
+        detail = payload.get("detail") if isinstance(payload, dict) else payload
+        if resp.status_code in (401, 403):
+            raise AuthError(f"server refuses this terminal ({resp.status_code}): {detail}",
+                            code="unauthorized" if resp.status_code == 401 else "forbidden")
+        if resp.status_code == 410:
+            raise StaleCursor(str(detail))
+        if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
+            raise NetworkError(f"server busy ({resp.status_code}): {detail}",
+                               retry_after=parse_retry_after(resp.headers.get("retry-after")))
+        raise HallError(f"server refused the request ({resp.status_code}): {detail}",
+                        code="protocol")
