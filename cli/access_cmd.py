@@ -55,6 +55,11 @@ def register(sub: Any) -> None:
     p = psub.add_parser("check", parents=[common], help="check the PIN (stdin)")
     p.set_defaults(handler=pin_check)
 
+    p = asub.add_parser("reveal", parents=[common, acting],
+                        help="show a case's applicant unmasked (supervisor; audited)")
+    p.add_argument("case", help="case number or id")
+    p.set_defaults(handler=reveal)
+
     p = asub.add_parser("code", parents=[common],
                         help="read a 身份码/企业码 (payload on stdin); --take issues a ticket")
     p.add_argument("--take", metavar="SERVICE", help="take a ticket for this service with it")
@@ -187,3 +192,16 @@ def code(args: argparse.Namespace) -> Result:
         out["ticket"] = ticket.to_json()
         text += f"; ticket {ticket.number}"
     return out, text
+
+
+def reveal(args: argparse.Namespace) -> Result:
+    from cli.common import data_dir
+    from hall.access import reveal_applicant
+    from hall.crypto import Sealer
+
+    hall = open_hall(args)
+    by = _principal(hall, args)
+    sealer = Sealer.for_data_dir(data_dir(args.data_dir), hall.config.hall_id)
+    record = reveal_applicant(hall, by, args.case, sealer)
+    text = "\n".join(f"{k}: {v}" for k, v in record.items())
+    return {"case": args.case, "applicant": record}, text

@@ -21,6 +21,7 @@ from typing import Literal, cast
 
 from hall import audit
 from hall.clock import to_ms
+from hall.crypto import Sealer
 from hall.errors import DomainError
 from hall.service import HallService
 
@@ -271,3 +272,26 @@ def _check_strength(secret: str, minimum: int, what: str) -> None:
         raise DomainError(f"the {what} needs at least {minimum} characters", code="weak_secret")
     if len(set(secret)) < 3:
         raise DomainError(f"the {what} is too simple", code="weak_secret")
+
+
+def reveal_applicant(hall: HallService, by: Principal, case_ref: str,
+                     sealer: Sealer) -> dict[str, object]:
+    """Open a case's sealed applicant record for a supervisor; audited as a data view."""
+    import json
+
+    by.require("data_view")
+    row = hall.store.conn.execute(
+        "SELECT payload FROM events WHERE type IN ('CaseAccepted', 'CaseRefused') AND "
+        "(json_extract(payload, '$.case_id') = ? OR json_extract(payload, '$.case_number') = ?)",
+        (case_ref, case_ref)).fetchone()
+    if row is None:
+        raise DomainError(f"no case {case_ref!r}", code="unknown_case")
+    payload = json.loads(row[0])
+    token = payload["applicant"].get("sealed")
+    if not token:
+        raise DomainError(f"case {payload['case_number']} holds no personal data (never sealed "
+                          "or purged)", code="no_personal_data")
+    record = sealer.open_json(token)
+    audit.record(hall, actor=by.user, role=by.role, action="data_view",
+                 target=payload["case_number"], detail={"fields": sorted(record)})
+    return record

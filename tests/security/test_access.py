@@ -118,3 +118,24 @@ def test_cli_accounts_sign_in_and_audit(data_dir: Path) -> None:
     assert {"account_change", "sign_in", "sign_in_refused"} <= {e["action"] for e in entries}
     log = (data_dir / "logs" / "hall.log").read_text(encoding="utf-8")
     assert "sign_in_refused" in log and PW not in log
+
+
+def test_reveal_is_for_supervisors_and_audited(secure_hall: HallService, data_dir: Path) -> None:
+    from hall import cases
+    from hall.crypto import Sealer, seal_applicant
+    from tests.security.samples import PEOPLE
+
+    name, id_number, address, _ = PEOPLE[0]
+    sealer = Sealer.for_data_dir(data_dir, "H1")
+    person = seal_applicant(sealer, secure_hall.index_key, name=name, id_number=id_number,
+                            address=address, verified=False, source="manual")
+    case = cases.refuse(secure_hall, "newborn", person, ["材料不全"])
+    admin = access.add_user(secure_hall, None, "root1", "admin", PW)
+    clerk = access.add_user(secure_hall, admin, "li", "clerk", PW)
+    with pytest.raises(access.AccessError):
+        access.reveal_applicant(secure_hall, clerk, case["case_number"], sealer)
+    record = access.reveal_applicant(secure_hall, admin, case["case_number"], sealer)
+    assert record["id_number"] == id_number and record["name"] == name
+    views = audit.trail(secure_hall.store.conn, action="data_view")
+    assert len(views) == 1 and views[0]["target"] == case["case_number"]
+    assert case["applicant"] == "测*** 990000********0017"
