@@ -29,12 +29,24 @@ def print_ticket(hall: HallService, ticket: TicketView, url: str) -> dict[str, A
     return send(url, layout, spool_dir=hall.store.path.parent / "spool")
 
 
-def identify(id_reader: str | None, sscard_reader: str | None, *, reveal: bool) -> dict[str, Any]:
-    """Read the holder's card; only masked fields leave unless the clerk asks to reveal."""
+def identify(hall: HallService, id_reader: str | None, sscard_reader: str | None, *,
+             reveal: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read the holder's card: (what the CLI shows — masked unless the clerk asks to reveal —,
+    the ticket's holder record — only a keyed hash of the number). The read is audited."""
+    from hall import audit
+    from hall.identity import blind_index, mask_id_number
+
     if id_reader:
         from devices.ga467 import read_id_card
 
-        return {"kind": "id_card", "card": read_id_card(id_reader).public(reveal)}
-    from devices.sscard import read_social_card
+        kind, card = "id_card", read_id_card(id_reader)
+        number = card.id_number
+    else:
+        from devices.sscard import read_social_card
 
-    return {"kind": "sscard", "card": read_social_card(sscard_reader).public(reveal)}
+        kind, social = "sscard", read_social_card(sscard_reader)
+        card, number = social, social.ssn  # type: ignore[assignment]
+    audit.record(hall, actor=hall.config.terminal_id, role="terminal", action="card_read",
+                 target=mask_id_number(number), detail={"kind": kind, "revealed": reveal})
+    shown = {"kind": kind, "card": card.public(reveal)}
+    return shown, {"kind": kind, "verified": True, "key": blind_index(hall.index_key, number)}

@@ -161,27 +161,22 @@ def _simple(action: str) -> Any:
 def take(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     extra: dict[str, Any] = {}
-    holder = _identify(args)
-    if holder is not None:
-        extra["holder"] = holder
+    holder = None
+    if args.id_reader or args.sscard_reader:
+        from cli.printing import identify
+
+        extra["holder"], holder = identify(hall, args.id_reader, args.sscard_reader,
+                                           reveal=args.reveal)
     appointment = datetime.fromisoformat(args.appointment) if args.appointment else None
     if appointment is not None and appointment.tzinfo is None:
         appointment = appointment.replace(tzinfo=hall.zone)
-    ticket = hall.take_ticket(args.service, args.priority, appointment_at=appointment)
+    ticket = hall.take_ticket(args.service, args.priority, appointment_at=appointment,
+                              holder=holder)
     if args.printer:
         from cli.printing import print_ticket
 
         extra["printed"] = print_ticket(hall, ticket, args.printer)
     return _ticket(ticket, extra)
-
-
-def _identify(args: argparse.Namespace) -> dict[str, Any] | None:
-    if not (args.id_reader or args.sscard_reader):
-        return None
-    from cli.printing import identify
-
-    holder: dict[str, Any] = identify(args.id_reader, args.sscard_reader, reveal=args.reveal)
-    return holder
 
 
 def ticket_list(args: argparse.Namespace) -> Result:

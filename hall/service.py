@@ -83,8 +83,13 @@ class HallService:
         *,
         appointment_at: datetime | None = None,
         window: str | None = None,
+        holder: dict[str, Any] | None = None,
     ) -> TicketView:
+        """Issue a ticket. `holder` marks who took it, when known: {"kind": id_card|sscard|code,
+        "verified": bool, "key": blind index}; an unverified code still gets a ticket."""
         service = self.catalog.get(service_id)
+        if holder is not None:
+            holder = _checked_holder(holder)
         if priority not in queue.PRIORITIES:
             raise DomainError(
                 f"unknown priority {priority!r} (one of {', '.join(queue.PRIORITIES)})",
@@ -113,6 +118,8 @@ class HallService:
                 payload["appointment_at"] = iso_local(appointment_at, self.zone)
             if window is not None:
                 payload["window"] = window
+            if holder is not None:
+                payload["holder"] = holder
             self.emit(conn, EventType.TICKET_ISSUED, payload)
             ticket = find(conn, ticket_id, self.zone)
             return view_with_ahead(conn, ticket)
@@ -281,6 +288,19 @@ class HallService:
                            (window,)).fetchone()
         return queue.choose(oldest, prio, regular, policy=self.config.policy, now_ms=now_ms,
                             regular_streak=0 if row is None else int(row[0]))
+
+
+HOLDER_KINDS = ("id_card", "sscard", "code")
+
+
+def _checked_holder(holder: dict[str, Any]) -> dict[str, Any]:
+    kind, key = holder.get("kind"), str(holder.get("key", ""))
+    if kind not in HOLDER_KINDS or not isinstance(holder.get("verified"), bool):
+        raise DomainError(f"a ticket holder is one of {', '.join(HOLDER_KINDS)}, verified or not",
+                          code="bad_holder")
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise DomainError("a ticket holder is kept only as a keyed hash", code="bad_holder")
+    return {"kind": kind, "verified": holder["verified"], "key": key}
 
 
 def claim_store(store: Store, config: TerminalConfig) -> None:

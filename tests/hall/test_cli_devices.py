@@ -31,3 +31,41 @@ def test_printer_away_keeps_the_job_and_the_ticket(tmp_path: Path) -> None:
     assert out["ticket"]["number"] == "A001"
     assert out["printed"]["printed"] is False and out["printed"]["waiting"] == 1
     assert out["printed"]["state"] in ("offline", "unknown")
+
+
+def test_take_with_id_card_masks_audits_and_keeps_only_a_hash(tmp_path: Path) -> None:
+    from devices.emulators.id_reader import IdReaderEmulator
+    from devices.emulators.people import RESIDENT
+
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    with IdReaderEmulator(RESIDENT) as reader:
+        code, out, _ = cli(tmp_path, "ticket", "take", "--service", "newborn", "--priority",
+                           "elder", "--id-reader", reader.path)
+    assert code == 0
+    card = out["holder"]["card"]
+    assert card["id_number"] == RESIDENT.id_number[:6] + "********" + RESIDENT.id_number[-4:]
+    assert card["name"] == RESIDENT.name[0] + "*" * (len(RESIDENT.name) - 1)
+    assert card["birth_date"] == RESIDENT.birth_date
+    from cli.context import open_hall
+
+    hall = open_hall(__import__("argparse").Namespace(data_dir=tmp_path))
+    try:
+        rows = hall.store.conn.execute("SELECT type, payload FROM events").fetchall()
+    finally:
+        hall.store.close()
+    log = " ".join(p for _, p in rows)
+    assert RESIDENT.id_number not in log and RESIDENT.name not in log
+    assert [t for t, _ in rows] == ["AuditRecorded", "TicketIssued"]
+    assert '"holder":{"kind":"id_card","verified":true,"key":"' in log
+
+
+def test_take_with_a_silent_reader_is_a_device_error(tmp_path: Path) -> None:
+    from devices.emulators.id_reader import IdReaderEmulator
+
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    with IdReaderEmulator(None) as reader:  # no card on the reader
+        code, out, _ = cli(tmp_path, "ticket", "take", "--service", "newborn", "--id-reader",
+                           reader.path)
+    assert code == 4 and out["error"]
+    code, out, _ = cli(tmp_path, "ticket", "list")
+    assert out["tickets"] == []  # nothing issued for an unidentified holder
