@@ -122,8 +122,8 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     from cli.printing import print_ticket
     from hall import cases, ratings
     from hall.catalog import load_catalog
+    from hall.crypto import Sealer, seal_applicant
     from hall.errors import DomainError
-    from hall.identity import Applicant
     from hall.keys import load_or_create
     from hall.service import HallService
     from hall.stats import day_stats
@@ -137,6 +137,7 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     hall = HallService(Store.open(desk_dir), config, load_catalog(), wall=clock,
                        index_key=index_key)
     cred = credential.load(desk_dir)
+    sealer = Sealer.for_data_dir(desk_dir, config.hall_id)  # the back office opens what it seals
     log: list[dict[str, Any]] = []
 
     def say(what: str, **data: Any) -> None:
@@ -163,7 +164,8 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
             from devices.ga467 import read_id_card
 
             card = read_id_card(id_reader.path, timeout=5)  # 读卡: nothing typed twice
-            person = Applicant.from_id(index_key, card.name, card.id_number, verified=True)
+            person = seal_applicant(sealer, index_key, name=card.name, id_number=card.id_number,
+                                    verified=True, source="id_card", address=card.address)
             say("读卡", ticket=t.number, holder=person.masked())
             case = cases.accept(hall, service.id, person, _checklist(service, clock, cases))
             deferred = sum(1 for m in case["materials"] if m["status"] == "deferred")
