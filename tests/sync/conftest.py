@@ -83,11 +83,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+def make_server(tmp_path: Path, request: pytest.FixtureRequest, backend: str) -> Iterator[Any]:
+    """Every test that starts a server runs on SQLite and on PostgreSQL (`backend`), unless it
+    names its kind."""
     started: list[RunningServer] = []
 
-    def make(kind: str = "sqlite", role: str = "hub",
+    def make(kind: str | None = None, role: str = "hub",
              upstream: dict[str, Any] | None = None) -> RunningServer:
+        kind = kind or backend
         folder = tmp_path / f"server{next(_names)}"
         if kind == "postgresql":
             cluster: pg.Cluster = request.getfixturevalue("pg_cluster")

@@ -65,3 +65,31 @@ def test_offline_call_conflict_is_reported_to_both(make_server, make_terminal) -
         conflicts = local.conflict_list(desk.hall.store.conn)
         assert [c["kind"] for c in conflicts] == ["call"]
         assert conflicts[0]["ticket_id"] == first.id
+
+
+def test_a_hub_routed_call_updates_the_sync_status(make_server, make_terminal, tmp_path) -> None:
+    from sync import credential, runner
+    from sync.hubcall import call_through_hub
+
+    srv = make_server()
+    kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
+    desk = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
+    kiosk.hall.take_ticket("newborn")
+    kiosk.once()
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    credential.save(folder, credential.SyncCredential(srv.url, srv.token("H1", "D1"), "H1",
+                                                      "D1"))
+    assert runner.status(desk.hall)["last_success_ms"] is None
+    ticket = call_through_hub(desk.hall, folder, "1")
+    assert ticket is not None and ticket.status == "called"
+    state = runner.status(desk.hall)
+    assert state["last_success_ms"] is not None and state["online"] is True
+    called = desk.hall.store.conn.execute(
+        "SELECT json_extract(payload, '$.decided_by') FROM events WHERE type = 'TicketCalled'"
+    ).fetchall()
+    assert called == [("hub",)]
+    credential.save(folder, credential.SyncCredential("http://127.0.0.1:9", "x", "H1", "D1"))
+    assert call_through_hub(desk.hall, folder, "2", timeout=1.0) is None  # hub out of reach
+    state = runner.status(desk.hall)
+    assert state["online"] is False and state["last_error"] is not None

@@ -13,7 +13,7 @@ from sync import local
 from sync.errors import NetworkError
 from tests.sync.faultproxy import FaultProxy
 
-PER = int(os.environ.get("SYNC_TICKETS", "200"))
+PER = int(os.environ.get("SYNC_TICKETS", "500"))
 
 
 def _try(step: Any) -> None:

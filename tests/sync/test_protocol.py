@@ -142,3 +142,24 @@ def test_leases_never_overlap(make_server, make_terminal) -> None:
     assert len(numbers) == len(set(numbers)) == 15
     kinds = {r[0] for r in clients[0].hall.store.conn.execute("SELECT type FROM events")}
     assert kinds == {EventType.NUMBER_BLOCK_LEASED}  # the grant is in the log, replayable
+
+
+def test_a_lost_lease_answer_gets_the_same_block_again(make_server, make_terminal) -> None:
+    srv = make_server()
+    t = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",), lease_size=5)
+    other = make_terminal(srv.url, srv.token("H1", "K2"), "K2", lease_series=("A",),
+                          lease_size=5)
+    day = t.hall.today()
+    with t.hall.store.write() as conn:  # asked, then the answer was lost on the way back
+        local.put(conn, f"lease_request:{day}:A", "req1")
+    lost = t._request("POST", "/leases", body={"day": day, "series": "A", "size": 5,
+                                               "request_id": "req1"})
+    other.top_up_leases()
+    t.top_up_leases()  # the retry
+    mine = t.hall.store.conn.execute("SELECT first, last FROM number_leases").fetchall()
+    theirs = other.hall.store.conn.execute("SELECT first, last FROM number_leases").fetchall()
+    assert mine == [(lost["first"], lost["last"])] == [(1, 5)] and theirs == [(6, 10)]
+    assert local.get(t.hall.store.conn, f"lease_request:{day}:A") == ""
+    t.top_up_leases()  # a new request: a new block, never the old one again
+    assert [r[0] for r in t.hall.store.conn.execute(
+        "SELECT first FROM number_leases ORDER BY first")] == [1, 11]
