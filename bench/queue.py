@@ -98,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--history", type=int, default=500_000)
     parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--queue", type=int, default=200, help="tickets waiting at any time")
     parser.add_argument("--cli-runs", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,11 +111,19 @@ def main() -> None:
         bare = bare_inserts(folder / "plain", min(args.tickets, 5000), encrypted=False)
         bare_cipher = bare_inserts(folder / "cipher", min(args.tickets, 5000), encrypted=True)
         issue, call = [], []
-        for _ in range(args.tickets):
+        # A hall's working day: a standing queue (default 200 waiting), each new ticket
+        # followed by a call, until 10,000 have been issued and called.
+        for _ in range(args.queue):
+            hall.take_ticket("newborn")
+        for _ in range(args.tickets - args.queue):
             t0 = time.perf_counter()
             hall.take_ticket("newborn")
             issue.append(time.perf_counter() - t0)
-        for _ in range(args.tickets):
+            t0 = time.perf_counter()
+            t = hall.call_next("1")
+            call.append(time.perf_counter() - t0)
+            hall.done(t.id)
+        for _ in range(args.queue):
             t0 = time.perf_counter()
             t = hall.call_next("1")
             call.append(time.perf_counter() - t0)
