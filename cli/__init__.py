@@ -65,5 +65,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         return fail("os", str(exc), EXIT_FAILURE, as_json)
+    except Exception as exc:  # a bug: a redacted crash report, and still the error contract
+        return crashed(args, exc, as_json)
     emit(result, as_json, text)
     return 0
+
+
+def crashed(args: argparse.Namespace, exc: Exception, as_json: bool) -> int:
+    from cli.common import data_dir
+    from hall import logs
+
+    folder = data_dir(getattr(args, "data_dir", None))
+    try:
+        report: object = logs.crash_report(folder, type(exc), exc, exc.__traceback__)
+    except OSError:
+        report = "(no crash report: the data directory is not writable)"
+    message = f"unexpected {type(exc).__name__}: {logs.redact(str(exc))}; report in {report}"
+    return fail("internal", message, EXIT_FAILURE, as_json)

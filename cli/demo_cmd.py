@@ -97,7 +97,8 @@ def demo(args: argparse.Namespace) -> Result:
             PrinterEmulator(0, folder / "printed") as printer, \
             IdReaderEmulator(RESIDENT) as id_reader:
         code = db.new_enroll_code(hub_engine, HALL, DESK)
-        sync_cmd.enroll(argparse.Namespace(data_dir=desk_dir, server=hub_url, code=code))
+        sync_cmd.enroll(argparse.Namespace(data_dir=desk_dir, server=hub_url, code=code,
+                                           insecure=False, ca=None))
         log, figures = _day(args.seed, desk_dir, config, hub_url, printer, id_reader)
         with hub_engine.connect() as conn:
             hub_events = int(conn.execute(text("SELECT COUNT(*) FROM events")).scalar_one())

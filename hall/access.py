@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import os
-import sqlite3
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -46,13 +45,6 @@ MIN_PIN = 6
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 
-DDL = (
-    "CREATE TABLE IF NOT EXISTS accounts ("
-    " user TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,"
-    " active INTEGER NOT NULL DEFAULT 1, failures INTEGER NOT NULL DEFAULT 0,"
-    " locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL,"
-    " changed_ms INTEGER NOT NULL)",
-)
 
 
 class AccessError(DomainError):
@@ -100,18 +92,11 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def ensure_tables(conn: sqlite3.Connection) -> None:
-    for ddl in DDL:
-        conn.execute(ddl)
-
-
 def _now_ms(hall: HallService) -> int:
     return to_ms(hall.now())
 
 
 def has_accounts(hall: HallService) -> bool:
-    with hall.write() as conn:
-        ensure_tables(conn)
     row = hall.store.conn.execute(
         "SELECT COUNT(*) FROM accounts WHERE user != ?", (TECHNICIAN,)).fetchone()
     return int(row[0]) > 0
@@ -139,7 +124,6 @@ def add_user(hall: HallService, by: Principal | None, user: str, role: str,
         actor = by
     pw_hash = hash_secret(password)
     with hall.write() as conn:
-        ensure_tables(conn)
         now = _now_ms(hall)
         exists = conn.execute("SELECT 1 FROM accounts WHERE user = ?", (user,)).fetchone()
         if exists:
@@ -156,7 +140,6 @@ def set_password(hall: HallService, by: Principal, user: str, password: str) -> 
         by.require("accounts")
     _check_strength(password, MIN_PIN if user == TECHNICIAN else MIN_PASSWORD, "password")
     with hall.write() as conn:
-        ensure_tables(conn)
         cur = conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, locked_until_ms = 0, "
                            "changed_ms = ? WHERE user = ?",
                            (hash_secret(password), _now_ms(hall), user))
@@ -172,7 +155,6 @@ def set_technician_pin(hall: HallService, by: Principal, pin: str) -> None:
         raise DomainError("the technician PIN is digits only", code="weak_secret")
     _check_strength(pin, MIN_PIN, "PIN")
     with hall.write() as conn:
-        ensure_tables(conn)
         now = _now_ms(hall)
         conn.execute(
             "INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
@@ -195,8 +177,6 @@ def check_pin(hall: HallService, pin: str) -> Principal:
 
 
 def _authenticate(hall: HallService, user: str, secret: str, action: str) -> Principal:
-    with hall.write() as conn:
-        ensure_tables(conn)
     row = hall.store.conn.execute(
         "SELECT role, pw_hash, active, failures, locked_until_ms FROM accounts WHERE user = ?",
         (user,)).fetchone()
@@ -239,7 +219,6 @@ def _refused(hall: HallService, user: str, role: str, action: str, reason: str,
 def unlock(hall: HallService, by: Principal, user: str) -> None:
     by.require("unlock")
     with hall.write() as conn:
-        ensure_tables(conn)
         cur = conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
                            "WHERE user = ?", (user,))
         if cur.rowcount == 0:
@@ -248,8 +227,6 @@ def unlock(hall: HallService, by: Principal, user: str) -> None:
 
 
 def users(hall: HallService) -> list[dict[str, object]]:
-    with hall.write() as conn:
-        ensure_tables(conn)
     now = _now_ms(hall)
     return [{"user": u, "role": r, "active": bool(a), "failures": f,
              "locked_s": max(0, (lu - now + 999) // 1000)}

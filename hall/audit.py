@@ -23,26 +23,6 @@ ACTIONS = frozenset({
 })
 SYSTEM = "system"
 
-# The triggers are created lazily (CREATE … IF NOT EXISTS) until migration 0003 carries them.
-TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE OF event_id, hall_id, "
-    "terminal_id, terminal_seq, hlc, type, payload ON events "
-    "WHEN OLD.type = 'AuditRecorded' "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON events "
-    "WHEN OLD.type = 'AuditRecorded' "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
-)
-
-
-def ensure_triggers(conn: sqlite3.Connection) -> None:
-    have = {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_no_%'")}
-    if len(have) < len(TRIGGERS):
-        for ddl in TRIGGERS:
-            conn.execute(ddl)
-
-
 def record_in(hall: HallService, conn: sqlite3.Connection, *, actor: str, role: str,
               action: str, target: str = "", outcome: str = "ok",
               detail: dict[str, Any] | None = None) -> Event:
@@ -51,7 +31,6 @@ def record_in(hall: HallService, conn: sqlite3.Connection, *, actor: str, role: 
 
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    ensure_triggers(conn)
     payload: dict[str, Any] = {
         "actor": redact(actor), "role": role, "action": action, "target": redact(target),
         "outcome": outcome, "at": hall.now_iso()}

@@ -249,10 +249,6 @@ class MemoryReplayGuard:
         return True
 
 
-REPLAY_DDL = ("CREATE TABLE IF NOT EXISTS code_seen (jti_hash TEXT PRIMARY KEY, "
-              "expires_at INTEGER NOT NULL)")
-
-
 class StoreReplayGuard:
     """Used code ids (keyed hashes) in the terminal store until they expire."""
 
@@ -263,7 +259,6 @@ class StoreReplayGuard:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(REPLAY_DDL)
             conn.execute("DELETE FROM code_seen WHERE expires_at <= ?", (int(now),))
             cur = conn.execute("INSERT INTO code_seen (jti_hash, expires_at) VALUES (?, ?) "
                                "ON CONFLICT (jti_hash) DO NOTHING", (key, expires_at))

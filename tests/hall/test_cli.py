@@ -117,3 +117,20 @@ def test_demo_headless(tmp_path: Path) -> None:
     assert len(list((tmp_path / "demo" / "printed").glob("*.png"))) == 12
     plain = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "demo").rglob("*.txt"))
     assert "测试甲" not in plain and "测试甲" not in json.dumps(out, ensure_ascii=False)
+
+
+def test_a_bug_still_answers_with_the_error_contract(tmp_path: Path, capsys) -> None:
+    import argparse
+
+    import cli
+
+    try:
+        raise ValueError("boom for 11010519491231002X")
+    except ValueError as exc:
+        code = cli.crashed(argparse.Namespace(data_dir=tmp_path), exc, True)
+    out, err = capsys.readouterr()
+    assert code == 1 and json.loads(out)["error"] == "internal"
+    assert "11010519491231002X" not in out + err
+    reports = list((tmp_path / "logs").glob("crash-*.txt"))
+    assert len(reports) == 1 and "11010519491231002X" not in reports[0].read_text()
+    assert "ValueError" in reports[0].read_text()

@@ -1,7 +1,7 @@
 """Security tables of a terminal: clerk accounts, used code ids, append-only audit triggers.
 
-Until this revision existed, hall/access.py, hall/codes.py and hall/audit.py created the same
-objects lazily (CREATE … IF NOT EXISTS), so this revision uses IF NOT EXISTS too.
+Stores made before this revision existed may already hold these objects (they were once created
+lazily), so the statements use IF NOT EXISTS.
 
 Revision ID: 0003
 Revises: 0002
