@@ -22,8 +22,23 @@ def register(sub: Any) -> None:
     p.add_argument("--upstream", metavar="URL",
                    help="the central platform this hub forwards its hall to (enroll the hub "
                    "first: serve enroll --upstream URL --code CODE)")
+    p.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    p.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow plain HTTP on a non-loopback address (a trusted network only)")
+    p.add_argument("--rate", type=float, default=None, metavar="N",
+                   help="requests per second each terminal may make, sustained (default 200)")
+    p.add_argument("--burst", type=int, default=None, metavar="N",
+                   help="requests each terminal may make at once (default 800)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
+    s = ssub.add_parser("init-tls", parents=[common],
+                        help="make a hall CA and a server certificate in DATA_DIR/tls")
+    s.add_argument("--host", action="append", dest="hosts", metavar="NAME",
+                   help="a name or address terminals reach the server by (repeatable; default: "
+                   "localhost, 127.0.0.1 and this machine's name)")
+    s.add_argument("--new-ca", action="store_true", help="replace an existing hall CA")
+    s.set_defaults(handler=init_tls)
     for name, fn, text in (("enroll-code", enroll_code, "print a one-time enrollment code"),
                            ("revoke", revoke, "revoke a terminal's credentials")):
         s = ssub.add_parser(name, parents=[common], help=text)
@@ -40,6 +55,9 @@ def register(sub: Any) -> None:
                         "--hub` on the central platform)")
     s.add_argument("--upstream", required=True, metavar="URL")
     s.add_argument("--code", required=True)
+    s.add_argument("--ca", metavar="FILE", help="the upstream's CA to pin (https://)")
+    s.add_argument("--insecure", action="store_true",
+                   help="allow plain HTTP to a non-loopback upstream")
     s.set_defaults(handler=enroll_hub)
 
 
@@ -51,9 +69,27 @@ def serve(args: argparse.Namespace) -> Result:
 
         raise ConfigError("--upstream is for a hub (--role hub): the central platform has none",
                           code="upstream_role")
+    from sync.server.limits import BURST, RATE
+
     folder = data_dir(args.data_dir)
-    run(folder, args.database, args.role, args.host, args.port, args.upstream)
+    run(folder, args.database, args.role, args.host, args.port, args.upstream,
+        tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
+        rate=RATE if args.rate is None else args.rate,
+        burst=BURST if args.burst is None else args.burst)
     return {"stopped": True, "role": args.role}, "server stopped"
+
+
+def init_tls(args: argparse.Namespace) -> Result:
+    from sync.tls import init_tls as make
+
+    folder = data_dir(args.data_dir)
+    made = make(folder, args.hosts, replace=args.new_ca)
+    result = {"ca": str(made.ca_cert), "cert": str(made.cert), "key": str(made.key),
+              "ca_fingerprint": made.fingerprint, "hosts": args.hosts}
+    return result, (f"hall CA {made.ca_cert} (SHA-256 {made.fingerprint})\n"
+                    f"serve with: --tls-cert {made.cert} --tls-key {made.key}\n"
+                    f"enroll terminals with: sync enroll --server https://HOST:PORT --code CODE "
+                    f"--ca {made.ca_cert.name} (a copy of {made.ca_cert})")
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -87,33 +123,22 @@ def revoke(args: argparse.Namespace) -> Result:
 
 def enroll_hub(args: argparse.Namespace) -> Result:
     """Spend a hub code from the upstream; the credential goes to DATA_DIR/upstream.json (0600)."""
-    import httpx
-
     from hall.errors import DomainError
-    from sync import credential
-    from sync.errors import AuthError, NetworkError
+    from sync import credential, enrollment, tls
     from sync.server.run import UPSTREAM_FILE
-    from sync.wire import API, EnrollResponse
 
     folder = data_dir(args.data_dir)
     url = args.upstream.rstrip("/")
-    try:
-        with httpx.Client(timeout=15.0) as http:
-            resp = http.post(f"{url}{API}/enroll", json={"code": args.code})
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"{url}: {exc}") from exc
-    if resp.status_code in (401, 403):
-        raise AuthError(f"enrollment refused: {resp.json().get('detail')}")
-    if resp.status_code != 200:
-        raise NetworkError(f"enrollment failed ({resp.status_code}): {resp.text[:200]}")
-    got = EnrollResponse.model_validate(resp.json())
+    got = enrollment.spend(url, args.code, ca=args.ca, insecure=args.insecure)
     if got.scope != "hub":
         raise DomainError(f"this code enrolls terminal {got.terminal_id} of hall {got.hall_id}, "
                           "not a hub: create it with `serve enroll-code --hub` on the upstream",
                           code="not_a_hub_code")
     folder.mkdir(parents=True, exist_ok=True)
+    ca = tls.pin(folder, args.ca, "upstream-ca.pem").name if args.ca else None
     credential.save(folder, credential.SyncCredential(url, got.token, got.hall_id,
-                                                      got.terminal_id), UPSTREAM_FILE)
+                                                      got.terminal_id, ca=ca,
+                                                      insecure=args.insecure), UPSTREAM_FILE)
     return ({"enrolled": True, "upstream": url, "hall": got.hall_id, "hub": got.terminal_id},
             f"hub {got.terminal_id} of hall {got.hall_id} enrolled with {url}; run "
             f"`serve --role hub --upstream {url}`")

@@ -25,6 +25,14 @@ def register(sub: Any) -> None:
     s = ssub.add_parser("enroll", parents=[common], help="enroll with a one-time code")
     s.add_argument("--server", required=True, metavar="URL")
     s.add_argument("--code", required=True)
+    s.add_argument("--ca", metavar="FILE",
+                   help="the hall CA (ca.pem from `serve init-tls`): pinned, the only CA this "
+                   "terminal trusts for this server (required for https://)")
+    s.add_argument("--insecure", action="store_true",
+                   help="allow plain HTTP to a non-loopback server (a trusted network only)")
+    s.add_argument("--replace-keys", action="store_true",
+                   help="take the hub's hall keys even though this terminal has others (only "
+                   "for a terminal whose sealed data may be lost)")
     s.set_defaults(handler=enroll)
 
 
@@ -86,32 +94,46 @@ def status(args: argparse.Namespace) -> Result:
 
 
 def enroll(args: argparse.Namespace) -> Result:
-    import httpx
-
     from hall import config as config_file
     from hall.errors import DomainError
-    from sync import credential
-    from sync.errors import AuthError, NetworkError
-    from sync.wire import API, EnrollResponse
+    from sync import credential, enrollment, tls
 
+    server = args.server.rstrip("/")
+    tls.check_url(server, insecure=args.insecure, ca=args.ca)  # before anything else
     folder = data_dir(args.data_dir)
     cfg = config_file.load(folder)
-    try:
-        with httpx.Client(timeout=15.0) as http:
-            resp = http.post(f"{args.server.rstrip('/')}{API}/enroll", json={"code": args.code})
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"{args.server}: {exc}") from exc
-    if resp.status_code in (401, 403):
-        raise AuthError(f"enrollment refused: {resp.json().get('detail')}")
-    if resp.status_code != 200:
-        raise NetworkError(f"enrollment failed ({resp.status_code}): {resp.text[:200]}")
-    got = EnrollResponse.model_validate(resp.json())
+    got = enrollment.spend(server, args.code, ca=args.ca, insecure=args.insecure,
+                           hall_id=cfg.hall_id, terminal_id=cfg.terminal_id)
     if (got.hall_id, got.terminal_id) != (cfg.hall_id, cfg.terminal_id):
         raise DomainError(f"this code is for terminal {got.terminal_id} of hall {got.hall_id}, "
                           f"but this is terminal {cfg.terminal_id} of hall {cfg.hall_id}",
                           code="wrong_terminal")
-    credential.save(folder, credential.SyncCredential(args.server.rstrip("/"), got.token,
-                                                      got.hall_id, got.terminal_id))
-    return ({"enrolled": True, "server": args.server, "hall": got.hall_id,
-             "terminal": got.terminal_id},
-            f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {args.server}")
+    differ = enrollment.differing_keys(folder, got)
+    if differ and not args.replace_keys and _holds_sealed_data(args):
+        raise DomainError(
+            f"this terminal's hall keys ({', '.join(differ)}) differ from the hub's and its store "
+            "already holds data sealed under them: rotate or set the terminal up again, or pass "
+            "--replace-keys if that data may be lost", code="hall_keys_differ")
+    installed = enrollment.install_keys(folder, got, replace=True)
+    ca = tls.pin(folder, args.ca).name if args.ca else None
+    credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
+                                                      got.terminal_id, ca=ca,
+                                                      insecure=args.insecure))
+    note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
+    return ({"enrolled": True, "server": server, "hall": got.hall_id,
+             "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed},
+            f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {server}{note}")
+
+
+def _holds_sealed_data(args: argparse.Namespace) -> bool:
+    """Whether the terminal's store holds sealed fields or blind-index keys already."""
+    from cli.context import open_hall
+
+    hall = open_hall(args)
+    try:
+        row = hall.store.conn.execute(
+            "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
+            "LIMIT 1").fetchone()
+    finally:
+        hall.store.close()
+    return row is not None

@@ -36,13 +36,15 @@ class SyncClient:
     def __init__(self, hall: HallService, server: str, token: str, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
-                 lease_series: tuple[str, ...] | None = None) -> None:
+                 lease_series: tuple[str, ...] | None = None, ca: str | None = None,
+                 insecure: bool = False) -> None:
         self.hall = hall
         self.batch = batch
         self.lease_size = lease_size
         self.low_water = low_water
         self.lease_series = lease_series
-        self._http = Http(server, token, transport=transport, timeout=timeout)
+        self._http = Http(server, token, transport=transport, timeout=timeout, ca=ca,
+                          insecure=insecure)
         self.http = self._http.client
 
     def close(self) -> None:

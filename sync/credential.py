@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from sync.errors import NotEnrolled
@@ -18,13 +18,18 @@ class SyncCredential:
     token: str
     hall_id: str
     terminal_id: str
+    ca: str | None = None  # the pinned hall CA (PEM file; relative to the data dir)
+    insecure: bool = False  # plain HTTP to a non-loopback server, asked for with --insecure
 
 
 def load(data_dir: Path, name: str = CREDENTIAL_FILE) -> SyncCredential:
     path = data_dir / name
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return SyncCredential(**raw)
+        cred = SyncCredential(**raw)
+        if cred.ca and not Path(cred.ca).is_absolute():
+            cred = replace(cred, ca=str(data_dir / cred.ca))
+        return cred
     except FileNotFoundError as exc:
         how = ("sync enroll --server URL --code CODE" if name == CREDENTIAL_FILE else
                "serve enroll --upstream URL --code CODE")

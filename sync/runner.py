@@ -53,7 +53,8 @@ def status(hall: HallService) -> dict[str, Any]:
 
 def once(hall: HallService, cred: SyncCredential, wait: float = 0.0,
          **options: Any) -> dict[str, int]:
-    with SyncClient(hall, cred.server, cred.token, **options) as client:
+    with SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
+                    **options) as client:
         try:
             result = client.once(wait)
         except HallError as exc:
@@ -67,7 +68,8 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
           step: Callable[[SyncClient], float], totals: dict[str, int], cap: float,
           options: dict[str, Any]) -> None:
     hall = opener()
-    client = SyncClient(hall, cred.server, cred.token, **options)
+    client = SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
+                    **options)
     backoff = Backoff(cap=cap)
     try:
         while not stop.is_set():

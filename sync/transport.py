@@ -13,13 +13,16 @@ import httpx
 from hall.errors import HallError
 from sync.backoff import parse_retry_after
 from sync.errors import AuthError, NetworkError, StaleCursor
+from sync.tls import check_url, verify_for
 from sync.wire import API
 
 
 class Http:
     def __init__(self, server: str, token: str, *, transport: httpx.BaseTransport | None = None,
-                 timeout: float = 15.0) -> None:
+                 timeout: float = 15.0, ca: str | None = None, insecure: bool = False) -> None:
+        check_url(server, insecure=insecure, ca=ca)
         self.client = httpx.Client(base_url=server.rstrip("/"), transport=transport,
+                                   verify=verify_for(server, ca),
                                    headers={"Authorization": f"Bearer {token}"},
                                    timeout=httpx.Timeout(timeout, connect=5.0))
 

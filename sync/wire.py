@@ -84,6 +84,9 @@ class CallResponse(_Model):
 
 class EnrollRequest(_Model):
     code: str = Field(min_length=4, max_length=64)
+    # Who is enrolling: a code for another hall or terminal is refused and stays unspent.
+    hall_id: str | None = Field(default=None, pattern=_ID)
+    terminal_id: str | None = Field(default=None, pattern=_ID)
 
 
 class EnrollResponse(_Model):
@@ -91,6 +94,8 @@ class EnrollResponse(_Model):
     terminal_id: str
     token: str
     scope: str = "terminal"  # "hub": a hall's hub, may push for every terminal of its hall
+    # A hub's hall-wide keys (base64: "data", "index"), sent over TLS or loopback only.
+    keys: dict[str, str] | None = None
 
 
 class Health(_Model):

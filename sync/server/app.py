@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import threading
 import time
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
@@ -22,7 +23,10 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.server import db, log
 from sync.server.hub import CallDesk
+from sync.server.limits import BURST, RATE, TokenBuckets
 from sync.server.upstream import Upstream
+from sync.server.verify_api import router as verify_router
+from sync.tls import is_loopback
 from sync.wire import (
     API,
     MAX_BODY,
@@ -95,6 +99,8 @@ async def _body(request: Request) -> Any:
         return json.loads(data)
     except ValueError as exc:
         raise HTTPException(400, f"body is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise HTTPException(400, "body is not JSON this server takes: nested too deep") from exc
 
 
 def _parse(model: type[BaseModel], body: Any) -> Any:
@@ -104,11 +110,44 @@ def _parse(model: type[BaseModel], body: Any) -> Any:
         raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
 
 
+def _loopback(request: Request) -> bool:
+    return request.client is not None and is_loopback(request.client.host)
+
+
+def code_reader(data_dir: Path) -> Any:
+    """The verify endpoint's reader: resolvers from the server's security.json (none: the
+    endpoint answers 503), code hashes under the hall's index key, replays kept in memory."""
+    from hall import codes, keys, security_config
+
+    specs = security_config.load(data_dir)["code_resolvers"]
+    if not specs:
+        return None
+    return codes.CodeReader(codes.load_resolvers(specs),
+                            keys.load_or_create(data_dir, keys.INDEX), codes.MemoryReplayGuard())
+
+
+def hall_keys(data_dir: Path) -> dict[str, str]:
+    """A hub's hall-wide keys (made on first use), for its terminals' enrollment."""
+    from hall import keys
+
+    return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
+            for name in (keys.DATA, keys.INDEX)}
+
+
 def create_app(engine: Engine, *, role: str, data_dir: Path,
-               upstream: Upstream | None = None) -> FastAPI:
-    """`upstream`: a hub forwarding its hall to the central platform (started with the app)."""
+               upstream: Upstream | None = None, rate: float = RATE,
+               burst: int = BURST) -> FastAPI:
+    """`upstream`: a hub forwarding its hall to the central platform (started with the app);
+    `rate`/`burst`: each terminal's token bucket (requests per second, and at once)."""
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir))
+    buckets = TokenBuckets(rate, burst)
+
+    def throttle(key: str) -> None:
+        wait = buckets.take(key)
+        if wait > 0:
+            raise HTTPException(429, "too many requests from this terminal; slow down",
+                                headers={"Retry-After": TokenBuckets.retry_after(wait)})
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -140,7 +179,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     async def auth(request: Request) -> db.Credential:
         header = request.headers.get("authorization")
-        return await run_in_threadpool(db.authenticate, engine, header)
+        cred = await run_in_threadpool(db.authenticate, engine, header)
+        throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
+        return cred
 
     @app.get(f"{API}/health", response_model=Health)
     async def health() -> Health:
@@ -150,10 +191,19 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     @app.post(f"{API}/enroll", response_model=EnrollResponse)
     async def enroll(request: Request) -> EnrollResponse:
+        throttle(f"e\x00{request.client.host if request.client else ''}")
         req: EnrollRequest = _parse(EnrollRequest, await _body(request))
-        cred, token = await run_in_threadpool(db.enroll, engine, req.code)
+        if (req.hall_id is None) != (req.terminal_id is None):
+            raise HTTPException(422, "hall_id and terminal_id go together")
+        cred, token = await run_in_threadpool(db.enroll, engine, req.code, req.hall_id,
+                                              req.terminal_id)
+        sent = None
+        # A hub hands its terminals the hall's keys, never in clear over the LAN.
+        if role == "hub" and not cred.is_hub and (request.url.scheme == "https"
+                                                  or _loopback(request)):
+            sent = await run_in_threadpool(hall_keys, data_dir)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
-                              scope=cred.scope)
+                              scope=cred.scope, keys=sent)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         with state.push_lock:
@@ -206,4 +256,6 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                                        req.window)
         return result
 
+    app.state.code_reader = code_reader(data_dir)
+    app.include_router(verify_router, dependencies=[Depends(auth)])
     return app

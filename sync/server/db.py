@@ -48,16 +48,53 @@ def digest(secret: str) -> str:
 
 
 def database_url(data_dir: Path, url: str | None) -> str:
+    """The default is a SQLCipher database in the data dir under its `keys/store.key`."""
     if url:
         return url
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / SERVER_DB}"
+    return f"{CIPHER}:///{data_dir / SERVER_DB}"
+
+
+CIPHER = "sqlite+pysqlcipher"
+
+
+def _cipher_engine(url: str) -> Engine:
+    """SQLCipher through SQLAlchemy: every pooled connection is opened (and checked) by the
+    store's own key-aware connect. A plain SQLite server.db of an older version is encrypted
+    in place first (atomically)."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.pool import QueuePool
+
+    from hall import keys
+    from hall.store import engine as store_engine
+
+    raw = make_url(url).database
+    if not raw:
+        raise ValueError(f"{url}: a SQLCipher database needs a file path")
+    path = Path(raw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if store_engine.is_plain_sqlite(path):
+        store_engine.encrypt_plain(path)
+    key = keys.load_or_create(path.parent, keys.STORE)
+
+    def creator() -> Any:
+        conn: Any = store_engine.open_with_key(path, key)
+        conn.isolation_level = ""  # the driver's implicit transactions, as SQLAlchemy expects
+        return conn
+
+    # The dialect re-states the same raw key on connect (its own PRAGMA key step).
+    return create_engine(URL.create(CIPHER, password=f"x'{key.hex()}'", database=str(path)),
+                         creator=creator, poolclass=QueuePool, pool_size=8, max_overflow=32)
 
 
 def open_engine(url: str) -> Engine:
     """Create the engine and the tables; SQLite gets WAL and durable commits."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if url.startswith(CIPHER):
+            engine = _cipher_engine(url)
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                      "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -107,8 +144,10 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
     return code
 
 
-def enroll(engine: Engine, code: str) -> tuple[Credential, str]:
-    """Spend a one-time code; the terminal's earlier credentials are revoked."""
+def enroll(engine: Engine, code: str, hall_id: str | None = None,
+           terminal_id: str | None = None) -> tuple[Credential, str]:
+    """Spend a one-time code; the terminal's earlier credentials are revoked. With the
+    enrolling terminal's hall and id given, a code for another one is refused, not spent."""
     with engine.begin() as conn:
         row = conn.execute(
             select(enroll_codes.c.hall_id, enroll_codes.c.terminal_id, enroll_codes.c.expires_ms,
@@ -118,6 +157,9 @@ def enroll(engine: Engine, code: str) -> tuple[Credential, str]:
         ).first()
         if row is None or row.used_ms is not None or row.expires_ms < now_ms():
             raise AuthFailure(401, "unknown, used or expired enrollment code")
+        if hall_id is not None and (hall_id, terminal_id) != (row.hall_id, row.terminal_id):
+            raise AuthFailure(403, f"this code does not enroll terminal {terminal_id} of hall "
+                              f"{hall_id}")
         conn.execute(update(enroll_codes).where(enroll_codes.c.code_hash == digest(code.strip()))
                      .values(used_ms=now_ms()))
         conn.execute(update(credentials).where(

@@ -13,19 +13,24 @@ from fastapi import FastAPI
 from sync import credential
 from sync.server.app import create_app
 from sync.server.db import database_url, open_engine
+from sync.server.limits import BURST, RATE
 from sync.server.upstream import Upstream
+from sync.tls import check_bind, check_url
 
 UPSTREAM_FILE = "upstream.json"  # a hub's credential with its upstream (serve enroll)
 
 
 def build(data_dir: Path, database: str | None, role: str,
-          upstream: str | None = None) -> FastAPI:
-    engine = open_engine(database_url(data_dir, database))
-    link = None
+          upstream: str | None = None, *, rate: float = RATE, burst: int = BURST) -> FastAPI:
+    link_cred = None
     if upstream is not None:
         cred = credential.load(data_dir, UPSTREAM_FILE)
-        link = Upstream(engine, replace(cred, server=upstream.rstrip("/")))
-    return create_app(engine, role=role, data_dir=data_dir, upstream=link)
+        link_cred = replace(cred, server=upstream.rstrip("/"))
+        check_url(link_cred.server, insecure=link_cred.insecure, ca=link_cred.ca)
+    engine = open_engine(database_url(data_dir, database))
+    link = None if link_cred is None else Upstream(engine, link_cred)
+    return create_app(engine, role=role, data_dir=data_dir, upstream=link, rate=rate,
+                      burst=burst)
 
 
 def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
@@ -35,10 +40,16 @@ def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
 
 
 def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
-          upstream: str | None = None) -> None:
-    app = build(data_dir, database, role, upstream)
+          upstream: str | None = None, *, tls_cert: str | None = None,
+          tls_key: str | None = None, insecure: bool = False, rate: float = RATE,
+          burst: int = BURST) -> None:
+    check_bind(host, tls_cert, tls_key, insecure)
+    app = build(data_dir, database, role, upstream, rate=rate, burst=burst)
+    extra: dict[str, Any] = {}
+    if tls_cert is not None:
+        extra = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}
     try:
-        server(app, host, port).run()
+        server(app, host, port, **extra).run()
     finally:
         app.state.sync.engine.dispose()
 

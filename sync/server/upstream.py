@@ -189,7 +189,8 @@ class Upstream:
         return 0.0
 
     def _loop(self, step: Callable[[Http], float]) -> None:
-        http = Http(self.cred.server, self.cred.token, timeout=self.timeout)
+        http = Http(self.cred.server, self.cred.token, timeout=self.timeout, ca=self.cred.ca,
+                    insecure=self.cred.insecure)
         backoff = Backoff(cap=self.cap)
         try:
             while not self._stop.is_set():

@@ -22,6 +22,7 @@ from sync.server import db
 from sync.server.app import create_app
 from sync.server.run import bound_socket, server
 from sync.server.upstream import Upstream
+from sync.tls import TlsFiles
 from tests.sync import pg
 
 _names = itertools.count()
@@ -29,7 +30,8 @@ _names = itertools.count()
 
 class RunningServer:
     def __init__(self, data_dir: Path, url: str, role: str = "hub",
-                 upstream: dict[str, Any] | None = None) -> None:
+                 upstream: dict[str, Any] | None = None, *, tls: TlsFiles | None = None,
+                 **limits: Any) -> None:
         self.data_dir = data_dir
         self.engine = db.open_engine(url)
         self.upstream: Upstream | None = None
@@ -38,11 +40,16 @@ class RunningServer:
             cred = SyncCredential(opts.pop("server"), opts.pop("token"), opts.pop("hall"),
                                   opts.pop("hub"))
             self.upstream = Upstream(self.engine, cred, **opts)
-        self.app = create_app(self.engine, role=role, data_dir=data_dir, upstream=self.upstream)
+        self.app = create_app(self.engine, role=role, data_dir=data_dir, upstream=self.upstream,
+                              **limits)
         self.sock = bound_socket()
         self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = server(self.app, "127.0.0.1", self.port)
+        self.tls = tls
+        extra: dict[str, Any] = {}
+        if tls is not None:
+            extra = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.server = server(self.app, "127.0.0.1", self.port, **extra)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        daemon=True)
         self.thread.start()
@@ -89,7 +96,7 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest, backend: str) ->
     started: list[RunningServer] = []
 
     def make(kind: str | None = None, role: str = "hub",
-             upstream: dict[str, Any] | None = None) -> RunningServer:
+             upstream: dict[str, Any] | None = None, **options: Any) -> RunningServer:
         kind = kind or backend
         folder = tmp_path / f"server{next(_names)}"
         if kind == "postgresql":
@@ -97,7 +104,7 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest, backend: str) ->
             url = cluster.new_database(f"t{next(_names)}_{int(time.time() * 1000) % 10**8}")
         else:
             url = db.database_url(folder, None)
-        srv = RunningServer(folder, url, role, upstream)
+        srv = RunningServer(folder, url, role, upstream, **options)
         started.append(srv)
         return srv
 

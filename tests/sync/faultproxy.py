@@ -152,8 +152,8 @@ class FaultProxy:
     def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, up: bool,
               chaos: random.Random | None = None, chance: float = 0.0) -> None:
         sent = 0
-        src.settimeout(0.5)
         try:
+            src.settimeout(0.5)  # inside: the proxy may have closed the socket already
             while not self._stop.is_set():
                 try:
                     chunk = src.recv(16384)

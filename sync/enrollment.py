@@ -1,0 +1,70 @@
+"""The client side of enrollment: spend a one-time code with the server (pinned TLS, or plain
+HTTP on loopback / with --insecure), and keep the hall keys a hub hands its terminals."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from hall import keys
+from hall.errors import DomainError
+from sync.errors import AuthError, NetworkError
+from sync.tls import check_url, verify_for
+from sync.wire import API, EnrollResponse
+
+HALL_KEYS = (keys.DATA, keys.INDEX)  # hall-wide: the same on every terminal of a hall
+
+
+def spend(server: str, code: str, *, ca: str | None = None, insecure: bool = False,
+          hall_id: str | None = None, terminal_id: str | None = None,
+          timeout: float = 15.0) -> EnrollResponse:
+    """POST /v1/enroll. With hall and terminal given, the server refuses (and keeps the code
+    unspent) when the code is for another hall or terminal."""
+    import httpx
+
+    url = server.rstrip("/")
+    check_url(url, insecure=insecure, ca=ca)
+    body: dict[str, str] = {"code": code}
+    if hall_id is not None and terminal_id is not None:
+        body |= {"hall_id": hall_id, "terminal_id": terminal_id}
+    try:
+        with httpx.Client(timeout=timeout, verify=verify_for(url, ca)) as http:
+            resp = http.post(f"{url}{API}/enroll", json=body)
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    try:
+        detail = resp.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = resp.text[:200]
+    if resp.status_code in (401, 403):
+        raise AuthError(f"enrollment refused: {detail}")
+    if resp.status_code == 429:
+        raise NetworkError(f"enrollment: too many attempts; retry after "
+                           f"{resp.headers.get('retry-after', '?')} s")
+    if resp.status_code != 200:
+        raise NetworkError(f"enrollment failed ({resp.status_code}): {detail}")
+    return EnrollResponse.model_validate(resp.json())
+
+
+def differing_keys(data_dir: Path, got: EnrollResponse) -> list[str]:
+    """Hall keys this data dir holds that differ from the hub's."""
+    out = []
+    for name, value in (got.keys or {}).items():
+        have = keys.load(data_dir, name)
+        if have is not None and have != base64.b64decode(value):
+            out.append(name)
+    return out
+
+
+def install_keys(data_dir: Path, got: EnrollResponse, *, replace: bool) -> list[str]:
+    """Write the hall keys the hub sent (0600); returns their names."""
+    written = []
+    for name, value in (got.keys or {}).items():
+        if name not in HALL_KEYS:
+            raise DomainError(f"the server sent an unknown key {name!r}", code="hall_keys")
+        key = base64.b64decode(value)
+        if len(key) != 32:
+            raise DomainError(f"the server sent a damaged {name} key", code="hall_keys")
+        keys.create(data_dir, name, key, replace=replace)
+        written.append(name)
+    return written
