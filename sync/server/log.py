@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, func, insert, or_, select, union_all, update
 
 from hall.events import SCHEMA_VERSION, missing_keys
+from sync.server import purge
 from sync.server.db import Credential, now_ms
 from sync.server.tables import (
     UPSTREAM,
@@ -142,6 +143,7 @@ def push(engine: Engine, cred: Credential, batch: list[dict[str, Any]]) -> PushR
                                                separators=(",", ":"))})
         inserted = 0
         if rows:
+            purge.apply(conn, rows)
             stmt = _dialect_insert(conn, events).on_conflict_do_nothing()
             inserted = int(conn.execute(stmt, rows).rowcount)
         if dead:
@@ -225,6 +227,7 @@ def absorb_upstream(engine: Engine, hall_id: str, batch: list[WireEvent], cursor
     with engine.begin() as conn:
         inserted = 0
         if rows:
+            purge.apply(conn, rows)
             stmt = _dialect_insert(conn, events).on_conflict_do_nothing()
             inserted = int(conn.execute(stmt, rows).rowcount)
         put_meta(conn, cursor_key, cursor)

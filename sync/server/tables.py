@@ -115,4 +115,13 @@ lease_grants = Table(
     PrimaryKeyConstraint("hall_id", "terminal_id", "request_id"),
 )
 
+# Cases whose personal data a PersonalDataPurged event erased (sync/server/purge.py).
+purged_cases = Table(
+    "purged_cases",
+    metadata,
+    Column("hall_id", Text, nullable=False),
+    Column("case_id", Text, nullable=False),
+    PrimaryKeyConstraint("hall_id", "case_id"),
+)
+
 UPSTREAM = "^upstream"  # not a valid terminal id, so no terminal can be mistaken for it

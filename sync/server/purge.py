@@ -1,0 +1,79 @@
+"""Retention on the server: a `PersonalDataPurged` event that reaches it erases the sealed
+applicant fields from the server's stored copies of the cases it names, as hall/store/
+projections.py does in a terminal's own log. The purged case ids are remembered, so a case
+event that arrives after its purge (another terminal's stream, late) is stored scrubbed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from hall.events import EventType
+from sync.server.tables import events, purged_cases
+
+CASE_TYPES = (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED, EventType.MATERIALS_DEFERRED)
+
+
+def scrub(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload of a case event with its personal fields erased (the case stays)."""
+    out = dict(payload)
+    if kind in (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED):
+        applicant = out.get("applicant")
+        if isinstance(applicant, dict):
+            applicant = {k: v for k, v in applicant.items() if k != "sealed"}
+            applicant.update(masked="", key="")
+            out["applicant"] = applicant
+    elif kind == EventType.MATERIALS_DEFERRED and "promise" in out:
+        out["promise"] = ""
+    return out
+
+
+def case_ids(payload: dict[str, Any]) -> list[str]:
+    ids = payload.get("case_ids")
+    return [str(i)[:128] for i in ids if isinstance(i, str | int)] if isinstance(ids, list) else []
+
+
+def apply(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Rows about to be inserted (dicts with hall_id, type, payload as JSON text): purges are
+    recorded and erase stored copies; case events of purged cases are scrubbed in place."""
+    purges = [(r["hall_id"], cid) for r in rows if r["type"] == EventType.PERSONAL_DATA_PURGED
+              for cid in case_ids(json.loads(r["payload"]))]
+    cases = [r for r in rows if r["type"] in CASE_TYPES]
+    if not purges and not cases:
+        return
+    if purges:
+        known = {(h, c) for h, c in conn.execute(select(
+            purged_cases.c.hall_id, purged_cases.c.case_id).where(
+            purged_cases.c.case_id.in_([c for _, c in purges]))).all()}
+        fresh = sorted(set(purges) - known)
+        if fresh:
+            conn.execute(purged_cases.insert(), [{"hall_id": h, "case_id": c} for h, c in fresh])
+        _erase_stored(conn, purges)
+    if cases:
+        ids = {str(json.loads(r["payload"]).get("case_id")) for r in cases}
+        gone = {(h, c) for h, c in conn.execute(select(
+            purged_cases.c.hall_id, purged_cases.c.case_id).where(
+            purged_cases.c.case_id.in_(sorted(ids)))).all()}
+        for r in cases:
+            payload = json.loads(r["payload"])
+            if (r["hall_id"], str(payload.get("case_id"))) in gone:
+                r["payload"] = json.dumps(scrub(r["type"], payload), ensure_ascii=False,
+                                          separators=(",", ":"))
+
+
+def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:
+    halls = {h for h, _ in purges}
+    wanted = set(purges)
+    for hall in halls:
+        rows = conn.execute(select(events.c.pos, events.c.type, events.c.payload).where(
+            events.c.hall_id == hall, events.c.type.in_(list(CASE_TYPES)))).all()
+        for r in rows:
+            payload = json.loads(r.payload)
+            if (hall, str(payload.get("case_id"))) not in wanted:
+                continue
+            clean = scrub(r.type, payload)
+            if clean != payload:
+                conn.execute(update(events).where(events.c.pos == r.pos).values(
+                    payload=json.dumps(clean, ensure_ascii=False, separators=(",", ":"))))
