@@ -26,6 +26,7 @@ from hall.config import TerminalConfig  # noqa: E402
 from hall.service import HallService  # noqa: E402
 from hall.store import Store  # noqa: E402
 from sync.client import SyncClient, _outbox  # noqa: E402
+from sync.server import db  # noqa: E402
 from tests.sync.conftest import RunningServer  # noqa: E402
 from tests.sync.faultproxy import FaultProxy  # noqa: E402
 from tests.sync.fill import fill  # noqa: E402
@@ -38,7 +39,8 @@ def terminal(root: Path, name: str, numbering: str = "standalone") -> HallServic
 
 
 def server(root: Path, name: str) -> RunningServer:
-    return RunningServer(root / name, f"sqlite:///{root / name}.db")
+    """A hub as deployed: its SQLCipher database in its data dir."""
+    return RunningServer(root / name, db.database_url(root / name, None))
 
 
 def drain(root: Path, n: int) -> None:

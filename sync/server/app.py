@@ -114,16 +114,16 @@ def _loopback(request: Request) -> bool:
     return request.client is not None and is_loopback(request.client.host)
 
 
-def code_reader(data_dir: Path) -> Any:
+def code_reader(engine: Engine, data_dir: Path) -> Any:
     """The verify endpoint's reader: resolvers from the server's security.json (none: the
-    endpoint answers 503), code hashes under the hall's index key, replays kept in memory."""
+    endpoint answers 503), code hashes under the hall's index key, used codes in the database."""
     from hall import codes, keys, security_config
 
     specs = security_config.load(data_dir)["code_resolvers"]
     if not specs:
         return None
     return codes.CodeReader(codes.load_resolvers(specs),
-                            keys.load_or_create(data_dir, keys.INDEX), codes.MemoryReplayGuard())
+                            keys.load_or_create(data_dir, keys.INDEX), db.DbReplayGuard(engine))
 
 
 def hall_keys(data_dir: Path) -> dict[str, str]:
@@ -256,6 +256,6 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                                        req.window)
         return result
 
-    app.state.code_reader = code_reader(data_dir)
+    app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)])
     return app

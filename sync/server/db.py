@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
-from sync.server.tables import credentials, enroll_codes, metadata, server_meta
+from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
 
 SERVER_DB = "server.db"
 CODE_TTL_MS = 24 * 3600 * 1000
@@ -170,6 +170,25 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
             token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
             revoked=False, created_ms=now_ms(), scope=row.scope))
     return Credential(row.hall_id, row.terminal_id, row.scope or "terminal"), token
+
+
+class DbReplayGuard:
+    """The verify endpoint's replay guard (hall.codes.ReplayGuard) in the server database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def first_use(self, key: str, expires_at: int, now: float) -> bool:
+        from sqlalchemy import delete
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(code_seen).where(code_seen.c.expires_at <= int(now)))
+                conn.execute(insert(code_seen).values(jti_hash=key, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
 
 
 def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:

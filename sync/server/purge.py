@@ -44,23 +44,30 @@ def apply(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not purges and not cases:
         return
     if purges:
-        known = {(h, c) for h, c in conn.execute(select(
-            purged_cases.c.hall_id, purged_cases.c.case_id).where(
-            purged_cases.c.case_id.in_([c for _, c in purges]))).all()}
+        known = _purged(conn, {c for _, c in purges})
         fresh = sorted(set(purges) - known)
         if fresh:
             conn.execute(purged_cases.insert(), [{"hall_id": h, "case_id": c} for h, c in fresh])
         _erase_stored(conn, purges)
     if cases:
         ids = {str(json.loads(r["payload"]).get("case_id")) for r in cases}
-        gone = {(h, c) for h, c in conn.execute(select(
-            purged_cases.c.hall_id, purged_cases.c.case_id).where(
-            purged_cases.c.case_id.in_(sorted(ids)))).all()}
+        gone = _purged(conn, ids)
         for r in cases:
             payload = json.loads(r["payload"])
             if (r["hall_id"], str(payload.get("case_id"))) in gone:
                 r["payload"] = json.dumps(scrub(r["type"], payload), ensure_ascii=False,
                                           separators=(",", ":"))
+
+
+def _purged(conn: Connection, ids: set[str], chunk: int = 500) -> set[tuple[str, str]]:
+    """Which of these case ids are purged (in chunks: SQLite limits bound parameters)."""
+    wanted = sorted(ids)
+    out: set[tuple[str, str]] = set()
+    for i in range(0, len(wanted), chunk):
+        out |= {(h, c) for h, c in conn.execute(select(
+            purged_cases.c.hall_id, purged_cases.c.case_id).where(
+            purged_cases.c.case_id.in_(wanted[i:i + chunk]))).all()}
+    return out
 
 
 def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:

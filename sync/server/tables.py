@@ -124,4 +124,13 @@ purged_cases = Table(
     PrimaryKeyConstraint("hall_id", "case_id"),
 )
 
+# Used code ids of the verify endpoint (keyed hashes), until they expire: a code shown twice is
+# refused, across server restarts too.
+code_seen = Table(
+    "code_seen",
+    metadata,
+    Column("jti_hash", Text, primary_key=True),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
 UPSTREAM = "^upstream"  # not a valid terminal id, so no terminal can be mistaken for it

@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from hall.codes import SampleIssuer
+from hall.codes import CodeError, SampleIssuer
 from sync.backoff import Backoff
 from sync.errors import NetworkError
 from sync.server import db
+from sync.server.app import code_reader
 from sync.server.tables import (
+    code_seen,
     credentials,
     dead_letters,
     enroll_codes,
@@ -66,7 +68,7 @@ def _counts(hub: RunningServer) -> dict[str, int]:
     with hub.engine.connect() as c:
         out = {t.name: int(c.execute(select(func.count()).select_from(t)).scalar() or 0)
                for t in (events, dead_letters, credentials, enroll_codes, lease_grants,
-                         number_blocks, purged_cases)}
+                         number_blocks, purged_cases, code_seen)}
         out["codes_used"] = int(c.execute(select(func.count()).select_from(enroll_codes).where(
             enroll_codes.c.used_ms.is_not(None))).scalar() or 0)
     return out
@@ -221,6 +223,10 @@ def test_verify_endpoint_needs_the_terminal_credential(hub: RunningServer,
     again = http.post("/v1/codes/verify", json={"payload": payload},
                       headers={"authorization": f"Bearer {tokens['A']}"})
     assert again.status_code == 422 and again.json()["error"] == "code_replayed"
+    restarted = code_reader(hub.engine, hub.data_dir)  # used codes outlive a server restart
+    with pytest.raises(CodeError) as err:
+        restarted.read(payload)
+    assert err.value.code == "code_replayed"
 
 
 def test_too_many_requests_429_with_retry_after(tmp_path: Path) -> None:

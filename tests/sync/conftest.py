@@ -38,7 +38,7 @@ class RunningServer:
         if upstream is not None:  # {"server", "token", "hall", "hub", **Upstream options}
             opts = dict(upstream)
             cred = SyncCredential(opts.pop("server"), opts.pop("token"), opts.pop("hall"),
-                                  opts.pop("hub"))
+                                  opts.pop("hub"), ca=opts.pop("ca", None))
             self.upstream = Upstream(self.engine, cred, **opts)
         self.app = create_app(self.engine, role=role, data_dir=data_dir, upstream=self.upstream,
                               **limits)

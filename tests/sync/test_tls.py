@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,57 @@ def test_online_code_verification_over_the_pinned_tls_with_the_credential(
         assert not unverified.verified
     finally:
         hub.stop()
+
+
+def test_hub_forwards_to_a_tls_central_pinning_its_ca(tmp_path: Path) -> None:
+    """`serve enroll --ca` pins the central platform's CA for the hub's upstream link."""
+    from sqlalchemy import func, select
+
+    from hall.catalog import load_catalog
+    from hall.config import TerminalConfig
+    from hall.service import HallService
+    from hall.store import Store
+    from sync import credential
+    from sync.client import SyncClient
+    from sync.server.run import UPSTREAM_FILE
+    from sync.server.tables import events
+    from tests.sync.fill import fill, until
+
+    central_dir = tmp_path / "central"
+    made = tls.init_tls(central_dir, ["127.0.0.1"])
+    central = RunningServer(central_dir, db.database_url(central_dir, None), "central", tls=made)
+    hub = None
+    try:
+        hub_dir = tmp_path / "hub"
+        code = db.new_enroll_code(central.engine, "H1", "HUB", hub=True)
+        done = _cli("serve", "enroll", "--data-dir", str(hub_dir), "--upstream", central.url,
+                    "--code", code, "--ca", str(made.ca_cert), "--json")
+        assert done.returncode == 0, done.stderr
+        cred = credential.load(hub_dir, UPSTREAM_FILE)
+        assert cred.ca == str(hub_dir / "upstream-ca.pem")
+        hub = RunningServer(hub_dir, db.database_url(hub_dir, None), "hub", upstream={
+            "server": cred.server, "token": cred.token, "hall": "H1", "hub": "HUB",
+            "ca": cred.ca, "wait": 0.5, "timeout": 2.0, "cap": 1.0, "idle": 0.2})
+        hall = HallService(Store.open(tmp_path / "k1"), TerminalConfig(
+            hall_id="H1", terminal_id="K1", numbering="standalone", short_code="K1"),
+            load_catalog(), index_key=b"k" * 32)
+        try:
+            with SyncClient(hall, hub.url, hub.token("H1", "K1"), timeout=5.0) as client:
+                fill(hall, 20)
+                until(lambda: client.once()["pending"] == 0)
+        finally:
+            hall.store.close()
+
+        def forwarded() -> int:
+            with central.engine.connect() as c:
+                return int(c.execute(select(func.count()).select_from(events)).scalar() or 0)
+
+        deadline = time.monotonic() + 30
+        while forwarded() < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert forwarded() == 20
+        assert hub.upstream is not None and hub.upstream.online
+    finally:
+        if hub is not None:
+            hub.stop()
+        central.stop()
