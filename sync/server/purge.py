@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from hall.events import EventType
-from sync.server.tables import events, purged_cases
+from sync.server.tables import dead_letters, events, purged_cases
 
 CASE_TYPES = (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED, EventType.MATERIALS_DEFERRED)
 
@@ -84,3 +84,23 @@ def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:
             if clean != payload:
                 conn.execute(update(events).where(events.c.pos == r.pos).values(
                     payload=json.dumps(clean, ensure_ascii=False, separators=(",", ":"))))
+        dead = conn.execute(select(dead_letters.c.id, dead_letters.c.type, dead_letters.c.body)
+                            .where(dead_letters.c.hall_id == hall,
+                                   dead_letters.c.type.in_(list(CASE_TYPES)))).all()
+        for d in dead:  # refused copies keep the event as it came: erase them the same way
+            try:
+                body = json.loads(d.body)
+                payload = body.get("payload") if isinstance(body, dict) else None
+            except ValueError:
+                body, payload = None, None
+            if not isinstance(payload, dict):
+                if "ts1:" in d.body:  # cut short or unreadable: keep nothing of it
+                    conn.execute(update(dead_letters).where(dead_letters.c.id == d.id)
+                                 .values(body='{"erased": "purged"}'))
+                continue
+            if (hall, str(payload.get("case_id"))) not in wanted:
+                continue
+            assert isinstance(body, dict)
+            body["payload"] = scrub(d.type, payload)
+            conn.execute(update(dead_letters).where(dead_letters.c.id == d.id).values(
+                body=json.dumps(body, ensure_ascii=False)))

@@ -10,7 +10,7 @@ import uuid
 import httpx
 from sqlalchemy import select
 
-from sync.server.tables import events
+from sync.server.tables import dead_letters, events
 
 SEALED = "ts1:aes:0123456789abcdef:" + "A" * 40
 
@@ -44,21 +44,29 @@ def test_purge_erases_the_servers_copies(make_server) -> None:
                   _event("K1", 3, "MaterialsDeferred", {"case_id": "c1", "material": "photo",
                                                         "promise": "张三 明天带来",
                                                         "due": "2026-01-02"})])
+        refused = _case("K1", 4, "c1")
+        del refused["payload"]["materials"]  # invalid: dead-lettered as it came, sealed field
+        r = http.post("/v1/sync/push", json={"events": [refused]},
+                      headers={"Authorization": f"Bearer {k1}"})
+        assert r.json()["rejected"][0]["reason"].startswith("invalid CaseAccepted")
         push(k2, [_event("K2", 1, "PersonalDataPurged", {
             "case_ids": ["c1", "c3"], "cutoff": "2025-07-01", "at": "2026-01-01T10:00:00+08:00"})])
-        push(k1, [_case("K1", 4, "c3")])  # a purged case's event arriving late
+        push(k1, [_case("K1", 5, "c3")])  # a purged case's event arriving late
         pulled = http.get("/v1/sync/pull", headers={"Authorization": f"Bearer {k2}"}).json()
     with hub.engine.connect() as c:
         stored = {(r.terminal_seq, r.type): json.loads(r.payload) for r in c.execute(
             select(events.c.terminal_seq, events.c.type, events.c.payload)
             .where(events.c.terminal_id == "K1"))}
     c1, c2 = stored[(1, "CaseAccepted")], stored[(2, "CaseAccepted")]
-    c3 = stored[(4, "CaseAccepted")]
+    c3 = stored[(5, "CaseAccepted")]
     for gone in (c1, c3):
         assert "sealed" not in gone["applicant"]
         assert gone["applicant"]["masked"] == gone["applicant"]["key"] == ""
         assert gone["case_number"].startswith("N-")  # the case itself is kept
     assert stored[(3, "MaterialsDeferred")]["promise"] == ""
     assert c2["applicant"]["sealed"] == SEALED  # not named by the purge
+    with hub.engine.connect() as c:
+        bodies = [r[0] for r in c.execute(select(dead_letters.c.body))]
+    assert len(bodies) == 1 and SEALED not in bodies[0] and '"case_id": "c1"' in bodies[0]
     raw = json.dumps(pulled, ensure_ascii=False)
     assert raw.count(SEALED) == 1 and "张三" not in raw  # what terminals pull is erased too
