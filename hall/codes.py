@@ -25,10 +25,12 @@ import binascii
 import hashlib
 import hmac
 import importlib
+import inspect
 import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from hall.errors import DomainError
@@ -312,8 +314,9 @@ class CodeReader:
         return identity
 
 
-def load_resolvers(specs: list[dict[str, Any]]) -> list[CodeResolver]:
-    """Resolvers from configuration: each spec names its plug-in as "module:callable"."""
+def load_resolvers(specs: list[dict[str, Any]], data_dir: Path | None = None) -> list[CodeResolver]:
+    """Resolvers from configuration: each spec names its plug-in as "module:callable". A plug-in
+    that takes `data_dir` gets the terminal's, unless its spec names one."""
     out: list[CodeResolver] = []
     for spec in specs:
         options = dict(spec)
@@ -324,6 +327,9 @@ def load_resolvers(specs: list[dict[str, Any]]) -> list[CodeResolver]:
 
             raise ConfigError(f"code resolver plugin must be 'module:callable', not {plugin!r}")
         factory = getattr(importlib.import_module(module_name), attr)
+        if data_dir is not None and "data_dir" not in options and "data_dir" in (
+                inspect.signature(factory).parameters):
+            options["data_dir"] = str(data_dir)
         out.append(factory(**options))
     return out
 
@@ -336,7 +342,8 @@ def terminal_reader(hall: Any) -> CodeReader:
     from hall import security_config
 
     specs = security_config.load(hall.store.path.parent)["code_resolvers"]
-    return CodeReader(load_resolvers(specs), hall.index_key, StoreReplayGuard(hall.store.conn))
+    return CodeReader(load_resolvers(specs, hall.store.path.parent), hall.index_key,
+                      StoreReplayGuard(hall.store.conn))
 
 
 def present(hall: Any, reader: CodeReader, payload: object, *, actor: str = "kiosk",

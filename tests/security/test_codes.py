@@ -222,3 +222,27 @@ def test_cli_code_takes_a_ticket(data_dir: Path) -> None:
     again = run_cli("access", "code", "--json", data_dir=data_dir, stdin=payload + "\n")
     assert again.returncode == 3 and json.loads(again.stdout)["error"] == "code_replayed"
     assert "已使用" in again.stderr
+
+
+def test_plugins_that_take_a_data_dir_get_the_terminals(tmp_path) -> None:
+    import sys
+    import types
+
+    from hall.codes import load_resolvers
+
+    seen: dict[str, object] = {}
+
+    def factory(name: str, data_dir: str | None = None) -> object:
+        seen[name] = data_dir
+        return object()
+
+    module = types.ModuleType("plugin_with_dir")
+    module.factory = factory  # type: ignore[attr-defined]
+    sys.modules["plugin_with_dir"] = module
+    try:
+        load_resolvers([{"plugin": "plugin_with_dir:factory", "name": "a"},
+                        {"plugin": "plugin_with_dir:factory", "name": "b", "data_dir": "/x"}],
+                       tmp_path)
+    finally:
+        del sys.modules["plugin_with_dir"]
+    assert seen == {"a": str(tmp_path), "b": "/x"}
