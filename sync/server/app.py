@@ -96,18 +96,26 @@ async def _body(request: Request) -> Any:
         if not inflater.eof:
             raise HTTPException(400, "truncated gzip body")
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_no_constant)
     except ValueError as exc:
         raise HTTPException(400, f"body is not JSON: {exc}") from exc
     except RecursionError as exc:
         raise HTTPException(400, "body is not JSON this server takes: nested too deep") from exc
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")  # NaN/Infinity: Python's json allows them
+
+
 def _parse(model: type[BaseModel], body: Any) -> Any:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
+        # Where and why, never the input itself: it may be personal data, or unencodable.
+        problems = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors(include_url=False, include_context=False,
+                                        include_input=False)]
+        raise HTTPException(422, problems) from exc
 
 
 def _loopback(request: Request) -> bool:
