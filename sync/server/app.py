@@ -8,13 +8,14 @@ import json
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
@@ -112,10 +113,13 @@ def _parse(model: type[BaseModel], body: Any) -> Any:
         return model.model_validate(body)
     except ValidationError as exc:
         # Where and why, never the input itself: it may be personal data, or unencodable.
-        problems = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-                    for e in exc.errors(include_url=False, include_context=False,
-                                        include_input=False)]
-        raise HTTPException(422, problems) from exc
+        raise HTTPException(422, _problems(exc.errors())) from exc
+
+
+def _problems(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Where and why a body was refused, never the input itself."""
+    return [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
+             "type": str(e.get("type", ""))} for e in errors]
 
 
 def _loopback(request: Request) -> bool:
@@ -179,6 +183,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     @app.exception_handler(db.AuthFailure)
     async def _auth(_r: Request, exc: db.AuthFailure) -> JSONResponse:
         return JSONResponse({"detail": exc.reason}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes the input: personal data, or NaN that cannot be encoded.
+        return JSONResponse({"detail": _problems(exc.errors())}, status_code=422)
 
     @app.exception_handler(OperationalError)
     async def _busy(_r: Request, exc: OperationalError) -> JSONResponse:
