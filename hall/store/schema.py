@@ -6,6 +6,8 @@ the migrated database and this metadata agree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -28,19 +30,28 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+
+
+def event_columns(pos_type: Any = Integer) -> list[Column[Any]]:
+    """The columns of an event log, shared by a terminal's store and the sync server's."""
+    return [
+        Column("pos", pos_type, primary_key=True, autoincrement=True),
+        Column("event_id", Text, nullable=False, unique=True),
+        Column("hall_id", Text, nullable=False),
+        Column("terminal_id", Text, nullable=False),
+        Column("terminal_seq", BigInteger, nullable=False),
+        Column("hlc", BigInteger, nullable=False),
+        Column("type", Text, nullable=False),
+        Column("schema_version", Integer, nullable=False),
+        Column("payload", Text, nullable=False),
+    ]
+
+
 # The log. `pos` is the local arrival order, which is also the replay order of a rebuild.
 events = Table(
     "events",
     metadata,
-    Column("pos", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", Text, nullable=False, unique=True),
-    Column("hall_id", Text, nullable=False),
-    Column("terminal_id", Text, nullable=False),
-    Column("terminal_seq", BigInteger, nullable=False),
-    Column("hlc", BigInteger, nullable=False),
-    Column("type", Text, nullable=False),
-    Column("schema_version", Integer, nullable=False),
-    Column("payload", Text, nullable=False),
+    *event_columns(),
     UniqueConstraint("terminal_id", "terminal_seq", name="uq_events_terminal_seq"),
 )
 

@@ -15,6 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from hall.store.schema import event_columns
+
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants 64 bits.
 Pos = BigInteger().with_variant(Integer, "sqlite")
 
@@ -31,15 +33,7 @@ server_meta = Table(
 events = Table(
     "events",
     metadata,
-    Column("pos", Pos, primary_key=True, autoincrement=True),
-    Column("event_id", Text, nullable=False, unique=True),
-    Column("hall_id", Text, nullable=False),
-    Column("terminal_id", Text, nullable=False),
-    Column("terminal_seq", BigInteger, nullable=False),
-    Column("hlc", BigInteger, nullable=False),
-    Column("type", Text, nullable=False),
-    Column("schema_version", Integer, nullable=False),
-    Column("payload", Text, nullable=False),
+    *event_columns(Pos),
     Column("received_ms", BigInteger, nullable=False),
     # Who pushed it: the terminal itself, the hall's hub on the central platform, or
     # UPSTREAM on a hub for what it pulled from the central platform (never forwarded back).
