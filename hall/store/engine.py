@@ -35,11 +35,6 @@ OperationalError: tuple[type[Exception], ...] = (
     sqlite3.OperationalError, _cipher.OperationalError)
 
 
-# Page authentication: HMAC-SHA256 rather than SQLCipher 4's default SHA512; SHA-256 has CPU
-# support (SHA-NI) on hall PCs and the tag is still 256 bits (measured: bench/crypto.py).
-HMAC_PRAGMA = "PRAGMA cipher_hmac_algorithm = HMAC_SHA256"
-
-
 def key_pragma(key: bytes) -> str:
     """`PRAGMA key` with a raw key (no passphrase derivation)."""
     if len(key) != 32:
@@ -97,7 +92,6 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # no decrypt noise on stderr
         conn.execute(key_pragma(key))
-        conn.execute(HMAC_PRAGMA)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         conn.close()
@@ -173,7 +167,6 @@ def encrypt_plain(path: Path) -> int:
     try:
         src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(target),))
-        src.execute(HMAC_PRAGMA.replace("PRAGMA ", "PRAGMA enc.", 1))
         src.execute("SELECT sqlcipher_export('enc')")
         src.execute("DETACH DATABASE enc")
     finally:

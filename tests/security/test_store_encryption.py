@@ -117,25 +117,3 @@ def test_cli_encrypt_store_and_clear_error(tmp_path: Path) -> None:
     keys.create(tmp_path, keys.STORE, b"\x02" * 32, replace=True)
     bad = run_cli("ticket", "take", "--service", "newborn", "--json", data_dir=tmp_path)
     assert bad.returncode == 1 and '"store_key"' in bad.stdout and "Traceback" not in bad.stderr
-
-
-def test_pages_are_authenticated_with_hmac_sha256(tmp_path: Path) -> None:
-    """The store's format: SQLCipher 4 with HMAC-SHA256 page tags (bench/crypto.py shows why);
-    a connection with SQLCipher's default settings cannot read it."""
-    from sqlcipher3 import dbapi2 as cipher
-
-    from hall import keys
-    from hall.store import Store
-
-    store = Store.open(tmp_path)
-    assert store.conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA256"
-    store.close()
-    key = keys.load(tmp_path, keys.STORE)
-    assert key is not None
-    raw = cipher.connect(str(tmp_path / "hall.db"))
-    try:
-        raw.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        with pytest.raises(cipher.DatabaseError):
-            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    finally:
-        raw.close()
