@@ -149,7 +149,12 @@ class SyncClient:
         rows = self.hall.store.conn.execute(
             "SELECT DISTINCT series FROM tickets WHERE issuing_terminal = ? AND day >= date(?, "
             "'-7 days')", (self.hall.config.terminal_id, day)).fetchall()
-        return sorted({str(r[0]).split("-")[0] for r in rows})
+        used = {str(r[0]).split("-")[0] for r in rows}
+        if not used:
+            # A terminal with no history yet (its first day): every series of its catalog, so
+            # its first tickets are plain hall numbers, not its fallback series.
+            used = {s.series for s in self.hall.catalog.services}
+        return sorted(used)
 
     # -- calling --------------------------------------------------------------------------------
     def call_next(self, window: str) -> TicketView:
