@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
-from hall import keys  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
 from hall.config import TerminalConfig, save  # noqa: E402
-from hall.crypto import Sealer, seal_applicant  # noqa: E402
 from hall.events import EventType  # noqa: E402
 from hall.identity import Applicant  # noqa: E402
 from hall.ids import new_id  # noqa: E402
+from hall.security import keys  # noqa: E402
+from hall.security.crypto import Sealer, seal_applicant  # noqa: E402
 from hall.service import HallService  # noqa: E402
 from hall.store import Store  # noqa: E402
 from hall.store.engine import connect  # noqa: E402
@@ -98,7 +98,7 @@ def starts(folder: Path, n: int, encrypted: bool) -> float:
 
 
 def rotation(folder: Path, records: int) -> None:
-    from hall.rotation import rotate
+    from hall.security.rotation import rotate
 
     hall = hall_on(folder, True)
     sealer = Sealer.for_data_dir(folder, "H1")

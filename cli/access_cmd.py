@@ -85,7 +85,7 @@ def _secret(prompt: str) -> str:
 
 
 def _principal(hall: Any, args: argparse.Namespace, required: bool = True) -> Any:
-    from hall.access import AccessError, sign_in
+    from hall.security.access import AccessError, sign_in
 
     if not args.acting:
         if required:
@@ -95,7 +95,7 @@ def _principal(hall: Any, args: argparse.Namespace, required: bool = True) -> An
 
 
 def user_add(args: argparse.Namespace) -> Result:
-    from hall.access import add_user
+    from hall.security.access import add_user
 
     hall = open_hall(args)
     by = _principal(hall, args, required=False)
@@ -104,7 +104,7 @@ def user_add(args: argparse.Namespace) -> Result:
 
 
 def user_password(args: argparse.Namespace) -> Result:
-    from hall.access import set_password
+    from hall.security.access import set_password
 
     hall = open_hall(args)
     by = _principal(hall, args)
@@ -113,7 +113,7 @@ def user_password(args: argparse.Namespace) -> Result:
 
 
 def user_list(args: argparse.Namespace) -> Result:
-    from hall.access import users
+    from hall.security.access import users
 
     hall = open_hall(args)
     _principal(hall, args).require("unlock")
@@ -125,7 +125,7 @@ def user_list(args: argparse.Namespace) -> Result:
 
 
 def sign_in(args: argparse.Namespace) -> Result:
-    from hall.access import sign_in as check
+    from hall.security.access import sign_in as check
 
     hall = open_hall(args)
     p = check(hall, args.user, _secret(f"password of {args.user}: "))
@@ -133,7 +133,7 @@ def sign_in(args: argparse.Namespace) -> Result:
 
 
 def unlock(args: argparse.Namespace) -> Result:
-    from hall.access import unlock as lift
+    from hall.security.access import unlock as lift
 
     hall = open_hall(args)
     lift(hall, _principal(hall, args), args.user)
@@ -141,7 +141,7 @@ def unlock(args: argparse.Namespace) -> Result:
 
 
 def pin_set(args: argparse.Namespace) -> Result:
-    from hall.access import set_technician_pin
+    from hall.security.access import set_technician_pin
 
     hall = open_hall(args)
     set_technician_pin(hall, _principal(hall, args), _secret("technician PIN: "))
@@ -149,7 +149,7 @@ def pin_set(args: argparse.Namespace) -> Result:
 
 
 def pin_check(args: argparse.Namespace) -> Result:
-    from hall.access import check_pin
+    from hall.security.access import check_pin
 
     hall = open_hall(args)
     check_pin(hall, _secret("technician PIN: "))
@@ -157,7 +157,7 @@ def pin_check(args: argparse.Namespace) -> Result:
 
 
 def audit_trail(args: argparse.Namespace) -> Result:
-    from hall.audit import trail
+    from hall.security.audit import trail
 
     hall = open_hall(args)
     _principal(hall, args).require("audit_view")
@@ -169,7 +169,7 @@ def audit_trail(args: argparse.Namespace) -> Result:
 
 def code(args: argparse.Namespace) -> Result:
     """An unverified code (platform unreachable) still takes a ticket, marked unverified."""
-    from hall.codes import CodeError, present, terminal_reader
+    from hall.security.codes import CodeError, present, terminal_reader
 
     hall = open_hall(args)
     payload = sys.stdin.readline(8192).strip()
@@ -182,7 +182,7 @@ def code(args: argparse.Namespace) -> Result:
     text = (f"{identity.kind} {identity.public()['name']} {identity.public()['id']} "
             f"{'verified' if identity.verified else 'UNVERIFIED'} via {identity.resolver}")
     if args.take:
-        from hall.audit import record
+        from hall.security.audit import record
 
         ticket = hall.take_ticket(args.take)
         record(hall, actor="kiosk", role="kiosk", action="code_read",
@@ -196,8 +196,8 @@ def code(args: argparse.Namespace) -> Result:
 
 def reveal(args: argparse.Namespace) -> Result:
     from cli.common import data_dir
-    from hall.access import reveal_applicant
-    from hall.crypto import Sealer
+    from hall.security.access import reveal_applicant
+    from hall.security.crypto import Sealer
 
     hall = open_hall(args)
     by = _principal(hall, args)

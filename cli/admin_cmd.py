@@ -83,7 +83,7 @@ def encrypt_store(args: argparse.Namespace) -> Result:
 def rotate_key(args: argparse.Namespace) -> Result:
     from cli.common import data_dir
     from hall import config as config_file
-    from hall.rotation import rotate
+    from hall.security.rotation import rotate
 
     folder = data_dir(args.data_dir)
     config = config_file.load(folder)
@@ -106,7 +106,7 @@ def _audit_admin(args: argparse.Namespace, action: str, detail: dict[str, Any]) 
     """An audit entry for a maintenance command run from the OS account of the terminal."""
     import getpass
 
-    from hall.audit import record
+    from hall.security.audit import record
 
     hall = open_hall(args)
     try:
@@ -119,7 +119,7 @@ def _audit_admin(args: argparse.Namespace, action: str, detail: dict[str, Any]) 
 def purge(args: argparse.Namespace) -> Result:
     import getpass
 
-    from hall.retention import purge as run
+    from hall.security.retention import purge as run
 
     hall = open_hall(args)
     if args.days is not None and args.days < 1:
@@ -138,8 +138,8 @@ def export(args: argparse.Namespace) -> Result:
     import json
     import os
 
-    from hall.audit import record
     from hall.logs import redact_value
+    from hall.security.audit import record
 
     hall = open_hall(args)
     rows = hall.store.conn.execute(

@@ -8,7 +8,7 @@ from pathlib import Path
 from cli.common import data_dir
 from hall import config as config_file
 from hall.catalog import DEFAULT_CATALOG, load_catalog
-from hall.keys import load_or_create
+from hall.security.keys import load_or_create
 from hall.service import HallService
 from hall.store import Store
 

@@ -123,9 +123,9 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     from cli.printing import print_ticket
     from hall import cases, ratings
     from hall.catalog import load_catalog
-    from hall.crypto import Sealer, seal_applicant
     from hall.errors import DomainError
-    from hall.keys import load_or_create
+    from hall.security.crypto import Sealer, seal_applicant
+    from hall.security.keys import load_or_create
     from hall.service import HallService
     from hall.stats import day_stats
     from hall.store import Store

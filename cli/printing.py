@@ -33,8 +33,8 @@ def identify(hall: HallService, id_reader: str | None, sscard_reader: str | None
              reveal: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read the holder's card: (what the CLI shows — masked unless the clerk asks to reveal —,
     the ticket's holder record — only a keyed hash of the number). The read is audited."""
-    from hall import audit
     from hall.identity import blind_index, mask_id_number
+    from hall.security import audit
 
     if id_reader:
         from devices.ga467 import read_id_card

@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
 
 def setup(args: argparse.Namespace) -> Result:
     from hall import config as config_file
-    from hall.keys import load_or_create
+    from hall.security.keys import load_or_create
     from hall.store import Store
 
     folder = data_dir(args.data_dir)

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any, Literal
 
 from hall.catalog import Service
-from hall.crypto import applicant_payload
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Applicant
 from hall.ids import new_id
+from hall.security.crypto import applicant_payload
 from hall.service import HallService
 from hall.timefmt import iso_of_ms
 

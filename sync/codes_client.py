@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from hall.codes import CodeError, CodeUnavailable, OnlineResolver
 from hall.errors import ConfigError
+from hall.security.codes import CodeError, CodeUnavailable, OnlineResolver
 from sync.tls import check_url, verify_for
 from sync.wire import API
 

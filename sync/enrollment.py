@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from hall import keys
 from hall.errors import DomainError
+from hall.security import keys
 from sync.errors import AuthError, NetworkError
 from sync.tls import check_url, verify_for
 from sync.wire import API, EnrollResponse

@@ -57,16 +57,6 @@ class Store:
             _rollback(conn)
             raise
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several reads."""
-        conn = self.conn
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            _rollback(conn)
-
 
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:

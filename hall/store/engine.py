@@ -21,8 +21,8 @@ from typing import Any, cast
 
 from sqlcipher3 import dbapi2 as _cipher
 
-from hall import keys
 from hall.errors import StoreError
+from hall.security import keys
 
 STORE_FILE = "hall.db"
 WAL_CHECKPOINT_PAGES = 8000  # ~32 MB of WAL between checkpoints

@@ -129,7 +129,8 @@ def _loopback(request: Request) -> bool:
 def code_reader(engine: Engine, data_dir: Path) -> Any:
     """The verify endpoint's reader: resolvers from the server's security.json (none: the
     endpoint answers 503), code hashes under the hall's index key, used codes in the database."""
-    from hall import codes, keys, security_config
+    from hall.security import codes, keys
+    from hall.security import config as security_config
 
     specs = security_config.load(data_dir)["code_resolvers"]
     if not specs:
@@ -140,7 +141,7 @@ def code_reader(engine: Engine, data_dir: Path) -> Any:
 
 def hall_keys(data_dir: Path) -> dict[str, str]:
     """A hub's hall-wide keys (made on first use), for its terminals' enrollment."""
-    from hall import keys
+    from hall.security import keys
 
     return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
             for name in (keys.DATA, keys.INDEX)}

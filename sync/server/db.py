@@ -65,7 +65,7 @@ def _cipher_engine(url: str) -> Engine:
     from sqlalchemy.engine import URL, make_url
     from sqlalchemy.pool import QueuePool
 
-    from hall import keys
+    from hall.security import keys
     from hall.store import engine as store_engine
 
     raw = make_url(url).database
@@ -173,7 +173,7 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
 
 
 class DbReplayGuard:
-    """The verify endpoint's replay guard (hall.codes.ReplayGuard) in the server database."""
+    """The verify endpoint's replay guard (hall.security.codes.ReplayGuard) in the server database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -1,8 +1,8 @@
 """POST /v1/codes/verify: the platform side of online code verification (身份码 / 企业码).
 
-Mount with `app.include_router(router)` and put a `hall.codes.CodeReader` on
-`app.state.code_reader` (the reference server uses a `SampleIssuer`'s key so the full path runs
-in tests; a province's real issuer keys go in the same place). Answers are JSON; a refused code is
+Mount with `app.include_router(router)` and put a `hall.security.codes.CodeReader` on
+`app.state.code_reader` (tests sign sample codes with a key of their own; a province's real
+issuer keys go in the same place). Answers are JSON; a refused code is
 a 422 with {"verified": false, "error": code, "message": text}, never a 500 or a traceback; the
 payload is not logged or stored, only the reader's replay guard keeps a keyed hash of its id.
 """
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from hall.codes import MAX_CODE_CHARS, CodeError, CodeReader
+from hall.security.codes import MAX_CODE_CHARS, CodeError, CodeReader
 
 router = APIRouter()
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hall import keys
 from hall.catalog import load_catalog
 from hall.config import CallPolicy, TerminalConfig, save
+from hall.security import keys
 from hall.service import HallService
 from hall.store import Store
 from tests.security.samples import needles

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hall import access, audit
 from hall.errors import DomainError, StoreError
+from hall.security import access, audit
 from hall.service import HallService
 from tests.security.conftest import run_cli
 
@@ -122,7 +122,7 @@ def test_cli_accounts_sign_in_and_audit(data_dir: Path) -> None:
 
 def test_reveal_is_for_supervisors_and_audited(secure_hall: HallService, data_dir: Path) -> None:
     from hall import cases
-    from hall.crypto import Sealer, seal_applicant
+    from hall.security.crypto import Sealer, seal_applicant
     from tests.security.samples import PEOPLE
 
     name, id_number, address, _ = PEOPLE[0]

@@ -14,21 +14,20 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hall import codes
-from hall.codes import (
+from hall.security import codes
+from hall.security.codes import (
     CodeError,
     CodeReader,
     MemoryReplayGuard,
-    SampleIssuer,
     SignedCodeResolver,
     StoreReplayGuard,
 )
-from hall.crypto import Sealer
+from hall.security.crypto import Sealer
 from hall.service import HallService
 from sync.codes_client import HttpVerifier
 from sync.server.verify_api import router
 from tests.security.conftest import plaintext_hits, run_cli
-from tests.security.samples import PEOPLE
+from tests.security.samples import PEOPLE, SampleIssuer
 
 ISSUER = SampleIssuer("HBID1.")
 NAME, ID_NUMBER, _, _ = PEOPLE[0]
@@ -186,7 +185,7 @@ def test_fuzz_verify_endpoint_never_500(verify_server: _Server, body: bytes) -> 
 def test_terminal_code_reading_is_audited_masked(secure_hall: HallService,
                                                  data_dir: Path) -> None:
     (data_dir / "security.json").write_text(json.dumps({"code_resolvers": [{
-        "plugin": "hall.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
+        "plugin": "hall.security.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
         "public_key": ISSUER.public_key, "kind": "person"}]}))
     r = codes.terminal_reader(secure_hall)
     assert isinstance(r.replay, StoreReplayGuard)
@@ -210,7 +209,7 @@ def test_terminal_code_reading_is_audited_masked(secure_hall: HallService,
 
 def test_cli_code_takes_a_ticket(data_dir: Path) -> None:
     (data_dir / "security.json").write_text(json.dumps({"code_resolvers": [{
-        "plugin": "hall.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
+        "plugin": "hall.security.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
         "public_key": ISSUER.public_key}]}))
     payload = ISSUER.issue(NAME, ID_NUMBER)
     done = run_cli("access", "code", "--take", "newborn", "--json", data_dir=data_dir,
@@ -228,7 +227,7 @@ def test_plugins_that_take_a_data_dir_get_the_terminals(tmp_path) -> None:
     import sys
     import types
 
-    from hall.codes import load_resolvers
+    from hall.security.codes import load_resolvers
 
     seen: dict[str, object] = {}
 

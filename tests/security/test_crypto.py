@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hall.crypto import TOKEN_RE, Sealer, SealError, kid_of
+from hall.security.crypto import TOKEN_RE, Sealer, SealError, kid_of
 
 
 @pytest.mark.parametrize("alg", ["aes", "sm4"])

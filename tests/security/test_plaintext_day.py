@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 from devices.emulators.people import ID_CARDS, SOCIAL
-from hall import audit, cases, codes, logs, retention
-from hall.codes import SampleIssuer
-from hall.crypto import Sealer, seal_applicant
+from hall import cases, logs
+from hall.security import audit, codes, retention
+from hall.security.crypto import Sealer, seal_applicant
 from hall.service import HallService
 from tests.security.conftest import plaintext_hits, run_cli
-from tests.security.samples import PEOPLE
+from tests.security.samples import PEOPLE, SampleIssuer
 
 
 def _emulator_needles() -> list[bytes]:
@@ -64,7 +64,7 @@ def test_a_day_leaves_no_plain_personal_data(secure_hall: HallService, data_dir:
                               refuse=(i == 1)))
     issuer = SampleIssuer("HBID1.")
     (data_dir / "security.json").write_text(json.dumps({"code_resolvers": [{
-        "plugin": "hall.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
+        "plugin": "hall.security.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
         "public_key": issuer.public_key}]}))
     name, id_number, _, _ = PEOPLE[2]
     identity = codes.present(hall, codes.terminal_reader(hall), issuer.issue(name, id_number))

@@ -11,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from hall import keys
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig
-from hall.crypto import TOKEN_RE, Sealer, kid_of, seal_applicant
 from hall.events import EventType
 from hall.ids import new_id
+from hall.security import keys
+from hall.security.crypto import TOKEN_RE, Sealer, kid_of, seal_applicant
 from hall.service import HallService
 from hall.store import Store
 from hall.store.engine import open_with_key

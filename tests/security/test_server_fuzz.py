@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from hall.codes import CodeError, SampleIssuer
+from hall.security.codes import CodeError
 from sync.backoff import Backoff
 from sync.errors import NetworkError
 from sync.server import db
@@ -36,6 +36,7 @@ from sync.server.tables import (
     purged_cases,
 )
 from sync.transport import Http
+from tests.security.samples import SampleIssuer
 from tests.sync.conftest import RunningServer
 
 ISSUER = SampleIssuer("FZ1.")
@@ -46,7 +47,7 @@ NOW_HLC = (int(time.time() * 1000)) << 16
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     folder = tmp_path_factory.mktemp("fuzzhub")
     (folder / "security.json").write_text(json.dumps({"code_resolvers": [{
-        "plugin": "hall.codes:SignedCodeResolver", "name": "fz", "prefix": "FZ1.",
+        "plugin": "hall.security.codes:SignedCodeResolver", "name": "fz", "prefix": "FZ1.",
         "public_key": ISSUER.public_key}]}))
     srv = RunningServer(folder, db.database_url(folder, None), "hub", rate=10_000.0,
                         burst=10_000)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hall import keys
 from hall.errors import StoreError
+from hall.security import keys
 from hall.store import Store
 from hall.store.engine import connect, encrypt_plain, is_plain_sqlite
 from hall.store.migrate import HEAD

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hall import keys
 from hall.errors import ConfigError
+from hall.security import keys
 from sync import enrollment, tls
 from sync.errors import AuthError, NetworkError
 from sync.server import db
@@ -159,14 +159,15 @@ def test_no_hall_keys_in_clear_over_the_lan(servers: Any) -> None:
 
 def test_online_code_verification_over_the_pinned_tls_with_the_credential(
         tmp_path: Path) -> None:
-    from hall.codes import CodeReader, MemoryReplayGuard, SampleIssuer
+    from hall.security.codes import CodeReader, MemoryReplayGuard
     from sync import codes_client, credential
+    from tests.security.samples import SampleIssuer
 
     issuer = SampleIssuer("HBID1.")
     folder = tmp_path / "hub"
     folder.mkdir()
     (folder / "security.json").write_text(json.dumps({"code_resolvers": [{
-        "plugin": "hall.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
+        "plugin": "hall.security.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
         "public_key": issuer.public_key}]}))
     made = tls.init_tls(folder, ["127.0.0.1"])
     hub = RunningServer(folder, db.database_url(folder, None), "hub", tls=made)

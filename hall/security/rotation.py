@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hall import keys
-from hall.crypto import Sealer, kid_of
+from hall.security import keys
+from hall.security.crypto import Sealer, kid_of
 from hall.store import STORE_FILE, Store
 from hall.store.engine import rekey_pragma
 

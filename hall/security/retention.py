@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from hall import audit, security_config
 from hall.clock import to_ms
 from hall.events import EventType
+from hall.security import audit
+from hall.security import config as security_config
 from hall.service import HallService
 from hall.timefmt import iso_local
 

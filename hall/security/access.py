@@ -18,10 +18,10 @@ import os
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from hall import audit
 from hall.clock import to_ms
-from hall.crypto import Sealer
 from hall.errors import DomainError
+from hall.security import audit
+from hall.security.crypto import Sealer
 from hall.service import HallService
 
 Role = Literal["clerk", "supervisor", "admin", "technician"]

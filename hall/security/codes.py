@@ -6,7 +6,7 @@ with Ed25519 by an issuer whose public key is configured) or asks the platform t
 Configuration (`security.json` in the data dir) names the resolvers:
 
     {"code_resolvers": [
-        {"plugin": "hall.codes:SignedCodeResolver", "name": "hb-idcode", "prefix": "HBID1.",
+        {"plugin": "hall.security.codes:SignedCodeResolver", "name": "hb-idcode", "prefix": "HBID1.",
          "public_key": "<base64 raw Ed25519 key>", "kind": "person", "max_lifetime_s": 600},
         {"plugin": "sync.codes_client:online_resolver", "name": "sfm", "prefix": "SFM1.",
          "url": "https://hub.example/v1/codes/verify"}]}
@@ -205,36 +205,6 @@ class OnlineResolver:
         return CodeIdentity(self.name, typ, True, code_hash, name, ident, exp, jti)
 
 
-class SampleIssuer:
-    """An issuer of signed codes for tests and the reference server (never in production)."""
-
-    def __init__(self, prefix: str = "TEST1.", private_key: bytes | None = None) -> None:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        self.prefix = prefix
-        self._key = (Ed25519PrivateKey.from_private_bytes(private_key) if private_key
-                     else Ed25519PrivateKey.generate())
-
-    @property
-    def public_key(self) -> str:
-        from cryptography.hazmat.primitives import serialization
-
-        raw = self._key.public_key().public_bytes(serialization.Encoding.Raw,
-                                                  serialization.PublicFormat.Raw)
-        return base64.b64encode(raw).decode("ascii")
-
-    def issue(self, name: str, ident: str, *, kind: Kind = "person", now: float | None = None,
-              lifetime_s: int = 300, jti: str | None = None) -> str:
-        import secrets
-
-        t = int(time.time() if now is None else now)
-        body = {"v": 1, "typ": kind, "name": name, "id": ident, "iat": t, "exp": t + lifetime_s,
-                "jti": jti or secrets.token_hex(8)}
-        body64 = _b64e(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
-        sig = self._key.sign((self.prefix + body64).encode("ascii"))
-        return f"{self.prefix}{body64}.{_b64e(sig)}"
-
-
 class ReplayGuard(Protocol):
     def first_use(self, key: str, expires_at: int, now: float) -> bool: ...
 
@@ -339,7 +309,7 @@ def load_resolvers(specs: list[dict[str, Any]], data_dir: Path | None = None) ->
 def terminal_reader(hall: Any) -> CodeReader:
     """The terminal's reader: resolvers from security.json, replay guard in the store, the
     blind-index key for code hashes."""
-    from hall import security_config
+    from hall.security import config as security_config
 
     specs = security_config.load(hall.store.path.parent)["code_resolvers"]
     return CodeReader(load_resolvers(specs, hall.store.path.parent), hall.index_key,
@@ -349,7 +319,7 @@ def terminal_reader(hall: Any) -> CodeReader:
 def present(hall: Any, reader: CodeReader, payload: object, *, actor: str = "kiosk",
             role: str = "kiosk", ticket_id: str | None = None) -> CodeIdentity:
     """A code shown at a kiosk or desk: resolved, and audited (masked) whatever the outcome."""
-    from hall import audit
+    from hall.security import audit
 
     digest = code_hash(hall.index_key, payload[:MAX_CODE_CHARS + 1]) if isinstance(
         payload, str) else ""
@@ -370,7 +340,7 @@ def present(hall: Any, reader: CodeReader, payload: object, *, actor: str = "kio
 
 def applicant_of(identity: CodeIdentity, sealer: Any, index_key: bytes) -> Any:
     """The case applicant of a code: verified only if the code was (see hall/cases.accept)."""
-    from hall.crypto import seal_applicant
+    from hall.security.crypto import seal_applicant
 
     if not identity.id_number:
         from hall.identity import Applicant

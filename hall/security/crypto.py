@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from hall import keys
 from hall.errors import HallError
 from hall.identity import Applicant, blind_index, mask_id_number, mask_name
+from hall.security import keys
 
 Alg = Literal["aes", "sm4"]
 PREFIX = "ts1"
@@ -59,7 +59,7 @@ class Sealer:
         if current not in ring:
             raise SealError("the current data key is not in the keyring")
         if alg == "sm4":
-            from hall import sm4  # noqa: F401  (fails early when gmssl is missing)
+            from hall.security import sm4  # noqa: F401  (fails early when gmssl is missing)
         self.ring = dict(ring)
         self.current = current
         self.hall_id = hall_id
@@ -85,7 +85,7 @@ class Sealer:
         nonce = os.urandom(_NONCE)
         aad = self._aad(self.alg, self.current)
         if self.alg == "sm4":
-            from hall.sm4 import seal as sm4_seal
+            from hall.security.sm4 import seal as sm4_seal
 
             body = sm4_seal(key, nonce, plain, aad)
         else:
@@ -107,7 +107,7 @@ class Sealer:
         nonce, data = raw[:_NONCE], raw[_NONCE:]
         try:
             if alg == "sm4":
-                from hall.sm4 import open_ as sm4_open
+                from hall.security.sm4 import open_ as sm4_open
 
                 return sm4_open(key, nonce, data, self._aad(alg, kid))
             from cryptography.exceptions import InvalidTag
