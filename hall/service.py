@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -46,13 +46,19 @@ class HallService:
         self.wall = wall
         self.index_key = index_key
         self.hlc = HybridLogicalClock(wall, max_hlc(store.conn))
+        self.emitted: list[str] = []  # event types of the open transaction
+        self.on_commit: Callable[[list[str]], None] | None = None
         claim_store(store, config)
 
     # -- the one way to change state ------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
+        self.emitted = []
         with self.store.write() as conn:
             yield conn
+        types, self.emitted = self.emitted, []
+        if self.on_commit is not None and types:
+            self.on_commit(types)
 
     def emit(self, conn: sqlite3.Connection, event_type: str, payload: dict[str, Any]) -> Event:
         event = append_local(
@@ -64,6 +70,7 @@ class HallService:
             payload=payload,
         )
         apply(conn, event)
+        self.emitted.append(event_type)
         return event
 
     def now(self) -> datetime:

@@ -41,6 +41,11 @@ def pcscd() -> Iterator[str]:
 
     if not VPCD_CONF.exists() or shutil.which("pcscd") is None:
         pytest.skip("pcscd / vsmartcard-vpcd not installed (scripts/setup.sh installs them)")
+    # One virtual card slot per machine: test runs of several checkouts take turns.
+    import fcntl
+
+    lock = open("/tmp/tingduan-vpcd.lock", "w")  # noqa: SIM115 (held for the session)
+    fcntl.flock(lock, fcntl.LOCK_EX)
     proc = None
     if not _vpcd_reader_present():
         proc = subprocess.Popen(["pcscd", "--foreground"], stdout=subprocess.DEVNULL,
@@ -52,7 +57,10 @@ def pcscd() -> Iterator[str]:
                 proc.wait()
                 pytest.fail("pcscd did not come up with the vpcd reader")
             time.sleep(0.05)
-    yield VPCD_READER
-    if proc is not None:
-        proc.terminate()
-        proc.wait(timeout=10)
+    try:
+        yield VPCD_READER
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        lock.close()
