@@ -22,19 +22,23 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
+from hall.actors import Actor  # noqa: E402
+from hall.app import Hall  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
 from hall.config import TerminalConfig, save  # noqa: E402
+from hall.core import Core  # noqa: E402
 from hall.events import EventType  # noqa: E402
 from hall.identity import Applicant  # noqa: E402
 from hall.ids import new_id  # noqa: E402
 from hall.security import keys  # noqa: E402
 from hall.security.crypto import Sealer, seal_applicant  # noqa: E402
-from hall.service import HallService  # noqa: E402
 from hall.store import Store  # noqa: E402
 from hall.store.engine import connect  # noqa: E402
 from hall.store.migrate import ensure_schema  # noqa: E402
 
 NAME, ID_NUMBER, ADDRESS = "测试甲乙", "99000019800101" + "0017", "虚构省测试市样例区假想路一号"
+
+OP = Actor.operator("bench")
 
 
 class Clock:
@@ -46,7 +50,7 @@ class Clock:
         return self.now
 
 
-def hall_on(folder: Path, encrypted: bool) -> HallService:
+def hall_on(folder: Path, encrypted: bool) -> Hall:
     folder.mkdir(parents=True)
     if encrypted:
         store = Store.open(folder)
@@ -54,8 +58,8 @@ def hall_on(folder: Path, encrypted: bool) -> HallService:
         conn = connect(folder / "hall.db", encrypted=False)
         ensure_schema(conn)
         store = Store(conn, folder / "hall.db")
-    return HallService(store, TerminalConfig("H1", "K3"), load_catalog(), wall=Clock(),
-                       index_key=keys.load_or_create(folder, keys.INDEX))
+    return Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), wall=Clock(),
+                       index_key=keys.load_or_create(folder, keys.INDEX)))
 
 
 def visits(folder: Path, n: int, encrypted: bool) -> list[float]:
@@ -65,16 +69,16 @@ def visits(folder: Path, n: int, encrypted: bool) -> list[float]:
     for _ in range(n):
         t0 = time.perf_counter()
         if sealer is not None:
-            seal_applicant(sealer, hall.index_key, name=NAME, id_number=ID_NUMBER,
+            seal_applicant(sealer, hall.core.index_key, name=NAME, id_number=ID_NUMBER,
                            address=ADDRESS, verified=True, source="id_card")
         else:
-            Applicant.from_id(hall.index_key, NAME, ID_NUMBER, verified=True)
-        t = hall.take_ticket("newborn")
-        hall.call_next("1")
-        hall.start(t.id)
-        hall.done(t.id)
+            Applicant.from_id(hall.core.index_key, NAME, ID_NUMBER, verified=True)
+        t = hall.tickets.take(OP, "newborn").value
+        hall.tickets.call_next(OP, "1")
+        hall.tickets.start(OP, t.id)
+        hall.tickets.done(OP, t.id)
         out.append(time.perf_counter() - t0)
-    hall.store.close()
+    hall.core.store.close()
     return out
 
 
@@ -102,16 +106,16 @@ def rotation(folder: Path, records: int) -> None:
 
     hall = hall_on(folder, True)
     sealer = Sealer.for_data_dir(folder, "H1")
-    with hall.write() as conn:
+    with hall.core.write() as conn:
         for i in range(records):
-            p = seal_applicant(sealer, hall.index_key, name=NAME, id_number=ID_NUMBER,
+            p = seal_applicant(sealer, hall.core.index_key, name=NAME, id_number=ID_NUMBER,
                                address=ADDRESS, verified=True, source="id_card")
-            hall.emit(conn, EventType.CASE_ACCEPTED, {
+            hall.core.emit(conn, EventType.CASE_ACCEPTED, {
                 "case_id": new_id(), "case_number": f"H1-20261123-K3-{i:06d}",
                 "service_id": "newborn", "ticket_id": None, "at": "2026-11-23T09:00:00+08:00",
                 "applicant": {"masked": p.masked(), "key": p.key, "sealed": p.sealed},
-                "materials": []})
-    hall.store.close()
+                "materials": []}, OP)
+    hall.core.store.close()
     size = sum(p.stat().st_size for p in folder.glob("hall.db*"))
     t0 = time.perf_counter()
     report = rotate(folder, "H1")

@@ -22,12 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from hall.actors import Actor  # noqa: E402
+from hall.app import Hall  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
 from hall.config import TerminalConfig  # noqa: E402
+from hall.core import Core  # noqa: E402
 from hall.ids import new_id  # noqa: E402
-from hall.service import HallService  # noqa: E402
 from hall.store import Store  # noqa: E402
 from hall.store.engine import connect  # noqa: E402
+
+OP = Actor.operator("bench")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -107,27 +111,27 @@ def main() -> None:
         t0 = time.perf_counter()
         fill_history(store, args.history)
         print(f"history: {args.history} tickets written in {time.perf_counter() - t0:.1f} s")
-        hall = HallService(store, TerminalConfig("H1", "K3"), load_catalog(), index_key=b"k" * 32)
+        hall = Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), index_key=b"k" * 32))
         bare = bare_inserts(folder / "plain", min(args.tickets, 5000), encrypted=False)
         bare_cipher = bare_inserts(folder / "cipher", min(args.tickets, 5000), encrypted=True)
         issue, call = [], []
         # A hall's working day: a standing queue (default 200 waiting), each new ticket
         # followed by a call, until 10,000 have been issued and called.
         for _ in range(args.queue):
-            hall.take_ticket("newborn")
+            hall.tickets.take(OP, "newborn")
         for _ in range(args.tickets - args.queue):
             t0 = time.perf_counter()
-            hall.take_ticket("newborn")
+            hall.tickets.take(OP, "newborn")
             issue.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            t = hall.call_next("1")
+            t = hall.tickets.call_next(OP, "1").value
             call.append(time.perf_counter() - t0)
-            hall.done(t.id)
+            hall.tickets.done(OP, t.id)
         for _ in range(args.queue):
             t0 = time.perf_counter()
-            t = hall.call_next("1")
+            t = hall.tickets.call_next(OP, "1").value
             call.append(time.perf_counter() - t0)
-            hall.done(t.id)
+            hall.tickets.done(OP, t.id)
         store.close()
         b50, b99 = pct(bare, 0.5), pct(bare, 0.99)
         print(f"bare SQLite insert+commit     p50 {b50:6.2f} ms  p99 {b99:6.2f} ms")

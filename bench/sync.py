@@ -21,9 +21,11 @@ sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow ot
 
 import httpx  # noqa: E402
 
+from hall.actors import Actor  # noqa: E402
+from hall.app import Hall  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
 from hall.config import TerminalConfig  # noqa: E402
-from hall.service import HallService  # noqa: E402
+from hall.core import Core  # noqa: E402
 from hall.store import Store  # noqa: E402
 from sync.client import SyncClient, _outbox  # noqa: E402
 from sync.server import db  # noqa: E402
@@ -31,11 +33,13 @@ from tests.sync.conftest import RunningServer  # noqa: E402
 from tests.sync.faultproxy import FaultProxy  # noqa: E402
 from tests.sync.fill import fill  # noqa: E402
 
+OP = Actor.operator("bench")
 
-def terminal(root: Path, name: str, numbering: str = "standalone") -> HallService:
+
+def terminal(root: Path, name: str, numbering: str = "standalone") -> Hall:
     cfg = TerminalConfig(hall_id="H1", terminal_id=name, numbering=numbering,  # type: ignore[arg-type]
                          short_code=name)
-    return HallService(Store.open(root / name), cfg, load_catalog())
+    return Hall(Core(Store.open(root / name), cfg, load_catalog()))
 
 
 def server(root: Path, name: str) -> RunningServer:
@@ -51,7 +55,7 @@ def drain(root: Path, n: int) -> None:
     bodies = []
     after = 0
     while True:
-        batch = _outbox(hall.store.conn, "K1", after, 500)
+        batch = _outbox(hall.core.store.conn, "K1", after, 500)
         if not batch:
             break
         bodies.append(gzip.compress(json.dumps({"events": batch}, ensure_ascii=False,
@@ -74,7 +78,7 @@ def drain(root: Path, n: int) -> None:
     print(f"drain {pushed} events over loopback: {sync_s:.2f} s, {pushed / sync_s:,.0f} events/s,"
           f" {wire / 1e6:.2f} MB gzip on the wire ({len(bodies)} requests)")
     print(f"plain httpx POST of the same payloads: {plain_s:.2f} s; ratio {sync_s / plain_s:.2f}x")
-    hall.store.close()
+    hall.core.store.close()
     srv.stop()
     plain_srv.stop()
 
@@ -91,7 +95,7 @@ def slow_link(root: Path, n: int) -> None:
         client.close()
         print(f"1 Mbit/s link: {pushed} events in {took:.2f} s ({pushed / took:,.0f} events/s, "
               f"{proxy.bytes_up / 1e3:.0f} kB up)")
-    hall.store.close()
+    hall.core.store.close()
     srv.stop()
 
 
@@ -114,7 +118,7 @@ def latency(root: Path, samples: int) -> None:
     for _ in range(samples):
         seen.clear()
         t0 = time.perf_counter()
-        kiosk_hall.take_ticket("newborn")
+        kiosk_hall.tickets.take(OP, "newborn")
         kiosk.push()
         if seen.wait(5):
             times.append(time.perf_counter() - t0)
@@ -126,8 +130,8 @@ def latency(root: Path, samples: int) -> None:
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     print(f"kiosk ticket -> desk over long-poll: {len(times)}/{samples} seen, p50 "
           f"{statistics.median(times) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
-    kiosk_hall.store.close()
-    desk_hall.store.close()
+    kiosk_hall.core.store.close()
+    desk_hall.core.store.close()
     srv.stop()
 
 

@@ -16,7 +16,7 @@ from cli.output import EXIT_FAILURE, EXIT_USAGE, emit, exit_code_for, fail
 from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
-                   "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd")
+                   "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd")
 
 Handler = Callable[[argparse.Namespace], tuple[dict[str, Any], str | None]]
 

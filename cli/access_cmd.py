@@ -11,17 +11,15 @@ import argparse
 import sys
 from typing import Any
 
-from cli.common import common_options
-from cli.context import open_hall
+from cli.common import acting_option, common_options
+from cli.context import open_hall, read_secret
 
 Result = tuple[dict[str, Any], str | None]
 
 
 def register(sub: Any) -> None:
     common = common_options()
-    acting = argparse.ArgumentParser(add_help=False)
-    acting.add_argument("--as", dest="acting", metavar="USER",
-                        help="the account authorizing this (its password is read first)")
+    acting = acting_option()
     access = sub.add_parser("access", help="accounts, sign-in, technician PIN, audit trail")
     asub = access.add_subparsers(dest="action", metavar="ACTION")
 
@@ -71,97 +69,70 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=audit_trail)
 
 
-def _secret(prompt: str) -> str:
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        from cli import UsageError
-
-        raise UsageError(f"expected {prompt.rstrip(': ')} on stdin")
-    return line.rstrip("\r\n")
-
-
 def _principal(hall: Any, args: argparse.Namespace, required: bool = True) -> Any:
-    from hall.security.access import AccessError, sign_in
+    """The account authorizing this command (`--as USER`, its password read first)."""
+    from hall.errors import AccessError
 
     if not args.acting:
         if required:
-            raise AccessError("this needs an authorizing account: --as USER", code="forbidden")
+            raise AccessError("this needs an authorizing account: --as USER", code="forbidden",
+                              params={"command": args.action})
         return None
-    return sign_in(hall, args.acting, _secret(f"password of {args.acting}: "))
+    return hall.accounts.sign_in(args.acting, read_secret(f"password of {args.acting}: "))
 
 
 def user_add(args: argparse.Namespace) -> Result:
-    from hall.security.access import add_user
-
     hall = open_hall(args)
     by = _principal(hall, args, required=False)
-    p = add_user(hall, by, args.user, args.role, _secret(f"new password of {args.user}: "))
-    return {"user": {"user": p.user, "role": p.role}}, f"account {p.user} ({p.role}) added"
+    p = hall.accounts.add(by, args.user, args.role,
+                          read_secret(f"new password of {args.user}: ")).value
+    return {"user": {"user": p.name, "role": p.role}}, f"account {p.name} ({p.role}) added"
 
 
 def user_password(args: argparse.Namespace) -> Result:
-    from hall.security.access import set_password
-
     hall = open_hall(args)
     by = _principal(hall, args)
-    set_password(hall, by, args.user, _secret(f"new password of {args.user}: "))
+    hall.accounts.set_password(by, args.user, read_secret(f"new password of {args.user}: "))
     return {"user": {"user": args.user, "password": "changed"}}, f"password of {args.user} set"
 
 
 def user_list(args: argparse.Namespace) -> Result:
-    from hall.security.access import users
-
     hall = open_hall(args)
-    _principal(hall, args).require("unlock")
-    rows = users(hall)
-    text = "\n".join(f"{u['user']:<16} {u['role']:<11} "
-                     f"{'locked ' + str(u['locked_s']) + ' s' if u['locked_s'] else ''}"
+    rows = hall.accounts.all(_principal(hall, args))
+    text = "\n".join(f"{u.user:<16} {u.role:<11} "
+                     f"{'locked ' + str(u.locked_s) + ' s' if u.locked_s else ''}"
                      for u in rows) or "no accounts"
-    return {"users": rows}, text
+    return {"users": [u.to_json() for u in rows]}, text
 
 
 def sign_in(args: argparse.Namespace) -> Result:
-    from hall.security.access import sign_in as check
-
     hall = open_hall(args)
-    p = check(hall, args.user, _secret(f"password of {args.user}: "))
-    return {"signed_in": {"user": p.user, "role": p.role}}, f"{p.user} signed in ({p.role})"
+    p = hall.accounts.sign_in(args.user, read_secret(f"password of {args.user}: "))
+    return {"signed_in": {"user": p.name, "role": p.role}}, f"{p.name} signed in ({p.role})"
 
 
 def unlock(args: argparse.Namespace) -> Result:
-    from hall.security.access import unlock as lift
-
     hall = open_hall(args)
-    lift(hall, _principal(hall, args), args.user)
+    hall.accounts.unlock(_principal(hall, args), args.user)
     return {"unlocked": args.user}, f"{args.user} unlocked"
 
 
 def pin_set(args: argparse.Namespace) -> Result:
-    from hall.security.access import set_technician_pin
-
     hall = open_hall(args)
-    set_technician_pin(hall, _principal(hall, args), _secret("technician PIN: "))
+    hall.accounts.set_technician_pin(_principal(hall, args), read_secret("technician PIN: "))
     return {"pin": "set"}, "technician PIN set"
 
 
 def pin_check(args: argparse.Namespace) -> Result:
-    from hall.security.access import check_pin
-
     hall = open_hall(args)
-    check_pin(hall, _secret("technician PIN: "))
+    hall.accounts.check_pin(read_secret("technician PIN: "))
     return {"pin": "ok"}, "PIN accepted"
 
 
 def audit_trail(args: argparse.Namespace) -> Result:
-    from hall.security.audit import trail
-
     hall = open_hall(args)
-    _principal(hall, args).require("audit_view")
-    entries = trail(hall.store.conn, action=args.audit_action, limit=max(1, args.limit))
+    entries = hall.accounts.audit_trail(_principal(hall, args), action=args.audit_action,
+                                        limit=args.limit)
     text = "\n".join(f"{e['at']}  {e['terminal']}#{e['seq']}  {e['actor']} ({e['role']})  "
                      f"{e['action']} {e['target']}  {e['outcome']}" for e in entries)
     return {"audit": entries}, text or "no audit entries"
@@ -169,39 +140,30 @@ def audit_trail(args: argparse.Namespace) -> Result:
 
 def code(args: argparse.Namespace) -> Result:
     """An unverified code (platform unreachable) still takes a ticket, marked unverified."""
-    from hall.security.codes import CodeError, present, terminal_reader
+    from hall.security.codes import CodeError
 
     hall = open_hall(args)
+    kiosk = hall.kiosk()
     payload = sys.stdin.readline(8192).strip()
     try:
-        identity = present(hall, terminal_reader(hall), payload)
+        read = hall.cards.read_code(kiosk, payload)
     except CodeError as exc:
         exc.message = f"{exc.person} ({exc.message})"
         raise
+    identity = read.card
     out: dict[str, Any] = {"code": identity.public()}
-    text = (f"{identity.kind} {identity.public()['name']} {identity.public()['id']} "
-            f"{'verified' if identity.verified else 'UNVERIFIED'} via {identity.resolver}")
+    shown = out["code"]
+    text = (f"{shown['kind']} {shown['name']} {shown['id']} "
+            f"{'verified' if read.verified else 'UNVERIFIED'} via {shown['resolver']}")
     if args.take:
-        from hall.security.audit import record
-
-        ticket = hall.take_ticket(args.take)
-        record(hall, actor="kiosk", role="kiosk", action="code_read",
-               target=identity.code_hash[:16],
-               outcome="verified" if identity.verified else "unverified",
-               detail={"ticket_id": ticket.id, "ticket": ticket.number})
+        ticket = hall.tickets.take(kiosk, args.take, holder=read.holder).value
         out["ticket"] = ticket.to_json()
         text += f"; ticket {ticket.number}"
     return out, text
 
 
 def reveal(args: argparse.Namespace) -> Result:
-    from cli.common import data_dir
-    from hall.security.access import reveal_applicant
-    from hall.security.crypto import Sealer
-
     hall = open_hall(args)
-    by = _principal(hall, args)
-    sealer = Sealer.for_data_dir(data_dir(args.data_dir), hall.config.hall_id)
-    record = reveal_applicant(hall, by, args.case, sealer)
+    record = hall.accounts.reveal_applicant(_principal(hall, args), args.case)
     text = "\n".join(f"{k}: {v}" for k, v in record.items())
     return {"case": args.case, "applicant": record}, text

@@ -21,6 +21,15 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
+def acting_option() -> argparse.ArgumentParser:
+    """--as USER, for `parents=[…]` of commands a signed-in account may run."""
+    acting = argparse.ArgumentParser(add_help=False)
+    acting.add_argument("--as", dest="acting", metavar="USER",
+                        help="act as this account (its password is read from stdin first); "
+                        "default: the local operator, the OS user holding the data directory")
+    return acting
+
+
 def data_dir(arg: Path | None) -> Path:
     if arg is not None:
         return arg

@@ -1,39 +1,63 @@
-"""Opening a terminal's hall core from command-line arguments."""
+"""Opening a terminal's hall from command-line arguments, and who is acting."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.common import data_dir
-from hall import config as config_file
-from hall.catalog import DEFAULT_CATALOG, load_catalog
-from hall.security.keys import load_or_create
-from hall.service import HallService
-from hall.store import Store
 
-CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
+if TYPE_CHECKING:
+    from hall.actors import Actor
+    from hall.app import Hall
 
 
-def catalog_path(folder: Path) -> Path:
-    own = folder / CATALOG_OVERRIDE
-    return own if own.exists() else DEFAULT_CATALOG
+def open_hall(args: argparse.Namespace) -> Hall:
+    """The hall of --data-dir; a member desk enrolled with a hub calls through it."""
+    from hall.app import Hall
 
-
-def open_hall(args: argparse.Namespace) -> HallService:
     folder = data_dir(args.data_dir)
-    config = config_file.load(folder)
     start_logging(folder)
-    catalog = load_catalog(catalog_path(folder))
-    store = Store.open(folder)
-    return HallService(store, config, catalog, index_key=load_or_create(folder, "index"))
+    hall = Hall.open(folder)
+    if hall.config.numbering == "member":
+        from sync.hubcall import attach
+
+        attach(hall)
+    return hall
+
+
+def acting(hall: Hall, args: argparse.Namespace) -> Actor:
+    """`--as USER` signs that account in (password on stdin); else the local operator, the OS
+    user who holds this data directory and its keys (recorded as os:<user>)."""
+    from hall.actors import Actor
+
+    user = getattr(args, "acting", None)
+    if not user:
+        return Actor.operator()
+    return hall.accounts.sign_in(user, read_secret(f"password of {user}: "))
+
+
+def read_secret(prompt: str) -> str:
+    """A secret from stdin (one per line), or asked for without echo on a terminal: never from
+    the command line, where `ps` and the shell history would see it."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        from cli import UsageError
+
+        raise UsageError(f"expected {prompt.rstrip(': ')} on stdin")
+    return line.rstrip("\r\n")
 
 
 def start_logging(folder: Path) -> None:
     """Crash reports through hall.logs (redacted), loaded only if something crashes: importing
     `logging` costs ~10 ms of the start budget, so modules that log set hall.logs up themselves
     (`hall.logs.setup(data_dir)`) when they first log."""
-    import sys
     import threading
     from types import TracebackType
 

@@ -34,6 +34,7 @@ VISITORS = [
     ("medical_offsite_filing", "elder"), ("result_pickup", "regular"),
 ]
 DAY_LENGTH = timedelta(hours=3)
+DEMO_PASSWORD = "demo-hall-2026"  # the demo's own accounts, in its throwaway data dir
 
 
 def register(sub: Any) -> None:
@@ -121,68 +122,66 @@ def demo(args: argparse.Namespace) -> Result:
 def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
          id_reader: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from cli.printing import print_ticket
-    from hall import cases, ratings
-    from hall.catalog import load_catalog
+    from devices.ga467 import read_id_card
+    from hall.actors import Actor
+    from hall.app import Hall
     from hall.errors import DomainError
-    from hall.security.crypto import Sealer, seal_applicant
-    from hall.security.keys import load_or_create
-    from hall.service import HallService
-    from hall.stats import day_stats
-    from hall.store import Store
     from sync import credential
     from sync.client import SyncClient
 
     clock = SimulatedClock(datetime.now(config.zone) - DAY_LENGTH)
     rng = random.Random(seed)
-    index_key = load_or_create(desk_dir, "index")
-    hall = HallService(Store.open(desk_dir), config, load_catalog(), wall=clock,
-                       index_key=index_key)
+    hall = Hall.open(desk_dir, wall=clock)
+    kiosk = hall.kiosk()
+    admin = hall.accounts.add(None, "demo-admin", "admin", DEMO_PASSWORD).value
+    hall.accounts.add(admin, "demo-clerk", "clerk", DEMO_PASSWORD)
+    clerks = {w: hall.accounts.sign_in("demo-clerk", DEMO_PASSWORD, window=w) for w in WINDOWS}
     cred = credential.load(desk_dir)
-    sealer = Sealer.for_data_dir(desk_dir, config.hall_id)  # the back office opens what it seals
     log: list[dict[str, Any]] = []
 
     def say(what: str, **data: Any) -> None:
         log.append({"time": clock.now.strftime("%H:%M:%S"), "what": what, **data})
 
     def serve(window: str) -> None:
+        clerk = clerks[window]
         try:
-            t = hall.call_next(window)
+            t = hall.tickets.call_next(clerk, window).value
         except DomainError:
             return
         say("叫号", ticket=t.number, window=window)
         clock.advance(rng.uniform(10, 40))
         if rng.random() < 0.1:
-            hall.recall(t.id)
+            hall.tickets.recall(clerk, t.id)
             say("重呼", ticket=t.number, window=window)
             clock.advance(30)
-            hall.no_show(t.id)
+            hall.tickets.no_show(clerk, t.id)
             say("过号", ticket=t.number, window=window)
             return
-        hall.start(t.id)
+        hall.tickets.start(clerk, t.id)
         service = hall.catalog.get(t.service)
         clock.advance(rng.uniform(120, 600))
         if service.materials:
-            from devices.ga467 import read_id_card
-
-            card = read_id_card(id_reader.path, timeout=5)  # 读卡: nothing typed twice
-            person = seal_applicant(sealer, index_key, name=card.name, id_number=card.id_number,
-                                    verified=True, source="id_card", address=card.address)
-            say("读卡", ticket=t.number, holder=person.masked())
-            case = cases.accept(hall, service.id, person, _checklist(service, clock, cases))
-            deferred = sum(1 for m in case["materials"] if m["status"] == "deferred")
-            say("受理", ticket=t.number, case=case["case_number"],
-                materials=f"{len(case['materials'])} (容缺 {deferred})")
-        hall.done(t.id)
-        r = ratings.rate(hall, t.id, rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0])
-        say("评价", ticket=t.number, grade=r["grade_name"])
+            read = hall.cards.read(clerk, read_id_card(id_reader.path, timeout=5),
+                                   purpose="case")  # 读卡: nothing typed twice
+            say("读卡", ticket=t.number, holder=f"{read.masked_name} {read.masked_id}")
+            case = hall.cases.accept(clerk, service.id, hall.cards.applicant(read),
+                                     _checklist(service, clock), ticket=t.id,
+                                     promise="申请人承诺五个工作日内补交").value
+            deferred = sum(1 for m in case.materials if m.status == "deferred")
+            say("受理", ticket=t.number, case=case.number,
+                materials=f"{len(case.materials)} (容缺 {deferred})")
+        hall.tickets.done(clerk, t.id)
+        r = hall.ratings.rate(kiosk, t.id,
+                              rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0]).value
+        say("评价", ticket=t.number, grade=r.grade_name)
 
     try:
         with SyncClient(hall, cred.server, cred.token) as client:
             client.once()  # number blocks from the hub before the doors open
             for window, services in WINDOWS.items():
-                hall.configure_window(window, services)
+                hall.windows.configure(clerks[window], window, services)
             for i, (service, priority) in enumerate(VISITORS):
-                t = hall.take_ticket(service, priority)
+                t = hall.tickets.take(kiosk, service, priority).value
                 printed = print_ticket(hall, t, printer.url)
                 say("取号", ticket=t.number, service=hall.catalog.get(service).name,
                     priority=priority, ahead=t.ahead, printed=printed["printed"])
@@ -196,21 +195,23 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
                     serve(window)
             result = client.once()
             say("同步", pushed=result["pushed"], pending=result["pending"])
-        figures = day_stats(hall)
+        figures = hall.stats.day(Actor.operator()).to_json()
     finally:
-        hall.store.close()
+        hall.close()
     return log, figures
 
 
-def _checklist(service: Any, clock: SimulatedClock, cases: Any) -> list[Any]:
-    """免提交 where an e-licence covers it, one 容缺 item under a written promise, the rest
+def _checklist(service: Any, clock: SimulatedClock) -> list[Any]:
+    """免提交 where an e-licence covers it, one 容缺 item under the case's promise, the rest
     submitted."""
-    items = [cases.MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
+    from hall.cases import MaterialItem
+
+    items = [MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
              for m in service.materials]
     deferrable = [m for m in service.materials if m.deferrable and not m.e_licence]
     if deferrable:
         m = deferrable[0]
         due = (clock.now + timedelta(days=5)).date().isoformat()
-        items = [i for i in items if i.name != m.name] + [
-            cases.MaterialItem(m.name, "deferred", promise="申请人承诺五个工作日内补交", due=due)]
+        items = [i for i in items if i.name != m.name] + [MaterialItem(m.name, "deferred",
+                                                                       due=due)]
     return items

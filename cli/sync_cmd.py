@@ -53,16 +53,16 @@ def run(args: argparse.Namespace) -> Result:
         totals = runner.run_forever(lambda: open_hall(args), cred, stop, wait=wait)
         hall = open_hall(args)
         try:
-            state = runner.status(hall)
+            state = runner.status(hall.core)
         finally:
-            hall.store.close()
+            hall.close()
         result = {**totals, "pending": state["pending"], "stopped": True}
         return result, f"sync stopped: pushed {totals['pushed']}, pulled {totals['pulled']}"
     hall = open_hall(args)
     try:
         result = runner.once(hall, cred, wait=args.wait or 0.0)
     finally:
-        hall.store.close()
+        hall.close()
     return result, (f"pushed {result['pushed']}, pulled {result['pulled']}, pending "
                     f"{result['pending']}, rejected {result['rejected']}")
 
@@ -73,9 +73,9 @@ def status(args: argparse.Namespace) -> Result:
 
     hall = open_hall(args)
     try:
-        state = runner.status(hall)
+        state = runner.status(hall.core)
     finally:
-        hall.store.close()
+        hall.close()
     try:
         from sync import credential
 
@@ -126,14 +126,11 @@ def enroll(args: argparse.Namespace) -> Result:
 
 
 def _holds_sealed_data(args: argparse.Namespace) -> bool:
-    """Whether the terminal's store holds sealed fields or blind-index keys already."""
     from cli.context import open_hall
+    from sync.enrollment import holds_sealed_data
 
     hall = open_hall(args)
     try:
-        row = hall.store.conn.execute(
-            "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
-            "LIMIT 1").fetchone()
+        return holds_sealed_data(hall.core)
     finally:
-        hall.store.close()
-    return row is not None
+        hall.close()

@@ -1,9 +1,27 @@
 """The one entry to a terminal's hall: `Hall.open(data_dir)`.
 
-It assembles the configuration, the catalog, the keys and the store once, and is what the CLI
-and every face use. Subscribers hear of every commit: the hall's own commands, events sync pulls
-in, and (through `poll_external`, called on a timer by the thread that owns the hall) commits of
-another process on the same store.
+It assembles the configuration, the catalog, the keys and the store once, and is what the CLI and
+every face use. Its parts, each a small class over the shared `Core`:
+
+    hall.tickets       取号, 叫号, recall, no-show, start, done, park, resume, transfer, cancel
+    hall.windows       the services each window serves
+    hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, department steps, 办结, 出件
+    hall.ratings       好差评 and the 差评 follow-ups
+    hall.stats         the day's figures (a clerk's own, or the hall's)
+    hall.accounts      accounts, sign-in, the technician PIN, lockouts, the audit trail, reveal
+    hall.cards         card and code reads: audited, hashed, age and expiry
+    hall.views         now calling, last calls, waiting and expected wait, place in line, 办件查询
+    hall.help          帮办 requests from kiosks
+    hall.appointments  预约 and 预约签到
+    hall.retention     the purge of personal data after the retention period
+    hall.exports       masked exports
+    hall.maintenance   the store's integrity check and the rebuild of projections
+
+Every command takes its actor first (hall/actors.py), checks the permission in the hall, records
+the actor on its events, and returns an `Outcome` (its typed value and the `Changes` it made).
+Subscribers hear of every commit: the hall's own commands, events sync pulls in through this hall,
+and, through `poll_external` (called on a timer by the thread that owns the hall), commits another
+connection made to the same store: the CLI, `sync --forever`, a sync thread of the same process.
 """
 
 from __future__ import annotations
@@ -11,14 +29,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from hall import changes
-from hall.catalog import DEFAULT_CATALOG, load_catalog
-from hall.changes import Changes, ChangeWatcher, Notifier
+from hall.actors import Actor
+from hall.appointments import Appointments
+from hall.cards import Cards
+from hall.cases import Cases, CaseView
+from hall.catalog import DEFAULT_CATALOG, Catalog, load_catalog
+from hall.changes import Changes
 from hall.clock import WallClock, system_now
+from hall.config import TerminalConfig
 from hall.config import load as load_config
-from hall.security.keys import load_or_create
-from hall.service import HallService
+from hall.core import Core
+from hall.export import Exports
+from hall.help import Help
+from hall.maintenance import Maintenance
+from hall.ratings import Ratings
+from hall.readmodels import Views
+from hall.security.access import Accounts
+from hall.security.keys import INDEX, load_or_create
+from hall.security.retention import Retention
+from hall.slips import ReceiptSlip, TicketSlip, case_receipt, ticket_slip
+from hall.stats import Stats
 from hall.store import Store
+from hall.ticketing import Tickets
+from hall.tickets import TicketView
+from hall.windows import Windows
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -29,36 +63,82 @@ def catalog_path(folder: Path) -> Path:
 
 
 class Hall:
-    def __init__(self, service: HallService, data_dir: Path) -> None:
-        self.service = service
-        self.data_dir = data_dir
-        self._notifier = Notifier()
-        self._watcher = ChangeWatcher(service.store.conn)
-        service.on_commit = self._committed
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.tickets = Tickets(core)
+        self.windows = Windows(core)
+        self.cases = Cases(core)
+        self.ratings = Ratings(core)
+        self.stats = Stats(core)
+        self.accounts = Accounts(core)
+        self.cards = Cards(core)
+        self.views = Views(core)
+        self.help = Help(core)
+        self.appointments = Appointments(core, self.tickets)
+        self.retention = Retention(core)
+        self.exports = Exports(core)
+        self.maintenance = Maintenance(core)
 
     @classmethod
-    def open(cls, data_dir: Path, *, wall: WallClock = system_now) -> Hall:
+    def open(cls, data_dir: Path, *, wall: WallClock = system_now,
+             catalog: Catalog | None = None) -> Hall:
+        """Open a set-up terminal's hall (`setup` first: hall/terminal_setup.py)."""
         config = load_config(data_dir)
-        catalog = load_catalog(catalog_path(data_dir))
+        catalog = catalog or load_catalog(catalog_path(data_dir))
         store = Store.open(data_dir)
-        service = HallService(store, config, catalog, wall=wall,
-                              index_key=load_or_create(data_dir, "index"))
-        return cls(service, data_dir)
+        try:
+            core = Core(store, config, catalog, wall=wall,
+                        index_key=load_or_create(data_dir, INDEX))
+        except BaseException:
+            store.close()
+            raise
+        return cls(core)
 
     def close(self) -> None:
-        self.service.store.close()
+        self.core.store.close()
 
+    def __enter__(self) -> Hall:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- who and what ---------------------------------------------------------------------------
+    @property
+    def config(self) -> TerminalConfig:
+        return self.core.config
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.core.catalog
+
+    @property
+    def data_dir(self) -> Path:
+        return self.core.data_dir
+
+    def kiosk(self) -> Actor:
+        """The actor of a citizen's own actions at this terminal."""
+        return Actor.kiosk(self.core.config.terminal_id)
+
+    def today(self) -> str:
+        return self.core.today()
+
+    # -- changes --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[Changes], None]) -> Callable[[], None]:
-        """Hear every commit; returns the function that stops it."""
-        return self._notifier.subscribe(callback)
+        """Hear every commit from now on; returns the function that stops it."""
+        self.core.watch()
+        return self.core.notifier.subscribe(callback)
 
     def poll_external(self) -> Changes:
-        """Commits other connections made since the last poll (call it on a timer, ~100 ms)."""
-        found = self._watcher.poll()
-        self._notifier.notify(found)
+        """Commits of other connections since the last poll, told to subscribers too. Call it
+        on a timer (about every 100 ms) from the thread that owns this hall."""
+        found = self.core.watch().poll()
+        self.core.notifier.notify(found)
         return found
 
-    def _committed(self, types: list[str]) -> None:
-        row = self.service.store.conn.execute("SELECT COALESCE(MAX(pos), 0) FROM events").fetchone()
-        self._watcher.advance(int(row[0]))
-        self._notifier.notify(changes.of_types(types))
+    # -- what gets printed ------------------------------------------------------------------------
+    def ticket_slip(self, ticket: TicketView) -> TicketSlip:
+        return ticket_slip(self.core, ticket)
+
+    def case_receipt(self, case: CaseView) -> ReceiptSlip:
+        return case_receipt(self.core, case)

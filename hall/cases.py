@@ -1,163 +1,402 @@
-"""Cases (办件): 受理 with a materials checklist, 容缺 + 告知承诺, 免提交, 不予受理, 办结, 出件."""
+"""Cases (办件), as the seeds run them: 前台综合受理、后台分类审批、综合窗口出件.
+
+The window accepts (受理) with a materials checklist where each item is submitted, deferred
+(容缺, under a written promise 告知承诺 and a due date) or exempt (免提交, an e-licence covers it);
+or refuses (不予受理) with written reasons. Each department of the matter or bundle then decides its
+part (a step, with the promised date 承诺时限); the case is completed (办结) and the window hands
+the result out (出件), in person or by mail.
+
+Every text a person types here (reasons, promises, notes) is sealed like the applicant's fields and
+erased by the retention purge; it is shown in plain only to roles allowed free text.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
+from hall.actors import Actor
 from hall.catalog import Service
+from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Applicant
 from hall.ids import new_id
 from hall.security.crypto import applicant_payload
-from hall.service import HallService
+from hall.tickets import find
 from hall.timefmt import iso_of_ms
 
 MaterialStatus = Literal["submitted", "deferred", "exempt"]
+DeliveryChannel = Literal["window", "mail"]
+MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
 class MaterialItem:
+    """One line of the checklist as the clerk marks it."""
+
     name: str
     status: MaterialStatus
-    promise: str | None = None  # 告知承诺: the applicant's written promise, for 容缺
     due: str | None = None  # YYYY-MM-DD by which a deferred material is supplied
-    licence: str | None = None  # 免提交: the e-licence that covers it
+    promise: str | None = None  # 告知承诺 for this item (else the case's promise applies)
+    licence: str | None = None  # 免提交: filled from the catalog
 
 
-def checklist(service: Service, items: list[MaterialItem]) -> list[MaterialItem]:
+@dataclass(frozen=True)
+class MaterialView:
+    name: str
+    status: str  # submitted | deferred | exempt
+    due: str | None
+    licence: str | None
+    promise: str | None  # plain only for roles allowed free text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status, "due": self.due,
+                "licence": self.licence, "promise": self.promise}
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: int
+    department: str
+    matter: str
+    status: str  # pending | approved | rejected
+    due: str | None  # 承诺时限 of this part
+    decided_at: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "department": self.department, "matter": self.matter,
+                "status": self.status, "due": self.due, "decided_at": self.decided_at}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: str
+    number: str
+    service: str
+    service_name: str
+    ticket_id: str | None
+    status: str  # accepted | refused | completed | delivered
+    applicant: str  # masked (张* 420302********1234); empty once purged
+    materials: tuple[MaterialView, ...]
+    steps: tuple[StepView, ...]
+    promised: str | None  # 承诺时限 of the whole case, YYYY-MM-DD
+    reasons: tuple[str, ...] | None  # 不予受理 reasons: plain only for roles allowed free text
+    note: str | None
+    assisted: bool  # 帮办代办
+    accepted_at: str
+    completed_at: str | None
+    delivered_at: str | None
+    delivery_channel: str | None
+    delivery_tracking: str | None
+
+    @property
+    def outstanding(self) -> list[str]:
+        """Deferred (容缺) materials still to be supplied."""
+        return [m.name for m in self.materials if m.status == "deferred"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "number": self.number, "service": self.service,
+            "service_name": self.service_name, "ticket_id": self.ticket_id,
+            "status": self.status, "applicant": self.applicant,
+            "materials": [m.to_json() for m in self.materials],
+            "steps": [s.to_json() for s in self.steps], "promised": self.promised,
+            "reasons": list(self.reasons) if self.reasons is not None else None,
+            "note": self.note, "assisted": self.assisted, "accepted_at": self.accepted_at,
+            "completed_at": self.completed_at, "delivered_at": self.delivered_at,
+            "delivery": ({"channel": self.delivery_channel, "tracking": self.delivery_tracking}
+                         if self.delivery_channel else None),
+        }
+
+
+def checklist(service: Service, items: list[MaterialItem], promise: str | None,
+              today: str) -> list[MaterialItem]:
     """Check a checklist against the service's 一次性告知 list: every required material is
-    accounted for, 容缺 only where the material allows it, 免提交 only with its e-licence."""
-    given = {i.name: i for i in items}
+    accounted for, 容缺 only where the material allows it and with a promise and a due date,
+    免提交 only with its e-licence."""
+    given: dict[str, MaterialItem] = {}
+    for item in items:
+        if item.name in given:
+            raise DomainError(f"material {item.name!r} is listed twice", code="material_twice",
+                              params={"material": item.name})
+        given[item.name] = item
     unknown = sorted(set(given) - {m.name for m in service.materials})
     if unknown:
         raise DomainError(f"{service.name} does not ask for: {', '.join(unknown)}",
-                          code="unknown_material")
+                          code="unknown_material", params={"material": ", ".join(unknown)})
     out: list[MaterialItem] = []
     for m in service.materials:
-        item = given.get(m.name)
-        if item is None:
+        marked = given.get(m.name)
+        if marked is None:
             if m.required:
                 raise DomainError(f"material {m.name!r} is neither submitted, deferred (容缺) "
-                                  "nor covered by an e-licence (免提交)", code="material_missing")
+                                  "nor covered by an e-licence (免提交)", code="material_missing",
+                                  params={"material": m.name})
             continue
+        item = marked
         if item.status == "deferred":
             if not m.deferrable:
                 raise DomainError(f"{m.name!r} is a main material and cannot be deferred (容缺)",
-                                  code="not_deferrable")
-            if not item.promise or not item.due:
+                                  code="not_deferrable", params={"material": m.name})
+            words = item.promise or promise
+            if not words or not words.strip() or not item.due:
                 raise DomainError(f"deferring {m.name!r} needs a written promise (告知承诺) and a "
-                                  "due date", code="promise_missing")
-            date.fromisoformat(item.due)
-        if item.status == "exempt":
+                                  "due date", code="promise_missing", params={"material": m.name})
+            try:
+                due = date.fromisoformat(item.due)
+            except ValueError as exc:
+                raise DomainError(f"the due date of {m.name!r} is not a date: {item.due!r}",
+                                  code="bad_date", params={"material": m.name}) from exc
+            if due.isoformat() < today:
+                raise DomainError(f"the due date of {m.name!r} is in the past",
+                                  code="due_past", params={"material": m.name})
+            item = MaterialItem(m.name, "deferred", due.isoformat(), words.strip())
+        elif item.status == "exempt":
             if m.e_licence is None:
                 raise DomainError(f"no e-licence covers {m.name!r} (免提交 not possible)",
-                                  code="no_e_licence")
-            item = MaterialItem(item.name, "exempt", licence=m.e_licence)
+                                  code="no_e_licence", params={"material": m.name})
+            item = MaterialItem(m.name, "exempt", licence=m.e_licence)
+        elif item.status != "submitted":
+            raise DomainError(f"{m.name!r}: a material is submitted, deferred or exempt",
+                              code="bad_material_status", params={"material": m.name})
         out.append(item)
     return out
 
 
-def _case_number(hall: HallService) -> str:
-    """Unique across the platform: hall id, day, terminal id, and the terminal's daily count."""
-    day = hall.today().replace("-", "")
-    prefix = f"{hall.config.hall_id}-{day}-{hall.config.terminal_id}-"
-    row = hall.store.conn.execute(
-        "SELECT COUNT(*) FROM cases WHERE case_number LIKE ?", (prefix + "%",)
-    ).fetchone()
-    return f"{prefix}{int(row[0]) + 1:04d}"
+def _text(value: str | None, what: str) -> str | None:
+    if value is not None and len(value) > MAX_TEXT:
+        raise DomainError(f"the {what} is longer than {MAX_TEXT} characters", code="text_long",
+                          params={"what": what, "limit": MAX_TEXT})
+    return value
 
 
-def accept(hall: HallService, service_id: str, applicant: Applicant, items: list[MaterialItem],
-           ticket_id: str | None = None) -> dict[str, Any]:
-    service = hall.catalog.get(service_id)
-    if not applicant.verified:
-        raise DomainError("accepting a case needs a verified identity (a card read or a "
-                          "verified code)", code="identity_unverified")
-    checked = checklist(service, items)
-    with hall.write() as conn:
-        case_id, number, at = new_id(), _case_number(hall), hall.now_iso()
-        hall.emit(conn, EventType.CASE_ACCEPTED, {
-            "case_id": case_id, "case_number": number, "service_id": service.id,
-            "ticket_id": ticket_id, "at": at,
-            "applicant": applicant_payload(applicant),
-            "materials": [{"name": i.name, "status": "submitted" if i.status == "deferred"
-                           else i.status, "licence": i.licence} for i in checked],
-        })
-        for i in checked:
-            if i.status == "deferred":
-                hall.emit(conn, EventType.MATERIALS_DEFERRED, {
-                    "case_id": case_id, "material": i.name, "promise": i.promise, "due": i.due})
-    return get(hall, number)
+class Cases:
+    def __init__(self, core: Core) -> None:
+        self._core = core
 
+    # -- 受理 / 不予受理 ----------------------------------------------------------------------------
+    def accept(self, by: Actor, service_id: str, applicant: Applicant,
+               items: list[MaterialItem], *, ticket: str | None = None,
+               promise: str | None = None, note: str | None = None,
+               assisted: bool = False) -> Outcome[CaseView]:
+        core = self._core
+        core.require(by, "case", "accept_case")
+        service = core.catalog.get(service_id)
+        if not applicant.verified:
+            raise DomainError("accepting a case needs a verified identity (a card read or a "
+                              "verified code)", code="identity_unverified")
+        checked = checklist(service, items, _text(promise, "promise"), core.today())
+        _text(note, "note")
+        ticket_id = self._ticket_id(ticket)
+        promised = self._promised(service)
+        with core.write() as conn:
+            case_id, number = new_id(), self._number()
+            payload: dict[str, Any] = {
+                "case_id": case_id, "case_number": number, "service_id": service.id,
+                "ticket_id": ticket_id, "at": core.now_iso(),
+                "applicant": applicant_payload(applicant),
+                "materials": [{"name": i.name, "status": "submitted" if i.status == "deferred"
+                               else i.status, "licence": i.licence} for i in checked],
+                "steps": [{"step": n, "department": s.department, "matter": s.matter,
+                           "due": promised} for n, s in enumerate(service.steps, 1)],
+                "promised": promised, "assisted": assisted,
+            }
+            sealed_note = core.seal_text(note)
+            if sealed_note:
+                payload["note"] = sealed_note
+            core.emit(conn, EventType.CASE_ACCEPTED, payload, by)
+            for i in checked:
+                if i.status == "deferred":
+                    core.emit(conn, EventType.MATERIALS_DEFERRED, {
+                        "case_id": case_id, "material": i.name,
+                        "promise": core.seal_text(i.promise), "due": i.due}, by)
+        return core.outcome(self.get(by, number))
 
-def refuse(hall: HallService, service_id: str, applicant: Applicant, reasons: list[str],
-           ticket_id: str | None = None) -> dict[str, Any]:
-    service = hall.catalog.get(service_id)
-    reasons = [r.strip() for r in reasons if r.strip()]
-    if not reasons:
-        raise DomainError("不予受理 needs at least one written reason", code="reason_missing")
-    with hall.write() as conn:
-        number = _case_number(hall)
-        hall.emit(conn, EventType.CASE_REFUSED, {
-            "case_id": new_id(), "case_number": number, "service_id": service.id,
-            "ticket_id": ticket_id, "applicant": applicant_payload(applicant),
-            "reasons": reasons, "at": hall.now_iso()})
-    return get(hall, number)
+    def refuse(self, by: Actor, service_id: str, applicant: Applicant, reasons: list[str], *,
+               ticket: str | None = None) -> Outcome[CaseView]:
+        core = self._core
+        core.require(by, "case", "refuse_case")
+        service = core.catalog.get(service_id)
+        reasons = [r.strip() for r in reasons if r and r.strip()]
+        if not reasons:
+            raise DomainError("不予受理 needs at least one written reason", code="reason_missing")
+        for r in reasons:
+            _text(r, "reason")
+        ticket_id = self._ticket_id(ticket)
+        with core.write() as conn:
+            number = self._number()
+            core.emit(conn, EventType.CASE_REFUSED, {
+                "case_id": new_id(), "case_number": number, "service_id": service.id,
+                "ticket_id": ticket_id, "applicant": applicant_payload(applicant),
+                "reasons": [core.seal_text(r) for r in reasons], "at": core.now_iso()}, by)
+        return core.outcome(self.get(by, number))
 
+    # -- after 受理 ---------------------------------------------------------------------------------
+    def supply(self, by: Actor, ref: str, material: str) -> Outcome[CaseView]:
+        """补交: a deferred material arrives."""
+        core = self._core
+        core.require(by, "case", "supply_material")
+        case = self.get(by, ref)
+        if material not in case.outstanding:
+            raise DomainError(f"{material!r} is not outstanding on case {case.number}",
+                              code="not_deferred", params={"material": material,
+                                                           "case": case.number})
+        with core.write() as conn:
+            core.emit(conn, EventType.MATERIALS_SUPPLIED, {
+                "case_id": case.id, "material": material, "at": core.now_iso()}, by)
+        return core.outcome(self.get(by, ref))
 
-def _transition(hall: HallService, ref: str, needs: str, event_type: str,
-                **extra: Any) -> dict[str, Any]:
-    case = get(hall, ref)
-    if case["status"] != needs:
-        raise DomainError(f"case {case['case_number']} is {case['status']}, not {needs}",
-                          code="illegal_transition")
-    if needs == "accepted" and any(m["status"] == "deferred" for m in case["materials"]):
-        raise DomainError(f"case {case['case_number']} still waits for deferred (容缺) "
-                          "materials", code="materials_outstanding")
-    with hall.write() as conn:
-        hall.emit(conn, event_type, {"case_id": case["case_id"], "at": hall.now_iso(), **extra})
-    return get(hall, ref)
+    def decide_step(self, by: Actor, ref: str, step: int, outcome: Literal["approved", "rejected"],
+                    note: str | None = None) -> Outcome[CaseView]:
+        """One department's decision on its part (后台分类审批)."""
+        core = self._core
+        core.require(by, "case", "decide_step")
+        case = self.get(by, ref)
+        if case.status != "accepted":
+            raise DomainError(f"case {case.number} is {case.status}, not accepted",
+                              code="illegal_transition",
+                              params={"case": case.number, "status": case.status})
+        if outcome not in ("approved", "rejected"):
+            raise DomainError("a step is approved or rejected", code="bad_outcome")
+        target = next((s for s in case.steps if s.step == step), None)
+        if target is None or target.status != "pending":
+            raise DomainError(f"case {case.number} has no pending step {step}",
+                              code="no_pending_step", params={"case": case.number, "step": step})
+        payload: dict[str, Any] = {"case_id": case.id, "step": step, "outcome": outcome,
+                                   "at": core.now_iso()}
+        sealed = core.seal_text(_text(note, "note"))
+        if sealed:
+            payload["note"] = sealed
+        with core.write() as conn:
+            core.emit(conn, EventType.CASE_STEP_DECIDED, payload, by)
+        return core.outcome(self.get(by, ref))
 
+    def complete(self, by: Actor, ref: str) -> Outcome[CaseView]:
+        """办结. Parts still pending are closed with it (decided outside this log)."""
+        case = self.get(by, ref)
+        if case.outstanding:
+            raise DomainError(f"case {case.number} still waits for deferred (容缺) materials: "
+                              f"{', '.join(case.outstanding)}", code="materials_outstanding",
+                              params={"case": case.number,
+                                      "materials": ", ".join(case.outstanding)})
+        if any(s.status == "rejected" for s in case.steps):
+            raise DomainError(f"a department rejected its part of case {case.number}",
+                              code="step_rejected", params={"case": case.number})
+        return self._transition(by, case, "accepted", EventType.CASE_COMPLETED,
+                                "complete_case")
 
-def complete(hall: HallService, ref: str) -> dict[str, Any]:
-    return _transition(hall, ref, "accepted", EventType.CASE_COMPLETED)
+    def deliver(self, by: Actor, ref: str, channel: DeliveryChannel = "window",
+                tracking: str | None = None) -> Outcome[CaseView]:
+        """出件, at the window or by mail (EMS, with its tracking number)."""
+        if channel not in ("window", "mail"):
+            raise DomainError("a result is handed out at the window or sent by mail",
+                              code="bad_channel", params={"channel": channel})
+        if channel == "mail":
+            tracking = (tracking or "").strip().upper()
+            if not (8 <= len(tracking) <= 20 and tracking.isascii() and tracking.isalnum()):
+                raise DomainError("a result sent by mail needs its tracking number (EMS)",
+                                  code="tracking_missing")
+        case = self.get(by, ref)
+        extra: dict[str, Any] = {"channel": channel}
+        if channel == "mail":
+            extra["tracking"] = tracking
+        return self._transition(by, case, "completed", EventType.RESULT_DELIVERED,
+                                "deliver_result", **extra)
 
+    # -- reading ------------------------------------------------------------------------------------
+    def get(self, by: Actor, ref: str) -> CaseView:
+        """A case by id or number, masked; free text in plain only for roles allowed it."""
+        core = self._core
+        conn = core.conn
+        row = conn.execute(
+            "SELECT case_id, case_number, service_id, ticket_id, status, applicant_masked, "
+            "reasons, accepted_ms, completed_ms, delivered_ms, delivery_channel, "
+            "delivery_tracking, promised, assisted, note FROM cases "
+            "WHERE case_id = ? OR case_number = ?", (ref, ref.strip())).fetchone()
+        if row is None:
+            raise DomainError(f"no case {ref!r}", code="unknown_case", params={"case": ref})
+        materials = tuple(
+            MaterialView(m[0], m[1], m[3], m[4], core.open_text(m[2], by))
+            for m in conn.execute(
+                "SELECT material, status, promise, due, licence FROM case_materials "
+                "WHERE case_id = ? ORDER BY rowid", (row[0],)))
+        steps = tuple(
+            StepView(s[0], s[1], s[2], s[3], s[4],
+                     iso_of_ms(s[5], core.zone) if s[5] is not None else None)
+            for s in conn.execute(
+                "SELECT step, department, matter, status, due, decided_ms FROM case_steps "
+                "WHERE case_id = ? ORDER BY step", (row[0],)))
+        reasons: tuple[str, ...] | None = None
+        if row[6] is not None and by.can("free_text"):
+            reasons = tuple(t for t in (core.open_text(tok, by) for tok in json.loads(row[6]))
+                            if t is not None)
+        try:
+            service_name = core.catalog.get(row[2]).name
+        except DomainError:
+            service_name = row[2]  # a service a newer catalog dropped: the case stays readable
 
-def deliver(hall: HallService, ref: str, channel: str = "window") -> dict[str, Any]:
-    return _transition(hall, ref, "completed", EventType.RESULT_DELIVERED, channel=channel)
+        def at(ms: int | None) -> str | None:
+            return iso_of_ms(ms, core.zone) if ms is not None else None
 
+        return CaseView(
+            id=row[0], number=row[1], service=row[2], service_name=service_name,
+            ticket_id=row[3], status=row[4], applicant=row[5], materials=materials,
+            steps=steps, promised=row[12], reasons=reasons, note=core.open_text(row[14], by),
+            assisted=bool(row[13]), accepted_at=iso_of_ms(row[7], core.zone),
+            completed_at=at(row[8]), delivered_at=at(row[9]), delivery_channel=row[10],
+            delivery_tracking=row[11])
 
-def supply(hall: HallService, ref: str, material: str) -> dict[str, Any]:
-    case = get(hall, ref)
-    if not any(m["name"] == material and m["status"] == "deferred" for m in case["materials"]):
-        raise DomainError(f"{material!r} is not outstanding on case {case['case_number']}",
-                          code="not_deferred")
-    with hall.write() as conn:
-        hall.emit(conn, EventType.MATERIALS_SUPPLIED, {
-            "case_id": case["case_id"], "material": material, "at": hall.now_iso()})
-    return get(hall, ref)
+    def list(self, by: Actor, *, day: str | None = None, status: str | None = None,
+             applicant_key: str | None = None, limit: int = 500) -> list[CaseView]:
+        """Cases newest first: of a day, in a status, or of one applicant (blind index)."""
+        self._core.require(by, "case_lookup", "list_cases")
+        sql = "SELECT case_id FROM cases WHERE 1 = 1"
+        params: list[Any] = []
+        if day is not None:
+            sql += " AND case_number LIKE ?"
+            params.append(f"%-{day.replace('-', '')}-%")
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        if applicant_key is not None:
+            sql += " AND applicant_key = ? AND applicant_key != ''"
+            params.append(applicant_key)
+        rows = self._core.conn.execute(sql + " ORDER BY accepted_ms DESC LIMIT ?",
+                                       (*params, max(1, min(limit, 5000)))).fetchall()
+        return [self.get(by, r[0]) for r in rows]
 
+    # -- internals ----------------------------------------------------------------------------------
+    def _transition(self, by: Actor, case: CaseView, needs: str, event_type: str, command: str,
+                    **extra: Any) -> Outcome[CaseView]:
+        core = self._core
+        core.require(by, "case", command)
+        if case.status != needs:
+            raise DomainError(f"case {case.number} is {case.status}, not {needs}",
+                              code="illegal_transition",
+                              params={"case": case.number, "status": case.status,
+                                      "action": command})
+        with core.write() as conn:
+            core.emit(conn, event_type, {"case_id": case.id, "at": core.now_iso(), **extra}, by)
+        return core.outcome(self.get(by, case.id))
 
-def get(hall: HallService, ref: str) -> dict[str, Any]:
-    conn = hall.store.conn
-    row = conn.execute(
-        "SELECT case_id, case_number, service_id, ticket_id, status, applicant_masked, reasons, "
-        "accepted_ms FROM cases WHERE case_id = ? OR case_number = ?", (ref, ref)).fetchone()
-    if row is None:
-        raise DomainError(f"no case {ref!r}", code="unknown_case")
-    materials = [
-        {"name": m[0], "status": m[1], "promise": m[2], "due": m[3], "licence": m[4]}
-        for m in conn.execute(
-            "SELECT material, status, promise, due, licence FROM case_materials "
-            "WHERE case_id = ? ORDER BY rowid", (row[0],))
-    ]
-    return {
-        "case_id": row[0], "case_number": row[1], "service": row[2], "ticket_id": row[3],
-        "status": row[4], "applicant": row[5],
-        "reasons": json.loads(row[6]) if row[6] else [],
-        "at": iso_of_ms(row[7], hall.zone), "materials": materials,
-    }
+    def _ticket_id(self, ref: str | None) -> str | None:
+        if ref is None:
+            return None
+        return find(self._core.conn, ref, self._core.zone).id
+
+    def _number(self) -> str:
+        """Unique across the platform: hall id, day, terminal id, the terminal's daily count."""
+        core = self._core
+        prefix = f"{core.config.hall_id}-{core.today().replace('-', '')}-{core.config.terminal_id}-"
+        row = core.conn.execute(
+            "SELECT COUNT(*) FROM cases WHERE case_number LIKE ?", (prefix + "%",)).fetchone()
+        return f"{prefix}{int(row[0]) + 1:04d}"
+
+    def _promised(self, service: Service) -> str | None:
+        if service.time_limit_days is None:
+            return None
+        start = date.fromisoformat(self._core.today())
+        return (start + timedelta(days=service.time_limit_days)).isoformat()

@@ -28,6 +28,14 @@ class Material:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One department's part of a case (后台分类审批): the matter it decides."""
+
+    matter: str
+    department: str
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: str
@@ -37,6 +45,10 @@ class Service:
     matters: tuple[str, ...]
     materials: tuple[Material, ...]
     sample: bool
+    steps: tuple[Step, ...] = ()
+    time_limit_days: int | None = None  # 承诺时限, in days (sample data: the seeds give none)
+    conditions: tuple[str, ...] = ()  # 受理条件, for 一次性告知
+    category: str = ""
 
     def material(self, name: str) -> Material:
         for m in self.materials:
@@ -141,6 +153,19 @@ def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
                                bool(m.get("deferrable", False)), licence))
     if len({m.name for m in parsed}) != len(parsed):
         raise fail(raw, f"service {sid!r}: a material is listed twice")
+    steps: list[Step] = []
+    for s in raw.get("steps", []):
+        if not (isinstance(s, dict) and isinstance(s.get("matter"), str)
+                and isinstance(s.get("department"), str)):
+            raise fail(s, f"service {sid!r}: each step needs a matter and a department")
+        steps.append(Step(s["matter"], s["department"]))
+    limit = raw.get("time_limit_days")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
+                              or not 0 <= limit <= 3650):
+        raise fail(raw, f"service {sid!r}: time_limit_days must be a whole number of days")
+    conditions = raw.get("conditions", [])
+    if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
+        raise fail(raw, f"service {sid!r}: conditions must be a list of sentences")
     return Service(
         id=sid,
         name=raw["name"],
@@ -150,4 +175,9 @@ def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
         matters=tuple(str(x) for x in raw.get("matters", [])),
         materials=tuple(parsed),
         sample=bool(raw.get("sample", False)),
+        steps=tuple(steps) or (Step(raw["name"], str(raw.get("lead_department")
+                                                      or raw.get("department") or "")),),
+        time_limit_days=limit,
+        conditions=tuple(conditions),
+        category=str(raw.get("category", "")),
     )

@@ -145,18 +145,20 @@ class ChangeWatcher:
     def _max_pos(self) -> int:
         return int(self._conn.execute("SELECT COALESCE(MAX(pos), 0) FROM events").fetchone()[0])
 
-    def advance(self, pos: int) -> None:
-        """Our own commit reached `pos`: not news for the next poll."""
-        self.seen_pos = max(self.seen_pos, pos)
+    def catch_up(self, source: Source) -> Changes:
+        """What the events appended since the last look changed (after a commit of our own)."""
+        rows = self._conn.execute("SELECT pos, type FROM events WHERE pos > ? ORDER BY pos",
+                                  (self.seen_pos,)).fetchall()
+        if not rows:
+            return NOTHING.with_source(source)
+        self.seen_pos = int(rows[-1][0])
+        return of_types((r[1] for r in rows), source)
 
     def poll(self) -> Changes:
+        """Commits of other connections since the last poll (NOTHING when there were none)."""
         version = self._data_version()
         if version == self._version:
             return NOTHING
         self._version = version
-        rows = self._conn.execute("SELECT pos, type FROM events WHERE pos > ? ORDER BY pos",
-                                  (self.seen_pos,)).fetchall()
-        if not rows:
-            return Changes(sync=True, source="external")
-        self.seen_pos = int(rows[-1][0])
-        return of_types((r[1] for r in rows), "external")
+        found = self.catch_up("external")
+        return found if found else Changes(sync=True, source="external")

@@ -27,11 +27,13 @@ class CallPolicy:
     recall_limit: int = 2  # recalls allowed before the ticket becomes a no-show
     appointment_early_minutes: int = 10  # an appointment counts as priority from its slot - this
     follow_up_days: int = 3  # 差评 follow-up deadline
+    elder_age: int = 60  # a card showing this age or more gives 老年人 priority and elder mode
 
     def validate(self) -> None:
         if self.mode not in ("strict", "interleave"):
             raise ConfigError(f"call policy mode must be strict or interleave, not {self.mode!r}")
-        for name in ("regular_per_priority", "max_wait_minutes", "recall_limit", "follow_up_days"):
+        for name in ("regular_per_priority", "max_wait_minutes", "recall_limit", "follow_up_days",
+                     "elder_age"):
             if int(getattr(self, name)) < 0:
                 raise ConfigError(f"call policy {name} must not be negative")
 
@@ -48,6 +50,12 @@ class TerminalConfig:
     short_code: str = ""
     policy: CallPolicy = field(default_factory=CallPolicy)
     hall_name: str = ""  # shown on tickets and screens; the hall id when empty
+    # Where a ticket's QR (follow the queue) and a receipt's QR (办件查询) point: the hall's own
+    # service site. The default is an example domain, to be set by each hall.
+    queue_url: str = "https://zwfw.example.gov.cn/q/{hall}/{day}/{number}"
+    case_url: str = "https://zwfw.example.gov.cn/c/{hall}/{case}"
+    ticket_footer: tuple[str, ...] = ("请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!")
+    accept_expired_cards: bool = True  # an expired card is reported; refused when False
 
     @property
     def display_name(self) -> str:
@@ -93,6 +101,8 @@ def load(data_dir: Path) -> TerminalConfig:
         raise ConfigError(f"{path}: unreadable configuration ({exc})") from exc
     try:
         policy = CallPolicy(**raw.pop("policy", {}))
+        if isinstance(raw.get("ticket_footer"), list):
+            raw["ticket_footer"] = tuple(raw["ticket_footer"])
         config = TerminalConfig(policy=policy, **raw)
     except TypeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc

@@ -28,12 +28,17 @@ class EventType:
     MATERIALS_DEFERRED = "MaterialsDeferred"
     MATERIALS_SUPPLIED = "MaterialsSupplied"
     CASE_REFUSED = "CaseRefused"
+    CASE_STEP_DECIDED = "CaseStepDecided"  # one department's part (后台分类审批)
     CASE_COMPLETED = "CaseCompleted"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
     WINDOW_CONFIGURED = "WindowConfigured"
     AUDIT_RECORDED = "AuditRecorded"  # who did what where: append-only, masked (hall/audit.py)
-    PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/retention.py)
+    PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/security/retention.py)
+    HELP_REQUESTED = "HelpRequested"  # 帮办: a kiosk asks for a staff member
+    HELP_ANSWERED = "HelpAnswered"
+    APPOINTMENT_BOOKED = "AppointmentBooked"  # 预约
+    APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -58,12 +63,18 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_REFUSED: frozenset(
         {"case_id", "case_number", "service_id", "ticket_id", "applicant", "reasons", "at"}
     ),
+    EventType.CASE_STEP_DECIDED: frozenset({"case_id", "step", "outcome", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
     EventType.PERSONAL_DATA_PURGED: frozenset({"case_ids", "cutoff", "at"}),
+    EventType.HELP_REQUESTED: frozenset({"request_id", "kind", "at"}),
+    EventType.HELP_ANSWERED: frozenset({"request_id", "at"}),
+    EventType.APPOINTMENT_BOOKED: frozenset(
+        {"appointment_id", "service_id", "slot_at", "holder_key"}),
+    EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
 }
 
 

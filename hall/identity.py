@@ -101,6 +101,28 @@ class SocialCard:
         return data
 
 
+HolderKind = Literal["id_card", "sscard", "code"]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who took a ticket, as the ticket keeps it: how they were identified and a keyed hash of
+    their number (the blind index), never the number itself."""
+
+    kind: HolderKind
+    verified: bool
+    key: str  # blind index of the ID number (64 hex)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("id_card", "sscard", "code") or len(self.key) != 64 or any(
+                c not in "0123456789abcdef" for c in self.key):
+            raise ValueError("a ticket holder is one of id_card, sscard, code, kept only as a "
+                             "keyed hash")
+
+    def record(self) -> dict[str, Any]:
+        return {"kind": self.kind, "verified": self.verified, "key": self.key}
+
+
 @dataclass(frozen=True)
 class Applicant:
     """Who a case is for, as the core keeps it: masked for display, blind-indexed for lookup."""

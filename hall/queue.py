@@ -77,6 +77,7 @@ def check(action: Action, status: str, label: str) -> None:
             f"cannot {action.value} ticket {label}: it {_STATUS_WORDS[current]} "
             f"({action.value} needs: {allowed})",
             code="illegal_transition",
+            params={"action": action.value, "ticket": label, "status": current.value},
         )
 
 

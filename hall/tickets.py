@@ -32,6 +32,7 @@ class TicketView:
     target_window: str | None
     terminal: str
     ahead: int | None = None
+    decided_by: str | None = None  # a call: "hub" or "local"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -69,7 +70,7 @@ def find(conn: sqlite3.Connection, ref: str, zone: ZoneInfo) -> TicketView:
             (ref.strip().upper(),),
         ).fetchone()
     if row is None:
-        raise DomainError(f"no ticket {ref!r}", code="unknown_ticket")
+        raise DomainError(f"no ticket {ref!r}", code="unknown_ticket", params={"ticket": ref})
     return view(row, zone)
 
 

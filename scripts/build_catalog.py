@@ -78,6 +78,23 @@ SINGLE = [
 ]
 
 
+# 承诺时限 (promised working days) and conditions: the seeds give none, so these are SAMPLE DATA.
+TIME_LIMIT_DAYS = {"bundle": 10, "single": 5, "E": 0}
+CONDITIONS = {
+    "个人事项": ["申请人本人到场办理;委托他人办理的,须提交授权委托书及受托人身份证件",
+             "所列材料齐全、符合法定形式;容缺材料须签署告知承诺书并按期补交"],
+    "企业事项": ["由法定代表人或经其授权的经办人办理",
+             "所列材料齐全、符合法定形式;容缺材料须签署告知承诺书并按期补交"],
+}
+
+
+def first_department(cell: str | None, fallback: str) -> str:
+    """The department that decides a matter: the first one named in the seed's cell (★ marks
+    the lead); a blank cell inherits the merged cell above it (`department_inferred`)."""
+    text = (cell or fallback or "").replace("★", " ").split()
+    return text[0] if text else fallback
+
+
 def build() -> dict[str, Any]:
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     services: list[dict[str, Any]] = []
@@ -93,11 +110,23 @@ def build() -> dict[str, Any]:
             "lead_department": b["lead_department"],
             "departments": b["departments"],
             "matters": [m["name"] for m in b["matters"]],
+            "steps": [{"matter": m["name"],
+                       "department": first_department(m.get("department")
+                                                      or m.get("department_inferred"),
+                                                      b["lead_department"])}
+                      for m in b["matters"]],
+            "time_limit_days": TIME_LIMIT_DAYS["bundle"],
+            "conditions": CONDITIONS[b["category"]],
             "materials": (PERSON if personal else ENTERPRISE) + EXTRA.get(b["id"], []),
             "sample": True,
         })
     for s in SINGLE:
-        services.append({"bundle": False, "category": "单项事项", "sample": True, **s})
+        enterprise = s["series"] == "D"
+        services.append({
+            **s, "bundle": False, "category": "单项事项", "sample": True,
+            "steps": [{"matter": s["name"], "department": s["department"]}],
+            "time_limit_days": TIME_LIMIT_DAYS.get(s["series"], TIME_LIMIT_DAYS["single"]),
+            "conditions": CONDITIONS["企业事项" if enterprise else "个人事项"]})
     return {
         "source": f"{seed['source_file']} {seed['document_number']} {seed['attachment_title']}",
         "note": (

@@ -19,10 +19,12 @@ from typing import Any
 
 import httpx
 
+from hall.actors import Actor
+from hall.app import Hall
+from hall.core import Core
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.numbering import lease_remaining
-from hall.service import HallService
 from hall.tickets import TicketView
 from sync import local
 from sync.errors import NetworkError, StaleCursor
@@ -30,15 +32,17 @@ from sync.transport import Http
 from sync.wire import CallResponse, LeaseResponse, PullResponse, PushResponse
 
 BATCH = 500
+SYNC = Actor.system("sync")  # who records what sync brings (number blocks)
 
 
 class SyncClient:
-    def __init__(self, hall: HallService, server: str, token: str, *,
+    def __init__(self, hall: Hall, server: str, token: str, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
                  insecure: bool = False) -> None:
         self.hall = hall
+        self.core: Core = hall.core
         self.batch = batch
         self.lease_size = lease_size
         self.low_water = low_water
@@ -63,8 +67,8 @@ class SyncClient:
     # -- push -----------------------------------------------------------------------------------
     def push(self) -> tuple[int, int]:
         """Send the outbox in order; returns (events accepted, events rejected)."""
-        store = self.hall.store
-        me = self.hall.config.terminal_id
+        store = self.core.store
+        me = self.core.config.terminal_id
         pushed = rejected = 0
         stalls = 0
         while stalls < 3:
@@ -86,7 +90,7 @@ class SyncClient:
     # -- pull -----------------------------------------------------------------------------------
     def pull(self, wait: float = 0.0, max_pages: int = 1000) -> int:
         """Bring what others wrote; the cursor moves in the transaction that stores the page."""
-        store = self.hall.store
+        store = self.core.store
         pulled = 0
         for page in range(max_pages):
             cursor = local.get(store.conn, local.CURSOR)
@@ -100,11 +104,11 @@ class SyncClient:
                     local.put(conn, local.CURSOR, "")
                 continue
             reply = PullResponse.model_validate(data)
-            with store.write() as conn:
+            with self.core.write(source="sync") as conn:
                 added, top = local.absorb(conn, reply.events)
                 local.put(conn, local.CURSOR, reply.cursor)
             if top:
-                self.hall.hlc.observe(top)
+                self.core.hlc.observe(top)
             pulled += added
             if not reply.more:
                 break
@@ -114,31 +118,31 @@ class SyncClient:
     def top_up_leases(self) -> int:
         """Ask the hub for a block of each series running low; each grant becomes a local
         NumberBlockLeased event, so the lease is in the log and replays."""
-        if self.hall.config.numbering != "member":
+        if self.core.config.numbering != "member":
             return 0
-        day = self.hall.today()
+        day = self.core.today()
         granted = 0
         for letter in self._series(day):
-            if lease_remaining(self.hall.store.conn, day, letter) > self.low_water:
+            if lease_remaining(self.core.store.conn, day, letter) > self.low_water:
                 continue
             # The request id is stored before asking and dropped with the grant's event: a
             # retry after a lost answer (or a kill) asks with the same id and gets the same block.
             key = f"lease_request:{day}:{letter}"
-            request_id = local.get(self.hall.store.conn, key)
+            request_id = local.get(self.core.store.conn, key)
             if not request_id:
                 request_id = uuid.uuid4().hex
-                with self.hall.store.write() as conn:
+                with self.core.store.write() as conn:
                     local.put(conn, key, request_id)
             data = self._request("POST", "/leases", body={
                 "day": day, "series": letter, "size": self.lease_size, "request_id": request_id})
             block = LeaseResponse.model_validate(data)
-            with self.hall.write() as conn:
+            with self.core.write() as conn:
                 known = conn.execute("SELECT 1 FROM number_leases WHERE day = ? AND series = ? "
                                      "AND first = ?", (block.day, block.series, block.first))
                 if known.fetchone() is None:
-                    self.hall.emit(conn, EventType.NUMBER_BLOCK_LEASED, {
+                    self.core.emit(conn, EventType.NUMBER_BLOCK_LEASED, {
                         "day": block.day, "series": block.series, "first": block.first,
-                        "last": block.last})
+                        "last": block.last}, SYNC)
                 conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
             granted += 1
         return granted
@@ -146,19 +150,19 @@ class SyncClient:
     def _series(self, day: str) -> list[str]:
         if self.lease_series is not None:
             return list(self.lease_series)
-        rows = self.hall.store.conn.execute(
+        rows = self.core.store.conn.execute(
             "SELECT DISTINCT series FROM tickets WHERE issuing_terminal = ? AND day >= date(?, "
-            "'-7 days')", (self.hall.config.terminal_id, day)).fetchall()
+            "'-7 days')", (self.core.config.terminal_id, day)).fetchall()
         used = {str(r[0]).split("-")[0] for r in rows}
         if not used:
             # A terminal with no history yet (its first day): every series of its catalog, so
             # its first tickets are plain hall numbers, not its fallback series.
-            used = {s.series for s in self.hall.catalog.services}
+            used = {s.series for s in self.core.catalog.services}
         return sorted(used)
 
     # -- calling --------------------------------------------------------------------------------
-    def call_next(self, window: str) -> TicketView:
-        """The hub decides; the desk then records the call as its own event."""
+    def call_next(self, window: str, by: Actor) -> TicketView:
+        """The hub decides; the desk then records the call as its own event, by its clerk."""
         self.push()
         self.pull()
         reply = CallResponse.model_validate(self._request("POST", "/calls/next",
@@ -167,13 +171,14 @@ class SyncClient:
             raise DomainError(reply.reason or f"nothing waiting for window {window}",
                               code="nothing_waiting")
         for _ in range(3):
-            if self.hall.store.conn.execute("SELECT 1 FROM tickets WHERE ticket_id = ?",
+            if self.core.store.conn.execute("SELECT 1 FROM tickets WHERE ticket_id = ?",
                                             (reply.ticket_id,)).fetchone() is not None:
                 break
             self.pull(wait=0.5)
         else:
             raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
-        ticket = self.hall.call_ticket(reply.ticket_id, window, decided_by="hub")
+        ticket = self.hall.tickets.call_ticket(by, reply.ticket_id, window,
+                                               decided_by="hub").value
         try:
             self.push()
         except NetworkError:
@@ -187,7 +192,7 @@ class SyncClient:
         pushed_more, rejected_more = self.push()  # the lease events just written
         pulled = self.pull(wait)
         return {"pushed": pushed + pushed_more, "pulled": pulled,
-                "pending": local.pending(self.hall.store.conn, self.hall.config.terminal_id),
+                "pending": local.pending(self.core.store.conn, self.core.config.terminal_id),
                 "rejected": rejected + rejected_more}
 
 

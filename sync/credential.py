@@ -22,6 +22,10 @@ class SyncCredential:
     insecure: bool = False  # plain HTTP to a non-loopback server, asked for with --insecure
 
 
+def exists(data_dir: Path, name: str = CREDENTIAL_FILE) -> bool:
+    return (data_dir / name).exists()
+
+
 def load(data_dir: Path, name: str = CREDENTIAL_FILE) -> SyncCredential:
     path = data_dir / name
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from hall.core import Core
 from hall.errors import DomainError
 from hall.security import keys
 from sync.errors import AuthError, NetworkError
@@ -68,3 +69,12 @@ def install_keys(data_dir: Path, got: EnrollResponse, *, replace: bool) -> list[
         keys.create(data_dir, name, key, replace=replace)
         written.append(name)
     return written
+
+
+def holds_sealed_data(core: Core) -> bool:
+    """Whether the terminal's store holds sealed fields or blind-index keys already (so taking
+    other hall keys would strand them)."""
+    row = core.conn.execute(
+        "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
+        "LIMIT 1").fetchone()
+    return row is not None

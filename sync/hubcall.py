@@ -1,28 +1,54 @@
-"""`ticket call` on a member desk: through the hub when it answers, else None (call locally).
-Either way the sync status records it (last success, or the last error and offline)."""
+"""Calling through the hall's hub: a member desk asks the hub which ticket to call (so two
+windows never call one ticket) and records the hub's decision; with the hub out of reach it says so
+(None) and the hall calls locally. Either way the sync status records it (last success, or the last
+error and offline).
+
+`attach(hall)` plugs this into a hall (`hall.tickets.router`) when the terminal is a member of a
+hall and enrolled with its hub; the CLI and the faces call it after `Hall.open`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hall.service import HallService
+from hall.actors import Actor
+from hall.app import Hall
 from hall.tickets import TicketView
 from sync import credential, runner
 from sync.client import SyncClient
 from sync.errors import NetworkError, NotEnrolled
 
+TIMEOUT_S = 3.0
 
-def call_through_hub(hall: HallService, data_dir: Path, window: str,
-                     timeout: float = 3.0) -> TicketView | None:
+
+def call_through_hub(hall: Hall, window: str, by: Actor,
+                     timeout: float = TIMEOUT_S) -> TicketView | None:
     try:
-        cred = credential.load(data_dir)
+        cred = credential.load(hall.data_dir)
     except NotEnrolled:
         return None
-    with SyncClient(hall, cred.server, cred.token, timeout=timeout, lease_series=()) as client:
+    with SyncClient(hall, cred.server, cred.token, timeout=timeout, lease_series=(),
+                    ca=cred.ca, insecure=cred.insecure) as client:
         try:
-            ticket = client.call_next(window)
+            ticket = client.call_next(window, by)
         except NetworkError as exc:
-            runner.record(hall, exc.message)
+            runner.record(hall.core, exc.message)
             return None
-    runner.record(hall, None)
+    runner.record(hall.core, None)
     return ticket
+
+
+class HubRouter:
+    """The hall's `CallRouter` for a member terminal enrolled with a hub."""
+
+    def __init__(self, hall: Hall, timeout: float = TIMEOUT_S) -> None:
+        self._hall = hall
+        self._timeout = timeout
+
+    def call_next(self, window: str, by: Actor) -> TicketView | None:
+        return call_through_hub(self._hall, window, by, self._timeout)
+
+
+def attach(hall: Hall) -> Hall:
+    """Route calls through the hub when this terminal is a member enrolled with one."""
+    if hall.config.numbering == "member" and credential.exists(hall.data_dir):
+        hall.tickets.router = HubRouter(hall)
+    return hall

@@ -8,8 +8,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from hall.app import Hall
+from hall.changes import Changes
+from hall.core import Core
 from hall.errors import HallError
-from hall.service import HallService
 from sync import local
 from sync.backoff import Backoff
 from sync.client import SyncClient
@@ -20,11 +22,12 @@ LAST_SUCCESS = "last_success_ms"
 LAST_ERROR = "last_error"
 ONLINE = "online"
 
-Opener = Callable[[], HallService]
+Opener = Callable[[], Hall]
+STATUS = Changes(sync=True)
 
 
-def record(hall: HallService, error: str | None) -> None:
-    with hall.store.write() as conn:
+def record(hall: Core, error: str | None) -> None:
+    with hall.write(source="sync", extra=STATUS) as conn:
         if error is None:
             local.put(conn, LAST_SUCCESS, str(local.now_ms()))
             local.put(conn, ONLINE, "1")
@@ -34,7 +37,7 @@ def record(hall: HallService, error: str | None) -> None:
             local.put(conn, ONLINE, "0")
 
 
-def status(hall: HallService) -> dict[str, Any]:
+def status(hall: Core) -> dict[str, Any]:
     conn = hall.store.conn
     last_error = local.get(conn, LAST_ERROR)
     success = local.get(conn, LAST_SUCCESS)
@@ -51,16 +54,16 @@ def status(hall: HallService) -> dict[str, Any]:
     }
 
 
-def once(hall: HallService, cred: SyncCredential, wait: float = 0.0,
+def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
          **options: Any) -> dict[str, int]:
     with SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
                     **options) as client:
         try:
             result = client.once(wait)
         except HallError as exc:
-            record(hall, exc.message)
+            record(hall.core, exc.message)
             raise
-    record(hall, None)
+    record(hall.core, None)
     return result
 
 
@@ -76,23 +79,23 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
             try:
                 pause = step(client)
             except AuthError as exc:
-                record(hall, exc.message)
+                record(hall.core, exc.message)
                 pause = cap  # an operator must re-enroll; keep quiet meanwhile
             except NetworkError as exc:
-                record(hall, exc.message)
+                record(hall.core, exc.message)
                 pause = backoff.next_delay(exc.retry_after)
             except HallError as exc:
-                record(hall, exc.message)
+                record(hall.core, exc.message)
                 pause = backoff.next_delay()
             else:
                 if backoff.failures:
                     backoff.reset()
-                    record(hall, None)
+                    record(hall.core, None)
                 totals[f"{name}_rounds"] = totals.get(f"{name}_rounds", 0) + 1
             stop.wait(pause)
     finally:
         client.close()
-        hall.store.close()
+        hall.close()
 
 
 def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
@@ -103,20 +106,20 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
     first = {"done": False}
 
     def push_step(client: SyncClient) -> float:
-        conn = client.hall.store.conn
-        if local.pending(conn, client.hall.config.terminal_id) or not first["done"]:
+        conn = client.core.store.conn
+        if local.pending(conn, client.core.config.terminal_id) or not first["done"]:
             pushed, rejected = client.push()
             totals["pushed"] += pushed
             totals["rejected"] += rejected
             first["done"] = True
-            record(client.hall, None)
+            record(client.core, None)
         if client.top_up_leases():
             client.push()
         return idle
 
     def pull_step(client: SyncClient) -> float:
         totals["pulled"] += client.pull(wait)
-        record(client.hall, None)
+        record(client.core, None)
         return 0.0
 
     threads = [threading.Thread(target=_loop, name=f"sync-{name}", daemon=True,

@@ -11,15 +11,26 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 
+from hall.actors import Actor
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import CallPolicy, TerminalConfig
-from hall.service import HallService
+from hall.core import Core
 from hall.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The actor of tests that are not about actors: the local operator (may do everything but manage
+# accounts). Tests about permissions name their actors themselves.
+OP = Actor.operator("tests")
+
+
+def hall_of(store: Store, config: TerminalConfig, **options: object) -> Hall:
+    """A hall over an open store (the test's own config, catalog and clock)."""
+    return Hall(Core(store, config, load_catalog(), **options))  # type: ignore[arg-type]
 
 # CI replays the same examples on every run (main stays green on what was proven); a developer's
 # run explores new ones, which is how the property tests and fuzzers find new cases.
@@ -61,23 +72,22 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def make_hall(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
-    opened: list[HallService] = []
+    opened: list[Hall] = []
 
-    def make(name: str = "t1", **config: object) -> HallService:
+    def make(name: str = "t1", **config: object) -> Hall:
         policy = config.pop("policy", CallPolicy())
         cfg = TerminalConfig(hall_id=str(config.pop("hall_id", "H1")),
                              terminal_id=str(config.pop("terminal_id", "K3")),
                              policy=policy, **config)  # type: ignore[arg-type]
-        hall = HallService(Store.open(tmp_path / name), cfg, load_catalog(), wall=clock,
-                           index_key=b"k" * 32)
+        hall = hall_of(Store.open(tmp_path / name), cfg, wall=clock, index_key=b"k" * 32)
         opened.append(hall)
         return hall
 
     yield make
     for hall in opened:
-        hall.store.close()
+        hall.close()
 
 
 @pytest.fixture
-def hall(make_hall: object) -> HallService:
+def hall(make_hall: object) -> Hall:
     return make_hall()  # type: ignore[operator, no-any-return]

@@ -6,10 +6,22 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import PaperOut, PrinterError
-from devices.escpos.layout import QR, Cut, Feed, Layout, Text, encode, receipt_layout, ticket_layout
+from devices.escpos.layout import (
+    QR,
+    Cut,
+    Feed,
+    Layout,
+    Text,
+    encode,
+    receipt_layout,
+    receipt_slip_layout,
+    slip_layout,
+    ticket_layout,
+)
 
 __all__ = ["QR", "Cut", "Feed", "Layout", "PaperOut", "PrinterError", "Text", "encode",
-           "print_layout", "print_ticket", "receipt_layout", "ticket_layout"]
+           "print_layout", "print_ticket", "receipt_layout", "receipt_slip_layout", "slip_layout",
+           "ticket_layout"]
 
 
 def print_layout(url: str, layout: Layout, *, spool_dir: Path | None = None,

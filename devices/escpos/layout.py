@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from hall.slips import ReceiptSlip, TicketSlip
 
 Align = Literal["left", "center", "right"]
 ErrorLevel = Literal["L", "M", "Q", "H"]
@@ -130,6 +133,21 @@ def ticket_layout(number: str, service_name: str, issued_at: datetime | str, ahe
     elements.extend(Text(line, align="left") for line in lines)
     elements.append(Cut())
     return Layout(tuple(elements))
+
+
+def slip_layout(slip: TicketSlip) -> Layout:
+    """A ticket as the hall words it (hall/slips.py)."""
+    service = slip.service_name
+    if slip.priority_name:
+        service = f"{service}({slip.priority_name})"
+    return ticket_layout(slip.number, service, slip.issued_at, slip.ahead, slip.qr_url,
+                         slip.hall_name, slip.footer)
+
+
+def receipt_slip_layout(slip: ReceiptSlip) -> Layout:
+    """A receipt as the hall words it (hall/slips.py)."""
+    return receipt_layout(slip.title, slip.rows, hall_name=slip.hall_name, footer=slip.footer,
+                          qr_url=slip.qr_url)
 
 
 def receipt_layout(title: str, rows: Sequence[tuple[str, str]], *, hall_name: str = "",

@@ -1,12 +1,14 @@
-"""Clerk accounts, roles, the kiosk technician PIN, and lockout with a growing delay.
+"""Clerk accounts, sign-in, the kiosk technician PIN, lockout with a growing delay, the audit
+trail, and the audited reveal of a sealed applicant.
 
 Passwords and the PIN are kept as scrypt hashes (hashlib.scrypt, N=2^15, r=8, p=1: ~32 MiB and
 tens of milliseconds per try, a random 16-byte salt each). After `FREE_TRIES` wrong passwords
 in a row an account is locked for BASE_DELAY_S, doubling with every further failure up to
 MAX_DELAY_S; while locked, a try is refused without even checking the password. Every sign-in,
-refusal, PIN check, unlock and account change is an audit event (hall/audit.py).
+refusal, PIN check, unlock and account change is an audit event (hall/security/audit.py).
 
-Accounts are local to the terminal's store (tables made lazily until migration 0003 holds them).
+User names are compared case-insensitively: `ADMIN1` and `admin1` are one account. Accounts are
+local to the terminal's store.
 """
 
 from __future__ import annotations
@@ -14,28 +16,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any
 
+from hall.actors import ACCOUNT_ROLES, Actor
+from hall.changes import Changes
 from hall.clock import to_ms
-from hall.errors import DomainError
+from hall.core import Core, Outcome
+from hall.errors import AccessError, DomainError
 from hall.security import audit
-from hall.security.crypto import Sealer
-from hall.service import HallService
 
-Role = Literal["clerk", "supervisor", "admin", "technician"]
-ROLES: tuple[Role, ...] = ("clerk", "supervisor", "admin")
 TECHNICIAN = "@technician"  # the kiosk technician PIN is the password of this account
-
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "clerk": frozenset({"queue", "case", "card_read"}),
-    "supervisor": frozenset({"queue", "case", "card_read", "data_view", "export", "unlock",
-                             "audit_view"}),
-    "admin": frozenset({"queue", "case", "card_read", "data_view", "export", "unlock",
-                        "audit_view", "accounts", "config", "rotate_key", "purge"}),
-    "technician": frozenset({"kiosk_maintenance"}),
-}
 
 FREE_TRIES = 3
 BASE_DELAY_S = 5
@@ -44,25 +37,20 @@ MIN_PASSWORD = 8
 MIN_PIN = 6
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-
-
-
-class AccessError(DomainError):
-    code = "access_denied"
+_ACCOUNTS = Changes(accounts=True)  # account rows change beside their audit events
 
 
 @dataclass(frozen=True)
-class Principal:
+class Account:
     user: str
-    role: Role
+    role: str
+    active: bool
+    failures: int
+    locked_s: int
 
-    def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, frozenset())
-
-    def require(self, permission: str) -> None:
-        if not self.can(permission):
-            raise AccessError(f"{self.user} ({self.role}) may not {permission.replace('_', ' ')}",
-                              code="forbidden")
+    def to_json(self) -> dict[str, Any]:
+        return {"user": self.user, "role": self.role, "active": self.active,
+                "failures": self.failures, "locked_s": self.locked_s}
 
 
 def hash_secret(secret: str, *, n: int = SCRYPT_N) -> str:
@@ -92,147 +80,197 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def _now_ms(hall: HallService) -> int:
-    return to_ms(hall.now())
+def normal_user(user: str) -> str:
+    """The one spelling of a user name: case-insensitive, surrounding blanks dropped."""
+    return user.strip().lower() if user != TECHNICIAN else user
 
 
-def has_accounts(hall: HallService) -> bool:
-    row = hall.store.conn.execute(
-        "SELECT COUNT(*) FROM accounts WHERE user != ?", (TECHNICIAN,)).fetchone()
-    return int(row[0]) > 0
+class Accounts:
+    def __init__(self, core: Core) -> None:
+        self._core = core
 
+    def _now_ms(self) -> int:
+        return to_ms(self._core.now())
 
-def add_user(hall: HallService, by: Principal | None, user: str, role: str,
-             password: str) -> Principal:
-    """`by` None only while the terminal has no account yet: the first account is an admin."""
-    if role not in ROLES:
-        raise DomainError(f"unknown role {role!r} (one of {', '.join(ROLES)})",
-                          code="unknown_role")
-    if not user or len(user) > 32 or not all(c.isalnum() or c in "-_." for c in user):
-        raise DomainError("a user name is 1-32 letters, digits, '-', '_' or '.'",
-                          code="bad_user")
-    _check_strength(password, MIN_PASSWORD, "password")
-    if by is None:
-        if has_accounts(hall):
-            raise AccessError("accounts exist: an admin must add new ones (--as ADMIN)",
-                              code="forbidden")
-        if role != "admin":
-            raise DomainError("the first account of a terminal is an admin", code="first_admin")
-        actor = Principal(user, "admin")
-    else:
-        by.require("accounts")
-        actor = by
-    pw_hash = hash_secret(password)
-    with hall.write() as conn:
-        now = _now_ms(hall)
-        exists = conn.execute("SELECT 1 FROM accounts WHERE user = ?", (user,)).fetchone()
-        if exists:
-            raise DomainError(f"user {user} exists", code="user_exists")
-        conn.execute("INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
-                     "VALUES (?, ?, ?, ?, ?)", (user, role, pw_hash, now, now))
-        audit.record_in(hall, conn, actor=actor.user, role=actor.role, action="account_change",
-                        target=user, detail={"change": "add", "role": role})
-    return Principal(user, role)
+    def any(self) -> bool:
+        row = self._core.conn.execute(
+            "SELECT COUNT(*) FROM accounts WHERE user != ?", (TECHNICIAN,)).fetchone()
+        return int(row[0]) > 0
 
+    def add(self, by: Actor | None, user: str, role: str, password: str) -> Outcome[Actor]:
+        """`by` None only while the terminal has no account yet: the first account is an admin."""
+        core = self._core
+        user = normal_user(user)
+        if role not in ACCOUNT_ROLES:
+            raise DomainError(f"unknown role {role!r} (one of {', '.join(ACCOUNT_ROLES)})",
+                              code="unknown_role", params={"role": role})
+        if not user or len(user) > 32 or not all(
+                c.isascii() and (c.isalnum() or c in "-_.") for c in user):
+            raise DomainError("a user name is 1-32 ASCII letters, digits, '-', '_' or '.'",
+                              code="bad_user")
+        _check_strength(password, MIN_PASSWORD, "password")
+        if by is None:
+            if self.any():
+                raise AccessError("accounts exist: an admin must add new ones (--as ADMIN)",
+                                  code="forbidden", params={"command": "add_account"})
+            if role != "admin":
+                raise DomainError("the first account of a terminal is an admin: add it with "
+                                  "--role admin, then add clerks with --as that admin",
+                                  code="first_admin")
+            actor = Actor.account(user, "admin")
+        else:
+            core.require(by, "accounts", "add_account")
+            actor = by
+        pw_hash = hash_secret(password)
+        with core.write(extra=_ACCOUNTS) as conn:
+            now = self._now_ms()
+            if conn.execute("SELECT 1 FROM accounts WHERE lower(user) = ?", (user,)).fetchone():
+                raise DomainError(f"user {user} exists", code="user_exists",
+                                  params={"user": user})
+            conn.execute("INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
+                         "VALUES (?, ?, ?, ?, ?)", (user, role, pw_hash, now, now))
+            audit.record_in(core, conn, actor=actor, action="account_change", target=user,
+                            detail={"change": "add", "role": role})
+        return core.outcome(Actor.account(user, role))
 
-def set_password(hall: HallService, by: Principal, user: str, password: str) -> None:
-    if by.user != user:
-        by.require("accounts")
-    _check_strength(password, MIN_PIN if user == TECHNICIAN else MIN_PASSWORD, "password")
-    with hall.write() as conn:
-        cur = conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, locked_until_ms = 0, "
-                           "changed_ms = ? WHERE user = ?",
-                           (hash_secret(password), _now_ms(hall), user))
-        if cur.rowcount == 0:
-            raise DomainError(f"no user {user}", code="unknown_user")
-        audit.record_in(hall, conn, actor=by.user, role=by.role, action="account_change",
-                        target=user, detail={"change": "password"})
+    def set_password(self, by: Actor, user: str, password: str) -> Outcome[None]:
+        core = self._core
+        user = normal_user(user)
+        if by.name != user:
+            core.require(by, "accounts", "set_password")
+        _check_strength(password, MIN_PIN if user == TECHNICIAN else MIN_PASSWORD, "password")
+        with core.write(extra=_ACCOUNTS) as conn:
+            cur = conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, "
+                               "locked_until_ms = 0, changed_ms = ? WHERE lower(user) = ?",
+                               (hash_secret(password), self._now_ms(), user))
+            if cur.rowcount == 0:
+                raise DomainError(f"no user {user}", code="unknown_user", params={"user": user})
+            audit.record_in(core, conn, actor=by, action="account_change", target=user,
+                            detail={"change": "password"})
+        return core.outcome(None)
 
+    def set_technician_pin(self, by: Actor, pin: str) -> Outcome[None]:
+        core = self._core
+        core.require(by, "config", "set_pin")
+        if not pin.isdigit():
+            raise DomainError("the technician PIN is digits only", code="weak_secret",
+                              params={"what": "PIN"})
+        _check_strength(pin, MIN_PIN, "PIN")
+        with core.write(extra=_ACCOUNTS) as conn:
+            now = self._now_ms()
+            conn.execute(
+                "INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
+                "VALUES (?, 'technician', ?, ?, ?) ON CONFLICT (user) DO UPDATE SET "
+                "pw_hash = excluded.pw_hash, failures = 0, locked_until_ms = 0, "
+                "changed_ms = excluded.changed_ms", (TECHNICIAN, hash_secret(pin), now, now))
+            audit.record_in(core, conn, actor=by, action="config_change",
+                            target="technician_pin")
+        return core.outcome(None)
 
-def set_technician_pin(hall: HallService, by: Principal, pin: str) -> None:
-    by.require("config")
-    if not pin.isdigit():
-        raise DomainError("the technician PIN is digits only", code="weak_secret")
-    _check_strength(pin, MIN_PIN, "PIN")
-    with hall.write() as conn:
-        now = _now_ms(hall)
-        conn.execute(
-            "INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
-            "VALUES (?, 'technician', ?, ?, ?) ON CONFLICT (user) DO UPDATE SET "
-            "pw_hash = excluded.pw_hash, failures = 0, locked_until_ms = 0, "
-            "changed_ms = excluded.changed_ms", (TECHNICIAN, hash_secret(pin), now, now))
-        audit.record_in(hall, conn, actor=by.user, role=by.role, action="config_change",
-                        target="technician_pin")
+    def sign_in(self, user: str, password: str, *, window: str | None = None) -> Actor:
+        """The signed-in actor, or AccessError (wrong password, locked, unknown or inactive user:
+        the same message for the last three so user names cannot be probed)."""
+        return self._authenticate(normal_user(user), password, "sign_in", window)
 
+    def sign_out(self, by: Actor) -> None:
+        if by.kind != "account":
+            return
+        audit.record(self._core, actor=by, action="sign_out",
+                     target=self._core.config.terminal_id)
 
-def sign_in(hall: HallService, user: str, password: str) -> Principal:
-    """A principal, or AccessError (wrong password, locked, unknown or inactive user: the same
-    message for the last three so user names cannot be probed)."""
-    return _authenticate(hall, user, password, "sign_in")
+    def check_pin(self, pin: str) -> Actor:
+        """The kiosk's technician PIN (the maintenance screen)."""
+        return self._authenticate(TECHNICIAN, pin, "pin_check", None)
 
+    def unlock(self, by: Actor, user: str) -> Outcome[None]:
+        core = self._core
+        core.require(by, "unlock", "unlock")
+        user = normal_user(user)
+        with core.write(extra=_ACCOUNTS) as conn:
+            cur = conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
+                               "WHERE lower(user) = ?", (user,))
+            if cur.rowcount == 0:
+                raise DomainError(f"no user {user}", code="unknown_user", params={"user": user})
+            audit.record_in(core, conn, actor=by, action="unlock", target=user)
+        return core.outcome(None)
 
-def check_pin(hall: HallService, pin: str) -> Principal:
-    """The kiosk's technician PIN (the maintenance screen)."""
-    return _authenticate(hall, TECHNICIAN, pin, "pin_check")
+    def all(self, by: Actor) -> list[Account]:
+        self._core.require(by, "unlock", "list_accounts")
+        now = self._now_ms()
+        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000))
+                for u, r, a, f, lu in self._core.conn.execute(
+                    "SELECT user, role, active, failures, locked_until_ms FROM accounts "
+                    "ORDER BY user")]
 
+    def audit_trail(self, by: Actor, *, action: str | None = None,
+                    limit: int = 50) -> list[dict[str, Any]]:
+        self._core.require(by, "audit_view", "audit_trail")
+        return audit.trail(self._core.conn, action=action, limit=max(1, min(limit, 100_000)))
 
-def _authenticate(hall: HallService, user: str, secret: str, action: str) -> Principal:
-    row = hall.store.conn.execute(
-        "SELECT role, pw_hash, active, failures, locked_until_ms FROM accounts WHERE user = ?",
-        (user,)).fetchone()
-    now = _now_ms(hall)
-    role = row[0] if row else "unknown"
-    if row is not None and row[4] > now:
-        wait = (row[4] - now + 999) // 1000
-        _refused(hall, user, role, action, "locked", None)
-        raise AccessError(f"too many wrong tries: locked, try again in {wait} s",
-                          code="locked_out")
-    # an unknown user costs the same scrypt as a known one: no timing oracle for user names
-    ok = verify_secret(secret, row[1] if row else _dummy()) and row is not None and bool(row[2])
-    if not ok:
-        failures = (row[3] if row else 0) + 1
-        lock = 0
-        if failures >= FREE_TRIES:
-            lock = now + min(BASE_DELAY_S * 2 ** (failures - FREE_TRIES), MAX_DELAY_S) * 1000
-        _refused(hall, user, role, action, "wrong_secret", (failures, lock) if row else None)
-        what = "PIN" if user == TECHNICIAN else "user name or password"
-        raise AccessError(f"wrong {what}", code="wrong_password")
-    with hall.write() as conn:
-        conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 WHERE user = ?",
-                     (user,))
-        audit.record_in(hall, conn, actor=user, role=role, action=action,
-                        target=hall.config.terminal_id)
-    return Principal(user, cast(Role, role))
+    def reveal_applicant(self, by: Actor, case_ref: str) -> dict[str, object]:
+        """Open a case's sealed applicant record for a supervisor; audited as a data view."""
+        core = self._core
+        core.require(by, "data_view", "reveal_applicant")
+        row = core.conn.execute(
+            "SELECT payload FROM events WHERE type IN ('CaseAccepted', 'CaseRefused') AND "
+            "(json_extract(payload, '$.case_id') = ? OR "
+            "json_extract(payload, '$.case_number') = ?)", (case_ref, case_ref)).fetchone()
+        if row is None:
+            raise DomainError(f"no case {case_ref!r}", code="unknown_case",
+                              params={"case": case_ref})
+        payload = json.loads(row[0])
+        token = payload["applicant"].get("sealed")
+        if not token:
+            raise DomainError(f"case {payload['case_number']} holds no personal data (never "
+                              "sealed or purged)", code="no_personal_data",
+                              params={"case": payload["case_number"]})
+        record = core.sealer.open_json(token)
+        audit.record(core, actor=by, action="data_view", target=payload["case_number"],
+                     detail={"fields": sorted(record)})
+        return record
 
+    def _authenticate(self, user: str, secret: str, action: str, window: str | None) -> Actor:
+        core = self._core
+        row = core.conn.execute(
+            "SELECT user, role, pw_hash, active, failures, locked_until_ms FROM accounts "
+            "WHERE lower(user) = ?", (user,)).fetchone()
+        now = self._now_ms()
+        role = row[1] if row else "unknown"
+        who = Actor.account(user, role)
+        if row is not None and row[5] > now:
+            wait = (row[5] - now + 999) // 1000
+            self._refused(who, action, "locked", None)
+            raise AccessError(f"too many wrong tries: locked, try again in {wait} s",
+                              code="locked_out", params={"seconds": wait})
+        # an unknown user costs the same scrypt as a known one: no timing oracle for user names
+        ok = verify_secret(secret, row[2] if row else _dummy()) and row is not None and bool(
+            row[3])
+        if not ok:
+            failures = (row[4] if row else 0) + 1
+            lock = 0
+            if failures >= FREE_TRIES:
+                lock = now + min(BASE_DELAY_S * 2 ** (failures - FREE_TRIES), MAX_DELAY_S) * 1000
+            self._refused(who, action, "wrong_secret", (failures, lock) if row else None)
+            what = "PIN" if user == TECHNICIAN else "user name or password"
+            raise AccessError(f"wrong {what}", code="wrong_password" if user != TECHNICIAN
+                              else "wrong_pin")
+        with core.write(extra=_ACCOUNTS) as conn:
+            conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
+                         "WHERE user = ?", (row[0],))
+            audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
+                            target=core.config.terminal_id)
+        return Actor.account(row[0], role, window)
 
-def _refused(hall: HallService, user: str, role: str, action: str, reason: str,
-             update: tuple[int, int] | None) -> None:
-    with hall.write() as conn:
-        if update is not None:
-            conn.execute("UPDATE accounts SET failures = ?, locked_until_ms = ? WHERE user = ?",
-                         (*update, user))
-        audit.record_in(hall, conn, actor=user, role=role,
-                        action="sign_in_refused" if action == "sign_in" else action,
-                        target=hall.config.terminal_id, outcome=reason)
-
-
-def unlock(hall: HallService, by: Principal, user: str) -> None:
-    by.require("unlock")
-    with hall.write() as conn:
-        cur = conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
-                           "WHERE user = ?", (user,))
-        if cur.rowcount == 0:
-            raise DomainError(f"no user {user}", code="unknown_user")
-        audit.record_in(hall, conn, actor=by.user, role=by.role, action="unlock", target=user)
-
-
-def users(hall: HallService) -> list[dict[str, object]]:
-    now = _now_ms(hall)
-    return [{"user": u, "role": r, "active": bool(a), "failures": f,
-             "locked_s": max(0, (lu - now + 999) // 1000)}
-            for u, r, a, f, lu in hall.store.conn.execute(
-                "SELECT user, role, active, failures, locked_until_ms FROM accounts "
-                "ORDER BY user")]
+    def _refused(self, who: Actor, action: str, reason: str,
+                 update: tuple[int, int] | None) -> None:
+        core = self._core
+        with core.write(extra=_ACCOUNTS) as conn:
+            if update is not None:
+                conn.execute("UPDATE accounts SET failures = ?, locked_until_ms = ? "
+                             "WHERE lower(user) = ?", (*update, who.name))
+            audit.record_in(core, conn, actor=who,
+                            action="sign_in_refused" if action == "sign_in" else action,
+                            target=core.config.terminal_id, outcome=reason)
 
 
 _DUMMY: list[str] = []
@@ -246,29 +284,8 @@ def _dummy() -> str:
 
 def _check_strength(secret: str, minimum: int, what: str) -> None:
     if len(secret) < minimum:
-        raise DomainError(f"the {what} needs at least {minimum} characters", code="weak_secret")
+        raise DomainError(f"the {what} needs at least {minimum} characters", code="weak_secret",
+                          params={"what": what, "minimum": minimum})
     if len(set(secret)) < 3:
-        raise DomainError(f"the {what} is too simple", code="weak_secret")
-
-
-def reveal_applicant(hall: HallService, by: Principal, case_ref: str,
-                     sealer: Sealer) -> dict[str, object]:
-    """Open a case's sealed applicant record for a supervisor; audited as a data view."""
-    import json
-
-    by.require("data_view")
-    row = hall.store.conn.execute(
-        "SELECT payload FROM events WHERE type IN ('CaseAccepted', 'CaseRefused') AND "
-        "(json_extract(payload, '$.case_id') = ? OR json_extract(payload, '$.case_number') = ?)",
-        (case_ref, case_ref)).fetchone()
-    if row is None:
-        raise DomainError(f"no case {case_ref!r}", code="unknown_case")
-    payload = json.loads(row[0])
-    token = payload["applicant"].get("sealed")
-    if not token:
-        raise DomainError(f"case {payload['case_number']} holds no personal data (never sealed "
-                          "or purged)", code="no_personal_data")
-    record = sealer.open_json(token)
-    audit.record(hall, actor=by.user, role=by.role, action="data_view",
-                 target=payload["case_number"], detail={"fields": sorted(record)})
-    return record
+        raise DomainError(f"the {what} is too simple", code="weak_secret",
+                          params={"what": what, "minimum": minimum})

@@ -12,19 +12,23 @@ behind SQLite's back leaves a gap in `terminal_seq` that `admin check` and the h
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hall.actors import Actor
 from hall.events import Event, EventType
-from hall.service import HallService
+
+if TYPE_CHECKING:
+    from hall.core import Core
 
 ACTIONS = frozenset({
     "sign_in", "sign_in_refused", "sign_out", "pin_check", "card_read", "code_read",
     "data_view", "export", "config_change", "account_change", "unlock", "rotate_key", "purge",
+    "command_refused", "close_day", "backup", "restore",
 })
-SYSTEM = "system"
 
-def record_in(hall: HallService, conn: sqlite3.Connection, *, actor: str, role: str,
-              action: str, target: str = "", outcome: str = "ok",
+
+def record_in(core: Core, conn: sqlite3.Connection, *, actor: Actor, action: str,
+              target: str = "", outcome: str = "ok",
               detail: dict[str, Any] | None = None) -> Event:
     """Append an audit entry inside the caller's write transaction."""
     from hall.logs import get, redact, redact_value, setup
@@ -32,21 +36,21 @@ def record_in(hall: HallService, conn: sqlite3.Connection, *, actor: str, role: 
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     payload: dict[str, Any] = {
-        "actor": redact(actor), "role": role, "action": action, "target": redact(target),
-        "outcome": outcome, "at": hall.now_iso()}
+        "actor": redact(actor.name), "role": actor.role, "action": action,
+        "target": redact(target), "outcome": outcome, "at": core.now_iso()}
     if detail:
         payload["detail"] = redact_value("detail", detail)
-    event = hall.emit(conn, EventType.AUDIT_RECORDED, payload)
-    setup(hall.store.path.parent)
-    get("audit").info("%s %s (%s) %s %s: %s", payload["at"], payload["actor"], role, action,
-                      payload["target"], outcome)
+    event = core.emit(conn, EventType.AUDIT_RECORDED, payload, actor)
+    setup(core.data_dir)
+    get("audit").info("%s %s (%s) %s %s: %s", payload["at"], payload["actor"], actor.role,
+                      action, payload["target"], outcome)
     return event
 
 
-def record(hall: HallService, **entry: Any) -> Event:
+def record(core: Core, **entry: Any) -> Event:
     """Append an audit entry in its own transaction (see record_in for the fields)."""
-    with hall.write() as conn:
-        return record_in(hall, conn, **entry)
+    with core.write() as conn:
+        return record_in(core, conn, **entry)
 
 
 def trail(conn: sqlite3.Connection, *, action: str | None = None, actor: str | None = None,

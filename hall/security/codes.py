@@ -306,34 +306,34 @@ def load_resolvers(specs: list[dict[str, Any]], data_dir: Path | None = None) ->
 
 # -- on a terminal ---------------------------------------------------------------------------
 
-def terminal_reader(hall: Any) -> CodeReader:
+def terminal_reader(core: Any) -> CodeReader:
     """The terminal's reader: resolvers from security.json, replay guard in the store, the
     blind-index key for code hashes."""
     from hall.security import config as security_config
 
-    specs = security_config.load(hall.store.path.parent)["code_resolvers"]
-    return CodeReader(load_resolvers(specs, hall.store.path.parent), hall.index_key,
-                      StoreReplayGuard(hall.store.conn))
+    specs = security_config.load(core.data_dir)["code_resolvers"]
+    return CodeReader(load_resolvers(specs, core.data_dir), core.index_key,
+                      StoreReplayGuard(core.conn))
 
 
-def present(hall: Any, reader: CodeReader, payload: object, *, actor: str = "kiosk",
-            role: str = "kiosk", ticket_id: str | None = None) -> CodeIdentity:
+def present(core: Any, reader: CodeReader, payload: object, *, actor: Any,
+            ticket_id: str | None = None) -> CodeIdentity:
     """A code shown at a kiosk or desk: resolved, and audited (masked) whatever the outcome."""
     from hall.security import audit
 
-    digest = code_hash(hall.index_key, payload[:MAX_CODE_CHARS + 1]) if isinstance(
+    digest = code_hash(core.index_key, payload[:MAX_CODE_CHARS + 1]) if isinstance(
         payload, str) else ""
     try:
         identity = reader.read(payload)
     except CodeError as exc:
-        audit.record(hall, actor=actor, role=role, action="code_read", target=digest[:16],
+        audit.record(core, actor=actor, action="code_read", target=digest[:16],
                      outcome=exc.code)
         raise
     detail: dict[str, Any] = {"resolver": identity.resolver, "kind": identity.kind,
                               "verified": identity.verified}
     if ticket_id is not None:
         detail["ticket_id"] = ticket_id
-    audit.record(hall, actor=actor, role=role, action="code_read", target=digest[:16],
+    audit.record(core, actor=actor, action="code_read", target=digest[:16],
                  outcome="verified" if identity.verified else "unverified", detail=detail)
     return identity
 

@@ -27,8 +27,11 @@ from hall.security.crypto import Sealer, kid_of
 from hall.store import STORE_FILE, Store
 from hall.store.engine import rekey_pragma
 
-# Tables whose text columns may hold sealed tokens: (table, row key, column).
-SEALED_COLUMNS: list[tuple[str, str, str]] = [("events", "pos", "payload")]
+# Tables whose text columns may hold sealed tokens: (table, row key, column). The projections
+# keep the sealed free text (reasons, notes, promises, comments) as the events carry it.
+SEALED_COLUMNS: list[tuple[str, str, str]] = [
+    ("events", "pos", "payload"), ("cases", "case_id", "reasons"), ("cases", "case_id", "note"),
+    ("case_materials", "rowid", "promise"), ("ratings", "rating_id", "text")]
 
 
 @dataclass

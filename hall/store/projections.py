@@ -27,7 +27,10 @@ PROJECTION_KEYS: dict[str, str] = {
     "windows": "window",
     "cases": "case_id",
     "case_materials": "case_id, material",
+    "case_steps": "case_id, step",
     "ratings": "rating_id",
+    "help_requests": "request_id",
+    "appointments": "appointment_id",
 }
 
 URGENCY = {"regular": 0, "appointment": 2}  # every other priority group is 1
@@ -59,12 +62,19 @@ def _issued(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     )
 
 
+def _account(p: Payload) -> str | None:
+    """The signed-in account an event names (None for the kiosk, the operator, the system)."""
+    by = p.get("by")
+    return str(by.get("name")) if isinstance(by, dict) and by.get("kind") == "account" else None
+
+
 def _called(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     at = ms_of(p["called_at"])
     conn.execute(
         "UPDATE tickets SET status = 'called', window = ?, called_ms = ?, "
-        "first_called_ms = COALESCE(first_called_ms, ?), target_window = NULL WHERE ticket_id = ?",
-        (p["window"], at, at, p["ticket_id"]),
+        "first_called_ms = COALESCE(first_called_ms, ?), target_window = NULL, "
+        "served_by = COALESCE(?, served_by) WHERE ticket_id = ?",
+        (p["window"], at, at, _account(p), p["ticket_id"]),
     )
     row = conn.execute(
         "SELECT urgent FROM tickets WHERE ticket_id = ?", (p["ticket_id"],)
@@ -115,16 +125,24 @@ def _case_opened(status: str) -> Handler:
         applicant = p["applicant"]
         conn.execute(
             "INSERT INTO cases (case_id, case_number, service_id, ticket_id, status, "
-            "applicant_masked, applicant_key, reasons, accepted_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+            "applicant_masked, applicant_key, reasons, accepted_ms, promised, assisted, "
+            "accepted_by, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (p["case_id"], p["case_number"], p["service_id"], p["ticket_id"], status,
              applicant["masked"], applicant["key"],
              json.dumps(p["reasons"], ensure_ascii=False) if "reasons" in p else None,
-             ms_of(p["at"])),
+             ms_of(p["at"]), p.get("promised"), 1 if p.get("assisted") else 0, _account(p),
+             p.get("note")),
         )
         for m in p.get("materials", []):
             conn.execute(
                 "INSERT INTO case_materials (case_id, material, status, licence) VALUES (?,?,?,?)",
                 (p["case_id"], m["name"], m["status"], m.get("licence")),
+            )
+        for s in p.get("steps", []):
+            conn.execute(
+                "INSERT INTO case_steps (case_id, step, department, matter, status, due) "
+                "VALUES (?, ?, ?, ?, 'pending', ?)",
+                (p["case_id"], s["step"], s["department"], s["matter"], s.get("due")),
             )
 
     return handler
@@ -146,18 +164,64 @@ def _supplied(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     )
 
 
+def _step_decided(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE case_steps SET status = ?, decided_ms = ? WHERE case_id = ? AND step = ?",
+        (p["outcome"], ms_of(p["at"]), p["case_id"], p["step"]),
+    )
+
+
 def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    at = ms_of(p["at"])
     conn.execute(
         "UPDATE cases SET status = 'completed', completed_ms = ? WHERE case_id = ?",
-        (ms_of(p["at"]), p["case_id"]),
+        (at, p["case_id"]),
     )
+    # 办结 closes the parts the back office decided outside this log.
+    conn.execute(
+        "UPDATE case_steps SET status = 'approved', decided_ms = ? "
+        "WHERE case_id = ? AND status = 'pending'", (at, p["case_id"]))
 
 
 def _delivered(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
-        "UPDATE cases SET status = 'delivered', delivered_ms = ?, delivery_channel = ? "
-        "WHERE case_id = ?",
-        (ms_of(p["at"]), p["channel"], p["case_id"]),
+        "UPDATE cases SET status = 'delivered', delivered_ms = ?, delivery_channel = ?, "
+        "delivery_tracking = ? WHERE case_id = ?",
+        (ms_of(p["at"]), p["channel"], p.get("tracking"), p["case_id"]),
+    )
+
+
+def _help_requested(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "INSERT INTO help_requests (request_id, terminal_id, kind, ticket_id, status, "
+        "requested_ms) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (request_id) DO NOTHING",
+        (p["request_id"], e.terminal_id, p["kind"], p.get("ticket_id"), ms_of(p["at"])),
+    )
+
+
+def _help_answered(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    by = p.get("by")
+    name = str(by.get("name", "")) if isinstance(by, dict) else ""
+    conn.execute(
+        "UPDATE help_requests SET status = 'answered', answered_by = ?, answered_ms = ? "
+        "WHERE request_id = ? AND status = 'open'",
+        (name, ms_of(p["at"]), p["request_id"]),
+    )
+
+
+def _booked(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    slot = ms_of(p["slot_at"])
+    conn.execute(
+        "INSERT INTO appointments (appointment_id, service_id, slot_ms, day, holder_key, status) "
+        "VALUES (?, ?, ?, ?, ?, 'booked') ON CONFLICT (appointment_id) DO NOTHING",
+        (p["appointment_id"], p["service_id"], slot, p["slot_at"][:10], p["holder_key"]),
+    )
+
+
+def _checked_in(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute(
+        "UPDATE appointments SET status = 'checked_in', ticket_id = ? WHERE appointment_id = ?",
+        (p["ticket_id"], p["appointment_id"]),
     )
 
 
@@ -171,21 +235,35 @@ def _rated(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    """Retention (hall/retention.py): erase the personal data of finished cases, keep the case."""
+    """Retention (hall/security/retention.py): erase the personal data of finished cases and
+    old ratings (applicant, and every text a person typed), keep the records themselves."""
     ids = json.dumps(p["case_ids"])
     these = "IN (SELECT value FROM json_each(?))"
-    conn.execute(f"UPDATE cases SET applicant_masked = '', applicant_key = '' "
+    conn.execute(f"UPDATE cases SET applicant_masked = '', applicant_key = '', note = NULL, "
+                 f"reasons = CASE WHEN reasons IS NULL THEN NULL ELSE '[]' END "
                  f"WHERE case_id {these}", (ids,))
     conn.execute(f"UPDATE case_materials SET promise = NULL WHERE case_id {these}", (ids,))
     conn.execute(
-        "UPDATE events SET payload = json_set(json_remove(payload, '$.applicant.sealed'), "
-        "'$.applicant.masked', '', '$.applicant.key', '') "
+        "UPDATE events SET payload = json_set(json_remove(payload, '$.applicant.sealed', "
+        "'$.note', '$.promise'), '$.applicant.masked', '', '$.applicant.key', '') "
         f"WHERE type IN ('CaseAccepted', 'CaseRefused') AND json_extract(payload, '$.case_id') "
         f"{these}", (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.reasons', json('[]')) "
+        f"WHERE type = 'CaseRefused' AND json_extract(payload, '$.case_id') {these}", (ids,))
     conn.execute(
         "UPDATE events SET payload = json_set(payload, '$.promise', '') "
         f"WHERE type = 'MaterialsDeferred' AND json_extract(payload, '$.case_id') {these}",
         (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_remove(payload, '$.note') "
+        f"WHERE type = 'CaseStepDecided' AND json_extract(payload, '$.case_id') {these}", (ids,))
+    ratings = json.dumps(p.get("rating_ids", []))
+    conn.execute(f"UPDATE ratings SET text = NULL WHERE rating_id {these}", (ratings,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.text', json('null')) "
+        f"WHERE type = 'RatingGiven' AND json_extract(payload, '$.rating_id') {these}",
+        (ratings,))
 
 
 HANDLERS: dict[str, Handler] = {
@@ -218,10 +296,15 @@ HANDLERS: dict[str, Handler] = {
     EventType.CASE_REFUSED: _case_opened("refused"),
     EventType.MATERIALS_DEFERRED: _deferred,
     EventType.MATERIALS_SUPPLIED: _supplied,
+    EventType.CASE_STEP_DECIDED: _step_decided,
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,
     EventType.PERSONAL_DATA_PURGED: _purged,
+    EventType.HELP_REQUESTED: _help_requested,
+    EventType.HELP_ANSWERED: _help_answered,
+    EventType.APPOINTMENT_BOOKED: _booked,
+    EventType.APPOINTMENT_CHECKED_IN: _checked_in,
 }
 
 

@@ -79,6 +79,7 @@ tickets = Table(
     Column("done_ms", BigInteger),
     Column("recalls", Integer, nullable=False, server_default=text("0")),
     Column("outcome_window", Text),
+    Column("served_by", Text),
     UniqueConstraint("hall_id", "day", "series", "number", name="uq_tickets_number"),
 )
 Index(
@@ -142,6 +143,11 @@ cases = Table(
     Column("completed_ms", BigInteger),
     Column("delivered_ms", BigInteger),
     Column("delivery_channel", Text),
+    Column("promised", Text),
+    Column("assisted", Integer, nullable=False, server_default=text("0")),
+    Column("delivery_tracking", Text),
+    Column("accepted_by", Text),
+    Column("note", Text),
 )
 Index("ix_cases_applicant", cases.c.applicant_key)
 
@@ -157,6 +163,45 @@ case_materials = Table(
     Column("supplied_ms", BigInteger),
     PrimaryKeyConstraint("case_id", "material"),
 )
+
+case_steps = Table(
+    "case_steps",
+    metadata,
+    Column("case_id", Text, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("matter", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("due", Text),
+    Column("decided_ms", BigInteger),
+    PrimaryKeyConstraint("case_id", "step"),
+)
+
+help_requests = Table(
+    "help_requests",
+    metadata,
+    Column("request_id", Text, primary_key=True),
+    Column("terminal_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("ticket_id", Text),
+    Column("status", Text, nullable=False),
+    Column("requested_ms", BigInteger, nullable=False),
+    Column("answered_by", Text),
+    Column("answered_ms", BigInteger),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("appointment_id", Text, primary_key=True),
+    Column("service_id", Text, nullable=False),
+    Column("slot_ms", BigInteger, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("holder_key", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("ticket_id", Text),
+)
+Index("ix_appointments_holder", appointments.c.holder_key, appointments.c.day)
 
 ratings = Table(
     "ratings",
@@ -207,5 +252,8 @@ PROJECTIONS: tuple[Table, ...] = (
     windows,
     cases,
     case_materials,
+    case_steps,
     ratings,
+    help_requests,
+    appointments,
 )

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from hall.actors import Actor
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig
+from hall.core import Core
 from hall.errors import DomainError
 from hall.events import Event, EventType
-from hall.service import HallService
 from hall.store import Store
 from hall.store.eventlog import insert
 from hall.store.projections import apply
@@ -26,6 +28,7 @@ from sync.server.tables import events
 from sync.wire import CallResponse
 
 HUB_TERMINAL = "hub"
+HUB = Actor.system("hub")  # the hub deciding a call in its own projection of the hall
 _APPLIED = "hub_applied_pos"
 
 
@@ -34,25 +37,25 @@ class CallDesk:
         self.engine = engine
         self.data_dir = data_dir
         self._lock = threading.Lock()
-        self._halls: dict[str, HallService] = {}
+        self._halls: dict[str, Hall] = {}
 
     def close(self) -> None:
         with self._lock:
             for hall in self._halls.values():
-                hall.store.close()
+                hall.close()
             self._halls.clear()
 
-    def _hall(self, hall_id: str) -> HallService:
+    def _hall(self, hall_id: str) -> Hall:
         hall = self._halls.get(hall_id)
         if hall is None:
             store = Store.open(self.data_dir / "hub-halls" / hall_id)
             config = TerminalConfig(hall_id=hall_id, terminal_id=HUB_TERMINAL)
-            hall = HallService(store, config, load_catalog())
+            hall = Hall(Core(store, config, load_catalog()))
             self._halls[hall_id] = hall
         return hall
 
-    def _catch_up(self, hall: HallService) -> None:
-        conn = hall.store.conn
+    def _catch_up(self, hall: Hall) -> None:
+        conn = hall.core.conn
         row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (_APPLIED,)).fetchone()
         after = int(row[0]) if row else 0
         while True:
@@ -65,7 +68,7 @@ class CallDesk:
                     .order_by(events.c.pos).limit(2000)).all()
             if not rows:
                 return
-            with hall.write() as wconn:
+            with hall.core.write(source="sync") as wconn:
                 for r in rows:
                     ev = Event(r.event_id, hall.config.hall_id, r.terminal_id, r.terminal_seq,
                                r.hlc, r.type, json.loads(r.payload), r.schema_version)
@@ -80,7 +83,7 @@ class CallDesk:
             hall = self._hall(hall_id)
             self._catch_up(hall)
             try:
-                ticket = hall.call_next(window)
+                ticket = hall.tickets.call_next(HUB, window).value
             except DomainError as exc:
                 return CallResponse(ticket_id=None, label=None, reason=exc.message)
             return CallResponse(ticket_id=ticket.id, label=ticket.number)

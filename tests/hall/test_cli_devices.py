@@ -50,9 +50,9 @@ def test_take_with_id_card_masks_audits_and_keeps_only_a_hash(tmp_path: Path) ->
 
     hall = open_hall(__import__("argparse").Namespace(data_dir=tmp_path))
     try:
-        rows = hall.store.conn.execute("SELECT type, payload FROM events").fetchall()
+        rows = hall.core.store.conn.execute("SELECT type, payload FROM events").fetchall()
     finally:
-        hall.store.close()
+        hall.core.store.close()
     log = " ".join(p for _, p in rows)
     assert RESIDENT.id_number not in log and RESIDENT.name not in log
     assert [t for t, _ in rows] == ["AuditRecorded", "TicketIssued"]

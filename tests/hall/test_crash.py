@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig
-from hall.service import HallService
+from hall.core import Core
 from hall.store import Store
 from hall.store.projections import digest, rebuild
 from tests.conftest import ROOT
@@ -45,10 +46,10 @@ def check(folder: Path, reported: set[str]) -> None:
         assert seqs == list(range(1, len(seqs) + 1))  # gap-free
         ids = {r[0] for r in conn.execute("SELECT ticket_id FROM tickets")}
         assert reported <= ids
-        hall = HallService(store, TerminalConfig("H1", "K3"), load_catalog(), index_key=b"k" * 32)
-        before = digest(hall.store.conn)
-        with hall.write() as tx:
+        hall = Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), index_key=b"k" * 32))
+        before = digest(hall.core.store.conn)
+        with hall.core.write() as tx:
             rebuild(tx)
-        assert digest(hall.store.conn) == before
+        assert digest(hall.core.store.conn) == before
     finally:
         store.close()

@@ -5,57 +5,59 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hall.app import Hall
+from hall.core import Core
 from hall.events import EventType
-from hall.service import HallService
+from tests.conftest import OP
 
 
-def test_series_per_service_group(hall: HallService) -> None:
-    assert hall.take_ticket("newborn").number == "A001"
-    assert hall.take_ticket("retirement").number == "A002"  # same group, same series
-    assert hall.take_ticket("restaurant_opening").number == "B001"
-    assert hall.take_ticket("hukou_transfer").number == "C001"
+def test_series_per_service_group(hall: Hall) -> None:
+    assert hall.tickets.take(OP, "newborn").value.number == "A001"
+    assert hall.tickets.take(OP, "retirement").value.number == "A002"  # same group, same series
+    assert hall.tickets.take(OP, "restaurant_opening").value.number == "B001"
+    assert hall.tickets.take(OP, "hukou_transfer").value.number == "C001"
 
 
-def test_daily_reset_at_local_midnight(hall: HallService, clock) -> None:
+def test_daily_reset_at_local_midnight(hall: Hall, clock) -> None:
     clock.now = datetime(2026, 11, 23, 23, 59, 59, 900_000, tzinfo=ZoneInfo("Asia/Shanghai"))
-    late = hall.take_ticket("newborn")
+    late = hall.tickets.take(OP, "newborn").value
     clock.advance(1.1)  # 00:00:01 the next day
-    called = hall.call_next("1")
+    called = hall.tickets.call_next(OP, "1").value
     assert called.id == late.id and called.day == "2026-11-23"  # the same ticket, its own day
-    assert hall.take_ticket("newborn").number == "A001"  # a new day starts at 1
-    assert hall.take_ticket("newborn").day == "2026-11-24"
+    assert hall.tickets.take(OP, "newborn").value.number == "A001"  # a new day starts at 1
+    assert hall.tickets.take(OP, "newborn").value.day == "2026-11-24"
 
 
 def test_midnight_is_the_halls_not_utc(make_hall, clock) -> None:
     hall = make_hall(timezone="Asia/Urumqi")  # UTC+6
     clock.now = datetime(2026, 11, 23, 17, 30, tzinfo=ZoneInfo("UTC"))  # 23:30 in Urumqi
-    assert hall.take_ticket("newborn").day == "2026-11-23"
+    assert hall.tickets.take(OP, "newborn").value.day == "2026-11-23"
     clock.advance(minutes=45)
-    assert hall.take_ticket("newborn").number == "A001"
+    assert hall.tickets.take(OP, "newborn").value.number == "A001"
 
 
 def test_member_without_lease_uses_fallback_series(make_hall) -> None:
     hall = make_hall(numbering="member", short_code="K3")
-    assert hall.take_ticket("newborn").number == "A-K3-001"
-    assert hall.take_ticket("newborn").number == "A-K3-002"
+    assert hall.tickets.take(OP, "newborn").value.number == "A-K3-001"
+    assert hall.tickets.take(OP, "newborn").value.number == "A-K3-002"
 
 
 def test_member_issues_from_leased_block_then_falls_back(make_hall) -> None:
     hall = make_hall(numbering="member", short_code="K3")
-    with hall.write() as conn:
-        hall.emit(conn, EventType.NUMBER_BLOCK_LEASED,
-                  {"day": hall.today(), "series": "A", "first": 41, "last": 42})
-    assert [hall.take_ticket("newborn").number for _ in range(3)] == ["A041", "A042", "A-K3-001"]
+    with hall.core.write() as conn:
+        hall.core.emit(conn, EventType.NUMBER_BLOCK_LEASED,
+                  {"day": hall.today(), "series": "A", "first": 41, "last": 42}, OP)
+    assert [hall.tickets.take(OP, "newborn").value.number for _ in range(3)] == ["A041", "A042", "A-K3-001"]
 
 
-def test_numbers_never_reused_after_rebuild(hall: HallService) -> None:
+def test_numbers_never_reused_after_rebuild(hall: Hall) -> None:
     from hall.store.projections import rebuild
 
     for _ in range(3):
-        hall.take_ticket("newborn")
-    with hall.write() as conn:
+        hall.tickets.take(OP, "newborn")
+    with hall.core.write() as conn:
         rebuild(conn)
-    assert hall.take_ticket("newborn").number == "A004"
+    assert hall.tickets.take(OP, "newborn").value.number == "A004"
 
 
 def test_another_terminals_lease_is_never_ours(make_hall) -> None:
@@ -69,13 +71,13 @@ def test_another_terminals_lease_is_never_ours(make_hall) -> None:
     foreign = Event("01900000-0000-7000-8000-000000000001", "H1", "K7", 1, 1 << 16,
                     EventType.NUMBER_BLOCK_LEASED,
                     {"day": hall.today(), "series": "A", "first": 1, "last": 50})
-    with hall.write() as conn:
+    with hall.core.write() as conn:
         insert(conn, foreign)
         apply(conn, foreign)
-    assert hall.take_ticket("newborn").number == "A-K3-001"
-    with hall.write() as conn:
+    assert hall.tickets.take(OP, "newborn").value.number == "A-K3-001"
+    with hall.core.write() as conn:
         rebuild(conn)
-    assert hall.take_ticket("newborn").number == "A-K3-002"
+    assert hall.tickets.take(OP, "newborn").value.number == "A-K3-002"
 
 
 def test_store_of_another_terminal_is_refused(tmp_path, clock) -> None:
@@ -87,7 +89,7 @@ def test_store_of_another_terminal_is_refused(tmp_path, clock) -> None:
     from hall.store import Store
 
     store = Store.open(tmp_path)
-    HallService(store, TerminalConfig("H1", "K3"), load_catalog(), wall=clock)
+    Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), wall=clock))
     with pytest.raises(StoreError, match="belongs to terminal K3 of hall H1"):
-        HallService(store, TerminalConfig("H1", "K9"), load_catalog(), wall=clock)
+        Hall(Core(store, TerminalConfig("H1", "K9"), load_catalog(), wall=clock))
     store.close()

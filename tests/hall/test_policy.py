@@ -8,22 +8,23 @@ import pytest
 
 from hall.config import CallPolicy
 from hall.errors import DomainError
+from tests.conftest import OP
 
 
 def serve_all(hall, window: str = "1") -> list[str]:
     out = []
     while True:
         try:
-            t = hall.call_next(window)
+            t = hall.tickets.call_next(OP, window).value
         except DomainError:
             return out
         out.append(t.number)
-        hall.done(t.id)
+        hall.tickets.done(OP, t.id)
 
 
 def issue(hall, clock, kinds: str) -> None:
     for k in kinds:
-        hall.take_ticket("newborn", "elder" if k == "P" else "regular")
+        hall.tickets.take(OP, "newborn", "elder" if k == "P" else "regular")
         clock.advance(5)
 
 
@@ -42,30 +43,30 @@ def test_interleave_two_regular_then_one_priority(make_hall, clock) -> None:
 
 def test_max_wait_goes_first(make_hall, clock) -> None:
     hall = make_hall(policy=CallPolicy(mode="strict", max_wait_minutes=30))
-    hall.take_ticket("newborn")  # regular, will wait long
+    hall.tickets.take(OP, "newborn")  # regular, will wait long
     clock.advance(minutes=31)
-    hall.take_ticket("newborn", "elder")
-    assert hall.call_next("1").number == "A001"
+    hall.tickets.take(OP, "newborn", "elder")
+    assert hall.tickets.call_next(OP, "1").value.number == "A001"
 
 
 def test_appointment_is_priority_from_its_slot(make_hall, clock) -> None:
     hall = make_hall(policy=CallPolicy(mode="strict", max_wait_minutes=0,
                                        appointment_early_minutes=10))
-    hall.take_ticket("newborn")
-    hall.take_ticket("newborn", "appointment", appointment_at=clock.now + timedelta(minutes=30))
-    assert hall.call_next("1").number == "A001"  # slot not yet come: no precedence
-    hall.done("A001")
-    hall.take_ticket("newborn")
+    hall.tickets.take(OP, "newborn")
+    hall.tickets.take(OP, "newborn", "appointment", appointment_at=clock.now + timedelta(minutes=30))
+    assert hall.tickets.call_next(OP, "1").value.number == "A001"  # slot not yet come: no precedence
+    hall.tickets.done(OP, "A001")
+    hall.tickets.take(OP, "newborn")
     clock.advance(minutes=25)
-    assert hall.call_next("1").number == "A002"
+    assert hall.tickets.call_next(OP, "1").value.number == "A002"
 
 
 def test_window_serves_its_services_only(hall) -> None:
-    hall.configure_window("3", ["restaurant_opening"])
-    hall.take_ticket("newborn")
+    hall.windows.configure(OP, "3", ["restaurant_opening"])
+    hall.tickets.take(OP, "newborn")
     with pytest.raises(DomainError, match="nothing waiting for window 3"):
-        hall.call_next("3")
-    hall.take_ticket("restaurant_opening")
-    assert hall.call_next("3").number == "B001"
+        hall.tickets.call_next(OP, "3")
+    hall.tickets.take(OP, "restaurant_opening")
+    assert hall.tickets.call_next(OP, "3").value.number == "B001"
     with pytest.raises(DomainError, match="no service"):
-        hall.configure_window("4", ["nope"])
+        hall.windows.configure(OP, "4", ["nope"])

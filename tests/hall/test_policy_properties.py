@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import CallPolicy, TerminalConfig
+from hall.core import Core
 from hall.errors import DomainError
-from hall.service import HallService
 from hall.store import Store
 from hall.store.projections import digest, rebuild
-from tests.conftest import FakeClock
+from tests.conftest import OP, FakeClock
 
 CATALOG = load_catalog()
 SERVICES = ["newborn", "retirement", "restaurant_opening"]
@@ -40,8 +41,8 @@ policies = st.builds(CallPolicy, mode=st.sampled_from(["strict", "interleave"]),
                      max_wait_minutes=st.just(MAX_WAIT_MIN), recall_limit=st.integers(0, 2))
 
 
-def eligible_waiting(hall: HallService, window: str) -> list[tuple[str, int]]:
-    rows = hall.store.conn.execute(
+def eligible_waiting(hall: Hall, window: str) -> list[tuple[str, int]]:
+    rows = hall.core.store.conn.execute(
         "SELECT ticket_id, issued_ms, service_id, target_window FROM tickets "
         "WHERE status = 'waiting'").fetchall()
     services = WINDOWS[window]
@@ -54,41 +55,41 @@ def eligible_waiting(hall: HallService, window: str) -> list[tuple[str, int]]:
 def test_calling_properties(script: list[tuple], policy: CallPolicy) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-        hall = HallService(Store.open(Path(tmp)), TerminalConfig("H1", "K3", policy=policy),
-                           CATALOG, wall=clock, index_key=b"k" * 32)
+        hall = Hall(Core(Store.open(Path(tmp)), TerminalConfig("H1", "K3", policy=policy),
+                           CATALOG, wall=clock, index_key=b"k" * 32))
         try:
             for window, services in WINDOWS.items():
-                hall.configure_window(window, services)
+                hall.windows.configure(OP, window, services)
             run(hall, clock, script)
             check_numbers_unique(hall)
-            before = digest(hall.store.conn)
-            with hall.write() as conn:
+            before = digest(hall.core.store.conn)
+            with hall.core.write() as conn:
                 rebuild(conn)
-            assert digest(hall.store.conn) == before  # replay gives the same tables
+            assert digest(hall.core.store.conn) == before  # replay gives the same tables
         finally:
-            hall.store.close()
+            hall.core.store.close()
 
 
-def run(hall: HallService, clock: FakeClock, script: list[tuple]) -> None:
+def run(hall: Hall, clock: FakeClock, script: list[tuple]) -> None:
     for op in script:
         if op[0] == "take":
-            hall.take_ticket(op[1], op[2])
+            hall.tickets.take(OP, op[1], op[2])
         elif op[0] == "wait":
             clock.advance(op[1])
         elif op[0] == "call":
             call_and_check(hall, clock, op[1])
         else:
             finish(hall, op[1], op[2])
-        held = hall.store.conn.execute(
+        held = hall.core.store.conn.execute(
             "SELECT window, COUNT(*) FROM tickets WHERE status IN ('called', 'serving') "
             "GROUP BY window").fetchall()
         assert all(n == 1 for _, n in held), held  # no window holds two, no ticket two windows
 
 
-def call_and_check(hall: HallService, clock: FakeClock, window: str) -> None:
+def call_and_check(hall: Hall, clock: FakeClock, window: str) -> None:
     waiting = eligible_waiting(hall, window)
     try:
-        t = hall.call_next(window)
+        t = hall.tickets.call_next(OP, window).value
     except DomainError as exc:
         assert exc.code in ("nothing_waiting", "window_busy")
         if exc.code == "nothing_waiting":
@@ -101,18 +102,18 @@ def call_and_check(hall: HallService, clock: FakeClock, window: str) -> None:
         assert t.issued_ms == min(w[1] for w in overdue)
 
 
-def finish(hall: HallService, window: str, how: str) -> None:
-    row = hall.store.conn.execute(
+def finish(hall: Hall, window: str, how: str) -> None:
+    row = hall.core.store.conn.execute(
         "SELECT ticket_id FROM tickets WHERE window = ? AND status IN ('called', 'serving')",
         (window,)).fetchone()
     if row is None:
         return
-    {"done": hall.done, "recall": hall.recall, "no_show": hall.no_show,
-     "park": hall.park}[how](row[0])
+    {"done": hall.tickets.done, "recall": hall.tickets.recall, "no_show": hall.tickets.no_show,
+     "park": hall.tickets.park}[how](OP, row[0])
 
 
-def check_numbers_unique(hall: HallService) -> None:
-    rows = hall.store.conn.execute("SELECT day, label FROM tickets").fetchall()
+def check_numbers_unique(hall: Hall) -> None:
+    rows = hall.core.store.conn.execute("SELECT day, label FROM tickets").fetchall()
     assert len(rows) == len(set(rows))
 
 
@@ -126,25 +127,25 @@ def test_every_ticket_called_within_max_wait_when_windows_keep_up(
     with tempfile.TemporaryDirectory() as tmp:
         clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
         policy = CallPolicy(mode="strict", max_wait_minutes=MAX_WAIT_MIN)
-        hall = HallService(Store.open(Path(tmp)), TerminalConfig("H1", "K3", policy=policy),
-                           CATALOG, wall=clock, index_key=b"k" * 32)
+        hall = Hall(Core(Store.open(Path(tmp)), TerminalConfig("H1", "K3", policy=policy),
+                           CATALOG, wall=clock, index_key=b"k" * 32))
         try:
             gap = service_s / windows  # arrivals no faster than the windows serve
             for kind in kinds:
-                hall.take_ticket("newborn", kind)
+                hall.tickets.take(OP, "newborn", kind)
                 clock.advance(gap)
                 for w in range(windows):
                     finish(hall, str(w + 1), "done")
                     with contextlib.suppress(DomainError):
-                        hall.call_next(str(w + 1))
+                        hall.tickets.call_next(OP, str(w + 1))
             for _ in range(len(kinds)):
                 clock.advance(service_s)
                 for w in range(windows):
                     finish(hall, str(w + 1), "done")
                     with contextlib.suppress(DomainError):
-                        hall.call_next(str(w + 1))
-            waits = hall.store.conn.execute(
+                        hall.tickets.call_next(OP, str(w + 1))
+            waits = hall.core.store.conn.execute(
                 "SELECT first_called_ms - issued_ms FROM tickets").fetchall()
             assert all(w is not None and w <= MAX_WAIT_MIN * 60_000 for (w,) in waits)
         finally:
-            hall.store.close()
+            hall.core.store.close()

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from hall.app import Hall
+from hall.core import Core
 from hall.errors import DomainError, StoreError
-from hall.service import HallService
 from hall.store import Store
 from hall.store.migrate import HEAD, alembic_config
 from hall.store.projections import PROJECTION_KEYS, digest, rebuild
 from hall.store.schema import PROJECTIONS, metadata
+from tests.conftest import OP
 
 
 def test_head_constant_is_alembics_head() -> None:
@@ -63,18 +65,18 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
     assert err.value.code == "store_foreign"
 
 
-def test_rebuild_gives_identical_tables(hall: HallService, clock) -> None:
+def test_rebuild_gives_identical_tables(hall: Hall, clock) -> None:
     for service in ("newborn", "restaurant_opening", "newborn"):
-        hall.take_ticket(service)
+        hall.tickets.take(OP, service)
         clock.advance(30)
-    hall.call_next("1")
-    hall.done("A001")
-    hall.take_ticket("newborn", "elder")
-    before = digest(hall.store.conn)
-    with hall.write() as conn:
+    hall.tickets.call_next(OP, "1")
+    hall.tickets.done(OP, "A001")
+    hall.tickets.take(OP, "newborn", "elder")
+    before = digest(hall.core.store.conn)
+    with hall.core.write() as conn:
         count = rebuild(conn)
     assert count == 6
-    assert digest(hall.store.conn) == before
+    assert digest(hall.core.store.conn) == before
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:
@@ -97,16 +99,16 @@ def test_full_disk_gives_a_clear_error_and_loses_nothing(tmp_path: Path, make_ha
 
         clock = FakeClock(__import__("datetime").datetime(2026, 11, 23, 9, 0,
                           tzinfo=__import__("zoneinfo").ZoneInfo("Asia/Shanghai")))
-        hall = HallService(Store.open(small), TerminalConfig("H1", "K3"), load_catalog(),
-                           wall=clock, index_key=b"k" * 32)
+        hall = Hall(Core(Store.open(small), TerminalConfig("H1", "K3"), load_catalog(),
+                           wall=clock, index_key=b"k" * 32))
         issued: list[str] = []
         with pytest.raises(StoreError) as err:
             for _ in range(100_000):
-                issued.append(hall.take_ticket("newborn").number)
+                issued.append(hall.tickets.take(OP, "newborn").value.number)
                 clock.advance(1)
         assert err.value.code == "disk_full" and "nothing was written" in err.value.message
         assert len(issued) > 10
-        hall.store.close()
+        hall.core.store.close()
         # Every ticket reported as issued is there after reopening; the log has no gap.
         reopened = Store.open(small)
         labels = {r[0] for r in reopened.conn.execute("SELECT label FROM tickets")}
@@ -118,7 +120,7 @@ def test_full_disk_gives_a_clear_error_and_loses_nothing(tmp_path: Path, make_ha
         subprocess.run(["umount", "-l", str(small)], capture_output=True)
 
 
-def test_domain_refusal_leaves_no_trace(hall: HallService) -> None:
+def test_domain_refusal_leaves_no_trace(hall: Hall) -> None:
     with pytest.raises(DomainError):
-        hall.take_ticket("newborn", "vip")
-    assert hall.store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
+        hall.tickets.take(OP, "newborn", "vip")
+    assert hall.core.store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import CallPolicy, TerminalConfig, save
+from hall.core import Core
 from hall.security import keys
-from hall.service import HallService
 from hall.store import Store
 from tests.security.samples import needles
 
@@ -37,12 +38,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def secure_hall(data_dir: Path, clock: object) -> Iterator[HallService]:
-    hall = HallService(Store.open(data_dir), TerminalConfig("H1", "K3"), load_catalog(),
+def secure_hall(data_dir: Path, clock: object) -> Iterator[Hall]:
+    hall = Hall(Core(Store.open(data_dir), TerminalConfig("H1", "K3"), load_catalog(),
                        wall=clock,  # type: ignore[arg-type]
-                       index_key=keys.load_or_create(data_dir, keys.INDEX))
+                       index_key=keys.load_or_create(data_dir, keys.INDEX)))
     yield hall
-    hall.store.close()
+    hall.core.store.close()
 
 
 def run_cli(*args: str, data_dir: Path, stdin: str | None = None,

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hall.app import Hall
 from hall.security import codes
 from hall.security.codes import (
     CodeError,
@@ -22,8 +23,6 @@ from hall.security.codes import (
     SignedCodeResolver,
     StoreReplayGuard,
 )
-from hall.security.crypto import Sealer
-from hall.service import HallService
 from sync.codes_client import HttpVerifier
 from sync.server.verify_api import router
 from tests.security.conftest import plaintext_hits, run_cli
@@ -182,28 +181,29 @@ def test_fuzz_verify_endpoint_never_500(verify_server: _Server, body: bytes) -> 
         assert guard.seen == {k: v for k, v in before.items() if k in guard.seen}
 
 
-def test_terminal_code_reading_is_audited_masked(secure_hall: HallService,
+def test_terminal_code_reading_is_audited_masked(secure_hall: Hall,
                                                  data_dir: Path) -> None:
     (data_dir / "security.json").write_text(json.dumps({"code_resolvers": [{
         "plugin": "hall.security.codes:SignedCodeResolver", "name": "hb", "prefix": "HBID1.",
         "public_key": ISSUER.public_key, "kind": "person"}]}))
-    r = codes.terminal_reader(secure_hall)
+    r = codes.terminal_reader(secure_hall.core)
     assert isinstance(r.replay, StoreReplayGuard)
     payload = ISSUER.issue(NAME, ID_NUMBER)
-    identity = codes.present(secure_hall, r, payload)
+    kiosk = secure_hall.kiosk()
+    read = secure_hall.cards.read_code(kiosk, payload)
     with pytest.raises(CodeError):
-        codes.present(secure_hall, r, payload)
+        secure_hall.cards.read_code(kiosk, payload)
     with pytest.raises(CodeError):
-        codes.present(secure_hall, r, payload[:40])
-    applicant = codes.applicant_of(identity, Sealer.for_data_dir(data_dir, "H1"),
-                                   secure_hall.index_key)
+        secure_hall.cards.read_code(kiosk, payload[:40])
+    applicant = secure_hall.cards.applicant(read)
     assert applicant.verified and applicant.masked() == "测*** 990000********0017"
-    rows = secure_hall.store.conn.execute(
+    assert read.birth_date == "1980-01-01" and not read.elder
+    rows = secure_hall.core.store.conn.execute(
         "SELECT payload FROM events WHERE type = 'AuditRecorded'").fetchall()
     outcomes = [json.loads(p)["outcome"] for (p,) in rows]
     assert outcomes == ["verified", "code_replayed", "code_truncated"]
     assert all(payload[6:30] not in p for (p,) in rows)
-    secure_hall.store.close()
+    secure_hall.core.store.close()
     assert plaintext_hits([data_dir], [payload[6:40].encode()]) == []
 
 

@@ -11,15 +11,17 @@ import sys
 import time
 from pathlib import Path
 
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig
+from hall.core import Core
 from hall.events import EventType
 from hall.ids import new_id
 from hall.security import keys
 from hall.security.crypto import TOKEN_RE, Sealer, kid_of, seal_applicant
-from hall.service import HallService
 from hall.store import Store
 from hall.store.engine import open_with_key
+from tests.conftest import OP
 from tests.security.conftest import ROOT, plaintext_hits, run_cli
 from tests.security.samples import PEOPLE
 
@@ -28,24 +30,24 @@ def populate(data_dir: Path, n: int) -> dict[str, str]:
     """n accepted cases whose applicants are sealed; returns case_id -> ID number."""
     index_key = keys.load_or_create(data_dir, keys.INDEX)
     sealer = Sealer.for_data_dir(data_dir, "H1")
-    hall = HallService(Store.open(data_dir), TerminalConfig("H1", "K3"), load_catalog(),
-                       index_key=index_key)
+    hall = Hall(Core(Store.open(data_dir), TerminalConfig("H1", "K3"), load_catalog(),
+                       index_key=index_key))
     expected: dict[str, str] = {}
-    with hall.write() as conn:
+    with hall.core.write() as conn:
         for i in range(n):
             name, id_number, address, phone = PEOPLE[i % len(PEOPLE)]
             person = seal_applicant(sealer, index_key, name=name, id_number=id_number,
                                     address=address, phone=phone, verified=True,
                                     source="id_card")
             case_id = new_id()
-            hall.emit(conn, EventType.CASE_ACCEPTED, {
+            hall.core.emit(conn, EventType.CASE_ACCEPTED, {
                 "case_id": case_id, "case_number": f"H1-20261123-K3-{i:05d}",
                 "service_id": "newborn", "ticket_id": None, "at": "2026-11-23T09:00:00+08:00",
                 "applicant": {"masked": person.masked(), "key": person.key,
                               "sealed": person.sealed, "verified": True},
-                "materials": []})
+                "materials": []}, OP)
             expected[case_id] = id_number
-    hall.store.close()
+    hall.core.store.close()
     return expected
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig
-from hall.service import HallService
+from hall.core import Core
 from hall.store import Store
 from sync.client import SyncClient
 from sync.credential import SyncCredential
@@ -115,7 +116,7 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest, backend: str) ->
 
 @pytest.fixture
 def make_terminal(tmp_path: Path) -> Iterator[Any]:
-    opened: list[tuple[HallService, SyncClient]] = []
+    opened: list[tuple[Hall, SyncClient]] = []
 
     def make(url: str, token: str, terminal_id: str, *, hall_id: str = "H1",
              wall: Callable[[], datetime] | None = None, numbering: str = "member",
@@ -124,7 +125,7 @@ def make_terminal(tmp_path: Path) -> Iterator[Any]:
                              short_code=terminal_id[-4:].upper())
         store = Store.open(tmp_path / f"term-{terminal_id}-{next(_names)}")
         kw: dict[str, Any] = {} if wall is None else {"wall": wall}
-        hall = HallService(store, cfg, load_catalog(), index_key=b"k" * 32, **kw)
+        hall = Hall(Core(store, cfg, load_catalog(), index_key=b"k" * 32, **kw))
         options.setdefault("timeout", 5.0)
         client = SyncClient(hall, url, token, **options)
         opened.append((hall, client))
@@ -133,4 +134,4 @@ def make_terminal(tmp_path: Path) -> Iterator[Any]:
     yield make
     for hall, client in opened:
         client.close()
-        hall.store.close()
+        hall.core.store.close()

@@ -5,25 +5,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from hall.app import Hall
 from hall.events import EventType
-from hall.service import HallService
 from sync.errors import NetworkError
+from tests.conftest import OP
 
 
-def fill(hall: HallService, count: int, chunk: int = 5000) -> None:
+def fill(hall: Hall, count: int, chunk: int = 5000) -> None:
     """`count` TicketIssued events in the terminal's own fallback series (no collisions)."""
     series = f"A-{hall.config.short_code}"
-    start = hall.store.conn.execute("SELECT COUNT(*) FROM tickets WHERE series = ?",
+    start = hall.core.store.conn.execute("SELECT COUNT(*) FROM tickets WHERE series = ?",
                                     (series,)).fetchone()[0]
     day = hall.today()
     done = 0
     while done < count:
-        with hall.write() as conn:
+        with hall.core.write() as conn:
             for i in range(start + done + 1, start + min(count, done + chunk) + 1):
-                hall.emit(conn, EventType.TICKET_ISSUED, {
+                hall.core.emit(conn, EventType.TICKET_ISSUED, {
                     "ticket_id": f"{hall.config.terminal_id}-{i}", "service_id": "newborn",
                     "series": series, "number": i, "label": f"{series}-{i:03d}", "day": day,
-                    "priority": "regular", "issued_at": hall.now_iso(), "leased": False})
+                    "priority": "regular", "issued_at": hall.core.now_iso(), "leased": False}, OP)
         done = min(count, done + chunk)
 
 

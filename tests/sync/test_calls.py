@@ -7,6 +7,7 @@ import threading
 
 from sync import local
 from sync.errors import NetworkError
+from tests.conftest import OP
 from tests.sync.faultproxy import FaultProxy
 
 
@@ -16,7 +17,7 @@ def test_two_windows_calling_at_once_never_share_a_ticket(make_server, make_term
     desks = [make_terminal(srv.url, srv.token("H1", f"D{i}"), f"D{i}", lease_series=())
              for i in (1, 2)]
     for _ in range(8):
-        kiosk.hall.take_ticket("newborn")
+        kiosk.hall.tickets.take(OP, "newborn")
     kiosk.once()
     called: dict[str, list[str]] = {"1": [], "2": []}
     errors: list[BaseException] = []
@@ -24,9 +25,9 @@ def test_two_windows_calling_at_once_never_share_a_ticket(make_server, make_term
     def work(desk, window: str) -> None:
         try:
             for _ in range(4):
-                ticket = desk.call_next(window)
+                ticket = desk.call_next(window, OP)
                 called[window].append(ticket.id)
-                desk.hall.done(ticket.id)
+                desk.hall.tickets.done(OP, ticket.id)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -47,12 +48,12 @@ def test_offline_call_conflict_is_reported_to_both(make_server, make_terminal) -
     with FaultProxy(srv.port) as proxy:
         d1 = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
         d2 = make_terminal(proxy.url, srv.token("H1", "D2"), "D2", lease_series=(), timeout=2.0)
-        first = kiosk.hall.take_ticket("newborn")
+        first = kiosk.hall.tickets.take(OP, "newborn").value
         kiosk.once()
         d2.once()
         proxy.down = True
-        local_call = d2.hall.call_next("2")  # cut off: calls from what it knows
-        hub_call = d1.call_next("1")  # the hub knows nothing of it
+        local_call = d2.hall.tickets.call_next(OP, "2").value  # cut off: calls from what it knows
+        hub_call = d1.call_next("1", OP)  # the hub knows nothing of it
         assert local_call.id == hub_call.id == first.id
         try:
             d2.once()
@@ -62,7 +63,7 @@ def test_offline_call_conflict_is_reported_to_both(make_server, make_terminal) -
         d2.once()
         d1.once()
     for desk in (d1, d2):
-        conflicts = local.conflict_list(desk.hall.store.conn)
+        conflicts = local.conflict_list(desk.hall.core.store.conn)
         assert [c["kind"] for c in conflicts] == ["call"]
         assert conflicts[0]["ticket_id"] == first.id
 
@@ -74,22 +75,21 @@ def test_a_hub_routed_call_updates_the_sync_status(make_server, make_terminal, t
     srv = make_server()
     kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
     desk = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
-    kiosk.hall.take_ticket("newborn")
+    kiosk.hall.tickets.take(OP, "newborn")
     kiosk.once()
-    folder = tmp_path / "desk"
-    folder.mkdir()
+    folder = desk.hall.data_dir
     credential.save(folder, credential.SyncCredential(srv.url, srv.token("H1", "D1"), "H1",
                                                       "D1"))
-    assert runner.status(desk.hall)["last_success_ms"] is None
-    ticket = call_through_hub(desk.hall, folder, "1")
+    assert runner.status(desk.hall.core)["last_success_ms"] is None
+    ticket = call_through_hub(desk.hall, "1", OP)
     assert ticket is not None and ticket.status == "called"
-    state = runner.status(desk.hall)
+    state = runner.status(desk.hall.core)
     assert state["last_success_ms"] is not None and state["online"] is True
-    called = desk.hall.store.conn.execute(
+    called = desk.hall.core.store.conn.execute(
         "SELECT json_extract(payload, '$.decided_by') FROM events WHERE type = 'TicketCalled'"
     ).fetchall()
     assert called == [("hub",)]
     credential.save(folder, credential.SyncCredential("http://127.0.0.1:9", "x", "H1", "D1"))
-    assert call_through_hub(desk.hall, folder, "2", timeout=1.0) is None  # hub out of reach
-    state = runner.status(desk.hall)
+    assert call_through_hub(desk.hall, "2", OP, timeout=1.0) is None  # hub out of reach
+    state = runner.status(desk.hall.core)
     assert state["online"] is False and state["last_error"] is not None

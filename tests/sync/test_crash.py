@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from hall import config as config_file
+from hall.app import Hall
 from hall.catalog import load_catalog
-from hall.service import HallService
+from hall.core import Core
 from hall.store import Store
 from sync import credential
 from sync.server.tables import events
@@ -41,9 +42,9 @@ def test_sigkill_during_push_and_pull(make_server, make_terminal, tmp_path: Path
     folder = tmp_path / "k1"
     assert _cli("setup", "--hall", "H1", "--terminal", "K1", "--standalone", "--data-dir",
                 str(folder), "--json").returncode == 0
-    hall = HallService(Store.open(folder), config_file.load(folder), load_catalog())
+    hall = Hall(Core(Store.open(folder), config_file.load(folder), load_catalog()))
     fill(hall, COUNT)
-    hall.store.close()
+    hall.core.store.close()
     credential.save(folder, credential.SyncCredential(srv.url, srv.token("H1", "K1"), "H1", "K1"))
 
     rng = random.Random(11)

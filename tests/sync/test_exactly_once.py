@@ -28,10 +28,10 @@ def test_three_terminals_exactly_once_through_faults(make_server, make_terminal,
         failures = 0
         for t in terms:
             failures += until(lambda t=t: t.push() is not None and local.pending(
-                t.hall.store.conn, t.hall.config.terminal_id) == 0)
+                t.hall.core.store.conn, t.hall.config.terminal_id) == 0)
         reader = make_terminal(proxy.url, srv.token("H1", "D1"), "D1", numbering="standalone",
                                timeout=2.0)
-        until(lambda: reader.pull() == 0 and reader.hall.store.conn.execute(
+        until(lambda: reader.pull() == 0 and reader.hall.core.store.conn.execute(
             "SELECT COUNT(*) FROM events").fetchone()[0] == 3 * per)
         assert failures >= 3 and proxy.connections > 3  # the link did fail, more than once
     with srv.engine.connect() as c:
@@ -41,9 +41,9 @@ def test_three_terminals_exactly_once_through_faults(make_server, make_terminal,
     for t in terms:
         seqs = [s for tid, s in rows if tid == t.hall.config.terminal_id]
         assert seqs == list(range(1, per + 1))  # every one, once, in order
-    got = reader.hall.store.conn.execute(
+    got = reader.hall.core.store.conn.execute(
         "SELECT terminal_id, COUNT(*), COUNT(DISTINCT terminal_seq), MIN(terminal_seq), "
         "MAX(terminal_seq) FROM events GROUP BY terminal_id ORDER BY terminal_id").fetchall()
     assert got == [(f"K{i}", per, per, 1, per) for i in range(3)]
-    tickets = reader.hall.store.conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
+    tickets = reader.hall.core.store.conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
     assert tickets == 3 * per

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from hall.store.projections import digest
 from sync import local
 from sync.errors import NetworkError
+from tests.conftest import OP
 from tests.sync.faultproxy import FaultProxy
 
 PER = int(os.environ.get("SYNC_TICKETS", "500"))
@@ -38,21 +39,21 @@ def test_four_terminals_one_series_hub_away_and_back(make_server, make_terminal,
         for i in range(PER):
             proxy.down = PER // 3 <= i < 2 * PER // 3
             for t in terms:
-                t.hall.take_ticket("newborn")
+                t.hall.tickets.take(OP, "newborn")
                 if i % 10 == 0:
                     _try(t.once)
         proxy.down = False
         _converge(terms)
     labels: list[str] = []
     for t in terms:
-        conn = t.hall.store.conn
+        conn = t.hall.core.store.conn
         assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 4 * PER
         assert local.conflict_list(conn) == []
         assert local.pending(conn, t.hall.config.terminal_id) == 0
         labels = [r[0] for r in conn.execute("SELECT label FROM tickets")]
     assert len(labels) == len(set(labels)) == 4 * PER  # zero duplicate numbers
     assert any("-" in lb for lb in labels) and any("-" not in lb for lb in labels)
-    views = [{k: v for k, v in digest(t.hall.store.conn).items() if k != "number_leases"}
+    views = [{k: v for k, v in digest(t.hall.core.store.conn).items() if k != "number_leases"}
              for t in terms]
     assert all(v == views[0] for v in views)  # identical queue projections everywhere
 
@@ -69,17 +70,17 @@ def test_clocks_ten_minutes_off(make_server, make_terminal) -> None:
                           numbering="standalone", wall=offset_clock(timedelta(minutes=10)))
     for t in (slow, fast):
         t.once()
-    a = fast.hall.take_ticket("newborn")
+    a = fast.hall.tickets.take(OP, "newborn").value
     fast.once()
     slow.once()
-    b = slow.hall.take_ticket("newborn")  # after seeing a: its clock moved past a's
-    hlcs = dict(slow.hall.store.conn.execute(
+    b = slow.hall.tickets.take(OP, "newborn").value  # after seeing a: its clock moved past a's
+    hlcs = dict(slow.hall.core.store.conn.execute(
         "SELECT json_extract(payload, '$.ticket_id'), hlc FROM events WHERE type='TicketIssued'"))
     assert hlcs[b.id] > hlcs[a.id]
     assert {a.number, b.number} == {"A001", "A051"}  # leased blocks, whatever the clocks
-    wrong.hall.take_ticket("newborn")
+    wrong.hall.tickets.take(OP, "newborn")
     assert wrong.once()["rejected"] == 1
-    reason = local.rejected_list(wrong.hall.store.conn)[0]["reason"]
+    reason = local.rejected_list(wrong.hall.core.store.conn)[0]["reason"]
     assert "ahead of the server clock" in reason
 
 
@@ -99,14 +100,14 @@ def test_day_boundary_while_offline(make_server, make_terminal) -> None:
         t.once()
         day1 = t.hall.today()
         proxy.down = True
-        before = [t.hall.take_ticket("newborn") for _ in range(3)]
+        before = [t.hall.tickets.take(OP, "newborn").value for _ in range(3)]
         offset["d"] += timedelta(seconds=60)  # past midnight, still offline
         day2 = t.hall.today()
-        after = [t.hall.take_ticket("newborn") for _ in range(3)]
+        after = [t.hall.tickets.take(OP, "newborn").value for _ in range(3)]
         _try(t.once)
         proxy.down = False
         t.once()
-        later = t.hall.take_ticket("newborn")
+        later = t.hall.tickets.take(OP, "newborn").value
         t.once()
     assert day2 != day1
     assert [x.day for x in before] == [day1] * 3 and [x.number for x in before] == [
@@ -115,5 +116,5 @@ def test_day_boundary_while_offline(make_server, make_terminal) -> None:
     assert [x.number for x in after] == ["A-K1-001", "A-K1-002", "A-K1-003"]
     assert later.day == day2 and later.number == "A001"  # the hub's block for the new day
     other.once()
-    days = dict(other.hall.store.conn.execute("SELECT label || '@' || day, day FROM tickets"))
+    days = dict(other.hall.core.store.conn.execute("SELECT label || '@' || day, day FROM tickets"))
     assert sorted(days.values()) == sorted([day1] * 3 + [day2] * 4)

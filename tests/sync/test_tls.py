@@ -201,9 +201,10 @@ def test_hub_forwards_to_a_tls_central_pinning_its_ca(tmp_path: Path) -> None:
     """`serve enroll --ca` pins the central platform's CA for the hub's upstream link."""
     from sqlalchemy import func, select
 
+    from hall.app import Hall
     from hall.catalog import load_catalog
     from hall.config import TerminalConfig
-    from hall.service import HallService
+    from hall.core import Core
     from hall.store import Store
     from sync import credential
     from sync.client import SyncClient
@@ -226,15 +227,15 @@ def test_hub_forwards_to_a_tls_central_pinning_its_ca(tmp_path: Path) -> None:
         hub = RunningServer(hub_dir, db.database_url(hub_dir, None), "hub", upstream={
             "server": cred.server, "token": cred.token, "hall": "H1", "hub": "HUB",
             "ca": cred.ca, "wait": 0.5, "timeout": 2.0, "cap": 1.0, "idle": 0.2})
-        hall = HallService(Store.open(tmp_path / "k1"), TerminalConfig(
+        hall = Hall(Core(Store.open(tmp_path / "k1"), TerminalConfig(
             hall_id="H1", terminal_id="K1", numbering="standalone", short_code="K1"),
-            load_catalog(), index_key=b"k" * 32)
+            load_catalog(), index_key=b"k" * 32))
         try:
             with SyncClient(hall, hub.url, hub.token("H1", "K1"), timeout=5.0) as client:
                 fill(hall, 20)
                 until(lambda: client.once()["pending"] == 0)
         finally:
-            hall.store.close()
+            hall.core.store.close()
 
         def forwarded() -> int:
             with central.engine.connect() as c:

@@ -72,7 +72,7 @@ def test_terminals_hub_central_with_the_central_away(make_server, make_terminal,
                                numbering="standalone")
         fill(direct.hall, 5)
         direct.once()
-        _wait_for(lambda: terms[0].pull(wait=0.5) >= 0 and terms[0].hall.store.conn.execute(
+        _wait_for(lambda: terms[0].pull(wait=0.5) >= 0 and terms[0].hall.core.store.conn.execute(
             "SELECT COUNT(*) FROM events WHERE terminal_id = 'C1'").fetchone()[0] == 5)
         with httpx.Client(base_url=hub.url) as http:
             health = http.get("/v1/health").json()
@@ -91,7 +91,7 @@ def test_terminals_hub_central_with_the_central_away(make_server, make_terminal,
     logs = []
     for t in terms:
         t.pull()
-        logs.append(sorted(r[0] for r in t.hall.store.conn.execute(
+        logs.append(sorted(r[0] for r in t.hall.core.store.conn.execute(
             "SELECT event_id FROM events")))
     assert [len(log) for log in logs] == [3 * PER + 5] * 3
     assert logs[0] == logs[1] == logs[2]

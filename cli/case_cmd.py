@@ -1,0 +1,159 @@
+"""case accept | refuse | complete | deliver | show | list, and rate: cases and 好差评 without a
+screen, for hall IT and our checks (a thin face: the rules live in hall/cases.py, hall/ratings.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.common import acting_option, common_options
+from cli.context import acting, open_hall
+
+Result = tuple[dict[str, Any], str | None]
+
+
+def register(sub: Any) -> None:
+    common = common_options()
+    who = acting_option()
+    case = sub.add_parser("case", help="cases: 受理, 不予受理, 办结, 出件")
+    csub = case.add_subparsers(dest="case_action", metavar="ACTION")
+
+    identity = argparse.ArgumentParser(add_help=False)
+    card = identity.add_mutually_exclusive_group(required=True)
+    card.add_argument("--id-reader", metavar="PORT", help="the applicant's ID card (GA 467)")
+    card.add_argument("--sscard-reader", metavar="NAME", help="the applicant's 社保卡 (PC/SC)")
+
+    p = csub.add_parser("accept", parents=[common, who, identity], help="受理 a case")
+    p.add_argument("--ticket", required=True, help="the visit's ticket (id or number)")
+    p.add_argument("--service", required=True)
+    p.add_argument("--material", action="append", default=[], metavar="SPEC",
+                   help='"NAME=submitted" | "NAME=deferred:YYYY-MM-DD" (容缺) | "NAME=exempt" '
+                   "(免提交); repeat for each material")
+    p.add_argument("--promise", metavar="TEXT", help="告知承诺: the applicant's written promise "
+                   "for the deferred materials")
+    p.add_argument("--assisted", action="store_true", help="帮办代办: staff helped the applicant")
+    p.set_defaults(handler=accept)
+
+    p = csub.add_parser("refuse", parents=[common, who, identity], help="不予受理, with reasons")
+    p.add_argument("--ticket", required=True)
+    p.add_argument("--service", required=True)
+    p.add_argument("--reason", action="append", required=True, metavar="TEXT")
+    p.set_defaults(handler=refuse)
+
+    p = csub.add_parser("complete", parents=[common, who], help="办结")
+    p.add_argument("--case", required=True, help="case number or id")
+    p.set_defaults(handler=complete)
+    p = csub.add_parser("deliver", parents=[common, who], help="出件, at the window or by mail")
+    p.add_argument("--case", required=True)
+    p.add_argument("--channel", choices=["window", "mail"], default="window")
+    p.add_argument("--tracking", metavar="EMS", help="the tracking number, by mail")
+    p.set_defaults(handler=deliver)
+    p = csub.add_parser("supply", parents=[common, who], help="补交 a deferred material")
+    p.add_argument("--case", required=True)
+    p.add_argument("--material", required=True)
+    p.set_defaults(handler=supply)
+    p = csub.add_parser("show", parents=[common, who], help="a case (masked)")
+    p.add_argument("--case", required=True)
+    p.set_defaults(handler=show)
+    p = csub.add_parser("list", parents=[common, who], help="cases, newest first")
+    p.add_argument("--day", help="YYYY-MM-DD")
+    p.add_argument("--status", choices=["accepted", "refused", "completed", "delivered"])
+    p.set_defaults(handler=case_list)
+
+    p = sub.add_parser("rate", parents=[common, who], help="好差评 of a finished visit")
+    p.add_argument("--ticket", required=True)
+    p.add_argument("--grade", required=True, type=int, choices=range(1, 6), metavar="1..5")
+    p.add_argument("--comment", default="", metavar="TEXT")
+    p.set_defaults(handler=rate)
+
+
+def _material(spec: str) -> Any:
+    """NAME=submitted | NAME=deferred:YYYY-MM-DD | NAME=exempt (syntax only; the hall checks)."""
+    from cli import UsageError
+    from hall.cases import MaterialItem
+
+    name, sep, state = spec.rpartition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"--material {spec!r}: expected NAME=submitted, NAME=deferred:DATE "
+                         "or NAME=exempt")
+    kind, _, due = state.partition(":")
+    if kind == "deferred":
+        if not due:
+            raise UsageError(f"--material {spec!r}: a deferred material needs its due date "
+                             "(NAME=deferred:YYYY-MM-DD)")
+        return MaterialItem(name.strip(), "deferred", due=due)
+    if kind in ("submitted", "exempt") and not due:
+        return MaterialItem(name.strip(), kind)  # type: ignore[arg-type]
+    raise UsageError(f"--material {spec!r}: the state is submitted, deferred:DATE or exempt")
+
+
+def _case(case: Any) -> Result:
+    text = (f"{case.number}  {case.service_name}  {case.status}  {case.applicant}"
+            + (f"  承诺 {case.promised}" if case.promised else ""))
+    if case.outstanding:
+        text += f"\n容缺 to supply: {', '.join(case.outstanding)}"
+    return {"case": case.to_json()}, text
+
+
+def _applicant(hall: Any, by: Any, args: argparse.Namespace) -> Any:
+    from cli.printing import read_card
+
+    read = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader), purpose="case")
+    return hall.cards.applicant(read)
+
+
+def accept(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    by = acting(hall, args)
+    items = [_material(m) for m in args.material]
+    hall.core.require(by, "case", "accept_case")  # before the card is read and audited
+    applicant = _applicant(hall, by, args)
+    return _case(hall.cases.accept(by, args.service, applicant, items, ticket=args.ticket,
+                                   promise=args.promise, assisted=args.assisted).value)
+
+
+def refuse(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    by = acting(hall, args)
+    hall.core.require(by, "case", "refuse_case")
+    applicant = _applicant(hall, by, args)
+    return _case(hall.cases.refuse(by, args.service, applicant, args.reason,
+                                   ticket=args.ticket).value)
+
+
+def complete(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.cases.complete(acting(hall, args), args.case).value)
+
+
+def deliver(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.cases.deliver(acting(hall, args), args.case, args.channel,
+                                    args.tracking).value)
+
+
+def supply(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.cases.supply(acting(hall, args), args.case, args.material).value)
+
+
+def show(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    by = acting(hall, args)
+    hall.core.require(by, "case_lookup", "show_case")
+    return _case(hall.cases.get(by, args.case))
+
+
+def case_list(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    found = hall.cases.list(acting(hall, args), day=args.day, status=args.status)
+    text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
+    return {"cases": [c.to_json() for c in found]}, text
+
+
+def rate(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    rating = hall.ratings.rate(acting(hall, args), args.ticket, args.grade, args.comment).value
+    due = f", follow up by {rating.follow_up_due}" if rating.follow_up_due else ""
+    return {"rating": rating.to_json()}, f"{rating.ticket}: {rating.grade_name}{due}"

@@ -1,0 +1,91 @@
+"""Who acts, and what each role may do.
+
+Every command of the hall names its actor; the hall checks the permission before it writes and
+records the actor on every event it appends (`payload["by"]`). A refused command writes nothing
+but an audit entry saying who was refused what.
+
+Actors:
+- an account signed in at a desk (clerk, supervisor, admin) or the kiosk technician (PIN);
+- the kiosk itself, for a citizen's own actions (取号, 办件查询, 好差评, 帮办, 预约签到);
+- the local operator: the OS user who holds the data directory and its keys and runs the CLI
+  (recorded as `os:<user>`), trusted with what the keys already give;
+- the system: the hall's own processes (sync absorbing, the hub deciding a call, close of day);
+- nobody: a desk with no one signed in. It may do nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["account", "kiosk", "operator", "system", "nobody"]
+
+# What each role may do. Names are the permissions the hall's commands require.
+_CITIZEN = frozenset({"take", "card_read", "code_read", "case_lookup", "rate", "help_request",
+                      "check_in"})
+_CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "window", "case",
+                    "free_text", "stats_own", "help_answer", "check_in", "appointment"})
+_SUPERVISOR = _CLERK | {"stats_hall", "data_view", "export", "unlock", "audit_view",
+                        "follow_up"}
+_ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "clerk": _CLERK,
+    "supervisor": frozenset(_SUPERVISOR),
+    "admin": frozenset(_ADMIN),
+    "technician": frozenset({"kiosk_maintenance"}),
+    "kiosk": _CITIZEN,
+    # The operator holds the data dir and its keys: refusing it what the keys allow protects
+    # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
+    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN | {"kiosk_maintenance"}),
+    "system": frozenset({"take", "queue", "case", "sync", "close_day", "card_read"}),
+    "none": frozenset(),
+}
+ACCOUNT_ROLES = ("clerk", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: Kind
+    name: str
+    role: str
+    window: str | None = None  # the window a signed-in clerk serves, when known
+
+    @classmethod
+    def account(cls, user: str, role: str, window: str | None = None) -> Actor:
+        return cls("account", user, role, window)
+
+    @classmethod
+    def kiosk(cls, terminal_id: str) -> Actor:
+        return cls("kiosk", terminal_id, "kiosk")
+
+    @classmethod
+    def operator(cls, user: str | None = None) -> Actor:
+        if user is None:
+            import getpass
+
+            try:
+                user = getpass.getuser()
+            except (KeyError, OSError):  # no passwd entry (a container): still an operator
+                user = "unknown"
+        return cls("operator", f"os:{user}", "operator")
+
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        return cls("system", name, "system")
+
+    @classmethod
+    def nobody(cls) -> Actor:
+        return cls("nobody", "", "none")
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+    def record(self) -> dict[str, Any]:
+        """How an event names its actor (no personal data: user names and terminal ids)."""
+        out: dict[str, Any] = {"kind": self.kind, "name": self.name, "role": self.role}
+        if self.window is not None:
+            out["window"] = self.window
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.name or 'nobody'} ({self.role})"

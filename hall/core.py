@@ -1,0 +1,183 @@
+"""What every part of the hall shares: the store, the configuration, the catalog, the clocks, the
+permission check, the sealer for free text, and the one way state changes (`write` + `emit`).
+
+A `Core` belongs to one thread at a time (the CLI's, a face's worker, one sync loop's): it holds
+one SQLite connection, and SQLite transactions on one connection do not mix across threads. A
+process that needs the store on several threads opens a Core per thread; their commits reach each
+other's subscribers through `ChangeWatcher` (PRAGMA data_version).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from hall import changes as changes_mod
+from hall.actors import Actor
+from hall.catalog import Catalog
+from hall.changes import NOTHING, Changes, ChangeWatcher, Notifier, Source
+from hall.clock import HybridLogicalClock, WallClock, system_now
+from hall.config import TerminalConfig
+from hall.errors import AccessError, StoreError
+from hall.events import Event
+from hall.store import Store
+from hall.store.eventlog import append_local, max_hlc
+from hall.store.projections import apply
+from hall.timefmt import iso_local, local_day
+
+if TYPE_CHECKING:
+    from hall.security.crypto import Sealer
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a command returns: its typed result and what it changed."""
+
+    value: T
+    changes: Changes
+
+
+class Core:
+    def __init__(
+        self,
+        store: Store,
+        config: TerminalConfig,
+        catalog: Catalog,
+        *,
+        wall: WallClock = system_now,
+        index_key: bytes = b"",
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.catalog = catalog
+        self.zone = config.zone
+        self.wall = wall
+        self.index_key = index_key
+        self.data_dir: Path = store.path.parent
+        self.hlc = HybridLogicalClock(wall, max_hlc(store.conn))
+        self.notifier = Notifier()
+        self.last_changes: Changes = NOTHING
+        self._watcher: ChangeWatcher | None = None
+        self._emitted: list[str] = []
+        self._sealer: Sealer | None = None
+        claim_store(store, config)
+
+    # -- time ---------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.wall()
+
+    def now_iso(self) -> str:
+        return iso_local(self.wall(), self.zone)
+
+    def today(self) -> str:
+        return local_day(self.wall(), self.zone)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    # -- the one way to change state ------------------------------------------------------------
+    @contextmanager
+    def write(self, source: Source = "local",
+              extra: Changes = NOTHING) -> Iterator[sqlite3.Connection]:
+        """One transaction; after its commit, subscribers hear what it changed."""
+        self._emitted = []
+        with self.store.write() as conn:
+            yield conn
+        emitted, self._emitted = self._emitted, []
+        if self._watcher is not None:
+            found = self._watcher.catch_up(source) | extra
+        else:
+            found = changes_mod.of_types(emitted, source) | extra
+        self.last_changes = found.with_source(source)
+        self.notifier.notify(self.last_changes)
+
+    def emit(self, conn: sqlite3.Connection, event_type: str, payload: dict[str, Any],
+             by: Actor) -> Event:
+        """Append an event of this terminal, naming its actor, and project it."""
+        event = append_local(
+            conn,
+            hall_id=self.config.hall_id,
+            terminal_id=self.config.terminal_id,
+            hlc=self.hlc.tick(),
+            event_type=event_type,
+            payload={**payload, "by": by.record()},
+        )
+        apply(conn, event)
+        self._emitted.append(event_type)
+        return event
+
+    def outcome(self, value: T) -> Outcome[T]:
+        return Outcome(value, self.last_changes)
+
+    # -- notifications ----------------------------------------------------------------------------
+    def watch(self) -> ChangeWatcher:
+        """Start following the log (on first subscription: the CLI never pays for it)."""
+        if self._watcher is None:
+            self._watcher = ChangeWatcher(self.store.conn)
+        return self._watcher
+
+    # -- permissions ------------------------------------------------------------------------------
+    def require(self, actor: Actor, permission: str, command: str) -> None:
+        """Refuse, audited, before anything is written. Call it before opening a transaction."""
+        if actor.can(permission):
+            return
+        from hall.security import audit
+
+        audit.record(self, actor=actor, action="command_refused", target=command,
+                     outcome="forbidden", detail={"permission": permission})
+        who = "no one is signed in" if actor.kind == "nobody" else f"{actor} may not"
+        raise AccessError(f"{who} {command.replace('_', ' ')} ({permission})" if actor.kind !=
+                          "nobody" else f"{who}: sign in to {command.replace('_', ' ')}",
+                          code="forbidden" if actor.kind != "nobody" else "signed_out",
+                          params={"actor": actor.name, "role": actor.role,
+                                  "command": command, "permission": permission})
+
+    # -- free text ----------------------------------------------------------------------------------
+    @property
+    def sealer(self) -> Sealer:
+        if self._sealer is None:
+            from hall.security.crypto import Sealer
+
+            self._sealer = Sealer.for_data_dir(self.data_dir, self.config.hall_id)
+        return self._sealer
+
+    def seal_text(self, text: str | None) -> str | None:
+        """Text a person typed (a reason, a comment, a promise) as a sealed token, or None."""
+        if text is None or not text.strip():
+            return None
+        return self.sealer.seal(text.strip().encode("utf-8"))
+
+    def open_text(self, token: str | None, actor: Actor) -> str | None:
+        """The text behind a sealed token for an actor allowed free text; None otherwise, and
+        None once purged. An unopenable token (another hall's key) reads as None too."""
+        if not token or not actor.can("free_text"):
+            return None
+        from hall.security.crypto import SealError
+
+        try:
+            return self.sealer.open(token).decode("utf-8")
+        except SealError:
+            return None
+
+
+def claim_store(store: Store, config: TerminalConfig) -> None:
+    """A store belongs to one terminal of one hall; opening it as another is refused."""
+    with store.write() as conn:
+        for key in ("hall_id", "terminal_id"):
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                         (key, getattr(config, key)))
+        owner = dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('hall_id', 'terminal_id')").fetchall())
+    if (owner["hall_id"], owner["terminal_id"]) != (config.hall_id, config.terminal_id):
+        raise StoreError(
+            f"{store.path} belongs to terminal {owner['terminal_id']} of hall {owner['hall_id']}, "
+            f"not {config.terminal_id} of {config.hall_id}", code="store_foreign",
+            params={"terminal": owner["terminal_id"], "hall": owner["hall_id"]})

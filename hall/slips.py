@@ -1,0 +1,80 @@
+"""What a printed ticket and a receipt say, as plain data: the devices turn it into ESC/POS bytes
+(devices/escpos) and the desk into an A4 page; no rule about their content lives in a face.
+
+The QR codes carry a URL with no personal data: the queue (hall, day, number) or the case number.
+Their address is the hall's (config.json `queue_url`, `case_url`); the default points at an
+example domain until a hall sets its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hall.cases import CaseView
+from hall.core import Core
+from hall.queue import PRIORITY_NAMES
+from hall.tickets import TicketView
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    hall_name: str
+    number: str
+    service_name: str
+    group_name: str  # the window group (the catalog's series name)
+    priority_name: str | None  # 老年人 … when not regular
+    issued_at: str  # YYYY-MM-DD HH:MM, hall time
+    ahead: int
+    qr_url: str
+    footer: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReceiptSlip:
+    hall_name: str
+    title: str  # 受理回执 / 不予受理决定 / 出件凭证
+    rows: tuple[tuple[str, str], ...]
+    footer: tuple[str, ...]
+    qr_url: str | None
+
+
+def ticket_slip(core: Core, ticket: TicketView) -> TicketSlip:
+    service = core.catalog.get(ticket.service)
+    return TicketSlip(
+        hall_name=core.config.display_name,
+        number=ticket.number,
+        service_name=service.name,
+        group_name=core.catalog.series.get(service.series, ""),
+        priority_name=PRIORITY_NAMES.get(ticket.priority) if ticket.priority != "regular"
+        else None,
+        issued_at=ticket.issued_at[:16].replace("T", " "),
+        ahead=ticket.ahead or 0,
+        qr_url=core.config.queue_url.format(hall=core.config.hall_id, day=ticket.day,
+                                            number=ticket.number),
+        footer=tuple(core.config.ticket_footer),
+    )
+
+
+def case_receipt(core: Core, case: CaseView) -> ReceiptSlip:
+    """受理回执 (or the 不予受理 notice): masked applicant, the checklist, the promised date."""
+    rows: list[tuple[str, str]] = [("办件编号", case.number), ("办理事项", case.service_name),
+                                   ("申请人", case.applicant or "—"),
+                                   ("受理时间", case.accepted_at[:16].replace("T", " "))]
+    if case.status == "refused":
+        title = "不予受理告知书"
+        rows += [(f"理由{i}", r) for i, r in enumerate(case.reasons or (), 1)]
+    else:
+        title = "受理回执"
+        if case.promised:
+            rows.append(("承诺办结时间", case.promised))
+        for m in case.materials:
+            mark = {"submitted": "已提交", "exempt": f"免提交({m.licence})",
+                    "deferred": f"容缺,{m.due}前补交"}.get(m.status, m.status)
+            rows.append((m.name, mark))
+        promises = sorted({m.promise for m in case.materials if m.promise})
+        rows += [("告知承诺", p) for p in promises]
+        if case.assisted:
+            rows.append(("帮办代办", "是"))
+    return ReceiptSlip(core.config.display_name, title, tuple(rows),
+                       ("凭此回执查询办理进度、领取结果", "请妥善保管"),
+                       core.config.case_url.format(hall=core.config.hall_id, case=case.number))

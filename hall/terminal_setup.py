@@ -1,0 +1,54 @@
+"""Setting a terminal up: its identity in its hall, its timezone, how it numbers tickets.
+
+A data directory belongs to one terminal of one hall for good: setting it up again as another is
+refused (use another data directory), and so is claiming a store that belongs to another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from hall import config as config_file
+from hall.config import TerminalConfig
+from hall.errors import ConfigError, DomainError
+from hall.security.keys import INDEX, load_or_create
+from hall.store import Store
+
+
+def setup_terminal(data_dir: Path, hall_id: str, terminal_id: str, *,
+                   timezone: str | None = None, hall_name: str | None = None,
+                   standalone: bool = False, hub_url: str | None = None) -> TerminalConfig:
+    try:
+        old: TerminalConfig | None = config_file.load(data_dir)
+    except ConfigError as exc:
+        if exc.code != "not_set_up":
+            raise
+        old = None
+    if old is not None and (old.hall_id, old.terminal_id) != (hall_id, terminal_id):
+        raise DomainError(
+            f"{data_dir} already belongs to hall {old.hall_id}, terminal {old.terminal_id}; "
+            "use another --data-dir for another terminal", code="already_set_up",
+            params={"hall": old.hall_id, "terminal": old.terminal_id})
+    base = old or TerminalConfig(hall_id=hall_id, terminal_id=terminal_id)
+    numbering = "member" if hub_url else ("standalone" if standalone or old is None
+                                          else base.numbering)
+    new = replace(
+        base,
+        timezone=timezone or base.timezone,
+        numbering=numbering,
+        hub_url=hub_url or base.hub_url,
+        short_code=config_file.default_short_code(terminal_id),
+        hall_name=hall_name if hall_name is not None else base.hall_name,
+    )
+    new.validate()
+    from hall.core import claim_store
+
+    store = Store.open(data_dir)
+    try:
+        claim_store(store, new)  # a store of another terminal is refused, never taken over
+    finally:
+        store.close()
+    load_or_create(data_dir, INDEX)
+    config_file.save(data_dir, new)
+    return new

@@ -1,0 +1,256 @@
+"""Tickets: 取号, 叫号 and every move of a ticket after it, each by a named actor.
+
+A member desk asks its hub which ticket to call (so two windows never call one ticket) through
+a `CallRouter` that sync/ plugs in; without one, or with the hub out of reach, it calls from
+what it knows, and sync reports any clash later.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from hall import queue
+from hall.actors import Actor
+from hall.call_choice import choose_next
+from hall.clock import to_ms
+from hall.core import Core, Outcome
+from hall.errors import DomainError
+from hall.events import EventType
+from hall.identity import Holder
+from hall.ids import new_id
+from hall.numbering import allocate
+from hall.queue import Action
+from hall.tickets import COLUMNS, TicketView, ahead_of, find, view
+from hall.timefmt import iso_local, local_day
+
+
+class CallRouter(Protocol):
+    """Asks the hall's hub to decide a call. Returns the called ticket (recorded in this store),
+    None when the hub cannot be reached (the caller then calls locally), or raises DomainError
+    when the hub refuses (nothing waiting, the window busy)."""
+
+    def call_next(self, window: str, by: Actor) -> TicketView | None: ...
+
+
+class Tickets:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self.router: CallRouter | None = None
+
+    # -- 取号 ---------------------------------------------------------------------------------------
+    def take(
+        self,
+        by: Actor,
+        service_id: str,
+        priority: str = "regular",
+        *,
+        appointment_at: datetime | None = None,
+        window: str | None = None,
+        holder: Holder | None = None,
+    ) -> Outcome[TicketView]:
+        """Issue a ticket. `holder` marks who took it, when a card or code identified them (only
+        a keyed hash of the number is kept); an unverified code still gets a ticket."""
+        core = self._core
+        core.require(by, "take", "take_ticket")
+        service = core.catalog.get(service_id)
+        if priority not in queue.PRIORITIES:
+            raise DomainError(
+                f"unknown priority {priority!r} (one of {', '.join(queue.PRIORITIES)})",
+                code="unknown_priority", params={"priority": priority})
+        if (priority == "appointment") != (appointment_at is not None):
+            raise DomainError("an appointment ticket needs its slot time, and only it has one",
+                              code="appointment_slot")
+        with core.write() as conn:
+            ticket_id = self.issue_in(conn, by, service.id, service.series, priority,
+                                      appointment_at=appointment_at, window=window,
+                                      holder=holder)
+            ticket = find(conn, ticket_id, core.zone)
+            ticket = replace(ticket, ahead=ahead_of(conn, ticket))
+        return core.outcome(ticket)
+
+    def issue_in(self, conn: sqlite3.Connection, by: Actor, service_id: str, series: str,
+                 priority: str, *, appointment_at: datetime | None = None,
+                 window: str | None = None, holder: Holder | None = None) -> str:
+        """Issue inside the caller's transaction (checked by the caller); the ticket's id."""
+        core = self._core
+        now = core.now()
+        day = local_day(now, core.zone)
+        number = allocate(conn, core.config, day, series)
+        ticket_id = new_id()
+        payload: dict[str, Any] = {
+            "ticket_id": ticket_id,
+            "service_id": service_id,
+            "series": number.series,
+            "number": number.number,
+            "label": number.label,
+            "day": day,
+            "priority": priority,
+            "issued_at": iso_local(now, core.zone),
+            "leased": number.leased,
+        }
+        if appointment_at is not None:
+            payload["appointment_at"] = iso_local(appointment_at, core.zone)
+        if window is not None:
+            payload["window"] = window
+        if holder is not None:
+            payload["holder"] = holder.record()
+        core.emit(conn, EventType.TICKET_ISSUED, payload, by)
+        return ticket_id
+
+    # -- 叫号 ---------------------------------------------------------------------------------------
+    def call_next(self, by: Actor, window: str) -> Outcome[TicketView]:
+        """The hub decides when this desk is a member that can reach it; else this store does."""
+        core = self._core
+        core.require(by, "queue", "call")
+        if self.router is not None:
+            called = self.router.call_next(window, by)
+            if called is not None:
+                return Outcome(replace(called, decided_by="hub"), core.last_changes)
+        with core.write() as conn:
+            _ensure_window_free(conn, window)
+            chosen = choose_next(conn, core.config.policy, window, core.today(),
+                                 to_ms(core.now()))
+            if chosen is None:
+                raise DomainError(f"nothing waiting for window {window}", code="nothing_waiting",
+                                  params={"window": window})
+            core.emit(conn, EventType.TICKET_CALLED, {
+                "ticket_id": chosen.ticket_id, "window": window, "called_at": core.now_iso(),
+                "as_priority": chosen.priority}, by)
+            ticket = find(conn, chosen.ticket_id, core.zone)
+        return core.outcome(replace(ticket, decided_by="local"))
+
+    def call_ticket(self, by: Actor, ref: str, window: str, *,
+                    decided_by: str = "local") -> Outcome[TicketView]:
+        """Call one given ticket (the hub decided which): the same checks as call_next."""
+        core = self._core
+        core.require(by, "queue", "call")
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(Action.CALL, ticket.status, ticket.number)
+            _ensure_window_free(conn, window)
+            urgent = conn.execute("SELECT urgent FROM tickets WHERE ticket_id = ?",
+                                  (ticket.id,)).fetchone()[0]
+            core.emit(conn, EventType.TICKET_CALLED, {
+                "ticket_id": ticket.id, "window": window, "called_at": core.now_iso(),
+                "as_priority": urgent == 1, "decided_by": decided_by}, by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(replace(ticket, decided_by=decided_by))
+
+    # -- after the call -----------------------------------------------------------------------------
+    def recall(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        """重呼; past the recall limit the ticket becomes a no-show (`status` says so)."""
+        core = self._core
+        core.require(by, "queue", "recall")
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(Action.RECALL, ticket.status, ticket.number)
+            if ticket.recalls >= core.config.policy.recall_limit:
+                core.emit(conn, EventType.TICKET_NO_SHOW, {
+                    "ticket_id": ticket.id, "at": core.now_iso(), "reason": "recall_limit"}, by)
+            else:
+                core.emit(conn, EventType.TICKET_RECALLED, {
+                    "ticket_id": ticket.id, "window": ticket.window, "at": core.now_iso()}, by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(ticket)
+
+    def no_show(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        return self._simple(by, ref, Action.NO_SHOW, EventType.TICKET_NO_SHOW, reason="clerk")
+
+    def start(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        core = self._core
+        core.require(by, "queue", "start")
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(Action.START, ticket.status, ticket.number)
+            core.emit(conn, EventType.SERVICE_STARTED, {
+                "ticket_id": ticket.id, "window": ticket.window, "at": core.now_iso()}, by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(ticket)
+
+    def done(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        return self._simple(by, ref, Action.DONE, EventType.TICKET_DONE)
+
+    def park(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        return self._simple(by, ref, Action.PARK, EventType.TICKET_PARKED)
+
+    def cancel(self, by: Actor, ref: str) -> Outcome[TicketView]:
+        return self._simple(by, ref, Action.CANCEL, EventType.TICKET_CANCELLED)
+
+    def resume(self, by: Actor, ref: str, window: str | None = None) -> Outcome[TicketView]:
+        core = self._core
+        core.require(by, "queue", "resume")
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(Action.RESUME, ticket.status, ticket.number)
+            target = window or ticket.window
+            if target is None:
+                raise DomainError(f"ticket {ticket.number} has no window to resume at",
+                                  code="no_window", params={"ticket": ticket.number})
+            _ensure_window_free(conn, target)
+            core.emit(conn, EventType.TICKET_RESUMED, {
+                "ticket_id": ticket.id, "window": target, "at": core.now_iso()}, by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(ticket)
+
+    def transfer(self, by: Actor, ref: str, *, service_id: str | None = None,
+                 window: str | None = None) -> Outcome[TicketView]:
+        """转移 to another service or window, keeping the ticket's place (its issue time)."""
+        core = self._core
+        core.require(by, "queue", "transfer")
+        if service_id is None and window is None:
+            raise DomainError("a transfer needs a service or a window to go to",
+                              code="transfer_target")
+        if service_id is not None:
+            core.catalog.get(service_id)
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(Action.TRANSFER, ticket.status, ticket.number)
+            core.emit(conn, EventType.TICKET_TRANSFERRED, {
+                "ticket_id": ticket.id, "service_id": service_id or ticket.service,
+                "target_window": window, "at": core.now_iso()}, by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(ticket)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def get(self, ref: str) -> TicketView:
+        """A ticket by id or by its printed number (A003)."""
+        ticket = find(self._core.conn, ref, self._core.zone)
+        return replace(ticket, ahead=ahead_of(self._core.conn, ticket)) if (
+            ticket.status == "waiting") else ticket
+
+    def list(self, day: str | None = None, status: str | None = None) -> list[TicketView]:
+        sql = f"SELECT {COLUMNS} FROM tickets WHERE day = ?"
+        params: list[Any] = [day or self._core.today()]
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        rows = self._core.conn.execute(sql + " ORDER BY issued_ms, ticket_id", params).fetchall()
+        return [view(r, self._core.zone) for r in rows]
+
+    # -- internals ----------------------------------------------------------------------------------
+    def _simple(self, by: Actor, ref: str, action: Action, event_type: str,
+                **extra: Any) -> Outcome[TicketView]:
+        core = self._core
+        core.require(by, "queue", action.value.replace("-", "_"))
+        with core.write() as conn:
+            ticket = find(conn, ref, core.zone)
+            queue.check(action, ticket.status, ticket.number)
+            core.emit(conn, event_type, {"ticket_id": ticket.id, "at": core.now_iso(), **extra},
+                      by)
+            ticket = find(conn, ticket.id, core.zone)
+        return core.outcome(ticket)
+
+
+def _ensure_window_free(conn: sqlite3.Connection, window: str) -> None:
+    row = conn.execute(
+        "SELECT label, status FROM tickets WHERE window = ? AND status IN ('called', 'serving')",
+        (window,),
+    ).fetchone()
+    if row is not None:
+        raise DomainError(
+            f"window {window} still holds {row[0]} ({row[1]}): finish it, park it, "
+            "transfer it or mark it no-show first",
+            code="window_busy", params={"window": window, "ticket": row[0], "status": row[1]})
