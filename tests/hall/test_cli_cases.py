@@ -1,0 +1,76 @@
+"""`case …` and `rate` through the real CLI, the applicant read from the GA 467 emulator on a pty:
+the contract (JSON keys, exit codes), masking, and what a refusal keeps out of the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devices.emulators.id_reader import IdReaderEmulator
+from devices.emulators.people import RESIDENT
+from tests.hall.test_cli import cli
+
+MATERIALS = ["--material", "申请人居民身份证=exempt", "--material", "户口簿=submitted",
+             "--material", "申请表(系统自动生成,当场签字)=submitted",
+             "--material", "出生医学证明=submitted"]
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    assert cli(tmp_path, "ticket", "take", "--service", "newborn")[0] == 0
+    cli(tmp_path, "ticket", "call", "--window", "1")
+    return tmp_path
+
+
+def test_accept_show_complete_deliver_and_rate(desk: Path) -> None:
+    with IdReaderEmulator(RESIDENT) as reader:
+        code, out, err = cli(desk, "case", "accept", "--ticket", "A001", "--service", "newborn",
+                             "--id-reader", reader.path, *MATERIALS,
+                             "--material", "父母结婚证=deferred:2099-01-31",
+                             "--promise", "申请人承诺按期补交结婚证")
+    assert code == 0, err
+    case = out["case"]
+    assert {"id", "number", "status", "materials"} <= set(case)
+    assert case["status"] == "accepted" and case["number"].startswith("SY-ZW01-")
+    deferred = {m["name"]: m for m in case["materials"]}["父母结婚证"]
+    assert deferred["status"] == "deferred" and deferred["due"] == "2099-01-31"
+    assert RESIDENT.name not in str(out) and RESIDENT.id_number not in str(out)
+    code, out, _ = cli(desk, "case", "complete", "--case", case["number"])
+    assert code == 3 and out["error"] == "materials_outstanding"
+    cli(desk, "case", "supply", "--case", case["number"], "--material", "父母结婚证")
+    code, out, _ = cli(desk, "case", "complete", "--case", case["number"])
+    assert code == 0 and out["case"]["status"] == "completed"
+    code, out, _ = cli(desk, "case", "deliver", "--case", case["number"], "--channel", "mail",
+                       "--tracking", "EA123456789CN")
+    assert code == 0 and out["case"]["delivery"] == {"channel": "mail",
+                                                     "tracking": "EA123456789CN"}
+    code, out, _ = cli(desk, "case", "show", "--case", case["number"])
+    assert code == 0 and out["case"]["status"] == "delivered"
+    code, out, _ = cli(desk, "case", "list")
+    assert [c["number"] for c in out["cases"]] == [case["number"]]
+    cli(desk, "ticket", "done", "--ticket", "A001")
+    code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "2", "--comment", "等太久")
+    assert code == 0 and out["rating"]["follow_up_due"] and out["rating"]["grade"] == 2
+    code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "5")
+    assert code == 3 and out["error"] == "rated"
+
+
+def test_refuse_with_reasons_and_bad_input(desk: Path) -> None:
+    with IdReaderEmulator(RESIDENT) as reader:
+        code, out, err = cli(desk, "case", "refuse", "--ticket", "A001", "--service", "newborn",
+                             "--id-reader", reader.path, "--reason", "不属于本中心受理范围")
+        assert code == 0, err
+        assert out["case"]["status"] == "refused"
+        assert out["case"]["reasons"] == ["不属于本中心受理范围"]  # the operator may read them
+        code, out, _ = cli(desk, "case", "accept", "--ticket", "A001", "--service", "newborn",
+                           "--id-reader", reader.path, "--material", "户口簿")
+        assert code == 2 and out["error"] == "usage"
+        code, out, _ = cli(desk, "case", "accept", "--ticket", "A001", "--service", "newborn",
+                           "--id-reader", reader.path, *MATERIALS)  # 父母结婚证 missing
+        assert code == 3 and out["error"] == "material_missing"
+    code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "9")
+    assert code == 2
+    code, out, _ = cli(desk, "case", "show", "--case", "nope")
+    assert code == 3 and out["error"] == "unknown_case"
