@@ -1,7 +1,8 @@
 """Retention on the server: a `PersonalDataPurged` event that reaches it erases the sealed
-applicant fields from the server's stored copies of the cases it names, as hall/store/
-projections.py does in a terminal's own log. The purged case ids are remembered, so a case
-event that arrives after its purge (another terminal's stream, late) is stored scrubbed."""
+applicant fields and every text a person typed (reasons, notes, promises, rating comments) from
+the server's stored copies of the cases and ratings it names, as hall/store/projections.py does
+in a terminal's own log. The purged ids are remembered (ratings as `rating:<id>`), so a case or
+rating event that arrives after its purge (another terminal's stream, late) is stored scrubbed."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from sqlalchemy import Connection, select, update
 from hall.events import EventType
 from sync.server.tables import dead_letters, events, purged_cases
 
-CASE_TYPES = (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED, EventType.MATERIALS_DEFERRED)
+CASE_TYPES = (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED, EventType.MATERIALS_DEFERRED,
+              EventType.CASE_STEP_DECIDED, EventType.RATING_GIVEN)
+RATING = "rating:"  # purged rating ids share the purged-ids table with case ids
 
 
 def scrub(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload of a case event with its personal fields erased (the case stays)."""
+    """The payload of a case or rating event with its personal data erased (the record stays)."""
     out = dict(payload)
     if kind in (EventType.CASE_ACCEPTED, EventType.CASE_REFUSED):
         applicant = out.get("applicant")
@@ -25,14 +28,34 @@ def scrub(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
             applicant = {k: v for k, v in applicant.items() if k != "sealed"}
             applicant.update(masked="", key="")
             out["applicant"] = applicant
+        out.pop("note", None)
+        out.pop("promise", None)
+        if kind == EventType.CASE_REFUSED and "reasons" in out:
+            out["reasons"] = []
     elif kind == EventType.MATERIALS_DEFERRED and "promise" in out:
         out["promise"] = ""
+    elif kind == EventType.CASE_STEP_DECIDED:
+        out.pop("note", None)
+    elif kind == EventType.RATING_GIVEN and "text" in out:
+        out["text"] = None
     return out
 
 
+def record_id(kind: str, payload: dict[str, Any]) -> str:
+    """The id a purge names this event by: its case, or `rating:<id>` for a rating."""
+    if kind == EventType.RATING_GIVEN:
+        return RATING + str(payload.get("rating_id"))
+    return str(payload.get("case_id"))
+
+
 def case_ids(payload: dict[str, Any]) -> list[str]:
-    ids = payload.get("case_ids")
-    return [str(i)[:128] for i in ids if isinstance(i, str | int)] if isinstance(ids, list) else []
+    """The ids a purge names: its cases, and its ratings as `rating:<id>`."""
+    out: list[str] = []
+    for key, prefix in (("case_ids", ""), ("rating_ids", RATING)):
+        ids = payload.get(key)
+        if isinstance(ids, list):
+            out += [prefix + str(i)[:128] for i in ids if isinstance(i, str | int)]
+    return out
 
 
 def apply(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -50,11 +73,11 @@ def apply(conn: Connection, rows: list[dict[str, Any]]) -> None:
             conn.execute(purged_cases.insert(), [{"hall_id": h, "case_id": c} for h, c in fresh])
         _erase_stored(conn, purges)
     if cases:
-        ids = {str(json.loads(r["payload"]).get("case_id")) for r in cases}
+        ids = {record_id(r["type"], json.loads(r["payload"])) for r in cases}
         gone = _purged(conn, ids)
         for r in cases:
             payload = json.loads(r["payload"])
-            if (r["hall_id"], str(payload.get("case_id"))) in gone:
+            if (r["hall_id"], record_id(r["type"], payload)) in gone:
                 r["payload"] = json.dumps(scrub(r["type"], payload), ensure_ascii=False,
                                           separators=(",", ":"))
 
@@ -78,7 +101,7 @@ def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:
             events.c.hall_id == hall, events.c.type.in_(list(CASE_TYPES)))).all()
         for r in rows:
             payload = json.loads(r.payload)
-            if (hall, str(payload.get("case_id"))) not in wanted:
+            if (hall, record_id(r.type, payload)) not in wanted:
                 continue
             clean = scrub(r.type, payload)
             if clean != payload:
@@ -98,7 +121,7 @@ def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:
                     conn.execute(update(dead_letters).where(dead_letters.c.id == d.id)
                                  .values(body='{"erased": "purged"}'))
                 continue
-            if (hall, str(payload.get("case_id"))) not in wanted:
+            if (hall, record_id(d.type, payload)) not in wanted:
                 continue
             assert isinstance(body, dict)
             body["payload"] = scrub(d.type, payload)

@@ -70,3 +70,36 @@ def test_purge_erases_the_servers_copies(make_server) -> None:
     assert len(bodies) == 1 and SEALED not in bodies[0] and '"case_id": "c1"' in bodies[0]
     raw = json.dumps(pulled, ensure_ascii=False)
     assert raw.count(SEALED) == 1 and "张三" not in raw  # what terminals pull is erased too
+
+
+def test_purge_erases_free_text_and_ratings_on_the_server(make_server) -> None:
+    hub = make_server()
+    k1, k2 = hub.token("H1", "K1"), hub.token("H1", "K2")
+    refused = _event("K1", 1, "CaseRefused", {
+        "case_id": "c9", "case_number": "N-c9", "service_id": "newborn", "ticket_id": "t9",
+        "at": "2026-01-01T09:00:00+08:00", "reasons": [SEALED],
+        "applicant": {"sealed": SEALED, "masked": "张*", "key": "f" * 64, "verified": True}})
+    accepted = _case("K1", 2, "c8")
+    accepted["payload"]["note"] = SEALED
+    rating = _event("K1", 3, "RatingGiven", {
+        "rating_id": "r1", "ticket_id": "t9", "grade": 1, "text": SEALED,
+        "follow_up_due": "2026-01-04", "at": "2026-01-01T09:10:00+08:00"})
+    late_rating = _event("K1", 4, "RatingGiven", {
+        "rating_id": "r2", "ticket_id": "t8", "grade": 2, "text": SEALED,
+        "follow_up_due": "2026-01-04", "at": "2026-01-01T09:20:00+08:00"})
+    with httpx.Client(base_url=hub.url, timeout=10) as http:
+        def push(token: str, batch: list[dict]) -> None:
+            r = http.post("/v1/sync/push", json={"events": batch},
+                          headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200 and r.json()["rejected"] == [], r.text
+
+        push(k1, [refused, accepted, rating])
+        push(k2, [_event("K2", 1, "PersonalDataPurged", {
+            "case_ids": ["c9", "c8"], "rating_ids": ["r1", "r2"], "cutoff": "2025-07-01",
+            "at": "2026-01-01T10:00:00+08:00"})])
+        push(k1, [late_rating])  # a purged rating arriving late is stored erased
+    with hub.engine.connect() as c:
+        stored = [r[0] for r in c.execute(select(events.c.payload)
+                                          .where(events.c.terminal_id == "K1"))]
+    assert len(stored) == 4 and not any(SEALED in p for p in stored), stored
+    assert all(json.loads(p).get("text") is None for p in stored if '"rating_id"' in p)
