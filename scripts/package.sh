@@ -33,6 +33,16 @@ build_pkgs=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-
   libusb-1.0-0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1)
+# the tools of the build itself (this script runs as root, like apt-get)
+need=()
+for tool in mmdebstrap:mmdebstrap dpkg-deb:dpkg objdump:binutils hyperfine:hyperfine; do
+  command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
 key=$(printf '%s\n' "$SUITE" "${build_pkgs[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
 root=$cache/root-$SUITE-$key
 
