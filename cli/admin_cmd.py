@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
     p = asub.add_parser("export", parents=[common, who], help="the cases as JSON lines, masked")
     p.add_argument("--out", required=True, type=Path, help="file to write")
     p.set_defaults(handler=export)
+    from cli import backup_cmd  # admin backup | restore
+
+    backup_cmd.register(asub, common)
 
 
 def rebuild(args: argparse.Namespace) -> Result:

@@ -50,6 +50,16 @@ def register(sub: Any) -> None:
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
         s.set_defaults(handler=fn)
+    s = ssub.add_parser("status", parents=[common],
+                        help="is the hub up, its terminals, their last sync and pending events, "
+                        "the upstream link (read-only)")
+    s.add_argument("--url", metavar="URL",
+                   help="the hub to ask (default: https://127.0.0.1:PORT with DATA_DIR/tls, "
+                   "else http://)")
+    s.add_argument("--port", type=int, default=8470)
+    s.add_argument("--ca", metavar="FILE", help="the CA to trust (default: DATA_DIR/tls/ca.pem)")
+    s.add_argument("--database", metavar="URL")
+    s.set_defaults(handler=status)
     s = ssub.add_parser("enroll", parents=[common],
                         help="enroll this hub with its upstream (a code from `serve enroll-code "
                         "--hub` on the central platform)")
@@ -77,6 +87,31 @@ def serve(args: argparse.Namespace) -> Result:
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst)
     return {"stopped": True, "role": args.role}, "server stopped"
+
+
+def status(args: argparse.Namespace) -> Result:
+    from pathlib import Path
+
+    from sync.server import status as hub
+
+    folder = data_dir(args.data_dir)
+    url, ca = hub.default_url(folder, args.port)
+    url = args.url or url
+    ca = Path(args.ca) if args.ca else ca
+    probe = hub.probe(url, ca)
+    engine = hub.open_readonly(folder, args.database)
+    try:
+        forwarding = (folder / hub.UPSTREAM_FILE).exists()
+        terminals = hub.terminals(engine, forwarding) if engine is not None else []
+        link = hub.upstream_link(folder, engine, probe.health)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    health = probe.health or {}
+    result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
+              "epoch": health.get("epoch"), "database": engine is not None,
+              "terminals": terminals, "upstream": link}
+    return result, hub.describe(result)
 
 
 def init_tls(args: argparse.Namespace) -> Result:

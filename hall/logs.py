@@ -143,6 +143,12 @@ def setup(data_dir: Path, level: int = logging.INFO) -> logging.Logger:
     handler.addFilter(RedactingFilter())
     handler.setFormatter(_Fields("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logger.addHandler(handler)
+    if os.environ.get("JOURNAL_STREAM"):
+        # under systemd (tingduan-hub, tingduan-sync): the same redacted lines to the journal
+        journal = logging.StreamHandler()
+        journal.addFilter(RedactingFilter())
+        journal.setFormatter(_Fields("%(levelname)s %(name)s %(message)s"))
+        logger.addHandler(journal)
     logger.setLevel(level)
     logger.propagate = False
     _configured.add(folder)

@@ -19,7 +19,7 @@ run_pkgs=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   espeak-ng                            # voice calling (Mandarin)
 )
-test_pkgs=(xvfb postgresql)
+test_pkgs=(xvfb postgresql nsis)     # nsis: makensis checks the Windows installer script
 pkgs=("${run_pkgs[@]}")
 [ "$purpose" = test ] && pkgs+=("${test_pkgs[@]}")
 

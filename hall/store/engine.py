@@ -99,6 +99,36 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
     return cast(sqlite3.Connection, conn)
 
 
+def main_file(conn: sqlite3.Connection) -> Path | None:
+    """The file a connection's main database lives in (None: in memory)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
+def copy_database(conn: sqlite3.Connection, target: Path) -> int:
+    """A consistent copy of the open database into `target`, keyed as the original (a plain
+    store copies plain): SQLite's backup API in one step, i.e. one read transaction, so in WAL
+    mode other connections keep writing meanwhile. Returns the copy's size."""
+    source = main_file(conn)
+    if source is None:
+        raise StoreError("an in-memory database has no file to copy", code="store_memory")
+    if isinstance(conn, sqlite3.Connection):
+        dst: Any = sqlite3.connect(str(target))
+    else:
+        key = keys.load(source.parent, keys.STORE)
+        if key is None:
+            raise _unopenable(source, None)
+        dst = open_with_key(target, key)
+    try:
+        conn.backup(dst, pages=-1)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    finally:
+        dst.close()
+    return target.stat().st_size
+
+
 def _settings(path: Path, conn: sqlite3.Connection) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA journal_mode=WAL")

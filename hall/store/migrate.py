@@ -1,16 +1,26 @@
-"""Bring a store to the newest schema with Alembic, loading Alembic only when there is work."""
+"""Bring a store to the newest schema with Alembic, loading Alembic only when there is work.
+
+An existing store is copied aside (a consistent copy under the same key) before it is migrated:
+the migration runs in one transaction, so a failure rolls it back, and should the store still
+not be at its old revision afterwards, the copy is put back. Either way the old store is left
+as it was and the error says so; the copy is removed once it is not needed (it would otherwise
+keep personal data past the retention purge).
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from hall.errors import StoreError
-from hall.store.engine import DatabaseError
+from hall.store.engine import DatabaseError, copy_database, main_file
 
 HEAD = "0005"  # tests/hall/test_migrations.py checks this against Alembic's script head
 APP = "tingduan"
-_MIGRATIONS = Path(__file__).with_name("migrations")
+# A package resource, not a path beside this file: found the same in a checkout, in
+# site-packages and in a frozen bundle (whose freezer is told to carry the folder's .py files).
+SCRIPT_LOCATION = "hall.store:migrations"
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:
@@ -37,14 +47,58 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     revision = current_revision(conn)
     if revision == HEAD:
         return
-    upgrade(conn)
+    path = main_file(conn)
+    if revision is None or path is None:
+        upgrade(conn)  # a new store: nothing to lose
+        return
+    upgrade_keeping_copy(conn, path, revision)
+
+
+def upgrade_keeping_copy(conn: sqlite3.Connection, path: Path, revision: str) -> None:
+    copy = path.with_name(f"{path.name}.before-{revision}.{os.getpid()}")
+    try:
+        copy_database(conn, copy)
+    except (OSError, *DatabaseError) as exc:  # type: ignore[misc]
+        _remove(copy)
+        raise StoreError(
+            f"{path}: cannot migrate the store from revision {revision} to {HEAD}: no safety "
+            f"copy could be made beside it ({exc}); nothing was changed. Free disk space and "
+            "start again", code="migration_failed") from exc
+    cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+    try:
+        upgrade(conn)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        try:  # rolled back: the same revision and not one schema change committed
+            intact = (current_revision(conn) == revision
+                      and conn.execute("PRAGMA schema_version").fetchone()[0] == cookie)
+        except (StoreError, *DatabaseError):  # type: ignore[misc]
+            intact = False
+        if not intact:
+            conn.close()
+            for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                side.unlink(missing_ok=True)
+            os.replace(copy, path)
+        _remove(copy)
+        how = "rolled back" if intact else "put back from the copy taken before"
+        raise StoreError(
+            f"{path}: migrating the store from revision {revision} to {HEAD} failed ({reason}). "
+            f"The store was left as it was ({how}: revision {revision}, every record kept). "
+            "This version cannot use it: reinstall the previous version of 厅端, or report "
+            "this error", code="migration_failed") from exc
+    _remove(copy)
+
+
+def _remove(copy: Path) -> None:
+    for leftover in (copy, Path(f"{copy}-journal"), Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def alembic_config() -> object:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
     return cfg
 
 

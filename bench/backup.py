@@ -1,0 +1,101 @@
+"""How to copy a live SQLCipher store for a backup: SQLite's backup API (hall.store.engine.
+copy_database) against `sqlcipher_export` into an attached database keyed the same, and the whole
+`admin backup` / `admin restore` path. Prints figures; BACKUP_TICKETS sets the store's size.
+
+    .venv/bin/python bench/backup.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hall import backup
+from hall.catalog import load_catalog
+from hall.config import TerminalConfig, save
+from hall.security import keys
+from hall.service import HallService
+from hall.store import Store
+from hall.store.engine import copy_database, open_with_key
+
+TICKETS = int(os.environ.get("BACKUP_TICKETS", "20000"))
+
+
+def export_copy(path: Path, target: Path) -> None:
+    key = keys.load(path.parent, keys.STORE)
+    assert key is not None
+    conn = open_with_key(path, key)
+    try:
+        conn.execute("BEGIN")  # one read transaction: a consistent logical copy
+        conn.execute(f"ATTACH DATABASE ? AS bk KEY \"x'{key.hex()}'\"", (str(target),))
+        conn.execute("SELECT sqlcipher_export('bk')")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE bk")
+    finally:
+        conn.close()
+
+
+def with_writer(folder: Path, work: object) -> tuple[float, float, int]:
+    """Run `work` while another connection takes tickets; returns (seconds, worst commit ms,
+    tickets taken meanwhile)."""
+    hall = HallService(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
+                       index_key=keys.load_or_create(folder, keys.INDEX))
+    stop = threading.Event()
+    worst = [0.0, 0]
+
+    def write() -> None:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            hall.take_ticket("newborn")
+            worst[0] = max(worst[0], (time.perf_counter() - t0) * 1000)
+            worst[1] += 1
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    time.sleep(0.2)
+    t0 = time.perf_counter()
+    work()  # type: ignore[operator]
+    took = time.perf_counter() - t0
+    stop.set()
+    thread.join()
+    hall.store.close()
+    return took, worst[0], int(worst[1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "t"
+        save(folder, TerminalConfig("H1", "K3"))
+        hall = HallService(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
+                           index_key=keys.load_or_create(folder, keys.INDEX))
+        for _ in range(TICKETS):
+            hall.take_ticket("newborn")
+        hall.store.close()
+        size = (folder / "hall.db").stat().st_size
+        print(f"store: {TICKETS} tickets, {size / 1e6:.1f} MB (+ WAL)")
+        for name, fn in (("backup API (chosen)", lambda t: copy_database(
+                             open_with_key(folder / "hall.db", keys.load(folder, "store") or b""), t)),
+                         ("sqlcipher_export", lambda t: export_copy(folder / "hall.db", t))):
+            target = Path(tmp) / f"copy-{name[:6].strip()}.db"
+            took, worst, meanwhile = with_writer(folder, lambda fn=fn, target=target: fn(target))
+            print(f"{name:22s} {took:6.2f} s, {target.stat().st_size / 1e6:6.1f} MB; a writer "
+                  f"meanwhile: {meanwhile} tickets, worst commit {worst:.1f} ms")
+        out = Path(tmp) / "k3.tdbak"
+        took, worst, meanwhile = with_writer(
+            folder, lambda: backup.backup(folder, out, "correct horse battery staple"))
+        print(f"admin backup            {took:6.2f} s, {out.stat().st_size / 1e6:6.1f} MB file "
+              f"({size / 1e6 / took:.0f} MB/s incl. scrypt); writer: worst commit {worst:.1f} ms")
+        t0 = time.perf_counter()
+        backup.restore(out, Path(tmp) / "new", "correct horse battery staple")
+        took = time.perf_counter() - t0
+        print(f"admin restore           {took:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

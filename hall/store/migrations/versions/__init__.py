@@ -1,0 +1,1 @@
+"""Revisions of the terminal store; Alembic loads them from this folder."""

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Build the Debian package of 厅端 (`./dev package`): a PyInstaller --onedir bundle made inside a
+# Debian 11 (bullseye, glibc 2.31) root, so it runs on every hall PC whose glibc is 2.31 or newer,
+# laid out the way 统信UOS and 银河麒麟 expect (/opt/apps/<appid>/{files,entries,info}).
+#
+#   scripts/package.sh            build dist/tingduan_<version>_amd64.deb
+#   scripts/package.sh freeze     only the frozen bundle (build/freeze/tingduan/)
+#
+# Slow steps are cached under $TINGDUAN_BUILD_CACHE (default /var/cache/tingduan-build): the
+# build root (mmdebstrap, ~30 s) and its own CPython 3.11 (built from Debian's source tarball,
+# ~5 min on two cores: Debian 11 ships Python 3.9 and the program needs 3.11). Needs root,
+# mmdebstrap, dpkg-deb and the Debian mirror and PyPI.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+what=${1:-deb}
+
+say() { printf '[package] %s\n' "$*" >&2; }
+
+APPID=cn.gov.tingduan
+SUITE=bullseye                  # the oldest target: glibc 2.31 (UOS 20 1050+, Kylin V10 SP1)
+GLIBC_FLOOR=2.31
+PYSIDE=6.9.3                    # the newest PySide6 whose wheels need only glibc 2.28
+PYINSTALLER=6.16.0
+PY_SRC=python3.11               # Debian source package whose upstream tarball we build
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+cache=${TINGDUAN_BUILD_CACHE:-/var/cache/tingduan-build}
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
+arch=$(dpkg --print-architecture)
+
+build_pkgs=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev
+  libsqlite3-dev uuid-dev swig libpcsclite-dev pkg-config binutils ca-certificates xz-utils
+  libusb-1.0-0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
+  libxcb-xinerama0 libxcb-xkb1)
+# the tools of the build itself (this script runs as root, like apt-get)
+need=()
+for tool in mmdebstrap:mmdebstrap dpkg-deb:dpkg objdump:binutils hyperfine:hyperfine; do
+  command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+key=$(printf '%s\n' "$SUITE" "${build_pkgs[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
+root=$cache/root-$SUITE-$key
+
+mounted=()
+cleanup() {
+  local m
+  for ((i=${#mounted[@]}-1; i>=0; i--)); do m=${mounted[i]}; umount -l "$m" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+in_root() {  # run a shell snippet inside the build root, with /dev, /proc and the host's DNS
+  if [ ${#mounted[@]} -eq 0 ]; then
+    mount --bind /dev "$root/dev" && mounted+=("$root/dev")
+    mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    # the host's trust store for pip (a site may reach PyPI through its own TLS proxy)
+    cp "${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}" "$root/etc/ssl/certs/build-ca.crt"
+  fi
+  chroot "$root" /usr/bin/env -i HOME=/root PATH=/opt/python/bin:/usr/bin:/bin LANG=C.UTF-8 \
+    PIP_CERT=/etc/ssl/certs/build-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_DEFAULT_TIMEOUT=180 /bin/bash -euo pipefail -c "$1"
+}
+
+make_root() {
+  [ -x "$root/opt/python/bin/python3.11" ] && { say "build root: $root (cached)"; return; }
+  rm -rf "$root" "$root.tmp"
+  say "build root: mmdebstrap $SUITE into $root"
+  mmdebstrap --quiet --variant=apt --include="$(IFS=,; echo "${build_pkgs[*]}")" \
+    "$SUITE" "$root.tmp" "$MIRROR"
+  mv "$root.tmp" "$root"
+  say "fetching Debian's $PY_SRC source tarball"
+  local src=$cache/src; mkdir -p "$src/lists"
+  printf 'deb-src %s bookworm main\n' "$MIRROR" >"$src/sources.list"
+  local o=(-o "Dir::Etc::SourceList=$src/sources.list" -o Dir::Etc::SourceParts=/dev/null
+           -o "Dir::State::Lists=$src/lists")
+  apt-get "${o[@]}" update -qq
+  (cd "$src" && apt-get "${o[@]}" source --download-only -qq "$PY_SRC" >/dev/null)
+  local tarball; tarball=$(ls "$src"/${PY_SRC}_*.orig.tar.* | sort | tail -1)
+  cp "$tarball" "$root/tmp/python.tar"
+  say "building CPython from $(basename "$tarball") inside the root (a few minutes)"
+  in_root 'cd /tmp && mkdir py && tar -xf python.tar -C py --strip-components=1 && cd py &&
+    ./configure -q --prefix=/opt/python --enable-shared LDFLAGS=-Wl,-rpath,/opt/python/lib \
+      >/tmp/configure.log && make -s -j"$(nproc)" >/tmp/make.log 2>&1 &&
+    make -s install >/tmp/install.log 2>&1 && cd / && rm -rf /tmp/py /tmp/python.tar &&
+    /opt/python/bin/python3.11 -c "import ssl, sqlite3, lzma, bz2, ctypes, uuid; print(ssl.OPENSSL_VERSION)"'
+}
+
+freeze() {
+  make_root
+  say "copying the source tree into the root"
+  rm -rf "$root/src" && mkdir -p "$root/src"
+  git ls-files -co --exclude-standard -z | grep -zv '^tests/' | \
+    (cd "$top" && xargs -0 cp --parents -t "$root/src")
+  in_root "
+    cd /src
+    [ -x /opt/venv/bin/python ] || /opt/python/bin/python3.11 -m venv /opt/venv
+    /opt/venv/bin/pip install -q --upgrade pip
+    /opt/venv/bin/pip install -q 'pyinstaller==$PYINSTALLER' 'PySide6-Essentials==$PYSIDE' \
+      libusb-package . 
+    /opt/venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
+      --distpath /src/build/dist --workpath /src/build/work packaging/tingduan.spec
+    /src/build/dist/tingduan/tingduan --help >/dev/null"
+  rm -rf build/freeze && mkdir -p build/freeze
+  cp -a "$root/src/build/dist/tingduan" build/freeze/
+  local floor; floor=$(find build/freeze/tingduan -type f \( -name '*.so*' -o -name tingduan \) \
+    -exec objdump -T {} + 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+  say "frozen: build/freeze/tingduan ($(du -sh build/freeze/tingduan | cut -f1)), newest glibc symbol $floor"
+}
+
+deb() {
+  freeze
+  local stage=build/deb/stage opt="opt/apps/$APPID"
+  rm -rf build/deb && mkdir -p "$stage/DEBIAN" "$stage/$opt/files" \
+    "$stage/$opt/entries/applications" "$stage/$opt/entries/icons/hicolor/scalable/apps" \
+    "$stage/usr/bin" "$stage/lib/systemd/system" "$stage/etc/xdg/autostart" \
+    "$stage/lib/udev/rules.d" "$stage/usr/share/applications"
+  cp -a build/freeze/tingduan/. "$stage/$opt/files/"
+  install -m 0755 packaging/linux/tingduan-session "$stage/$opt/files/tingduan-session"
+  install -m 0644 README.md "$stage/$opt/files/README.md"
+  ln -s "/$opt/files/tingduan" "$stage/usr/bin/tingduan"
+  install -m 0644 packaging/linux/tingduan-hub.service packaging/linux/tingduan-sync.service \
+    "$stage/lib/systemd/system/"
+  install -m 0644 packaging/linux/tingduan-kiosk.desktop packaging/linux/tingduan-display.desktop \
+    "$stage/etc/xdg/autostart/"
+  install -m 0644 packaging/linux/60-tingduan-readers.rules "$stage/lib/udev/rules.d/"
+  install -m 0644 packaging/linux/app.desktop "$stage/$opt/entries/applications/$APPID.desktop"
+  ln -s "/$opt/entries/applications/$APPID.desktop" "$stage/usr/share/applications/$APPID.desktop"
+  install -m 0644 packaging/icons/tingduan.svg \
+    "$stage/$opt/entries/icons/hicolor/scalable/apps/$APPID.svg"
+  sed -e "s/@APPID@/$APPID/g" -e "s/@VERSION@/$version/g" -e "s/@ARCH@/$arch/g" \
+    packaging/linux/info.json >"$stage/$opt/info"
+  local size; size=$(du -sk "$stage" | cut -f1)
+  sed -e "s/@VERSION@/$version/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/$size/g" \
+    -e "s/@GLIBC@/$GLIBC_FLOOR/g" -e "s/@APPID@/$APPID/g" packaging/linux/control >"$stage/DEBIAN/control"
+  for s in postinst prerm postrm; do install -m 0755 "packaging/linux/$s" "$stage/DEBIAN/$s"; done
+  mkdir -p dist
+  local out="dist/${APPID}_${version}_${arch}.deb"
+  # xz, not zstd: the dpkg of UOS 20 (1.19) cannot read zstd members
+  dpkg-deb --root-owner-group -Zxz -z6 --build "$stage" "$out" >/dev/null
+  say "built $out ($(du -h "$out" | cut -f1); installed ${size} KiB; glibc >= $GLIBC_FLOOR)"
+  echo "$out"
+}
+
+case "$what" in
+  deb) deb ;;
+  freeze) freeze ;;
+  root) make_root ;;
+  *) echo "usage: scripts/package.sh [deb|freeze|root]" >&2; exit 2 ;;
+esac
