@@ -1,4 +1,4 @@
-"""How to copy a live SQLCipher store for a backup: SQLite's backup API (hall.store.engine.
+"""How to copy a live SQLCipher store for a backup: SQLite's backup API (hall.core.store.engine.
 copy_database) against `sqlcipher_export` into an attached database keyed the same, and the whole
 `admin backup` / `admin restore` path. Prints figures; BACKUP_TICKETS sets the store's size.
 
@@ -17,14 +17,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hall import backup
+from hall.actors import Actor
+from hall.app import Hall
 from hall.catalog import load_catalog
 from hall.config import TerminalConfig, save
+from hall.core import Core
 from hall.security import keys
-from hall.service import HallService
 from hall.store import Store
 from hall.store.engine import copy_database, open_with_key
 
 TICKETS = int(os.environ.get("BACKUP_TICKETS", "20000"))
+
+OP = Actor.operator("bench")
 
 
 def export_copy(path: Path, target: Path) -> None:
@@ -44,15 +48,15 @@ def export_copy(path: Path, target: Path) -> None:
 def with_writer(folder: Path, work: object) -> tuple[float, float, int]:
     """Run `work` while another connection takes tickets; returns (seconds, worst commit ms,
     tickets taken meanwhile)."""
-    hall = HallService(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
-                       index_key=keys.load_or_create(folder, keys.INDEX))
+    hall = Hall(Core(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
+                       index_key=keys.load_or_create(folder, keys.INDEX)))
     stop = threading.Event()
     worst = [0.0, 0]
 
     def write() -> None:
         while not stop.is_set():
             t0 = time.perf_counter()
-            hall.take_ticket("newborn")
+            hall.tickets.take(OP, "newborn")
             worst[0] = max(worst[0], (time.perf_counter() - t0) * 1000)
             worst[1] += 1
 
@@ -64,7 +68,7 @@ def with_writer(folder: Path, work: object) -> tuple[float, float, int]:
     took = time.perf_counter() - t0
     stop.set()
     thread.join()
-    hall.store.close()
+    hall.core.store.close()
     return took, worst[0], int(worst[1])
 
 
@@ -72,11 +76,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "t"
         save(folder, TerminalConfig("H1", "K3"))
-        hall = HallService(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
-                           index_key=keys.load_or_create(folder, keys.INDEX))
+        hall = Hall(Core(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
+                           index_key=keys.load_or_create(folder, keys.INDEX)))
         for _ in range(TICKETS):
-            hall.take_ticket("newborn")
-        hall.store.close()
+            hall.tickets.take(OP, "newborn")
+        hall.core.store.close()
         size = (folder / "hall.db").stat().st_size
         print(f"store: {TICKETS} tickets, {size / 1e6:.1f} MB (+ WAL)")
         for name, fn in (("backup API (chosen)", lambda t: copy_database(

@@ -9,6 +9,7 @@ import pytest
 
 from hall.errors import StoreError
 from hall.store import STORE_FILE, Store, migrate
+from tests.conftest import OP
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,8 +57,8 @@ def _tickets(data_dir: Path, make_hall: object) -> list[str]:
 def populated(tmp_path: Path, make_hall: object) -> Path:
     hall = make_hall("t1")  # type: ignore[operator]
     for _ in range(5):
-        hall.take_ticket("newborn")
-    hall.store.close()
+        hall.tickets.take(OP, "newborn")
+    hall.core.store.close()
     return tmp_path / "t1"
 
 

@@ -14,31 +14,33 @@ from pathlib import Path
 
 import pytest
 
-from hall import backup, cases, ratings
+from hall import backup
+from hall.app import Hall
+from hall.cases import MaterialItem
 from hall.security.crypto import Sealer, seal_applicant
-from hall.service import HallService
 from hall.store import Store
+from tests.conftest import OP
 from tests.security.conftest import ROOT, plaintext_hits, run_cli
 from tests.security.samples import PEOPLE, needles
 
 PASS = "correct horse battery staple"
 
 
-def _serve_people(hall: HallService, data_dir: Path, clock: object) -> None:
+def _serve_people(hall: Hall, data_dir: Path, clock: object) -> None:
     """A case with sealed personal data and a rating for each sample person."""
     sealer = Sealer.for_data_dir(data_dir, "H1")
     service = hall.catalog.get("newborn")
     for name, id_number, address, phone in PEOPLE:
-        t = hall.take_ticket("newborn")
-        hall.call_next("1")
-        hall.start(t.id)
-        person = seal_applicant(sealer, hall.index_key, name=name, id_number=id_number,
+        t = hall.tickets.take(OP, "newborn").value
+        hall.tickets.call_next(OP, "1")
+        hall.tickets.start(OP, t.id)
+        person = seal_applicant(sealer, hall.core.index_key, name=name, id_number=id_number,
                                 address=address, phone=phone, verified=True, source="id_card")
-        items = [cases.MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
+        items = [MaterialItem(m.name, "exempt" if m.e_licence else "submitted")
                  for m in service.materials]
-        cases.accept(hall, "newborn", person, items, ticket_id=t.id)
-        hall.done(t.id)
-        ratings.rate(hall, t.id, 2, f"{name}说窗口太慢")
+        hall.cases.accept(OP, "newborn", person, items, ticket=t.id)
+        hall.tickets.done(OP, t.id)
+        hall.ratings.rate(OP, t.id, 2, f"{name}说窗口太慢")
         clock.advance(60)  # type: ignore[attr-defined]
 
 
@@ -61,9 +63,9 @@ def _err(tmp_path: Path) -> str:
 
 
 def test_backup_while_tickets_are_taken_then_restore(
-        secure_hall: HallService, data_dir: Path, clock: object, tmp_path: Path) -> None:
+        secure_hall: Hall, data_dir: Path, clock: object, tmp_path: Path) -> None:
     _serve_people(secure_hall, data_dir, clock)
-    secure_hall.store.close()
+    secure_hall.core.store.close()
     # the terminal's identity beside the store: sync credential and pinned hall CA
     (data_dir / "sync.json").write_text(json.dumps({
         "server": "https://hub.hall.lan:8470", "token": secrets.token_urlsafe(16),
@@ -136,9 +138,9 @@ def _refused(done: subprocess.CompletedProcess[str], new: Path) -> None:
 
 
 def test_wrong_passphrase_truncated_and_damaged_files_are_refused(
-        secure_hall: HallService, data_dir: Path, clock: object, tmp_path: Path) -> None:
+        secure_hall: Hall, data_dir: Path, clock: object, tmp_path: Path) -> None:
     _serve_people(secure_hall, data_dir, clock)
-    secure_hall.store.close()
+    secure_hall.core.store.close()
     target = tmp_path / "k3.tdbak"
     done = run_cli("admin", "backup", "--to", str(target), "--passphrase-stdin",
                    data_dir=data_dir, stdin=PASS + "\n")

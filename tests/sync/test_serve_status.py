@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sync import credential
+from tests.conftest import OP
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,7 @@ def test_status_of_a_hub_up_then_down(make_server: Any, make_terminal: Any) -> N
     hub = make_server(role="hub")
     client = make_terminal(hub.url, hub.token("H1", "K3"), "K3")
     for _ in range(3):
-        client.hall.take_ticket("newborn")
+        client.hall.tickets.take(OP, "newborn")
     got = client.once()
     assert got["pending"] == 0
     make_terminal(hub.url, hub.token("H1", "K4"), "K4")  # enrolled, never synced
@@ -41,7 +42,7 @@ def test_status_of_a_hub_up_then_down(make_server: Any, make_terminal: Any) -> N
     assert code == 0
     assert body["up"] is True and body["role"] == "hub" and body["error"] is None
     by_id = {t["terminal"]: t for t in body["terminals"]}
-    held = client.hall.store.conn.execute(
+    held = client.hall.core.store.conn.execute(
         "SELECT COUNT(*), MAX(terminal_seq) FROM events WHERE terminal_id = 'K3'").fetchone()
     assert by_id["K3"]["events"] == held[0] and by_id["K3"]["last_seq"] == held[1]
     assert by_id["K3"]["last_sync_ms"] is not None and by_id["K3"]["revoked"] is False
