@@ -15,7 +15,7 @@ from typing import Any
 
 from hall import queue
 from hall.catalog import Catalog
-from hall.clock import HybridLogicalClock, WallClock, system_now, to_ms
+from hall.clock import WallClock, for_store, system_now, to_ms
 from hall.config import TerminalConfig
 from hall.errors import DomainError, StoreError
 from hall.events import Event, EventType
@@ -45,7 +45,7 @@ class HallService:
         self.zone = config.zone
         self.wall = wall
         self.index_key = index_key
-        self.hlc = HybridLogicalClock(wall, max_hlc(store.conn))
+        self.hlc = for_store(store.path, wall, max_hlc(store.conn))  # shared with sync's absorb
         self.emitted: list[str] = []  # event types of the open transaction
         self.on_commit: Callable[[list[str]], None] | None = None
         claim_store(store, config)

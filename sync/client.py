@@ -103,8 +103,8 @@ class SyncClient:
             with store.write() as conn:
                 added, top = local.absorb(conn, reply.events)
                 local.put(conn, local.CURSOR, reply.cursor)
-            if top:
-                self.hall.hlc.observe(top)
+                if top:  # before the commit: no event of this process is stamped below them
+                    self.hall.hlc.observe(top)
             pulled += added
             if not reply.more:
                 break

@@ -8,7 +8,7 @@ from pathlib import Path
 from hall.errors import StoreError
 from hall.store.engine import DatabaseError
 
-HEAD = "0003"  # tests/hall/test_migrations.py checks this against Alembic's script head
+HEAD = "0004"  # tests/hall/test_migrations.py checks this against Alembic's script head
 APP = "tingduan"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
