@@ -16,7 +16,7 @@ from hall import checked_json
 DEVICES_FILE = "devices.json"
 KINDS = ("id_reader", "sscard_reader", "printer", "scanner")
 DEVICES_SPEC = checked_json.Spec(DEVICES_FILE, "devices.config_schema:DevicesFile",
-                                  tag="64d9f6741d1ea2cc")
+                                  tag="2ab94f84fbc83713")
 
 
 def load_device_config(data_dir: Path | None) -> dict[str, str]:

@@ -19,7 +19,7 @@ from hall.errors import ConfigError
 
 CONFIG_FILE = "config.json"
 CONFIG_SPEC = checked_json.Spec(CONFIG_FILE, "hall.config_schema:ConfigFile",
-                                tag="21d33937ba05421e")
+                                tag="00e84d8e99585971")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 NumberingMode = Literal["standalone", "member"]
 

@@ -16,7 +16,7 @@ from hall import checked_json
 SECURITY_FILE = "security.json"
 DEFAULT_RETENTION_DAYS = 180
 SECURITY_SPEC = checked_json.Spec(SECURITY_FILE, "hall.security.config_schema:SecurityFile",
-                                  tag="4ad983c90d0ba121")
+                                  tag="be97b8118c1f1523")
 
 
 def load(data_dir: Path) -> dict[str, Any]:

@@ -101,11 +101,19 @@ class CallDesk:
                     raise CallRefused(503, exc.code, exc.message) from exc
                 raise CallRefused(409, "conflict", exc.message) from exc
 
-    def _call_next(self, hall_id: str, window: str) -> CallResponse:
-        hall = self._hall(hall_id)
+    def refresh(self, hall_id: str) -> None:
+        """Bring the hub's store of a hall up to the log: offers confirmed, voided or expired."""
+        with self._lock:
+            self._refresh(self._hall(hall_id))
+
+    def _refresh(self, hall: HallService) -> None:
         self._complete_halves(hall)
         self._catch_up(hall)
         self._expire(hall)
+
+    def _call_next(self, hall_id: str, window: str) -> CallResponse:
+        hall = self._hall(hall_id)
+        self._refresh(hall)
         offer = _offers(hall.store.conn).get(window)
         if offer is not None:  # asked again before confirming: the answer was lost on the way
             offer["expires_ms"] = _now_ms() + int(self.offer_ttl * 1000)

@@ -53,6 +53,9 @@ class FaultProxy:
         self.bytes_down = 0
         self.connections = 0
         self.held = 0  # answers swallowed by `hold` faults
+        # Hold the answers to requests containing these bytes, on every connection, open ones
+        # too (a client's keep-alive connection outlives any plan): `hold_answers(...)`.
+        self.holding: tuple[bytes, float] | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
@@ -82,6 +85,12 @@ class FaultProxy:
                         s.shutdown(socket.SHUT_RDWR)
                     except OSError:
                         pass
+
+    def hold_answers(self, match: bytes, delay: float) -> None:
+        self.holding = (match, delay)
+
+    def release_answers(self) -> None:
+        self.holding = None
 
     def close(self) -> None:
         self._stop.set()
@@ -147,7 +156,7 @@ class FaultProxy:
         down_limit = fault.after if fault.kind == "cut_down" else None
         chaos = random.Random(fault.seed) if fault.kind == "chaos" else None
         # hold: armed by the request (before it is forwarded, so its answer cannot slip by)
-        armed = threading.Event() if fault.kind == "hold" else None
+        armed = threading.Event()
         pump = threading.Thread(target=self._pump, args=(upstream, client, down_limit, False,
                                                          chaos, fault.chance, armed, fault),
                                 daemon=True)
@@ -170,12 +179,13 @@ class FaultProxy:
                 if not chunk:
                     break
                 if armed is not None and fault is not None:
-                    if up and fault.match in chunk:
+                    hold = self._holds(fault)
+                    if up and hold is not None and hold[0] in chunk:
                         armed.set()
                     elif not up and armed.is_set():  # swallowed: the client waits, is cut
                         with self._lock:
                             self.held += 1
-                        self._stop.wait(fault.delay)
+                        self._stop.wait(hold[1] if hold is not None else fault.delay)
                         break
                 if chaos is not None and chaos.random() < chance:
                     limit = sent + chaos.randint(0, len(chunk))
@@ -199,6 +209,12 @@ class FaultProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+    def _holds(self, fault: Fault) -> tuple[bytes, float] | None:
+        if fault.kind == "hold":
+            return fault.match, fault.delay
+        return self.holding
 
 
 def _close(s: socket.socket) -> None:

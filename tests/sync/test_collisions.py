@@ -51,13 +51,11 @@ def enroll(srv: Any, folder: Path, terminal: str, url: str) -> None:
 
 def sync_until_ok(folder: Path, tries: int = 40) -> tuple[dict[str, Any], int]:
     """`sync --once` until it exits 0 (a faulty link fails some: exit 5, never 1)."""
-    failures = 0
-    for _ in range(tries):
+    for failures in range(tries):
         code, out = cli(folder, "sync", "--once")
         if code == 0:
             return out, failures
         assert code == 5, out  # the network, never the store
-        failures += 1
     raise AssertionError(f"sync never completed: {out}")
 
 
