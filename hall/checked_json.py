@@ -14,11 +14,8 @@ deleting `.checked/` only costs one validation.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +24,21 @@ from hall.errors import ConfigError
 CHECKED_DIR = ".checked"
 
 
-@dataclass(frozen=True)
 class Spec:
-    filename: str
-    model: str  # "module:Class" of the pydantic model; imported only to validate
-    tag: str  # the model's revision: tests/hall/test_config_files.py checks it is current
+    """A configuration file and its model (a plain class: this module is on the hot path)."""
+
+    __slots__ = ("filename", "model", "tag")
+
+    def __init__(self, filename: str, model: str, tag: str) -> None:
+        self.filename = filename
+        self.model = model  # "module:Class" of the pydantic model; imported only to validate
+        self.tag = tag  # the model's revision: tests/hall/test_config_files.py checks it
 
 
 def source_tag(module_name: str) -> str:
     """The revision tag of a model module: a digest of its source (the tests compare)."""
+    import importlib.util
+
     spec = importlib.util.find_spec(module_name)
     if spec is None or spec.origin is None:
         raise LookupError(module_name)
@@ -73,6 +76,8 @@ def validate(path: Path, body: bytes, spec: Spec) -> dict[str, Any]:
 
 
 def validate_data(path: Path, raw: object, spec: Spec) -> dict[str, Any]:
+    import importlib
+
     from pydantic import ValidationError
 
     module_name, _, name = spec.model.partition(":")
