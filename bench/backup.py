@@ -1,4 +1,4 @@
-"""How to copy a live SQLCipher store for a backup: SQLite's backup API (hall.core.store.engine.
+"""How to copy a live SQLCipher store for a backup: SQLite's backup API (hall.store.engine.
 copy_database) against `sqlcipher_export` into an attached database keyed the same, and the whole
 `admin backup` / `admin restore` path. Prints figures; BACKUP_TICKETS sets the store's size.
 

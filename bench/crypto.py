@@ -58,8 +58,8 @@ def hall_on(folder: Path, encrypted: bool) -> Hall:
         conn = connect(folder / "hall.db", encrypted=False)
         ensure_schema(conn)
         store = Store(conn, folder / "hall.db")
-    return Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), wall=Clock(),
-                       index_key=keys.load_or_create(folder, keys.INDEX)))
+    return Hall(Core(store, TerminalConfig("H1", "K3", numbering="standalone"), load_catalog(),
+                     wall=Clock(), index_key=keys.load_or_create(folder, keys.INDEX)))
 
 
 def visits(folder: Path, n: int, encrypted: bool) -> list[float]:
@@ -84,7 +84,7 @@ def visits(folder: Path, n: int, encrypted: bool) -> list[float]:
 
 def starts(folder: Path, n: int, encrypted: bool) -> float:
     """Median wall time of `python main.py ticket take` minus `python -c pass`."""
-    save(folder, TerminalConfig("H1", "K3", short_code="K3"))
+    save(folder, TerminalConfig("H1", "K3", numbering="standalone"))
     if not encrypted:
         return 0.0
     Store.open(folder).close()

@@ -111,7 +111,8 @@ def main() -> None:
         t0 = time.perf_counter()
         fill_history(store, args.history)
         print(f"history: {args.history} tickets written in {time.perf_counter() - t0:.1f} s")
-        hall = Hall(Core(store, TerminalConfig("H1", "K3"), load_catalog(), index_key=b"k" * 32))
+        hall = Hall(Core(store, TerminalConfig("H1", "K3", numbering="standalone"),
+                         load_catalog(), index_key=b"k" * 32))
         bare = bare_inserts(folder / "plain", min(args.tickets, 5000), encrypted=False)
         bare_cipher = bare_inserts(folder / "cipher", min(args.tickets, 5000), encrypted=True)
         issue, call = [], []

@@ -26,7 +26,10 @@ def register(sub: Any) -> None:
     p.add_argument("--hall-name", default=None, help="the hall's name on tickets and screens")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--standalone", action="store_true",
-                      help="no hub: this terminal is its own hub and issues plain numbers")
+                      help="a station with no hub (a village station): it is its own hub and "
+                      "issues plain numbers (A001). Without it the terminal is a member of its "
+                      "hall, enrolled yet or not: numbers leased from the hub, else its own "
+                      "fallback series (A-K3-001), so two terminals never issue one number")
     mode.add_argument("--hub", metavar="URL", help="the hall hub this terminal will sync with")
     p.set_defaults(handler=setup)
 

@@ -119,6 +119,7 @@ def enroll(args: argparse.Namespace) -> Result:
     credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
                                                       got.terminal_id, ca=ca,
                                                       insecure=args.insecure))
+    enrollment.join_hall(folder, server)
     note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
     return ({"enrolled": True, "server": server, "hall": got.hall_id,
              "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed},

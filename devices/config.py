@@ -2,30 +2,28 @@
 
 {"id_reader": "/dev/ttyUSB0", "sscard_reader": "ACS ACR39U 00 00",
  "printer": "tcp://192.168.1.50:9100", "scanner": "/dev/ttyACM0"}  (every key optional)
+
+Validated by the pydantic model in devices/config_schema.py whenever its content is new
+(hall/checked_json.py): a wrong value is refused as `devices.json: field: reason` (exit 2).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from devices.errors import DeviceError
+from hall import checked_json
 
 DEVICES_FILE = "devices.json"
 KINDS = ("id_reader", "sscard_reader", "printer", "scanner")
+DEVICES_SPEC = checked_json.Spec(DEVICES_FILE, "devices.config_schema:DevicesFile",
+                                  tag="2ab94f84fbc83713")
 
 
 def load_device_config(data_dir: Path | None) -> dict[str, str]:
+    """The configured devices by kind (a kind left out or "" is not configured)."""
     if data_dir is None:
         return {}
-    path = data_dir / DEVICES_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = checked_json.load(data_dir, DEVICES_SPEC)
+    if data is None:
         return {}
-    except (OSError, ValueError) as exc:
-        raise DeviceError(f"{path}: unreadable device configuration ({exc})",
-                          code="device_config") from exc
-    if not isinstance(raw, dict):
-        raise DeviceError(f"{path}: expected a JSON object", code="device_config")
-    return {k: str(v) for k, v in raw.items() if k in KINDS and v}
+    return {k: str(v) for k, v in data.items() if k in KINDS and v}

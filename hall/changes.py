@@ -63,6 +63,7 @@ _BY_TYPE: dict[str, Changes] = {
     EventType.TICKET_PARKED: Changes(tickets=True),
     EventType.TICKET_RESUMED: Changes(tickets=True, calls=True),
     EventType.TICKET_CANCELLED: Changes(tickets=True),
+    EventType.TICKET_CALL_WITHDRAWN: Changes(tickets=True, calls=True),
     EventType.NUMBER_BLOCK_LEASED: Changes(sync=True),
     EventType.WINDOW_CONFIGURED: Changes(windows=True, tickets=True),
     EventType.RATING_GIVEN: Changes(ratings=True),

@@ -1,6 +1,8 @@
 """A terminal's configuration: who it is, its hall's timezone, the call policy, its windows.
 
-Kept as `config.json` in the data directory so a hall's IT technician can read and edit it.
+Kept as `config.json` in the data directory so a hall's IT technician can read and edit it;
+validated by the pydantic model in hall/config_schema.py whenever its content is new
+(hall/checked_json.py), so a wrong value is refused as `config.json: field: reason`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hall import checked_json
 from hall.errors import ConfigError
 
 CONFIG_FILE = "config.json"
+CONFIG_SPEC = checked_json.Spec(CONFIG_FILE, "hall.config_schema:ConfigFile",
+                                tag="a13d65f8cfe3fdc3")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 NumberingMode = Literal["standalone", "member"]
 
@@ -43,11 +48,12 @@ class TerminalConfig:
     hall_id: str
     terminal_id: str
     timezone: str = DEFAULT_TIMEZONE
-    # standalone: this terminal is its own hub and issues plain numbers (A001);
-    # member: numbers come from hub leases, else from the terminal's fallback series.
-    numbering: NumberingMode = "standalone"
+    # member (every terminal unless set up --standalone, enrolled or not): numbers come from
+    # hub leases, else from the terminal's own fallback series (A-K3-001);
+    # standalone (a station with no hub, `setup --standalone`): plain numbers (A001).
+    numbering: NumberingMode = "member"
     hub_url: str | None = None
-    short_code: str = ""
+    short_code: str = ""  # the fallback series' code; "" is the terminal id (unique in the hall)
     policy: CallPolicy = field(default_factory=CallPolicy)
     hall_name: str = ""  # shown on tickets and screens; the hall id when empty
     # Where a ticket's QR (follow the queue) and a receipt's QR (办件查询) point: the hall's own
@@ -56,6 +62,10 @@ class TerminalConfig:
     case_url: str = "https://zwfw.example.gov.cn/c/{hall}/{case}"
     ticket_footer: tuple[str, ...] = ("请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!")
     accept_expired_cards: bool = True  # an expired card is reported; refused when False
+
+    @property
+    def fallback_code(self) -> str:
+        return self.short_code or self.terminal_id
 
     @property
     def display_name(self) -> str:
@@ -83,42 +93,48 @@ class TerminalConfig:
 
 
 def default_short_code(terminal_id: str) -> str:
-    """A short code for the fallback series (A-K3-001): letters and digits of the terminal id."""
+    """The code of a terminal's fallback series (A-K3-001): the terminal id itself, which no
+    other terminal of the hall has. (A shorter code derived from it could be shared: DESK01 and
+    KIOSK01 both gave SK01.)"""
+    return terminal_id
+
+
+def legacy_short_code(terminal_id: str) -> str:
+    """The code setup wrote before: the last four letters and digits of the terminal id."""
     code = "".join(c for c in terminal_id.upper() if c.isalnum())
     return code[-4:] or "T"
 
 
 def load(data_dir: Path) -> TerminalConfig:
-    path = data_dir / CONFIG_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
+    data = checked_json.load(data_dir, CONFIG_SPEC)
+    if data is None:
         raise ConfigError(
             f"{data_dir} is not set up: run `python main.py setup --hall HALL --terminal ID`",
-            code="not_set_up",
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: unreadable configuration ({exc})") from exc
-    try:
-        policy = CallPolicy(**raw.pop("policy", {}))
-        if isinstance(raw.get("ticket_footer"), list):
-            raw["ticket_footer"] = tuple(raw["ticket_footer"])
-        config = TerminalConfig(policy=policy, **raw)
-    except TypeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    config.validate()
-    return config
+            code="not_set_up")
+    return from_data(data)
+
+
+def from_data(data: dict[str, Any]) -> TerminalConfig:
+    """A TerminalConfig from validated, normalized content (ConfigFile's fields)."""
+    fields = dict(data)
+    policy = CallPolicy(**fields.pop("policy"))
+    if "ticket_footer" in fields:
+        fields["ticket_footer"] = tuple(fields["ticket_footer"])
+    return TerminalConfig(policy=policy, **fields)
 
 
 def save(data_dir: Path, config: TerminalConfig) -> None:
-    """Write atomically: a kill mid-write leaves the old file or the new one, never half."""
+    """Write atomically: a kill mid-write leaves the old file or the new one, never half. What
+    is written is validated (and remembered as such) before it replaces the old file."""
     config.validate()
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / CONFIG_FILE
     tmp = path.with_suffix(".tmp")
-    body = json.dumps(asdict(config), ensure_ascii=False, indent=2) + "\n"
-    with open(tmp, "w", encoding="utf-8") as fh:
+    body = (json.dumps(asdict(config), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = checked_json.validate(path, body, CONFIG_SPEC)
+    with open(tmp, "wb") as fh:
         fh.write(body)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    checked_json.remember(data_dir, CONFIG_FILE, checked_json.key_of(CONFIG_SPEC, body), data)

@@ -21,7 +21,7 @@ from hall import changes as changes_mod
 from hall.actors import Actor
 from hall.catalog import Catalog
 from hall.changes import NOTHING, Changes, ChangeWatcher, Notifier, Source
-from hall.clock import HybridLogicalClock, WallClock, system_now
+from hall.clock import WallClock, for_store, system_now
 from hall.config import TerminalConfig
 from hall.errors import AccessError, StoreError
 from hall.events import Event
@@ -61,7 +61,7 @@ class Core:
         self.wall = wall
         self.index_key = index_key
         self.data_dir: Path = store.path.parent
-        self.hlc = HybridLogicalClock(wall, max_hlc(store.conn))
+        self.hlc = for_store(store.path, wall, max_hlc(store.conn))  # shared with sync's absorb
         self.notifier = Notifier()
         self.last_changes: Changes = NOTHING
         self._watcher: ChangeWatcher | None = None

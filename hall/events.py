@@ -23,6 +23,9 @@ class EventType:
     TICKET_PARKED = "TicketParked"
     TICKET_RESUMED = "TicketResumed"
     TICKET_CANCELLED = "TicketCancelled"
+    # A call nobody serves, taken back: the ticket waits again in its place (the hub's offer to
+    # a window that never confirmed it, sync/server/hub.py).
+    TICKET_CALL_WITHDRAWN = "TicketCallWithdrawn"
     NUMBER_BLOCK_LEASED = "NumberBlockLeased"
     CASE_ACCEPTED = "CaseAccepted"
     MATERIALS_DEFERRED = "MaterialsDeferred"
@@ -54,6 +57,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.TICKET_PARKED: frozenset({"ticket_id", "at"}),
     EventType.TICKET_RESUMED: frozenset({"ticket_id", "window", "at"}),
     EventType.TICKET_CANCELLED: frozenset({"ticket_id", "at"}),
+    EventType.TICKET_CALL_WITHDRAWN: frozenset({"ticket_id", "window", "at"}),
     EventType.NUMBER_BLOCK_LEASED: frozenset({"day", "series", "first", "last"}),
     EventType.CASE_ACCEPTED: frozenset(
         {"case_id", "case_number", "service_id", "ticket_id", "applicant", "materials", "at"}

@@ -1,17 +1,27 @@
 """Ticket numbers: a series per service group, reset at the hall's local midnight.
 
-(hall, day, series, number) is unique everywhere. A standalone terminal (its own hub) counts
-plainly: A001, A002, … A hall member issues from blocks its hub leases to it, so issuing never
-waits on the network; with no block left it falls back to its own series (A-K3-001), which no
-other terminal can issue, and numbers are never reused.
+Every terminal is a member of its hall unless set up `--standalone`. A standalone station (a
+village station with no hub) counts plainly: A001, A002, … A member issues from blocks its hub
+leases to it, so issuing never waits on the network; with no block left (or before it ever met
+its hub) it issues from its own fallback series, `A-<terminal id>-001`, which no other terminal
+of the hall can issue: distinct terminal ids give distinct series.
+
+Should two tickets still share a number (plain numbers of standalone stations that later join a
+hub), both are kept: `label_shared_number` gives every one but the first a label of its own,
+`C001·T2`, by a rule that depends only on the tickets, so every terminal, the hub and the display
+agree whatever order the events arrived in.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
 from hall.config import TerminalConfig
+
+MARK = "·"  # between a shared number and the terminal that issued the later copy: C001·T2
+_PLAIN = re.compile(r"^([A-Z])(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -22,13 +32,29 @@ class Number:
 
     @property
     def label(self) -> str:
-        return f"{self.series}{self.number:03d}" if "-" not in self.series else (
-            f"{self.series}-{self.number:03d}"
-        )
+        return plain_label(self.series, self.number)
 
 
-def fallback_series(letter: str, short_code: str) -> str:
-    return f"{letter}-{short_code}"
+def plain_label(series: str, number: int) -> str:
+    """The number as printed on the ticket: A001, or A-K3-001 in a fallback series."""
+    return f"{series}-{number:03d}" if "-" in series else f"{series}{number:03d}"
+
+
+def parse_label(text: str) -> tuple[str, int] | None:
+    """(series, number) of a printed number, or None. The number follows the last '-' of a
+    fallback series, so a terminal id with '-' in it still parses."""
+    text = text.strip()
+    plain = _PLAIN.match(text.upper())
+    if plain:
+        return plain.group(1), int(plain.group(2))
+    series, dash, digits = text.rpartition("-")
+    if dash and series and digits.isdigit() and series[:1].isalpha() and series[1:2] == "-":
+        return series[0].upper() + series[1:], int(digits)
+    return None
+
+
+def fallback_series(letter: str, code: str) -> str:
+    return f"{letter}-{code}"
 
 
 def _counter(conn: sqlite3.Connection, day: str, series: str) -> int:
@@ -43,15 +69,35 @@ def allocate(conn: sqlite3.Connection, config: TerminalConfig, day: str, letter:
     advances the counters, in the same transaction."""
     if config.numbering == "standalone":
         return Number(letter, _counter(conn, day, letter), leased=False)
-    row = conn.execute(
-        "SELECT next FROM number_leases WHERE day = ? AND series = ? AND next <= last "
-        "ORDER BY first LIMIT 1",
+    blocks = conn.execute(
+        "SELECT next, last FROM number_leases WHERE day = ? AND series = ? AND next <= last "
+        "ORDER BY first",
         (day, letter),
-    ).fetchone()
-    if row is not None:
-        return Number(letter, int(row[0]), leased=True)
-    series = fallback_series(letter, config.short_code)
+    ).fetchall()
+    for nxt, last in blocks:
+        free = _first_free(conn, config.hall_id, day, letter, int(nxt), int(last))
+        if free is not None:
+            return Number(letter, free, leased=True)
+    series = fallback_series(letter, config.fallback_code)
     return Number(series, _counter(conn, day, series), leased=False)
+
+
+def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, first: int,
+                last: int) -> int | None:
+    """The lowest number of first..last no known ticket holds. A block can overlap plain numbers
+    a standalone station issued before it joined the hub (its own, or pulled from another):
+    those are skipped, never issued twice by this terminal."""
+    held = conn.execute(
+        "SELECT DISTINCT number FROM tickets WHERE hall_id = ? AND day = ? AND series = ? "
+        "AND number BETWEEN ? AND ? ORDER BY number",
+        (hall_id, day, series, first, last),
+    ).fetchall()
+    candidate = first
+    for (number,) in held:
+        if number != candidate:
+            break
+        candidate += 1
+    return candidate if candidate <= last else None
 
 
 def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
@@ -61,3 +107,33 @@ def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
         (day, letter),
     ).fetchone()
     return int(row[0])
+
+
+def label_shared_number(conn: sqlite3.Connection, hall_id: str, day: str, series: str,
+                        number: int) -> list[str]:
+    """Give the tickets that share one number labels apart; returns their labels, first the one
+    that keeps the plain label (empty when the number is not shared).
+
+    The rule depends only on the tickets: the earliest issued (issue time, then issuing terminal,
+    then ticket id) keeps `C001`; every other copy becomes `C001·<its terminal>` (and `·2`, `·3`
+    should one terminal hold several copies). The printed number still finds each of them
+    (hall/tickets.find)."""
+    rows = conn.execute(
+        "SELECT ticket_id, issued_ms, issuing_terminal, label FROM tickets "
+        "WHERE hall_id = ? AND day = ? AND series = ? AND number = ?",
+        (hall_id, day, series, number),
+    ).fetchall()
+    if len(rows) < 2:
+        return []
+    rows.sort(key=lambda r: (int(r[1]), str(r[2]), str(r[0])))
+    plain = plain_label(series, number)
+    wanted: list[tuple[str, str, str]] = [(rows[0][0], plain, rows[0][3])]
+    seen: dict[str, int] = {}
+    for ticket_id, _ms, terminal, current in rows[1:]:
+        seen[terminal] = seen.get(terminal, 0) + 1
+        extra = "" if seen[terminal] == 1 else f"{MARK}{seen[terminal]}"
+        wanted.append((ticket_id, f"{plain}{MARK}{terminal}{extra}", current))
+    for ticket_id, label, current in wanted:
+        if label != current:
+            conn.execute("UPDATE tickets SET label = ? WHERE ticket_id = ?", (label, ticket_id))
+    return [label for _id, label, _current in wanted]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hall import config as config_file
-from hall.config import TerminalConfig
+from hall.config import NumberingMode, TerminalConfig
 from hall.errors import ConfigError, DomainError
 from hall.security.keys import INDEX, load_or_create
 from hall.store import Store
@@ -31,8 +31,9 @@ def setup_terminal(data_dir: Path, hall_id: str, terminal_id: str, *,
             "use another --data-dir for another terminal", code="already_set_up",
             params={"hall": old.hall_id, "terminal": old.terminal_id})
     base = old or TerminalConfig(hall_id=hall_id, terminal_id=terminal_id)
-    numbering = "member" if hub_url else ("standalone" if standalone or old is None
-                                          else base.numbering)
+    # Every terminal is a member of its hall (numbers that cannot collide, even before it meets
+    # a hub) unless it is set up --standalone: a station with no hub, issuing plain numbers.
+    numbering: NumberingMode = "standalone" if standalone else "member"
     new = replace(
         base,
         timezone=timezone or base.timezone,

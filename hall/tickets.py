@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall.errors import DomainError
+from hall.numbering import MARK, parse_label, plain_label
 from hall.timefmt import iso_of_ms
 
 COLUMNS = (
@@ -33,6 +34,8 @@ class TicketView:
     terminal: str
     ahead: int | None = None
     decided_by: str | None = None  # a call: "hub" or "local"
+    printed: str | None = None  # the number on the paper, when the label differs (C001·T2)
+    shared_with: tuple[str, ...] = ()  # labels of the other tickets issued with this number
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,28 +53,49 @@ class TicketView:
             out["ahead"] = self.ahead
         if self.target_window is not None:
             out["target_window"] = self.target_window
+        if self.printed is not None:
+            out["printed"] = self.printed
+        if self.shared_with:
+            out["shared_with"] = list(self.shared_with)
         return out
 
 
 def view(row: tuple[Any, ...], zone: ZoneInfo, ahead: int | None = None) -> TicketView:
+    printed = plain_label(row[9], row[10])
     return TicketView(
         id=row[0], number=row[1], service=row[2], priority=row[3], status=row[4],
         issued_at=iso_of_ms(row[5], zone), window=row[6], day=row[7], recalls=row[8],
         series=row[9], issued_ms=row[5], target_window=row[11], terminal=row[12], ahead=ahead,
+        printed=None if printed == row[1] else printed,
     )
 
 
 def find(conn: sqlite3.Connection, ref: str, zone: ZoneInfo) -> TicketView:
-    """A ticket by id, or by its number (A003): the most recent ticket with that number."""
+    """A ticket by id, or by its label on the day it was last issued: `A003`, `A-K3-001`, and
+    for a number two terminals issued, `C001` (the first) and `C001·T2` (also typed `C001.T2`).
+    Found by a label, the view names the other tickets that share its printed number, so the
+    holder of either paper is found."""
     row = conn.execute(f"SELECT {COLUMNS} FROM tickets WHERE ticket_id = ?", (ref,)).fetchone()
+    if row is not None:
+        return view(row, zone)
+    label = ref.strip().replace(".", MARK)
+    head, mark, tail = label.partition(MARK)
+    label = head.upper() + mark + tail if parse_label(head) and "-" not in head else label
+    row = conn.execute(
+        f"SELECT {COLUMNS} FROM tickets WHERE label = ? ORDER BY day DESC, issued_ms DESC "
+        "LIMIT 1", (label,)).fetchone()
     if row is None:
         row = conn.execute(
-            f"SELECT {COLUMNS} FROM tickets WHERE label = ? ORDER BY issued_ms DESC LIMIT 1",
-            (ref.strip().upper(),),
-        ).fetchone()
+            f"SELECT {COLUMNS} FROM tickets WHERE label = ? COLLATE NOCASE "
+            "ORDER BY day DESC, issued_ms DESC LIMIT 1", (label,)).fetchone()
     if row is None:
         raise DomainError(f"no ticket {ref!r}", code="unknown_ticket", params={"ticket": ref})
-    return view(row, zone)
+    ticket = view(row, zone)
+    others = conn.execute(
+        "SELECT label FROM tickets WHERE hall_id = (SELECT hall_id FROM tickets WHERE "
+        "ticket_id = ?) AND day = ? AND series = ? AND number = ? AND ticket_id != ? "
+        "ORDER BY label", (ticket.id, ticket.day, row[9], row[10], ticket.id)).fetchall()
+    return replace(ticket, shared_with=tuple(r[0] for r in others)) if others else ticket
 
 
 def ahead_of(conn: sqlite3.Connection, ticket: TicketView) -> int:

@@ -107,8 +107,8 @@ class SyncClient:
             with self.core.write(source="sync") as conn:
                 added, top = local.absorb(conn, reply.events)
                 local.put(conn, local.CURSOR, reply.cursor)
-            if top:
-                self.core.hlc.observe(top)
+                if top:  # before the commit: no event of this process is stamped below them
+                    self.core.hlc.observe(top)
             pulled += added
             if not reply.more:
                 break

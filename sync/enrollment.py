@@ -4,8 +4,10 @@ HTTP on loopback / with --insecure), and keep the hall keys a hub hands its term
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from pathlib import Path
 
+from hall import config as config_file
 from hall.core import Core
 from hall.errors import DomainError
 from hall.security import keys
@@ -78,3 +80,15 @@ def holds_sealed_data(core: Core) -> bool:
         "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
         "LIMIT 1").fetchone()
     return row is not None
+
+
+def join_hall(data_dir: Path, server: str) -> config_file.TerminalConfig:
+    """A terminal enrolled with a hub is a member of its hall, however it was set up: a
+    standalone station that joins keeps its history and issues leased numbers (or its
+    fallback series) from its next ticket on; its old plain numbers that another terminal
+    also issued are kept and labelled apart at sync (hall/numbering.py)."""
+    cfg = config_file.load(data_dir)
+    if cfg.numbering != "member" or cfg.hub_url != server:
+        cfg = replace(cfg, numbering="member", hub_url=server)
+        config_file.save(data_dir, cfg)
+    return cfg

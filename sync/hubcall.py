@@ -3,6 +3,8 @@ windows never call one ticket) and records the hub's decision; with the hub out 
 (None) and the hall calls locally. Either way the sync status records it (last success, or the last
 error and offline).
 
+The hub's decision is an offer the desk confirms by recording the call (sync/server/hub.py): a
+desk that times out and calls locally instead never leaves the hub's ticket held by its window.
 `attach(hall)` plugs this into a hall (`hall.tickets.router`) when the terminal is a member of a
 hall and enrolled with its hub; the CLI and the faces call it after `Hall.open`.
 """

@@ -9,9 +9,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from hall.events import Event, EventType
+from hall.store.engine import IntegrityError
 from hall.store.eventlog import insert
 from hall.store.projections import apply
 from sync.wire import Rejection, WireEvent
+
+# What one pulled event may raise while it is projected without stopping the page: a constraint
+# of the store (whichever driver: sqlite3's and sqlcipher3's errors are unrelated classes, so
+# catch the store's mapping), or a payload the projection cannot read. A full disk or a locked
+# store (OperationalError) is not one of these: the page is retried whole.
+UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeError, ValueError)
 
 PUSHED = "pushed_through"
 CURSOR = "pull_cursor"
@@ -99,14 +106,29 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent]) -> tuple[int, int]
         conn.execute("SAVEPOINT absorb")
         try:
             apply(conn, ev)
-        except sqlite3.IntegrityError as exc:
+        except UNPROJECTABLE as exc:
             conn.execute("ROLLBACK TO absorb")
-            p = ev.payload
-            if ev.type != EventType.TICKET_ISSUED:
-                _conflict(conn, "integrity", ev, p.get("ticket_id"), f"{ev.type}: {exc}")
-            else:
-                _conflict(conn, "number", ev, p.get("ticket_id"),
-                          f"number {p.get('label')} of {p.get('day')} issued by terminal "
-                          f"{ev.terminal_id} is already held by another ticket ({exc})")
+            _conflict(conn, "integrity", ev, ev.payload.get("ticket_id"),
+                      f"{ev.type} of terminal {ev.terminal_id} not applied: "
+                      f"{type(exc).__name__}: {exc}")
+        else:
+            if ev.type == EventType.TICKET_ISSUED:
+                _shared_number(conn, ev)
         conn.execute("RELEASE absorb")
     return added, top
+
+
+def _shared_number(conn: sqlite3.Connection, ev: Event) -> None:
+    """A pulled ticket whose number another ticket holds: both were kept and labelled apart by
+    the projection; the clash is listed for the clerks."""
+    p = ev.payload
+    rows = conn.execute(
+        "SELECT label, issuing_terminal FROM tickets WHERE hall_id = ? AND day = ? AND series = ? "
+        "AND number = ? ORDER BY issued_ms, issuing_terminal, ticket_id",
+        (ev.hall_id, p["day"], p["series"], p["number"])).fetchall()
+    if len(rows) < 2:
+        return
+    shown = ", ".join(f"{label} (terminal {terminal})" for label, terminal in rows)
+    _conflict(conn, "number", ev, p["ticket_id"],
+              f"number {p['label']} of {p['day']} was issued {len(rows)} times: {shown}; "
+              "every copy is kept and callable")

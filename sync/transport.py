@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from hall.errors import HallError
+from hall.errors import DomainError, HallError
 from sync.backoff import parse_retry_after
 from sync.errors import AuthError, NetworkError, StaleCursor
 from sync.tls import check_url, verify_for
@@ -52,6 +52,9 @@ class Http:
                             code="unauthorized" if resp.status_code == 401 else "forbidden")
         if resp.status_code == 410:
             raise StaleCursor(str(detail))
+        if resp.status_code == 409:  # the server refuses this (a busy window, a conflict)
+            code = payload.get("code") if isinstance(payload, dict) else None
+            raise DomainError(str(detail), code=str(code or "conflict"))
         if resp.status_code in (408, 425, 429) or resp.status_code >= 500:
             raise NetworkError(f"server busy ({resp.status_code}): {detail}",
                                retry_after=parse_retry_after(resp.headers.get("retry-after")))

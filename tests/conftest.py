@@ -76,6 +76,7 @@ def make_hall(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
 
     def make(name: str = "t1", **config: object) -> Hall:
         policy = config.pop("policy", CallPolicy())
+        config.setdefault("numbering", "standalone")  # plain numbers: A001, A002, …
         cfg = TerminalConfig(hall_id=str(config.pop("hall_id", "H1")),
                              terminal_id=str(config.pop("terminal_id", "K3")),
                              policy=policy, **config)  # type: ignore[arg-type]

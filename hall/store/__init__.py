@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hall.errors import StoreError
-from hall.store.engine import STORE_FILE, DatabaseError, connect
+from hall.store.engine import STORE_FILE, DatabaseError, connect, store_error
 from hall.store.migrate import ensure_schema
 
 __all__ = ["STORE_FILE", "Store"]
@@ -30,7 +29,7 @@ class Store:
             ensure_schema(conn)
         except DatabaseError as exc:
             conn.close()
-            raise _store_error(path, exc) from exc
+            raise store_error(path, exc) from exc
         except BaseException:
             conn.close()
             raise
@@ -46,13 +45,13 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except DatabaseError as exc:
-            raise _store_error(self.path, exc) from exc
+            raise store_error(self.path, exc) from exc
         try:
             yield conn
             conn.execute("COMMIT")
         except DatabaseError as exc:
             _rollback(conn)
-            raise _store_error(self.path, exc) from exc
+            raise store_error(self.path, exc) from exc
         except BaseException:
             _rollback(conn)
             raise
@@ -62,16 +61,3 @@ def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         conn.execute("ROLLBACK")
 
-
-def _store_error(path: Path, exc: Exception) -> StoreError:
-    text = str(exc)
-    if "full" in text:
-        return StoreError(
-            f"{path}: the disk is full; nothing was written. Free space and try again",
-            code="disk_full",
-        )
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: not a hall store, or damaged ({text})", code="store_corrupt")
-    if "locked" in text:
-        return StoreError(f"{path}: another program holds the store ({text})", code="store_busy")
-    return StoreError(f"{path}: {text}")

@@ -29,10 +29,34 @@ WAL_CHECKPOINT_PAGES = 8000  # ~32 MB of WAL between checkpoints
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+# The store's error mapping: catch these (never `sqlite3.X` alone, which misses the driver in use).
+Error: tuple[type[Exception], ...] = (sqlite3.Error, _cipher.Error)
 DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError, _cipher.DatabaseError)
 IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, _cipher.IntegrityError)
 OperationalError: tuple[type[Exception], ...] = (
     sqlite3.OperationalError, _cipher.OperationalError)
+BUSY_TIMEOUT_S = 10.0  # how long a connection waits for another's write lock
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED), a retry may work."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def store_error(path: Path, exc: BaseException) -> StoreError:
+    """A database error of the store as the person at the terminal should read it."""
+    text = str(exc)
+    if "full" in text:
+        return StoreError(
+            f"{path}: the disk is full; nothing was written. Free space and try again",
+            code="disk_full",
+        )
+    if is_busy(exc):
+        return StoreError(f"{path}: another program holds the store ({text}); try again",
+                          code="store_busy")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path}: not a hall store, or damaged ({text})", code="store_corrupt")
+    return StoreError(f"{path}: {text}")
 
 
 def key_pragma(key: bytes) -> str:
@@ -62,7 +86,7 @@ def connect(path: Path, *, encrypted: bool = True) -> sqlite3.Connection:
     `encrypted=False` opens a plain SQLite store (benchmarks and tools only)."""
     if not encrypted:
         return _settings(path, sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=10.0))
+            str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S))
     data_dir = path.parent
     exists = path.exists() and path.stat().st_size > 0
     key = keys.load(data_dir, keys.STORE)
@@ -86,7 +110,7 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
     """A SQLCipher connection keyed and checked (page 1 decrypts), or a clear StoreError."""
     try:
         conn = cast(Any, _cipher).connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+            str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except DatabaseError as exc:
         raise StoreError(f"{path}: cannot open the store ({exc})", code="store_corrupt") from exc
     try:
@@ -95,6 +119,8 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         conn.close()
+        if is_busy(exc):  # locked by another program: not a key problem
+            raise store_error(path, exc) from exc
         raise _unopenable(path, exc) from exc
     return cast(sqlite3.Connection, conn)
 
@@ -142,6 +168,8 @@ def _settings(path: Path, conn: sqlite3.Connection) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     except DatabaseError as exc:
         conn.close()
+        if is_busy(exc):
+            raise store_error(path, exc) from exc
         raise StoreError(
             f"{path}: not a hall store, or damaged ({exc}); restore it from a backup or move it "
             "aside and run setup again",
@@ -179,7 +207,7 @@ def _plain_hall_store(path: Path) -> bool:
             row = conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except Error:  # a plain sqlite3 connection here, but the one mapping all the same
         return False
     return row is not None and row[0] == "tingduan"
 

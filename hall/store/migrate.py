@@ -102,8 +102,9 @@ def alembic_config() -> object:
     return cfg
 
 
-def upgrade(conn: sqlite3.Connection) -> None:
-    """Run the migrations inside one transaction on the store's own connection."""
+def upgrade(conn: sqlite3.Connection, target: str = "head") -> None:
+    """Run the migrations (up to `target`, tests start older stores with it) inside one
+    transaction on the store's own connection."""
     from alembic import command
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import StaticPool
@@ -117,7 +118,7 @@ def upgrade(conn: sqlite3.Connection) -> None:
     cfg = alembic_config()
     with engine.begin() as sa_conn:
         cfg.attributes["connection"] = sa_conn  # type: ignore[attr-defined]
-        command.upgrade(cfg, "head")  # type: ignore[arg-type]
+        command.upgrade(cfg, target)  # type: ignore[arg-type]
         sa_conn.exec_driver_sql(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('app', ?)", (APP,)
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hall.events import Event, EventType
+from hall.numbering import label_shared_number
 from hall.store.eventlog import iter_events
 from hall.timefmt import ms_of
 
@@ -50,6 +51,8 @@ def _issued(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
          p["service_id"], p["priority"], urgency(p["priority"]), e.terminal_id,
          ms_of(p["issued_at"]), ms_of(appointment) if appointment else None, p.get("window")),
     )
+    # Two terminals may have issued this number offline: both tickets stay, labelled apart.
+    label_shared_number(conn, e.hall_id, p["day"], p["series"], p["number"])
     conn.execute(
         "INSERT INTO number_counters (day, series, next) VALUES (?, ?, ?) "
         "ON CONFLICT (day, series) DO UPDATE SET next = MAX(next, excluded.next)",
@@ -90,6 +93,21 @@ def _called(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
             "UPDATE windows SET regular_streak = regular_streak + 1 WHERE window = ?",
             (p["window"],),
         )
+
+
+def _withdrawn(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """Undo a call nobody serves: waiting again with its place (issue time) and its target
+    window; a first call leaves no first-call time; the window's interleave streak as before."""
+    cur = conn.execute(
+        "UPDATE tickets SET status = 'waiting', window = NULL, target_window = ?, "
+        "first_called_ms = CASE WHEN first_called_ms = called_ms THEN NULL "
+        "ELSE first_called_ms END, called_ms = NULL "
+        "WHERE ticket_id = ? AND status = 'called' AND window = ?",
+        (p.get("target_window"), p["ticket_id"], p["window"]),
+    )
+    if cur.rowcount and p.get("regular_streak") is not None:
+        conn.execute("UPDATE windows SET regular_streak = ? WHERE window = ?",
+                     (int(p["regular_streak"]), p["window"]))
 
 
 def _set(sql: str, *fields: str) -> Handler:
@@ -290,6 +308,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.TICKET_CANCELLED: _set(
         "status = 'cancelled', done_ms = ?, outcome_window = window", "at"
     ),
+    EventType.TICKET_CALL_WITHDRAWN: _withdrawn,
     EventType.NUMBER_BLOCK_LEASED: _lease,
     EventType.WINDOW_CONFIGURED: _window,
     EventType.CASE_ACCEPTED: _case_opened("accepted"),

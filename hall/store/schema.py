@@ -80,7 +80,8 @@ tickets = Table(
     Column("recalls", Integer, nullable=False, server_default=text("0")),
     Column("outcome_window", Text),
     Column("served_by", Text),
-    UniqueConstraint("hall_id", "day", "series", "number", name="uq_tickets_number"),
+    # (hall, day, series, number) is not unique: two terminals may have issued one number
+    # offline; both tickets are kept and labelled apart (hall/numbering.py, migration 0004).
 )
 Index(
     "ix_tickets_waiting",
@@ -98,6 +99,7 @@ Index(
 Index("ix_events_hlc", events.c.hlc)
 Index("ix_tickets_day", tickets.c.day, tickets.c.service_id)
 Index("ix_tickets_window", tickets.c.window, tickets.c.status)
+Index("ix_tickets_number", tickets.c.hall_id, tickets.c.day, tickets.c.series, tickets.c.number)
 
 number_counters = Table(
     "number_counters",

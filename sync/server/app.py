@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import db, log
-from sync.server.hub import CallDesk
+from sync.server.hub import CallDesk, CallRefused
 from sync.server.limits import BURST, RATE, TokenBuckets
 from sync.server.upstream import Upstream
 from sync.server.verify_api import router as verify_router
@@ -265,13 +265,18 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
     @app.post(f"{API}/calls/next", response_model=CallResponse)
-    async def call_next(request: Request) -> CallResponse:
+    async def call_next(request: Request) -> CallResponse | JSONResponse:
         cred = await auth(request)
         req: CallRequest = _parse(CallRequest, await _body(request))
         if role != "hub":
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
-        result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
-                                                       req.window)
+        try:
+            result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
+                                                           req.window)
+        except CallRefused as exc:  # refused (window busy) or conflicting: 409 with the reason
+            return JSONResponse({"detail": exc.message, "code": exc.code},
+                                status_code=exc.status,
+                                headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
 
     app.state.code_reader = code_reader(engine, data_dir)

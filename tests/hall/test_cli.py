@@ -23,9 +23,19 @@ def cli(data: Path, *args: str) -> tuple[int, Any, str]:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    code, out, _ = cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    code, out, _ = cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     assert code == 0 and out["setup"]["hall"] == "SY-ZW01"
+    assert out["setup"]["numbering"] == "standalone"
     return tmp_path
+
+
+def test_a_terminal_set_up_without_standalone_is_a_member(tmp_path: Path) -> None:
+    """Not enrolled yet, it issues from its own fallback series, never a plain hall number."""
+    code, out, _ = cli(tmp_path, "setup", "--hall", "H1", "--terminal", "DESK01")
+    assert code == 0 and out["setup"]["numbering"] == "member"
+    numbers = [cli(tmp_path, "ticket", "take", "--service", "newborn")[1]["ticket"]["number"]
+               for _ in range(2)]
+    assert numbers == ["A-DESK01-001", "A-DESK01-002"]
 
 
 def test_services(data: Path) -> None:
@@ -98,7 +108,8 @@ def test_headless_commands_import_no_qt(data: Path) -> None:
     probe = (
         "import sys, runpy; sys.argv = ['main.py', 'ticket', 'list', '--data-dir', sys.argv[1]];"
         "import cli; cli.main(sys.argv[1:]);"
-        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'sqlalchemy', 'alembic'))];"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'sqlalchemy', 'alembic', "
+        "'pydantic'))];"
         "print(bad)"
     )
     done = subprocess.run([sys.executable, "-c", probe, str(data)], capture_output=True,

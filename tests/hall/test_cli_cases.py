@@ -18,7 +18,7 @@ MATERIALS = ["--material", "申请人居民身份证=exempt", "--material", "户
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
-    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     assert cli(tmp_path, "ticket", "take", "--service", "newborn")[0] == 0
     cli(tmp_path, "ticket", "call", "--window", "1")
     return tmp_path

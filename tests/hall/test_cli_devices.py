@@ -9,7 +9,7 @@ from tests.hall.test_cli import cli
 
 
 def test_take_prints_the_ticket(tmp_path: Path) -> None:
-    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     with PrinterEmulator(0, tmp_path / "out") as printer:
         code, out, _ = cli(tmp_path, "ticket", "take", "--service", "newborn", "--printer",
                            printer.url)
@@ -21,7 +21,7 @@ def test_take_prints_the_ticket(tmp_path: Path) -> None:
 
 
 def test_printer_away_keeps_the_job_and_the_ticket(tmp_path: Path) -> None:
-    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     printer = PrinterEmulator(0, tmp_path / "out")
     printer.plug()
     url = printer.url
@@ -37,7 +37,7 @@ def test_take_with_id_card_masks_audits_and_keeps_only_a_hash(tmp_path: Path) ->
     from devices.emulators.id_reader import IdReaderEmulator
     from devices.emulators.people import RESIDENT
 
-    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     with IdReaderEmulator(RESIDENT) as reader:
         code, out, _ = cli(tmp_path, "ticket", "take", "--service", "newborn", "--priority",
                            "elder", "--id-reader", reader.path)
@@ -62,7 +62,7 @@ def test_take_with_id_card_masks_audits_and_keeps_only_a_hash(tmp_path: Path) ->
 def test_take_with_a_silent_reader_is_a_device_error(tmp_path: Path) -> None:
     from devices.emulators.id_reader import IdReaderEmulator
 
-    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3")
+    cli(tmp_path, "setup", "--hall", "SY-ZW01", "--terminal", "K3", "--standalone")
     with IdReaderEmulator(None) as reader:  # no card on the reader
         code, out, _ = cli(tmp_path, "ticket", "take", "--service", "newborn", "--id-reader",
                            reader.path)

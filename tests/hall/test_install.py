@@ -59,7 +59,7 @@ def test_pip_install_into_a_fresh_venv_loads_the_catalog(tmp_path: Path) -> None
                  cwd=tmp_path, env=env).split()
     assert all(Path(p).is_relative_to(fresh_site) for p in where), where
     data = tmp_path / "data"
-    _run(venv / "bin" / "tingduan", "setup", "--hall", "H1", "--terminal", "K1",
+    _run(venv / "bin" / "tingduan", "setup", "--hall", "H1", "--terminal", "K1", "--standalone",
          "--data-dir", data, cwd=tmp_path, env=env)
     services = json.loads(_run(venv / "bin" / "tingduan", "services", "--json", "--data-dir", data,
                                cwd=tmp_path, env=env))

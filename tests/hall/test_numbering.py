@@ -93,3 +93,91 @@ def test_store_of_another_terminal_is_refused(tmp_path, clock) -> None:
     with pytest.raises(StoreError, match="belongs to terminal K3 of hall H1"):
         Hall(Core(store, TerminalConfig("H1", "K9"), load_catalog(), wall=clock))
     store.close()
+
+
+# -- shared numbers (issue 10): both tickets kept, labelled apart, the same way everywhere -------
+
+def _issued(terminal: str, seq: int, number: int, minute: int, series: str = "A") -> object:
+    from hall.events import Event
+
+    return Event(f"01900000-0000-7000-8000-{terminal[-2:]}{seq:010d}", "H1", terminal, seq,
+                 (1 << 16) * (minute + 1), EventType.TICKET_ISSUED, {
+                     "ticket_id": f"t-{terminal}-{seq}", "service_id": "newborn",
+                     "series": series, "number": number,
+                     "label": f"{series}{number:03d}", "day": "2026-11-23", "priority": "regular",
+                     "issued_at": f"2026-11-23T09:{minute:02d}:00+08:00"})
+
+
+def test_a_shared_number_gets_the_same_labels_in_any_arrival_order(make_hall) -> None:
+    import itertools
+
+    from hall.store.eventlog import insert
+    from hall.store.projections import apply, rebuild
+
+    # T1 and T2 (standalone stations) and T3 all issued A001; T2 twice A002 would be a bug,
+    # but even then the labels stay apart.
+    events = [_issued("K1", 1, 1, 5), _issued("K2", 1, 1, 3), _issued("K3", 7, 1, 3),
+              _issued("K2", 2, 2, 4), _issued("K1", 2, 2, 6)]
+    seen = []
+    for i, order in enumerate(itertools.permutations(events)):
+        if i % 7:  # 120 orders; every seventh keeps the test quick and still mixes them well
+            continue
+        hall = make_hall(f"p{i}", terminal_id="K9")
+        with hall.core.write() as conn:
+            for e in order:
+                insert(conn, e)
+                apply(conn, e)
+        labels = dict(hall.core.store.conn.execute("SELECT ticket_id, label FROM tickets"))
+        with hall.core.write() as conn:
+            rebuild(conn)
+        assert dict(hall.core.store.conn.execute("SELECT ticket_id, label FROM tickets")) == labels
+        seen.append(labels)
+    assert all(s == seen[0] for s in seen)
+    assert seen[0] == {"t-K2-1": "A001", "t-K3-7": "A001·K3", "t-K1-1": "A001·K1",
+                       "t-K2-2": "A002", "t-K1-2": "A002·K1"}  # earliest issued keeps it
+
+
+def test_a_shared_number_is_found_by_either_label_and_by_the_printed_number(make_hall) -> None:
+    from hall.store.eventlog import insert
+    from hall.store.projections import apply
+
+    hall = make_hall(terminal_id="K9")
+    with hall.core.write() as conn:
+        for e in (_issued("K1", 1, 1, 5), _issued("T2", 1, 1, 3)):
+            insert(conn, e)
+            apply(conn, e)
+    assert hall.tickets.get("A001").id == "t-T2-1" and hall.tickets.get("A001").shared_with == ("A001·K1",)
+    for typed in ("A001·K1", "A001.K1", "a001.k1", " A001·K1 "):
+        found = hall.tickets.get(typed)
+        assert found.id == "t-K1-1" and found.printed == "A001"
+        assert found.to_json()["printed"] == "A001"
+    called = [hall.tickets.call_next(OP, "1").value.number, hall.tickets.call_next(OP, "2").value.number]
+    assert called == ["A001", "A001·K1"]  # both callable, in the order they were issued
+
+
+def test_a_lease_skips_numbers_already_held(make_hall) -> None:
+    """A standalone station that joins: its plain numbers (and those it pulled) are not issued
+    again from the hub's block."""
+    from dataclasses import replace
+
+    hall = make_hall(numbering="standalone")
+    assert [hall.tickets.take(OP, "newborn").value.number for _ in range(3)] == ["A001", "A002", "A003"]
+    hall.core.config = replace(hall.config, numbering="member")  # enrolled with a hub
+    with hall.core.write() as conn:
+        hall.core.emit(conn, EventType.NUMBER_BLOCK_LEASED,
+                  {"day": hall.today(), "series": "A", "first": 1, "last": 4}, OP)
+    assert [hall.tickets.take(OP, "newborn").value.number for _ in range(2)] == ["A004", "A-K3-001"]
+
+
+def test_fallback_series_of_distinct_terminals_never_meet() -> None:
+    from hall.config import TerminalConfig, default_short_code, legacy_short_code
+    from hall.numbering import fallback_series, parse_label, plain_label
+
+    ids = ["DESK01", "KIOSK01", "K3", "k3", "A-1", "A", "K-3", "K_3"]
+    series = {fallback_series("A", TerminalConfig("H1", t, short_code=default_short_code(t))
+                              .fallback_code) for t in ids}
+    assert len(series) == len(ids)
+    assert legacy_short_code("DESK01") == legacy_short_code("KIOSK01") == "SK01"  # the old bug
+    for s in series:
+        assert parse_label(plain_label(s, 7)) == (s, 7)
+    assert parse_label("a012") == ("A", 12) and parse_label("A001·K1") is None

@@ -1,5 +1,6 @@
 """A fault-injecting TCP proxy on 127.0.0.1: cut a connection mid-request or mid-response,
-delay, hang, refuse, truncate, or throttle it. Bytes are never reordered."""
+delay, hang, refuse, truncate, throttle it, or hold the answer (the request reaches the server,
+its answer never reaches the client). Bytes are never reordered."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str = "none"  # none | refuse | delay | hang | cut_up | cut_down | chaos
+    kind: str = "none"  # none | refuse | delay | hang | cut_up | cut_down | chaos | hold
     after: int = 0  # bytes forwarded before a cut
-    delay: float = 0.0  # seconds before connecting (delay), or of hanging (hang)
+    delay: float = 0.0  # seconds before connecting (delay), of hanging (hang), or that the
+    # answer is held before the connection is cut without it (hold)
     chance: float = 0.0  # chaos: each chunk, either way, is cut mid-way with this chance
     seed: int = 0
+    match: bytes = b""  # hold: only the answer to a request containing these bytes
 
 
 Plan = Callable[[int], Fault]
@@ -49,6 +52,10 @@ class FaultProxy:
         self.bytes_up = 0
         self.bytes_down = 0
         self.connections = 0
+        self.held = 0  # answers swallowed by `hold` faults
+        # Hold the answers to requests containing these bytes, on every connection, open ones
+        # too (a client's keep-alive connection outlives any plan): `hold_answers(...)`.
+        self.holding: tuple[bytes, float] | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
@@ -78,6 +85,12 @@ class FaultProxy:
                         s.shutdown(socket.SHUT_RDWR)
                     except OSError:
                         pass
+
+    def hold_answers(self, match: bytes, delay: float) -> None:
+        self.holding = (match, delay)
+
+    def release_answers(self) -> None:
+        self.holding = None
 
     def close(self) -> None:
         self._stop.set()
@@ -142,15 +155,19 @@ class FaultProxy:
         up_limit = fault.after if fault.kind == "cut_up" else None
         down_limit = fault.after if fault.kind == "cut_down" else None
         chaos = random.Random(fault.seed) if fault.kind == "chaos" else None
+        # hold: armed by the request (before it is forwarded, so its answer cannot slip by)
+        armed = threading.Event()
         pump = threading.Thread(target=self._pump, args=(upstream, client, down_limit, False,
-                                                         chaos, fault.chance), daemon=True)
+                                                         chaos, fault.chance, armed, fault),
+                                daemon=True)
         pump.start()
-        self._pump(client, upstream, up_limit, True, chaos, fault.chance)
+        self._pump(client, upstream, up_limit, True, chaos, fault.chance, armed, fault)
         pump.join(30)
         self._drop(client, upstream)
 
     def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, up: bool,
-              chaos: random.Random | None = None, chance: float = 0.0) -> None:
+              chaos: random.Random | None = None, chance: float = 0.0,
+              armed: threading.Event | None = None, fault: Fault | None = None) -> None:
         sent = 0
         try:
             src.settimeout(0.5)  # inside: the proxy may have closed the socket already
@@ -161,6 +178,15 @@ class FaultProxy:
                     continue
                 if not chunk:
                     break
+                if armed is not None and fault is not None:
+                    hold = self._holds(fault)
+                    if up and hold is not None and hold[0] in chunk:
+                        armed.set()
+                    elif not up and armed.is_set():  # swallowed: the client waits, is cut
+                        with self._lock:
+                            self.held += 1
+                        self._stop.wait(hold[1] if hold is not None else fault.delay)
+                        break
                 if chaos is not None and chaos.random() < chance:
                     limit = sent + chaos.randint(0, len(chunk))
                 if limit is not None and sent + len(chunk) >= limit:
@@ -183,6 +209,12 @@ class FaultProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+    def _holds(self, fault: Fault) -> tuple[bytes, float] | None:
+        if fault.kind == "hold":
+            return fault.match, fault.delay
+        return self.holding
 
 
 def _close(s: socket.socket) -> None:
