@@ -18,6 +18,7 @@ run_pkgs=(
   fonts-noto-cjk                       # Chinese on screen and in the printer emulator's PNGs
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   espeak-ng                            # voice calling (Mandarin)
+  alsa-utils                           # aplay: the voice plays through ALSA (paplay if PulseAudio)
 )
 test_pkgs=(xvfb postgresql)
 pkgs=("${run_pkgs[@]}")
