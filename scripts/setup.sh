@@ -58,3 +58,13 @@ if [ ! -f "$stamp" ] && { [ -n "$extra" ] || [ ! -f ".venv/.installed-${hash}-te
 else
   say "Python packages: up to date (.venv/)"
 fi
+
+# --- translations: the faces' Chinese (.ts sources → .qm, loaded at start by ui/i18n.py) -----
+for ts in resources/i18n/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    say "compiling translations: $ts → $qm (pyside6-lrelease)"
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+done
