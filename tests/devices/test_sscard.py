@@ -149,8 +149,9 @@ def test_a_watcher_can_start_again_in_the_same_process(pcscd: str) -> None:
 
     for _ in range(2):
         inserted = threading.Event()
-        with SocialCardWatcher(lambda _r, _c: inserted.set(), lambda _r, _e: inserted.set(),
-                               reader_name=pcscd):
+        heard = inserted.set
+        with SocialCardWatcher(lambda _r, _c, heard=heard: heard(),  # type: ignore[misc]
+                               lambda _r, _e, heard=heard: heard(), reader_name=pcscd):
             with VirtualSocialCard(people.SOCIAL):
                 assert inserted.wait(5)
                 time.sleep(0.1)
