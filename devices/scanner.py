@@ -97,6 +97,20 @@ class WedgeDetector:
         self._burst.append(char)
         return None
 
+    def expire(self, timestamp: float) -> bool:
+        """No key came for longer than a scanner ever pauses: what is pending was typed by a
+        person (a face calls this from a timer, so a lone keystroke is not held back)."""
+        if self._burst and self._last is not None and timestamp - self._last > self.max_gap:
+            self.typed.extend(self._burst)
+            self._burst = []
+            return True
+        return False
+
+    @property
+    def pending(self) -> bool:
+        """Characters are held back while it is not yet known who typed them."""
+        return bool(self._burst)
+
     def take_typed(self) -> str:
         text, self.typed = "".join(self.typed), []
         return text

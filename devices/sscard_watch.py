@@ -82,12 +82,13 @@ class SocialCardWatcher:
         if not self._started:
             return
         self._started = False
-        from smartcard.CardMonitoring import CardMonitoringThread
+        from smartcard.CardMonitoring import CardMonitor, CardMonitoringThread
         from smartcard.scard import SCardCancel
 
         thread = CardMonitoringThread.instance
         pcsc_request = None
-        if thread is not None and self._card_monitor.countObservers() == 1:
+        last = thread is not None and self._card_monitor.countObservers() == 1
+        if last:
             thread.stop()
             pcsc_request = getattr(getattr(thread, "cardrequest", None), "pcsccardrequest", None)
             context = getattr(pcsc_request, "hcontext", None)
@@ -95,6 +96,15 @@ class SocialCardWatcher:
                 SCardCancel(context)
         self._card_monitor.deleteObserver(self._cards)
         self._reader_monitor.deleteObserver(self._readers)
+        if last:
+            # pyscard 2.x starts its card monitor once per process and never again: forget the
+            # stopped one, so the next watcher in this process (a face restarting its devices,
+            # the next test) gets a fresh monitor instead of a dead one that reports nothing.
+            thread.join(2.0)  # cancelled above: its wait returns at once
+            with CardMonitoringThread.lock:
+                CardMonitoringThread.instance = None
+            with CardMonitor.lock:
+                CardMonitor.instance = None
         if pcsc_request is not None:  # release now, not in __del__ after pcscd may be gone
             pcsc_request.release()
 

@@ -18,6 +18,7 @@ run_pkgs=(
   fonts-noto-cjk                       # Chinese on screen and in the printer emulator's PNGs
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   espeak-ng                            # voice calling (Mandarin)
+  alsa-utils                           # aplay: the voice plays through ALSA (paplay if PulseAudio)
 )
 test_pkgs=(xvfb postgresql nsis)     # nsis: makensis checks the Windows installer script
 pkgs=("${run_pkgs[@]}")
@@ -57,3 +58,13 @@ if [ ! -f "$stamp" ] && { [ -n "$extra" ] || [ ! -f ".venv/.installed-${hash}-te
 else
   say "Python packages: up to date (.venv/)"
 fi
+
+# --- translations: the faces' Chinese (.ts sources → .qm, loaded at start by ui/i18n.py) -----
+for ts in resources/i18n/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    say "compiling translations: $ts → $qm (pyside6-lrelease)"
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+done

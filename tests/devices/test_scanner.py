@@ -72,3 +72,11 @@ def test_any_burst_5_to_20_ms(payload: str, gap: float) -> None:
     detector = WedgeDetector()
     results = [detector.feed(c, t) for c, t in keys(payload + "\r", 100.0, gap)]
     assert results[-1] == payload
+
+
+def test_a_lone_keystroke_expires_to_typed() -> None:
+    detector = WedgeDetector()
+    assert detector.feed("7", 5.0) is None and detector.pending
+    assert not detector.expire(5.01)  # a scanner could still be sending
+    assert detector.expire(5.05) and not detector.pending
+    assert detector.take_typed() == "7"

@@ -134,6 +134,25 @@ def test_watcher_reports_insert_error_and_removal(pcscd: str) -> None:
         inserted.clear()
         with VirtualSocialCard(people.SOCIAL, behaviour=CardBehaviour(blocked=True)):
             assert inserted.wait(5)
+            time.sleep(0.1)  # as above: no yank mid-disconnect (vpcd then misses the next card)
     assert cards == [(pcscd, people.SOCIAL)]
     assert errors == ["CardBlocked"]
     assert time.monotonic() - started < 10  # stop() did not wait out the 60 s poll
+
+
+def test_a_watcher_can_start_again_in_the_same_process(pcscd: str) -> None:
+    """pyscard starts its card monitor once per process: a second watcher after a stopped one
+    (a face restarting its devices) must still hear cards."""
+    import threading
+
+    from devices.sscard_watch import SocialCardWatcher
+
+    for _ in range(2):
+        inserted = threading.Event()
+        heard = inserted.set
+        with SocialCardWatcher(lambda _r, _c, heard=heard: heard(),  # type: ignore[misc]
+                               lambda _r, _e, heard=heard: heard(), reader_name=pcscd):
+            with VirtualSocialCard(people.SOCIAL):
+                assert inserted.wait(5)
+                time.sleep(0.1)
+            wait_until(lambda: not sscard.card_present(pcscd))

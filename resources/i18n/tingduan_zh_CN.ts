@@ -1,0 +1,598 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>SamplePage</name>
+    <message>
+        <source>Take a number</source>
+        <translation>取号</translation>
+    </message>
+    <message>
+        <source>Welcome to the government service hall</source>
+        <translation>欢迎来到政务服务大厅</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Tap your ID card or choose a service</source>
+        <translation>请刷身份证，或选择要办的事</translation>
+    </message>
+    <message>
+        <source>Ask for help</source>
+        <translation>请求帮办</translation>
+    </message>
+    <message>
+        <source>Offline: your number is still valid</source>
+        <translation>离线，号码照常有效</translation>
+    </message>
+    <message>
+        <source>Standard text</source>
+        <translation>标准字体</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>大字模式</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <source>This could not be done (error code {code}). Please ask the hall staff for help.</source>
+        <translation>操作未能完成（错误代码 {code}），请联系大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside the program. Please try again or ask the hall staff.</source>
+        <translation>程序内部出错，请重试或联系大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The program is shutting down; this was not done.</source>
+        <translation>程序正在关闭，本次操作未执行。</translation>
+    </message>
+    <message>
+        <source>This could not be done. Please try again.</source>
+        <translation>操作未能完成，请重试。</translation>
+    </message>
+    <message>
+        <source>This is not possible right now.</source>
+        <translation>当前无法办理此操作。</translation>
+    </message>
+    <message>
+        <source>This service is not offered here.</source>
+        <translation>本大厅不办理此项业务。</translation>
+    </message>
+    <message>
+        <source>This priority is not known.</source>
+        <translation>无法识别的优先类别。</translation>
+    </message>
+    <message>
+        <source>An appointment ticket needs the time of the appointment.</source>
+        <translation>预约号需要预约时间。</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for this window.</source>
+        <translation>本窗口当前没有等候的号码。</translation>
+    </message>
+    <message>
+        <source>This ticket has no window to go back to. Choose a window.</source>
+        <translation>该号码没有可返回的窗口，请选择窗口。</translation>
+    </message>
+    <message>
+        <source>Choose a service or a window to transfer to.</source>
+        <translation>请选择要转移到的业务或窗口。</translation>
+    </message>
+    <message>
+        <source>This window is still serving a ticket. Finish, park or transfer it first.</source>
+        <translation>本窗口还有正在办理的号码，请先完成、挂起或转移。</translation>
+    </message>
+    <message>
+        <source>The ticket holder could not be recorded.</source>
+        <translation>无法记录取号人信息。</translation>
+    </message>
+    <message>
+        <source>This ticket number was not found.</source>
+        <translation>找不到这个号码。</translation>
+    </message>
+    <message>
+        <source>This step is not possible in the current state.</source>
+        <translation>当前状态下不能进行这一步。</translation>
+    </message>
+    <message>
+        <source>This visit has not been served yet, so it cannot be rated.</source>
+        <translation>这次办事还没有办理，暂时不能评价。</translation>
+    </message>
+    <message>
+        <source>This visit has already been rated. Thank you.</source>
+        <translation>这次办事已经评价过了，谢谢您。</translation>
+    </message>
+    <message>
+        <source>Please choose one of the five ratings.</source>
+        <translation>请从五个评价等级中选择一个。</translation>
+    </message>
+    <message>
+        <source>The comment is too long. Please shorten it.</source>
+        <translation>意见内容太长，请简短一些。</translation>
+    </message>
+    <message>
+        <source>No case with this number was found.</source>
+        <translation>找不到这个办件编号。</translation>
+    </message>
+    <message>
+        <source>This material is not on the list of this matter.</source>
+        <translation>该材料不在本事项的材料清单中。</translation>
+    </message>
+    <message>
+        <source>A required material is still missing.</source>
+        <translation>还缺少必需的材料。</translation>
+    </message>
+    <message>
+        <source>This main material cannot be handed in later.</source>
+        <translation>该主要材料不能容缺后补。</translation>
+    </message>
+    <message>
+        <source>Handing in later needs a signed promise and a due date.</source>
+        <translation>容缺后补需要签署承诺并注明补交期限。</translation>
+    </message>
+    <message>
+        <source>No electronic licence covers this material; it must be handed in.</source>
+        <translation>该材料没有可用的电子证照，需要提交。</translation>
+    </message>
+    <message>
+        <source>Accepting a case needs a verified identity: read the ID card or a verified code.</source>
+        <translation>受理需要核验身份：请读取身份证或经核验的身份码。</translation>
+    </message>
+    <message>
+        <source>Please give at least one reason.</source>
+        <translation>请至少填写一条理由。</translation>
+    </message>
+    <message>
+        <source>Materials promised for later are still outstanding.</source>
+        <translation>容缺后补的材料尚未补齐。</translation>
+    </message>
+    <message>
+        <source>This material is not outstanding on the case.</source>
+        <translation>该办件没有待补的这项材料。</translation>
+    </message>
+    <message>
+        <source>This case holds no personal data.</source>
+        <translation>该办件没有个人信息。</translation>
+    </message>
+    <message>
+        <source>You are not allowed to do this.</source>
+        <translation>您没有进行此操作的权限。</translation>
+    </message>
+    <message>
+        <source>This role is not known.</source>
+        <translation>无法识别的角色。</translation>
+    </message>
+    <message>
+        <source>A user name is 1 to 32 letters or digits.</source>
+        <translation>用户名为 1 至 32 位字母或数字。</translation>
+    </message>
+    <message>
+        <source>The first account must be an administrator.</source>
+        <translation>第一个账号必须是管理员。</translation>
+    </message>
+    <message>
+        <source>This user name is already taken.</source>
+        <translation>该用户名已被使用。</translation>
+    </message>
+    <message>
+        <source>This user was not found.</source>
+        <translation>找不到该用户。</translation>
+    </message>
+    <message>
+        <source>This password or PIN is too simple.</source>
+        <translation>密码或 PIN 码过于简单。</translation>
+    </message>
+    <message>
+        <source>Too many wrong tries. Please try again later.</source>
+        <translation>错误次数过多，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Wrong user name, password or PIN.</source>
+        <translation>用户名、密码或 PIN 码错误。</translation>
+    </message>
+    <message>
+        <source>This code cannot be used. Please show the right code.</source>
+        <translation>此码无法使用，请出示正确的码。</translation>
+    </message>
+    <message>
+        <source>This code cannot be read. Please show it again.</source>
+        <translation>无法识别此码，请重新出示。</translation>
+    </message>
+    <message>
+        <source>This is not the right kind of code. Please show the right code.</source>
+        <translation>此码类型不符，请出示正确的码。</translation>
+    </message>
+    <message>
+        <source>This code has expired. Please refresh it and show it again.</source>
+        <translation>此码已过期，请刷新后重新出示。</translation>
+    </message>
+    <message>
+        <source>This code is not valid now. Please refresh it and show it again.</source>
+        <translation>此码当前无效，请刷新后重新出示。</translation>
+    </message>
+    <message>
+        <source>Only part of the code was read. Please show it again.</source>
+        <translation>此码读取不完整，请重新出示。</translation>
+    </message>
+    <message>
+        <source>This code cannot be verified. Please refresh it and show it again.</source>
+        <translation>此码无法验证，请刷新后重新出示。</translation>
+    </message>
+    <message>
+        <source>The platform did not accept this code.</source>
+        <translation>平台未通过此码的核验。</translation>
+    </message>
+    <message>
+        <source>This code is not recognised. Please show it again.</source>
+        <translation>无法识别此码，请重新出示。</translation>
+    </message>
+    <message>
+        <source>This kind of code is not accepted here.</source>
+        <translation>本机不受理这种码。</translation>
+    </message>
+    <message>
+        <source>This code has already been used. Please refresh it.</source>
+        <translation>此码已使用过，请刷新后再出示。</translation>
+    </message>
+    <message>
+        <source>Codes cannot be checked right now. Please use your ID card.</source>
+        <translation>暂时无法核验此码，请使用身份证。</translation>
+    </message>
+    <message>
+        <source>A device is not working. Other ways still work.</source>
+        <translation>有设备工作不正常，其他方式仍可使用。</translation>
+    </message>
+    <message>
+        <source>A device is not connected. Other ways still work.</source>
+        <translation>有设备未连接，其他方式仍可使用。</translation>
+    </message>
+    <message>
+        <source>A device did not answer. Please try again.</source>
+        <translation>设备没有响应，请重试。</translation>
+    </message>
+    <message>
+        <source>The device settings of this terminal are wrong. Please tell the hall staff.</source>
+        <translation>本机的设备设置有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The card could not be read. Please place it again and hold it still.</source>
+        <translation>读卡失败，请重新放卡并保持不动。</translation>
+    </message>
+    <message>
+        <source>No card found. Please place your card on the reader.</source>
+        <translation>未检测到卡片，请把卡放在读卡区。</translation>
+    </message>
+    <message>
+        <source>This card is blocked and cannot be used.</source>
+        <translation>此卡已锁定，不能使用。</translation>
+    </message>
+    <message>
+        <source>This card has expired.</source>
+        <translation>此卡已过有效期。</translation>
+    </message>
+    <message>
+        <source>The photo on the card cannot be shown on this terminal.</source>
+        <translation>本机无法显示证件照片。</translation>
+    </message>
+    <message>
+        <source>The code could not be read. Please scan it again.</source>
+        <translation>扫码失败，请重新扫码。</translation>
+    </message>
+    <message>
+        <source>The printer is not working. Your number is shown on the screen.</source>
+        <translation>打印机故障，您的号码已显示在屏幕上。</translation>
+    </message>
+    <message>
+        <source>The printer is not connected. Your number is shown on the screen.</source>
+        <translation>打印机未连接，您的号码已显示在屏幕上。</translation>
+    </message>
+    <message>
+        <source>The printer setting of this terminal is wrong. Please tell the hall staff.</source>
+        <translation>本机的打印机设置有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper. Your number is shown on the screen.</source>
+        <translation>打印机缺纸，您的号码已显示在屏幕上。</translation>
+    </message>
+    <message>
+        <source>Voice announcements are not available on this terminal.</source>
+        <translation>本机暂不能语音播报。</translation>
+    </message>
+    <message>
+        <source>The announcement could not be spoken.</source>
+        <translation>语音播报失败。</translation>
+    </message>
+    <message>
+        <source>The voice settings of this terminal are wrong. Please tell the hall staff.</source>
+        <translation>本机的语音设置有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>Voice announcements have stopped.</source>
+        <translation>语音播报已停止。</translation>
+    </message>
+    <message>
+        <source>The data of this terminal cannot be read or written. Please tell the hall staff.</source>
+        <translation>本机数据无法读写，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The terminal is busy. Please try again in a moment.</source>
+        <translation>本机正忙，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The disk of this terminal is full; nothing was saved. Please tell the hall staff.</source>
+        <translation>本机磁盘已满，未保存任何内容，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The data of this terminal is damaged. Please tell the hall staff.</source>
+        <translation>本机数据已损坏，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal&apos;s data belongs to another terminal. Please tell the hall staff.</source>
+        <translation>本机数据属于另一台终端，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The key of this terminal&apos;s data is missing or wrong. Please tell the hall staff.</source>
+        <translation>本机数据密钥缺失或不符，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal&apos;s data is not encrypted. Please tell the hall staff.</source>
+        <translation>本机数据未加密，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal&apos;s data is already encrypted.</source>
+        <translation>本机数据已经加密。</translation>
+    </message>
+    <message>
+        <source>A key change is already running.</source>
+        <translation>密钥更换正在进行中。</translation>
+    </message>
+    <message>
+        <source>Protected personal data cannot be opened here.</source>
+        <translation>本机无法打开受保护的个人信息。</translation>
+    </message>
+    <message>
+        <source>This terminal lacks the key to open protected data.</source>
+        <translation>本机缺少打开受保护数据的密钥。</translation>
+    </message>
+    <message>
+        <source>Protected data is damaged or belongs to another hall.</source>
+        <translation>受保护数据已损坏或属于其他大厅。</translation>
+    </message>
+    <message>
+        <source>The service catalog of this terminal is damaged. Please tell the hall staff.</source>
+        <translation>本机的事项目录已损坏，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal&apos;s settings are wrong. Please tell the hall staff.</source>
+        <translation>本机设置有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal is not set up yet. Please tell the hall staff.</source>
+        <translation>本机尚未完成设置，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached. Work continues offline.</source>
+        <translation>连不上大厅服务器，本机离线继续工作。</translation>
+    </message>
+    <message>
+        <source>The hall server did not accept this terminal. Please tell the hall staff.</source>
+        <translation>大厅服务器拒绝了本机，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>This terminal is not enrolled with the hall server. Please tell the hall staff.</source>
+        <translation>本机尚未在大厅服务器注册，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The terminal is catching up with the hall server.</source>
+        <translation>本机正在与大厅服务器同步。</translation>
+    </message>
+    <message>
+        <source>The hall server gave an answer this terminal does not understand.</source>
+        <translation>大厅服务器的应答本机无法识别。</translation>
+    </message>
+    <message>
+        <source>The connection to the hall server is not secure and was refused.</source>
+        <translation>与大厅服务器的连接不安全，已拒绝。</translation>
+    </message>
+    <message>
+        <source>The hall server address is wrong. Please tell the hall staff.</source>
+        <translation>大厅服务器地址有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The hall certificate is missing. Please tell the hall staff.</source>
+        <translation>缺少大厅证书，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The certificate settings are wrong. Please tell the hall staff.</source>
+        <translation>证书设置有误，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The hall certificate is damaged. Please tell the hall staff.</source>
+        <translation>大厅证书已损坏，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The hall keys from the server are damaged. Please tell the hall staff.</source>
+        <translation>服务器下发的大厅密钥已损坏，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>A window name is 1 to 16 letters or digits.</source>
+        <translation>窗口名称须为1至16个字母或数字。</translation>
+    </message>
+    <message>
+        <source>The retention period is out of range.</source>
+        <translation>保留期限超出允许范围。</translation>
+    </message>
+    <message>
+        <source>A date in the checklist is not a valid date.</source>
+        <translation>材料清单中的日期无效。</translation>
+    </message>
+    <message>
+        <source>The date to supply a deferred material is already past.</source>
+        <translation>容缺材料的补交日期已过。</translation>
+    </message>
+    <message>
+        <source>The appointment time has already passed.</source>
+        <translation>预约时间已过。</translation>
+    </message>
+    <message>
+        <source>There is no appointment today for this card. Please take a regular number.</source>
+        <translation>该证件今天没有预约，请按普通号取号。</translation>
+    </message>
+    <message>
+        <source>This appointment was not found.</source>
+        <translation>未找到该预约。</translation>
+    </message>
+    <message>
+        <source>The backup could not be made or read.</source>
+        <translation>备份未能完成或无法读取。</translation>
+    </message>
+    <message>
+        <source>There is no terminal or hub data in this folder to back up.</source>
+        <translation>此文件夹中没有可备份的终端或中心数据。</translation>
+    </message>
+    <message>
+        <source>The backup file is damaged or is not a backup of this program.</source>
+        <translation>备份文件已损坏，或不是本程序的备份。</translation>
+    </message>
+    <message>
+        <source>The key of the data to back up is missing.</source>
+        <translation>要备份的数据缺少密钥文件。</translation>
+    </message>
+    <message>
+        <source>The recovery passphrase is too short.</source>
+        <translation>恢复口令太短。</translation>
+    </message>
+    <message>
+        <source>Save the backup outside the folder it backs up.</source>
+        <translation>请将备份保存在被备份的文件夹之外。</translation>
+    </message>
+    <message>
+        <source>Restore into a new, empty folder.</source>
+        <translation>请恢复到一个新的空文件夹。</translation>
+    </message>
+    <message>
+        <source>The data is too large for one backup file.</source>
+        <translation>数据过大，无法写入一个备份文件。</translation>
+    </message>
+    <message>
+        <source>This backup was made by a newer version; restore it with that version.</source>
+        <translation>此备份由更新版本生成，请用该版本恢复。</translation>
+    </message>
+    <message>
+        <source>The backup file cannot be read.</source>
+        <translation>无法读取备份文件。</translation>
+    </message>
+    <message>
+        <source>Wrong recovery passphrase, or the backup file is damaged. Nothing was restored.</source>
+        <translation>恢复口令错误或备份文件已损坏，未恢复任何内容。</translation>
+    </message>
+    <message>
+        <source>This card or code carries no identity number. Please use another card.</source>
+        <translation>此证件或码中没有证件号码，请换用其他证件。</translation>
+    </message>
+    <message>
+        <source>A material is listed twice in the checklist.</source>
+        <translation>材料清单中有材料重复列出。</translation>
+    </message>
+    <message>
+        <source>A step is either approved or rejected.</source>
+        <translation>审批结果只能是通过或不通过。</translation>
+    </message>
+    <message>
+        <source>This step of the case has already been decided.</source>
+        <translation>该办件的这一环节已办理完毕。</translation>
+    </message>
+    <message>
+        <source>A department did not approve its part of this case.</source>
+        <translation>有部门未通过本办件中其负责的事项。</translation>
+    </message>
+    <message>
+        <source>A result is handed out at the window or sent by mail.</source>
+        <translation>办理结果只能窗口领取或邮寄送达。</translation>
+    </message>
+    <message>
+        <source>The date to supply the deferred material {material} is already past.</source>
+        <translation>容缺材料「{material}」的补交日期已过。</translation>
+    </message>
+    <message>
+        <source>Sending the result by mail needs its EMS tracking number.</source>
+        <translation>邮寄送达需要填写EMS运单号。</translation>
+    </message>
+    <message>
+        <source>The date given for {material} is not a valid date.</source>
+        <translation>「{material}」的日期无效。</translation>
+    </message>
+    <message>
+        <source>Mark each material as submitted, deferred or exempt.</source>
+        <translation>请将每项材料标记为已提交、容缺或免提交。</translation>
+    </message>
+    <message>
+        <source>Please sign in first.</source>
+        <translation>请先登录。</translation>
+    </message>
+    <message>
+        <source>Wrong technician PIN.</source>
+        <translation>维护口令错误。</translation>
+    </message>
+    <message>
+        <source>This kind of help is not known.</source>
+        <translation>未知的帮办类型。</translation>
+    </message>
+    <message>
+        <source>A colleague has already taken this help request.</source>
+        <translation>该帮办请求已由其他工作人员受理。</translation>
+    </message>
+    <message>
+        <source>This help request was not found.</source>
+        <translation>未找到该帮办请求。</translation>
+    </message>
+    <message>
+        <source>This rating was not found.</source>
+        <translation>未找到该评价。</translation>
+    </message>
+    <message>
+        <source>The retention period must be between 1 and {max} days.</source>
+        <translation>保留期限须在1至{max}天之间。</translation>
+    </message>
+    <message>
+        <source>This database has no file to copy.</source>
+        <translation>该数据库没有可复制的文件。</translation>
+    </message>
+    <message>
+        <source>Updating the data to the new version failed; the old data was left as it was. Please call the hall&apos;s IT.</source>
+        <translation>数据升级失败，原数据保持不变。请联系大厅技术人员。</translation>
+    </message>
+    <message>
+        <source>This data folder already belongs to another terminal.</source>
+        <translation>此数据文件夹已属于另一台终端。</translation>
+    </message>
+    <message>
+        <source>Too many wrong tries. Please try again in {seconds} seconds.</source>
+        <translation>错误次数过多，请 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for window {window}.</source>
+        <translation>{window}号窗口当前没有等候的号码。</translation>
+    </message>
+    <message>
+        <source>Ticket {ticket} was not found.</source>
+        <translation>找不到号码 {ticket}。</translation>
+    </message>
+    <message>
+        <source>Window {window} is still serving {ticket}. Finish, park or transfer it first.</source>
+        <translation>{window}号窗口还在办理 {ticket}，请先完成、挂起或转移。</translation>
+    </message>
+    <message>
+        <source>No case {case} was found.</source>
+        <translation>找不到办件 {case}。</translation>
+    </message>
+    <message>
+        <source>The material “{material}” is still missing.</source>
+        <translation>还缺少材料“{material}”。</translation>
+    </message>
+</context>
+</TS>

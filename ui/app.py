@@ -1,0 +1,137 @@
+"""Starting a face: the QApplication (high-DPI, the CJK font), Chinese, the theme; full screen
+or windowed; or `--screenshots DIR`, which renders the face's pages offscreen and exits.
+
+A face's entry (what `python main.py kiosk …` calls) is a few lines:
+
+    def main(argv: list[str]) -> int:
+        return run_face("kiosk", build_window, argv, pages=screenshot_pages)
+
+`build_window(shell)` returns the main window; `pages(shell)` the page factories to render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    Qt,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui import i18n
+from ui.screenshots import PageFactory, render_pages
+from ui.theme import Theme
+
+APP_NAME = "tingduan"
+WINDOWED_SIZE = (1280, 800)
+
+
+@dataclass
+class Shell:
+    """What a face gets from the shell: the application, its theme, and a place to register
+    what must stop at quit (the bridge, device threads, the voice)."""
+
+    app: QApplication
+    theme: Theme
+    translators: list[QTranslator]
+    options: argparse.Namespace = field(default_factory=argparse.Namespace)
+    _on_quit: list[Callable[[], object]] = field(default_factory=list)
+
+    def on_quit(self, stop: Callable[[], object]) -> None:
+        """Run `stop` when the application quits (last registered, first stopped)."""
+        self._on_quit.append(stop)
+
+    def shutdown(self) -> None:
+        while self._on_quit:
+            self._on_quit.pop()()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fullscreen", action="store_true", help="full screen (the hall's "
+                        "screens); windowed otherwise")
+    parser.add_argument("--elder", action="store_true", help="start in elder mode (适老化)")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="render every page offscreen to DIR as PNG and exit")
+    parser.add_argument("--locale", default=i18n.DEFAULT_LOCALE,
+                        help="translation to load (default zh_CN; en shows the source strings)")
+
+
+def create_application(argv: Sequence[str] | None = None, *,
+                       offscreen: bool = False) -> QApplication:
+    """The QApplication, made once; high-DPI rounding is set before it exists."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Fractional scale factors (1.25, 1.5) as they are, not rounded: sizes stay true to tokens.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    return QApplication(list(argv if argv is not None else sys.argv[:1]))
+
+
+# Said by the offscreen platform for every top-level window shown: noise in screenshot runs.
+_OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+def _quiet_offscreen_noise() -> None:
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message != _OFFSCREEN_NOISE:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def configure(app: QApplication, *, elder: bool = False,
+              locale: str = i18n.DEFAULT_LOCALE) -> Shell:
+    """Translations first (so the first painted strings are Chinese), then font and theme."""
+    translators = i18n.install(app, locale)
+    theme = Theme(app, mode="elder" if elder else "normal")
+    shell = Shell(app, theme, translators)
+    app.aboutToQuit.connect(shell.shutdown)
+    return shell
+
+
+def show(window: QWidget, *, fullscreen: bool) -> None:
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+
+
+def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], *,
+             pages: Callable[[Shell], Mapping[str, PageFactory]] | None = None,
+             parser: argparse.ArgumentParser | None = None) -> int:
+    """Parse the shell's options (and the face's, given a `parser`), then run or render."""
+    parser = parser or argparse.ArgumentParser(prog=f"main.py {name}")
+    add_arguments(parser)
+    options = parser.parse_args(list(argv))
+    app = create_application([sys.argv[0]], offscreen=options.screenshots is not None)
+    shell = configure(app, elder=options.elder, locale=options.locale)
+    shell.options = options
+    if options.screenshots is not None:
+        _quiet_offscreen_noise()
+        if pages is None:
+            parser.error(f"{name} has no pages to render")
+        written = render_pages(pages(shell), options.screenshots, shell.theme)
+        for path in written:
+            print(path)
+        shell.shutdown()
+        return 0
+    window = build(shell)
+    show(window, fullscreen=options.fullscreen)
+    return int(app.exec())

@@ -1,0 +1,168 @@
+"""The theme: design tokens (resources/theme/tokens.json) → one stylesheet per mode.
+
+Elder mode (适老化) is a setting of the whole application: `Theme.set_mode("elder")` renders the
+stylesheet from the same tokens with larger sizes and sets it on the QApplication, so every
+widget of every face grows at once and no widget carries its own elder code. Faces style widgets
+by role (`widget.setProperty("role", "primary")`), never with sizes or colours of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parents[1]
+THEME_DIR = ROOT / "resources" / "theme"
+TOKENS_FILE = THEME_DIR / "tokens.json"
+QSS_FILE = THEME_DIR / "shell.qss"
+
+Mode = Literal["normal", "elder"]
+MODES: tuple[Mode, ...] = ("normal", "elder")
+
+
+@dataclass(frozen=True)
+class ModeTokens:
+    """The tokens of one mode, sizes resolved to pixels."""
+
+    mode: Mode
+    families: tuple[str, ...]
+    colors: dict[str, str]
+    sizes: dict[str, int]
+    line_spacing: float
+    min_contrast: float
+    min_target: int
+    min_text: int
+    min_line_spacing: float
+
+    def size(self, name: str) -> int:
+        return self.sizes[name]
+
+    def color(self, name: str) -> str:
+        return self.colors[name]
+
+    def variables(self) -> dict[str, str]:
+        """What the stylesheet template may name: sizes bare, colours as c_<name>."""
+        out = {name: str(value) for name, value in self.sizes.items()}
+        out["half_padding"] = str(max(self.sizes["padding"] // 2, 2))
+        out.update({f"c_{name}": value for name, value in self.colors.items()})
+        out["font_families"] = ", ".join(f'"{f}"' for f in self.families)
+        return out
+
+
+@dataclass(frozen=True)
+class Tokens:
+    raw: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path = TOKENS_FILE) -> Tokens:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    @property
+    def font_files(self) -> list[str]:
+        return list(self.raw["font"].get("files", []))
+
+    def for_mode(self, mode: Mode) -> ModeTokens:
+        if mode not in MODES:
+            raise ValueError(f"unknown theme mode {mode!r} (one of {', '.join(MODES)})")
+        raw = self.raw
+        sizes = {k: int(v) for k, v in raw["size"].items()}
+        line_spacing = float(raw["line_spacing"])
+        if mode == "elder":
+            elder = raw["elder"]
+            sizes.update({k: round(sizes[k] * float(elder["scale"])) for k in elder["scaled"]})
+            sizes["target"] = int(elder["target"])
+            line_spacing = float(elder["line_spacing"])
+        limits = raw["limits"]
+        return ModeTokens(mode=mode, families=tuple(raw["font"]["families"]),
+                          colors=dict(raw["color"]), sizes=sizes, line_spacing=line_spacing,
+                          min_contrast=float(limits["min_contrast"]),
+                          min_target=int(limits["min_target"]),
+                          min_text=int(limits["min_text"][mode]),
+                          min_line_spacing=float(limits["min_line_spacing"][mode]))
+
+
+def render_qss(tokens: ModeTokens, template: str | None = None) -> str:
+    """The stylesheet of one mode; a token the template names but the tokens lack is an error
+    (KeyError), not an empty value."""
+    text = QSS_FILE.read_text(encoding="utf-8") if template is None else template
+    return string.Template(text).substitute(tokens.variables())
+
+
+def load_fonts(tokens: Tokens) -> str | None:
+    """Make sure a CJK family of the tokens is available (registering the font files when
+    fontconfig does not list them) and return the first one that is; None means tofu."""
+    families = set(QFontDatabase.families())
+    wanted = list(tokens.raw["font"]["families"])
+    if not any(f in families for f in wanted):
+        for file in tokens.font_files:
+            if Path(file).exists():
+                QFontDatabase.addApplicationFont(file)
+        families = set(QFontDatabase.families())
+    return next((f for f in wanted if f in families), None)
+
+
+class Theme(QObject):
+    """The application's theme; one per QApplication (`Theme.instance()`)."""
+
+    mode_changed = Signal(str)
+
+    _instance: Theme | None = None
+
+    def __init__(self, app: QApplication, tokens: Tokens | None = None,
+                 mode: Mode = "normal") -> None:
+        super().__init__(app)
+        self.app = app
+        self.tokens = tokens or Tokens.load()
+        self.family = load_fonts(self.tokens)
+        self._template = QSS_FILE.read_text(encoding="utf-8")
+        self._mode: Mode = mode
+        Theme._instance = self
+        self.apply()
+
+    @classmethod
+    def instance(cls) -> Theme:
+        if cls._instance is None:
+            raise RuntimeError("no Theme yet: ui.app.configure() makes one")
+        return cls._instance
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def elder(self) -> bool:
+        return self._mode == "elder"
+
+    @property
+    def current(self) -> ModeTokens:
+        return self.tokens.for_mode(self._mode)
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown theme mode {mode!r}")
+        if mode == self._mode:
+            return
+        self._mode = "elder" if mode == "elder" else "normal"
+        self.apply()
+        self.mode_changed.emit(mode)
+
+    def set_elder(self, on: bool) -> None:
+        self.set_mode("elder" if on else "normal")
+
+    def toggle_elder(self) -> None:
+        self.set_elder(not self.elder)
+
+    def apply(self) -> None:
+        tokens = self.current
+        font = QFont(self.family or "")
+        font.setPixelSize(tokens.size("text"))
+        font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+        self.app.setFont(font)
+        self.app.setStyleSheet(render_qss(tokens, self._template))
