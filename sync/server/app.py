@@ -164,6 +164,12 @@ def _problems(errors: Sequence[Any]) -> list[dict[str, Any]]:
              "type": str(e.get("type", ""))} for e in errors]
 
 
+async def _gone(request: Request) -> None:
+    """Returns when the client disconnects (a GET has no body left to receive)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def _json(model: BaseModel) -> Response:
     """A model as it is (a pull's events were validated when pushed: not again on the way out)."""
     return Response(model.model_dump_json(), media_type="application/json")
@@ -384,7 +390,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                     "poll again when one answers", headers={"Retry-After": "1"})
             state.polls[me] = state.polls.get(me, 0) + 1
         try:
-            return _json(await _long_poll(cred, cursor, limit, wait))
+            return _json(await _long_poll(cred, cursor, limit, wait, request))
         except log.StaleCursor as exc:
             raise HTTPException(410, "stale cursor: push, then pull from the start") from exc
         finally:
@@ -395,8 +401,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 else:
                     del state.polls[me]
 
-    async def _long_poll(cred: db.Credential, cursor: str, limit: int,
-                         wait: float) -> PullResponse:
+    async def _long_poll(cred: db.Credential, cursor: str, limit: int, wait: float,
+                         request: Request) -> PullResponse:
         deadline = time.monotonic() + wait
         while True:
             if wait <= 0:
@@ -409,7 +415,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 left = deadline - time.monotonic()
                 if result.events or left <= 0:
                     return result
-                if not await state.notifier.wait(waiter, left):
+                # A client that gave up (timed out, went away) frees its place at once.
+                if not await state.notifier.wait(waiter, left, _gone(request)):
                     return result
             finally:
                 state.notifier.unregister(cred.hall_id, waiter)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
@@ -45,13 +45,19 @@ class HallNotifier:
             if not waiters:
                 del self._halls[hall_id]
 
-    async def wait(self, waiter: _Waiter, timeout: float) -> bool:
-        """True if woken, False at the timeout."""
+    async def wait(self, waiter: _Waiter, timeout: float,
+                   gone: Awaitable[None] | None = None) -> bool:
+        """True if woken; False at the timeout, or when `gone` (the client left) ends first."""
+        woken = asyncio.ensure_future(waiter.woken.wait())
+        left = None if gone is None else asyncio.ensure_future(gone)
         try:
-            await asyncio.wait_for(waiter.woken.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+            await asyncio.wait([woken] if left is None else [woken, left], timeout=timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (woken, left):
+                if task is not None and not task.done():
+                    task.cancel()
+        return waiter.woken.is_set()
 
     def notify(self, hall_id: str, pusher: str | None = None) -> None:
         """Events of `hall_id` landed, pushed by `pusher` (whose own polls would not see them)."""

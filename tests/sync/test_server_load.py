@@ -113,7 +113,7 @@ def test_one_halls_long_polls_do_not_slow_another_hall(make_server) -> None:
     terminals = -(-POLLS // MAX_POLLS)
     tokens = [srv.token("H1", f"P{i}") for i in range(terminals)]
     pusher, puller = srv.token("H2", "X1"), srv.token("H2", "X2")
-    round_trips(srv.url, pusher, puller, 3, terminal="X1")  # warm: connections, caches
+    round_trips(srv.url, srv.token("H3", "W1"), srv.token("H3", "W2"), 3, "H3", "W1")  # warm
     pollers = Pollers(srv.url, tokens, MAX_POLLS, wait=60.0)
     pollers.start()
     try:
