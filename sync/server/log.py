@@ -342,20 +342,41 @@ def lease(engine: Engine, cred: Credential, day: str, series: str, size: int,
 def absorb_upstream(engine: Engine, hall_id: str, batch: list[WireEvent], cursor_key: str,
                     cursor: str) -> int:
     """A hub stores what its upstream brought (marked UPSTREAM, never forwarded back) and the
-    upstream cursor in one transaction. The caller holds the push lock (pos order)."""
+    upstream cursor in one transaction. The caller holds the push lock (pos order). An event the
+    hub holds already is skipped; one whose id the hub holds with other content is kept in the
+    dead letters with the reason, never silently dropped."""
     now = now_ms()
-    rows = [{**ev.model_dump(exclude={"payload"}), "received_ms": now, "pushed_by": UPSTREAM,
-             "payload": json.dumps(ev.payload, ensure_ascii=False, separators=(",", ":"))}
-            for ev in batch if ev.hall_id == hall_id]
+    mine = [ev for ev in batch if ev.hall_id == hall_id]
     with engine.begin() as conn:
         lock_hall(conn, hall_id)
+        held = _held(conn, (ev.event_id for ev in mine))
+        rows: list[dict[str, Any]] = []
+        dead: list[dict[str, Any]] = []
+        for ev in mine:
+            known = held.get(ev.event_id)
+            if known is not None:
+                if not _same_event(ev, known):
+                    dead.append({"hall_id": hall_id, "terminal_id": ev.terminal_id,
+                                 "terminal_seq": None, "event_id": ev.event_id, "type": ev.type,
+                                 "reason": f"from upstream: {DUPLICATE}", "received_ms": now,
+                                 "body": _kept_body(ev.model_dump())})
+                continue
+            row = {**ev.model_dump(exclude={"payload"}), "received_ms": now,
+                   "pushed_by": UPSTREAM,
+                   "payload": json.dumps(ev.payload, ensure_ascii=False, separators=(",", ":"))}
+            held[ev.event_id] = SimpleNamespace(**row)
+            rows.append(row)
         inserted = 0
         if rows:
             purge.apply(conn, rows)
             stmt = _dialect_insert(conn, events).on_conflict_do_nothing()
-            inserted = int(conn.execute(stmt, rows).rowcount)
+            inserted = max(int(conn.execute(stmt, rows).rowcount), 0)
+            if inserted:
+                notify.send(conn, hall_id, UPSTREAM)
+        if dead:
+            conn.execute(insert(dead_letters), dead)
         put_meta(conn, cursor_key, cursor)
-    return max(inserted, 0)
+    return inserted
 
 
 def get_meta(conn: Connection, key: str, default: str = "") -> str:

@@ -152,6 +152,47 @@ def test_a_duplicate_event_id_with_other_content_is_refused_visibly(make_server,
     assert held.hall_id == "H1" and json.loads(held.payload)["window"] == "1"
 
 
+def test_a_hub_keeps_an_upstream_event_under_a_held_id_visibly(make_server, backend) -> None:
+    """The same id and content from the upstream is skipped quietly; the same id with other
+    content is refused on both sides (each keeps the other's copy in its dead letters). The
+    hub's link is driven by hand here, one round each way, so the order is the test's."""
+    from sync.credential import SyncCredential
+    from sync.server.upstream import Upstream
+    from sync.transport import Http
+
+    central = make_server(backend, role="central")
+    hub = make_server("sqlite", role="hub", hall="H1")
+    link = Upstream(hub.engine, SyncCredential(central.url, central.token("H1", "HUB", hub=True),
+                                               "H1", "HUB"))
+    same, clash = str(uuid.uuid4()), str(uuid.uuid4())
+    with httpx.Client(base_url=central.url, timeout=10) as to_central, \
+            httpx.Client(base_url=hub.url, timeout=10) as to_hub:
+        # K1 writes to both (the hub was away a moment); K2, on the hub, an id K1 also used
+        assert _push(to_hub, hub.token("H1", "K1"), [_event("H1", "K1", 1, event_id=same)]
+                     ).json()["inserted"] == 1
+        assert _push(to_hub, hub.token("H1", "K2"), [_event("H1", "K2", 1, event_id=clash)]
+                     ).json()["inserted"] == 1
+        assert _push(to_central, central.token("H1", "K1"), [
+            _event("H1", "K1", 1, event_id=same), _event("H1", "K1", 2, event_id=clash)]
+                     ).json()["inserted"] == 2
+    http = Http(central.url, link.cred.token, timeout=10)
+    try:
+        link.push_once(http)  # K2's event: refused by the central platform, visibly
+        assert link.pull_once(http) == 0  # K1's: one known, one refused here, visibly
+    finally:
+        http.close()
+
+    def reasons(srv: RunningServer) -> list[str]:
+        with srv.engine.connect() as c:
+            return sorted(r[0][:30] for r in c.execute(select(dead_letters.c.reason).where(
+                dead_letters.c.event_id == clash)))
+
+    assert reasons(hub) == ["from upstream: duplicate event", "upstream refused: duplicate ev"]
+    assert reasons(central) == ["duplicate event_id: the server"]
+    assert _count(hub, events, events.c.event_id == same) == 1
+    assert _count(hub, dead_letters, dead_letters.c.event_id == same) == 0
+
+
 # -- 3. A hub hands its hall keys to terminals of any hall -----------------------------------------
 
 def test_a_hub_serves_one_hall_and_gives_its_keys_to_that_hall_only(make_server) -> None:
