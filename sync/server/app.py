@@ -1,9 +1,9 @@
 """The HTTP face of the server (FastAPI): every body is size-limited, un-gzipped and validated.
 
-Threads: a request's database work runs on the default thread pool; a credential's lookup (when
-not cached) on a small pool of its own; pull queries go through a limiter per hall and one for
-all halls, so neither a hall's long-polls nor anything else can queue in front of another hall's
-push or authentication.
+Threads: a request's database work waits for the thread pool's default limiter; a credential's
+lookup (when not cached) for a limiter of its own; pull queries for a limiter per hall and one
+for all halls. Each is a queue apart, so neither a hall's long-polls nor anything else can queue
+in front of another hall's push or authentication.
 """
 
 from __future__ import annotations
