@@ -15,6 +15,7 @@ event and pulling it, `--rounds` times, in three phases:
               poll, and each polls again at once)
 
 H2 pauses `--pause` seconds between rounds (a terminal's cadence, and time for the storm).
+BENCH_SERVER_LOG=FILE keeps the server's stderr.
 
 It prints p50 / p95 / p99 / max of H2's push + pull per phase and the ratio to the baseline.
 """
@@ -211,9 +212,10 @@ def main() -> None:
         engine.dispose()
         port = _free_port()
         env = {**os.environ, "PYTHONPATH": str(args.root)}
+        log = Path(os.environ.get("BENCH_SERVER_LOG", os.devnull)).open("w")  # noqa: SIM115
         server = subprocess.Popen([sys.executable, "-c", SERVE, str(args.root), str(folder),
                                    "" if cluster is None else url, str(port)],
-                                  cwd=args.root, env=env, stderr=subprocess.DEVNULL)
+                                  cwd=args.root, env=env, stderr=log)
         base_url = f"http://127.0.0.1:{port}"
         stop, started, out = mp.Event(), mp.Value("i", 0), mp.Queue()
         proc = None
@@ -257,6 +259,7 @@ def main() -> None:
                       "(0: connection errors)")
             server.terminate()
             server.wait(30)
+            log.close()
             if cluster is not None:
                 cluster.stop()
 
