@@ -30,6 +30,14 @@ def register(sub: Any) -> None:
                    help="requests per second each terminal may make, sustained (default 200)")
     p.add_argument("--burst", type=int, default=None, metavar="N",
                    help="requests each terminal may make at once (default 800)")
+    p.add_argument("--hall", metavar="HALL",
+                   help="the one hall this hub serves (default: its upstream credential's hall, "
+                   "else the hall of its first enrolled terminal); terminals of other halls are "
+                   "refused")
+    p.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", default=[],
+                   metavar="ADDR",
+                   help="a reverse proxy (address or network) whose X-Forwarded-For and "
+                   "X-Forwarded-Proto are believed (repeatable; default: none)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -72,20 +80,29 @@ def register(sub: Any) -> None:
 
 
 def serve(args: argparse.Namespace) -> Result:
+    from hall.errors import ConfigError
     from sync.server.run import serve as run
 
     if args.upstream and args.role != "hub":
-        from hall.errors import ConfigError
-
         raise ConfigError("--upstream is for a hub (--role hub): the central platform has none",
                           code="upstream_role")
+    if args.hall and args.role != "hub":
+        raise ConfigError("--hall is for a hub (--role hub): the central platform serves many "
+                          "halls", code="hall_role")
+    from sync.server.peers import networks
+
+    try:
+        networks(args.trusted_proxies)
+    except ValueError as exc:
+        raise ConfigError(str(exc), code="trusted_proxy") from exc
     from sync.server.limits import BURST, RATE
 
     folder = data_dir(args.data_dir)
     run(folder, args.database, args.role, args.host, args.port, args.upstream,
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
-        burst=BURST if args.burst is None else args.burst)
+        burst=BURST if args.burst is None else args.burst, hall=args.hall,
+        trusted_proxies=args.trusted_proxies)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 

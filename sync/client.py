@@ -133,8 +133,17 @@ class SyncClient:
                 request_id = uuid.uuid4().hex
                 with self.core.store.write() as conn:
                     local.put(conn, key, request_id)
-            data = self._request("POST", "/leases", body={
-                "day": day, "series": letter, "size": self.lease_size, "request_id": request_id})
+            try:
+                data = self._request("POST", "/leases", body={
+                    "day": day, "series": letter, "size": self.lease_size,
+                    "request_id": request_id})
+            except DomainError:
+                # 409: the server granted this request id on other terms (the block size
+                # changed since a lost answer), or the series is exhausted. That block's numbers
+                # are skipped, never issued; the next round asks afresh under a new id.
+                with self.core.store.write() as conn:
+                    conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+                continue
             block = LeaseResponse.model_validate(data)
             with self.core.write() as conn:
                 known = conn.execute("SELECT 1 FROM number_leases WHERE day = ? AND series = ? "

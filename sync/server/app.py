@@ -1,4 +1,10 @@
-"""The HTTP face of the server (FastAPI): every body is size-limited, un-gzipped and validated."""
+"""The HTTP face of the server (FastAPI): every body is size-limited, un-gzipped and validated.
+
+Threads: a request's database work waits for the thread pool's default limiter; a credential's
+lookup (when not cached) for a limiter of its own; pull queries for a limiter per hall and one
+for all halls. Each is a queue apart, so neither a hall's long-polls nor anything else can queue
+in front of another hall's push or authentication.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,38 @@ import json
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import db, log
+from sync.server.auth import TTL, CredentialCache
+from sync.server.cursor import Cursors
 from sync.server.hub import CallDesk, CallRefused
-from sync.server.limits import BURST, RATE, TokenBuckets
+from sync.server.limits import (
+    AUTH_FAIL_BURST,
+    AUTH_FAIL_RATE,
+    BURST,
+    EVENT_BURST,
+    EVENT_RATE,
+    MAX_KEYS,
+    RATE,
+    TokenBuckets,
+)
+from sync.server.notify import HallNotifier, PgListener
+from sync.server.peers import Peer, Peers
+from sync.server.tables import UPSTREAM
 from sync.server.upstream import Upstream
 from sync.server.verify_api import router as verify_router
 from sync.tls import is_loopback
@@ -43,26 +64,39 @@ from sync.wire import (
     PushResponse,
 )
 
+MAX_POLLS = 4  # long-polls held at once per credential (a terminal holds one; a few orphans)
+POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
+POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
+AUTH_LOOKUPS = 8  # credential lookups running at once
 
-class Notifier:
-    """Wakes long-polls when a push lands (lives on the event loop)."""
 
-    def __init__(self) -> None:
-        self.version = 0
-        self._event = asyncio.Event()
+class HallLocks:
+    """The push lock of each hall in this process. On SQLite one lock serves every hall (the
+    database has one writer, and a write that starts from a stale read fails there)."""
 
-    def notify(self) -> None:
-        self.version += 1
-        self._event.set()
-        self._event = asyncio.Event()
+    def __init__(self, per_hall: bool) -> None:
+        self.per_hall = per_hall
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
-    async def wait(self, seen: int, timeout: float) -> None:
-        if self.version != seen or timeout <= 0:
-            return
-        try:
-            await asyncio.wait_for(self._event.wait(), timeout)
-        except TimeoutError:
-            pass
+    def get(self, hall_id: str) -> threading.Lock:
+        key = hall_id if self.per_hall else ""
+        with self._lock:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+class Limiters:
+    """anyio capacity limiters made on first use (on the event loop) and kept."""
+
+    def __init__(self, per_key: int) -> None:
+        self.per_key = per_key
+        self._made: dict[str, anyio.CapacityLimiter] = {}
+
+    def get(self, key: str) -> anyio.CapacityLimiter:
+        limiter = self._made.get(key)
+        if limiter is None:
+            limiter = self._made[key] = anyio.CapacityLimiter(self.per_key)
+        return limiter
 
 
 @dataclass
@@ -72,8 +106,16 @@ class ServerState:
     data_dir: Path
     epoch: str
     desk: CallDesk
-    push_lock: threading.Lock = field(default_factory=threading.Lock)
-    notifier: Notifier = field(default_factory=Notifier)
+    cursors: Cursors
+    hall: str | None = None  # the one hall a hub serves (None: central, or not fixed yet)
+    locks: HallLocks = field(default_factory=lambda: HallLocks(per_hall=False))
+    notifier: HallNotifier = field(default_factory=HallNotifier)
+    listener: PgListener | None = None
+    polls: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def push_lock(self) -> threading.Lock:  # one hall's (a hub's) lock, as before
+        return self.locks.get(self.hall or "")
 
 
 async def _body(request: Request) -> Any:
@@ -122,8 +164,15 @@ def _problems(errors: Sequence[Any]) -> list[dict[str, Any]]:
              "type": str(e.get("type", ""))} for e in errors]
 
 
-def _loopback(request: Request) -> bool:
-    return request.client is not None and is_loopback(request.client.host)
+async def _gone(request: Request) -> None:
+    """Returns when the client disconnects (a GET has no body left to receive)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def _json(model: BaseModel) -> Response:
+    """A model as it is (a pull's events were validated when pushed: not again on the way out)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def code_reader(engine: Engine, data_dir: Path) -> Any:
@@ -149,34 +198,84 @@ def hall_keys(data_dir: Path) -> dict[str, str]:
 
 def create_app(engine: Engine, *, role: str, data_dir: Path,
                upstream: Upstream | None = None, rate: float = RATE,
-               burst: int = BURST) -> FastAPI:
+               burst: int = BURST, hall: str | None = None,
+               trusted_proxies: Iterable[str] = (), event_rate: float = EVENT_RATE,
+               event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
+               auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
+               max_polls: int = MAX_POLLS, auth_ttl: float = TTL) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
-    `rate`/`burst`: each terminal's token bucket (requests per second, and at once)."""
+    `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
+    `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
+    authentications (and enrollments) per source address; `max_keys`: buckets kept per table;
+    `hall`: the one hall a hub serves (else its upstream's, else fixed at its first enrollment);
+    `trusted_proxies`: addresses or networks whose X-Forwarded-For/-Proto are believed;
+    `max_polls`: long-polls one credential may hold at once (more: 429)."""
+    if upstream is not None:
+        if hall is not None and hall != upstream.hall_id:
+            raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
+                                  f"{upstream.hall_id}")
+        hall = upstream.hall_id
+    fixed = db.serve_as(engine, role, hall)
+    postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
-                        desk=CallDesk(engine, data_dir))
-    buckets = TokenBuckets(rate, burst)
+                        desk=CallDesk(engine, data_dir),
+                        cursors=Cursors(db.epoch(engine), db.cursor_key(engine)), hall=fixed,
+                        locks=HallLocks(per_hall=postgres))
+    peers = Peers(trusted_proxies)
+    buckets = TokenBuckets(rate, burst, max_keys)
+    event_buckets = TokenBuckets(event_rate, event_burst, max_keys)
+    enroll_buckets = TokenBuckets(rate, burst, max_keys)
+    failures = TokenBuckets(auth_fail_rate, auth_fail_burst, max_keys)
+    known = CredentialCache(auth_ttl)
+    auth_limiter = Limiters(AUTH_LOOKUPS)
+    hall_queries = Limiters(POLL_QUERIES_PER_HALL)
+    all_queries = Limiters(POLL_QUERIES)
+
+    def limited(wait: float, why: str) -> None:
+        if wait > 0:
+            raise HTTPException(429, why, headers={"Retry-After": TokenBuckets.retry_after(wait)})
 
     def throttle(key: str) -> None:
-        wait = buckets.take(key)
-        if wait > 0:
-            raise HTTPException(429, "too many requests from this terminal; slow down",
-                                headers={"Retry-After": TokenBuckets.retry_after(wait)})
+        limited(buckets.take(key), "too many requests from this terminal; slow down")
+
+    def peer(request: Request) -> Peer:
+        return peers.peer(request.client.host if request.client else "", request.url.scheme,
+                          request.headers.getlist("x-forwarded-for"),
+                          request.headers.get("x-forwarded-proto"))
+
+    def wake(hall_id: str, pusher: str) -> None:
+        state.notifier.notify(hall_id, pusher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+
+        def from_thread(hall_id: str, pusher: str) -> None:
+            loop.call_soon_threadsafe(wake, hall_id, pusher)
+
+        def resync() -> None:
+            loop.call_soon_threadsafe(state.notifier.notify_all)
+
+        if postgres:
+            state.listener = PgListener(engine, from_thread, resync)
+            state.listener.start()
         if upstream is not None:
-            loop = asyncio.get_running_loop()
-
-            def wake_pollers() -> None:
-                loop.call_soon_threadsafe(state.notifier.notify)
-
-            upstream.start(state.push_lock, wake_pollers)
+            upstream.start(state.locks.get(upstream.hall_id),
+                           lambda: from_thread(upstream.hall_id, UPSTREAM))
         try:
             yield
         finally:
             if upstream is not None:
                 await asyncio.to_thread(upstream.stop)
+            if state.listener is not None:
+                await asyncio.to_thread(state.listener.stop)
             state.desk.close()
+
+    def landed(hall_id: str, pusher: str) -> None:
+        """Events of a hall were stored by this process: wake its pollers here (over
+        PostgreSQL the NOTIFY sent with the push does it, in every process)."""
+        if state.listener is None or not state.listener.listening.is_set():
+            wake(hall_id, pusher)
 
     app = FastAPI(title="厅端 sync", lifespan=lifespan)
     app.state.sync = state
@@ -195,9 +294,31 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"detail": f"database busy: {exc.orig}"}, status_code=503,
                             headers={"Retry-After": "1"})
 
+    def refused_source(who: Peer) -> None:
+        limited(failures.peek(who.source),
+                "too many failed authentications from this address; slow down")
+
     async def auth(request: Request) -> db.Credential:
-        header = request.headers.get("authorization")
-        cred = await run_in_threadpool(db.authenticate, engine, header)
+        who = peer(request)
+        try:
+            token_hash = db.bearer(request.headers.get("authorization"))
+            cred = known.get(token_hash)
+            if cred is None:
+                if not known.vouched(token_hash):
+                    refused_source(who)  # before the lookup: bad tokens in a flood cost nothing
+                try:
+                    cred = await anyio.to_thread.run_sync(
+                        db.lookup, engine, token_hash, limiter=auth_limiter.get(""))
+                except db.AuthFailure:
+                    known.forget(token_hash)  # revoked: no longer vouched for
+                    raise
+                known.put(token_hash, cred)
+        except db.AuthFailure:
+            failures.take(who.source)
+            raise
+        if state.hall is not None and cred.hall_id != state.hall:
+            raise db.AuthFailure(403, f"this hub serves hall {state.hall}, not hall "
+                                 f"{cred.hall_id}")
         throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
@@ -209,59 +330,106 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     @app.post(f"{API}/enroll", response_model=EnrollResponse)
     async def enroll(request: Request) -> EnrollResponse:
-        throttle(f"e\x00{request.client.host if request.client else ''}")
+        who = peer(request)
+        limited(enroll_buckets.take(who.source),
+                "too many enrollments from this address; slow down")
+        refused_source(who)
         req: EnrollRequest = _parse(EnrollRequest, await _body(request))
         if (req.hall_id is None) != (req.terminal_id is None):
             raise HTTPException(422, "hall_id and terminal_id go together")
-        cred, token = await run_in_threadpool(db.enroll, engine, req.code, req.hall_id,
-                                              req.terminal_id)
+        try:
+            cred, token = await run_in_threadpool(db.enroll, engine, req.code, req.hall_id,
+                                                  req.terminal_id)
+        except db.AuthFailure:
+            failures.take(who.source)
+            raise
+        if role == db.HUB and state.hall is None:
+            state.hall = cred.hall_id  # the hub's first enrollment fixed its hall (db.enroll)
         sent = None
-        # A hub hands its terminals the hall's keys, never in clear over the LAN.
-        if role == "hub" and not cred.is_hub and (request.url.scheme == "https"
-                                                  or _loopback(request)):
+        # A hub hands the keys of its one hall to that hall's terminals, never in clear over
+        # the LAN; a central platform serves many halls and hands out none.
+        if (role == db.HUB and not cred.is_hub and cred.hall_id == state.hall
+                and (who.https or is_loopback(who.address))):
             sent = await run_in_threadpool(hall_keys, data_dir)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
                               scope=cred.scope, keys=sent)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
-        with state.push_lock:
+        with state.locks.get(cred.hall_id):
             return log.push(engine, cred, events)
 
     @app.post(f"{API}/sync/push", response_model=PushResponse)
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
         req: PushRequest = _parse(PushRequest, await _body(request))
+        limited(event_buckets.take(f"{cred.hall_id}\x00{cred.terminal_id}", len(req.events)),
+                "too many events from this terminal; slow down")
         result = await run_in_threadpool(_push_locked, cred, req.events)
         if result.inserted:
-            state.notifier.notify()
+            landed(cred.hall_id, cred.terminal_id)
             if upstream is not None:
                 upstream.poke()
+        return result
+
+    async def _pull_once(cred: db.Credential, cursor: str, limit: int) -> PullResponse:
+        async with hall_queries.get(cred.hall_id):
+            result: PullResponse = await anyio.to_thread.run_sync(
+                log.pull, engine, cred, state.cursors, cursor, limit,
+                limiter=all_queries.get(""))
         return result
 
     @app.get(f"{API}/sync/pull", response_model=PullResponse)
     async def pull(request: Request, cursor: str = Query("", max_length=80),
                    limit: int = Query(500, ge=1, le=2000),
-                   wait: float = Query(0.0, ge=0.0, le=60.0)) -> PullResponse:
+                   wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
         cred = await auth(request)
+        me = (cred.hall_id, cred.terminal_id)
+        if wait > 0:
+            if state.polls.get(me, 0) >= max_polls:
+                raise HTTPException(429, f"this terminal already holds {max_polls} long-polls; "
+                                    "poll again when one answers", headers={"Retry-After": "1"})
+            state.polls[me] = state.polls.get(me, 0) + 1
+        try:
+            return _json(await _long_poll(cred, cursor, limit, wait, request))
+        except log.StaleCursor as exc:
+            raise HTTPException(410, "stale cursor: push, then pull from the start") from exc
+        finally:
+            if wait > 0:
+                left = state.polls[me] - 1
+                if left:
+                    state.polls[me] = left
+                else:
+                    del state.polls[me]
+
+    async def _long_poll(cred: db.Credential, cursor: str, limit: int, wait: float,
+                         request: Request) -> PullResponse:
         deadline = time.monotonic() + wait
         while True:
-            seen = state.notifier.version
+            if wait <= 0:
+                return await _pull_once(cred, cursor, limit)
+            # Registered before the query: a push landing between the query and the wait
+            # still wakes this poll.
+            waiter = state.notifier.register(cred.hall_id, cred.terminal_id)
             try:
-                result: PullResponse = await run_in_threadpool(
-                    log.pull, engine, cred, state.epoch, cursor, limit)
-            except log.StaleCursor as exc:
-                raise HTTPException(410, "stale cursor: push, then pull from the start") from exc
-            left = deadline - time.monotonic()
-            if result.events or left <= 0:
-                return result
-            await state.notifier.wait(seen, left)
+                result = await _pull_once(cred, cursor, limit)
+                left = deadline - time.monotonic()
+                if result.events or left <= 0:
+                    return result
+                # A client that gave up (timed out, went away) frees its place at once.
+                if not await state.notifier.wait(waiter, left, _gone(request)):
+                    return result
+            finally:
+                state.notifier.unregister(cred.hall_id, waiter)
 
     @app.post(f"{API}/leases", response_model=LeaseResponse)
     async def leases(request: Request) -> LeaseResponse:
         cred = await auth(request)
         req: LeaseRequest = _parse(LeaseRequest, await _body(request))
-        first, last = await run_in_threadpool(log.lease, engine, cred, req.day, req.series,
-                                              req.size, req.request_id)
+        try:
+            first, last = await run_in_threadpool(log.lease, engine, cred, req.day, req.series,
+                                                  req.size, req.request_id)
+        except log.LeaseConflict as exc:
+            raise HTTPException(409, str(exc)) from exc
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
     @app.post(f"{API}/calls/next", response_model=CallResponse)

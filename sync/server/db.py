@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
+from hall.errors import ConfigError
 from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
 
 SERVER_DB = "server.db"
@@ -19,6 +20,10 @@ CODE_TTL_MS = 24 * 3600 * 1000
 
 
 HUB = "hub"
+# server_meta keys: the role the database was last served in, and the one hall a hub serves
+# (fixed by `serve --hall`, by its upstream credential, or at its first enrollment).
+ROLE_KEY = "role"
+HUB_HALL_KEY = "hub_hall"
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,8 @@ def open_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # Room for the request threads, the auth lookups and the long-polls' queries at once.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
     metadata.create_all(engine)
     _add_missing_columns(engine)
     return engine
@@ -122,22 +128,106 @@ def _add_missing_columns(engine: Engine) -> None:
                                       f"{kind}"))
 
 
+def _meta_once(engine: Engine, key: str, make: str) -> str:
+    """The value under `key`, set to `make` if there is none yet. Several processes starting
+    at once on one database agree on one value (insert-or-nothing, then read)."""
+    with engine.begin() as conn:
+        stmt = _insert(conn, server_meta).values(key=key, value=make).on_conflict_do_nothing()
+        conn.execute(stmt)
+        return str(conn.execute(select(server_meta.c.value).where(
+            server_meta.c.key == key)).scalar_one())
+
+
+def _insert(conn: Any, table: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
 def epoch(engine: Engine) -> str:
     """This database's identity: a cursor from another database is stale (410)."""
+    return _meta_once(engine, "epoch", uuid.uuid4().hex[:12])
+
+
+def cursor_key(engine: Engine) -> bytes:
+    """The key pull cursors are sealed under (sync/server/cursor.py), shared by every process."""
+    return bytes.fromhex(_meta_once(engine, "cursor_key", secrets.token_hex(16)))
+
+
+def _meta(conn: Any, key: str) -> str | None:
+    value = conn.execute(select(server_meta.c.value).where(server_meta.c.key == key)).scalar()
+    return None if value is None else str(value)
+
+
+def _put_meta(conn: Any, key: str, value: str) -> None:
+    stmt = _insert(conn, server_meta).values(key=key, value=value)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+class HubHallError(ConfigError):
+    """A hub serves one hall: a code, a credential or a start for another hall is refused."""
+
+    code = "hub_hall"
+
+
+def serve_as(engine: Engine, role: str, hall: str | None = None) -> str | None:
+    """Record the role this database is served in; for a hub, fix or check its one hall and
+    return it (None: not known yet, it is fixed by the first enrollment). A hub database from
+    before halls were fixed takes the hall of its terminals' credentials; credentials of
+    several halls need `hall` to say which one it serves."""
     with engine.begin() as conn:
-        row = conn.execute(select(server_meta.c.value).where(server_meta.c.key == "epoch")).first()
-        if row is not None:
-            return str(row[0])
-        value = uuid.uuid4().hex[:12]
-        conn.execute(insert(server_meta).values(key="epoch", value=value))
-        return value
+        _put_meta(conn, ROLE_KEY, role)
+        if role != HUB:
+            return None
+        fixed = _meta(conn, HUB_HALL_KEY)
+        if fixed is not None and hall is not None and fixed != hall:
+            raise HubHallError(f"this hub serves hall {fixed} (fixed at its first enrollment); "
+                               f"it cannot serve hall {hall}: use a hub of its own for that "
+                               "hall, or the central platform")
+        if fixed is not None:
+            return fixed
+        if hall is None:
+            found = sorted({str(r[0]) for r in conn.execute(
+                select(credentials.c.hall_id).where(credentials.c.revoked.is_(False))
+                .distinct())})
+            if len(found) > 1:
+                raise HubHallError(f"this hub holds credentials of halls {', '.join(found)}; a "
+                                   "hub serves one hall: start it with --hall HALL (the other "
+                                   "halls' terminals are then refused)")
+            hall = found[0] if found else None
+        if hall is not None:
+            _put_meta(conn, HUB_HALL_KEY, hall)
+        return hall
+
+
+def hub_hall(engine: Engine) -> str | None:
+    """The hall this database serves as a hub (None: not a hub, or no hall fixed yet)."""
+    with engine.connect() as conn:
+        return _meta(conn, HUB_HALL_KEY) if _meta(conn, ROLE_KEY) == HUB else None
+
+
+def _foreign_to_hub(conn: Any, hall_id: str) -> str | None:
+    """On a hub: the hall it serves if `hall_id` is another one (else None)."""
+    if _meta(conn, ROLE_KEY) != HUB:
+        return None
+    fixed = _meta(conn, HUB_HALL_KEY)
+    return fixed if fixed is not None and fixed != hall_id else None
 
 
 def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
                     hub: bool = False) -> str:
-    """A one-time code; with `hub` the credential it buys may push for the whole hall."""
+    """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
+    a code for a hall other than the one it serves is refused (HubHallError)."""
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     with engine.begin() as conn:
+        serves = _foreign_to_hub(conn, hall_id)
+        if serves is not None:
+            raise HubHallError(f"this hub serves hall {serves}; a terminal of hall {hall_id} "
+                               "enrolls with its own hall's hub (or the central platform)")
         conn.execute(insert(enroll_codes).values(
             code_hash=digest(code), hall_id=hall_id, terminal_id=terminal_id,
             expires_ms=now_ms() + CODE_TTL_MS, used_ms=None, scope=HUB if hub else None))
@@ -160,6 +250,18 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
         if hall_id is not None and (hall_id, terminal_id) != (row.hall_id, row.terminal_id):
             raise AuthFailure(403, f"this code does not enroll terminal {terminal_id} of hall "
                               f"{hall_id}")
+        serves = _foreign_to_hub(conn, row.hall_id)
+        if serves is not None:  # refused, and the code stays unspent
+            raise AuthFailure(403, f"this hub serves hall {serves}; a terminal of hall "
+                              f"{row.hall_id} enrolls with its own hall's hub")
+        if _meta(conn, ROLE_KEY) == HUB and _meta(conn, HUB_HALL_KEY) is None:
+            # A hub's first enrollment fixes its hall; of two first ones at once, one wins.
+            conn.execute(_insert(conn, server_meta).values(key=HUB_HALL_KEY, value=row.hall_id)
+                         .on_conflict_do_nothing())
+            serves = _foreign_to_hub(conn, row.hall_id)
+            if serves is not None:
+                raise AuthFailure(403, f"this hub serves hall {serves}; a terminal of hall "
+                                  f"{row.hall_id} enrolls with its own hall's hub")
         conn.execute(update(enroll_codes).where(enroll_codes.c.code_hash == digest(code.strip()))
                      .values(used_ms=now_ms()))
         conn.execute(update(credentials).where(
@@ -199,15 +301,23 @@ def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:
         return int(result.rowcount)
 
 
-def authenticate(engine: Engine, authorization: str | None) -> Credential:
+def bearer(authorization: str | None) -> str:
+    """The token's digest from an Authorization header (AuthFailure if there is none)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthFailure(401, "no bearer credential: enroll this terminal first")
-    token = authorization.removeprefix("Bearer ").strip()
+    return digest(authorization.removeprefix("Bearer ").strip())
+
+
+def authenticate(engine: Engine, authorization: str | None) -> Credential:
+    return lookup(engine, bearer(authorization))
+
+
+def lookup(engine: Engine, token_hash: str) -> Credential:
     with engine.connect() as conn:
         row = conn.execute(
             select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked,
                    credentials.c.scope)
-            .where(credentials.c.token_hash == digest(token))
+            .where(credentials.c.token_hash == token_hash)
         ).first()
     if row is None:
         raise AuthFailure(401, "unknown credential")

@@ -1,20 +1,25 @@
 """Push, pull and number leases on the server database.
 
-The caller serializes pushes (one lock per server process), so `pos` is committed in order and a
-puller never skips an event whose transaction committed late.
+Pushes of one hall are serialized (the caller's lock in the process, and on PostgreSQL an
+advisory lock per hall held to commit, which holds across server processes), so a hall's `pos`
+values commit in order and a puller never skips an event whose transaction committed late.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, func, insert, or_, select, union_all, update
+from sqlalchemy import Connection, Engine, func, insert, or_, select, text, union_all, update
+from sqlalchemy.exc import IntegrityError
 
 from hall.events import SCHEMA_VERSION, missing_keys
-from sync.server import purge
+from sync.server import notify, purge
+from sync.server.cursor import Cursors, StaleCursor
 from sync.server.db import Credential, now_ms
 from sync.server.tables import (
     UPSTREAM,
@@ -24,13 +29,25 @@ from sync.server.tables import (
     number_blocks,
     server_meta,
 )
-from sync.wire import MAX_FUTURE_MS, PullResponse, PushResponse, Rejection, WireEvent
+from sync.wire import (
+    MAX_FUTURE_MS,
+    PullResponse,
+    PushResponse,
+    Rejection,
+    WireEvent,
+    escaped,
+)
+
+__all__ = ["StaleCursor", "lease", "pull", "push"]
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+MAX_NUMBER = 1_000_000  # numbers of a series in a day: far above any hall, far below the column
+_LOCK_SPACE = 0x7464  # the advisory-lock namespace of hall pushes ("td")
+_BODY_CHARS = 65536
 
 
-class StaleCursor(Exception):
-    pass
+class LeaseConflict(Exception):
+    """A lease that cannot be granted as asked (409)."""
 
 
 def _dialect_insert(conn: Connection, table: Any) -> Any:
@@ -43,6 +60,14 @@ def _dialect_insert(conn: Connection, table: Any) -> Any:
     return sqlite_insert(table)
 
 
+def lock_hall(conn: Connection, hall_id: str) -> None:
+    """On PostgreSQL: this transaction holds the hall's push lock until it ends, across every
+    server process on the database (a hash collision only serializes two halls)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:hall))"),
+                     {"space": _LOCK_SPACE, "hall": hall_id})
+
+
 def _last_seq(conn: Connection, hall_id: str, terminal_id: str) -> int:
     both = union_all(
         select(func.max(events.c.terminal_seq).label("s")).where(
@@ -53,13 +78,38 @@ def _last_seq(conn: Connection, hall_id: str, terminal_id: str) -> int:
     return int(conn.execute(select(func.max(both.c.s))).scalar() or 0)
 
 
+def _short(value: Any, chars: int = 40) -> str:
+    """A field of a refused event for a reason or a column: short, storable, never a repr of
+    a structure (which could be deep)."""
+    if isinstance(value, str):
+        return escaped(value[:chars])
+    if value is None or isinstance(value, bool | int | float):
+        return str(value)[:chars]
+    return type(value).__name__
+
+
+def _kept_body(raw: dict[str, Any]) -> str:
+    """The refused event as it came, as storable JSON text: non-ASCII kept readable unless it
+    holds lone surrogates (then all of it \\u-escaped); cut at 64 KiB."""
+    try:
+        body = json.dumps(raw, ensure_ascii=False)
+        if not body.isascii():
+            try:
+                body.encode("utf-8")
+            except UnicodeEncodeError:
+                body = json.dumps(raw)
+    except (RecursionError, ValueError, TypeError):
+        body = '{"unkept": "not serializable"}'
+    return body[:_BODY_CHARS]
+
+
 def refusal(raw: dict[str, Any], cred: Credential, now: int) -> tuple[WireEvent | None, str | None]:
     """The event, or why it is refused."""
     try:
         ev = WireEvent.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "event"
         return None, f"malformed: {where}: {first['msg']}"
     if ev.hall_id != cred.hall_id or (not cred.is_hub and ev.terminal_id != cred.terminal_id):
         return ev, (f"foreign event: terminal {ev.terminal_id} of hall {ev.hall_id}, pushed by "
@@ -88,38 +138,77 @@ def _stream(raw: dict[str, Any], cred: Credential) -> str | None:
     return terminal
 
 
-def push(engine: Engine, cred: Credential, batch: list[dict[str, Any]]) -> PushResponse:
+def _canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _content(ev: WireEvent) -> tuple[Any, ...]:
+    return (ev.hall_id, ev.terminal_id, ev.terminal_seq, ev.hlc, ev.type, ev.schema_version)
+
+
+def _held(conn: Connection, ids: Iterable[str], chunk: int = 500) -> dict[str, Any]:
+    """The stored events with these ids (in chunks: SQLite bounds its parameters)."""
+    wanted = sorted(set(ids))
+    out: dict[str, Any] = {}
+    for i in range(0, len(wanted), chunk):
+        for r in conn.execute(select(
+                events.c.event_id, events.c.hall_id, events.c.terminal_id,
+                events.c.terminal_seq, events.c.hlc, events.c.type, events.c.schema_version,
+                events.c.payload).where(events.c.event_id.in_(wanted[i:i + chunk]))):
+            out[r.event_id] = r
+    return out
+
+
+def _same_event(ev: WireEvent, held: Any) -> bool:
+    """The same event again (an idempotent retry), compared canonically: key order and
+    spacing do not matter, and a copy the server holds erased by a purge still matches."""
+    if _content(ev) != (held.hall_id, held.terminal_id, held.terminal_seq, held.hlc, held.type,
+                        held.schema_version):
+        return False
+    stored = _canonical(json.loads(held.payload))
+    return stored in (_canonical(ev.payload), _canonical(purge.scrub(ev.type, ev.payload)))
+
+
+DUPLICATE = ("duplicate event_id: the server already holds another event with this id; this "
+             "event is refused, not merged (a terminal issues fresh ids: check for a copied store "
+             "or a forged event)")
+
+
+def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
     """Each terminal stream is accepted gap-free in terminal_seq order; a terminal pushes its own
-    stream, a hub the streams of every terminal of its hall (one batch may interleave them)."""
+    stream, a hub the streams of every terminal of its hall (one batch may interleave them).
+    Every event that cannot be stored is refused on its own, with a reason, and dead-lettered:
+    it never sinks the batch."""
     now = now_ms()
-    rows: list[dict[str, Any]] = []
+    fresh: list[tuple[dict[str, Any], str, int, WireEvent]] = []
     dead: list[dict[str, Any]] = []
     rejected: list[Rejection] = []
     expected: dict[str, int] = {}
     blocked: set[str] = set()
 
     def refuse(raw: dict[str, Any], terminal: str, seq: int | None, reason: str) -> None:
-        event_id = str(raw.get("event_id", ""))[:64]
-        kind = str(raw.get("type", ""))[:64]
-        dead.append({"hall_id": cred.hall_id, "terminal_id": terminal[:64],
+        event_id = _short(raw.get("event_id", ""), 64)
+        kind = _short(raw.get("type", ""), 64)
+        reason = escaped(reason)
+        dead.append({"hall_id": cred.hall_id, "terminal_id": escaped(terminal[:64]),
                      "terminal_seq": seq, "event_id": event_id, "type": kind,
-                     "reason": reason, "received_ms": now,
-                     "body": json.dumps(raw, ensure_ascii=False)[:65536]})
+                     "reason": reason, "received_ms": now, "body": _kept_body(raw)})
         rejected.append(Rejection(event_id=event_id, terminal_seq=seq or 0, type=kind,
                                   reason=reason))
 
     with engine.begin() as conn:
+        lock_hall(conn, cred.hall_id)
         if not cred.is_hub:
             expected[cred.terminal_id] = _last_seq(conn, cred.hall_id, cred.terminal_id) + 1
         for raw in batch:
             seq = raw.get("terminal_seq") if isinstance(raw, dict) else None
-            if not isinstance(raw, dict) or not isinstance(seq, int):
+            if not isinstance(raw, dict) or type(seq) is not int:
                 continue  # unplaceable without a sequence number
             stream = _stream(raw, cred)
             if stream is None:  # a hub pushing outside its hall: refused, consumes no sequence
-                refuse(raw, str(raw.get("terminal_id", "")), None,
-                       f"foreign event: hall {raw.get('hall_id')!s:.40}, terminal "
-                       f"{raw.get('terminal_id')!s:.40}, pushed by hub {cred.terminal_id} of "
+                refuse(raw, _short(raw.get("terminal_id", "")), None,
+                       f"foreign event: hall {_short(raw.get('hall_id'))}, terminal "
+                       f"{_short(raw.get('terminal_id'))}, pushed by hub {cred.terminal_id} of "
                        f"hall {cred.hall_id}")
                 continue
             if stream in blocked:
@@ -137,37 +226,56 @@ def push(engine: Engine, cred: Credential, batch: list[dict[str, Any]]) -> PushR
                 refuse(raw, stream, seq, reason)
                 continue
             assert ev is not None
-            rows.append({**ev.model_dump(exclude={"payload"}), "received_ms": now,
-                         "pushed_by": cred.terminal_id,
-                         "payload": json.dumps(ev.payload, ensure_ascii=False,
-                                               separators=(",", ":"))})
+            fresh.append((raw, stream, seq, ev))
+        # Event ids are unique across halls: an id already held (or earlier in this batch) is
+        # the same event again, or a different one that must not vanish silently.
+        held = _held(conn, (ev.event_id for *_, ev in fresh))
+        rows: list[dict[str, Any]] = []
+        placed: list[tuple[dict[str, Any], str, int]] = []
+        for raw, stream, seq, ev in fresh:
+            known = held.get(ev.event_id)
+            if known is not None:
+                if not _same_event(ev, known):
+                    refuse(raw, stream, seq, DUPLICATE)
+                continue
+            payload = json.dumps(ev.payload, ensure_ascii=False, separators=(",", ":"))
+            row = {**ev.model_dump(exclude={"payload"}), "received_ms": now,
+                   "pushed_by": cred.terminal_id, "payload": payload}
+            held[ev.event_id] = SimpleNamespace(**row)
+            rows.append(row)
+            placed.append((raw, stream, seq))
         inserted = 0
         if rows:
             purge.apply(conn, rows)
-            stmt = _dialect_insert(conn, events).on_conflict_do_nothing()
-            inserted = int(conn.execute(stmt, rows).rowcount)
+            # Another hall's push (another hall's lock) may have stored one of these ids since
+            # we looked: what did not go in is refused as a duplicate, never counted silently.
+            stmt = _dialect_insert(conn, events).on_conflict_do_nothing().returning(
+                events.c.event_id)
+            stored = {str(r[0]) for r in conn.execute(stmt, rows)}
+            inserted = len(stored)
+            for row, (raw, stream, seq) in zip(rows, placed, strict=True):
+                if row["event_id"] not in stored:
+                    refuse(raw, stream, seq, DUPLICATE)
+            if inserted:
+                notify.send(conn, cred.hall_id, cred.terminal_id)
         if dead:
             conn.execute(insert(dead_letters), dead)
     return PushResponse(accepted_through_seq=expected.get(cred.terminal_id, 1) - 1,
-                        inserted=max(inserted, 0), rejected=rejected,
+                        inserted=inserted, rejected=rejected,
                         accepted={t: n - 1 for t, n in expected.items()} if cred.is_hub else {})
 
 
-def parse_cursor(cursor: str, epoch: str) -> int:
-    if not cursor:
-        return 0
-    head, _, pos = cursor.partition(".")
-    if head != epoch or not pos.isdigit():
-        raise StaleCursor(cursor)
-    return int(pos)
-
-
-def pull(engine: Engine, cred: Credential, epoch: str, cursor: str, limit: int) -> PullResponse:
-    """Events of the caller's hall from other terminals, after the cursor, in arrival order."""
-    after = parse_cursor(cursor, epoch)
+def pull(engine: Engine, cred: Credential, cursors: Cursors, cursor: str,
+         limit: int) -> PullResponse:
+    """Events of the caller's hall from other terminals, after the cursor, in arrival order.
+    Built without validating again (each event was validated when it was pushed)."""
+    after = cursors.read(cred.hall_id, cursor)
     with engine.connect() as conn:
-        if after and after > int(conn.execute(select(func.max(events.c.pos))).scalar() or 0):
-            raise StaleCursor(cursor)  # a cursor from before this database was restored
+        if after:
+            top = conn.execute(select(func.max(events.c.pos)).where(
+                events.c.hall_id == cred.hall_id)).scalar()
+            if after > int(top or 0):
+                raise StaleCursor(cursor)  # a cursor from before this database was restored
         rows = conn.execute(
             select(events.c.pos, events.c.event_id, events.c.hall_id, events.c.terminal_id,
                    events.c.terminal_seq, events.c.hlc, events.c.type, events.c.schema_version,
@@ -179,59 +287,96 @@ def pull(engine: Engine, cred: Credential, epoch: str, cursor: str, limit: int) 
         ).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    out = [WireEvent(event_id=r.event_id, hall_id=r.hall_id, terminal_id=r.terminal_id,
-                     terminal_seq=r.terminal_seq, hlc=r.hlc, type=r.type,
-                     schema_version=r.schema_version, payload=json.loads(r.payload))
-           for r in rows]
+    out = [WireEvent.model_construct(
+        event_id=r.event_id, hall_id=r.hall_id, terminal_id=r.terminal_id,
+        terminal_seq=r.terminal_seq, hlc=r.hlc, type=r.type, schema_version=r.schema_version,
+        payload=json.loads(r.payload)) for r in rows]
     last = rows[-1].pos if rows else after
-    return PullResponse(events=out, cursor=f"{epoch}.{last}", more=more)
+    return PullResponse.model_construct(events=out, cursor=cursors.make(cred.hall_id, last),
+                                        more=more)
 
 
 def lease(engine: Engine, cred: Credential, day: str, series: str, size: int,
           request_id: str | None = None) -> tuple[int, int]:
     """A block of `size` numbers no other terminal of the hall will ever get; the same
-    `request_id` from the same terminal gets the same block again."""
-    with engine.begin() as conn:
-        if request_id is not None:
-            known = conn.execute(select(lease_grants.c.first, lease_grants.c.last).where(
-                lease_grants.c.hall_id == cred.hall_id,
-                lease_grants.c.terminal_id == cred.terminal_id,
-                lease_grants.c.request_id == request_id)).first()
-            if known is not None:
-                return int(known.first), int(known.last)
-        key = (number_blocks.c.hall_id == cred.hall_id, number_blocks.c.day == day,
-               number_blocks.c.series == series)
-        current = conn.execute(select(number_blocks.c.next).where(*key).with_for_update()).scalar()
-        if current is None:
-            first = 1
-            conn.execute(insert(number_blocks).values(hall_id=cred.hall_id, day=day,
-                                                      series=series, next=1 + size))
-        else:
-            first = int(current)
-            conn.execute(update(number_blocks).where(*key).values(next=first + size))
-        if request_id is not None:
-            conn.execute(insert(lease_grants).values(
-                hall_id=cred.hall_id, terminal_id=cred.terminal_id, request_id=request_id,
-                day=day, series=series, first=first, last=first + size - 1, granted_ms=now_ms()))
-    return first, first + size - 1
+    `request_id` from the same terminal gets the same block again, and with another day,
+    series or size is refused (LeaseConflict), never answered with the old block."""
+    key = (number_blocks.c.hall_id == cred.hall_id, number_blocks.c.day == day,
+           number_blocks.c.series == series)
+    try:
+        with engine.begin() as conn:
+            # The series' row exists before it is locked: two first leases of a day never race
+            # to create it (and on SQLite the write lock is taken before anything is read).
+            conn.execute(_dialect_insert(conn, number_blocks).values(
+                hall_id=cred.hall_id, day=day, series=series, next=1).on_conflict_do_nothing())
+            current = int(conn.execute(select(number_blocks.c.next).where(*key)
+                                       .with_for_update()).scalar_one())
+            if request_id is not None:
+                known = conn.execute(select(
+                    lease_grants.c.day, lease_grants.c.series, lease_grants.c.first,
+                    lease_grants.c.last).where(
+                    lease_grants.c.hall_id == cred.hall_id,
+                    lease_grants.c.terminal_id == cred.terminal_id,
+                    lease_grants.c.request_id == request_id)).first()
+                if known is not None:
+                    first, last = int(known.first), int(known.last)
+                    if (known.day, known.series, last - first + 1) != (day, series, size):
+                        raise LeaseConflict(
+                            f"request id {request_id} was granted {known.series} {first}-{last} "
+                            f"of {known.day}; a new request needs a new id")
+                    return first, last
+            if current + size - 1 > MAX_NUMBER:
+                raise LeaseConflict(f"series {series} of {day} has no numbers left "
+                                    f"(limit {MAX_NUMBER})")
+            conn.execute(update(number_blocks).where(*key).values(next=current + size))
+            if request_id is not None:
+                conn.execute(insert(lease_grants).values(
+                    hall_id=cred.hall_id, terminal_id=cred.terminal_id, request_id=request_id,
+                    day=day, series=series, first=current, last=current + size - 1,
+                    granted_ms=now_ms()))
+    except IntegrityError as exc:  # the same request id, at the same moment, for another series
+        raise LeaseConflict(f"request id {request_id} is in use by another lease") from exc
+    return current, current + size - 1
 
 
 def absorb_upstream(engine: Engine, hall_id: str, batch: list[WireEvent], cursor_key: str,
                     cursor: str) -> int:
     """A hub stores what its upstream brought (marked UPSTREAM, never forwarded back) and the
-    upstream cursor in one transaction. The caller holds the push lock (pos order)."""
+    upstream cursor in one transaction. The caller holds the push lock (pos order). An event the
+    hub holds already is skipped; one whose id the hub holds with other content is kept in the
+    dead letters with the reason, never silently dropped."""
     now = now_ms()
-    rows = [{**ev.model_dump(exclude={"payload"}), "received_ms": now, "pushed_by": UPSTREAM,
-             "payload": json.dumps(ev.payload, ensure_ascii=False, separators=(",", ":"))}
-            for ev in batch if ev.hall_id == hall_id]
+    mine = [ev for ev in batch if ev.hall_id == hall_id]
     with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        held = _held(conn, (ev.event_id for ev in mine))
+        rows: list[dict[str, Any]] = []
+        dead: list[dict[str, Any]] = []
+        for ev in mine:
+            known = held.get(ev.event_id)
+            if known is not None:
+                if not _same_event(ev, known):
+                    dead.append({"hall_id": hall_id, "terminal_id": ev.terminal_id,
+                                 "terminal_seq": None, "event_id": ev.event_id, "type": ev.type,
+                                 "reason": f"from upstream: {DUPLICATE}", "received_ms": now,
+                                 "body": _kept_body(ev.model_dump())})
+                continue
+            row = {**ev.model_dump(exclude={"payload"}), "received_ms": now,
+                   "pushed_by": UPSTREAM,
+                   "payload": json.dumps(ev.payload, ensure_ascii=False, separators=(",", ":"))}
+            held[ev.event_id] = SimpleNamespace(**row)
+            rows.append(row)
         inserted = 0
         if rows:
             purge.apply(conn, rows)
             stmt = _dialect_insert(conn, events).on_conflict_do_nothing()
-            inserted = int(conn.execute(stmt, rows).rowcount)
+            inserted = max(int(conn.execute(stmt, rows).rowcount), 0)
+            if inserted:
+                notify.send(conn, hall_id, UPSTREAM)
+        if dead:
+            conn.execute(insert(dead_letters), dead)
         put_meta(conn, cursor_key, cursor)
-    return max(inserted, 0)
+    return inserted
 
 
 def get_meta(conn: Connection, key: str, default: str = "") -> str:

@@ -1,7 +1,11 @@
-"""Every endpoint of the sync server fuzzed with random and mutated requests (hypothesis):
-never a 500, never a traceback in an answer, nothing stored from a refused request; a terminal
-of hall A can neither push, pull, lease nor enroll in hall B; too many requests: 429 with
-Retry-After, which the client honours. Bounded: examples, per-request timeouts, a deadline."""
+"""Every endpoint of the sync server fuzzed with random and mutated requests (hypothesis), on a
+central platform serving two halls and on a hub serving one, over SQLite (SQLCipher) and
+PostgreSQL: never a 500, never a traceback in an answer, nothing stored from a refused request;
+a terminal of hall A can neither push, pull, lease nor enroll in hall B; too many requests: 429
+with Retry-After, which the client honours. The shapes include lone UTF-16 surrogates sent
+JSON-escaped (in values, keys, types, extra fields), NUL, huge integers, and duplicate event ids
+with other content (ids another hall already holds). Bounded: examples, per-request timeouts,
+a deadline."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -25,6 +29,7 @@ from sync.backoff import Backoff
 from sync.errors import NetworkError
 from sync.server import db
 from sync.server.app import code_reader
+from sync.server.log import _last_seq
 from sync.server.tables import (
     code_seen,
     credentials,
@@ -37,27 +42,75 @@ from sync.server.tables import (
 )
 from sync.transport import Http
 from tests.security.samples import SampleIssuer
+from tests.sync import pg
 from tests.sync.conftest import RunningServer
 
 ISSUER = SampleIssuer("FZ1.")
 NOW_HLC = (int(time.time() * 1000)) << 16
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    folder = tmp_path_factory.mktemp("fuzzhub")
+def cluster(backend: str) -> Iterator[pg.Cluster | None]:
+    if backend == "sqlite":
+        yield None
+        return
+    reason = pg.unavailable()
+    if reason:
+        pytest.skip(reason)
+    made = pg.Cluster()
+    yield made
+    made.stop()
+
+
+def _server(folder: Path, cluster: pg.Cluster | None, role: str) -> RunningServer:
     (folder / "security.json").write_text(json.dumps({"code_resolvers": [{
         "plugin": "hall.security.codes:SignedCodeResolver", "name": "fz", "prefix": "FZ1.",
         "public_key": ISSUER.public_key}]}))
-    srv = RunningServer(folder, db.database_url(folder, None), "hub", rate=10_000.0,
-                        burst=10_000)
+    url = (db.database_url(folder, None) if cluster is None
+           else cluster.new_database(f"fz_{role}_{uuid.uuid4().hex[:8]}"))
+    return RunningServer(folder, url, role, rate=10_000.0, burst=10_000,
+                         auth_fail_rate=10_000.0, auth_fail_burst=10_000)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory,
+        cluster: pg.Cluster | None) -> Iterator[RunningServer]:
+    """A central platform: it serves many halls, so it is where halls could reach each other."""
+    srv = _server(tmp_path_factory.mktemp("fuzzcentral"), cluster, "central")
     yield srv
     srv.stop()
 
 
+def _seed(srv: RunningServer, token: str, hall: str, terminal: str) -> None:
+    """Events with the ids of HELD_IDS, held by another terminal before the fuzz starts."""
+    with httpx.Client(base_url=srv.url, timeout=10) as client:
+        pushed = client.post("/v1/sync/push", json={"events": [
+            _event(hall, terminal, i + 1, event_id=eid) for i, eid in enumerate(HELD_IDS)]},
+            headers={"authorization": f"Bearer {token}"})
+        assert pushed.status_code == 200 and pushed.json()["inserted"] == len(HELD_IDS)
+
+
 @pytest.fixture(scope="module")
 def tokens(hub: RunningServer) -> dict[str, str]:
-    return {"A": hub.token("HA", "KA"), "B": hub.token("HB", "KB")}
+    made = {"A": hub.token("HA", "KA"), "B": hub.token("HB", "KB")}
+    _seed(hub, made["B"], "HB", "KB")
+    return made
+
+
+@pytest.fixture(scope="module")
+def one_hall_hub(tmp_path_factory: pytest.TempPathFactory,
+                 cluster: pg.Cluster | None) -> Iterator[tuple[RunningServer, dict[str, str]]]:
+    """A hub: one hall (HA); "B" is another terminal of that hall, for it has no other."""
+    srv = _server(tmp_path_factory.mktemp("fuzzhub"), cluster, "hub")
+    made = {"A": srv.token("HA", "KA"), "B": srv.token("HA", "KB")}
+    _seed(srv, made["B"], "HA", "KB")
+    yield srv, made
+    srv.stop()
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +135,15 @@ def _event(hall: str, terminal: str, seq: int, **over: Any) -> dict[str, Any]:
             "schema_version": 1, "payload": {"window": "1", "services": None}, **over}
 
 
+HELD_IDS = [str(uuid.UUID(int=i, version=4)) for i in range(1, 4)]
+# Sent JSON-escaped ("\\ud800"): valid UTF-8 on the wire, a lone surrogate once parsed.
+SURROGATES = st.sampled_from(["\ud800", "\udfff", "a\udc00b", "\ud83d", "张\udbff三", "\x00"])
+TEXT = st.text(max_size=20) | SURROGATES
+HUGE = st.sampled_from([2**31, 2**31 - 1, 2**63 - 1, 2**63, -(2**63) - 1, 10**30, 10**4000])
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=4),
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | HUGE | st.floats() | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | SURROGATES,
+                                                                 inner, max_size=4),
     max_leaves=20)
 
 VALID = {
@@ -100,8 +158,10 @@ FIELDS = ["event_id", "hall_id", "terminal_id", "terminal_seq", "hlc", "type",
 
 
 @st.composite
-def bodies(draw: st.DrawFn, path: str) -> bytes:
-    kind = draw(st.sampled_from(["bytes", "json", "mutated", "deep", "gzip-bad"]))
+def bodies(draw: st.DrawFn, path: str, next_seq: dict[str, int]) -> bytes:
+    # Mostly mutations of a valid body: those reach validation, storage and the dead letters.
+    kind = draw(st.sampled_from(["mutated"] * 6 + ["bytes", "json", "deep", "gzip-bad",
+                                                   "huge"]))
     if kind == "bytes":
         return draw(st.binary(max_size=300))
     if kind == "json":
@@ -111,12 +171,24 @@ def bodies(draw: st.DrawFn, path: str) -> bytes:
         return b"[" * depth + b"]" * draw(st.sampled_from([depth, 0]))
     if kind == "gzip-bad":
         return b"\x1f\x8b" + draw(st.binary(max_size=40))
+    if kind == "huge":  # a number past every column, and one past Python's digit limit
+        return b'{"events": [{"terminal_seq": 1' + b"0" * draw(st.sampled_from([30, 5000])) + b"}]}"
     body = json.loads(json.dumps(VALID.get(path, {"x": 1})))
     if path == "/v1/sync/push":
         ev = body["events"][0]
-        ev[draw(st.sampled_from(FIELDS))] = draw(JSON)
+        ev["terminal_seq"] = next_seq["A"]  # the next of the stream, so the event is looked at
+        ev["event_id"] = str(uuid.uuid4())
+        field = draw(st.sampled_from([*FIELDS, "extra", "duplicate"]))
+        if field == "extra":
+            ev[draw(TEXT)] = draw(JSON)
+        elif field == "duplicate":  # an id another hall holds, or one of this batch
+            ev["event_id"] = draw(st.sampled_from(HELD_IDS))
+            ev["payload"] = {"window": draw(TEXT), "services": None}
+        else:
+            ev[field] = draw(JSON)
         ev["hall_id"] = draw(st.sampled_from(["HA", "HB", ev["hall_id"]]))
-        body["events"] = draw(st.lists(st.just(ev), min_size=0, max_size=3))
+        twin = {**ev, "terminal_seq": next_seq["A"] + 1, "payload": {"window": "2"}}
+        body["events"] = draw(st.sampled_from([[ev]] * 3 + [[], [ev, twin], [ev, ev, twin]]))
     elif body:
         body[draw(st.sampled_from(sorted(body)))] = draw(JSON)
         if draw(st.booleans()):
@@ -131,14 +203,35 @@ ENDPOINTS = [("POST", "/v1/sync/push"), ("GET", "/v1/sync/pull"), ("POST", "/v1/
 
 # CI replays a fixed exploration (derandomized) so main stays green on what was proven;
 # FUZZ_RANDOM=1 FUZZ_EXAMPLES=5000 explores afresh and is how new cases are found.
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), deadline=None, database=None,
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")), deadline=None, database=None,
           derandomize=os.environ.get("FUZZ_RANDOM") != "1",
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzz_every_endpoint(hub: RunningServer, tokens: dict[str, str], http: httpx.Client,
                              data: st.DataObject) -> None:
-    method, path = data.draw(st.sampled_from(ENDPOINTS))
-    who = data.draw(st.sampled_from(["A", "B", "none", "junk"]))
+    _fuzz_once(hub, tokens, http, data)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")) // 2, deadline=None,
+          database=None, derandomize=os.environ.get("FUZZ_RANDOM") != "1",
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzz_a_hub_of_one_hall(one_hall_hub: tuple[RunningServer, dict[str, str]],
+                                data: st.DataObject) -> None:
+    srv, made = one_hall_hub
+    with httpx.Client(base_url=srv.url, timeout=10) as client:
+        _fuzz_once(srv, made, client, data)
+
+
+def _next_seq(srv: RunningServer) -> dict[str, int]:
+    with srv.engine.connect() as c:
+        return {"A": _last_seq(c, "HA", "KA") + 1}
+
+
+def _fuzz_once(hub: RunningServer, tokens: dict[str, str], http: httpx.Client,
+               data: st.DataObject) -> None:
+    method, path = data.draw(st.sampled_from([ENDPOINTS[0]] * 4 + ENDPOINTS))  # push: most
+    who = data.draw(st.sampled_from(["A"] * 3 + ["B", "none", "junk"]))
     headers = {"content-type": "application/json"}
     if who in tokens:
         headers["authorization"] = f"Bearer {tokens[who]}"
@@ -151,9 +244,12 @@ def test_fuzz_every_endpoint(hub: RunningServer, tokens: dict[str, str], http: h
         params = data.draw(st.dictionaries(st.sampled_from(["cursor", "limit", "wait"]),
                                            st.sampled_from(["", "0", "-1", "abc", "0.01", "1e9",
                                                             "nan", "inf", "x.99", "ZZ.1",
-                                                            "9" * 30, "2001"]), max_size=3))
+                                                            "9" * 30, "2001", "%ED%A0%80",
+                                                            "\x00", hub.app.state.sync.epoch
+                                                            + ".AAAAAAAAAAAAAAAAAAAAAA"]),
+                                           max_size=3))
     else:
-        content = data.draw(bodies(path))
+        content = data.draw(bodies(path, _next_seq(hub)))
         if data.draw(st.booleans()):
             content = gzip.compress(content)
             headers["content-encoding"] = "gzip"
@@ -164,6 +260,11 @@ def test_fuzz_every_endpoint(hub: RunningServer, tokens: dict[str, str], http: h
     assert "Traceback" not in response.text and 'File "' not in response.text
     if response.status_code >= 300:
         assert _counts(hub) == before, (method, path, response.status_code, response.text)
+    # What the examples reached (pytest --hypothesis-show-statistics): refusals by kind.
+    event(f"{path} {response.status_code}")
+    if path == "/v1/sync/push" and response.status_code == 200:
+        for refused in response.json()["rejected"]:
+            event(f"push refused: {refused['reason'].split(':')[0]}")
 
 
 def test_nan_and_unencodable_bodies_are_refused_not_500(http: httpx.Client) -> None:
