@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from cli.faces import face_of, run_face
+
+    face = face_of(args_list)
+    if face is not None:  # a Qt face: it takes over (the CLI itself imports no Qt)
+        return run_face(face, args_list[1:])
     as_json = "--json" in args_list
     try:
         args = build_parser().parse_args(args_list)

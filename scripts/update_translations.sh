@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Refresh resources/i18n/tingduan_zh_CN.ts from the tr() strings of ui/, kiosk/, desk/
-# (pyside6-lupdate keeps the translations already there and marks new strings unfinished;
-# strings gone from the code are dropped). Then translate the new entries — with
+# Refresh the translation catalogs from the tr() strings of the code: one per package,
+#   scripts/update_translations.sh [ui|kiosk|desk]   (default: all three)
+# ui/ -> resources/i18n/tingduan_zh_CN.ts, kiosk/ -> kiosk_zh_CN.ts, desk/ -> desk_zh_CN.ts.
+# pyside6-lupdate keeps the translations already there and marks new strings unfinished; strings
+# gone from the code are dropped. Then translate the new entries — with
 # .venv/bin/pyside6-linguist or in a text editor — and run the tests: tests/ui/test_i18n.py
 # fails while any string lacks a finished Chinese translation.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-mapfile -t sources < <(find ui kiosk desk -name '*.py' -not -path '*/__pycache__/*' | sort)
-.venv/bin/pyside6-lupdate -no-obsolete -locations none "${sources[@]}" \
-  -ts resources/i18n/tingduan_zh_CN.ts
+declare -A catalog=([ui]=tingduan [kiosk]=kiosk [desk]=desk)
+packages=("${@:-ui kiosk desk}")
+for pkg in ${packages[@]}; do
+  [ -n "${catalog[$pkg]:-}" ] || { echo "unknown package $pkg (ui, kiosk or desk)" >&2; exit 2; }
+  [ -d "$pkg" ] || continue
+  mapfile -t sources < <(find "$pkg" -name '*.py' -not -path '*/__pycache__/*' | sort)
+  [ ${#sources[@]} -gt 0 ] || continue
+  .venv/bin/pyside6-lupdate -no-obsolete -locations none "${sources[@]}" \
+    -ts "resources/i18n/${catalog[$pkg]}_zh_CN.ts"
+done

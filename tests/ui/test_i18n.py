@@ -17,19 +17,26 @@ from ui.app import Shell
 from ui.sample import SamplePage
 
 
-def _lupdate_into(ts: Path) -> None:
+def _lupdate_into(ts: Path, package: str) -> None:
     lupdate = i18n.tool("pyside6-lupdate")
     if lupdate is None:
         pytest.skip("pyside6-lupdate not found")
+    files = i18n.sources(package=package)
+    if not files:
+        return
     subprocess.run([lupdate, "-no-obsolete", "-locations", "none",
-                    *map(str, i18n.sources()), "-ts", str(ts)],
+                    *map(str, files), "-ts", str(ts)],
                    check=True, capture_output=True, timeout=120)
 
 
-def test_every_string_has_a_finished_translation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("package", i18n.SOURCE_PACKAGES)
+def test_every_string_has_a_finished_translation(tmp_path: Path, package: str) -> None:
     ts = tmp_path / "check.ts"
-    shutil.copy(i18n.ts_file(), ts)
-    _lupdate_into(ts)  # adds what the code has and the .ts lacks, as unfinished
+    if i18n.ts_file(package=package).exists():
+        shutil.copy(i18n.ts_file(package=package), ts)
+    _lupdate_into(ts, package)  # adds what the code has and the .ts lacks, as unfinished
+    if not ts.exists():
+        return  # no strings in this package yet
     missing = []
     total = 0
     for context in ET.parse(ts).getroot().iter("context"):
@@ -42,17 +49,21 @@ def test_every_string_has_a_finished_translation(tmp_path: Path) -> None:
             if translation.get("type") in ("unfinished", "vanished", "obsolete") or \
                     not all(f and f.strip() for f in forms):
                 missing.append(f"{name}: {message.findtext('source')!r}")
-    assert total > 50
+    assert total > 50 or package != "ui"
     assert not missing, ("strings without a finished Chinese translation (run "
-                         "scripts/update_translations.sh, then translate them in "
-                         f"{i18n.ts_file().relative_to(i18n.ROOT)}):\n" + "\n".join(missing))
+                         f"scripts/update_translations.sh {package}, then translate them in "
+                         f"{i18n.ts_file(package=package).relative_to(i18n.ROOT)}):\n"
+                         + "\n".join(missing))
 
 
-def test_translations_keep_their_placeholders() -> None:
+@pytest.mark.parametrize("package", i18n.SOURCE_PACKAGES)
+def test_translations_keep_their_placeholders(package: str) -> None:
     """A {name} in the English must be in the Chinese, or .format() fails on screen."""
     import re
 
-    root = ET.parse(i18n.ts_file()).getroot()
+    if not i18n.ts_file(package=package).exists():
+        return
+    root = ET.parse(i18n.ts_file(package=package)).getroot()
     for message in root.iter("message"):
         source = message.findtext("source") or ""
         target = message.findtext("translation") or ""
