@@ -73,7 +73,8 @@ class AcceptancePanel(QFrame):
         self.all_submitted = button(self.tr("All submitted"))
         head.addWidget(self.all_submitted)
         layout.addLayout(head)
-        self.conditions = label("", "muted", wrap=True)
+        self.conditions = label("", "muted")  # one line; the whole text in its tooltip
+        self.conditions.setMinimumWidth(100)
         layout.addWidget(self.conditions)
 
         self.table = QTableWidget(0, 4)
@@ -90,13 +91,13 @@ class AcceptancePanel(QFrame):
         layout.addWidget(self.table, 1)
 
         promise_row = QHBoxLayout()
-        promise_row.addWidget(label(self.tr("Promise (告知承诺)"), "muted"))
+        promise_row.addWidget(label(self.tr("Promise"), "muted"))
         self.promise = QLineEdit(self.tr("I promise to hand in the deferred materials by the "
                                          "dates above."))
         promise_row.addWidget(self.promise, 1)
+        self.assisted = QCheckBox(self.tr("Assisted by staff"))
+        promise_row.addWidget(self.assisted)
         layout.addLayout(promise_row)
-        self.assisted = QCheckBox(self.tr("Assisted by staff (帮办代办)"))
-        layout.addWidget(self.assisted)
 
         actions = QHBoxLayout()
         self.accept_button = button(self.tr("Accept and print receipt  F9"), "primary")
@@ -137,8 +138,13 @@ class AcceptancePanel(QFrame):
         if not self._services:
             return
         service = self.current_service()
-        self.conditions.setText("；".join(service.conditions))
+        text = "；".join(service.conditions)
+        metrics = self.conditions.fontMetrics()
+        self.conditions.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                                   max(self.table.width() - 20, 600)))
+        self.conditions.setToolTip(text)
         self.conditions.setVisible(bool(service.conditions))
+        self.table.setRowCount(0)  # drop the last matter's row widgets before the new rows
         self.table.setRowCount(len(service.materials))
         due = date.today() + timedelta(days=DEFER_DAYS)
         words = {"submitted": self.tr("Submitted"), "deferred": self.tr("Deferred (容缺)"),
@@ -172,7 +178,7 @@ class AcceptancePanel(QFrame):
         marks = self.table.cellWidget(row, 1)
         when = self.table.cellWidget(row, 2)
         if isinstance(marks, QComboBox) and when is not None:
-            when.setEnabled(marks.currentData() == "deferred")
+            when.setVisible(marks.currentData() == "deferred")  # a date only where one is due
 
     def _mark_all_submitted(self) -> None:
         for row in range(self.table.rowCount()):

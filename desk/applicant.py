@@ -38,13 +38,13 @@ class ApplicantPanel(QFrame):
                     "id": self.tr("ID number"), "sex": self.tr("Sex"),
                     "birth": self.tr("Born"), "valid": self.tr("Valid until"),
                     "address": self.tr("Address")}
-        for i, (key, caption) in enumerate(captions.items()):
-            grid.addWidget(label(caption, "muted"), i // 2, (i % 2) * 2)
+        for i, (key, caption) in enumerate(captions.items()):  # three to a row
+            grid.addWidget(label(caption, "muted"), i // 3, (i % 3) * 2)
             value = label("—", wrap=key == "address")
             self.values[key] = value
-            grid.addWidget(value, i // 2, (i % 2) * 2 + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+            grid.addWidget(value, i // 3, (i % 3) * 2 + 1, 1, 5 if key == "address" else 1)
+        for col in (1, 3, 5):
+            grid.setColumnStretch(col, 1)
         layout.addLayout(grid)
         self.warning = label("", "error", wrap=True)
         self.warning.hide()

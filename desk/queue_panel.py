@@ -54,7 +54,7 @@ class QueuePanel(QFrame):
             b = button(f"{words[code]}  {key_hint(code)}", "primary" if code == "call" else None)
             b.clicked.connect(lambda _=False, c=code: self.action.emit(c))
             self.buttons[code] = b
-            grid.addWidget(b, i // 2, i % 2)
+            grid.addWidget(b, i // 3, i % 3)
         outer.addLayout(grid)
 
         lists = QWidget()
@@ -102,7 +102,7 @@ class QueuePanel(QFrame):
         for _sid, service, count in state.waiting:
             row = QHBoxLayout()
             row.addWidget(label(service, wrap=True), 1)
-            row.addWidget(label(self.tr("%n waiting", "", count)))
+            row.addWidget(label(self.tr("{n} waiting").format(n=count)))
             self.lists.addLayout(row)
         self.lists.addWidget(label(self.tr("Next in line"), "heading"))
         if not state.upcoming:

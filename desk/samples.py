@@ -26,9 +26,8 @@ PASSWORD = "sample-desk-2026"
 @cache
 def sample() -> dict[str, Any]:
     """One sample hall per process: a morning at window 3."""
-    from devices.emulators.people import HK_RESIDENT, RESIDENT
     from desk.state import Conflict, read_display, read_figures, read_queue
-    from hall.actors import Actor
+    from devices.emulators.people import HK_RESIDENT, RESIDENT
     from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal

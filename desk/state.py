@@ -73,6 +73,7 @@ class DisplayState:
     waiting: WaitingBoard
     sync: SyncState
     pos: int  # the log position these were read at: follow calls after it
+    timezone: str = "Asia/Shanghai"  # the hall's: its clock on the screen
 
 
 def read_sync(hall: Hall) -> SyncState:
@@ -145,4 +146,4 @@ def read_display(hall: Hall, last: int = 8) -> DisplayState:
     pos = hall.views.log_position()  # first: a call committed after it is followed, not lost
     calls = tuple(c for c in hall.views.last_calls(last + 4) if c.pos <= pos)[:last]
     return DisplayState(hall.config.display_name, calls,
-                        hall.views.waiting(), read_sync(hall), pos)
+                        hall.views.waiting(), read_sync(hall), pos, hall.config.timezone)

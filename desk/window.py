@@ -365,7 +365,7 @@ class DeskWindow(QStackedWidget):
             text = self.tr("Accepted: case {case}, promised by {date}.").format(
                 case=case.number, date=case.promised or "—")
             if deferred:
-                text += self.tr(" %n deferred, under a signed promise.", "", deferred)
+                text += self.tr(" {n} deferred, under a signed promise.").format(n=deferred)
             self.work.say(text, "status-ok")
             self.work.acceptance.reset()
             self.refresh()

@@ -97,7 +97,7 @@ class WorkPage(QWidget):
         restyle(self.sync, role)
         count = len(sync.conflicts)
         self.conflicts_button.setVisible(count > 0)
-        self.conflicts_button.setText(self.tr("%n conflicts", "", count))
+        self.conflicts_button.setText(self.tr("{n} conflicts").format(n=count))
         restyle(self.conflicts_button, "danger")
 
     def say(self, text: str, role: str = "notice") -> None:
