@@ -61,7 +61,7 @@ class AcceptancePanel(QFrame):
         self.setProperty("role", "card")
         theme = Theme.instance().current
         gap = theme.size("gap")
-        self._row_height = theme.size("target") + gap // 2
+        self._row_height = theme.size("target") + 4
         layout = QVBoxLayout(self)
         layout.setContentsMargins(gap, gap, gap, gap)
         layout.setSpacing(gap // 2)
@@ -73,9 +73,6 @@ class AcceptancePanel(QFrame):
         self.all_submitted = button(self.tr("All submitted"))
         head.addWidget(self.all_submitted)
         layout.addLayout(head)
-        self.conditions = label("", "muted")  # one line; the whole text in its tooltip
-        self.conditions.setMinimumWidth(100)
-        layout.addWidget(self.conditions)
 
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Material"), self.tr("Handed in"),
@@ -109,6 +106,7 @@ class AcceptancePanel(QFrame):
         layout.addLayout(actions)
 
         self._services: list[Service] = []
+        self._due: dict[int, QDate] = {}
         self.service.currentIndexChanged.connect(self._service_changed)
         self.all_submitted.clicked.connect(self._mark_all_submitted)
         self.accept_button.clicked.connect(lambda: self.accept_requested.emit(self.form()))
@@ -138,12 +136,8 @@ class AcceptancePanel(QFrame):
         if not self._services:
             return
         service = self.current_service()
-        text = "；".join(service.conditions)
-        metrics = self.conditions.fontMetrics()
-        self.conditions.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight,
-                                                   max(self.table.width() - 20, 600)))
-        self.conditions.setToolTip(text)
-        self.conditions.setVisible(bool(service.conditions))
+        self.service.setToolTip("；".join(service.conditions))  # 受理条件, on demand
+        self._due = {}
         self.table.setRowCount(0)  # drop the last matter's row widgets before the new rows
         self.table.setRowCount(len(service.materials))
         due = date.today() + timedelta(days=DEFER_DAYS)
@@ -162,11 +156,7 @@ class AcceptancePanel(QFrame):
                 marks.addItem(words[code], code)
             marks.setCurrentIndex(marks.findData("exempt" if m.e_licence else "missing"))
             self.table.setCellWidget(row, 1, marks)
-            when = QDateEdit(QDate(due.year, due.month, due.day))
-            when.setCalendarPopup(True)
-            when.setDisplayFormat("yyyy-MM-dd")
-            when.setMinimumDate(QDate.currentDate())
-            self.table.setCellWidget(row, 2, when)
+            self._due[row] = QDate(due.year, due.month, due.day)
             licence = QTableWidgetItem(m.e_licence or "—")
             licence.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 3, licence)
@@ -175,10 +165,25 @@ class AcceptancePanel(QFrame):
             self.table.setRowHeight(row, self._row_height)
 
     def _mark_changed(self, row: int) -> None:
+        """A date only where one is due (容缺); the date chosen is kept if the mark changes."""
         marks = self.table.cellWidget(row, 1)
-        when = self.table.cellWidget(row, 2)
-        if isinstance(marks, QComboBox) and when is not None:
-            when.setVisible(marks.currentData() == "deferred")  # a date only where one is due
+        if not isinstance(marks, QComboBox):
+            return
+        old = self.table.cellWidget(row, 2)
+        if isinstance(old, QDateEdit):
+            self._due[row] = old.date()
+        if marks.currentData() == "deferred":
+            if not isinstance(old, QDateEdit):
+                when = QDateEdit(self._due[row])
+                when.setCalendarPopup(True)
+                when.setDisplayFormat("yyyy-MM-dd")
+                when.setMinimumDate(QDate.currentDate())
+                self.table.setCellWidget(row, 2, when)
+        elif old is not None:
+            self.table.removeCellWidget(row, 2)
+            blank = QTableWidgetItem("—")
+            blank.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 2, blank)
 
     def _mark_all_submitted(self) -> None:
         for row in range(self.table.rowCount()):
@@ -192,13 +197,13 @@ class AcceptancePanel(QFrame):
             if m.name != material:
                 continue
             marks = self.table.cellWidget(row, 1)
-            when = self.table.cellWidget(row, 2)
-            assert isinstance(marks, QComboBox) and isinstance(when, QDateEdit)
+            assert isinstance(marks, QComboBox)
             index = marks.findData(status)
             if index < 0:
                 raise ValueError(f"{material!r} cannot be {status}")
             marks.setCurrentIndex(index)
-            if due is not None:
+            when = self.table.cellWidget(row, 2)
+            if due is not None and isinstance(when, QDateEdit):
                 when.setDate(QDate.fromString(due, "yyyy-MM-dd"))
             return
         raise KeyError(material)
@@ -209,11 +214,11 @@ class AcceptancePanel(QFrame):
         marks = []
         for row, m in enumerate(service.materials):
             combo = self.table.cellWidget(row, 1)
-            when = self.table.cellWidget(row, 2)
-            assert isinstance(combo, QComboBox) and isinstance(when, QDateEdit)
+            assert isinstance(combo, QComboBox)
             status = str(combo.currentData())
-            marks.append(Mark(m.name, status, when.date().toString("yyyy-MM-dd")
-                              if status == "deferred" else None))
+            when = self.table.cellWidget(row, 2)
+            due = when.date().toString("yyyy-MM-dd") if isinstance(when, QDateEdit) else None
+            marks.append(Mark(m.name, status, due if status == "deferred" else None))
         return AcceptForm(service.id, tuple(marks), self.promise.text().strip(),
                           self.assisted.isChecked())
 

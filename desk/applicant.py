@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from desk.names import CARD, name
 from desk.parts import button, label, restyle
@@ -22,12 +23,7 @@ class ApplicantPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(gap, gap, gap, gap)
         layout.setSpacing(gap // 2)
-        head = QHBoxLayout()
-        head.addWidget(label(self.tr("Applicant"), "heading"))
-        head.addStretch(1)
-        self.clear_button = button(self.tr("Clear"))
-        head.addWidget(self.clear_button)
-        layout.addLayout(head)
+        self.clear_button = button(self.tr("Clear"))  # beside the address: no row of its own
         self.hint = label(self.tr("Tap the ID card, insert the social security card, or scan "
                                   "the identity or enterprise code."), "muted", wrap=True)
         layout.addWidget(self.hint)
@@ -42,7 +38,8 @@ class ApplicantPanel(QFrame):
             grid.addWidget(label(caption, "muted"), i // 3, (i % 3) * 2)
             value = label("—", wrap=key == "address")
             self.values[key] = value
-            grid.addWidget(value, i // 3, (i % 3) * 2 + 1, 1, 5 if key == "address" else 1)
+            grid.addWidget(value, i // 3, (i % 3) * 2 + 1, 1, 3 if key == "address" else 1)
+        grid.addWidget(self.clear_button, 2, 5, Qt.AlignmentFlag.AlignRight)
         for col in (1, 3, 5):
             grid.setColumnStretch(col, 1)
         layout.addLayout(grid)

@@ -161,7 +161,10 @@ def desk_pages(shell: Shell) -> Mapping[str, PageFactory]:
     def accepted() -> QWidget:
         page = _work()
         case = sample()["case"]
-        page.say(page.tr("Accepted: case {case}, promised by {date}.").format(
+        from PySide6.QtCore import QCoreApplication
+
+        page.say(QCoreApplication.translate("DeskWindow",
+                                            "Accepted: case {case}, promised by {date}.").format(
             case=case.number, date=case.promised), "status-ok")
         return page
 

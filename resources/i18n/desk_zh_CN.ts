@@ -75,10 +75,6 @@
 <context>
     <name>ApplicantPanel</name>
     <message>
-        <source>Applicant</source>
-        <translation>申请人</translation>
-    </message>
-    <message>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
@@ -807,13 +803,6 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>page</name>
-    <message>
-        <source>Accepted: case {case}, promised by {date}.</source>
-        <translation>已受理：办件编号{case}，承诺{date}前办结。</translation>
     </message>
 </context>
 <context>
