@@ -121,10 +121,10 @@ def main() -> int:
         desk = DeskWindow(desk_bridge, DeskOptions(desk_dir), family=shell.theme.family)
         desk.resize(1920, 1080)
         desk.show()
-        assert wait_until(lambda: display.pos is not None and desk_bridge.is_ready, 30)
+        assert wait_until(lambda: display.log_pos is not None and desk_bridge.is_ready, 30)
         desk.signin.user.setText("li")
         desk.signin.password.setText("bench-password-1")
-        desk.signin.window.setText("1")
+        desk.signin.window_input.setText("1")
         desk.signin.submit.click()
         assert wait_until(lambda: desk.queue_state is not None, 30), "sign-in"
         time.sleep(1.0)  # every long-poll is up

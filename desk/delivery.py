@@ -123,9 +123,9 @@ class DeliveryPanel(QFrame):
             self.values["status"].setText(status)
             self.values["promised"].setText(case.promised or "—")
             self.values["outstanding"].setText("、".join(case.outstanding) or "—")
-        status = case.status if case is not None else None
-        self.complete_button.setEnabled(status == "accepted" and not case.outstanding)
-        self.deliver_button.setEnabled(status == "completed")
+        state = case.status if case is not None else None
+        self.complete_button.setEnabled(state == "accepted" and not case.outstanding)
+        self.deliver_button.setEnabled(state == "completed")
         self._channel_changed()
 
     def say(self, text: str, role: str = "status-ok") -> None:

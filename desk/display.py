@@ -124,14 +124,14 @@ class CallBoard(QWidget):
         self.caption = label(self.tr("Now calling"), "heading")
         self.number = label("—")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.window = label("")
-        self.window.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.where = label("")
+        self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sentence = label("", "heading")
         self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         now_layout.addWidget(self.caption)
         now_layout.addStretch(1)
         now_layout.addWidget(self.number)
-        now_layout.addWidget(self.window)
+        now_layout.addWidget(self.where)
         now_layout.addStretch(1)
         now_layout.addWidget(self.sentence)
         body.addWidget(now, 3)
@@ -165,7 +165,7 @@ class CallBoard(QWidget):
         # A call screen fills whatever screen it hangs on: the number takes a share of its
         # height (no theme size is that large), read from across the hall.
         height = max(event.size().height(), 400)
-        for widget, share in ((self.number, 0.22), (self.window, 0.09)):
+        for widget, share in ((self.number, 0.22), (self.where, 0.09)):
             font = QFont(widget.font())
             font.setPixelSize(int(height * share))
             font.setBold(True)
@@ -175,7 +175,7 @@ class CallBoard(QWidget):
     def show_call(self, call: Call) -> None:
         self.current = call
         self.number.setText(call.number)
-        self.window.setText(self.tr("Window {window}").format(window=call.window))
+        self.where.setText(self.tr("Window {window}").format(window=call.window))
         self.sentence.setText(self.tr("{number}, please go to window {window}").format(
             number=call.number, window=call.window))
         self.caption.setText(self.tr("Calling again") if call.kind == "recall"
@@ -197,7 +197,7 @@ class CallBoard(QWidget):
             for group in board.by_group))
 
     def show_sync(self, sync: SyncState) -> None:
-        if sync.enrolled and not sync.online:
+        if sync.enrolled and not sync.online and sync.failing:
             restyle(self.status, "error")
             self.status.setText(self.tr("The connection to the hall server is lost. This screen "
                                         "shows the last calls it received."))
@@ -219,7 +219,7 @@ class DisplayWindow(CallBoard):
         self.bridge = bridge
         self.speaker = speaker
         self.last_calls = int(config["last_calls"])
-        self.pos: int | None = None
+        self.log_pos: int | None = None
         self._reading = False
         self._again = False
         self._history: list[Call] = []
@@ -248,22 +248,22 @@ class DisplayWindow(CallBoard):
         self.show_last(self._history[1:])
         self.show_waiting(state.waiting)
         self.show_sync(state.sync)
-        self.pos = state.pos
+        self.log_pos = state.pos
         self._follow()
 
     def _changed(self, changes: Any) -> None:
-        if self.pos is not None and (changes.calls or changes.tickets):
+        if self.log_pos is not None and (changes.calls or changes.tickets):
             self._follow()
 
     def _follow(self) -> None:
         """New calls since the last position shown; one read in flight at a time."""
-        if self.pos is None:
+        if self.log_pos is None:
             return
         if self._reading:
             self._again = True
             return
         self._reading = True
-        pos = self.pos
+        pos = self.log_pos
         self.bridge.submit(lambda h: (h.views.calls_after(pos), h.views.waiting()),
                            self._new_calls, lambda _e: self._done_reading())
 
@@ -276,7 +276,7 @@ class DisplayWindow(CallBoard):
     def _new_calls(self, result: tuple[list[Call], WaitingBoard]) -> None:
         calls, board = result
         for call in calls:
-            self.pos = max(self.pos or 0, call.pos)
+            self.log_pos = max(self.log_pos or 0, call.pos)
             self._history.insert(0, call)
             self.show_call(call)
             if self.speaker is not None:
@@ -351,7 +351,8 @@ def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
         page.show_call(state.last[0])
         page.show_last(state.last[1:])
         page.show_waiting(state.waiting)
-        sync = state.sync if not offline else replace(state.sync, enrolled=True, online=False)
+        sync = state.sync if not offline else replace(state.sync, enrolled=True, online=False,
+                                                             failing=True)
         page.show_sync(sync)
         return page
 

@@ -39,12 +39,16 @@ def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
 def clear(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear(item.layout())  # type: ignore[arg-type]
+        else:
+            inner = item.layout()
+            if inner is not None:
+                clear(inner)
 
 
 def restyle(widget: QWidget, role: str) -> None:

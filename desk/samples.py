@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from desk.work import WorkPage
 from ui.app import Shell
 from ui.screenshots import PageFactory
 
@@ -94,8 +95,7 @@ def sample() -> dict[str, Any]:
 
 
 def _work(state: str = "queue", tab: int = 0, read: str | None = "read",
-          mark_deferred: bool = True, role: str = "clerk") -> QWidget:
-    from desk.work import WorkPage
+          mark_deferred: bool = True, role: str = "clerk") -> WorkPage:
 
     s = sample()
     page = WorkPage()

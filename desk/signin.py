@@ -52,28 +52,28 @@ class SignInPage(_Centered):
         self.user = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.window = QLineEdit(window)
-        self.window.setMaxLength(16)
+        self.window_input = QLineEdit(window)
+        self.window_input.setMaxLength(16)
         fields.addRow(label(self.tr("User")), self.user)
         fields.addRow(label(self.tr("Password")), self.password)
-        fields.addRow(label(self.tr("Window")), self.window)
+        fields.addRow(label(self.tr("Window")), self.window_input)
         self.form.addLayout(fields)
         self.form.addWidget(self.error)
         self.submit = button(self.tr("Sign in"), "primary")
         self.form.addWidget(self.submit)
         self.submit.clicked.connect(self._submit)
-        for field in (self.user, self.password, self.window):
+        for field in (self.user, self.password, self.window_input):
             field.returnPressed.connect(self._submit)
 
     def _submit(self) -> None:
         if not self.user.text().strip():
             self.user.setFocus()
             return
-        if not self.window.text().strip():
-            self.window.setFocus()
+        if not self.window_input.text().strip():
+            self.window_input.setFocus()
             return
         self.sign_in.emit(self.user.text().strip(), self.password.text(),
-                          self.window.text().strip())
+                          self.window_input.text().strip())
 
     def reset(self) -> None:
         self.password.clear()

@@ -42,6 +42,7 @@ class SyncState:
     pending: int
     last_success_ms: int | None
     conflicts: tuple[Conflict, ...] = ()
+    failing: bool = False  # offline because a request failed (not merely not tried yet)
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,17 @@ def read_sync(hall: Hall) -> SyncState:
     enrolled = credential.exists(hall.data_dir)
     return SyncState(enrolled, bool(status["online"]) if enrolled else False,
                      int(status["pending"]), status["last_success_ms"],
-                     tuple(_conflicts(hall, status["conflicts"])))
+                     tuple(_conflicts(hall, status["conflicts"])),
+                     enrolled and not status["online"] and status["last_error"] is not None)
 
 
 def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:
     out = []
     for c in raw:
         ticket_id = c.get("ticket_id")
-        label, labels, window = "", (), None
+        label: str = ""
+        labels: tuple[str, ...] = ()
+        window: str | None = None
         if ticket_id:
             try:
                 ticket = hall.tickets.get(str(ticket_id))

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="func-returns-value"
+# (a callback here is often a tuple of two calls: a message and a refresh)
 """The desk: sign-in, the work page and the lock screen, wired to the hall through the bridge
 (every command in the worker thread, as the signed-in clerk's Actor), to the devices through
 ui.hardware, and to the printers. Nothing here waits on the hall, a device, the disk or the
@@ -114,7 +116,11 @@ class DeskWindow(QStackedWidget):
         w.delivery.deliver.connect(self.deliver_case)
         w.figures.export.connect(self.export_figures)
         w.figures.refresh.connect(self.refresh_figures)
-        w.tabs.currentChanged.connect(lambda i: i == 2 and self.refresh_figures())
+        w.tabs.currentChanged.connect(self._tab_changed)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 2:
+            self.refresh_figures()
 
     def _catalog_loaded(self, loaded: tuple[str, list[Any]]) -> None:
         self.hall_name = loaded[0]
@@ -125,11 +131,12 @@ class DeskWindow(QStackedWidget):
     def _keys_active(self) -> bool:
         return self.currentWidget() is self.work and not self._locked
 
-    def submit(self, fn: Callable[[Hall], Any], on_done: Callable[[Any], None] | None = None,
+    def submit(self, fn: Callable[[Hall], Any], on_done: Callable[[Any], object] | None = None,
                *, where: Callable[[str, str], None] | None = None) -> None:
         """A command as this clerk; its error is said where the clerk is looking."""
         say = where or self.work.say
-        self.bridge.submit(fn, on_done, lambda e: say(messages.for_error(e), "error"))
+        self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
+                           lambda e: say(messages.for_error(e), "error"))
 
     def _error(self, error: HallError) -> None:
         self.work.say(messages.for_error(error), "error")

@@ -31,7 +31,7 @@ def sign_in(qtbot: QtBot, desk: DeskWindow, user: str, window: str,
             password: str = PASSWORD) -> None:
     desk.signin.user.setText(user)
     desk.signin.password.setText(password)
-    desk.signin.window.setText(window)
+    desk.signin.window_input.setText(window)
     desk.signin.submit.click()
     qtbot.waitUntil(lambda: desk.currentWidget() is desk.work and desk.queue_state is not None,
                     timeout=20_000)

@@ -57,7 +57,7 @@ def test_sign_in_with_the_core_accounts(shell: Shell, make_desk, desk_dir: Path,
     assert desk.currentWidget() is desk.signin
     desk.signin.user.setText("li")
     desk.signin.password.setText("wrong-password")
-    desk.signin.window.setText("3")
+    desk.signin.window_input.setText("3")
     desk.signin.submit.click()
     qtbot.waitUntil(lambda: desk.signin.error.isVisible(), timeout=10_000)
     assert "错误" in desk.signin.error.text()  # the Chinese sentence of wrong_password

@@ -56,7 +56,7 @@ def test_two_desks_calling_at_once_never_share_a_ticket_and_the_display_follows(
     display.show()
     shown: list[tuple[float, object]] = []
     display.shown.connect(lambda call: shown.append((time.monotonic(), call)))
-    qtbot.waitUntil(lambda: display.pos is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: display.log_pos is not None, timeout=20_000)
     # …and the headless display, another process on another display terminal
     headless_dir = member(hub, tmp_path / "led", "S2")
     led = subprocess.Popen(
@@ -146,11 +146,12 @@ def test_a_display_that_loses_the_hub_says_so_and_keeps_the_last_call(
     display.show()
     try:
         qtbot.waitUntil(lambda: display.number.text() == "A001", timeout=20_000)
+        qtbot.wait(1500)  # a status read after the first pull
         assert not display.status.isVisible()
         hub.stop()
         qtbot.waitUntil(lambda: display.status.isVisible(), timeout=30_000)
         assert "中断" in display.status.text()
-        assert display.number.text() == "A001" and "4" in display.window.text()
+        assert display.number.text() == "A001" and "4" in display.where.text()
     finally:
         display.close()
         assert bridge.stop()
