@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -130,17 +131,21 @@ class ConflictsDialog(_Dialog):
         self.body.addLayout(row)
 
 
-def describe(widget: QWidget, c: Conflict) -> str:
-    """A conflict as one sentence for the clerk."""
+def describe(_widget: QWidget | None, c: Conflict) -> str:
+    """A conflict as one sentence for the clerk (one translation context wherever it is said)."""
     at = datetime.fromtimestamp(c.detected_ms / 1000).strftime("%H:%M")
     if c.kind == "call":
-        where = widget.tr("now at window {window}").format(window=c.window) if c.window else ""
-        return widget.tr("{time}: ticket {ticket} was called at two windows while one was "
+        where = QCoreApplication.translate("Conflicts", "now at window {window}").format(
+            window=c.window) if c.window else ""
+        return QCoreApplication.translate(
+            "Conflicts", "{time}: ticket {ticket} was called at two windows while one was "
                          "offline {where}. Agree with the other window who serves it.").format(
             time=at, ticket=c.ticket or "?", where=where)
     if c.kind == "number":
-        return widget.tr("{time}: number {labels} was issued twice. Both are kept and both "
-                         "are called; the screen and the voice tell them apart.").format(
+        return QCoreApplication.translate(
+            "Conflicts", "{time}: number {labels} was issued twice. Both are kept and both are "
+                         "called; the screen and the voice tell them apart.").format(
             time=at, labels=" / ".join(c.labels) or c.ticket)
-    return widget.tr("{time}: a record from another terminal could not be applied ({ticket}). "
+    return QCoreApplication.translate(
+        "Conflicts", "{time}: a record from another terminal could not be applied ({ticket}). "
                      "Please tell the hall's IT.").format(time=at, ticket=c.ticket or "—")

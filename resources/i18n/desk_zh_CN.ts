@@ -167,6 +167,25 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <source>now at window {window}</source>
+        <translation>（现在{window}号窗口）</translation>
+    </message>
+    <message>
+        <source>{time}: ticket {ticket} was called at two windows while one was offline {where}. Agree with the other window who serves it.</source>
+        <translation>{time}：票号{ticket}在离线时被两个窗口叫号{where}。请与另一窗口确认由谁办理。</translation>
+    </message>
+    <message>
+        <source>{time}: number {labels} was issued twice. Both are kept and both are called; the screen and the voice tell them apart.</source>
+        <translation>{time}：票号{labels}被重复发放。两张都保留并都会叫号，叫号屏和语音会加以区分。</translation>
+    </message>
+    <message>
+        <source>{time}: a record from another terminal could not be applied ({ticket}). Please tell the hall&apos;s IT.</source>
+        <translation>{time}：其他终端的一条记录无法应用（{ticket}），请通知大厅技术人员。</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>Conflicts found by sync</source>
@@ -803,25 +822,6 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <source>now at window {window}</source>
-        <translation>（现在{window}号窗口）</translation>
-    </message>
-    <message>
-        <source>{time}: ticket {ticket} was called at two windows while one was offline {where}. Agree with the other window who serves it.</source>
-        <translation>{time}：票号{ticket}在离线时被两个窗口叫号{where}。请与另一窗口确认由谁办理。</translation>
-    </message>
-    <message>
-        <source>{time}: number {labels} was issued twice. Both are kept and both are called; the screen and the voice tell them apart.</source>
-        <translation>{time}：票号{labels}被重复发放。两张都保留并都会叫号，叫号屏和语音会加以区分。</translation>
-    </message>
-    <message>
-        <source>{time}: a record from another terminal could not be applied ({ticket}). Please tell the hall&apos;s IT.</source>
-        <translation>{time}：其他终端的一条记录无法应用（{ticket}），请通知大厅技术人员。</translation>
     </message>
 </context>
 </TS>
