@@ -16,9 +16,11 @@ from cli.output import EXIT_FAILURE, EXIT_USAGE, emit, exit_code_for, fail
 from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
-                   "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd")
+                   "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd",
+                   "cli.display_cmd")
 
-Handler = Callable[[argparse.Namespace], tuple[dict[str, Any], str | None]]
+# A handler that streams its own lines (display --headless) returns None as its result.
+Handler = Callable[[argparse.Namespace], tuple[dict[str, Any] | None, str | None]]
 
 
 class UsageError(Exception):
@@ -72,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("os", str(exc), EXIT_FAILURE, as_json)
     except Exception as exc:  # a bug: a redacted crash report, and still the error contract
         return crashed(args, exc, as_json)
-    emit(result, as_json, text)
+    if result is not None:
+        emit(result, as_json, text)
     return 0
 
 

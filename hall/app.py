@@ -47,7 +47,7 @@ from hall.readmodels import Views
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
-from hall.slips import ReceiptSlip, TicketSlip, case_receipt, ticket_slip
+from hall.slips import ReceiptSlip, TicketSlip, case_receipt, missing_notice, ticket_slip
 from hall.stats import Stats
 from hall.store import Store
 from hall.ticketing import Tickets
@@ -142,3 +142,8 @@ class Hall:
 
     def case_receipt(self, case: CaseView) -> ReceiptSlip:
         return case_receipt(self.core, case)
+
+    def missing_notice(self, service_id: str, missing: list[str],
+                       applicant: str = "") -> ReceiptSlip:
+        """一次性告知书 for a matter and the materials still missing (masked applicant)."""
+        return missing_notice(self.core, service_id, missing, applicant)

@@ -12,9 +12,11 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from hall.call_choice import upcoming
+from hall.clock import to_ms
 from hall.core import Core
 from hall.errors import DomainError
-from hall.tickets import find
+from hall.tickets import TicketView, find
 from hall.timefmt import iso_of_ms, previous_day
 
 DEFAULT_SERVICE_S = 300  # a service time to estimate with before the day has any
@@ -157,6 +159,23 @@ class Views:
         at = p.get("called_at") or p.get("at") or ""
         return Call(int(row[0]), t[0], str(window), at,
                     "call" if row[1] == "TicketCalled" else "recall", p["ticket_id"], t[1])
+
+    # -- a desk's queue -----------------------------------------------------------------------------
+    def next_for(self, window: str, limit: int = 8) -> list[TicketView]:
+        """The tickets `window` would call next, in the call policy's order (a desk's list)."""
+        core = self._core
+        ids = upcoming(core.conn, core.config.policy, window, core.today(), to_ms(core.now()),
+                       max(1, min(limit, 200)))
+        return [find(core.conn, i, core.zone) for i in ids]
+
+    def held_by(self, window: str) -> list[TicketView]:
+        """What `window` holds: its called or serving ticket, then the tickets it parked."""
+        core = self._core
+        rows = core.conn.execute(
+            "SELECT ticket_id FROM tickets WHERE window = ? AND status IN ('called', 'serving', "
+            "'parked') AND day IN (?, ?) ORDER BY status = 'parked', called_ms",
+            (window, core.today(), previous_day(core.today()))).fetchall()
+        return [find(core.conn, r[0], core.zone) for r in rows]
 
     # -- waiting ------------------------------------------------------------------------------------
     def waiting(self) -> WaitingBoard:

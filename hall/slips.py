@@ -36,6 +36,8 @@ class ReceiptSlip:
     rows: tuple[tuple[str, str], ...]
     footer: tuple[str, ...]
     qr_url: str | None
+    # lines to sign on paper (申请人签名 under a 告知承诺): the A4 page leaves room for them
+    signatures: tuple[str, ...] = ()
 
 
 def ticket_slip(core: Core, ticket: TicketView) -> TicketSlip:
@@ -75,6 +77,36 @@ def case_receipt(core: Core, case: CaseView) -> ReceiptSlip:
         rows += [("告知承诺", p) for p in promises]
         if case.assisted:
             rows.append(("帮办代办", "是"))
+    deferred = any(m.status == "deferred" for m in case.materials)
     return ReceiptSlip(core.config.display_name, title, tuple(rows),
                        ("凭此回执查询办理进度、领取结果", "请妥善保管"),
-                       core.config.case_url.format(hall=core.config.hall_id, case=case.number))
+                       core.config.case_url.format(hall=core.config.hall_id, case=case.number),
+                       ("申请人(承诺人)签名", "受理人签名") if deferred else ())
+
+
+def missing_notice(core: Core, service_id: str, missing: list[str],
+                   applicant: str = "") -> ReceiptSlip:
+    """一次性告知书: what a matter needs and what the applicant still lacks, told once and in
+    full, so nobody comes back twice for the same missing paper. `applicant` is masked."""
+    service = core.catalog.get(service_id)
+    unknown = sorted(set(missing) - {m.name for m in service.materials})
+    if unknown:
+        from hall.errors import DomainError
+
+        raise DomainError(f"{service.name} does not ask for: {', '.join(unknown)}",
+                          code="unknown_material", params={"material": ", ".join(unknown)})
+    now = core.now_iso()
+    rows: list[tuple[str, str]] = [("办理事项", service.name)]
+    if applicant:
+        rows.append(("申请人", applicant))
+    rows.append(("告知时间", now[:16].replace("T", " ")))
+    rows += [(f"尚缺材料{i}", m) for i, m in enumerate(missing, 1)]
+    for m in service.materials:
+        if m.name in missing:
+            continue
+        rows.append(("已备材料", m.name))
+    rows += [(f"受理条件{i}", c) for i, c in enumerate(service.conditions, 1)]
+    if service.time_limit_days is not None:
+        rows.append(("承诺时限", f"受理后{service.time_limit_days}日内"))
+    return ReceiptSlip(core.config.display_name, "一次性告知书", tuple(rows),
+                       ("请备齐上述尚缺材料后再来办理", "本告知一次性告知全部所需材料"), None)

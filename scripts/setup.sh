@@ -16,11 +16,13 @@ run_pkgs=(
   pcscd vsmartcard-vpcd                # PC/SC daemon and the virtual reader the 社保卡 emulator uses
   libusb-1.0-0                         # USB thermal printers (pyusb)
   fonts-noto-cjk                       # Chinese on screen and in the printer emulator's PNGs
+  fonts-dejavu-core                    # Latin letters and digits of the desk's A4 PDFs (searchable)
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
   espeak-ng                            # voice calling (Mandarin)
   alsa-utils                           # aplay: the voice plays through ALSA (paplay if PulseAudio)
 )
-test_pkgs=(xvfb postgresql nsis)     # nsis: makensis checks the Windows installer script
+test_pkgs=(xvfb postgresql nsis      # nsis: makensis checks the Windows installer script
+  poppler-utils)                     # pdftoppm: look at the desk's receipt PDFs as pictures
 pkgs=("${run_pkgs[@]}")
 [ "$purpose" = test ] && pkgs+=("${test_pkgs[@]}")
 

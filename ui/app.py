@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
+    QSize,
     Qt,
     QtMsgType,
     QTranslator,
@@ -30,8 +31,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import i18n
-from ui.screenshots import PageFactory, render_pages
-from ui.theme import Theme
+from ui.screenshots import SIZES, PageFactory, render_pages
+from ui.theme import MODES, Mode, Theme
 
 APP_NAME = "tingduan"
 WINDOWED_SIZE = (1280, 800)
@@ -115,8 +116,11 @@ def show(window: QWidget, *, fullscreen: bool) -> None:
 
 def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], *,
              pages: Callable[[Shell], Mapping[str, PageFactory]] | None = None,
-             parser: argparse.ArgumentParser | None = None) -> int:
-    """Parse the shell's options (and the face's, given a `parser`), then run or render."""
+             parser: argparse.ArgumentParser | None = None,
+             sizes: Mapping[str, QSize] = SIZES, modes: Sequence[Mode] = MODES) -> int:
+    """Parse the shell's options (and the face's, given a `parser`), then run or render.
+    `sizes` and `modes`: what `--screenshots` renders (a clerk's desk has no portrait screen
+    and no elder mode)."""
     parser = parser or argparse.ArgumentParser(prog=f"main.py {name}")
     add_arguments(parser)
     options = parser.parse_args(list(argv))
@@ -127,7 +131,8 @@ def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], 
         _quiet_offscreen_noise()
         if pages is None:
             parser.error(f"{name} has no pages to render")
-        written = render_pages(pages(shell), options.screenshots, shell.theme)
+        written = render_pages(pages(shell), options.screenshots, shell.theme, sizes=sizes,
+                               modes=modes)
         for path in written:
             print(path)
         shell.shutdown()

@@ -244,6 +244,9 @@ CATALOG: dict[str, str] = {
     "store_memory": QT_TRANSLATE_NOOP("messages", "This database has no file to copy."),
     "migration_failed": QT_TRANSLATE_NOOP("messages", "Updating the data to the new version failed; the old "
                                                       "data was left as it was. Please call the hall's IT."),
+    "hub_hall": QT_TRANSLATE_NOOP("messages", "This hall server serves another hall. Please "
+                                              "tell the hall's IT."),
+    "export_format": QT_TRANSLATE_NOOP("messages", "Figures are exported as CSV or XLSX."),
     "already_set_up": QT_TRANSLATE_NOOP("messages", "This data folder already belongs to another terminal."),
 }
 

@@ -515,6 +515,14 @@
         <translation>办理结果只能窗口领取或邮寄送达。</translation>
     </message>
     <message>
+        <source>This hall server serves another hall. Please tell the hall&apos;s IT.</source>
+        <translation>该大厅服务器属于其他大厅，请通知大厅技术人员。</translation>
+    </message>
+    <message>
+        <source>Figures are exported as CSV or XLSX.</source>
+        <translation>数据只能导出为逗号分隔文件或电子表格文件。</translation>
+    </message>
+    <message>
         <source>The date to supply the deferred material {material} is already past.</source>
         <translation>容缺材料「{material}」的补交日期已过。</translation>
     </message>

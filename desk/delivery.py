@@ -1,0 +1,134 @@
+"""出件 (and 办结): find a case by its number (typed, or the receipt's QR scanned), see where it
+stands, close it, and record the handover — at the window or by mail with the EMS number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.names import CASE, name
+from desk.parts import button, label, restyle
+from ui.theme import Theme
+
+
+class DeliveryPanel(QFrame):
+    lookup = Signal(str)  # a case number
+    complete = Signal(str)  # case id
+    deliver = Signal(str, str, str)  # case id, channel (window|mail), tracking
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        gap = Theme.instance().current.size("gap")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(gap, gap, gap, gap)
+        layout.setSpacing(gap)
+        layout.addWidget(label(self.tr("Hand out a result"), "heading"))
+        find = QHBoxLayout()
+        self.case_input = QLineEdit()
+        self.case_input.setPlaceholderText(self.tr("Case number, or scan the receipt's QR code"))
+        self.find_button = button(self.tr("Find"))
+        find.addWidget(self.case_input, 1)
+        find.addWidget(self.find_button)
+        layout.addLayout(find)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(gap)
+        self.values: dict[str, Any] = {}
+        for i, (key, caption) in enumerate([
+                ("number", self.tr("Case")), ("service", self.tr("Matter")),
+                ("applicant", self.tr("Applicant")), ("status", self.tr("Status")),
+                ("promised", self.tr("Promised by")), ("outstanding", self.tr("Still missing"))]):
+            grid.addWidget(label(caption, "muted"), i, 0)
+            value = label("—", wrap=True)
+            self.values[key] = value
+            grid.addWidget(value, i, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        how = QHBoxLayout()
+        self.at_window = QRadioButton(self.tr("At the window"))
+        self.by_mail = QRadioButton(self.tr("By mail (EMS)"))
+        self.at_window.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.at_window)
+        group.addButton(self.by_mail)
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText(self.tr("EMS tracking number"))
+        how.addWidget(self.at_window)
+        how.addWidget(self.by_mail)
+        how.addWidget(self.tracking, 1)
+        layout.addLayout(how)
+        actions = QHBoxLayout()
+        self.complete_button = button(self.tr("Mark completed"))
+        self.deliver_button = button(self.tr("Hand out"), "primary")
+        actions.addWidget(self.complete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.deliver_button)
+        layout.addLayout(actions)
+        self.message = label("", "status-ok", wrap=True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self._case: Any = None
+        self.find_button.clicked.connect(self._find)
+        self.case_input.returnPressed.connect(self._find)
+        self.by_mail.toggled.connect(self._channel_changed)
+        self.complete_button.clicked.connect(
+            lambda: self._case is not None and self.complete.emit(self._case.id))
+        self.deliver_button.clicked.connect(self._deliver)
+        self.show_case(None)
+
+    def _find(self) -> None:
+        text = self.case_input.text().strip()
+        if text:
+            self.lookup.emit(text.rstrip("/").rsplit("/", 1)[-1])  # a receipt QR is a URL
+
+    def _channel_changed(self) -> None:
+        self.tracking.setEnabled(self.by_mail.isChecked())
+
+    def _deliver(self) -> None:
+        if self._case is None:
+            return
+        mail = self.by_mail.isChecked()
+        self.deliver.emit(self._case.id, "mail" if mail else "window",
+                          self.tracking.text().strip() if mail else "")
+
+    def show_case(self, case: Any) -> None:
+        """A hall.cases.CaseView, or None."""
+        self._case = case
+        if case is None:
+            for value in self.values.values():
+                value.setText("—")
+        else:
+            self.values["number"].setText(case.number)
+            self.values["service"].setText(case.service_name)
+            self.values["applicant"].setText(case.applicant or "—")
+            status = name(CASE, case.status)
+            if case.status == "delivered" and case.delivery_channel == "mail":
+                status += self.tr(", by mail {tracking}").format(
+                    tracking=case.delivery_tracking or "")
+            self.values["status"].setText(status)
+            self.values["promised"].setText(case.promised or "—")
+            self.values["outstanding"].setText("、".join(case.outstanding) or "—")
+        state = case.status if case is not None else None
+        self.complete_button.setEnabled(state == "accepted" and not case.outstanding)
+        self.deliver_button.setEnabled(state == "completed")
+        self._channel_changed()
+
+    def say(self, text: str, role: str = "status-ok") -> None:
+        restyle(self.message, role)
+        self.message.setText(text)
+        self.message.show()

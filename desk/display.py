@@ -1,0 +1,359 @@
+"""`python main.py display`: the hall's call screen (叫号屏) with the voice.
+
+    python main.py display --data-dir DIR [--fullscreen] [--last 8]
+    python main.py display --screenshots DIR
+    python main.py display --headless --json [--voice-dir DIR]   (cli/display_cmd.py, no Qt)
+
+The display is a terminal of its own: its store is kept in sync with the hub by sync.runner's
+long-poll in this process, and it follows the calls in that store (hall.views.calls_after from
+the log position it last showed), so a call reaches the screen within a poll of arriving. Each
+call is spoken (devices/voice.py: "请A001号到3号窗口办理", repeated per voice.json, one at a time).
+A display that loses the hub says so and keeps showing the last state.
+
+Notices for the ticker come from `display.json` in the data directory:
+{"notices": ["…", "…"], "last_calls": 8}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from desk.parts import clear, label, restyle
+from desk.state import DisplayState, SyncState, read_display, read_sync
+from ui.app import Shell, run_face
+from ui.screenshots import PageFactory
+from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from devices.voice import Announcement, CallSpeaker
+    from hall.readmodels import Call, WaitingBoard
+    from ui.bridge import HallBridge
+
+log = logging.getLogger("tingduan.display")
+
+DISPLAY_FILE = "display.json"
+STATUS_MS = 1000
+TICK_MS = 300
+
+
+def load_display_config(data_dir: Path | None) -> dict[str, Any]:
+    """display.json: {"notices": [str, …], "last_calls": n}; missing means none and 8."""
+    out: dict[str, Any] = {"notices": [], "last_calls": 8}
+    if data_dir is None:
+        return out
+    try:
+        raw = json.loads((data_dir / DISPLAY_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return out
+    except (OSError, ValueError) as exc:
+        log.warning("display.json unreadable (%s): no notices", type(exc).__name__)
+        return out
+    if isinstance(raw, dict):
+        notices = raw.get("notices", [])
+        if isinstance(notices, list):
+            out["notices"] = [str(n)[:200] for n in notices if str(n).strip()][:20]
+        last = raw.get("last_calls")
+        if isinstance(last, int) and 1 <= last <= 20:
+            out["last_calls"] = last
+    return out
+
+
+class Ticker(QLabel):
+    """The notices scrolling by, one character a tick (cheap: no repaint of anything else)."""
+
+    def __init__(self, notices: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "notice")
+        self.set_notices(notices)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def set_notices(self, notices: list[str]) -> None:
+        self._text = "　　　　".join(notices) + "　　　　" if notices else ""
+        self._offset = 0
+        self.setVisible(bool(notices))
+        self.setText(self._text)
+
+    def _tick(self) -> None:
+        if self._text:
+            self._offset = (self._offset + 1) % len(self._text)
+            self.setText(self._text[self._offset:] + self._text[:self._offset])
+
+
+class CallBoard(QWidget):
+    """What the screen shows: the call being made, big; the last calls; who waits; notices."""
+
+    def __init__(self, hall_name: str = "", notices: list[str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        gap = Theme.instance().current.size("gap")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(gap * 2, gap, gap * 2, gap)
+        outer.setSpacing(gap)
+        top = QHBoxLayout()
+        self.hall = label(hall_name, "title")
+        self.clock = label("", "heading")
+        top.addWidget(self.hall, 1)
+        top.addWidget(self.clock)
+        outer.addLayout(top)
+        self.status = label("", "error", wrap=True)
+        self.status.hide()
+        outer.addWidget(self.status)
+
+        body = QHBoxLayout()
+        body.setSpacing(gap * 2)
+        now = QFrame()
+        now.setProperty("role", "card")
+        now_layout = QVBoxLayout(now)
+        now_layout.setContentsMargins(gap * 2, gap, gap * 2, gap)
+        self.caption = label(self.tr("Now calling"), "heading")
+        self.number = label("—")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.where = label("")
+        self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sentence = label("", "heading")
+        self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        now_layout.addWidget(self.caption)
+        now_layout.addStretch(1)
+        now_layout.addWidget(self.number)
+        now_layout.addWidget(self.where)
+        now_layout.addStretch(1)
+        now_layout.addWidget(self.sentence)
+        body.addWidget(now, 3)
+        last = QFrame()
+        last.setProperty("role", "card")
+        last_layout = QVBoxLayout(last)
+        last_layout.setContentsMargins(gap, gap, gap, gap)
+        last_layout.addWidget(label(self.tr("Last calls"), "heading"))
+        self.last_grid = QGridLayout()
+        self.last_grid.setHorizontalSpacing(gap * 2)
+        last_layout.addLayout(self.last_grid)
+        last_layout.addStretch(1)
+        body.addWidget(last, 2)
+        outer.addLayout(body, 1)
+        self.waiting = label("", "heading", wrap=True)
+        outer.addWidget(self.waiting)
+        self.ticker = Ticker(notices or [])
+        outer.addWidget(self.ticker)
+        self.current: Call | None = None
+        self.zone: ZoneInfo | None = None  # the hall's time zone, once known
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._tick()
+
+    def _tick(self) -> None:
+        self.clock.setText(datetime.now(self.zone).strftime("%Y-%m-%d %H:%M"))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A call screen fills whatever screen it hangs on: the number takes a share of its
+        # height (no theme size is that large), read from across the hall.
+        height = max(event.size().height(), 400)
+        for widget, share in ((self.number, 0.22), (self.where, 0.09)):
+            font = QFont(widget.font())
+            font.setPixelSize(int(height * share))
+            font.setBold(True)
+            widget.setFont(font)
+        super().resizeEvent(event)
+
+    def show_call(self, call: Call) -> None:
+        self.current = call
+        self.number.setText(call.number)
+        self.where.setText(self.tr("Window {window}").format(window=call.window))
+        self.sentence.setText(self.tr("{number}, please go to window {window}").format(
+            number=call.number, window=call.window))
+        self.caption.setText(self.tr("Calling again") if call.kind == "recall"
+                             else self.tr("Now calling"))
+
+    def show_last(self, calls: tuple[Call, ...] | list[Call]) -> None:
+        clear(self.last_grid)
+        for row, call in enumerate(calls):
+            number = label(call.number, "heading")
+            where = label(self.tr("Window {window}").format(window=call.window), "heading")
+            when = label(call.called_at[11:16], "muted")
+            self.last_grid.addWidget(number, row, 0)
+            self.last_grid.addWidget(where, row, 1)
+            self.last_grid.addWidget(when, row, 2)
+
+    def show_waiting(self, board: WaitingBoard) -> None:
+        self.waiting.setText("　　".join(
+            f"{group.name}：" + self.tr("{n} waiting").format(n=group.count)
+            for group in board.by_group))
+
+    def show_sync(self, sync: SyncState) -> None:
+        if sync.enrolled and not sync.online and sync.failing:
+            restyle(self.status, "error")
+            self.status.setText(self.tr("The connection to the hall server is lost. This screen "
+                                        "shows the last calls it received."))
+            self.status.show()
+        else:
+            self.status.hide()
+
+
+class DisplayWindow(CallBoard):
+    """The board following the hall through the bridge, and speaking each call."""
+
+    shown = Signal(object)  # a Call, once it is on the screen (tests, the benchmark)
+
+    def __init__(self, bridge: HallBridge, speaker: CallSpeaker | None, *,
+                 config: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+        config = config or load_display_config(None)
+        super().__init__("", config["notices"], parent)
+        self.setWindowTitle(self.tr("Call screen"))
+        self.bridge = bridge
+        self.speaker = speaker
+        self.last_calls = int(config["last_calls"])
+        self.log_pos: int | None = None
+        self._reading = False
+        self._again = False
+        self._history: list[Call] = []
+        self.announcements: list[tuple[Call, Announcement]] = []
+        bridge.ready.connect(self._start)
+        bridge.changed.connect(self._changed)
+        if bridge.is_ready:
+            self._start()
+        self._status = QTimer(self)
+        self._status.setInterval(STATUS_MS)
+        self._status.timeout.connect(
+            lambda: bridge.submit(read_sync, self.show_sync, lambda _e: None))
+        self._status.start()
+
+    def _start(self) -> None:
+        n = self.last_calls
+        self.bridge.submit(lambda h: read_display(h, n), self._first_state)
+
+    def _first_state(self, state: DisplayState) -> None:
+        self.hall.setText(state.hall_name)
+        self.zone = ZoneInfo(state.timezone)
+        self._tick()
+        self._history = list(state.last)
+        if state.last:
+            self.show_call(state.last[0])
+        self.show_last(self._history[1:])
+        self.show_waiting(state.waiting)
+        self.show_sync(state.sync)
+        self.log_pos = state.pos
+        self._follow()
+
+    def _changed(self, changes: Any) -> None:
+        if self.log_pos is not None and (changes.calls or changes.tickets):
+            self._follow()
+
+    def _follow(self) -> None:
+        """New calls since the last position shown; one read in flight at a time."""
+        if self.log_pos is None:
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        pos = self.log_pos
+        self.bridge.submit(lambda h: (h.views.calls_after(pos), h.views.waiting()),
+                           self._new_calls, lambda _e: self._done_reading())
+
+    def _done_reading(self) -> None:
+        self._reading = False
+        if self._again:
+            self._again = False
+            self._follow()
+
+    def _new_calls(self, result: tuple[list[Call], WaitingBoard]) -> None:
+        calls, board = result
+        for call in calls:
+            self.log_pos = max(self.log_pos or 0, call.pos)
+            self._history.insert(0, call)
+            self.show_call(call)
+            if self.speaker is not None:
+                try:
+                    self.announcements.append(
+                        (call, self.speaker.announce_call(call.number, call.window)))
+                except Exception as exc:  # a closed or broken voice never stops the screen
+                    log.warning("voice: %s", type(exc).__name__)
+            self.shown.emit(call)
+        del self._history[self.last_calls + 1:]
+        self.announcements = self.announcements[-50:]
+        if calls:
+            self.show_last(self._history[1:])
+        self.show_waiting(board)
+        self._done_reading()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py display", description="the call screen")
+    p.add_argument("--data-dir", type=Path, default=None, help="the display terminal's data")
+    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--no-voice", action="store_true", help="show calls without speaking them")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    return run_face("display", build_window, argv, pages=screenshot_pages, parser=parser(),
+                    modes=("normal",))
+
+
+def make_speaker(folder: Path) -> CallSpeaker | None:
+    from devices.errors import DeviceError
+    from devices.voice import CallSpeaker, load_voice_config
+
+    try:
+        return CallSpeaker(load_voice_config(folder))
+    except DeviceError as exc:
+        log.warning("voice off: %s", exc.code)
+        return None
+
+
+def build_window(shell: Shell) -> QWidget:
+    from cli.common import data_dir
+    from desk.app import start_sync
+    from hall.app import Hall
+    from ui.bridge import HallBridge
+
+    folder = data_dir(shell.options.data_dir)
+    bridge = HallBridge(lambda: Hall.open(folder))
+    shell.on_quit(bridge.stop)
+    bridge.start()
+    start_sync(bridge, folder)
+    speaker = None if shell.options.no_voice else make_speaker(folder)
+    if speaker is not None:
+        shell.on_quit(speaker.close)
+    return DisplayWindow(bridge, speaker, config=load_display_config(folder))
+
+
+def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
+    from dataclasses import replace
+
+    from desk.samples import sample
+
+    notices = ["办事高峰时段为上午9点至11点，可通过“鄂汇办”预约办理。",
+               "老年人、残疾人、孕妇可到“帮办代办”窗口优先办理。"]
+
+    def board(offline: bool = False) -> QWidget:
+        state: DisplayState = sample()["display"]
+        page = CallBoard(state.hall_name, notices)
+        page.zone = ZoneInfo(state.timezone)
+        page._tick()
+        page.show_call(state.last[0])
+        page.show_last(state.last[1:])
+        page.show_waiting(state.waiting)
+        sync = state.sync if not offline else replace(state.sync, enrolled=True, online=False,
+                                                             failing=True)
+        page.show_sync(sync)
+        return page
+
+    return {"display": board, "display-offline": lambda: board(True)}

@@ -1,0 +1,119 @@
+"""Today's figures: a clerk's own (what they served), a supervisor's the hall's — waits,
+no-shows, ratings, the 差评 to follow up with their deadlines — and the export (CSV, XLSX), made
+by the hall (hall.exports.stats) and only for those allowed to export."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.parts import button, label, restyle
+from desk.state import FiguresState
+from hall.stats import Figures
+from ui.theme import Theme
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+class FiguresPanel(QFrame):
+    export = Signal(str)  # csv | xlsx
+    refresh = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        gap = Theme.instance().current.size("gap")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(gap, gap, gap, gap)
+        layout.setSpacing(gap // 2)
+        head = QHBoxLayout()
+        self.title = label(self.tr("My figures today"), "heading")
+        head.addWidget(self.title, 1)
+        self.refresh_button = button(self.tr("Refresh"))
+        self.csv_button = button(self.tr("Export CSV"))
+        self.xlsx_button = button(self.tr("Export XLSX"))
+        for b in (self.refresh_button, self.csv_button, self.xlsx_button):
+            head.addWidget(b)
+        layout.addLayout(head)
+        self.summary = label("", wrap=True)
+        layout.addWidget(self.summary)
+        self.table = self._table([self.tr("Matter or window"), self.tr("Issued"),
+                                  self.tr("Done"), self.tr("No-show"), self.tr("Waiting"),
+                                  self.tr("Average wait"), self.tr("Average service")])
+        layout.addWidget(self.table, 2)
+        self.follow_caption = label(self.tr("Poor ratings to follow up"), "heading")
+        layout.addWidget(self.follow_caption)
+        self.follow = self._table([self.tr("Ticket"), self.tr("Rating"),
+                                   self.tr("Follow up by"), self.tr("Given at")])
+        layout.addWidget(self.follow, 1)
+        self.message = label("", "status-ok", wrap=True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.csv_button.clicked.connect(lambda: self.export.emit("csv"))
+        self.xlsx_button.clicked.connect(lambda: self.export.emit("xlsx"))
+        self.refresh_button.clicked.connect(self.refresh.emit)
+
+    @staticmethod
+    def _table(headings: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headings))
+        table.setHorizontalHeaderLabels(headings)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(headings)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        return table
+
+    def show_figures(self, state: FiguresState, can_export: bool) -> None:
+        stats = state.stats
+        self.title.setText(self.tr("The hall's figures today") if state.hall_wide
+                           else self.tr("My figures today"))
+        t = stats.total
+        rated = sum(stats.ratings.values())
+        good = sum(n for g, n in stats.ratings.items() if g >= 4)
+        self.summary.setText(self.tr(
+            "Issued {issued}, done {served}, no-show {no_show}, waiting {waiting}; average wait "
+            "{wait}, average service {service}; rated {rated} times, {good} satisfied, "
+            "{bad} poor.").format(issued=t.issued, served=t.served, no_show=t.no_show,
+                                  waiting=t.waiting, wait=_seconds(t.wait_avg_s),
+                                  service=_seconds(t.service_avg_s), rated=rated, good=good,
+                                  bad=stats.follow_ups))
+        rows: list[tuple[str, Figures]] = [(self.tr("All"), t)]
+        rows += [(state.service_names.get(k, k), f) for k, f in stats.by_service.items()]
+        rows += [(self.tr("Window {window}").format(window=k), f)
+                 for k, f in stats.by_window.items()]
+        self.table.setRowCount(len(rows))
+        for r, (what, f) in enumerate(rows):
+            for c, value in enumerate([what, f.issued, f.served, f.no_show, f.waiting,
+                                       _seconds(f.wait_avg_s), _seconds(f.service_avg_s)]):
+                self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.follow.setRowCount(len(state.follow_ups))
+        for r, rating in enumerate(state.follow_ups):
+            for c, value in enumerate([rating.ticket, rating.grade_name,
+                                       rating.follow_up_due or "—",
+                                       rating.given_at[:16].replace("T", " ")]):
+                self.follow.setItem(r, c, QTableWidgetItem(value))
+        self.follow.setVisible(state.hall_wide)
+        self.follow_caption.setVisible(state.hall_wide)
+        self.csv_button.setVisible(can_export)
+        self.xlsx_button.setVisible(can_export)
+
+    def say(self, text: str, role: str = "status-ok") -> None:
+        restyle(self.message, role)
+        self.message.setText(text)
+        self.message.show()

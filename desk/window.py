@@ -1,0 +1,488 @@
+# mypy: disable-error-code="func-returns-value"
+# (a callback here is often a tuple of two calls: a message and a refresh)
+"""The desk: sign-in, the work page and the lock screen, wired to the hall through the bridge
+(every command in the worker thread, as the signed-in clerk's Actor), to the devices through
+ui.hardware, and to the printers. Nothing here waits on the hall, a device, the disk or the
+network: each action is a `bridge.submit` whose answer comes back to a slot."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from desk.acceptance import AcceptForm
+from desk.dialogs import ConflictsDialog, RefuseDialog, TransferDialog, describe
+from desk.keys import DeskKeys
+from desk.printing import A4Printer
+from desk.signin import LockPage, SignInPage
+from desk.state import FiguresState, QueueState, read_figures, read_queue
+from desk.work import WorkPage
+from hall.actors import Actor
+from hall.errors import HallError
+from ui import messages
+from ui.bridge import HallBridge
+from ui.idle import IdleWatch
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+    from hall.cards import CardRead
+    from hall.slips import ReceiptSlip
+    from ui.hardware import ReceiptPrinter
+
+log = logging.getLogger("tingduan.desk")
+
+STATUS_MS = 2000  # the queue and sync state are read again this often (beside change signals)
+
+
+@dataclass(frozen=True)
+class DeskOptions:
+    data_dir: Path
+    window: str = ""
+    lock_after: float = 300.0  # seconds without input before the desk locks
+    receipt_pdf: Path | None = None  # A4 papers to PDF files here instead of a printer
+    a4_printer: str | None = None
+    export_dir: Path | None = None
+
+
+class DeskWindow(QStackedWidget):
+    def __init__(self, bridge: HallBridge, options: DeskOptions, *, hall_name: str = "",
+                 printer: ReceiptPrinter | None = None, family: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Comprehensive window"))
+        self.bridge = bridge
+        self.options = options
+        self.hall_name = hall_name
+        self.printer = printer
+        self.actor = Actor.nobody()
+        self.window_name = ""
+        self.read: CardRead | None = None
+        self.queue_state: QueueState | None = None
+        self._seen_conflicts: set[str] | None = None
+        self._locked = False
+        self.signin = SignInPage(hall_name, options.window)
+        self.lock = LockPage()
+        self.work = WorkPage()
+        for page in (self.signin, self.work, self.lock):
+            self.addWidget(page)
+        self.a4 = A4Printer(options.receipt_pdf, options.a4_printer, family, parent=self)
+        self.a4.printed.connect(self._a4_printed)
+        self.a4.failed.connect(self._a4_failed)
+        if printer is not None:
+            printer.job_done.connect(self._slip_done)
+        self.idle = IdleWatch(options.lock_after, min(30.0, options.lock_after / 2), parent=self)
+        self.idle.countdown.connect(lambda s: self.work.say(
+            self.tr("The desk locks in {s} seconds.").format(s=s)))
+        self.idle.resumed.connect(lambda: self.work.say(""))
+        self.idle.expired.connect(self.lock_now)
+        self.keys = DeskKeys(self.act, self._keys_active, parent=self)
+        self.keys.install()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_MS)
+        self._status_timer.timeout.connect(self.refresh)
+        self._wire()
+        bridge.changed.connect(self._changed)
+        bridge.submit(lambda h: (h.config.display_name, list(h.catalog.services)),
+                      self._catalog_loaded, self._error)
+
+    # -- wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        w = self.work
+        self.signin.sign_in.connect(self.sign_in)
+        self.lock.unlock.connect(self.unlock)
+        self.lock.switch_user.connect(self.sign_out)
+        w.lock_button.clicked.connect(self.lock_now)
+        w.sign_out_button.clicked.connect(self.sign_out)
+        w.conflicts_button.clicked.connect(self.show_conflicts)
+        w.queue.action.connect(self.act)
+        w.queue.resume.connect(self.resume)
+        w.queue.take_help.connect(self.take_help)
+        w.applicant.clear_button.clicked.connect(lambda: self.show_read(None))
+        w.acceptance.accept_requested.connect(self.accept_case)
+        w.acceptance.notice_requested.connect(self.missing_notice)
+        w.acceptance.refuse_requested.connect(self.refuse_case)
+        w.delivery.lookup.connect(self.find_case)
+        w.delivery.complete.connect(self.complete_case)
+        w.delivery.deliver.connect(self.deliver_case)
+        w.figures.export.connect(self.export_figures)
+        w.figures.refresh.connect(self.refresh_figures)
+        w.tabs.currentChanged.connect(self._tab_changed)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 2:
+            self.refresh_figures()
+
+    def _catalog_loaded(self, loaded: tuple[str, list[Any]]) -> None:
+        self.hall_name = loaded[0]
+        self.signin.hall_name.setText(loaded[0])
+        self.work.acceptance.set_services(loaded[1])
+        self.services = loaded[1]
+
+    def _keys_active(self) -> bool:
+        return self.currentWidget() is self.work and not self._locked
+
+    def submit(self, fn: Callable[[Hall], Any], on_done: Callable[[Any], object] | None = None,
+               *, where: Callable[[str, str], None] | None = None) -> None:
+        """A command as this clerk; its error is said where the clerk is looking."""
+        say = where or self.work.say
+        self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
+                           lambda e: say(messages.for_error(e), "error"))
+
+    def _error(self, error: HallError) -> None:
+        self.work.say(messages.for_error(error), "error")
+
+    # -- session -----------------------------------------------------------------------------
+    def sign_in(self, user: str, password: str, window: str) -> None:
+        def done(actor: Actor) -> None:
+            self.actor, self.window_name = actor, window
+            self.signin.reset()
+            self.work.show_session(self.hall_name, window, actor.name, actor.role)
+            self.work.say("")
+            self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.setCurrentWidget(self.work)
+            self._locked = False
+            self.idle.start()
+            self._status_timer.start()
+            self._seen_conflicts = None
+            self.refresh()
+
+        def check(h: Hall) -> Actor:
+            from hall.windows import check_window_name
+
+            return h.accounts.sign_in(user, password, window=check_window_name(window))
+
+        self.bridge.submit(check, done,
+                           lambda e: self.signin.show_error(messages.for_error(e)))
+
+    def lock_now(self) -> None:
+        if self.actor.kind != "account":
+            return
+        self._locked = True
+        self.idle.stop()
+        self.lock.lock_for(self.actor.name, self.window_name)
+        self.setCurrentWidget(self.lock)
+
+    def unlock(self, password: str) -> None:
+        user, window = self.actor.name, self.window_name
+
+        def done(actor: Actor) -> None:
+            self.actor = actor
+            self._locked = False
+            self.setCurrentWidget(self.work)
+            self.work.say("")
+            self.idle.start()
+            self.refresh()
+
+        self.bridge.submit(lambda h: h.accounts.sign_in(user, password, window=window), done,
+                           lambda e: self.lock.show_error(messages.for_error(e)))
+
+    def sign_out(self) -> None:
+        actor = self.actor
+        self.actor, self._locked = Actor.nobody(), False
+        self.idle.stop()
+        self._status_timer.stop()
+        self.show_read(None)
+        self.work.delivery.show_case(None)
+        self.bridge.submit(lambda h: h.accounts.sign_out(actor))
+        self.signin.reset()
+        self.setCurrentWidget(self.signin)
+
+    # -- the queue ---------------------------------------------------------------------------
+    def _changed(self, changes: Any) -> None:
+        if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
+                                             or changes.sync or changes.calls):
+            self._refresh_timer.start()  # one read for a burst of commits
+
+    def refresh(self) -> None:
+        if self.actor.kind != "account":
+            return
+        window = self.window_name
+        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, self._error)
+
+    def _queue_read(self, state: QueueState) -> None:
+        if self.actor.kind != "account" or state.window != self.window_name:
+            return
+        self.queue_state = state
+        self.work.show_queue(state)
+        keys = {c.key for c in state.sync.conflicts}
+        if self._seen_conflicts is not None:
+            new = [c for c in state.sync.conflicts if c.key not in self._seen_conflicts]
+            if new:  # told as soon as known, not only on the button
+                self.work.say(describe(self, new[-1]), "error")
+        self._seen_conflicts = keys
+
+    def current(self) -> Any:
+        return self.queue_state.current if self.queue_state else None
+
+    def act(self, action: str) -> None:
+        if self.actor.kind != "account":
+            return
+        actor, window, current = self.actor, self.window_name, self.current()
+        if action == "call":
+            self.submit(lambda h: h.tickets.call_next(actor, window).value, self._called)
+            return
+        if current is None:
+            self.work.say(self.tr("This window holds no ticket: call one first."), "error")
+            return
+        if action == "transfer":
+            self.transfer(current)
+            return
+        commands = {"recall": lambda h: h.tickets.recall(actor, current.id),
+                    "no_show": lambda h: h.tickets.no_show(actor, current.id),
+                    "park": lambda h: h.tickets.park(actor, current.id),
+                    "done": lambda h: h.tickets.done(actor, current.id),
+                    "start": lambda h: h.tickets.start(actor, current.id)}
+        after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
+                 "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
+                 "start": self.tr("Serving {t}.")}
+        if action not in commands:
+            return
+
+        def done(outcome: Any) -> None:
+            ticket = outcome.value
+            text = after[action].format(t=ticket.number)
+            if action == "recall" and ticket.status == "no_show":
+                text = self.tr("{t} reached the recall limit: no-show.").format(t=ticket.number)
+            self.work.say(text, "status-ok")
+            if action in ("done", "no_show"):
+                self.show_read(None)
+            self.refresh()
+
+        self.submit(commands[action], done)
+
+    def _called(self, ticket: Any) -> None:
+        state = self.queue_state
+        if ticket.decided_by == "local" and state is not None and state.sync.enrolled:
+            self.work.say(self.tr("Called {t} while the hall server cannot be reached. If "
+                                  "another window called it too, you will be told.")
+                          .format(t=ticket.number), "error")
+        else:
+            self.work.say(self.tr("Calling {t}.").format(t=ticket.number), "status-ok")
+        self.show_read(None)
+        self.work.acceptance.choose(ticket.service)
+        self.refresh()
+
+    def transfer(self, current: Any) -> None:
+        windows = sorted({w for w in self._known_windows() if w != self.window_name})
+        dialog = TransferDialog(current.number, list(getattr(self, "services", [])), windows,
+                                self)
+        if not dialog.exec():
+            return
+        service, window = dialog.target()
+        actor = self.actor
+        self.submit(lambda h: h.tickets.transfer(actor, current.id, service_id=service,
+                                                 window=window),
+                    lambda o: (self.work.say(self.tr("{t} transferred.").format(
+                        t=o.value.number), "status-ok"), self.refresh()))
+
+    def _known_windows(self) -> list[str]:
+        return list(self.queue_state.windows) if self.queue_state else []
+
+    def resume(self, ticket_id: str) -> None:
+        actor, window = self.actor, self.window_name
+        self.submit(lambda h: h.tickets.resume(actor, ticket_id, window),
+                    lambda o: (self.work.say(self.tr("{t} resumed.").format(t=o.value.number),
+                                             "status-ok"), self.refresh()))
+
+    def take_help(self, request_id: str) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.help.answer(actor, request_id),
+                    lambda o: (self.work.say(self.tr("You took the help request at kiosk "
+                                                     "{kiosk}.").format(kiosk=o.value.terminal),
+                                             "status-ok"), self.refresh()))
+
+    def show_conflicts(self) -> None:
+        conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
+        ConflictsDialog(conflicts, self).exec()
+
+    # -- the applicant -----------------------------------------------------------------------
+    def card_presented(self, card: Any) -> None:
+        """An ID card or 社保卡 read by a device watch (hall.identity.IdCard / SocialCard)."""
+        if self.actor.kind != "account" or self._locked:
+            return
+        self.idle.poke()
+        actor = self.actor
+        self.submit(lambda h: h.cards.read(actor, card, purpose="case"), self.show_read,
+                    where=self.work.applicant.show_warning)
+
+    def code_scanned(self, payload: str) -> None:
+        """A QR payload: a receipt's (出件) on the delivery tab, else a 身份码 / 企业码."""
+        if self.actor.kind != "account" or self._locked:
+            return
+        self.idle.poke()
+        if self.work.tabs.currentWidget() is self.work.delivery:
+            self.work.delivery.case_input.setText(payload)
+            self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
+            return
+        actor = self.actor
+        self.submit(lambda h: h.cards.read_code(actor, payload), self.show_read,
+                    where=self.work.applicant.show_warning)
+
+    def show_read(self, read: CardRead | None) -> None:
+        self.read = read
+        self.work.applicant.show_read(read)
+        if read is not None:
+            self.work.tabs.setCurrentIndex(0)
+
+    # -- cases -------------------------------------------------------------------------------
+    def _need_read(self) -> CardRead | None:
+        if self.read is None:
+            self.work.applicant.show_warning(self.tr("Read the applicant's card or code first."))
+        return self.read
+
+    def accept_case(self, form: AcceptForm) -> None:
+        read = self._need_read()
+        if read is None:
+            return
+        if form.missing:
+            required = {m.name for m in self.work.acceptance.current_service().materials
+                        if m.required}
+            if required & set(form.missing):
+                self.work.say(self.tr("Some required materials are not handed in: print what "
+                                      "is missing, or mark them deferred."), "error")
+                return
+        from hall.cases import MaterialItem
+
+        items = [MaterialItem(m.material, m.status, due=m.due)  # type: ignore[arg-type]
+                 for m in form.marks if m.status != "missing"]
+        actor, current = self.actor, self.current()
+
+        def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
+            if current is not None and current.status == "called":
+                h.tickets.start(actor, current.id)
+            case = h.cases.accept(actor, form.service_id, h.cards.applicant(read), items,
+                                  ticket=current.id if current else None,
+                                  promise=form.promise or None, assisted=form.assisted).value
+            return case, h.case_receipt(case)
+
+        def done(result: tuple[Any, ReceiptSlip]) -> None:
+            case, slip = result
+            self.print_slip(slip, case.number)
+            deferred = len(case.outstanding)
+            text = self.tr("Accepted: case {case}, promised by {date}.").format(
+                case=case.number, date=case.promised or "—")
+            if deferred:
+                text += self.tr(" {n} deferred, under a signed promise.").format(n=deferred)
+            self.work.say(text, "status-ok")
+            self.work.acceptance.reset()
+            self.refresh()
+
+        self.submit(accept, done)
+
+    def missing_notice(self, form: AcceptForm) -> None:
+        if not form.missing:
+            self.work.say(self.tr("Nothing is missing: every material is marked."), "notice")
+            return
+        masked = self.read.masked_name if self.read is not None else ""
+        self.submit(lambda h: h.missing_notice(form.service_id, form.missing, masked),
+                    lambda slip: (self.print_slip(slip, f"{form.service_id}"),
+                                  self.work.say(self.tr("The notice of missing materials is "
+                                                        "printing."), "status-ok")))
+
+    def refuse_case(self, service_id: str) -> None:
+        read = self._need_read()
+        if read is None:
+            return
+        service = self.work.acceptance.current_service()
+        dialog = RefuseDialog(service.name, self)
+        if not dialog.exec():
+            return
+        reasons = dialog.reason_list()
+        actor, current = self.actor, self.current()
+
+        def refuse(h: Hall) -> tuple[Any, ReceiptSlip]:
+            case = h.cases.refuse(actor, service_id, h.cards.applicant(read), reasons,
+                                  ticket=current.id if current else None).value
+            return case, h.case_receipt(case)
+
+        def done(result: tuple[Any, ReceiptSlip]) -> None:
+            case, slip = result
+            self.print_slip(slip, case.number)
+            self.work.say(self.tr("Refused: case {case}; the notice with the reasons is "
+                                  "printing.").format(case=case.number), "status-ok")
+
+        self.submit(refuse, done)
+
+    def print_slip(self, slip: ReceiptSlip, key: str) -> None:
+        """A4 (PDF or printer) and the short slip on the thermal printer."""
+        self.a4.print_slip(slip, key)
+        if self.printer is not None:
+            from devices.escpos.layout import receipt_slip_layout
+
+            try:
+                self.printer.print_layout(receipt_slip_layout(slip), "receipt")
+            except ValueError as exc:  # a layout refused (an unmasked number): never printed
+                log.warning("receipt slip refused: %s", exc)
+
+    def _a4_printed(self, _token: int, path: Any) -> None:
+        self.last_pdf = path
+
+    def _a4_failed(self, _token: int, _why: str) -> None:
+        self.work.say(self.tr("The A4 printer is not available; the slip printer has the "
+                              "receipt."), "error")
+
+    def _slip_done(self, _token: int, printed: bool, state: Any) -> None:
+        if not printed:
+            from ui.hardware.printer import STATE_CODES
+
+            self.work.say(messages.text(STATE_CODES.get(state.state, "printer")), "error")
+
+    # -- 出件 --------------------------------------------------------------------------------
+    def find_case(self, ref: str) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.cases.get(actor, ref), self.work.delivery.show_case,
+                    where=self.work.delivery.say)
+
+    def complete_case(self, case_id: str) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.cases.complete(actor, case_id).value,
+                    lambda c: (self.work.delivery.show_case(c),
+                               self.work.delivery.say(self.tr("Completed."))),
+                    where=self.work.delivery.say)
+
+    def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.cases.deliver(actor, case_id, channel,  # type: ignore[arg-type]
+                                              tracking or None).value,
+                    lambda c: (self.work.delivery.show_case(c),
+                               self.work.delivery.say(self.tr("Handed out.") if channel == "window"
+                                                      else self.tr("Sent by mail."))),
+                    where=self.work.delivery.say)
+
+    # -- figures -----------------------------------------------------------------------------
+    def refresh_figures(self) -> None:
+        if self.actor.kind != "account":
+            return
+        actor = self.actor
+        self.submit(lambda h: read_figures(h, actor), self._figures_read,
+                    where=self.work.figures.say)
+
+    def _figures_read(self, state: FiguresState) -> None:
+        self.work.figures.show_figures(state, self.actor.can("export"))
+
+    def export_figures(self, fmt: str) -> None:
+        actor = self.actor
+        folder = self.options.export_dir or self.options.data_dir / "exports"
+
+        def export(h: Hall) -> Any:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"figures-{h.today()}-{actor.name}.{fmt}"
+            return h.exports.stats(actor, path, fmt).value  # type: ignore[arg-type]
+
+        self.submit(export, lambda r: self.work.figures.say(
+            self.tr("Exported to {file}").format(file=r.file)), where=self.work.figures.say)
+
+    def stop(self) -> None:
+        self.idle.stop()
+        self.keys.remove()
+        self.a4.stop()

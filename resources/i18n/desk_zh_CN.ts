@@ -1,0 +1,827 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AcceptancePanel</name>
+    <message>
+        <source>Matter</source>
+        <translation>办理事项</translation>
+    </message>
+    <message>
+        <source>All submitted</source>
+        <translation>全部已提交</translation>
+    </message>
+    <message>
+        <source>Material</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <source>Handed in</source>
+        <translation>提交情况</translation>
+    </message>
+    <message>
+        <source>Supply by</source>
+        <translation>补交期限</translation>
+    </message>
+    <message>
+        <source>E-licence</source>
+        <translation>电子证照</translation>
+    </message>
+    <message>
+        <source>Promise</source>
+        <translation>告知承诺</translation>
+    </message>
+    <message>
+        <source>I promise to hand in the deferred materials by the dates above.</source>
+        <translation>本人承诺在上述期限内补交容缺材料，逾期未补交的，自愿承担相应责任。</translation>
+    </message>
+    <message>
+        <source>Assisted by staff</source>
+        <translation>帮办代办</translation>
+    </message>
+    <message>
+        <source>Accept and print receipt  F9</source>
+        <translation>受理并打印回执  F9</translation>
+    </message>
+    <message>
+        <source>Tell what is missing  F10</source>
+        <translation>一次性告知  F10</translation>
+    </message>
+    <message>
+        <source>Refuse  F11</source>
+        <translation>不予受理  F11</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>Deferred (容缺)</source>
+        <translation>容缺后补</translation>
+    </message>
+    <message>
+        <source>Exempt: e-licence</source>
+        <translation>免提交（电子证照）</translation>
+    </message>
+    <message>
+        <source>Not yet</source>
+        <translation>未提交</translation>
+    </message>
+    <message>
+        <source>{name} (if any)</source>
+        <translation>{name}（如有）</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicantPanel</name>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Tap the ID card, insert the social security card, or scan the identity or enterprise code.</source>
+        <translation>请刷身份证、插社保卡，或扫描身份码、企业码，信息自动填入。</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>证件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source> (not verified)</source>
+        <translation>（未核验）</translation>
+    </message>
+    <message>
+        <source>{date} (age {age})</source>
+        <translation>{date}（{age}岁）</translation>
+    </message>
+    <message>
+        <source>, senior: priority and help</source>
+        <translation>，老年人：优先办理</translation>
+    </message>
+    <message>
+        <source>Long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <source>This card has expired. Ask for a valid document or a temporary ID before accepting.</source>
+        <translation>证件已过有效期，请申请人出示有效证件或临时身份证明后再受理。</translation>
+    </message>
+    <message>
+        <source>The code could not be verified online: a case needs a card read.</source>
+        <translation>该码未能在线核验，受理办件需读取证件。</translation>
+    </message>
+</context>
+<context>
+    <name>CallBoard</name>
+    <message>
+        <source>Now calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <source>Last calls</source>
+        <translation>最近呼叫</translation>
+    </message>
+    <message>
+        <source>Window {window}</source>
+        <translation>{window}号窗口</translation>
+    </message>
+    <message>
+        <source>{number}, please go to window {window}</source>
+        <translation>请{number}号到{window}号窗口办理</translation>
+    </message>
+    <message>
+        <source>Calling again</source>
+        <translation>重复呼叫</translation>
+    </message>
+    <message>
+        <source>{n} waiting</source>
+        <translation>{n}人等候</translation>
+    </message>
+    <message>
+        <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>
+        <translation>与叫号服务器的连接已中断，屏幕显示的是最后收到的叫号信息。</translation>
+    </message>
+</context>
+<context>
+    <name>Conflicts</name>
+    <message>
+        <source>now at window {window}</source>
+        <translation>（现在{window}号窗口）</translation>
+    </message>
+    <message>
+        <source>{time}: ticket {ticket} was called at two windows while one was offline {where}. Agree with the other window who serves it.</source>
+        <translation>{time}：票号{ticket}在离线时被两个窗口叫号{where}。请与另一窗口确认由谁办理。</translation>
+    </message>
+    <message>
+        <source>{time}: number {labels} was issued twice. Both are kept and both are called; the screen and the voice tell them apart.</source>
+        <translation>{time}：票号{labels}被重复发放。两张都保留并都会叫号，叫号屏和语音会加以区分。</translation>
+    </message>
+    <message>
+        <source>{time}: a record from another terminal could not be applied ({ticket}). Please tell the hall&apos;s IT.</source>
+        <translation>{time}：其他终端的一条记录无法应用（{ticket}），请通知大厅技术人员。</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Conflicts found by sync</source>
+        <translation>同步发现的冲突</translation>
+    </message>
+    <message>
+        <source>No conflicts.</source>
+        <translation>没有冲突。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryPanel</name>
+    <message>
+        <source>Hand out a result</source>
+        <translation>出件</translation>
+    </message>
+    <message>
+        <source>Case number, or scan the receipt&apos;s QR code</source>
+        <translation>输入办件编号，或扫描回执二维码</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>办件编号</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>办理事项</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Promised by</source>
+        <translation>承诺办结</translation>
+    </message>
+    <message>
+        <source>Still missing</source>
+        <translation>待补材料</translation>
+    </message>
+    <message>
+        <source>At the window</source>
+        <translation>窗口领取</translation>
+    </message>
+    <message>
+        <source>By mail (EMS)</source>
+        <translation>邮寄（EMS）</translation>
+    </message>
+    <message>
+        <source>EMS tracking number</source>
+        <translation>EMS运单号</translation>
+    </message>
+    <message>
+        <source>Mark completed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Hand out</source>
+        <translation>出件</translation>
+    </message>
+    <message>
+        <source>, by mail {tracking}</source>
+        <translation>，已邮寄 {tracking}</translation>
+    </message>
+</context>
+<context>
+    <name>DeskWindow</name>
+    <message>
+        <source>Comprehensive window</source>
+        <translation>综合窗口</translation>
+    </message>
+    <message>
+        <source>The desk locks in {s} seconds.</source>
+        <translation>{s}秒后锁定窗口。</translation>
+    </message>
+    <message>
+        <source>This window holds no ticket: call one first.</source>
+        <translation>本窗口当前没有票号，请先叫号。</translation>
+    </message>
+    <message>
+        <source>{t} called again.</source>
+        <translation>已重呼{t}。</translation>
+    </message>
+    <message>
+        <source>{t}: no-show.</source>
+        <translation>{t}已过号。</translation>
+    </message>
+    <message>
+        <source>{t} parked.</source>
+        <translation>{t}已暂停。</translation>
+    </message>
+    <message>
+        <source>{t} done.</source>
+        <translation>{t}已完成。</translation>
+    </message>
+    <message>
+        <source>Serving {t}.</source>
+        <translation>正在办理{t}。</translation>
+    </message>
+    <message>
+        <source>{t} reached the recall limit: no-show.</source>
+        <translation>{t}已达重呼上限，记为过号。</translation>
+    </message>
+    <message>
+        <source>Called {t} while the hall server cannot be reached. If another window called it too, you will be told.</source>
+        <translation>与服务器断开，已在本机叫号{t}。如其他窗口也叫了该号，将立即提示。</translation>
+    </message>
+    <message>
+        <source>Calling {t}.</source>
+        <translation>正在呼叫{t}。</translation>
+    </message>
+    <message>
+        <source>{t} transferred.</source>
+        <translation>{t}已转移。</translation>
+    </message>
+    <message>
+        <source>{t} resumed.</source>
+        <translation>{t}已恢复办理。</translation>
+    </message>
+    <message>
+        <source>You took the help request at kiosk {kiosk}.</source>
+        <translation>您已接单：自助终端{kiosk}的帮办请求。</translation>
+    </message>
+    <message>
+        <source>Read the applicant&apos;s card or code first.</source>
+        <translation>请先读取申请人的证件或身份码。</translation>
+    </message>
+    <message>
+        <source>Some required materials are not handed in: print what is missing, or mark them deferred.</source>
+        <translation>有必要材料未提交：请打印一次性告知书，或标为容缺。</translation>
+    </message>
+    <message>
+        <source>Accepted: case {case}, promised by {date}.</source>
+        <translation>已受理：办件编号{case}，承诺{date}前办结。</translation>
+    </message>
+    <message>
+        <source> {n} deferred, under a signed promise.</source>
+        <translation>容缺{n}项，已签告知承诺。</translation>
+    </message>
+    <message>
+        <source>Nothing is missing: every material is marked.</source>
+        <translation>材料齐全，无需告知。</translation>
+    </message>
+    <message>
+        <source>The notice of missing materials is printing.</source>
+        <translation>正在打印一次性告知书。</translation>
+    </message>
+    <message>
+        <source>Refused: case {case}; the notice with the reasons is printing.</source>
+        <translation>不予受理：办件编号{case}，正在打印不予受理告知书。</translation>
+    </message>
+    <message>
+        <source>The A4 printer is not available; the slip printer has the receipt.</source>
+        <translation>A4打印机不可用，回执已由小票打印机打印。</translation>
+    </message>
+    <message>
+        <source>Completed.</source>
+        <translation>已办结。</translation>
+    </message>
+    <message>
+        <source>Handed out.</source>
+        <translation>已出件。</translation>
+    </message>
+    <message>
+        <source>Sent by mail.</source>
+        <translation>已邮寄。</translation>
+    </message>
+    <message>
+        <source>Exported to {file}</source>
+        <translation>已导出到{file}</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayWindow</name>
+    <message>
+        <source>Call screen</source>
+        <translation>叫号屏</translation>
+    </message>
+</context>
+<context>
+    <name>FiguresPanel</name>
+    <message>
+        <source>My figures today</source>
+        <translation>我的今日数据</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出CSV</translation>
+    </message>
+    <message>
+        <source>Export XLSX</source>
+        <translation>导出XLSX</translation>
+    </message>
+    <message>
+        <source>Matter or window</source>
+        <translation>事项或窗口</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>取号</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等候</translation>
+    </message>
+    <message>
+        <source>Average wait</source>
+        <translation>平均等候</translation>
+    </message>
+    <message>
+        <source>Average service</source>
+        <translation>平均办理</translation>
+    </message>
+    <message>
+        <source>Poor ratings to follow up</source>
+        <translation>差评整改</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>票号</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Follow up by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Given at</source>
+        <translation>评价时间</translation>
+    </message>
+    <message>
+        <source>The hall&apos;s figures today</source>
+        <translation>全厅今日数据</translation>
+    </message>
+    <message>
+        <source>Issued {issued}, done {served}, no-show {no_show}, waiting {waiting}; average wait {wait}, average service {service}; rated {rated} times, {good} satisfied, {bad} poor.</source>
+        <translation>取号{issued}，完成{served}，过号{no_show}，等候{waiting}；平均等候{wait}，平均办理{service}；评价{rated}次，满意{good}，差评{bad}。</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Window {window}</source>
+        <translation>{window}号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>LockPage</name>
+    <message>
+        <source>The desk is locked</source>
+        <translation>窗口已锁定</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Sign in as someone else</source>
+        <translation>换人登录</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>{user} at window {window}: enter your password to go on.</source>
+        <translation>{window}号窗口 {user}：请输入密码继续办理。</translation>
+    </message>
+</context>
+<context>
+    <name>Names</name>
+    <message>
+        <source>Waiting</source>
+        <translation>等候</translation>
+    </message>
+    <message>
+        <source>Called</source>
+        <translation>已叫号</translation>
+    </message>
+    <message>
+        <source>Being served</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <source>Senior</source>
+        <translation>老年人</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>残疾人</translation>
+    </message>
+    <message>
+        <source>Military or fire service</source>
+        <translation>军人/消防</translation>
+    </message>
+    <message>
+        <source>Pregnant or with infant</source>
+        <translation>孕妇及携婴</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <source>Senior needs help</source>
+        <translation>老年人需要帮办</translation>
+    </message>
+    <message>
+        <source>Person with a disability needs help</source>
+        <translation>残疾人需要帮办</translation>
+    </message>
+    <message>
+        <source>Pregnant woman needs help</source>
+        <translation>孕妇需要帮办</translation>
+    </message>
+    <message>
+        <source>Someone needs help</source>
+        <translation>群众需要帮办</translation>
+    </message>
+    <message>
+        <source>ID card</source>
+        <translation>居民身份证</translation>
+    </message>
+    <message>
+        <source>Social security card</source>
+        <translation>社会保障卡</translation>
+    </message>
+    <message>
+        <source>Identity code</source>
+        <translation>身份码/企业码</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>Completed, ready to hand out</source>
+        <translation>已办结，待出件</translation>
+    </message>
+    <message>
+        <source>Handed out</source>
+        <translation>已出件</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>值班主任</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <source>Now at this window</source>
+        <translation>本窗口当前</translation>
+    </message>
+    <message>
+        <source>No ticket. Press Call next.</source>
+        <translation>当前无票号，请按“叫号”。</translation>
+    </message>
+    <message>
+        <source>Call next</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <source>Call again</source>
+        <translation>重呼</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转移</translation>
+    </message>
+    <message>
+        <source>Park</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Start serving</source>
+        <translation>开始办理</translation>
+    </message>
+    <message>
+        <source>called {n} times</source>
+        <translation>已呼叫{n}次</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等候</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting.</source>
+        <translation>无人等候。</translation>
+    </message>
+    <message>
+        <source>{n} waiting</source>
+        <translation>{n}人等候</translation>
+    </message>
+    <message>
+        <source>Next in line</source>
+        <translation>待叫号</translation>
+    </message>
+    <message>
+        <source>No ticket for this window.</source>
+        <translation>本窗口暂无待叫号。</translation>
+    </message>
+    <message>
+        <source>Parked at this window</source>
+        <translation>本窗口暂停的票号</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Help requests from kiosks</source>
+        <translation>帮办请求</translation>
+    </message>
+    <message>
+        <source>{what}, kiosk {kiosk}, {time}</source>
+        <translation>{what}，自助终端{kiosk}，{time}</translation>
+    </message>
+    <message>
+        <source>I&apos;ll go</source>
+        <translation>接单</translation>
+    </message>
+</context>
+<context>
+    <name>RefuseDialog</name>
+    <message>
+        <source>Refuse: {matter}</source>
+        <translation>不予受理：{matter}</translation>
+    </message>
+    <message>
+        <source>Choose or write the reasons; they are printed on the refusal notice.</source>
+        <translation>请选择或填写理由，理由将打印在不予受理告知书上。</translation>
+    </message>
+    <message>
+        <source>Choose a common reason…</source>
+        <translation>选择常用理由…</translation>
+    </message>
+    <message>
+        <source>The matter is not handled at this hall.</source>
+        <translation>该事项不属于本中心受理范围。</translation>
+    </message>
+    <message>
+        <source>The applicant does not meet the conditions of the matter.</source>
+        <translation>申请人不符合该事项的受理条件。</translation>
+    </message>
+    <message>
+        <source>A main material is missing and cannot be deferred.</source>
+        <translation>缺少主要申请材料，且不可容缺。</translation>
+    </message>
+    <message>
+        <source>The materials do not match the statutory form.</source>
+        <translation>申请材料不符合法定形式。</translation>
+    </message>
+    <message>
+        <source>One reason per line</source>
+        <translation>每行一条理由</translation>
+    </message>
+    <message>
+        <source>Refuse and print notice</source>
+        <translation>不予受理并打印告知书</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <source>Sign in to the window</source>
+        <translation>窗口登录</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口号</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer {ticket}</source>
+        <translation>转移{ticket}</translation>
+    </message>
+    <message>
+        <source>The ticket keeps its place in line.</source>
+        <translation>转移后保留原排队顺序。</translation>
+    </message>
+    <message>
+        <source>To another matter</source>
+        <translation>转到其他事项</translation>
+    </message>
+    <message>
+        <source>To another window</source>
+        <translation>转到其他窗口</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>转移</translation>
+    </message>
+</context>
+<context>
+    <name>WorkPage</name>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Applicant and acceptance</source>
+        <translation>申请人与受理</translation>
+    </message>
+    <message>
+        <source>Hand out results</source>
+        <translation>出件</translation>
+    </message>
+    <message>
+        <source>Today&apos;s figures</source>
+        <translation>今日数据</translation>
+    </message>
+    <message>
+        <source>{hall} · Window {window}</source>
+        <translation>{hall} · {window}号窗口</translation>
+    </message>
+    <message>
+        <source>Serves every matter</source>
+        <translation>办理全部事项</translation>
+    </message>
+    <message>
+        <source>Serves: {matters}</source>
+        <translation>办理：{matters}</translation>
+    </message>
+    <message>
+        <source>Stand-alone</source>
+        <translation>单机</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Online, {n} to send</source>
+        <translation>在线，待上传{n}条</translation>
+    </message>
+    <message>
+        <source>Offline: {n} to send</source>
+        <translation>离线：待上传{n}条</translation>
+    </message>
+    <message>
+        <source>{n} conflicts</source>
+        <translation>{n}个冲突</translation>
+    </message>
+</context>
+<context>
+    <name>_Dialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+</TS>
