@@ -1,0 +1,278 @@
+"""取号: choose a service or 一件事 (tiles, search by pinyin initials or words), confirm with the
+waiting count and expected wait, and the ticket (number, window group, QR, print status)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.widgets import Keyboard, Page, QrView, Tile, button, clear_layout, label
+from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from hall.cards import CardRead
+    from hall.catalog import Service
+    from hall.readmodels import Waiting, WaitingBoard
+    from hall.slips import TicketSlip
+    from hall.tickets import TicketView
+
+
+def minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60)) if seconds > 0 else 0
+
+
+def scroller(theme: Theme) -> tuple[QScrollArea, QWidget]:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    inner = QWidget()
+    inner.setProperty("role", "page")
+    inner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    area.setWidget(inner)
+    return area, inner
+
+
+class ServicesPage(Page):
+    """Tiles of services and bundles with how many wait; a search field fed by the on-screen
+    keyboard (pinyin initials: xse → 新生儿…) or a real keyboard (words)."""
+
+    chosen = Signal(str)  # service id
+    query_changed = Signal(str)
+    back = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme)
+        self.title = label(self.tr("Choose what you want to do"), "title")
+        self.who = label("", "heading")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search: pinyin initials or words"))
+        self.search.setClearButtonEnabled(False)
+        self.keys_button = button(self.tr("Search"), "primary")
+        self.keys_button.setCheckable(True)
+        self.keys_button.toggled.connect(self._toggle_keyboard)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.keys_button)
+        self.area, inner = scroller(theme)
+        self.grid = QGridLayout(inner)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.empty = label(self.tr("Nothing found. Try other letters or words."), "notice")
+        self.empty.hide()
+        self.keyboard = Keyboard(theme, digits=False, dash=False)
+        self.keyboard.hide()
+        self.keyboard.typed.connect(lambda c: self.search.setText(self.search.text() + c.lower()))
+        self.keyboard.backspace.connect(lambda: self.search.setText(self.search.text()[:-1]))
+        self.keyboard.cleared.connect(self.search.clear)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(lambda: self.query_changed.emit(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.back_button = button(self.tr("Back"))
+        self.back_button.clicked.connect(self.back)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.who)
+        self.body.addLayout(search_row)
+        self.body.addWidget(self.empty)
+        self.body.addWidget(self.area, 1)
+        self.body.addWidget(self.keyboard)
+        self.body.addWidget(self.back_button)
+        self.tiles: dict[str, Tile] = {}
+        self._services: tuple[Service, ...] = ()
+        self._board: WaitingBoard | None = None
+        self._columns = 2
+
+    def mode_changed(self) -> None:
+        self.grid.setSpacing(self.theme.current.size("gap"))
+
+    def _toggle_keyboard(self, on: bool) -> None:
+        self.keyboard.setVisible(on)
+
+    def set_who(self, read: CardRead | None, no_id: bool) -> None:
+        if read is not None:
+            self.who.setText(self.tr("Hello, {name} ({id})").format(name=read.masked_name,
+                                                                   id=read.masked_id))
+        elif no_id:
+            self.who.setText(self.tr("Without ID: consultation and picking up results"))
+        else:
+            self.who.setText("")
+        self.who.setVisible(bool(self.who.text()))
+
+    def set_services(self, services: Sequence[Service], board: WaitingBoard | None) -> None:
+        self._services = tuple(services)
+        self._board = board
+        clear_layout(self.grid)
+        self.tiles.clear()
+        for n, service in enumerate(self._services):
+            tile = Tile(service.name, self._detail(service))
+            tile.setObjectName(f"tile-{service.id}")
+            tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
+            self.tiles[service.id] = tile
+            self.grid.addWidget(tile, n // self._columns, n % self._columns)
+        self.grid.setRowStretch(math.ceil(len(self._services) / self._columns), 1)
+        self.empty.setVisible(not self._services)
+
+    def set_board(self, board: WaitingBoard | None) -> None:
+        self._board = board
+        for service in self._services:
+            tile = self.tiles.get(service.id)
+            if tile is not None:
+                tile.set_detail(self._detail(service))
+
+    def _detail(self, service: Service) -> str:
+        waiting = self._board.service(service.id) if self._board else None
+        if waiting is None:
+            return ""
+        if waiting.count == 0:
+            return self.tr("No one waiting")
+        return self.tr("{count} waiting, about {minutes} min").format(
+            count=waiting.count, minutes=minutes(waiting.expected_wait_s))
+
+    def resizeEvent(self, event: object) -> None:
+        columns = 3 if self.width() >= 1500 else 2
+        if columns != self._columns:
+            self._columns = columns
+            self.set_services(self._services, self._board)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def reset(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.keys_button.setChecked(False)
+        self.who.setText("")
+        self.area.verticalScrollBar().setValue(0)
+
+
+class ConfirmPage(Page):
+    confirm = Signal()
+    back = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme)
+        self.title = label(self.tr("Please confirm"), "title")
+        card = QFrame()
+        card.setProperty("role", "card")
+        self.rows = QGridLayout(card)
+        self.service = label("", "heading")
+        self.group = label("")
+        self.ahead = label("", "heading")
+        self.wait = label("")
+        self.who = label("")
+        self.priority = label("")
+        captions = [self.tr("Service"), self.tr("Window"), self.tr("Waiting ahead"),
+                    self.tr("Expected wait"), self.tr("Taken by"), self.tr("Priority")]
+        self._captions = []
+        for n, (caption, value) in enumerate(zip(captions, (self.service, self.group, self.ahead,
+                                                           self.wait, self.who, self.priority),
+                                                 strict=True)):
+            cap = label(caption, "muted", wrap=False)
+            self._captions.append(cap)
+            self.rows.addWidget(cap, n, 0, Qt.AlignmentFlag.AlignTop)
+            self.rows.addWidget(value, n, 1)
+        self.rows.setColumnStretch(1, 1)
+        self.paper = label(self.tr("The printer is out of paper. You can still take a number: "
+                                   "it is shown on the screen with a QR code to photograph."),
+                           "notice")
+        self.paper.hide()
+        self.ok = button(self.tr("Take the number"), "hero")
+        self.ok.clicked.connect(self.confirm)
+        self.back_button = button(self.tr("Back"))
+        self.back_button.clicked.connect(self.back)
+        self.body.addWidget(self.title)
+        self.body.addWidget(card)
+        self.body.addWidget(self.paper)
+        self.body.addStretch(1)
+        self.body.addWidget(self.ok)
+        self.body.addWidget(self.back_button)
+
+    def mode_changed(self) -> None:
+        gap = self.theme.current.size("gap")
+        self.rows.setHorizontalSpacing(gap * 2)
+        self.rows.setVerticalSpacing(gap)
+
+    def show_choice(self, service: Service, group: str, waiting: Waiting | None,
+                    read: CardRead | None, priority: str | None, paper_out: bool) -> None:
+        self.service.setText(service.name)
+        self.group.setText(group)
+        count = waiting.count if waiting else 0
+        self.ahead.setText(self.tr("{count} people").format(count=count))
+        wait_s = waiting.expected_wait_s if waiting else 0
+        self.wait.setText(self.tr("about {minutes} minutes").format(minutes=minutes(wait_s))
+                          if wait_s else self.tr("You are next"))
+        self.who.setText(f"{read.masked_name} {read.masked_id}" if read
+                         else self.tr("Without ID"))
+        self.priority.setText(priority or self.tr("Regular"))
+        self.paper.setVisible(paper_out)
+
+    def reset(self) -> None:
+        for value in (self.service, self.group, self.ahead, self.wait, self.who, self.priority):
+            value.setText("")
+
+
+class TicketPage(Page):
+    done = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme)
+        self.title = label(self.tr("Your number"), "title", center=True)
+        self.number = label("", "display", center=True, wrap=False)
+        self.service = label("", "heading", center=True)
+        self.group = label("", center=True)
+        self.ahead = label("", "heading", center=True)
+        self.time = label("", "muted", center=True)
+        self.qr = QrView()
+        self.qr_caption = label(self.tr("Scan to follow the queue on your phone"), "muted",
+                                center=True)
+        self.status = label("", center=True)
+        self.ok = button(self.tr("Done"), "hero")
+        self.ok.clicked.connect(self.done)
+        qr_box = QVBoxLayout()
+        qr_box.addWidget(self.qr, 1)
+        qr_box.addWidget(self.qr_caption)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.number)
+        self.body.addWidget(self.service)
+        self.body.addWidget(self.group)
+        self.body.addWidget(self.ahead)
+        self.body.addWidget(self.time)
+        self.body.addLayout(qr_box, 1)
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.ok)
+
+    def show_ticket(self, ticket: TicketView, slip: TicketSlip,
+                    qr: Sequence[Sequence[bool]]) -> None:
+        self.number.setText(slip.number)
+        self.service.setText(slip.service_name if not slip.priority_name else
+                             f"{slip.service_name}（{slip.priority_name}）")
+        self.group.setText(self.tr("Please wait for the call to a window of: {group}")
+                           .format(group=slip.group_name) if slip.group_name else "")
+        self.ahead.setText(self.tr("{count} people ahead of you").format(count=slip.ahead))
+        self.time.setText(self.tr("Taken at {time}").format(time=slip.issued_at))
+        self.qr.set_matrix(qr)
+
+    def set_status(self, text: str, role: str | None = None) -> None:
+        self.status.setText(text)
+        self.status.setProperty("role", role or "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))
+
+    def reset(self) -> None:
+        for value in (self.number, self.service, self.group, self.ahead, self.time):
+            value.setText("")
+        self.qr.set_matrix(())
+        self.set_status("")
