@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from ui.app import Shell
@@ -122,6 +123,8 @@ class Preview:
     def window(self, drive: Callable[[Any], None] | None = None, *, paper: str = "ok") -> Any:
         from kiosk.window import KioskWindow
 
+        # the last shot's window was only deleteLater()'d: gone now, with its idle filter
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self._paper(paper)
         win = KioskWindow(self.ctx, self.shell.theme, default_mode=self.shell.theme.mode)
         wait_until(lambda: win.facts is not None and win.board is not None)

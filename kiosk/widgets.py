@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -75,12 +75,26 @@ class Page(QWidget):
 
     def _spacing(self, *_: object) -> None:
         gap = self.theme.current.size("gap")
-        self.body.setContentsMargins(gap * 2, gap, gap * 2, gap)
+        self.body.setContentsMargins(0, gap, 0, gap)  # the window keeps the side margins
         self.body.setSpacing(gap)
         self.mode_changed()
 
     def mode_changed(self) -> None:
         """Pages with inner layouts space them here."""
+
+    @property
+    def landscape(self) -> bool:
+        return self.width() > self.height() * 1.2
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        landscape = self.landscape
+        if landscape != getattr(self, "_landscape", None):
+            self._landscape = landscape
+            self.arrange(landscape)
+        super().resizeEvent(event)
+
+    def arrange(self, landscape: bool) -> None:
+        """Pages laid out differently on a landscape screen (1920×1080) do it here."""
 
     def reset(self) -> None:
         """Forget what this page showed of a person (back home)."""
@@ -105,15 +119,15 @@ class Keyboard(QWidget):
         rows = [r if dash else r.replace("-", "") for r in KEY_ROWS[(0 if digits else 1):]]
         for y, row in enumerate(rows):
             for x, char in enumerate(row):
-                key = button(char)
+                key = button(char, "key")
                 key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 key.clicked.connect(lambda _=False, c=char: self.typed.emit(c))
                 self.grid.addWidget(key, y, x)
                 self.keys[char] = key
         last = len(rows) - 1
-        self.back = button(self.tr("Delete"))
+        self.back = button(self.tr("Delete"), "key")
         self.back.clicked.connect(self.backspace)
-        self.clear = button(self.tr("Clear"))
+        self.clear = button(self.tr("Clear"), "key")
         self.clear.clicked.connect(self.cleared)
         for key in (self.back, self.clear):
             key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -123,7 +137,7 @@ class Keyboard(QWidget):
         self._spacing()
 
     def _spacing(self, *_: object) -> None:
-        gap = max(self.theme.current.size("gap") // 2, 4)  # ten keys must fit 1080 px
+        gap = max(self.theme.current.size("gap") // 3, 4)  # ten keys must fit 1080 px
         self.grid.setSpacing(gap)
         self.grid.setContentsMargins(0, 0, 0, 0)
 

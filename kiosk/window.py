@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from devices.escpos.layout import receipt_layout, receipt_slip_layout, slip_layout
 from devices.escpos.spool import QueueState
@@ -179,6 +179,9 @@ class KioskWindow(QWidget):
         self._message_timer.setInterval(12_000)
         self._message_timer.timeout.connect(self.message.hide)
         self.stack = QStackedWidget()
+        # A page's minimum height counts its wrapped labels at a narrow width; the pages are
+        # made to fit the screen (tests measure each), so the stack takes what is left.
+        self.stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.home = HomePage(theme)
         self.identify = IdentifyPage(theme)
         self.services = ServicesPage(theme)
@@ -201,7 +204,7 @@ class KioskWindow(QWidget):
         bar = QHBoxLayout(self.countdown)
         bar.setContentsMargins(0, 0, 0, 0)
         self.countdown_text = label("", "notice")
-        self.continue_button = button(self.tr("Continue"), "hero")
+        self.continue_button = button(self.tr("Continue"), "primary")
         bar.addWidget(self.countdown_text, 1)
         bar.addWidget(self.continue_button)
         self.countdown.hide()
@@ -216,7 +219,7 @@ class KioskWindow(QWidget):
 
     def _mode_changed(self, mode: str) -> None:
         gap = self.theme.current.size("gap")
-        self.outer.setContentsMargins(gap * 2, gap, gap * 2, gap)
+        self.outer.setContentsMargins(gap, gap, gap, gap)
         self.outer.setSpacing(gap // 2)
         self.header.setSpacing(gap)
         self.elder_button.setText(self.tr("Standard text") if mode == "elder"

@@ -52,7 +52,7 @@ class HelpPage(Page):
         }
         for n, (kind, b) in enumerate(self.kind_buttons.items()):
             b.clicked.connect(lambda _=False, k=kind: self.requested.emit(k))
-            grid.addWidget(b, n, 0)
+            grid.addWidget(b, n // 2, n % 2)
         self._grid = grid
         self.sent = label("", "status-ok")
         self.sent.hide()

@@ -41,7 +41,8 @@ class HomePage(Page):
                              (self.rate_tile, self.rate), (self.check_in_tile, self.check_in),
                              (self.no_id_tile, self.no_id)):
             tile.clicked.connect(signal)
-        self.help_button = button(self.tr("Ask staff for help"), "primary")
+        self.help_button = Tile(self.tr("Ask staff for help"),
+                                self.tr("Seniors, people with disabilities, pregnant women"))
         self.help_button.clicked.connect(self.help)
         self.waiting = label("", "muted", center=True)
         self.body.addWidget(self.title)
@@ -50,13 +51,15 @@ class HomePage(Page):
         self.body.addWidget(self.start)
         self.body.addLayout(self.tiles)
         self.body.addStretch(1)
-        self.body.addWidget(self.help_button)
         self.body.addWidget(self.waiting)
-        self._place(2)
+        self.arrange(False)
 
-    def _place(self, columns: int) -> None:
+    def arrange(self, landscape: bool) -> None:
+        columns = 3 if landscape else 2
         tiles = [self.notice_tile, self.progress_tile, self.rate_tile, self.check_in_tile,
-                 self.no_id_tile]
+                 self.no_id_tile, self.help_button]
+        for tile in tiles:
+            self.tiles.removeWidget(tile)
         for n, tile in enumerate(tiles):
             self.tiles.addWidget(tile, n // columns, n % columns)
 

@@ -5,7 +5,7 @@ status, the paper counter, restart."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.widgets import Page, button, label
 from ui.theme import Theme
@@ -77,15 +77,21 @@ class MaintenancePage(Page):
             actions.addWidget(b, n // 2, n % 2)
         self.leave_button = button(self.tr("Close"))
         self.leave_button.clicked.connect(self.leave)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.leave_button)
+        side = QVBoxLayout()
+        side.addLayout(actions)
+        side.addStretch(1)
+        side.addWidget(self.leave_button)
+        self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.main.addWidget(self.pin_box)
+        self.main.addWidget(self.panel)
+        self.main.addLayout(side, 1)
         self.body.addWidget(self.title)
-        self.body.addWidget(self.pin_box)
-        self.body.addWidget(self.panel)
-        self.body.addLayout(actions)
-        self.body.addStretch(1)
-        self.body.addLayout(bottom)
+        self.body.addLayout(self.main, 1)
         self.reset()
+
+    def arrange(self, landscape: bool) -> None:
+        self.main.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                               else QBoxLayout.Direction.TopToBottom)
 
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")

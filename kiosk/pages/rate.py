@@ -43,6 +43,7 @@ class RatePage(Page):
         self.grades = QWidget()
         grades = QGridLayout(self.grades)
         grades.setContentsMargins(0, 0, 0, 0)
+        self.grade_grid = grades
         names = {5: self.tr("Very satisfied"), 4: self.tr("Satisfied"),
                  3: self.tr("Basically satisfied"), 2: self.tr("Dissatisfied"),
                  1: self.tr("Very dissatisfied")}
@@ -51,7 +52,6 @@ class RatePage(Page):
             b = button(names[grade], "tile")
             b.clicked.connect(lambda _=False, g=grade: self.graded.emit(g))
             self.grade_buttons[grade] = b
-            grades.addWidget(b, n, 0)
         # step 3: the reasons of a 差评
         self.reasons = QWidget()
         self.reason_grid = QGridLayout(self.reasons)
@@ -70,7 +70,16 @@ class RatePage(Page):
         self.body.addWidget(self.keyboard)
         self.body.addWidget(self.submit)
         self.body.addWidget(self.back_button)
+        self.arrange(False)
         self.reset()
+
+    def arrange(self, landscape: bool) -> None:
+        """Five grades: one column on a portrait screen, three on a landscape one."""
+        columns = 3 if landscape else 1
+        for b in self.grade_buttons.values():
+            self.grade_grid.removeWidget(b)
+        for n, b in enumerate(self.grade_buttons.values()):
+            self.grade_grid.addWidget(b, n // columns, n % columns)
 
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -192,12 +193,23 @@ class ConfirmPage(Page):
         self.ok.clicked.connect(self.confirm)
         self.back_button = button(self.tr("Back"))
         self.back_button.clicked.connect(self.back)
+        side = QVBoxLayout()
+        side.addWidget(self.paper)
+        side.addStretch(1)
+        side.addWidget(self.ok)
+        side.addWidget(self.back_button)
+        self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.main.addWidget(card)
+        self.main.addLayout(side, 1)
         self.body.addWidget(self.title)
-        self.body.addWidget(card)
-        self.body.addWidget(self.paper)
-        self.body.addStretch(1)
-        self.body.addWidget(self.ok)
-        self.body.addWidget(self.back_button)
+        self.body.addLayout(self.main, 1)
+
+    def arrange(self, landscape: bool) -> None:
+        """Landscape: the choice on the left, the buttons on the right."""
+        self.main.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                               else QBoxLayout.Direction.TopToBottom)
+        self.main.setStretch(0, 3 if landscape else 0)
+        self.main.setStretch(1, 2 if landscape else 1)
 
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")
@@ -238,20 +250,26 @@ class TicketPage(Page):
         self.qr_caption = label(self.tr("Scan to follow the queue on your phone"), "muted",
                                 center=True)
         self.status = label("", center=True)
-        self.ok = button(self.tr("Done"), "hero")
+        self.ok = button(self.tr("Done"), "primary")
         self.ok.clicked.connect(self.done)
+        info = QVBoxLayout()
+        for w in (self.title, self.number, self.service, self.group, self.ahead, self.time):
+            info.addWidget(w)
+        info.addStretch(1)
         qr_box = QVBoxLayout()
         qr_box.addWidget(self.qr, 1)
         qr_box.addWidget(self.qr_caption)
-        self.body.addWidget(self.title)
-        self.body.addWidget(self.number)
-        self.body.addWidget(self.service)
-        self.body.addWidget(self.group)
-        self.body.addWidget(self.ahead)
-        self.body.addWidget(self.time)
-        self.body.addLayout(qr_box, 1)
-        self.body.addWidget(self.status)
-        self.body.addWidget(self.ok)
+        qr_box.addWidget(self.status)
+        qr_box.addWidget(self.ok)
+        self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.main.addLayout(info, 1)
+        self.main.addLayout(qr_box, 1)
+        self.body.addLayout(self.main, 1)
+
+    def arrange(self, landscape: bool) -> None:
+        """Landscape: the number on the left, its QR on the right."""
+        self.main.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                               else QBoxLayout.Direction.TopToBottom)
 
     def show_ticket(self, ticket: TicketView, slip: TicketSlip,
                     qr: Sequence[Sequence[bool]]) -> None:
