@@ -5,6 +5,7 @@ accepted, a visit served), and each window driven through its real flow before t
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import tempfile
 import time
@@ -77,9 +78,9 @@ class Preview:
         self.id_reader.start()
         self.scanner = ScannerEmulator()
         self.scanner.start()
-        (self.data_dir / "devices.json").write_text(
-            '{"id_reader": "%s", "printer": "%s", "scanner": "%s"}'
-            % (self.id_reader.path, self.printer.url, self.scanner.path), encoding="utf-8")
+        (self.data_dir / "devices.json").write_text(json.dumps(
+            {"id_reader": self.id_reader.path, "printer": self.printer.url,
+             "scanner": self.scanner.path}), encoding="utf-8")
         (self.data_dir / "voice.json").write_text('{"player": "none"}', encoding="utf-8")
         self.ctx = open_context(self.data_dir, voice=False, poll=0.1, reopen=0.2,
                                 probe_interval=0.2, sync=False, wedge=False)

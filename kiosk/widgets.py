@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -36,6 +37,14 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = True,
     return widget
 
 
+def entry(placeholder: str = "") -> QLineEdit:
+    """A text field that takes focus only when touched (no caret blinking on arrival)."""
+    widget = QLineEdit()
+    widget.setPlaceholderText(placeholder)
+    widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    return widget
+
+
 def button(text: str = "", role: str | None = None) -> QPushButton:
     widget = QPushButton(text)
     if role:
@@ -47,12 +56,15 @@ def button(text: str = "", role: str | None = None) -> QPushButton:
 def clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        elif inner is not None:
+            clear_layout(inner)
 
 
 class Page(QWidget):
@@ -132,7 +144,7 @@ class Keyboard(QWidget):
         for key in (self.back, self.clear):
             key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.grid.addWidget(self.back, last, 7, 1, 2)
-        self.grid.addWidget(self.clear, last, 9, 1, 1 if dash or digits else 1)
+        self.grid.addWidget(self.clear, last, 9)
         theme.mode_changed.connect(self._spacing)
         self._spacing()
 

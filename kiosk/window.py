@@ -763,15 +763,15 @@ class KioskWindow(QWidget):
         m.voice.setText(self.tr("working") if self.guide.available
                         else messages.text(self.guide.error.code if self.guide.error
                                            else "voice_missing"))
-        state = self.sync_state
+        sync = self.sync_state
         if not self.ctx.enrolled:
             m.sync.setText(self.tr("This terminal works alone (not enrolled with a hub)."))
-        elif state is None:
+        elif sync is None:
             m.sync.setText(self.tr("Checking…"))
         else:
             m.sync.setText(self.tr("{online}; {pending} events waiting to be sent").format(
-                online=self.tr("online") if state.get("online") else self.tr("offline"),
-                pending=state.get("pending", 0)))
+                online=self.tr("online") if sync.get("online") else self.tr("offline"),
+                pending=sync.get("pending", 0)))
 
     def check_devices(self) -> None:
         self.devices.printer.check_now()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.widgets import Page, button, label
+from kiosk.widgets import Page, button, entry, label
 from ui.theme import Theme
 
 
@@ -26,9 +26,8 @@ class MaintenancePage(Page):
         self.pin_box = QWidget()
         pin = QVBoxLayout(self.pin_box)
         pin.setContentsMargins(0, 0, 0, 0)
-        self.pin_field = QLineEdit()
+        self.pin_field = entry(self.tr("Technician PIN"))
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_field.setPlaceholderText(self.tr("Technician PIN"))
         pad = QGridLayout()
         self.pad = pad
         self.digit_buttons = {}
@@ -63,7 +62,7 @@ class MaintenancePage(Page):
             box.addWidget(label(heading, "heading"))
             box.addWidget(value)
         actions = QGridLayout()
-        self.actions = actions
+        self.action_grid = actions
         self.check_button = button(self.tr("Check devices"))
         self.check_button.clicked.connect(self.check)
         self.print_button = button(self.tr("Test print"))
@@ -96,7 +95,7 @@ class MaintenancePage(Page):
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")
         self.pad.setSpacing(gap)
-        self.actions.setSpacing(gap)
+        self.action_grid.setSpacing(gap)
 
     def _pin(self) -> None:
         pin = self.pin_field.text()

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
 
 from kiosk.pages.take import scroller
-from kiosk.widgets import Keyboard, Page, button, clear_layout, label
+from kiosk.widgets import Keyboard, Page, button, clear_layout, entry, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -26,14 +26,13 @@ class ProgressPage(Page):
         self.title = label(self.tr("Case progress"), "title")
         self.instruction = label(self.tr("Enter the case number on your receipt, scan the QR "
                                          "code on the receipt, or tap your ID card."))
-        self.field = QLineEdit()
-        self.field.setPlaceholderText(self.tr("Case number"))
+        self.field = entry(self.tr("Case number"))
         self.find_button = button(self.tr("Look up"), "primary")
         self.find_button.clicked.connect(self._lookup)
         self.field.returnPressed.connect(self._lookup)
-        entry = QHBoxLayout()
-        entry.addWidget(self.field, 1)
-        entry.addWidget(self.find_button)
+        field_row = QHBoxLayout()
+        field_row.addWidget(self.field, 1)
+        field_row.addWidget(self.find_button)
         self.keyboard = Keyboard(theme)
         self.keyboard.typed.connect(lambda c: self.field.setText(self.field.text() + c))
         self.keyboard.backspace.connect(lambda: self.field.setText(self.field.text()[:-1]))
@@ -45,7 +44,7 @@ class ProgressPage(Page):
         self.back_button.clicked.connect(self.back)
         self.body.addWidget(self.title)
         self.body.addWidget(self.instruction)
-        self.body.addLayout(entry)
+        self.body.addLayout(field_row)
         self.body.addWidget(self.area, 1)
         self.body.addWidget(self.keyboard)
         self.body.addWidget(self.back_button)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
-from kiosk.widgets import Keyboard, Page, button, label
+from kiosk.widgets import Keyboard, Page, button, entry, label
 from ui.theme import Theme
 
 BAD = 2  # grades at or below are 差评 (hall.ratings.BAD): the reasons are asked
@@ -28,8 +28,7 @@ class RatePage(Page):
         self.ask = QWidget()
         ask = QHBoxLayout(self.ask)
         ask.setContentsMargins(0, 0, 0, 0)
-        self.field = QLineEdit()
-        self.field.setPlaceholderText(self.tr("Number on your ticket"))
+        self.field = entry(self.tr("Number on your ticket"))
         self.next_button = button(self.tr("Next"), "primary")
         self.next_button.clicked.connect(self._entered)
         self.field.returnPressed.connect(self._entered)
@@ -48,7 +47,7 @@ class RatePage(Page):
                  3: self.tr("Basically satisfied"), 2: self.tr("Dissatisfied"),
                  1: self.tr("Very dissatisfied")}
         self.grade_buttons: dict[int, QPushButton] = {}
-        for n, grade in enumerate((5, 4, 3, 2, 1)):
+        for grade in (5, 4, 3, 2, 1):
             b = button(names[grade], "tile")
             b.clicked.connect(lambda _=False, g=grade: self.graded.emit(g))
             self.grade_buttons[grade] = b

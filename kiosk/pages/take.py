@@ -13,13 +13,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.widgets import Keyboard, Page, QrView, Tile, button, clear_layout, label
+from kiosk.widgets import Keyboard, Page, QrView, Tile, button, clear_layout, entry, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -58,8 +57,7 @@ class ServicesPage(Page):
         super().__init__(theme)
         self.title = label(self.tr("Choose what you want to do"), "title")
         self.who = label("", "heading")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search: pinyin initials or words"))
+        self.search = entry(self.tr("Search: pinyin initials or words"))
         self.search.setClearButtonEnabled(False)
         self.keys_button = button(self.tr("Search"), "primary")
         self.keys_button.setCheckable(True)
@@ -124,6 +122,8 @@ class ServicesPage(Page):
             self.tiles[service.id] = tile
             self.grid.addWidget(tile, n // self._columns, n % self._columns)
         self.grid.setRowStretch(math.ceil(len(self._services) / self._columns), 1)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1 if column < self._columns else 0)
         self.empty.setVisible(not self._services)
 
     def set_board(self, board: WaitingBoard | None) -> None:
