@@ -66,7 +66,8 @@ class Kiosk:
         self.qtbot.waitUntil(lambda: self.ctx.bridge.pending == 0, timeout=10_000)
 
     def printed(self, count: int = 1) -> Any:
-        assert self.printer.wait_for(count, timeout=10), "nothing printed"
+        # not printer.wait_for: the GUI thread must turn for the print to be sent at all
+        self.qtbot.waitUntil(lambda: len(self.printer.tickets) >= count, timeout=10_000)
         return self.printer.tickets[count - 1]
 
     def hall(self) -> Hall:
