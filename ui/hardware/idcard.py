@@ -30,6 +30,7 @@ def _line_errors() -> tuple[type[BaseException], ...]:
 
 
 LINE_ERRORS = _line_errors()
+GONE: tuple[type[BaseException], ...] = (DeviceTimeout, *LINE_ERRORS)  # silent or unplugged
 
 
 class IdCardWatch(DeviceLoop):
@@ -69,7 +70,7 @@ class IdCardWatch(DeviceLoop):
                 card = reader.read_card(timeout=self.poll)
             except NoCard:
                 continue
-            except (DeviceTimeout, *LINE_ERRORS) as exc:  # silent or unplugged
+            except GONE as exc:
                 self._drop(reader)
                 reader = None
                 self._set_state("missing", as_device_error(exc, "身份证读卡器"))
