@@ -164,6 +164,9 @@ class QrView(QWidget):
         self.setMinimumSize(220, 220)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
+    def sizeHint(self) -> QSize:
+        return QSize(480, 480)  # big enough for a phone camera at arm's length
+
     def set_matrix(self, matrix: Sequence[Sequence[bool]]) -> None:
         self.matrix = matrix
         self.update()

@@ -559,9 +559,9 @@ class KioskWindow(QWidget):
             token = printer.print_layout(slip_layout(taken.slip), kind="ticket")
             self._prints[token] = "ticket"
             self.idle.hold("printing")
-            self.ticket.set_status(self.tr("Printing your ticket…"))
+            self.ticket.set_status(self.tr("Printing your ticket…"), ok=True)
         else:
-            self.ticket.set_status(self._no_print_text(printer.state), "notice")
+            self.ticket.set_status(self._no_print_text(printer.state))
         self.go(self.ticket)
         spoken = self.tr("Your number is {number}. Please wait for the call.").format(
             number=self.guide.spoken_number(taken.slip.number))
@@ -580,9 +580,9 @@ class KioskWindow(QWidget):
             self.ctx.paper.count()
         if kind == "ticket" and self.stack.currentWidget() is self.ticket:
             if printed:
-                self.ticket.set_status(self.tr("Please take your ticket below."), "status-ok")
+                self.ticket.set_status(self.tr("Please take your ticket below."), ok=True)
             else:
-                self.ticket.set_status(self._no_print_text(state), "notice")
+                self.ticket.set_status(self._no_print_text(state))
         elif kind == "notice":
             self.notice.set_status(self.tr("Printed. Please take the list below.") if printed
                                    else self._no_print_text(state))

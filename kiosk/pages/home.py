@@ -95,8 +95,9 @@ class IdentifyPage(Page):
         self.back_button = button(self.tr("Back"))
         self.back_button.clicked.connect(self.back)
         self.body.addWidget(self.title)
-        self.body.addWidget(card)
         self.body.addStretch(1)
+        self.body.addWidget(card)
+        self.body.addStretch(2)
         self.body.addWidget(self.no_id_button)
         self.body.addWidget(self.back_button)
 

@@ -56,7 +56,7 @@ class RatePage(Page):
         self.reason_grid = QGridLayout(self.reasons)
         self.reason_grid.setContentsMargins(0, 0, 0, 0)
         self.reason_buttons: list[QPushButton] = []
-        self.submit = button(self.tr("Send"), "hero")
+        self.submit = button(self.tr("Send"), "primary")
         self.submit.clicked.connect(self._send_reasons)
         self.back_button = button(self.tr("Back"))
         self.back_button.clicked.connect(self.back)
@@ -79,6 +79,7 @@ class RatePage(Page):
             self.grade_grid.removeWidget(b)
         for n, b in enumerate(self.grade_buttons.values()):
             self.grade_grid.addWidget(b, n // columns, n % columns)
+        self._place_reasons(3 if landscape else 2)
 
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")
@@ -91,17 +92,23 @@ class RatePage(Page):
     def set_reasons(self, reasons: Sequence[str]) -> None:
         if self.reason_buttons:
             return
-        for n, reason in enumerate(reasons):
-            b = button(reason, "tile")
+        for reason in reasons:
+            b = button(reason)
             b.setCheckable(True)
             b.toggled.connect(lambda on, w=b: self._mark(w, on))
             self.reason_buttons.append(b)
-            self.reason_grid.addWidget(b, n // 2, n % 2)
+        self._place_reasons(2)
+
+    def _place_reasons(self, columns: int) -> None:
+        for b in self.reason_buttons:
+            self.reason_grid.removeWidget(b)
+        for n, b in enumerate(self.reason_buttons):
+            self.reason_grid.addWidget(b, n // columns, n % columns)
 
     @staticmethod
     def _mark(widget: QPushButton, on: bool) -> None:
         """A chosen reason is filled (primary), so the choice is seen, not only a border."""
-        widget.setProperty("role", "primary" if on else "tile")
+        widget.setProperty("role", "primary" if on else "")
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 

@@ -99,6 +99,7 @@ class ServicesPage(Page):
 
     def _toggle_keyboard(self, on: bool) -> None:
         self.keyboard.setVisible(on)
+        self.title.setVisible(not on)  # room for the keys; the search row says what this is
 
     def set_who(self, read: CardRead | None, no_id: bool) -> None:
         if read is not None:
@@ -247,9 +248,14 @@ class TicketPage(Page):
         self.ahead = label("", "heading", center=True)
         self.time = label("", "muted", center=True)
         self.qr = QrView()
+        self.qr.setMaximumSize(640, 640)
         self.qr_caption = label(self.tr("Scan to follow the queue on your phone"), "muted",
                                 center=True)
-        self.status = label("", center=True)
+        # one label per look: a role changed on a shown label keeps its old size (padding)
+        self.printed_note = label("", "status-ok", center=True)
+        self.status = label("", "notice", center=True)
+        self.printed_note.hide()
+        self.status.hide()
         self.ok = button(self.tr("Done"), "primary")
         self.ok.clicked.connect(self.done)
         info = QVBoxLayout()
@@ -257,8 +263,9 @@ class TicketPage(Page):
             info.addWidget(w)
         info.addStretch(1)
         qr_box = QVBoxLayout()
-        qr_box.addWidget(self.qr, 1)
+        qr_box.addWidget(self.qr, 1, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self.qr_caption)
+        qr_box.addWidget(self.printed_note)
         qr_box.addWidget(self.status)
         qr_box.addWidget(self.ok)
         self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
@@ -282,12 +289,17 @@ class TicketPage(Page):
         self.time.setText(self.tr("Taken at {time}").format(time=slip.issued_at))
         self.qr.set_matrix(qr)
 
-    def set_status(self, text: str, role: str | None = None) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", role or "")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self.status.setVisible(bool(text))
+    def set_status(self, text: str, ok: bool = False) -> None:
+        """What became of the print: done (green), or why not (a notice)."""
+        shown, other = (self.printed_note, self.status) if ok else (self.status,
+                                                                   self.printed_note)
+        shown.setText(text)
+        shown.setVisible(bool(text))
+        other.setText("")
+        other.hide()
+
+    def status_text(self) -> str:
+        return self.printed_note.text() or self.status.text()
 
     def reset(self) -> None:
         for value in (self.number, self.service, self.group, self.ahead, self.time):

@@ -721,7 +721,7 @@
     </message>
     <message>
         <source>Please wait for the call to a window of: {group}</source>
-        <translation>请留意叫号，到“{group}”窗口办理</translation>
+        <translation>请留意叫号，到{group}窗口办理</translation>
     </message>
     <message>
         <source>{count} people ahead of you</source>

@@ -62,7 +62,7 @@ def test_out_of_paper_is_said_before_taking_and_the_number_is_on_screen(make_kio
     kiosk.tap(w.confirm.ok)
     kiosk.on(w.ticket)
     assert w.ticket.number.text() and w.ticket.qr.matrix
-    assert "打印机缺纸" in w.ticket.status.text()
+    assert "打印机缺纸" in w.ticket.status_text()
     kiosk.qtbot.wait(500)
     assert kiosk.printer.tickets == [] and kiosk.printer.lost == 0  # nothing sent to no paper
     with kiosk.hall() as hall:
@@ -87,7 +87,7 @@ def test_a_device_unplugged_mid_flow(make_kiosk) -> None:  # type: ignore[no-unt
     kiosk.tap(w.confirm.ok)
     kiosk.on(w.ticket)  # the number is still given, on screen with its QR
     assert w.ticket.number.text() and w.ticket.qr.matrix
-    assert "打印机" in w.ticket.status.text()
+    assert "打印机" in w.ticket.status_text()
     # the next person: the card reader is gone, a code still works
     kiosk.tap(w.ticket.ok)
     kiosk.tap(w.home.start)

@@ -18,7 +18,13 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 
 from kiosk.preview import Preview
 from tests.conftest import ROOT
@@ -59,12 +65,43 @@ def test_every_screen_fits_and_passes_the_audit(preview: Preview, shell: Shell,
                                         f"{size.height()}")
                     problems += [f"{name} {size_name}: {p}"
                                  for p in audit(window, shell.theme.current)]
+                    problems += [f"{name} {size_name}: {p}" for p in overlaps(window)]
                 finally:
                     window.close()
                     window.deleteLater()
     finally:
         shell.theme.set_mode("normal")
     assert not problems, "\n".join(problems)
+
+
+def overlaps(root: QWidget) -> list[str]:
+    """Shown widgets drawn over each other or out of their parent: what the audit's per-widget
+    checks cannot see (a layout squeezed below what it needs)."""
+    found = []
+    shown = [w for w in root.findChildren(QWidget)
+             if w.isVisibleTo(root) and not w.isWindow() and w.parentWidget() is not None]
+    by_parent: dict[int, list[QWidget]] = {}
+    for w in shown:
+        by_parent.setdefault(id(w.parentWidget()), []).append(w)
+    for siblings in by_parent.values():
+        parent = siblings[0].parentWidget()
+        assert parent is not None
+        if isinstance(parent, QScrollArea | QAbstractScrollArea) or parent.objectName() in (
+                "qt_scrollarea_viewport",):
+            continue
+        for n, a in enumerate(siblings):
+            if not parent.rect().contains(a.geometry()) and not isinstance(
+                    parent, QAbstractScrollArea) and parent.objectName() != "qt_scrollarea_viewport":
+                found.append(f"{_named(a)} sticks out of {_named(parent)}")
+            for b in siblings[n + 1:]:
+                if a.geometry().intersects(b.geometry()):
+                    found.append(f"{_named(a)} overlaps {_named(b)}")
+    return found
+
+
+def _named(w: QWidget) -> str:
+    text = w.text() if isinstance(w, QLabel | QAbstractButton) else ""
+    return f"{type(w).__name__}{' ' + repr(text[:16]) if text else ''}"
 
 
 def _measured(image: QImage, widget: QWidget, window: QWidget, inset: int = 6) -> float:

@@ -48,7 +48,7 @@ def test_card_then_bundle_then_printed_ticket(make_kiosk) -> None:  # type: igno
         assert taken.service == "newborn" and taken.priority == "regular"
     assert [line.qr for line in ticket.lines if line.qr] == [slip.qr_url]
     assert people.RESIDENT.id_number not in text and "测试甲" not in text
-    kiosk.qtbot.waitUntil(lambda: w.ticket.status.text() == "请取走下方的号票。", timeout=10_000)
+    kiosk.qtbot.waitUntil(lambda: w.ticket.status_text() == "请取走下方的号票。", timeout=10_000)
     assert w.ticket.qr.matrix  # the QR is on screen too
     # the number is said, digit by digit as the calls say it
     said = [a for a in kiosk.ctx.guide.said if "您的号码是" in a.text]
