@@ -89,7 +89,9 @@ class ServicesPage(Page):
         self.body.addWidget(self.area, 1)
         self.body.addWidget(self.keyboard)
         self.body.addWidget(self.back_button)
-        self.tiles: dict[str, Tile] = {}
+        self.tiles: dict[str, Tile] = {}  # the tiles shown, in order
+        self._made: dict[str, Tile] = {}
+        self._rows = 0
         self._services: tuple[Service, ...] = ()
         self._board: WaitingBoard | None = None
         self._columns = 2
@@ -112,17 +114,28 @@ class ServicesPage(Page):
         self.who.setVisible(bool(self.who.text()))
 
     def set_services(self, services: Sequence[Service], board: WaitingBoard | None) -> None:
+        """Show these services' tiles in this order. A tile is made once per service and
+        kept: making twenty tiles again at every search would stall the screen."""
         self._services = tuple(services)
         self._board = board
-        clear_layout(self.grid)
-        self.tiles.clear()
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+            tile.hide()
         for n, service in enumerate(self._services):
-            tile = Tile(service.name, self._detail(service))
-            tile.setObjectName(f"tile-{service.id}")
-            tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
-            self.tiles[service.id] = tile
+            tile = self._made.get(service.id)
+            if tile is None:
+                tile = Tile(service.name)
+                tile.setObjectName(f"tile-{service.id}")
+                tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
+                self._made[service.id] = tile
+            tile.set_detail(self._detail(service))
             self.grid.addWidget(tile, n // self._columns, n % self._columns)
-        self.grid.setRowStretch(math.ceil(len(self._services) / self._columns), 1)
+            tile.show()
+        self.tiles = {s.id: self._made[s.id] for s in self._services}
+        rows = math.ceil(len(self._services) / self._columns)
+        for row in range(max(rows, self._rows) + 1):
+            self.grid.setRowStretch(row, 1 if row == rows else 0)
+        self._rows = rows
         for column in range(3):
             self.grid.setColumnStretch(column, 1 if column < self._columns else 0)
         self.empty.setVisible(not self._services)
