@@ -130,8 +130,8 @@ class Arrivals:
         seen = 0
         with self.printer.printed:
             while not self._stop:
-                self.printer.printed.wait_for(lambda: len(self.printer.tickets) > seen
-                                              or self._stop, timeout=1)
+                self.printer.printed.wait_for(
+                    lambda n=seen: len(self.printer.tickets) > n or self._stop, timeout=1)
                 while len(self.printer.tickets) > seen:
                     seen += 1
                     self.times.append(time.perf_counter())
@@ -162,6 +162,7 @@ def flows(runs: int, folder: Path) -> dict[str, Any]:
     reader.start()
     setup(folder, printer.url, reader.path)
     ctx = open_context(folder, poll=0.05, reopen=0.2, sync=False, wedge=False)
+    ctx.start()
     window = KioskWindow(ctx, shell.theme)
     window.resize(1080, 1920)
     window.show()

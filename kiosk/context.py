@@ -57,35 +57,46 @@ def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = Tr
                  poll: float = 0.3, reopen: float = 2.0, probe_interval: float = 5.0,
                  idle_s: float | None = None, sync: bool = True,
                  wedge: bool = True) -> KioskContext:
-    """Start everything a kiosk window needs; with a shell, everything stops at quit."""
+    """Everything a kiosk window needs, started by `ctx.start()` (the window calls it after its
+    first paint); with a shell, everything stops at quit."""
     from devices.config import load_device_config
 
     bridge = HallBridge(lambda: open_hall(data_dir))  # type: ignore[arg-type, return-value]
-    bridge.start()
+    failure = None
     try:
         config = load_device_config(data_dir)
     except Exception as exc:  # a broken devices.json: no devices, and the screen says why
         from hall.errors import HallError
 
         config = {}
-        bad = exc if isinstance(exc, HallError) else None
-        if bad is not None:
-            bridge.failed_to_open.emit(bad)
+        failure = exc if isinstance(exc, HallError) else None
     devices = KioskDevices(config, data_dir / "spool", poll=poll, reopen=reopen,
                            probe_interval=probe_interval, wedge=wedge)
-    devices.start()
     guide = Guide(data_dir, enabled=voice)
-    guide.start()
     paper = PaperCounter(data_dir)
-    paper.load()
-    enrolled = start_sync(bridge, data_dir) if sync else False
+    enrolled = sync and (data_dir / SYNC_FILE).exists()
     ctx = KioskContext(bridge, devices, guide, paper, enrolled=enrolled, idle_s=idle_s)
+
+    def start_all() -> None:
+        bridge.start()
+        if failure is not None:
+            bridge.failed_to_open.emit(failure)
+        devices.start()
+        guide.start()
+        paper.load()
+        if enrolled:
+            start_sync(bridge, data_dir)
+
+    ctx.starters.append(start_all)
     if shell is not None:
         shell.on_quit(lambda: close_context(ctx))
     return ctx
 
 
 def close_context(ctx: KioskContext) -> None:
+    if not ctx.started:
+        ctx.paper.close()
+        return
     ctx.devices.stop()
     ctx.guide.close()
     ctx.bridge.stop()

@@ -84,6 +84,7 @@ class Preview:
         (self.data_dir / "voice.json").write_text('{"player": "none"}', encoding="utf-8")
         self.ctx = open_context(self.data_dir, voice=False, poll=0.1, reopen=0.2,
                                 probe_interval=0.2, sync=False, wedge=False)
+        self.ctx.start()
         wait_until(lambda: self.ctx.bridge.is_ready and all(
             s.ready for s in self.ctx.devices.states() if s.configured))
         self.read = self._job(lambda hall: hall.cards.read(hall.kiosk(), self._resident()))

@@ -10,9 +10,12 @@ import collections
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devices.errors import DeviceError
-from devices.voice import Announcement, CallSpeaker, load_voice_config, spoken_digits
+
+if TYPE_CHECKING:  # devices.voice is imported on the voice's own thread, after the first paint
+    from devices.voice import Announcement, CallSpeaker
 
 log = logging.getLogger("tingduan.kiosk")
 
@@ -35,6 +38,8 @@ class Guide:
         threading.Thread(target=self._open, name="voice-open", daemon=True).start()
 
     def _open(self) -> None:
+        from devices.voice import CallSpeaker, load_voice_config
+
         try:
             speaker = CallSpeaker(load_voice_config(self.data_dir))
         except DeviceError as exc:
@@ -72,6 +77,8 @@ class Guide:
     @staticmethod
     def spoken_number(number: str) -> str:
         """A ticket number as it is said (A001 → A零零一): the same as the calls."""
+        from devices.voice import spoken_digits
+
         return spoken_digits(number)
 
     def close(self) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from devices.escpos.layout import receipt_layout, receipt_slip_layout, slip_layout
 from devices.escpos.spool import QueueState
@@ -52,6 +54,7 @@ log = logging.getLogger("tingduan.kiosk")
 WARNING_S = 10.0  # the visible countdown before going home
 DONE_S = 20.0  # after a finished flow: home sooner (a touch still holds it)
 SYNC_STATUS_MS = 3000
+WARM_UP_MS = 1500
 
 
 @dataclass
@@ -64,6 +67,17 @@ class KioskContext:
     paper: PaperCounter
     enrolled: bool = False  # a member of a hub: sync runs, and its status is shown
     idle_s: float | None = None  # None: config.json `kiosk_idle_s`
+    # what starts the threads (the hall's worker, devices, voice, sync): run once, after the
+    # first screen is painted, so their imports do not hold the GIL against the first paint
+    starters: list[Callable[[], None]] = field(default_factory=list)
+    started: bool = False
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        for start in self.starters:
+            start()
 
 
 @dataclass
@@ -87,6 +101,7 @@ class HallFacts:
     idle_s: int
     series: dict[str, str]
     services: tuple[Service, ...]
+    bad_reasons: tuple[str, ...]  # hall.ratings.BAD_REASONS: the 差评 buttons
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,11 @@ class KioskWindow(QWidget):
         self.idle.expired.connect(self.go_home)
         self._wire()
         self.go(self.home)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.ctx.started:  # the first screen is on: now the threads (see KioskContext)
+            QTimer.singleShot(0, self.ctx.start)
 
     # --- building ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -271,7 +291,6 @@ class KioskWindow(QWidget):
         devices.changed.connect(self._device_changed)
         devices.printer.job_done.connect(self._printed)
         devices.printer.printed_later.connect(lambda _token: self.ctx.paper.count())
-        self.rate_reasons()
         self._board_timer = QTimer(self)
         self._board_timer.setSingleShot(True)
         self._board_timer.setInterval(300)
@@ -293,11 +312,15 @@ class KioskWindow(QWidget):
             self.idle.hold(hold)
 
         def done(value: T) -> None:
+            if not isValid(self):  # the window went while the job ran (a shared bridge)
+                return
             if hold:
                 self.idle.release(hold)
             on_done(value)
 
         def failed(error: HallError) -> None:
+            if not isValid(self):
+                return
             if hold:
                 self.idle.release(hold)
             (on_error or self.show_error)(error)
@@ -306,22 +329,31 @@ class KioskWindow(QWidget):
 
     def _hall_ready(self) -> None:
         def facts(hall: Hall) -> tuple[HallFacts, WaitingBoard]:
-            hall.catalog.search("")  # the pinyin keys, made here rather than at the first tap
             cfg = hall.config
+            from hall.ratings import BAD_REASONS
+
             return (HallFacts(cfg.display_name, cfg.kiosk_idle_s, dict(hall.catalog.series),
-                              hall.catalog.services), hall.views.waiting())
+                              hall.catalog.services, BAD_REASONS), hall.views.waiting())
 
         self.call(facts, self._facts)
 
     def _facts(self, got: tuple[HallFacts, WaitingBoard]) -> None:
         self.facts, board = got
         self.hall_name.setText(self.facts.name)
+        self.rate.set_reasons(self.facts.bad_reasons)
         if self.ctx.idle_s is None:
             self.idle_s = float(self.facts.idle_s)
             self.idle.timeout = self.idle_s
         self._board(board)
         if self.ctx.enrolled:
             self.refresh_sync()
+        # the pinyin keys (pypinyin: ~0.3 s of imports) are made in the hall's thread soon
+        # after the start, rather than at the first tap on 拼音搜索
+        QTimer.singleShot(WARM_UP_MS, self, self._warm_up)  # cancelled with the window
+
+    def _warm_up(self) -> None:
+        self.call(lambda hall: hall.catalog.search_keys, lambda _keys: None,
+                  on_error=lambda _e: None)
 
     def _changed(self, changes: Changes) -> None:
         if changes.tickets or changes.calls:
@@ -634,10 +666,6 @@ class KioskWindow(QWidget):
         self.finished()
 
     # --- 好差评 -------------------------------------------------------------------------------------------
-    def rate_reasons(self) -> None:
-        from hall.ratings import BAD_REASONS
-
-        self.rate.set_reasons(BAD_REASONS)
 
     def rate_hint(self) -> str:
         return self.tr("To rate a visit, enter the number on your ticket or scan the QR code "
@@ -775,7 +803,7 @@ class KioskWindow(QWidget):
 
     def check_devices(self) -> None:
         self.devices.printer.check_now()
-        QTimer.singleShot(1500, self._maintenance_panel)
+        QTimer.singleShot(1500, self, self._maintenance_panel)
         self._maintenance_panel()
 
     def test_print(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.widgets import Keyboard, Page, QrView, Tile, button, clear_layout, entry, label
+from kiosk.widgets import Keyboard, Page, QrView, Tile, button, entry, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:

@@ -126,6 +126,7 @@ def make_kiosk(shell: Shell, qtbot: QtBot, tmp_path: Path,  # noqa: F811
         kiosk.window.idle.stop()
         kiosk.window.close()
         close_context(kiosk.ctx)
+        QApplication.processEvents()  # results the worker sent before it stopped, to a live window
         for emulator in emulators:
             emulator.close()
         kiosk.window.deleteLater()

@@ -33,8 +33,8 @@ def test_card_then_bundle_then_printed_ticket(make_kiosk) -> None:  # type: igno
     kiosk.on(w.services)
     assert w.services.who.text() == "您好，测**（420302********0010）"
     assert "测试甲" not in w.services.who.text()
-    kiosk.qtbot.waitUntil(lambda: "等候 2 人" in w.services.tiles["newborn"].detail.text(),
-                          timeout=10_000)
+    kiosk.qtbot.waitUntil(lambda: "newborn" in w.services.tiles and "等候 2 人" in
+                          w.services.tiles["newborn"].detail.text(), timeout=10_000)
     _take_newborn(kiosk)
     ticket = kiosk.printed()
     text = ticket.text()
