@@ -118,9 +118,9 @@ class ServicesPage(Page):
         kept: making twenty tiles again at every search would stall the screen."""
         self._services = tuple(services)
         self._board = board
-        for tile in self.tiles.values():
-            self.grid.removeWidget(tile)
-            tile.hide()
+        for shown in self.tiles.values():
+            self.grid.removeWidget(shown)
+            shown.hide()
         for n, service in enumerate(self._services):
             tile = self._made.get(service.id)
             if tile is None:
