@@ -47,7 +47,16 @@ from hall.readmodels import Views
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
-from hall.slips import ReceiptSlip, TicketSlip, case_receipt, missing_notice, ticket_slip
+from hall.slips import (
+    ReceiptSlip,
+    TicketSlip,
+    case_of_qr,
+    case_receipt,
+    missing_notice,
+    notice_slip,
+    ticket_of_qr,
+    ticket_slip,
+)
 from hall.stats import Stats
 from hall.store import Store
 from hall.ticketing import Tickets
@@ -147,3 +156,17 @@ class Hall:
                        applicant: str = "") -> ReceiptSlip:
         """一次性告知书 for a matter and the materials still missing (masked applicant)."""
         return missing_notice(self.core, service_id, missing, applicant)
+
+    def notice_slip(self, service_id: str) -> ReceiptSlip:
+        """一次性告知单 of a service or bundle (materials and conditions), to print."""
+        return notice_slip(self.core, self.catalog.get(service_id))
+
+    # -- what a scanned slip says -----------------------------------------------------------------
+    def case_of_qr(self, payload: str) -> str | None:
+        """The case number a receipt's QR carries (办件查询 by scanning), or None."""
+        return case_of_qr(self.core.config, payload)
+
+    def ticket_of_qr(self, payload: str) -> str | None:
+        """The ticket number a ticket's QR carries (好差评 by scanning the ticket), or None."""
+        found = ticket_of_qr(self.core.config, payload)
+        return found[1] if found else None

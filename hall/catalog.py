@@ -11,10 +11,14 @@ import json
 import json.decoder
 import json.scanner
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hall.errors import CatalogError, DomainError
+
+if TYPE_CHECKING:
+    from hall.catalog_search import SearchKeys
 
 DEFAULT_CATALOG = Path(__file__).resolve().parents[1] / "resources" / "catalog.json"
 
@@ -49,6 +53,9 @@ class Service:
     time_limit_days: int | None = None  # 承诺时限, in days (sample data: the seeds give none)
     conditions: tuple[str, ...] = ()  # 受理条件, for 一次性告知
     category: str = ""
+    # 无证取号: a kiosk may give a number for it with no card or code (咨询, 取件). Catalog data
+    # (`"no_id": true`), so a hall decides it in its own catalog, not a face.
+    no_id: bool = False
 
     def material(self, name: str) -> Material:
         for m in self.materials:
@@ -73,6 +80,24 @@ class Catalog:
             "`python main.py services` lists them all)",
             code="unknown_service",
         )
+
+    @cached_property
+    def search_keys(self) -> dict[str, SearchKeys]:
+        """Pinyin and keyword keys of every service, made on the first search."""
+        from hall.catalog_search import keys_of
+
+        return {s.id: keys_of(s) for s in self.services}
+
+    def search(self, query: str, *, no_id: bool = False) -> tuple[Service, ...]:
+        """Services by pinyin initials, full pinyin or Chinese keyword, best first
+        (hall/catalog_search.py); `no_id`: only those given without a card or code."""
+        from hall.catalog_search import search
+
+        return search(self, query, no_id=no_id)
+
+    def without_id(self) -> tuple[Service, ...]:
+        """What a kiosk offers with no card or code (the catalog's `no_id` services)."""
+        return tuple(s for s in self.services if s.no_id)
 
 
 class _PositionedDecoder(json.JSONDecoder):
@@ -180,4 +205,12 @@ def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
         time_limit_days=limit,
         conditions=tuple(conditions),
         category=str(raw.get("category", "")),
+        no_id=_flag(raw, "no_id", fail),
     )
+
+
+def _flag(raw: dict[str, Any], key: str, fail: Any) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise fail(raw, f"service {raw['id']!r}: {key} must be true or false")
+    return value

@@ -19,7 +19,7 @@ from hall.errors import ConfigError
 
 CONFIG_FILE = "config.json"
 CONFIG_SPEC = checked_json.Spec(CONFIG_FILE, "hall.config_schema:ConfigFile",
-                                tag="a13d65f8cfe3fdc3")
+                                tag="36df10a2626162e6")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 NumberingMode = Literal["standalone", "member"]
 
@@ -62,6 +62,9 @@ class TerminalConfig:
     case_url: str = "https://zwfw.example.gov.cn/c/{hall}/{case}"
     ticket_footer: tuple[str, ...] = ("请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!")
     accept_expired_cards: bool = True  # an expired card is reported; refused when False
+    # a kiosk goes home and forgets what it read after this long without a touch (the last 10 s
+    # a visible countdown with 继续)
+    kiosk_idle_s: int = 60
 
     @property
     def fallback_code(self) -> str:

@@ -46,6 +46,7 @@ class ConfigFile(_Strict):
         default_factory=lambda: ["请留意叫号屏与语音提示", "过号请重新取号,谢谢配合!"],
         max_length=8)
     accept_expired_cards: bool = True
+    kiosk_idle_s: int = Field(default=60, ge=15, le=3600)
 
     @field_validator("queue_url", "case_url")
     @classmethod

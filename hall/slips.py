@@ -8,9 +8,12 @@ example domain until a hall sets its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hall.cases import CaseView
+from hall.catalog import Service
+from hall.config import TerminalConfig
 from hall.core import Core
 from hall.queue import PRIORITY_NAMES
 from hall.tickets import TicketView
@@ -110,3 +113,55 @@ def missing_notice(core: Core, service_id: str, missing: list[str],
         rows.append(("承诺时限", f"受理后{service.time_limit_days}日内"))
     return ReceiptSlip(core.config.display_name, "一次性告知书", tuple(rows),
                        ("请备齐上述尚缺材料后再来办理", "本告知一次性告知全部所需材料"), None)
+
+
+def notice_slip(core: Core, service: Service) -> ReceiptSlip:
+    """一次性告知单: every material and condition of a service on one slip, with what may come
+    later (容缺) and what an e-licence covers (免提交), the window group and the time limit."""
+    rows: list[tuple[str, str]] = [("办理事项", service.name)]
+    group = core.catalog.series.get(service.series, "")
+    if group:
+        rows.append(("办理窗口", group))
+    if service.time_limit_days:
+        rows.append(("承诺时限", f"{service.time_limit_days}个工作日"))
+    for n, m in enumerate(service.materials, 1):
+        notes = ["必交" if m.required else "选交"]
+        if m.deferrable:
+            notes.append("可容缺后补")
+        if m.e_licence:
+            notes.append(f"可用{m.e_licence}免交")
+        rows.append((f"材料{n}", f"{m.name}({','.join(notes)})"))
+    if not service.materials:
+        rows.append(("材料", "无需材料"))
+    rows += [(f"条件{n}", c) for n, c in enumerate(service.conditions, 1)]
+    return ReceiptSlip(core.config.display_name, "一次性告知单", tuple(rows),
+                       ("材料以窗口一次性告知为准", "可扫码或到自助终端查询办理进度"), None)
+
+
+def _url_pattern(template: str, field: str) -> re.Pattern[str]:
+    """A URL template of config.json (`…/c/{hall}/{case}`) as a pattern capturing `field`."""
+    parts = re.split(r"(\{\w+\})", template)
+    out = []
+    for part in parts:
+        if part == "{" + field + "}":
+            out.append(f"(?P<{field}>[^/?#]+)")
+        elif re.fullmatch(r"\{\w+\}", part):
+            name = part[1:-1]
+            out.append(f"(?P<{name}>[^/?#]+)" if name in ("day",) else "[^/?#]+")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out) + r"/?(?:[?#].*)?")
+
+
+def case_of_qr(config: TerminalConfig, payload: str) -> str | None:
+    """The case number in a receipt's QR (config `case_url`), or None if it is not one."""
+    found = _url_pattern(config.case_url, "case").fullmatch(payload.strip())
+    return found.group("case") if found else None
+
+
+def ticket_of_qr(config: TerminalConfig, payload: str) -> tuple[str, str] | None:
+    """(day, number) in a ticket's QR (config `queue_url`), or None if it is not one."""
+    found = _url_pattern(config.queue_url, "number").fullmatch(payload.strip())
+    if found is None:
+        return None
+    return (found.groupdict().get("day") or "", found.group("number"))

@@ -71,10 +71,11 @@ SINGLE = [
                    material("不动产权证书", e_licence="不动产权电子证照"), material("登记申请书")]},
     {"id": "tax_invoice", "name": "发票领用与税务登记", "series": "D", "department": "市税务局",
      "materials": [material("营业执照", e_licence="电子营业执照"), material("经办人身份证明")]},
+    # no_id: a kiosk gives a number for these without a card or code (咨询, 取件 with the receipt)
     {"id": "consultation", "name": "综合咨询", "series": "E", "department": "政务服务中心",
-     "materials": []},
+     "materials": [], "no_id": True},
     {"id": "result_pickup", "name": "出件取件", "series": "E", "department": "政务服务中心",
-     "materials": [material("受理回执")]},
+     "materials": [material("受理回执")], "no_id": True},
 ]
 
 

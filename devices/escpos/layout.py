@@ -118,13 +118,19 @@ def encode(layout: Layout) -> bytes:
 
 
 def ticket_layout(number: str, service_name: str, issued_at: datetime | str, ahead: int,
-                  qr_url: str | None, hall_name: str, lines: Iterable[str] = ()) -> Layout:
-    """A queue ticket: the number big and bold, people ahead, a QR to follow the queue."""
+                  qr_url: str | None, hall_name: str, lines: Iterable[str] = (), *,
+                  group_name: str = "") -> Layout:
+    """A queue ticket: the number big and bold, the service and its window group, people
+    ahead, a QR to follow the queue."""
     when = issued_at.strftime("%Y-%m-%d %H:%M") if isinstance(issued_at, datetime) else issued_at
     elements: list[Element] = [
         Text(hall_name, align="center", bold=True),
         Text(number, align="center", bold=True, width=3, height=3),
         Text(service_name, align="center", width=1, height=2),
+    ]
+    if group_name:
+        elements.append(Text(f"请到 {group_name} 窗口办理", align="center"))
+    elements += [
         Text(f"前面还有 {ahead} 人", align="center"),
         Text(f"取号时间 {when}", align="center"),
     ]
@@ -141,7 +147,7 @@ def slip_layout(slip: TicketSlip) -> Layout:
     if slip.priority_name:
         service = f"{service}({slip.priority_name})"
     return ticket_layout(slip.number, service, slip.issued_at, slip.ahead, slip.qr_url,
-                         slip.hall_name, slip.footer)
+                         slip.hall_name, slip.footer, group_name=slip.group_name)
 
 
 def receipt_slip_layout(slip: ReceiptSlip) -> Layout:

@@ -90,6 +90,25 @@ def test_an_unplugged_reader_is_missing_then_back(qtbot: QtBot) -> None:
         assert watch.stop()
 
 
+def test_a_reader_unplugged_while_a_card_lies_on_it_is_missing(qtbot: QtBot) -> None:
+    """Waiting for the card to be taken away, the reader asks FIND_CARD; on a vanished line the
+    input flush raises termios.error (no OSError): still "missing", not a read error forever."""
+    emulator = IdReaderEmulator()
+    emulator.start()
+    watch = IdCardWatch(emulator.path, poll=0.1, reopen=0.2)
+    with qtbot.waitSignal(watch.state_changed, timeout=10_000,
+                          check_params_cb=lambda state, _e: state == "ready"):
+        watch.start()
+    try:
+        with qtbot.waitSignal(watch.card_read, timeout=10_000):
+            emulator.present(people.RESIDENT)
+        with qtbot.waitSignal(watch.state_changed, timeout=10_000,
+                              check_params_cb=lambda state, _e: state == "missing"):
+            emulator.close()
+    finally:
+        assert watch.stop()
+
+
 def test_no_reader_at_all(qtbot: QtBot, tmp_path: Path) -> None:
     watch = IdCardWatch(str(tmp_path / "ttyUSB9"), reopen=0.2)
     with qtbot.waitSignal(watch.state_changed, timeout=10_000) as missing:

@@ -19,6 +19,20 @@ from ui.hardware.loop import DeviceLoop, as_device_error
 ReaderFactory = Callable[[str], ga467.Ga467Reader]
 
 
+def _line_errors() -> tuple[type[BaseException], ...]:
+    """What a serial line that vanished raises: OSError from reads and writes, and on POSIX
+    termios.error (not an OSError) from the input flush before each command."""
+    try:
+        import termios
+    except ImportError:  # Windows
+        return (OSError,)
+    return (OSError, termios.error)
+
+
+LINE_ERRORS = _line_errors()
+GONE: tuple[type[BaseException], ...] = (DeviceTimeout, *LINE_ERRORS)  # silent or unplugged
+
+
 class IdCardWatch(DeviceLoop):
     card_read = Signal(object)  # hall.identity.IdCard (masked by its repr; never log it)
     failed = Signal(object)  # DeviceError of one read
@@ -56,7 +70,7 @@ class IdCardWatch(DeviceLoop):
                 card = reader.read_card(timeout=self.poll)
             except NoCard:
                 continue
-            except (DeviceTimeout, OSError) as exc:  # silent or unplugged
+            except GONE as exc:
                 self._drop(reader)
                 reader = None
                 self._set_state("missing", as_device_error(exc, "身份证读卡器"))

@@ -1,0 +1,103 @@
+"""Opening what a kiosk runs on: the hall (on the bridge's worker thread), the devices of
+`devices.json`, the voice, the paper counter, and sync on its own threads when the terminal is
+enrolled with a hub. Heavy imports (the hall's store, httpx) happen on those threads, so the
+first screen paints without waiting for them."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from kiosk.devices import KioskDevices
+from kiosk.paper import PaperCounter
+from kiosk.voice import Guide
+from kiosk.window import KioskContext
+from ui.app import Shell
+from ui.bridge import HallBridge
+
+SYNC_FILE = "sync.json"  # sync.credential.CREDENTIAL_FILE, without importing httpx here
+
+
+def default_data_dir(arg: Path | None) -> Path:
+    """--data-dir, else $TINGDUAN_DATA_DIR, else the per-user data directory (as the CLI)."""
+    if arg is not None:
+        return arg
+    env = os.environ.get("TINGDUAN_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tingduan", appauthor=False))
+
+
+def open_hall(data_dir: Path) -> object:
+    from hall.app import Hall
+
+    return Hall.open(data_dir)
+
+
+def start_sync(bridge: HallBridge, data_dir: Path) -> bool:
+    """Sync (push + long-poll pull) on its own threads with their own halls, when enrolled."""
+    if not (data_dir / SYNC_FILE).exists():
+        return False
+    stop = threading.Event()
+
+    def run() -> None:
+        from hall.app import Hall
+        from sync import credential, runner
+
+        runner.run_forever(lambda: Hall.open(data_dir), credential.load(data_dir), stop)
+
+    bridge.start_sync(run, stop.set)
+    return True
+
+
+def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = True,
+                 poll: float = 0.3, reopen: float = 2.0, probe_interval: float = 5.0,
+                 idle_s: float | None = None, sync: bool = True,
+                 wedge: bool = True) -> KioskContext:
+    """Everything a kiosk window needs, started by `ctx.start()` (the window calls it after its
+    first paint); with a shell, everything stops at quit."""
+    from devices.config import load_device_config
+
+    bridge = HallBridge(lambda: open_hall(data_dir))  # type: ignore[arg-type, return-value]
+    failure = None
+    try:
+        config = load_device_config(data_dir)
+    except Exception as exc:  # a broken devices.json: no devices, and the screen says why
+        from hall.errors import HallError
+
+        config = {}
+        failure = exc if isinstance(exc, HallError) else None
+    devices = KioskDevices(config, data_dir / "spool", poll=poll, reopen=reopen,
+                           probe_interval=probe_interval, wedge=wedge)
+    guide = Guide(data_dir, enabled=voice)
+    paper = PaperCounter(data_dir)
+    enrolled = sync and (data_dir / SYNC_FILE).exists()
+    ctx = KioskContext(bridge, devices, guide, paper, enrolled=enrolled, idle_s=idle_s)
+
+    def start_all() -> None:
+        bridge.start()
+        if failure is not None:
+            bridge.failed_to_open.emit(failure)
+        devices.start()
+        guide.start()
+        paper.load()
+        if enrolled:
+            start_sync(bridge, data_dir)
+
+    ctx.starters.append(start_all)
+    if shell is not None:
+        shell.on_quit(lambda: close_context(ctx))
+    return ctx
+
+
+def close_context(ctx: KioskContext) -> None:
+    if not ctx.started:
+        ctx.paper.close()
+        return
+    ctx.devices.stop()
+    ctx.guide.close()
+    ctx.bridge.stop()
+    ctx.paper.close()

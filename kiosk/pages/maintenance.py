@@ -1,0 +1,117 @@
+"""维护: reached by a hidden gesture (five taps on the hall's name) and the technician PIN
+(hall.accounts.check_pin; wrong PINs are locked out by the core). Device check, test print, sync
+status, the paper counter, restart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.widgets import Page, button, entry, label
+from ui.theme import Theme
+
+
+class MaintenancePage(Page):
+    pin_entered = Signal(str)
+    check = Signal()
+    test_print = Signal()
+    paper_changed = Signal()
+    restart = Signal()
+    leave = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__(theme)
+        self.title = label(self.tr("Maintenance"), "title")
+        # the PIN pad
+        self.pin_box = QWidget()
+        pin = QVBoxLayout(self.pin_box)
+        pin.setContentsMargins(0, 0, 0, 0)
+        self.pin_field = entry(self.tr("Technician PIN"))
+        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
+        pad = QGridLayout()
+        self.pad = pad
+        self.digit_buttons = {}
+        for n, digit in enumerate("123456789"):
+            b = button(digit)
+            b.clicked.connect(lambda _=False, d=digit: self.pin_field.setText(
+                self.pin_field.text() + d))
+            self.digit_buttons[digit] = b
+            pad.addWidget(b, n // 3, n % 3)
+        zero = button("0")
+        zero.clicked.connect(lambda: self.pin_field.setText(self.pin_field.text() + "0"))
+        self.digit_buttons["0"] = zero
+        delete = button(self.tr("Delete"))
+        delete.clicked.connect(lambda: self.pin_field.setText(self.pin_field.text()[:-1]))
+        self.ok = button(self.tr("OK"), "primary")
+        self.ok.clicked.connect(self._pin)
+        pad.addWidget(delete, 3, 0)
+        pad.addWidget(zero, 3, 1)
+        pad.addWidget(self.ok, 3, 2)
+        pin.addWidget(self.pin_field)
+        pin.addLayout(pad)
+        # the panel
+        self.panel = QFrame()
+        self.panel.setProperty("role", "card")
+        box = QVBoxLayout(self.panel)
+        self.devices = label("")
+        self.sync = label("")
+        self.paper = label("")
+        self.voice = label("")
+        for heading, value in ((self.tr("Devices"), self.devices), (self.tr("Sync"), self.sync),
+                               (self.tr("Paper"), self.paper), (self.tr("Voice"), self.voice)):
+            box.addWidget(label(heading, "heading"))
+            box.addWidget(value)
+        actions = QGridLayout()
+        self.action_grid = actions
+        self.check_button = button(self.tr("Check devices"))
+        self.check_button.clicked.connect(self.check)
+        self.print_button = button(self.tr("Test print"))
+        self.print_button.clicked.connect(self.test_print)
+        self.paper_button = button(self.tr("Paper roll changed"))
+        self.paper_button.clicked.connect(self.paper_changed)
+        self.restart_button = button(self.tr("Restart"), "danger")
+        self.restart_button.clicked.connect(self.restart)
+        for n, b in enumerate((self.check_button, self.print_button, self.paper_button,
+                               self.restart_button)):
+            actions.addWidget(b, n // 2, n % 2)
+        self.leave_button = button(self.tr("Close"))
+        self.leave_button.clicked.connect(self.leave)
+        side = QVBoxLayout()
+        side.addLayout(actions)
+        side.addStretch(1)
+        side.addWidget(self.leave_button)
+        self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.main.addWidget(self.pin_box)
+        self.main.addWidget(self.panel)
+        self.main.addLayout(side, 1)
+        self.body.addWidget(self.title)
+        self.body.addLayout(self.main, 1)
+        self.reset()
+
+    def arrange(self, landscape: bool) -> None:
+        self.main.setDirection(QBoxLayout.Direction.LeftToRight if landscape
+                               else QBoxLayout.Direction.TopToBottom)
+
+    def mode_changed(self) -> None:
+        gap = self.theme.current.size("gap")
+        self.pad.setSpacing(gap)
+        self.action_grid.setSpacing(gap)
+
+    def _pin(self) -> None:
+        pin = self.pin_field.text()
+        self.pin_field.clear()
+        if pin:
+            self.pin_entered.emit(pin)
+
+    def open_panel(self) -> None:
+        self.pin_box.hide()
+        self.panel.show()
+        for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
+            b.show()
+
+    def reset(self) -> None:
+        self.pin_field.clear()
+        self.pin_box.show()
+        self.panel.hide()
+        for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
+            b.hide()

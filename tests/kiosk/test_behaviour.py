@@ -1,0 +1,145 @@
+"""How the kiosk behaves: idle reset forgets the card (with a countdown and 继续), out of paper
+said before a number is taken, a device unplugged mid-flow, the maintenance panel behind the
+hidden gesture and the technician PIN (locked out by the core), restart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from devices.emulators import people
+from tests.kiosk.conftest import ISSUER, PIN, Kiosk
+
+
+def _texts(kiosk: Kiosk) -> str:
+    return "\n".join(x.text() for x in kiosk.window.findChildren(QLabel))
+
+
+def test_idle_goes_home_and_forgets_the_card(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk(idle_s=3, warning_s=2)
+    w = kiosk.window
+    kiosk.card(people.RESIDENT_ELDER)
+    kiosk.on(w.services)
+    assert w.visit.read is not None and w.theme.elder
+    assert "欧***" in _texts(kiosk)
+    kiosk.qtbot.waitUntil(lambda: w.countdown.isVisible(), timeout=10_000)
+    assert "秒后返回首页" in w.countdown_text.text()
+    kiosk.tap(w.continue_button)  # 继续: the person is still there
+    assert not w.countdown.isVisible() and w.stack.currentWidget() is w.services
+    kiosk.qtbot.waitUntil(lambda: w.countdown.isVisible(), timeout=10_000)
+    kiosk.on(w.home, timeout=10_000)  # no touch this time
+    assert w.visit.read is None and w.visit.service is None
+    assert "欧***" not in _texts(kiosk) and "650102" not in _texts(kiosk)
+    assert not w.theme.elder  # the card's elder mode ends with the visit
+    assert not w.countdown.isVisible()
+
+
+def test_a_person_still_acting_is_not_cut_off(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk(idle_s=2, warning_s=1)
+    w = kiosk.window
+    kiosk.card(people.RESIDENT)
+    kiosk.on(w.services)
+    kiosk.tap(w.services.keys_button)
+    for char in "xsexsexsexs":  # typing slowly for longer than the timeout
+        kiosk.tap(w.services.keyboard.keys[char.upper()])
+        kiosk.qtbot.wait(300)
+    assert w.stack.currentWidget() is w.services
+
+
+def test_out_of_paper_is_said_before_taking_and_the_number_is_on_screen(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk()
+    w = kiosk.window
+    kiosk.printer.paper = "out"
+    kiosk.qtbot.waitUntil(lambda: kiosk.ctx.devices.paper_out(), timeout=10_000)
+    assert "打印机缺纸" in w.device_notes.text()
+    kiosk.card(people.RESIDENT)
+    kiosk.on(w.services)
+    kiosk.qtbot.waitUntil(lambda: "newborn" in w.services.tiles, timeout=10_000)
+    kiosk.idle()
+    kiosk.tap(w.services.tiles["newborn"])
+    kiosk.on(w.confirm)
+    assert w.confirm.paper.isVisible() and "打印机缺纸" in w.confirm.paper.text()
+    kiosk.tap(w.confirm.ok)
+    kiosk.on(w.ticket)
+    assert w.ticket.number.text() and w.ticket.qr.matrix
+    assert "打印机缺纸" in w.ticket.status_text()
+    kiosk.qtbot.wait(500)
+    assert kiosk.printer.tickets == [] and kiosk.printer.lost == 0  # nothing sent to no paper
+    with kiosk.hall() as hall:
+        assert hall.tickets.get(w.ticket.number.text()).status == "waiting"
+
+
+def test_a_device_unplugged_mid_flow(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk()
+    w = kiosk.window
+    kiosk.card(people.RESIDENT)
+    kiosk.on(w.services)
+    kiosk.printer.unplug()  # the printer's cable, and the ID reader's, pulled out
+    kiosk.id_reader.close()
+    kiosk.qtbot.waitUntil(lambda: not kiosk.ctx.devices.state("id_reader").ready
+                          and not kiosk.ctx.devices.state("printer").ready, timeout=15_000)
+    kiosk.qtbot.waitUntil(lambda: "身份证读卡器：" in w.device_notes.text()
+                          and "打印机：" in w.device_notes.text(), timeout=10_000)
+    kiosk.qtbot.waitUntil(lambda: "newborn" in w.services.tiles, timeout=10_000)
+    kiosk.idle()
+    kiosk.tap(w.services.tiles["newborn"])
+    kiosk.on(w.confirm)
+    kiosk.tap(w.confirm.ok)
+    kiosk.on(w.ticket)  # the number is still given, on screen with its QR
+    assert w.ticket.number.text() and w.ticket.qr.matrix
+    assert "打印机" in w.ticket.status_text()
+    # the next person: the card reader is gone, a code still works
+    kiosk.tap(w.ticket.ok)
+    kiosk.tap(w.home.start)
+    kiosk.on(w.identify)
+    assert "身份证" not in w.identify.ways.text() and "身份码" in w.identify.ways.text()
+    kiosk.scanner.scan(ISSUER.issue("测试甲乙", "990000198001010017"))
+    kiosk.on(w.services)
+
+
+def test_maintenance_behind_the_gesture_and_the_pin(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk()
+    w = kiosk.window
+    for _ in range(5):
+        kiosk.qtbot.mouseClick(w.hall_name, Qt.MouseButton.LeftButton)
+    kiosk.on(w.maintenance)
+    assert w.maintenance.pin_box.isVisible() and not w.maintenance.panel.isVisible()
+    for digit in PIN:
+        kiosk.tap(w.maintenance.digit_buttons[digit])
+    kiosk.tap(w.maintenance.ok)
+    kiosk.qtbot.waitUntil(lambda: w.maintenance.panel.isVisible(), timeout=10_000)
+    panel = w.maintenance
+    assert "身份证读卡器：正常" in panel.devices.text() and "打印机：正常" in panel.devices.text()
+    assert "社保卡读卡器：未配置" in panel.devices.text()
+    assert "本机独立运行" in panel.sync.text()
+    kiosk.tap(panel.print_button)
+    assert "测试打印" in kiosk.printed().text()
+    kiosk.qtbot.waitUntil(lambda: kiosk.ctx.paper.printed == 1, timeout=10_000)
+    kiosk.qtbot.waitUntil(lambda: "已打印 1 张" in panel.paper.text(), timeout=10_000)
+    kiosk.tap(panel.paper_button)
+    assert kiosk.ctx.paper.printed == 0 and "已打印 0 张" in panel.paper.text()
+    with kiosk.qtbot.waitSignal(w.restart_requested, timeout=5_000):
+        kiosk.tap(panel.restart_button)
+    kiosk.tap(panel.leave_button)
+    kiosk.on(w.home)
+
+
+def test_wrong_pins_are_locked_out_by_the_core(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk()
+    w = kiosk.window
+    w.hall_name.knocked.emit()
+    kiosk.on(w.maintenance)
+    seen = []
+    for _ in range(5):
+        for digit in "111111":
+            kiosk.tap(w.maintenance.digit_buttons[digit])
+        kiosk.tap(w.maintenance.ok)
+        kiosk.idle()
+        seen.append(w.message.text())
+    assert "口令" in seen[0] and not w.maintenance.panel.isVisible()
+    assert seen[-1] != seen[0]  # locked: another sentence, the PIN is not even checked
+    for digit in PIN:
+        kiosk.tap(w.maintenance.digit_buttons[digit])
+    kiosk.tap(w.maintenance.ok)
+    kiosk.idle()
+    assert not w.maintenance.panel.isVisible()  # the right PIN waits out the lockout too
