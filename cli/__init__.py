@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cli.output import EXIT_FAILURE, EXIT_USAGE, emit, exit_code_for, fail
+from cli.output import EXIT_FAILURE, EXIT_USAGE, Failed, emit, exit_code_for, fail
 from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
@@ -64,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result, text = handler(args)
     except HallError as exc:
         return fail(exc.code, exc.message, exit_code_for(exc), as_json)
+    except Failed as exc:
+        return fail(exc.code, exc.message, exc.exit_code, as_json, exc.result)
     except UsageError as exc:
         return fail("usage", str(exc), EXIT_USAGE, as_json)
     except KeyboardInterrupt:
@@ -71,9 +73,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return fail("os", str(exc), EXIT_FAILURE, as_json)
     except Exception as exc:  # a bug: a redacted crash report, and still the error contract
+        store = store_failure(args, exc)
+        if store is not None:
+            return fail(store.code, store.message, exit_code_for(store), as_json)
         return crashed(args, exc, as_json)
     emit(result, as_json, text)
     return 0
+
+
+def store_failure(args: argparse.Namespace, exc: Exception) -> HallError | None:
+    """A database error no command mapped (a read that met a damaged page): said as what it is
+    about the store, not as a crash."""
+    from hall.store.engine import DatabaseError, store_error
+
+    if not isinstance(exc, DatabaseError):
+        return None
+    from cli.common import data_dir
+    from hall.store import STORE_FILE
+
+    return store_error(data_dir(getattr(args, "data_dir", None)) / STORE_FILE, exc)
 
 
 def crashed(args: argparse.Namespace, exc: Exception, as_json: bool) -> int:

@@ -51,11 +51,26 @@ def rebuild(args: argparse.Namespace) -> Result:
 
 
 def check(args: argparse.Namespace) -> Result:
-    report = open_hall(args).maintenance.check()
-    text = f"integrity {report.integrity}; " + ", ".join(
-        f"{s.terminal}: {s.events} events{' (GAP)' if not s.gap_free else ''}"
-        for s in report.streams)
-    return {"check": report.to_json()}, text
+    """Exit 0 only when the file, the log and the projections all check out; else exit 1 with
+    the report (`{"error": "store_check_failed", "message": …, "check": {…}}`)."""
+    from cli.output import Failed
+
+    hall = open_hall(args, damaged_ok=True)
+    try:
+        report = hall.maintenance.check()
+    finally:
+        hall.close()
+    logs = ", ".join(f"{s.terminal}: {s.events} events"
+                     + ("" if s.gap_free else f" ({s.missing} MISSING)") for s in report.streams)
+    if report.ok:
+        cleared = "; the earlier damage mark is lifted" if report.damage_cleared else ""
+        return {"check": report.to_json()}, (
+            f"integrity ok; log gap-free ({logs or 'no events'}); projections match a replay "
+            f"of {report.replayed} events{cleared}")
+    raise Failed("store_check_failed",
+                 "the store does not check out: " + "; ".join(report.problems())
+                 + ". Restore the data directory from a backup (`admin restore`)",
+                 {"check": report.to_json()})
 
 
 def encrypt_store(args: argparse.Namespace) -> Result:

@@ -81,11 +81,13 @@ class Hall:
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,
-             catalog: Catalog | None = None) -> Hall:
-        """Open a set-up terminal's hall (`setup` first: hall/terminal_setup.py)."""
+             catalog: Catalog | None = None, damaged_ok: bool = False) -> Hall:
+        """Open a set-up terminal's hall (`setup` first: hall/terminal_setup.py). A store that is
+        missing or empty is refused (never made anew over issued tickets), and so is one found
+        damaged, except with `damaged_ok` (the maintenance check, which looks at it)."""
         config = load_config(data_dir)
         catalog = catalog or load_catalog(catalog_path(data_dir))
-        store = Store.open(data_dir)
+        store = Store.open(data_dir, damaged_ok=damaged_ok)
         try:
             core = Core(store, config, catalog, wall=wall,
                         index_key=load_or_create(data_dir, INDEX))

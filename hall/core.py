@@ -25,6 +25,7 @@ from hall.clock import WallClock, for_store, system_now
 from hall.config import TerminalConfig
 from hall.errors import AccessError, StoreError
 from hall.events import Event
+from hall.numbering import hall_day
 from hall.store import Store
 from hall.store.eventlog import append_local, max_hlc
 from hall.store.projections import apply
@@ -77,7 +78,9 @@ class Core:
         return iso_local(self.wall(), self.zone)
 
     def today(self) -> str:
-        return local_day(self.wall(), self.zone)
+        """The hall's day (hall/numbering.py `hall_day`): the local calendar day, never earlier
+        than the day the hall last issued on, so a timezone set back hides and repeats nothing."""
+        return hall_day(self.conn, local_day(self.wall(), self.zone))
 
     @property
     def conn(self) -> sqlite3.Connection:

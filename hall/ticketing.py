@@ -21,10 +21,10 @@ from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Holder
 from hall.ids import new_id
-from hall.numbering import allocate
+from hall.numbering import IN_QUEUE, allocate, hall_day
 from hall.queue import Action
 from hall.tickets import COLUMNS, TicketView, ahead_of, find, view
-from hall.timefmt import iso_local, local_day
+from hall.timefmt import iso_local, local_day, previous_day
 
 
 class CallRouter(Protocol):
@@ -77,7 +77,7 @@ class Tickets:
         """Issue inside the caller's transaction (checked by the caller); the ticket's id."""
         core = self._core
         now = core.now()
-        day = local_day(now, core.zone)
+        day = hall_day(conn, local_day(now, core.zone))  # fixed for good at issue
         number = allocate(conn, core.config, day, series)
         ticket_id = new_id()
         payload: dict[str, Any] = {
@@ -222,8 +222,16 @@ class Tickets:
             ticket.status == "waiting") else ticket
 
     def list(self, day: str | None = None, status: str | None = None) -> list[TicketView]:
-        sql = f"SELECT {COLUMNS} FROM tickets WHERE day = ?"
-        params: list[Any] = [day or self._core.today()]
+        """The tickets of `day`; by default today's, and the day before's still in the queue
+        (called or served today, they are never hidden by the day changing under them)."""
+        if day is not None:
+            sql = f"SELECT {COLUMNS} FROM tickets WHERE day = ?"
+            params: list[Any] = [day]
+        else:
+            today = self._core.today()
+            sql = (f"SELECT {COLUMNS} FROM tickets WHERE day IN (?, ?) AND (day = ? OR status IN "
+                   f"{(*IN_QUEUE, 'called', 'serving')!r})")
+            params = [today, previous_day(today), today]
         if status is not None:
             sql += " AND status = ?"
             params.append(status)

@@ -26,3 +26,7 @@ def local_day(moment: datetime, zone: ZoneInfo) -> str:
 
 def previous_day(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
