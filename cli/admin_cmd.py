@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.common import acting_option, common_options
+from cli.common import acting_option, common_options, positive_int
 from cli.context import acting, open_hall
 
 Result = tuple[dict[str, Any], str | None]
@@ -27,11 +27,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=encrypt_store)
     p = asub.add_parser("rotate-key", parents=[common, who],
                         help="re-key the store and re-seal personal fields (resumable)")
-    p.add_argument("--batch", type=int, default=500, help="rows re-sealed per transaction")
+    p.add_argument("--batch", type=positive_int, default=500, help="rows re-sealed per transaction")
     p.set_defaults(handler=rotate_key)
     p = asub.add_parser("purge", parents=[common, who],
                         help="erase personal data of visits finished before the retention period")
-    p.add_argument("--days", type=int, help="retention period in days (default: security.json, "
+    p.add_argument("--days", type=positive_int, help="retention period in days (default: security.json, "
                    "180)")
     p.add_argument("--dry-run", action="store_true", help="count only")
     p.set_defaults(handler=purge)
