@@ -158,7 +158,9 @@ def enroll_code(args: argparse.Namespace) -> Result:
         code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub)
     finally:
         engine.dispose()
-    return ({"code": code, "hall": args.hall, "terminal": args.terminal,
+    from hall.ids import normal_id
+
+    return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "expires_in_s": 86400}, code)
 
 
