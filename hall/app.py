@@ -38,7 +38,7 @@ from hall.changes import Changes
 from hall.clock import WallClock, system_now
 from hall.config import TerminalConfig
 from hall.config import load as load_config
-from hall.core import Core
+from hall.core import Core, refuse_lost_key
 from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
@@ -60,27 +60,6 @@ CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins o
 def catalog_path(folder: Path) -> Path:
     own = folder / CATALOG_OVERRIDE
     return own if own.exists() else DEFAULT_CATALOG
-
-
-def _check_hall_keys(data_dir: Path, store: Store) -> None:
-    """A hall key file gone while the store holds data sealed (data.key) or indexed (index.key)
-    under it: refused, instead of making a new key and silently losing every lookup and every
-    sealed field. (Checked only when a key file is missing: the open path reads nothing else.)"""
-    from hall.errors import StoreError
-    from hall.security import keys
-
-    for name, mark in ((INDEX, '%"key":"%'), (keys.DATA, "%ts1:%")):
-        if keys.load(data_dir, name) is not None:
-            continue
-        held = store.conn.execute("SELECT 1 FROM events WHERE payload LIKE ? LIMIT 1",
-                                  (mark,)).fetchone()
-        if held is not None:
-            raise StoreError(
-                f"{keys.key_path(data_dir, name)} is missing, and this store holds data "
-                f"{'indexed' if name == INDEX else 'sealed'} under it: restore the keys folder "
-                "from the terminal's backup (`admin backup` carries it), or, on a hall with a "
-                "hub, take the hall's keys again with `sync enroll --replace-keys`",
-                code="seal_key", params={"key": name})
 
 
 class Hall:
@@ -110,7 +89,7 @@ class Hall:
         catalog = catalog or load_catalog(catalog_path(data_dir))
         store = Store.open(data_dir, damaged_ok=damaged_ok)
         try:
-            _check_hall_keys(data_dir, store)
+            refuse_lost_key(store.conn, data_dir, INDEX)  # made at setup: missing is lost
             core = Core(store, config, catalog, wall=wall,
                         index_key=load_or_create(data_dir, INDEX))
         except BaseException:

@@ -145,8 +145,11 @@ class Core:
     @property
     def sealer(self) -> Sealer:
         if self._sealer is None:
+            from hall.security import keys
             from hall.security.crypto import Sealer
 
+            if keys.load(self.data_dir, keys.DATA) is None:  # made on the first seal
+                refuse_lost_key(self.conn, self.data_dir, keys.DATA)
             self._sealer = Sealer.for_data_dir(self.data_dir, self.config.hall_id)
         return self._sealer
 
@@ -167,6 +170,25 @@ class Core:
             return self.sealer.open(token).decode("utf-8")
         except SealError:
             return None
+
+
+def refuse_lost_key(conn: sqlite3.Connection, data_dir: Path, name: str) -> None:
+    """A hall key file gone (index.key, data.key) while the store holds data indexed or sealed
+    under it: refused, instead of a new key silently losing every lookup and sealed field.
+    Call it only when the key file is missing: it reads the log."""
+    from hall.security import keys
+
+    if keys.load(data_dir, name) is not None:
+        return
+    mark = '%"key":"%' if name == keys.INDEX else "%ts1:%"
+    held = conn.execute("SELECT 1 FROM events WHERE payload LIKE ? LIMIT 1", (mark,)).fetchone()
+    if held is not None:
+        raise StoreError(
+            f"{keys.key_path(data_dir, name)} is missing, and this store holds data "
+            f"{'indexed' if name == keys.INDEX else 'sealed'} under it: restore the keys folder "
+            "from the terminal's backup (`admin backup` carries it), or, on a hall with a hub, "
+            "take the hall's keys again with `sync enroll --replace-keys`",
+            code="seal_key", params={"key": name})
 
 
 # What a command does, as the end of "clerk2 is a clerk and may not …" (else its name, spaced).

@@ -134,13 +134,13 @@ class Maintenance:
         path = core.store.path
         integrity = _integrity(conn)
         if integrity != "ok":
-            mark_damaged(path, integrity)
+            mark_damaged(path, integrity, core.now_iso())
             return CheckReport(integrity, ())
         try:
             streams = _streams(conn, core.config.terminal_id)
             count, diffs = self._compare()
         except DatabaseError as exc:  # integrity passed, yet a page fails to read
-            mark_damaged(path, str(exc))
+            mark_damaged(path, str(exc), core.now_iso())
             return CheckReport(f"damaged: {exc}", ())
         report = CheckReport(integrity, streams, diffs, count)
         if report.ok and clear_damage(path):
@@ -155,7 +155,7 @@ class Maintenance:
         core.require(by, "config", "rebuild")
         integrity = _integrity(core.conn)
         if integrity != "ok":
-            mark_damaged(core.store.path, integrity)
+            mark_damaged(core.store.path, integrity, core.now_iso())
             raise DomainError(f"the store file is damaged ({integrity}): a rebuild would build "
                               "on it; restore the data directory from a backup (`admin "
                               "restore`)", code="rebuild_damaged")

@@ -120,17 +120,19 @@ def damage_mark(path: Path) -> Path:
     return path.with_name(path.name + DAMAGE_MARK)
 
 
-def mark_damaged(path: Path, reason: str) -> None:
+def mark_damaged(path: Path, reason: str, when: str | None = None) -> None:
     """Remember that the store was found damaged: it is not written to again until `admin
-    check` finds it sound (or it is restored). Best effort: a disk that refuses even this
+    check` finds it sound (or it is restored). `when`: hall time, if the caller knows the hall's
+    zone (else this machine's, with its offset). Best effort: a disk that refuses even this
     still gets the error itself."""
     import json
-    import time
+    from datetime import datetime
 
+    found = when or datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         damage_mark(path).write_text(json.dumps(
-            {"found": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "reason": reason[:500]},
-            ensure_ascii=False) + "\n", encoding="utf-8")
+            {"found": found, "reason": reason[:500]}, ensure_ascii=False) + "\n",
+            encoding="utf-8")
     except OSError:
         pass
 

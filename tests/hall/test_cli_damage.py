@@ -534,3 +534,16 @@ def test_a_lost_hall_key_is_refused_not_made_anew(station: Path) -> None:
     (station / "keys" / "store.key").unlink()
     code, out, _ = take(station)
     assert code == 1 and "store.key" in out["message"] and "restore" in out["message"]
+
+
+def test_a_lost_data_key_is_refused_at_the_next_seal(station: Path) -> None:
+    for number in ("A001", "A002"):
+        take(station)
+        run(station, "ticket", "call", "--window", "1")
+        run(station, "ticket", "done", "--ticket", number)
+    code, _, err = run(station, "rate", "--ticket", "A001", "--grade", "1", "--comment", "太慢")
+    assert code == 0, err  # the comment is sealed under keys/data.key
+    (station / "keys" / "data.key").unlink()
+    code, out, _ = run(station, "rate", "--ticket", "A002", "--grade", "2", "--comment", "慢")
+    assert code == 1 and out["error"] == "seal_key" and "data.key" in out["message"]
+    assert not (station / "keys" / "data.key").exists()
