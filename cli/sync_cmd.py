@@ -118,6 +118,8 @@ def enroll(args: argparse.Namespace) -> Result:
     from hall.errors import DomainError
     from sync import credential, enrollment, tls
 
+    if args.server:
+        tls.check_url(args.server.rstrip("/"), insecure=args.insecure, ca=args.ca)  # first
     folder = data_dir(args.data_dir)
     cfg = config_file.load(folder)
     if not (args.server or cfg.hub_url):
