@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cli.output import EXIT_FAILURE, EXIT_USAGE, emit, exit_code_for, fail
+from cli.interrupts import end_on_interrupt, ignore_interrupts, restore
+from cli.output import EXIT_FAILURE, EXIT_USAGE, Failed, emit, exit_code_for, fail
 from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
@@ -43,10 +44,41 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    _help_of_groups(parser)
     return parser
 
 
+def _help_of_groups(parser: argparse.ArgumentParser) -> None:
+    """A group of commands (`ticket`, `access user`) run without its action prints its own help,
+    not the top level's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if any(isinstance(a, argparse._SubParsersAction) for a in child._actions):
+                    child.set_defaults(help_parser=child)
+                _help_of_groups(child)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line of this process (`argv` None), or one run in-process (a list)."""
+    previous = end_on_interrupt()  # Ctrl-C: exit 130 at once (cli/interrupts.py)
+    finished = False
+    try:
+        code = _main(argv)
+        try:
+            sys.stdout.flush()  # all output out while an interrupt still ends the process
+        except (BrokenPipeError, ValueError):
+            pass
+        finished = True
+        return code
+    finally:
+        if finished and argv is None:
+            ignore_interrupts()  # answered: a late Ctrl-C changes nothing about the exit
+        else:
+            restore(previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from cli.faces import face_of, run_face
 
@@ -60,12 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail("usage", str(exc), EXIT_USAGE, as_json)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        build_parser().print_help(sys.stderr)
+        group: argparse.ArgumentParser = getattr(args, "help_parser", None) or build_parser()
+        group.print_help(sys.stderr)
         return EXIT_USAGE
     try:
         result, text = handler(args)
     except HallError as exc:
         return fail(exc.code, exc.message, exit_code_for(exc), as_json)
+    except Failed as exc:
+        return fail(exc.code, exc.message, exc.exit_code, as_json, exc.result)
     except UsageError as exc:
         return fail("usage", str(exc), EXIT_USAGE, as_json)
     except KeyboardInterrupt:
@@ -73,10 +108,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return fail("os", str(exc), EXIT_FAILURE, as_json)
     except Exception as exc:  # a bug: a redacted crash report, and still the error contract
+        store = store_failure(args, exc)
+        if store is not None:
+            return fail(store.code, store.message, exit_code_for(store), as_json)
         return crashed(args, exc, as_json)
     if result is not None:
         emit(result, as_json, text)
     return 0
+
+
+def store_failure(args: argparse.Namespace, exc: Exception) -> HallError | None:
+    """A database error no command mapped (a read that met a damaged page): said as what it is
+    about the store, not as a crash."""
+    from hall.store.engine import DatabaseError, store_error
+
+    if not isinstance(exc, DatabaseError):
+        return None
+    from cli.common import data_dir
+    from hall.store import STORE_FILE
+
+    return store_error(data_dir(getattr(args, "data_dir", None)) / STORE_FILE, exc)
 
 
 def crashed(args: argparse.Namespace, exc: Exception, as_json: bool) -> int:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from cli.common import acting_option, common_options
+from cli.common import acting_option, common_options, positive_int
 from cli.context import open_hall, read_secret
 
 Result = tuple[dict[str, Any], str | None]
@@ -65,7 +65,7 @@ def register(sub: Any) -> None:
 
     p = asub.add_parser("audit", parents=[common, acting], help="the audit trail, newest first")
     p.add_argument("--action", dest="audit_action")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(handler=audit_trail)
 
 

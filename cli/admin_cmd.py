@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.common import acting_option, common_options
+from cli.common import acting_option, common_options, positive_int
 from cli.context import acting, open_hall
 
 Result = tuple[dict[str, Any], str | None]
@@ -27,11 +27,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=encrypt_store)
     p = asub.add_parser("rotate-key", parents=[common, who],
                         help="re-key the store and re-seal personal fields (resumable)")
-    p.add_argument("--batch", type=int, default=500, help="rows re-sealed per transaction")
+    p.add_argument("--batch", type=positive_int, default=500, help="rows re-sealed per transaction")
     p.set_defaults(handler=rotate_key)
     p = asub.add_parser("purge", parents=[common, who],
                         help="erase personal data of visits finished before the retention period")
-    p.add_argument("--days", type=int, help="retention period in days (default: security.json, "
+    p.add_argument("--days", type=positive_int, help="retention period in days (default: security.json, "
                    "180)")
     p.add_argument("--dry-run", action="store_true", help="count only")
     p.set_defaults(handler=purge)
@@ -51,11 +51,26 @@ def rebuild(args: argparse.Namespace) -> Result:
 
 
 def check(args: argparse.Namespace) -> Result:
-    report = open_hall(args).maintenance.check()
-    text = f"integrity {report.integrity}; " + ", ".join(
-        f"{s.terminal}: {s.events} events{' (GAP)' if not s.gap_free else ''}"
-        for s in report.streams)
-    return {"check": report.to_json()}, text
+    """Exit 0 only when the file, the log and the projections all check out; else exit 1 with
+    the report (`{"error": "store_check_failed", "message": …, "check": {…}}`)."""
+    from cli.output import Failed
+
+    hall = open_hall(args, damaged_ok=True)
+    try:
+        report = hall.maintenance.check()
+    finally:
+        hall.close()
+    logs = ", ".join(f"{s.terminal}: {s.events} events"
+                     + ("" if s.gap_free else f" ({s.missing} MISSING)") for s in report.streams)
+    if report.ok:
+        cleared = "; the earlier damage mark is lifted" if report.damage_cleared else ""
+        return {"check": report.to_json()}, (
+            f"integrity ok; log gap-free ({logs or 'no events'}); projections match a replay "
+            f"of {report.replayed} events{cleared}")
+    raise Failed("store_check_failed",
+                 "the store does not check out: " + "; ".join(report.problems())
+                 + ". Restore the data directory from a backup (`admin restore`)",
+                 {"check": report.to_json()})
 
 
 def encrypt_store(args: argparse.Namespace) -> Result:

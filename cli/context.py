@@ -14,13 +14,13 @@ if TYPE_CHECKING:
     from hall.app import Hall
 
 
-def open_hall(args: argparse.Namespace) -> Hall:
+def open_hall(args: argparse.Namespace, *, damaged_ok: bool = False) -> Hall:
     """The hall of --data-dir; a member desk enrolled with a hub calls through it."""
     from hall.app import Hall
 
     folder = data_dir(args.data_dir)
     start_logging(folder)
-    hall = Hall.open(folder)
+    hall = Hall.open(folder, damaged_ok=damaged_ok)
     if hall.config.numbering == "member":
         from sync.hubcall import attach
 

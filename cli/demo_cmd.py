@@ -86,6 +86,7 @@ def demo(args: argparse.Namespace) -> Result:
     from devices.emulators.people import RESIDENT
     from devices.emulators.printer import PrinterEmulator
     from hall.config import CallPolicy, TerminalConfig, save
+    from hall.terminal_setup import setup_terminal
     from sync.server import db
 
     folder = args.data_dir or Path(tempfile.mkdtemp(prefix="tingduan-demo-"))
@@ -93,13 +94,14 @@ def demo(args: argparse.Namespace) -> Result:
     config = TerminalConfig(HALL, DESK, numbering="member", short_code="D1",
                             hall_name="十堰市政务服务中心(演示)",
                             policy=CallPolicy(max_wait_minutes=30))
+    setup_terminal(desk_dir, HALL, DESK)  # the store first: a set-up terminal never makes one
     save(desk_dir, config)
     with local_hub(folder / "hub") as (hub_url, hub_engine), \
             PrinterEmulator(0, folder / "printed") as printer, \
             IdReaderEmulator(RESIDENT) as id_reader:
         code = db.new_enroll_code(hub_engine, HALL, DESK)
         sync_cmd.enroll(argparse.Namespace(data_dir=desk_dir, server=hub_url, code=code,
-                                           insecure=False, ca=None))
+                                           insecure=False, ca=None, replace_keys=False))
         log, figures = _day(args.seed, desk_dir, config, hub_url, printer, id_reader)
         with hub_engine.connect() as conn:
             hub_events = int(conn.execute(text("SELECT COUNT(*) FROM events")).scalar_one())
@@ -110,13 +112,17 @@ def demo(args: argparse.Namespace) -> Result:
         for e in log]
     lines += [
         f"— day: issued {t['issued']}, served {t['served']}, no-show {t['no_show']}, "
-        f"wait avg {t['wait_avg_s']} s, service avg {t['service_avg_s']} s",
+        f"wait avg {_seconds(t['wait_avg_s'])}, service avg {_seconds(t['service_avg_s'])}",
         f"— hub {hub_url}: {hub_events} events; printer: {printed} tickets as PNG in "
         f"{folder / 'printed'}",
         f"— data: {folder}",
     ]
     return ({"day": log, "stats": figures, "hub_events": hub_events, "printed": printed,
              "data_dir": str(folder)}, "\n".join(lines))
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:g} s"
 
 
 def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,

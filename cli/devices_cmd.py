@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from cli.common import common_options
+from cli.common import common_options, data_dir, port, positive_int, seconds
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -40,8 +40,8 @@ def register(sub: Any) -> None:
     p.add_argument("--printer", required=True, help="tcp://host:port, serial:///dev/…, usb://V:P")
     p = leaf("scan", cmd_scan, "wait for one QR payload from a serial scanner")
     p.add_argument("--port", required=True)
-    p.add_argument("--baudrate", type=int, default=9600)
-    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--baudrate", type=positive_int, default=9600)
+    p.add_argument("--timeout", type=seconds, default=30.0)
 
     emulate = leaves.add_parser("emulate", help="run a device emulator (for the demo and tests)")
     kinds = emulate.add_subparsers(dest="emulator", metavar="KIND")
@@ -51,25 +51,25 @@ def register(sub: Any) -> None:
     _run_options(p)
     p = leaf("sscard", emulate_sscard, "a virtual 社保卡 in pcscd's vpcd reader", kinds)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--vpcd-port", type=int, default=35963)
+    p.add_argument("--vpcd-port", type=port, default=35963)
     p.add_argument("--blocked", action="store_true", help="a card whose application is locked")
     _run_options(p)
     for parent, name in ((kinds, "printer"), (leaves, "printer-emulator")):
         p = leaf(name, emulate_printer, "TCP 9100 printer writing tickets as PNG + text", parent)
         p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=9100)
+        p.add_argument("--port", type=port, default=9100)
         p.add_argument("--out", type=Path, required=True, help="where tickets are written")
         _run_options(p)
     p = leaf("scanner", emulate_scanner, "serial QR scanner on a pty", kinds)
     p.add_argument("--payload", action="append", default=[],
                    help="send this payload (repeatable); default: read lines from stdin")
-    p.add_argument("--every", type=float, default=2.0, help="seconds between payloads")
+    p.add_argument("--every", type=seconds, default=2.0, help="seconds between payloads")
     p.add_argument("--link", type=Path, default=None)
     _run_options(p)
 
 
 def _card_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a card")
+    p.add_argument("--timeout", type=seconds, default=10.0, help="seconds to wait for a card")
     p.add_argument("--reveal", action="store_true", help="show personal fields unmasked")
 
 
@@ -81,7 +81,7 @@ def _device_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    p.add_argument("--seconds", type=seconds, default=None, help="stop after this long")
 
 
 # --- diagnostics -------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def cmd_list(args: argparse.Namespace) -> Result:
         readers = reader_names()
     except DeviceError as exc:
         pcsc_error = exc.message
-    config = load_device_config(args.data_dir)
+    config = load_device_config(data_dir(args.data_dir))
     printers = [config["printer"]] if "printer" in config else []
     result = {"serial_ports": ports, "pcsc_readers": readers, "pcsc_error": pcsc_error,
               "printers": printers, "configured": config}
@@ -116,16 +116,27 @@ def cmd_list(args: argparse.Namespace) -> Result:
 
 
 def cmd_check(args: argparse.Namespace) -> Result:
-    from devices.config import load_device_config
+    """Each configured device (devices.json of the data dir, or the options): exit 0 when every
+    one answers, 4 (device) when any is missing or in error, with every device's state."""
+    from cli.output import EXIT_DEVICE, Failed
+    from devices.config import DEVICES_FILE, load_device_config
 
-    config = load_device_config(args.data_dir)
+    folder = data_dir(args.data_dir)
+    config = load_device_config(folder)
     for kind in ("id_reader", "sscard_reader", "printer", "scanner"):
         if getattr(args, kind):
             config[kind] = getattr(args, kind)
     checks = [_check(kind, target) for kind, target in config.items()]
     lines = [f"{c['kind']:<14} {c['target']:<32} {c['state']}"
              + (f"  {c['reason']}" if c["reason"] else "") for c in checks]
-    return {"devices": checks}, "\n".join(lines) or "no devices configured"
+    bad = [c for c in checks if c["state"] != "ok"]
+    if bad:
+        raise Failed("devices_missing", f"{len(bad)} of {len(checks)} devices do not answer: "
+                     + "; ".join(f"{c['kind']} {c['target']}: {c['state']}"
+                                 + (f" ({c['reason']})" if c["reason"] else "") for c in bad),
+                     {"devices": checks}, EXIT_DEVICE)
+    return {"devices": checks}, "\n".join(lines) or (
+        f"no devices configured ({folder / DEVICES_FILE})")
 
 
 def _check(kind: str, target: str) -> dict[str, Any]:
@@ -189,11 +200,13 @@ def cmd_read_sscard(args: argparse.Namespace) -> Result:
 
 
 def cmd_print_test(args: argparse.Namespace) -> Result:
-    from datetime import datetime
 
     from devices.escpos import print_layout, receipt_layout, ticket_layout
+    from devices.escpos.transport import check_url
+    from hall.clock import system_now
 
-    ticket = ticket_layout("A001", "综合受理", datetime.now(), 3,
+    check_url(args.printer)
+    ticket = ticket_layout("A001", "综合受理", system_now().astimezone(_hall_zone(args)), 3,
                            "https://zwfw.example.gov.cn/q/TEST/A001", "打印测试 · 政务服务中心",
                            ["这是一张测试票", "请留意叫号屏与语音提示"])
     receipt = receipt_layout("受理回执（测试）", [("事项", "居民身份证换领"), ("申请人", "张*"),
@@ -202,6 +215,20 @@ def cmd_print_test(args: argparse.Namespace) -> Result:
     results = [print_layout(args.printer, layout) for layout in (ticket, receipt)]
     return ({"printer": args.printer, "jobs": results},
             f"printed a sample ticket and a sample receipt on {args.printer}")
+
+
+def _hall_zone(args: argparse.Namespace) -> Any:
+    """The hall's timezone (config.json of the data dir; the default zone when not set up):
+    printed times are hall time, like a real ticket's."""
+    from zoneinfo import ZoneInfo
+
+    from hall import config as config_file
+    from hall.errors import ConfigError
+
+    try:
+        return config_file.load(data_dir(args.data_dir)).zone
+    except ConfigError:
+        return ZoneInfo(config_file.DEFAULT_TIMEZONE)
 
 
 def cmd_scan(args: argparse.Namespace) -> Result:
@@ -227,9 +254,12 @@ def _stopper() -> threading.Event:
     """Set by SIGTERM; installed before an emulator announces itself, so no TERM is missed."""
     import signal
 
+    from cli.interrupts import interrupt_as_exception
+
     done = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: done.set())
+    interrupt_as_exception()  # Ctrl-C stops an emulator gracefully (its pty link removed)
     return done
 
 

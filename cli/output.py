@@ -42,9 +42,24 @@ def emit(result: dict[str, Any], as_json: bool, text: str | None = None) -> None
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
-def fail(code: str, message: str, exit_code: int, as_json: bool) -> int:
+def fail(code: str, message: str, exit_code: int, as_json: bool,
+         extra: dict[str, Any] | None = None) -> int:
     one_line = " ".join(message.split())
     sys.stderr.write(f"error: {one_line}\n")
     if as_json:
-        sys.stdout.write(json.dumps({"error": code, "message": one_line}, ensure_ascii=False) + "\n")
+        body = {"error": code, "message": one_line, **(extra or {})}
+        sys.stdout.write(json.dumps(body, ensure_ascii=False) + "\n")
     return exit_code
+
+
+class Failed(Exception):
+    """A command that has its answer and still fails (`admin check` finding damage): the error
+    contract, with the answer's fields beside `error` and `message` in the JSON object."""
+
+    def __init__(self, code: str, message: str, result: dict[str, Any],
+                 exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.result = result
+        self.exit_code = exit_code

@@ -30,7 +30,10 @@ def register(sub: Any) -> None:
                       "issues plain numbers (A001). Without it the terminal is a member of its "
                       "hall, enrolled yet or not: numbers leased from the hub, else its own "
                       "fallback series (A-K3-001), so two terminals never issue one number")
-    mode.add_argument("--hub", metavar="URL", help="the hall hub this terminal will sync with")
+    mode.add_argument("--hub", metavar="URL",
+                      help="the hall hub this terminal will enroll with (https://HOST:PORT): "
+                      "checked and kept, so `sync enroll --code CODE` needs no --server. "
+                      "Setup itself contacts no hub; the terminal syncs once enrolled")
     p.set_defaults(handler=setup)
 
     p = sub.add_parser("services", parents=[common], help="the services and 一件事 bundles")
@@ -50,8 +53,12 @@ def register(sub: Any) -> None:
     p = tsub.add_parser("call", parents=[common, who], help="call the next ticket to a window (叫号)")
     p.add_argument("--window", required=True)
     p.set_defaults(handler=call)
+    helps = {"recall": "call a called ticket again (重呼); past the recall limit it becomes a "
+             "no-show", "no-show": "mark a called ticket no-show (过号)",
+             "start": "start serving a called ticket", "done": "mark a ticket done",
+             "park": "park a ticket (挂起) to resume it later", "cancel": "cancel a ticket"}
     for action in SIMPLE_ACTIONS:
-        p = tsub.add_parser(action, parents=[common, who], help=f"{action} a ticket")
+        p = tsub.add_parser(action, parents=[common, who], help=helps[action])
         p.add_argument("--ticket", required=True, help="ticket id or number (A003)")
         p.set_defaults(handler=_simple(action))
     p = tsub.add_parser("show", parents=[common], help="a ticket and its place in line")
@@ -89,9 +96,11 @@ def setup(args: argparse.Namespace) -> Result:
     new = setup_terminal(folder, args.hall, args.terminal, timezone=args.timezone,
                          hall_name=args.hall_name, standalone=args.standalone, hub_url=args.hub)
     result = {"hall": new.hall_id, "terminal": new.terminal_id, "timezone": new.timezone,
-              "numbering": new.numbering, "data_dir": str(folder)}
+              "numbering": new.numbering, "hub": new.hub_url, "data_dir": str(folder)}
+    hub = (f"\nhub {new.hub_url}: enroll with `sync enroll --code CODE` (a code from "
+           "`serve enroll-code` on the hub)") if new.hub_url else ""
     return {"setup": result}, (f"terminal {new.terminal_id} of hall {new.hall_id} is set up in "
-                               f"{folder} ({new.timezone}, {new.numbering} numbering)")
+                               f"{folder} ({new.timezone}, {new.numbering} numbering){hub}")
 
 
 def services(args: argparse.Namespace) -> Result:
@@ -128,8 +137,10 @@ def _simple(action: str) -> Callable[[argparse.Namespace], Result]:
         ticket = method(by, args.ticket).value
         result, text = _ticket(ticket)
         if action == "recall" and ticket.status == "no_show":
-            text = (f"{text}: the recall limit ({hall.config.policy.recall_limit}) was reached, "
-                    "so the ticket is now a no-show")
+            limit = hall.config.policy.recall_limit
+            result["no_show"] = {"reason": "recall_limit", "recall_limit": limit}
+            text = (f"{text}: not called again — it had been recalled {limit} times (the recall "
+                    "limit), so it is now a no-show (过号)")
         return result, text
 
     return handler
@@ -151,37 +162,48 @@ def transfer(args: argparse.Namespace) -> Result:
 
 
 def take(args: argparse.Namespace) -> Result:
+    from cli.printing import ticket_printer
+
     hall = open_hall(args)
+    printer = ticket_printer(args.printer, hall.data_dir)  # before anything is issued
+    appointment = _appointment(args.appointment)
     by = acting(hall, args)
     extra: dict[str, Any] = {}
-    holder = None
+    notes: list[str] = []
+    card = None
     if args.id_reader or args.sscard_reader:
         from cli.printing import read_card
 
-        read = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader))
-        holder = read.holder
-        extra["holder"] = {"kind": read.kind, "card": read.card_fields(args.reveal)}
-    appointment = _appointment(args.appointment, hall.core.zone)
+        card = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader))
+        extra["holder"] = {"kind": card.kind, "card": card.card_fields(args.reveal),
+                           "age": card.age, "elder": card.elder, "expired": card.expired}
+        if card.expired:
+            notes.append("the card has expired (accepted: this hall's accept_expired_cards)")
     ticket = hall.tickets.take(by, args.service, args.priority, appointment_at=appointment,
-                               holder=holder).value
-    if args.printer:
-        from cli.printing import print_ticket
+                               card=card).value
+    if card is not None and card.elder and args.priority == "regular":
+        notes.append(f"{ticket.priority} priority: the card shows age {card.age}")
+    if printer:
+        from cli.printing import print_ticket, printed_line
 
-        extra["printed"] = print_ticket(hall, ticket, args.printer)
-    return _ticket(ticket, extra)
+        extra["printed"] = print_ticket(hall, ticket, printer)
+        notes.append(printed_line(extra["printed"]))
+    result, text = _ticket(ticket, extra)
+    return result, "\n".join([text or "", *notes])
 
 
-def _appointment(text: str | None, zone: Any) -> datetime | None:
+def _appointment(text: str | None) -> datetime | None:
+    """The slot as typed: a date and time (hall time unless it names its offset). Whether it is
+    a slot the hall can take is the hall's to say (Tickets.take)."""
     if text is None:
         return None
     from cli import UsageError
 
     try:
-        moment = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise UsageError(f"--appointment: not a date and time (YYYY-MM-DDTHH:MM): {text!r}"
                          ) from exc
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
 def ticket_list(args: argparse.Namespace) -> Result:

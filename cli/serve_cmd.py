@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.common import common_options, data_dir
+from cli.common import common_options, data_dir, port, positive_float, positive_int
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -15,7 +15,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("serve", parents=[common], help="run the hub or the central server")
     p.add_argument("--role", choices=["central", "hub"], default="hub")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8470)
+    p.add_argument("--port", type=port, default=8470)
     p.add_argument("--database", metavar="URL",
                    help="SQLAlchemy URL (default: SQLite in the data dir); "
                    "postgresql+psycopg://… for a central platform")
@@ -26,9 +26,9 @@ def register(sub: Any) -> None:
     p.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
     p.add_argument("--insecure", action="store_true",
                    help="allow plain HTTP on a non-loopback address (a trusted network only)")
-    p.add_argument("--rate", type=float, default=None, metavar="N",
+    p.add_argument("--rate", type=positive_float, default=None, metavar="N",
                    help="requests per second each terminal may make, sustained (default 200)")
-    p.add_argument("--burst", type=int, default=None, metavar="N",
+    p.add_argument("--burst", type=positive_int, default=None, metavar="N",
                    help="requests each terminal may make at once (default 800)")
     p.add_argument("--hall", metavar="HALL",
                    help="the one hall this hub serves (default: its upstream credential's hall, "
@@ -64,7 +64,7 @@ def register(sub: Any) -> None:
     s.add_argument("--url", metavar="URL",
                    help="the hub to ask (default: https://127.0.0.1:PORT with DATA_DIR/tls, "
                    "else http://)")
-    s.add_argument("--port", type=int, default=8470)
+    s.add_argument("--port", type=port, default=8470)
     s.add_argument("--ca", metavar="FILE", help="the CA to trust (default: DATA_DIR/tls/ca.pem)")
     s.add_argument("--database", metavar="URL")
     s.set_defaults(handler=status)
@@ -158,7 +158,9 @@ def enroll_code(args: argparse.Namespace) -> Result:
         code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub)
     finally:
         engine.dispose()
-    return ({"code": code, "hall": args.hall, "terminal": args.terminal,
+    from hall.ids import normal_id
+
+    return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "expires_in_s": 86400}, code)
 
 

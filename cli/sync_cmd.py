@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.common import common_options, data_dir
+from cli.common import common_options, data_dir, seconds
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -16,14 +16,15 @@ def register(sub: Any) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="push, top up leases, pull; then exit")
     mode.add_argument("--forever", action="store_true", help="run until SIGINT/SIGTERM")
-    p.add_argument("--wait", type=float, default=None,
+    p.add_argument("--wait", type=seconds, default=None,
                    help="long-poll seconds (default: 0 with --once, 10 with --forever)")
     p.set_defaults(handler=run)
     ssub = p.add_subparsers(dest="sync_action", metavar="ACTION")
     s = ssub.add_parser("status", parents=[common], help="pending events, last success, errors")
     s.set_defaults(handler=status)
     s = ssub.add_parser("enroll", parents=[common], help="enroll with a one-time code")
-    s.add_argument("--server", required=True, metavar="URL")
+    s.add_argument("--server", metavar="URL",
+                   help="the hub (default: the one `setup --hub URL` named)")
     s.add_argument("--code", required=True)
     s.add_argument("--ca", metavar="FILE",
                    help="the hall CA (ca.pem from `serve init-tls`): pinned, the only CA this "
@@ -68,25 +69,44 @@ def run(args: argparse.Namespace) -> Result:
 
 
 def status(args: argparse.Namespace) -> Result:
+    """What a technician reads: whether this terminal syncs at all (a standalone station does
+    not; a member syncs once enrolled), with whom, what waits to be sent, and when it last
+    worked or failed, in hall time."""
     from cli.context import open_hall
-    from sync import runner
+    from hall.timefmt import iso_of_ms
+    from sync import credential, runner
 
     hall = open_hall(args)
     try:
         state = runner.status(hall.core)
+        zone = hall.core.zone
+        numbering = hall.config.numbering
     finally:
         hall.close()
-    try:
-        from sync import credential
+    folder = data_dir(args.data_dir)
+    state["server"] = credential.load(folder).server if credential.exists(folder) else None
+    state["numbering"] = numbering
 
-        state["server"] = credential.load(data_dir(args.data_dir)).server
-    except Exception:  # not enrolled yet: the status still answers
-        state["server"] = None
-    lines = [f"server: {state['server'] or '(not enrolled)'}",
-             f"{'online' if state['online'] else 'offline'}; pending {state['pending']}; "
-             f"last success {state['last_success_ms'] or 'never'}"]
+    def when(ms: int | None) -> str | None:
+        return None if ms is None else iso_of_ms(ms, zone)
+
+    state["last_success"] = when(state["last_success_ms"])
     if state["last_error"]:
-        lines.append(f"last error: {state['last_error']['message']}")
+        state["last_error"]["at"] = when(state["last_error"].get("at_ms"))
+    waiting = f"{state['pending']} events not yet sent"
+    if state["server"] is None and numbering == "standalone":
+        lines = ["standalone station (set up --standalone): it syncs with no hub; "
+                 f"{waiting} (they stay here; `sync enroll` would join a hub and send them)"]
+    elif state["server"] is None:
+        lines = [f"not enrolled with a hub yet: {waiting}; enroll with `sync enroll --server "
+                 "URL --code CODE` (a code from `serve enroll-code` on the hub)"]
+    else:
+        shown = (state["last_success"] or "never")[:19].replace("T", " ")
+        lines = [f"hub {state['server']}: {'online' if state['online'] else 'offline'}; "
+                 f"{waiting}; last success {shown}"]
+    if state["last_error"]:
+        at = (state["last_error"]["at"] or "")[:19].replace("T", " ")
+        lines.append(f"last error ({at}): {state['last_error']['message']}")
     lines += [f"rejected seq {r['terminal_seq']} {r['type']}: {r['reason']}"
               for r in state["rejected"]]
     lines += [f"conflict ({c['kind']}): {c['detail']}" for c in state["conflicts"]]
@@ -98,10 +118,17 @@ def enroll(args: argparse.Namespace) -> Result:
     from hall.errors import DomainError
     from sync import credential, enrollment, tls
 
-    server = args.server.rstrip("/")
-    tls.check_url(server, insecure=args.insecure, ca=args.ca)  # before anything else
+    if args.server:
+        tls.check_url(args.server.rstrip("/"), insecure=args.insecure, ca=args.ca)  # first
     folder = data_dir(args.data_dir)
     cfg = config_file.load(folder)
+    if not (args.server or cfg.hub_url):
+        from hall.errors import ConfigError
+
+        raise ConfigError("which hub? give --server URL (or name it once with `setup --hub URL`)",
+                          code="no_server")
+    server = (args.server or cfg.hub_url or "").rstrip("/")
+    tls.check_url(server, insecure=args.insecure, ca=args.ca)  # before anything is spent
     got = enrollment.spend(server, args.code, ca=args.ca, insecure=args.insecure,
                            hall_id=cfg.hall_id, terminal_id=cfg.terminal_id)
     if (got.hall_id, got.terminal_id) != (cfg.hall_id, cfg.terminal_id):

@@ -38,7 +38,7 @@ from hall.changes import Changes
 from hall.clock import WallClock, system_now
 from hall.config import TerminalConfig
 from hall.config import load as load_config
-from hall.core import Core
+from hall.core import Core, refuse_lost_key
 from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
@@ -90,12 +90,15 @@ class Hall:
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,
-             catalog: Catalog | None = None) -> Hall:
-        """Open a set-up terminal's hall (`setup` first: hall/terminal_setup.py)."""
+             catalog: Catalog | None = None, damaged_ok: bool = False) -> Hall:
+        """Open a set-up terminal's hall (`setup` first: hall/terminal_setup.py). A store that is
+        missing or empty is refused (never made anew over issued tickets), and so is one found
+        damaged, except with `damaged_ok` (the maintenance check, which looks at it)."""
         config = load_config(data_dir)
         catalog = catalog or load_catalog(catalog_path(data_dir))
-        store = Store.open(data_dir)
+        store = Store.open(data_dir, damaged_ok=damaged_ok)
         try:
+            refuse_lost_key(store.conn, data_dir, INDEX)  # made at setup: missing is lost
             core = Core(store, config, catalog, wall=wall,
                         index_key=load_or_create(data_dir, INDEX))
         except BaseException:

@@ -20,7 +20,7 @@ from hall.events import EventType
 from hall.ids import new_id
 from hall.ticketing import Tickets
 from hall.tickets import TicketView, find
-from hall.timefmt import iso_local, iso_of_ms
+from hall.timefmt import in_zone, iso_local, iso_of_ms
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,11 @@ class Appointments:
         if len(holder_key) != 64:
             raise DomainError("an appointment is kept by the holder's keyed hash",
                               code="bad_holder")
-        slot = iso_local(slot_at, core.zone)
+        local = in_zone(slot_at, core.zone)
+        if local is None:
+            raise DomainError(f"an appointment slot of {slot_at.isoformat()} has no place on the "
+                              "hall's calendar", code="appointment_slot")
+        slot = iso_local(local, core.zone)
         if slot[:10] < core.today():
             raise DomainError("an appointment slot in the past", code="slot_past")
         appointment_id = new_id()

@@ -25,6 +25,7 @@ from hall.clock import WallClock, for_store, system_now
 from hall.config import TerminalConfig
 from hall.errors import AccessError, StoreError
 from hall.events import Event
+from hall.numbering import hall_day
 from hall.store import Store
 from hall.store.eventlog import append_local, max_hlc
 from hall.store.projections import apply
@@ -77,7 +78,9 @@ class Core:
         return iso_local(self.wall(), self.zone)
 
     def today(self) -> str:
-        return local_day(self.wall(), self.zone)
+        """The hall's day (hall/numbering.py `hall_day`): the local calendar day, never earlier
+        than the day the hall last issued on, so a timezone set back hides and repeats nothing."""
+        return hall_day(self.conn, local_day(self.wall(), self.zone))
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -133,9 +136,7 @@ class Core:
 
         audit.record(self, actor=actor, action="command_refused", target=command,
                      outcome="forbidden", detail={"permission": permission})
-        who = "no one is signed in" if actor.kind == "nobody" else f"{actor} may not"
-        raise AccessError(f"{who} {command.replace('_', ' ')} ({permission})" if actor.kind !=
-                          "nobody" else f"{who}: sign in to {command.replace('_', ' ')}",
+        raise AccessError(refusal(actor, permission, command),
                           code="forbidden" if actor.kind != "nobody" else "signed_out",
                           params={"actor": actor.name, "role": actor.role,
                                   "command": command, "permission": permission})
@@ -144,8 +145,11 @@ class Core:
     @property
     def sealer(self) -> Sealer:
         if self._sealer is None:
+            from hall.security import keys
             from hall.security.crypto import Sealer
 
+            if keys.load(self.data_dir, keys.DATA) is None:  # made on the first seal
+                refuse_lost_key(self.conn, self.data_dir, keys.DATA)
             self._sealer = Sealer.for_data_dir(self.data_dir, self.config.hall_id)
         return self._sealer
 
@@ -166,6 +170,67 @@ class Core:
             return self.sealer.open(token).decode("utf-8")
         except SealError:
             return None
+
+
+def refuse_lost_key(conn: sqlite3.Connection, data_dir: Path, name: str) -> None:
+    """A hall key file gone (index.key, data.key) while the store holds data indexed or sealed
+    under it: refused, instead of a new key silently losing every lookup and sealed field.
+    Call it only when the key file is missing: it reads the log."""
+    from hall.security import keys
+
+    if keys.load(data_dir, name) is not None:
+        return
+    mark = '%"key":"%' if name == keys.INDEX else "%ts1:%"
+    held = conn.execute("SELECT 1 FROM events WHERE payload LIKE ? LIMIT 1", (mark,)).fetchone()
+    if held is not None:
+        raise StoreError(
+            f"{keys.key_path(data_dir, name)} is missing, and this store holds data "
+            f"{'indexed' if name == keys.INDEX else 'sealed'} under it: restore the keys folder "
+            "from the terminal's backup (`admin backup` carries it), or, on a hall with a hub, "
+            "take the hall's keys again with `sync enroll --replace-keys`",
+            code="seal_key", params={"key": name})
+
+
+# What a command does, as the end of "clerk2 is a clerk and may not …" (else its name, spaced).
+_DOING = {
+    "add_account": "add accounts", "set_password": "set passwords",
+    "list_accounts": "list accounts", "unlock": "unlock accounts",
+    "book_appointment": "book appointments", "check_in": "check appointments in",
+    "audit_trail": "read the audit trail", "card_read": "read cards", "code_read": "read codes",
+    "accept_case": "accept cases", "refuse_case": "refuse cases",
+    "decide_step": "decide the steps of cases", "supply_material": "record supplied materials",
+    "list_cases": "look cases up", "rebuild": "rebuild the store's tables",
+    "set_pin": "set the technician PIN", "reveal_applicant": "reveal applicants",
+    "export": "export cases", "follow_ups": "see the follow-ups of poor ratings",
+    "help_answer": "answer help requests", "help_request": "ask for help",
+    "purge": "purge personal data", "rotate_key": "rotate the keys", "close_day": "close the day",
+    "call": "call tickets", "recall": "call tickets again", "resume": "resume tickets",
+    "start": "start serving tickets", "transfer": "transfer tickets",
+    "no_show": "mark tickets no-show", "done": "mark tickets done", "park": "park tickets",
+    "cancel": "cancel tickets", "rate": "rate visits", "stats": "see the day's figures",
+    "take_ticket": "take tickets", "configure_window": "set up windows",
+}
+
+
+def refusal(actor: Actor, permission: str, command: str) -> str:
+    """Why an actor was refused, as a sentence: who they are, what they may not do, who may."""
+    from hall.actors import ACCOUNT_ROLES, PERMISSIONS
+
+    doing = _DOING.get(command, command.replace("_", " "))
+    if actor.kind == "nobody":
+        return f"no one is signed in: sign in to {doing}"
+    roles = [r for r in ACCOUNT_ROLES if permission in PERMISSIONS[r]]
+    who = ("only " + " or ".join(f"{_article(r)} {r}" for r in roles) + " account may"
+           if roles else "no account may")
+    if actor.kind == "account":
+        return f"{actor.name} is {_article(actor.role)} {actor.role} and may not {doing}: {who}"
+    names = {"operator": f"the local operator ({actor.name})", "kiosk": f"the kiosk {actor.name}",
+             "system": f"the system ({actor.name})"}
+    return f"{names.get(actor.kind, str(actor))} may not {doing}: {who}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def claim_store(store: Store, config: TerminalConfig) -> None:

@@ -38,3 +38,10 @@ def uuid7(now_ms: int | None = None) -> uuid.UUID:
 
 def new_id() -> str:
     return str(uuid7())
+
+
+def normal_id(text: str) -> str:
+    """The one spelling of a hall id or a terminal id: `sy-zw01` and `SY-ZW01` are one hall,
+    `k3` and `K3` one terminal (ids are printed on tickets and compared everywhere as typed, so
+    they are kept upper-case from the moment they are entered: setup, enrollment codes)."""
+    return text.strip().upper()

@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from hall.config import TerminalConfig
+from hall.timefmt import next_day, previous_day
 
 MARK = "·"  # between a shared number and the terminal that issued the later copy: C001·T2
 _PLAIN = re.compile(r"^([A-Z])(\d+)$")
@@ -57,6 +58,43 @@ def fallback_series(letter: str, code: str) -> str:
     return f"{letter}-{code}"
 
 
+# How far ahead of the local calendar day the hall's day may run: a change of timezone moves the
+# local date by at most 26 hours (UTC+14 to UTC-12), so two days; a ticket further ahead (a clock
+# set years wrong) does not drag the hall's day along.
+MAX_DAYS_AHEAD = 2
+IN_QUEUE = ("waiting", "parked")  # a ticket the day before still in these keeps its number
+
+
+def hall_day(conn: sqlite3.Connection, local: str) -> str:
+    """The day the hall issues and calls on: the local calendar day in the configured timezone,
+    but never earlier than the latest day a ticket of the hall was issued on (at most
+    MAX_DAYS_AHEAD ahead). Setting the timezone back (Asia/Shanghai to America/Los_Angeles
+    moves the local date back to yesterday) keeps the hall on the day its tickets were issued,
+    so its numbers continue and its waiting tickets stay in the queue, instead of a second A001
+    on a day gone by. The day of a ticket is fixed when it is issued."""
+    limit = local
+    for _ in range(MAX_DAYS_AHEAD):
+        limit = next_day(limit)
+    row = conn.execute("SELECT MAX(day) FROM tickets WHERE day > ? AND day <= ?",
+                       (local, limit)).fetchone()
+    return str(row[0]) if row is not None and row[0] else local
+
+
+def carried_over(conn: sqlite3.Connection, hall_id: str, day: str, series: str) -> int:
+    """The highest number of `series` issued the day before `day`, while a ticket of that day
+    and series still waits (or is parked); 0 otherwise. A day's numbers start after it, so no
+    number is issued twice while its first holder can still be called: after a timezone change
+    that moves the date forward mid-day, or a day whose queue was left open overnight (a day
+    that was closed, its queue emptied, starts at 001)."""
+    before = previous_day(day)
+    row = conn.execute(
+        "SELECT MAX(number) FROM tickets WHERE hall_id = ? AND day = ? AND series = ? AND EXISTS "
+        "(SELECT 1 FROM tickets WHERE hall_id = ? AND day = ? AND series = ? "
+        f"AND status IN {IN_QUEUE!r})",
+        (hall_id, before, series, hall_id, before, series)).fetchone()
+    return int(row[0] or 0) if row is not None else 0
+
+
 def _counter(conn: sqlite3.Connection, day: str, series: str) -> int:
     row = conn.execute(
         "SELECT next FROM number_counters WHERE day = ? AND series = ?", (day, series)
@@ -67,19 +105,23 @@ def _counter(conn: sqlite3.Connection, day: str, series: str) -> int:
 def allocate(conn: sqlite3.Connection, config: TerminalConfig, day: str, letter: str) -> Number:
     """The next number for a ticket of `letter` on `day`; the caller's TicketIssued event
     advances the counters, in the same transaction."""
+    hall = config.hall_id
     if config.numbering == "standalone":
-        return Number(letter, _counter(conn, day, letter), leased=False)
+        start = 1 + carried_over(conn, hall, day, letter)
+        return Number(letter, max(_counter(conn, day, letter), start), leased=False)
     blocks = conn.execute(
         "SELECT next, last FROM number_leases WHERE day = ? AND series = ? AND next <= last "
         "ORDER BY first",
         (day, letter),
     ).fetchall()
+    start = 1 + carried_over(conn, hall, day, letter) if blocks else 1
     for nxt, last in blocks:
-        free = _first_free(conn, config.hall_id, day, letter, int(nxt), int(last))
+        free = _first_free(conn, hall, day, letter, max(int(nxt), start), int(last))
         if free is not None:
             return Number(letter, free, leased=True)
     series = fallback_series(letter, config.fallback_code)
-    return Number(series, _counter(conn, day, series), leased=False)
+    start = 1 + carried_over(conn, hall, day, series)
+    return Number(series, max(_counter(conn, day, series), start), leased=False)
 
 
 def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, first: int,
@@ -101,10 +143,14 @@ def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, f
 
 
 def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
+    """Numbers left in this terminal's blocks of `letter` for `day`, not counting those a day
+    carried over skips (see carried_over)."""
+    hall = conn.execute("SELECT value FROM meta WHERE key = 'hall_id'").fetchone()
+    start = 1 + carried_over(conn, str(hall[0]), day, letter) if hall is not None else 1
     row = conn.execute(
-        "SELECT COALESCE(SUM(last - next + 1), 0) FROM number_leases "
-        "WHERE day = ? AND series = ? AND next <= last",
-        (day, letter),
+        "SELECT COALESCE(SUM(last - MAX(next, ?) + 1), 0) FROM number_leases "
+        "WHERE day = ? AND series = ? AND MAX(next, ?) <= last",
+        (start, day, letter, start),
     ).fetchone()
     return int(row[0])
 

@@ -68,14 +68,39 @@ _STATUS_WORDS = {
 }
 
 
+# What each action does to a ticket, as the end of "ticket A001 cannot be …".
+_DONE_TO = {
+    Action.CALL: "called",
+    Action.RECALL: "called again",
+    Action.START: "started",
+    Action.DONE: "marked done",
+    Action.NO_SHOW: "marked no-show",
+    Action.TRANSFER: "transferred",
+    Action.PARK: "parked",
+    Action.RESUME: "resumed",
+    Action.CANCEL: "cancelled",
+}
+_STATE_NAMES = {
+    Status.WAITING: "waiting",
+    Status.CALLED: "called",
+    Status.SERVING: "being served",
+    Status.PARKED: "parked",
+    Status.DONE: "done",
+    Status.NO_SHOW: "a no-show",
+    Status.CANCELLED: "cancelled",
+}
+
+
 def check(action: Action, status: str, label: str) -> None:
-    """Raise a DomainError with the reason when `action` is illegal for a ticket in `status`."""
+    """Raise a DomainError with the reason when `action` is illegal for a ticket in `status`:
+    "ticket A001 cannot be marked done: it is waiting (only a called or served ticket can)"."""
     current = Status(status)
     if current not in ALLOWED[action]:
-        allowed = ", ".join(sorted(s.value for s in ALLOWED[action]))
+        names = [_STATE_NAMES[s] for s in Status if s in ALLOWED[action]]
+        allowed = ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
         raise DomainError(
-            f"cannot {action.value} ticket {label}: it {_STATUS_WORDS[current]} "
-            f"({action.value} needs: {allowed})",
+            f"ticket {label} cannot be {_DONE_TO[action]}: it {_STATUS_WORDS[current]} (only "
+            f"a ticket that is {allowed} can be)",
             code="illegal_transition",
             params={"action": action.value, "ticket": label, "status": current.value},
         )

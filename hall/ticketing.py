@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hall import queue
 from hall.actors import Actor
@@ -21,10 +21,14 @@ from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Holder
 from hall.ids import new_id
-from hall.numbering import allocate
+from hall.numbering import IN_QUEUE, allocate, hall_day
 from hall.queue import Action
 from hall.tickets import COLUMNS, TicketView, ahead_of, find, view
-from hall.timefmt import iso_local, local_day
+from hall.timefmt import in_zone, iso_local, local_day, previous_day
+from hall.windows import check_window_name
+
+if TYPE_CHECKING:
+    from hall.cards import CardRead
 
 
 class CallRouter(Protocol):
@@ -50,9 +54,12 @@ class Tickets:
         appointment_at: datetime | None = None,
         window: str | None = None,
         holder: Holder | None = None,
+        card: CardRead | None = None,
     ) -> Outcome[TicketView]:
         """Issue a ticket. `holder` marks who took it, when a card or code identified them (only
-        a keyed hash of the number is kept); an unverified code still gets a ticket."""
+        a keyed hash of the number is kept); an unverified code still gets a ticket. `card` (a
+        read the hall accepted, hall.cards) is the holder, and a card at or past the hall's
+        elder age gives 老年人 priority by itself when no other priority was asked for."""
         core = self._core
         core.require(by, "take", "take_ticket")
         service = core.catalog.get(service_id)
@@ -60,9 +67,17 @@ class Tickets:
             raise DomainError(
                 f"unknown priority {priority!r} (one of {', '.join(queue.PRIORITIES)})",
                 code="unknown_priority", params={"priority": priority})
+        if card is not None:
+            holder = card.holder
+            if card.elder and priority == "regular":
+                priority = "elder"
         if (priority == "appointment") != (appointment_at is not None):
             raise DomainError("an appointment ticket needs its slot time, and only it has one",
                               code="appointment_slot")
+        if appointment_at is not None:
+            appointment_at = self._todays_slot(appointment_at)
+        if window is not None:
+            window = check_window_name(window)
         with core.write() as conn:
             ticket_id = self.issue_in(conn, by, service.id, service.series, priority,
                                       appointment_at=appointment_at, window=window,
@@ -71,13 +86,29 @@ class Tickets:
             ticket = replace(ticket, ahead=ahead_of(conn, ticket))
         return core.outcome(ticket)
 
+    def _todays_slot(self, moment: datetime) -> datetime:
+        """An appointment ticket's slot, in hall time: a slot of today (a naive time is hall
+        time). Other days are booked (hall.appointments), not taken."""
+        core = self._core
+        slot = in_zone(moment, core.zone)
+        if slot is None:
+            raise DomainError(f"an appointment slot of {moment.isoformat()} has no place on the "
+                              "hall's calendar", code="appointment_slot")
+        day = slot.date().isoformat()
+        today = core.today()
+        if day not in (today, local_day(core.now(), core.zone)):
+            raise DomainError(f"an appointment ticket is for a slot of today ({today}), not of "
+                              f"{day}: book other days as an appointment", code="appointment_day",
+                              params={"day": day, "today": today})
+        return slot
+
     def issue_in(self, conn: sqlite3.Connection, by: Actor, service_id: str, series: str,
                  priority: str, *, appointment_at: datetime | None = None,
                  window: str | None = None, holder: Holder | None = None) -> str:
         """Issue inside the caller's transaction (checked by the caller); the ticket's id."""
         core = self._core
         now = core.now()
-        day = local_day(now, core.zone)
+        day = hall_day(conn, local_day(now, core.zone))  # fixed for good at issue
         number = allocate(conn, core.config, day, series)
         ticket_id = new_id()
         payload: dict[str, Any] = {
@@ -105,6 +136,7 @@ class Tickets:
         """The hub decides when this desk is a member that can reach it; else this store does."""
         core = self._core
         core.require(by, "queue", "call")
+        window = check_window_name(window)
         if self.router is not None:
             called = self.router.call_next(window, by)
             if called is not None:
@@ -127,6 +159,7 @@ class Tickets:
         """Call one given ticket (the hub decided which): the same checks as call_next."""
         core = self._core
         core.require(by, "queue", "call")
+        window = check_window_name(window)
         with core.write() as conn:
             ticket = find(conn, ref, core.zone)
             queue.check(Action.CALL, ticket.status, ticket.number)
@@ -182,6 +215,8 @@ class Tickets:
     def resume(self, by: Actor, ref: str, window: str | None = None) -> Outcome[TicketView]:
         core = self._core
         core.require(by, "queue", "resume")
+        if window is not None:
+            window = check_window_name(window)
         with core.write() as conn:
             ticket = find(conn, ref, core.zone)
             queue.check(Action.RESUME, ticket.status, ticket.number)
@@ -205,6 +240,8 @@ class Tickets:
                               code="transfer_target")
         if service_id is not None:
             core.catalog.get(service_id)
+        if window is not None:
+            window = check_window_name(window)
         with core.write() as conn:
             ticket = find(conn, ref, core.zone)
             queue.check(Action.TRANSFER, ticket.status, ticket.number)
@@ -222,8 +259,16 @@ class Tickets:
             ticket.status == "waiting") else ticket
 
     def list(self, day: str | None = None, status: str | None = None) -> list[TicketView]:
-        sql = f"SELECT {COLUMNS} FROM tickets WHERE day = ?"
-        params: list[Any] = [day or self._core.today()]
+        """The tickets of `day`; by default today's, and the day before's still in the queue
+        (called or served today, they are never hidden by the day changing under them)."""
+        if day is not None:
+            sql = f"SELECT {COLUMNS} FROM tickets WHERE day = ?"
+            params: list[Any] = [day]
+        else:
+            today = self._core.today()
+            sql = (f"SELECT {COLUMNS} FROM tickets WHERE day IN (?, ?) AND (day = ? OR status IN "
+                   f"{(*IN_QUEUE, 'called', 'serving')!r})")
+            params = [today, previous_day(today), today]
         if status is not None:
             sql += " AND status = ?"
             params.append(status)

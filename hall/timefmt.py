@@ -11,6 +11,17 @@ def iso_local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="milliseconds")
 
 
+def in_zone(moment: datetime, zone: ZoneInfo) -> datetime | None:
+    """A moment as the hall's wall time (a naive one is taken as hall time already), or None
+    when it has no place on the calendar there (year 1 at UTC+14, year 9999 at UTC-12)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return None
+
+
 def ms_of(iso: str) -> int:
     return int(datetime.fromisoformat(iso).timestamp() * 1000)
 
@@ -26,3 +37,7 @@ def local_day(moment: datetime, zone: ZoneInfo) -> str:
 
 def previous_day(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()

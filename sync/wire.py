@@ -154,7 +154,19 @@ class LeaseResponse(_Model):
 
 
 class CallRequest(_Model):
-    window: str = Field(pattern=_ID)
+    window: str = Field(max_length=64)
+
+    @field_validator("window")
+    @classmethod
+    def _window_name(cls, value: str) -> str:
+        """The hall's one rule for window names (hall/windows.py), the same as on a desk."""
+        from hall.errors import DomainError
+        from hall.windows import check_window_name
+
+        try:
+            return check_window_name(value)
+        except DomainError as exc:
+            raise ValueError(exc.message) from None
 
 
 class CallResponse(_Model):

@@ -200,6 +200,24 @@ CATALOG: dict[str, str] = {
                                             "hall staff."),
     "hall_keys": QT_TRANSLATE_NOOP("messages", "The hall keys from the server are damaged. "
                                                "Please tell the hall staff."),
+    # a missing, damaged or unwritable store; rebuilds refused (issue 16)
+    "store_missing": QT_TRANSLATE_NOOP("messages", "The data of this terminal is missing. "
+                                                   "Please tell the hall staff."),
+    "store_damaged": QT_TRANSLATE_NOOP("messages", "The data of this terminal was found "
+                                                   "damaged; nothing more is saved. Please tell "
+                                                   "the hall staff."),
+    "store_read_only": QT_TRANSLATE_NOOP("messages", "The data of this terminal cannot be "
+                                                     "written. Please tell the hall staff."),
+    "rebuild_damaged": QT_TRANSLATE_NOOP("messages", "The data is damaged and cannot be "
+                                                     "rebuilt. Restore it from a backup."),
+    "rebuild_gap": QT_TRANSLATE_NOOP("messages", "Records are missing from the log; nothing was "
+                                                 "rebuilt. Restore it from a backup."),
+    "rebuild_would_lose": QT_TRANSLATE_NOOP("messages", "A rebuild would lose records; nothing "
+                                                        "was changed. Restore from a backup."),
+    "hub_url": QT_TRANSLATE_NOOP("messages", "The hub address is not valid."),
+    "hub_hall": QT_TRANSLATE_NOOP("messages", "This hub serves another hall."),
+    "appointment_day": QT_TRANSLATE_NOOP("messages", "An appointment number is only for a time "
+                                                     "of today."),
     # codes of the hall API, backups and setup
     "bad_window": QT_TRANSLATE_NOOP("messages", "A window name is 1 to 16 letters or digits."),
     "bad_days": QT_TRANSLATE_NOOP("messages", "The retention period is out of range."),

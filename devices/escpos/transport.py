@@ -32,34 +32,64 @@ def paper_state(reply: bytes) -> PaperState:
     return "unknown"
 
 
-def _escpos_for(url: str, timeout: float) -> Escpos:
-    parts = urlsplit(url)
+class PrinterUrlError(DeviceError):
+    """A printer URL that names no printer: a mistake on the command line or in devices.json,
+    found before anything is issued or sent (CLI exit 2, usage)."""
+
+    code = "printer_url"
+    exit_code = 2
+
+
+def check_url(url: str) -> tuple[str, str | int, int | str]:
+    """What a printer URL names, checked without touching the printer: ("tcp", host, port),
+    ("serial", path, baudrate) or ("usb", vendor, product). Raises PrinterUrlError."""
+    usage = "use tcp://host:port, serial:///dev/…?baudrate=9600, or usb://VID:PID"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port if parts.scheme == "tcp" else None
+    except ValueError as exc:  # a port beyond 0-65535, a malformed address
+        raise PrinterUrlError(f"printer URL {url!r}: {exc}; {usage}") from None
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     if parts.scheme == "tcp":
-        from escpos.printer import Network
-
         if not parts.hostname:
-            raise DeviceError(f"printer URL {url!r} names no host", code="printer_url")
-        return Network(parts.hostname, parts.port or 9100, timeout=timeout)
+            raise PrinterUrlError(f"printer URL {url!r} names no host; {usage}")
+        if port == 0:
+            raise PrinterUrlError(f"printer URL {url!r}: port 0 is no printer's port; {usage}")
+        return "tcp", parts.hostname, port or 9100
     if parts.scheme in ("serial", "") and (parts.path or "").startswith("/"):
-        from escpos.printer import Serial
-
-        return Serial(parts.path, baudrate=int(query.get("baudrate", "9600")), timeout=timeout)
+        baud = query.get("baudrate", "9600")
+        if not baud.isdigit() or not 0 < int(baud) <= 4_000_000:
+            raise PrinterUrlError(f"printer URL {url!r}: baudrate {baud!r} is not a serial "
+                                  "speed (e.g. 9600, 115200)")
+        return "serial", parts.path, int(baud)
     if parts.scheme == "usb":
-        import importlib.util
-
-        if importlib.util.find_spec("usb") is None:  # python-escpos drives USB through pyusb
-            raise PrinterOffline(f"打印机 {url}：USB 打印需要 pyusb（未安装）")
-        from escpos.printer import Usb
-
         try:
             vendor, product = (int(x, 16) for x in parts.netloc.split(":"))
         except ValueError:
-            raise DeviceError(f"printer URL {url!r}: expected usb://VID:PID in hex",
-                              code="printer_url") from None
-        return Usb(vendor, product, timeout=int(timeout * 1000))
-    raise DeviceError(f"unknown printer URL {url!r}: use tcp://host:port, serial:///dev/…, "
-                      "or usb://VID:PID", code="printer_url")
+            raise PrinterUrlError(f"printer URL {url!r}: expected usb://VID:PID in hex") from None
+        if not (0 <= vendor <= 0xFFFF and 0 <= product <= 0xFFFF):
+            raise PrinterUrlError(f"printer URL {url!r}: VID and PID are 4 hex digits each")
+        return "usb", vendor, product
+    raise PrinterUrlError(f"unknown printer URL {url!r}: {usage}")
+
+
+def _escpos_for(url: str, timeout: float) -> Escpos:
+    kind, where, extra = check_url(url)
+    if kind == "tcp":
+        from escpos.printer import Network
+
+        return Network(str(where), int(extra), timeout=timeout)
+    if kind == "serial":
+        from escpos.printer import Serial
+
+        return Serial(str(where), baudrate=int(extra), timeout=timeout)
+    import importlib.util
+
+    if importlib.util.find_spec("usb") is None:  # python-escpos drives USB through pyusb
+        raise PrinterOffline(f"打印机 {url}：USB 打印需要 pyusb（未安装）")
+    from escpos.printer import Usb
+
+    return Usb(int(where), int(extra), timeout=int(timeout * 1000))
 
 
 class EscposPrinter:

@@ -54,9 +54,121 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
     if is_busy(exc):
         return StoreError(f"{path}: another program holds the store ({text}); try again",
                           code="store_busy")
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: not a hall store, or damaged ({text})", code="store_corrupt")
+    if is_damage(exc):
+        return StoreError(
+            f"{path} is damaged ({text}): run `admin check`; restore the data directory from a "
+            "backup (`admin restore`)", code="store_corrupt")
+    environment = _environment(path)
+    if environment is not None:
+        return environment
     return StoreError(f"{path}: {text}")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """The file itself is damaged: a page fails its check (SQLCipher's HMAC) or SQLite's own
+    structure checks. Not a full disk, not a lock, not a missing permission."""
+    text = str(exc)
+    return isinstance(exc, DatabaseError) and ("not a database" in text or "malformed" in text)
+
+
+def _environment(path: Path) -> StoreError | None:
+    """What is wrong around the store rather than in it: a read-only folder or file system, or
+    no space left. None when neither is the case."""
+    folder = path.parent
+    try:
+        stat = os.statvfs(folder) if hasattr(os, "statvfs") else None
+    except OSError:
+        stat = None
+    read_only = (stat is not None and bool(stat.f_flag & getattr(os, "ST_RDONLY", 1))) or (
+        folder.exists() and not os.access(folder, os.W_OK)) or (
+        path.exists() and not os.access(path, os.W_OK))
+    if read_only:
+        return StoreError(
+            f"{folder} is read-only (a read-only file system or no write permission for this "
+            "user): the store cannot be opened for writing. Remount it read-write or fix the "
+            "folder's owner and rights, then try again", code="store_read_only")
+    if stat is not None and stat.f_bavail * stat.f_frsize < MIN_FREE_BYTES:
+        return StoreError(
+            f"{folder}: no space left on the disk ({stat.f_bavail * stat.f_frsize} bytes free); "
+            "nothing was written. Free space and try again", code="disk_full")
+    return None
+
+
+# Below this much free space a store that fails to open or write is reported as a full disk:
+# SQLite needs room for its WAL and shared-memory files before it can read a single page.
+MIN_FREE_BYTES = 256 * 1024
+
+
+def missing_store(path: Path, *, empty: bool) -> StoreError:
+    """A set-up terminal (config.json present) whose store is gone or emptied: never recreated,
+    which would start the day's numbers again over tickets already issued."""
+    what = "is empty" if empty else "is missing"
+    return StoreError(
+        f"{path} {what}, but this terminal is set up ({path.parent / 'config.json'}): its "
+        "tickets and cases are not on this disk, and a new store would issue today's numbers "
+        "again. Nothing was written. Restore the data directory from a backup (`admin restore "
+        "--from FILE --passphrase-stdin --data-dir NEW_DIR`, then use NEW_DIR), or set up a "
+        "new terminal (a new data directory and terminal id) and enroll it with the hall's "
+        "hub (`sync enroll`), which pulls the hall's tickets", code="store_missing",
+        params={"store": str(path)})
+
+
+DAMAGE_MARK = ".damaged"  # beside the store: hall.db.damaged, written when damage is found
+
+
+def damage_mark(path: Path) -> Path:
+    return path.with_name(path.name + DAMAGE_MARK)
+
+
+def mark_damaged(path: Path, reason: str, when: str | None = None) -> None:
+    """Remember that the store was found damaged: it is not written to again until `admin
+    check` finds it sound (or it is restored). `when`: hall time, if the caller knows the hall's
+    zone (else this machine's, with its offset). Best effort: a disk that refuses even this
+    still gets the error itself."""
+    import json
+    from datetime import datetime
+
+    found = when or datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        damage_mark(path).write_text(json.dumps(
+            {"found": found, "reason": reason[:500]}, ensure_ascii=False) + "\n",
+            encoding="utf-8")
+    except OSError:
+        pass
+
+
+def damage_found(path: Path) -> str | None:
+    """When and why the store was found damaged, or None."""
+    try:
+        text = damage_mark(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"(unreadable mark: {exc})"
+    import json
+
+    try:
+        data = json.loads(text)
+        return f"found {data['found']}: {data['reason']}"
+    except (ValueError, KeyError, TypeError):
+        return text.strip()[:500]
+
+
+def clear_damage(path: Path) -> bool:
+    """Drop the mark (the store checked out); True when there was one."""
+    try:
+        damage_mark(path).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def damaged_store(path: Path, found: str) -> StoreError:
+    return StoreError(
+        f"{path} was found damaged ({found}); nothing more is written to it. Run `admin check` "
+        "to see the damage (a check that finds the store sound lifts this), and restore the data "
+        "directory from a backup (`admin restore`)", code="store_damaged",
+        params={"store": str(path)})
 
 
 def key_pragma(key: bytes) -> str:
@@ -121,6 +233,8 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
         conn.close()
         if is_busy(exc):  # locked by another program: not a key problem
             raise store_error(path, exc) from exc
+        if not is_damage(exc):  # cannot open, I/O error, read-only, full: not the key either
+            raise store_error(path, exc) from exc
         raise _unopenable(path, exc) from exc
     return cast(sqlite3.Connection, conn)
 
@@ -168,7 +282,7 @@ def _settings(path: Path, conn: sqlite3.Connection) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     except DatabaseError as exc:
         conn.close()
-        if is_busy(exc):
+        if is_busy(exc) or not is_damage(exc):
             raise store_error(path, exc) from exc
         raise StoreError(
             f"{path}: not a hall store, or damaged ({exc}); restore it from a backup or move it "

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from hall.errors import StoreError
-from hall.store.engine import DatabaseError, copy_database, main_file
+from hall.store.engine import DatabaseError, copy_database, main_file, missing_store
 
 HEAD = "0005"  # tests/hall/test_migrations.py checks this against Alembic's script head
 APP = "tingduan"
@@ -43,11 +43,15 @@ def current_revision(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
+def ensure_schema(conn: sqlite3.Connection, *, create: bool = True) -> None:
+    """Bring the store to HEAD. `create` False: a store without the hall's tables (an emptied
+    or recreated file of a set-up terminal) is refused, not made anew."""
     revision = current_revision(conn)
     if revision == HEAD:
         return
     path = main_file(conn)
+    if revision is None and not create:
+        raise missing_store(path or Path("hall.db"), empty=True)
     if revision is None or path is None:
         upgrade(conn)  # a new store: nothing to lose
         return

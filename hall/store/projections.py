@@ -334,11 +334,18 @@ def apply(conn: sqlite3.Connection, event: Event) -> None:
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
-    """Clear every projection and replay the log; returns the number of events replayed."""
+    """Clear every projection and replay the log; returns the number of events replayed.
+
+    A pulled event the store could not project when it arrived (sync lists it as an
+    `integrity` conflict, sync/local.py) is skipped again: the replay gives what arrival gave."""
     for table in PROJECTION_KEYS:
         conn.execute(f"DELETE FROM {table}")
+    unprojected = {row[0] for row in conn.execute(
+        "SELECT event_id FROM sync_conflicts WHERE kind = 'integrity'")}
     count = 0
     for event in iter_events(conn):
+        if event.event_id in unprojected:
+            continue
         apply(conn, event)
         count += 1
     return count

@@ -419,6 +419,42 @@
         <translation>服务器下发的大厅密钥已损坏，请告知大厅工作人员。</translation>
     </message>
     <message>
+        <source>The data of this terminal is missing. Please tell the hall staff.</source>
+        <translation>本机数据丢失，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The data of this terminal was found damaged; nothing more is saved. Please tell the hall staff.</source>
+        <translation>本机数据已发现损坏，已停止保存，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The data of this terminal cannot be written. Please tell the hall staff.</source>
+        <translation>本机数据无法写入，请告知大厅工作人员。</translation>
+    </message>
+    <message>
+        <source>The data is damaged and cannot be rebuilt. Restore it from a backup.</source>
+        <translation>数据已损坏，无法重建，请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>Records are missing from the log; nothing was rebuilt. Restore it from a backup.</source>
+        <translation>日志中缺少记录，未做重建，请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>A rebuild would lose records; nothing was changed. Restore from a backup.</source>
+        <translation>重建会丢失记录，未做任何更改，请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The hub address is not valid.</source>
+        <translation>中心服务器地址无效。</translation>
+    </message>
+    <message>
+        <source>This hub serves another hall.</source>
+        <translation>该中心服务器服务于其他大厅。</translation>
+    </message>
+    <message>
+        <source>An appointment number is only for a time of today.</source>
+        <translation>预约号仅限当天的预约时段。</translation>
+    </message>
+    <message>
         <source>A window name is 1 to 16 letters or digits.</source>
         <translation>窗口名称须为1至16个字母或数字。</translation>
     </message>

@@ -435,7 +435,15 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     @app.post(f"{API}/calls/next", response_model=CallResponse)
     async def call_next(request: Request) -> CallResponse | JSONResponse:
         cred = await auth(request)
-        req: CallRequest = _parse(CallRequest, await _body(request))
+        body = await _body(request)
+        try:
+            req = CallRequest.model_validate(body)
+        except ValidationError as exc:
+            window = [e for e in exc.errors() if tuple(e.get("loc", ())) == ("window",)]
+            if window and window[0].get("type") == "value_error":  # the hall's rule: its words
+                reason = str(window[0].get("ctx", {}).get("error", "")) or "bad window name"
+                return JSONResponse({"detail": reason, "code": "bad_window"}, status_code=422)
+            raise HTTPException(422, _problems(exc.errors())) from exc
         if role != "hub":
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
         try:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
 from hall.errors import ConfigError
+from hall.ids import normal_id
 from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
 
 SERVER_DB = "server.db"
@@ -179,6 +180,7 @@ def serve_as(engine: Engine, role: str, hall: str | None = None) -> str | None:
     return it (None: not known yet, it is fixed by the first enrollment). A hub database from
     before halls were fixed takes the hall of its terminals' credentials; credentials of
     several halls need `hall` to say which one it serves."""
+    hall = None if hall is None else normal_id(hall)
     with engine.begin() as conn:
         _put_meta(conn, ROLE_KEY, role)
         if role != HUB:
@@ -223,6 +225,7 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
     """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
     a code for a hall other than the one it serves is refused (HubHallError)."""
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)  # SY-ZW01 = sy-zw01
     with engine.begin() as conn:
         serves = _foreign_to_hub(conn, hall_id)
         if serves is not None:
@@ -294,6 +297,7 @@ class DbReplayGuard:
 
 
 def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:
+    hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)
     with engine.begin() as conn:
         result = conn.execute(update(credentials).where(
             credentials.c.hall_id == hall_id, credentials.c.terminal_id == terminal_id,

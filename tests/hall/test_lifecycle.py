@@ -27,9 +27,9 @@ def test_issue_call_serve_done(hall: Hall, clock) -> None:
 def test_illegal_transition_is_refused_and_writes_nothing(hall: Hall) -> None:
     t = hall.tickets.take(OP, "newborn").value
     before = event_count(hall)
-    with pytest.raises(DomainError, match="cannot recall ticket A001: it is waiting"):
+    with pytest.raises(DomainError, match="ticket A001 cannot be called again: it is waiting"):
         hall.tickets.recall(OP, t.id)
-    with pytest.raises(DomainError, match="cannot done"):
+    with pytest.raises(DomainError, match="cannot be marked done"):
         hall.tickets.done(OP, t.id)
     assert event_count(hall) == before
     assert hall.tickets.get(t.id).status == "waiting"
@@ -115,5 +115,5 @@ def test_call_a_given_ticket(hall: Hall) -> None:
     assert (called.id, called.window, called.status) == (second.id, "4", "called")
     with pytest.raises(DomainError, match="window 4 still holds"):
         hall.tickets.call_ticket(OP, first.id, "4")
-    with pytest.raises(DomainError, match="cannot call ticket A002"):
+    with pytest.raises(DomainError, match="ticket A002 cannot be called"):
         hall.tickets.call_ticket(OP, second.id, "5")

@@ -31,9 +31,51 @@ def test_daily_reset_at_local_midnight(hall: Hall, clock) -> None:
 def test_midnight_is_the_halls_not_utc(make_hall, clock) -> None:
     hall = make_hall(timezone="Asia/Urumqi")  # UTC+6
     clock.now = datetime(2026, 11, 23, 17, 30, tzinfo=ZoneInfo("UTC"))  # 23:30 in Urumqi
-    assert hall.tickets.take(OP, "newborn").value.day == "2026-11-23"
+    late = hall.tickets.take(OP, "newborn").value
+    assert late.day == "2026-11-23"
+    hall.tickets.cancel(OP, late.id)  # the day's queue is empty
     clock.advance(minutes=45)
-    assert hall.tickets.take(OP, "newborn").value.number == "A001"
+    first = hall.tickets.take(OP, "newborn").value
+    assert (first.number, first.day) == ("A001", "2026-11-24")
+
+
+def test_a_day_left_waiting_carries_its_numbers_over(make_hall, clock) -> None:
+    """A001 of yesterday still waits (and is still called): today's first ticket is not a second
+    A001 but continues after yesterday's last; a day whose queue was emptied starts at 001."""
+    hall = make_hall()
+    clock.now = datetime(2026, 11, 23, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    left = [hall.tickets.take(OP, "newborn").value for _ in range(3)]
+    hall.tickets.take(OP, "restaurant_opening")  # B001
+    hall.tickets.cancel(OP, "B001")
+    clock.advance(hours=17)  # 09:00 the next day
+    today = hall.tickets.take(OP, "newborn").value
+    assert (today.number, today.day) == ("A004", "2026-11-24")
+    assert hall.tickets.take(OP, "restaurant_opening").value.number == "B001"  # B closed
+    listed = [(t.number, t.day) for t in hall.tickets.list()]
+    assert listed[:3] == [(t.number, "2026-11-23") for t in left]  # yesterday's, still waiting
+
+
+def test_a_timezone_set_back_keeps_the_day_and_its_numbers(make_hall, clock) -> None:
+    """Asia/Shanghai to America/Los_Angeles at 09:00 (17:00 yesterday there): the hall stays on
+    the day its tickets were issued; no second A001, and A001-A003 are still called."""
+    import dataclasses
+
+    hall = make_hall()
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for _ in range(3):
+        hall.tickets.take(OP, "newborn")
+    hall.core.config = dataclasses.replace(hall.core.config, timezone="America/Los_Angeles")
+    hall.core.zone = hall.core.config.zone
+    assert hall.today() == "2026-11-23"
+    after = hall.tickets.take(OP, "newborn").value
+    assert (after.number, after.day) == ("A004", "2026-11-23")
+    assert [t.number for t in hall.tickets.list()] == ["A001", "A002", "A003", "A004"]
+    assert hall.tickets.call_next(OP, "1").value.number == "A001"
+    clock.advance(hours=24)  # 09:00 the next day in Shanghai: 17:00 on the 23rd in Los Angeles
+    assert hall.today() == "2026-11-23"
+    clock.advance(hours=8)  # midnight in Los Angeles: the 24th begins there
+    assert hall.today() == "2026-11-24"
+    assert hall.tickets.take(OP, "newborn").value.number == "A005"  # A002-A004 still wait
 
 
 def test_member_without_lease_uses_fallback_series(make_hall) -> None:

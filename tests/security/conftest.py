@@ -33,6 +33,7 @@ def _close_logs() -> Iterator[None]:
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
+    Store.open(folder).close()  # as setup does: the store first (a set-up dir never makes one)
     save(folder, TerminalConfig("H1", "K3", short_code="K3", policy=CallPolicy()))
     return folder
 

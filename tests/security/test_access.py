@@ -24,7 +24,7 @@ def test_first_account_is_admin_then_admins_add(secure_hall: Hall) -> None:
     with pytest.raises(AccessError):
         secure_hall.accounts.add(None, "li", "clerk", PW)
     clerk = secure_hall.accounts.add(admin, "li", "clerk", PW).value
-    with pytest.raises(AccessError, match="may not add account"):
+    with pytest.raises(AccessError, match="may not add accounts"):
         secure_hall.accounts.add(clerk, "wang", "clerk", PW)
     with pytest.raises(DomainError, match="at least"):
         secure_hall.accounts.add(admin, "wang", "clerk", "short")
@@ -113,7 +113,7 @@ def test_cli_accounts_sign_in_and_audit(data_dir: Path) -> None:
     bad = run_cli("access", "sign-in", "li", "--json", data_dir=data_dir, stdin="wrong-one\n")
     assert bad.returncode == 3 and json.loads(bad.stdout)["error"] == "wrong_password"
     denied = run_cli("access", "audit", "--as", "li", data_dir=data_dir, stdin=PW + "x\n")
-    assert denied.returncode == 3 and "may not audit trail" in denied.stderr
+    assert denied.returncode == 3 and "may not read the audit trail" in denied.stderr
     trail = run_cli("access", "audit", "--as", "root1", "--json", data_dir=data_dir,
                     stdin=PW + "\n")
     entries = json.loads(trail.stdout)["audit"]
