@@ -7,7 +7,8 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.windows       the services each window serves
     hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, department steps, 办结, 出件
     hall.ratings       好差评 and the 差评 follow-ups
-    hall.stats         the day's figures (a clerk's own, or the hall's)
+    hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
+    hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
     hall.accounts      accounts, sign-in, the technician PIN, lockouts, the audit trail, reveal
     hall.cards         card and code reads: audited, hashed, age and expiry
     hall.views         now calling, last calls, waiting and expected wait, place in line, 办件查询
@@ -36,6 +37,7 @@ from hall.cases import Cases, CaseView
 from hall.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from hall.changes import Changes
 from hall.clock import WallClock, system_now
+from hall.closing import Closing
 from hall.config import TerminalConfig
 from hall.config import load as load_config
 from hall.core import Core
@@ -70,6 +72,7 @@ class Hall:
         self.cases = Cases(core)
         self.ratings = Ratings(core)
         self.stats = Stats(core)
+        self.closing = Closing(core)
         self.accounts = Accounts(core)
         self.cards = Cards(core)
         self.views = Views(core)

@@ -245,6 +245,10 @@ CATALOG: dict[str, str] = {
     "migration_failed": QT_TRANSLATE_NOOP("messages", "Updating the data to the new version failed; the old "
                                                       "data was left as it was. Please call the hall's IT."),
     "already_set_up": QT_TRANSLATE_NOOP("messages", "This data folder already belongs to another terminal."),
+    "bad_day": QT_TRANSLATE_NOOP("messages", "A day is written as year-month-day, for example 2026-03-01."),
+    "close_day_today": QT_TRANSLATE_NOOP("messages", "Today has not ended yet. Close it only if the hall "
+                                                     "really closes early."),
+    "close_day_future": QT_TRANSLATE_NOOP("messages", "A day that has not come yet cannot be closed."),
 }
 
 # Sentences that say more when the error carries `params`; used only when every {name} is

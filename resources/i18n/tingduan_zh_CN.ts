@@ -571,6 +571,18 @@
         <translation>此数据文件夹已属于另一台终端。</translation>
     </message>
     <message>
+        <source>A day is written as year-month-day, for example 2026-03-01.</source>
+        <translation>日期请按“年-月-日”填写，例如 2026-03-01。</translation>
+    </message>
+    <message>
+        <source>Today has not ended yet. Close it only if the hall really closes early.</source>
+        <translation>今天尚未结束，只有大厅确需提前结束营业时才能日结今天。</translation>
+    </message>
+    <message>
+        <source>A day that has not come yet cannot be closed.</source>
+        <translation>尚未到来的日期不能日结。</translation>
+    </message>
+    <message>
         <source>Too many wrong tries. Please try again in {seconds} seconds.</source>
         <translation>错误次数过多，请 {seconds} 秒后再试。</translation>
     </message>
