@@ -4,7 +4,9 @@ Every terminal is a member of its hall unless set up `--standalone`. A standalon
 village station with no hub) counts plainly: A001, A002, … A member issues from blocks its hub
 leases to it, so issuing never waits on the network; with no block left (or before it ever met
 its hub) it issues from its own fallback series, `A-<terminal id>-001`, which no other terminal
-of the hall can issue: distinct terminal ids give distinct series.
+of the hall can issue: distinct terminal ids give distinct series. On the day a terminal is
+restored from a backup, its fallback series is a fresh one (`A-K3~1-001`) and the blocks it knew
+are retired (hall/restore_guard.py).
 
 Should two tickets still share a number (plain numbers of standalone stations that later join a
 hub), both are kept: `label_shared_number` gives every one but the first a label of its own,
@@ -18,6 +20,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from hall import restore_guard
 from hall.config import TerminalConfig
 
 MARK = "·"  # between a shared number and the terminal that issued the later copy: C001·T2
@@ -69,16 +72,22 @@ def allocate(conn: sqlite3.Connection, config: TerminalConfig, day: str, letter:
     advances the counters, in the same transaction."""
     if config.numbering == "standalone":
         return Number(letter, _counter(conn, day, letter), leased=False)
+    # A store restored today issues nothing the old PC may have issued (hall/restore_guard.py).
+    guard = restore_guard.load(conn)
     blocks = conn.execute(
-        "SELECT next, last FROM number_leases WHERE day = ? AND series = ? AND next <= last "
-        "ORDER BY first",
+        "SELECT next, last, first FROM number_leases WHERE day = ? AND series = ? "
+        "AND next <= last ORDER BY first",
         (day, letter),
     ).fetchall()
-    for nxt, last in blocks:
+    for nxt, last, first in blocks:
+        if guard is not None and not guard.usable(day, letter, int(first)):
+            continue
         free = _first_free(conn, config.hall_id, day, letter, int(nxt), int(last))
         if free is not None:
             return Number(letter, free, leased=True)
-    series = fallback_series(letter, config.fallback_code)
+    code = config.fallback_code if guard is None else guard.fallback_code(config.fallback_code,
+                                                                           day)
+    series = fallback_series(letter, code)
     return Number(series, _counter(conn, day, series), leased=False)
 
 
@@ -101,12 +110,15 @@ def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, f
 
 
 def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
-    row = conn.execute(
-        "SELECT COALESCE(SUM(last - next + 1), 0) FROM number_leases "
+    """Numbers left in the blocks this terminal may issue from (retired ones do not count)."""
+    guard = restore_guard.load(conn)
+    rows = conn.execute(
+        "SELECT first, last - next + 1 FROM number_leases "
         "WHERE day = ? AND series = ? AND next <= last",
         (day, letter),
-    ).fetchone()
-    return int(row[0])
+    ).fetchall()
+    return sum(int(left) for first, left in rows
+               if guard is None or guard.usable(day, letter, int(first)))
 
 
 def label_shared_number(conn: sqlite3.Connection, hall_id: str, day: str, series: str,

@@ -249,6 +249,11 @@ CATALOG: dict[str, str] = {
     "close_day_today": QT_TRANSLATE_NOOP("messages", "Today has not ended yet. Close it only if the hall "
                                                      "really closes early."),
     "close_day_future": QT_TRANSLATE_NOOP("messages", "A day that has not come yet cannot be closed."),
+    "hub_hall": QT_TRANSLATE_NOOP("messages", "This hall server serves another hall. Please tell the "
+                                              "hall's IT."),
+    "recovery_too_long": QT_TRANSLATE_NOOP("messages", "This terminal's backup is too old to catch up "
+                                                       "with the hall server. Please restore a newer "
+                                                       "backup."),
 }
 
 # Sentences that say more when the error carries `params`; used only when every {name} is

@@ -583,6 +583,14 @@
         <translation>尚未到来的日期不能日结。</translation>
     </message>
     <message>
+        <source>This hall server serves another hall. Please tell the hall's IT.</source>
+        <translation>此大厅服务器服务于其他大厅，请联系大厅信息技术人员。</translation>
+    </message>
+    <message>
+        <source>This terminal's backup is too old to catch up with the hall server. Please restore a newer backup.</source>
+        <translation>本终端的备份过旧，无法与大厅服务器同步，请恢复较新的备份。</translation>
+    </message>
+    <message>
         <source>Too many wrong tries. Please try again in {seconds} seconds.</source>
         <translation>错误次数过多，请 {seconds} 秒后再试。</translation>
     </message>
