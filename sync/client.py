@@ -50,7 +50,10 @@ class SyncClient:
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
-                 insecure: bool = False) -> None:
+                 insecure: bool = False, check_own: bool = True) -> None:
+        """`check_own`: ask the server for this terminal's own stream before the first push
+        (`recover`): off for the short-lived clients of a hub call, whose terminal's sync loop
+        asks; a store restored and not yet recovered is always asked for, whatever this says."""
         self.hall = hall
         self.core: Core = hall.core
         self.batch = batch
@@ -60,7 +63,7 @@ class SyncClient:
         self._http = Http(server, token, transport=transport, timeout=timeout, ca=ca,
                           insecure=insecure)
         self.http = self._http.client
-        self._recovered = False  # asked the server for this terminal's own stream (`recover`)
+        self._recovered = not check_own  # asked for this terminal's own stream (`recover`)
 
     def close(self) -> None:
         self._http.close()
@@ -129,7 +132,7 @@ class SyncClient:
         """Send the outbox in order; returns (events accepted, events rejected)."""
         store = self.core.store
         me = self.core.config.terminal_id
-        if not self._recovered:
+        if not self._recovered or _recovering(store.conn):
             self.recover()
         pushed = rejected = 0
         stalls = 0
@@ -272,6 +275,11 @@ class SyncClient:
         return {"pushed": pushed + pushed_more, "pulled": pulled,
                 "pending": local.pending(self.core.store.conn, self.core.config.terminal_id),
                 "rejected": rejected + rejected_more}
+
+
+def _recovering(conn: Any) -> bool:
+    guard = restore_guard.load(conn)
+    return guard is not None and guard.recovering
 
 
 def _last_own_seq(conn: Any, terminal_id: str) -> int:

@@ -40,6 +40,8 @@ def take_back(conn: sqlite3.Connection, terminal_id: str, theirs: list[WireEvent
               refused: list[Rejection], through: int) -> TakenBack:
     """Merge the server's view of this terminal's stream after the outbox mark (see module)."""
     pushed = int(local.get(conn, local.PUSHED, "0"))
+    if through <= pushed:  # another connection took it back meanwhile (or nothing to take)
+        return TakenBack(0, 0, 0)
     held = {e.event_id for e in theirs} | {r.event_id for r in refused if r.event_id}
     mine = conn.execute("SELECT terminal_seq, event_id FROM events WHERE terminal_id = ? AND "
                         "terminal_seq > ? ORDER BY terminal_seq", (terminal_id, pushed)).fetchall()
@@ -59,7 +61,7 @@ def take_back(conn: sqlite3.Connection, terminal_id: str, theirs: list[WireEvent
                          "terminal_seq = ?", (following + offset, terminal_id, -seq))
         for sql in triggers:
             conn.execute(sql)
-    local.put(conn, local.PUSHED, str(max(pushed, through)))
+    local.put(conn, local.PUSHED, str(through))
     return TakenBack(added, len(aside), top)
 
 

@@ -97,8 +97,10 @@ def test_restored_terminal_issues_before_its_first_sync(make_server: Any,
     offline = [_cli(*take, data_dir=new)["ticket"]["number"] for _ in range(2)]
     assert offline == ["A-K3~1-001", "A-K3~1-002"]  # a series the old PC never had
     _cli("admin", "export", "--out", str(tmp_path / "cases.jsonl"), data_dir=new)  # an audit
+    assert _cli("sync", "status", data_dir=new)["recovering"]
     synced = _cli("sync", "--once", data_dir=new)
     assert (synced["pending"], synced["rejected"]) == (0, 0), synced
+    assert not _cli("sync", "status", data_dir=new)["recovering"]
     check = _cli("admin", "check", data_dir=new)["check"]
     assert check["ok"], check  # the stream is gap-free again
     later = _cli(*take, data_dir=new)["ticket"]["number"]
