@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hall.actors import Actor
 from hall.appointments import Appointments
@@ -37,7 +38,6 @@ from hall.cases import Cases, CaseView
 from hall.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from hall.changes import Changes
 from hall.clock import WallClock, system_now
-from hall.closing import Closing
 from hall.config import TerminalConfig
 from hall.config import load as load_config
 from hall.core import Core
@@ -56,6 +56,9 @@ from hall.ticketing import Tickets
 from hall.tickets import TicketView
 from hall.windows import Windows
 
+if TYPE_CHECKING:
+    from hall.closing import Closing
+
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
 
@@ -72,7 +75,7 @@ class Hall:
         self.cases = Cases(core)
         self.ratings = Ratings(core)
         self.stats = Stats(core)
-        self.closing = Closing(core)
+        self._closing: Closing | None = None
         self.accounts = Accounts(core)
         self.cards = Cards(core)
         self.views = Views(core)
@@ -105,6 +108,16 @@ class Hall:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def closing(self) -> Closing:
+        """The end of a day: made on first use (a nightly command; `ticket take` never pays
+        for importing it)."""
+        if self._closing is None:
+            from hall.closing import Closing
+
+            self._closing = Closing(self.core)
+        return self._closing
 
     # -- who and what ---------------------------------------------------------------------------
     @property

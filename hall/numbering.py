@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hall import restore_guard
 from hall.config import TerminalConfig
+
+if TYPE_CHECKING:
+    from hall.restore_guard import RestoreGuard
 
 MARK = "·"  # between a shared number and the terminal that issued the later copy: C001·T2
 _PLAIN = re.compile(r"^([A-Z])(\d+)$")
@@ -60,6 +63,16 @@ def fallback_series(letter: str, code: str) -> str:
     return f"{letter}-{code}"
 
 
+def _restore_guard(conn: sqlite3.Connection) -> RestoreGuard | None:
+    """The guard of a restored store, if any (its module loaded only then: off `ticket take`'s
+    start for every store never restored)."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'restored'").fetchone() is None:
+        return None
+    from hall import restore_guard
+
+    return restore_guard.load(conn)
+
+
 def _counter(conn: sqlite3.Connection, day: str, series: str) -> int:
     row = conn.execute(
         "SELECT next FROM number_counters WHERE day = ? AND series = ?", (day, series)
@@ -73,7 +86,7 @@ def allocate(conn: sqlite3.Connection, config: TerminalConfig, day: str, letter:
     if config.numbering == "standalone":
         return Number(letter, _counter(conn, day, letter), leased=False)
     # A store restored today issues nothing the old PC may have issued (hall/restore_guard.py).
-    guard = restore_guard.load(conn)
+    guard = _restore_guard(conn)
     blocks = conn.execute(
         "SELECT next, last, first FROM number_leases WHERE day = ? AND series = ? "
         "AND next <= last ORDER BY first",
@@ -111,7 +124,7 @@ def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, f
 
 def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
     """Numbers left in the blocks this terminal may issue from (retired ones do not count)."""
-    guard = restore_guard.load(conn)
+    guard = _restore_guard(conn)
     rows = conn.execute(
         "SELECT first, last - next + 1 FROM number_leases "
         "WHERE day = ? AND series = ? AND next <= last",

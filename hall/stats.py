@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import sqlite3
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hall import closures
 from hall.actors import Actor
 from hall.config import TerminalConfig
 from hall.core import Core
 from hall.ratings import BAD
+
+if TYPE_CHECKING:
+    from hall import closures
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class Stats:
         if not hall_wide:
             core.require(by, "stats_own", "stats")
         day = day or core.today()
+        from hall import closures
+
         close = closures.closed(core.conn, day)
         if close is not None and hall_wide:
             return DayStats.frozen_of(close)

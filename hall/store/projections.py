@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from hall import closures
 from hall.events import Event, EventType
 from hall.numbering import label_shared_number
 from hall.store.eventlog import iter_events
@@ -123,6 +122,8 @@ def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _day_closed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall import closures  # a nightly event: its module stays off the commands' start
+
     closures.record(conn, e)
 
 
