@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +73,34 @@ def test_restored_terminal_syncs_on_without_reissuing(make_server: Any, tmp_path
     assert set(numbers) | {fresh} <= listed
 
 
-def test_restored_terminal_issues_before_its_first_sync(make_server: Any,
-                                                        tmp_path: Path) -> None:
+def _stream(server: Any, terminal: str = "K3") -> list[tuple[int, str]]:
+    with server.engine.connect() as conn:
+        return [(int(r[0]), str(r[1])) for r in conn.execute(
+            select(events.c.terminal_seq, events.c.event_id).where(
+                events.c.hall_id == "H1", events.c.terminal_id == terminal)
+            .order_by(events.c.terminal_seq))]
+
+
+@pytest.mark.parametrize("path", ["hub", "central", "hub+central"])
+def test_restored_terminal_issues_before_its_first_sync(make_server: Any, backend: str,
+                                                        tmp_path: Path, path: str) -> None:
     """Restored while the hub is out of reach, a kiosk keeps issuing, from a fresh series; at
     its first sync it takes back what the old PC wrote after the backup, and its own events
-    (an audit entry among them) follow under numbers the hub has not used."""
-    hub = make_server(role="hub")
+    (an audit entry among them) follow under numbers the hub has not used. The same with a
+    terminal of the central platform, and through a hub that forwards to it (both hold the same
+    stream afterwards)."""
+    if path != "hub" and backend == "sqlite":
+        pytest.skip("a central platform runs on PostgreSQL (the hub case covers SQLite)")
+    central = None
+    if path == "hub":
+        hub = make_server(role="hub")
+    elif path == "central":
+        hub = make_server(role="central")
+    else:
+        central = make_server(backend, role="central")
+        hub = make_server("sqlite", role="hub", upstream={
+            "server": central.url, "token": central.token("H1", "HUB", hub=True),
+            "hall": "H1", "hub": "HUB", "wait": 1.0, "timeout": 2.0, "cap": 1.0, "idle": 0.2})
     old = tmp_path / "old"
     _cli("setup", "--hall", "H1", "--terminal", "K3", "--hub", hub.url, data_dir=old)
     _cli("sync", "enroll", "--server", hub.url, "--code", new_enroll_code(hub.engine, "H1", "K3"),
@@ -109,14 +132,19 @@ def test_restored_terminal_issues_before_its_first_sync(make_server: Any,
     listed = [t["number"] for t in _cli("ticket", "list", data_dir=new)["tickets"]]
     assert sorted(listed) == sorted([*numbers, *offline, later])  # every one, none twice
 
+    stream = _stream(hub)
+    assert [seq for seq, _id in stream] == list(range(1, len(stream) + 1))
     with hub.engine.connect() as conn:
-        seqs = [r[0] for r in conn.execute(
-            select(events.c.terminal_seq).where(events.c.terminal_id == "K3")
-            .order_by(events.c.terminal_seq))]
         types = [r[0] for r in conn.execute(select(events.c.type).where(
             events.c.terminal_id == "K3"))]
-    assert seqs == list(range(1, len(seqs) + 1))
     assert types.count("TicketIssued") == 8 and "AuditRecorded" in types
+    if central is not None:  # the hub forwards the stream as the terminal left it
+        assert hub.upstream is not None
+        deadline = time.monotonic() + 60
+        while hub.upstream.pending() or len(_stream(central)) < len(stream):
+            assert time.monotonic() < deadline, "the hub did not forward the stream"
+            time.sleep(0.1)
+        assert _stream(central) == stream
     with Hall.open(new) as hall:  # the audit entries are append-only still
         with pytest.raises(Exception, match="append-only"):
             hall.core.conn.execute("UPDATE events SET terminal_seq = terminal_seq + 1000 "
