@@ -1,4 +1,4 @@
-"""admin rebuild | check: for the hall's IT technician."""
+"""admin rebuild | check | … | close-day: for the hall's IT technician."""
 
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ def register(sub: Any) -> None:
     p = asub.add_parser("export", parents=[common, who], help="the cases as JSON lines, masked")
     p.add_argument("--out", required=True, type=Path, help="file to write")
     p.set_defaults(handler=export)
-    from cli import backup_cmd  # admin backup | restore
+    from cli import backup_cmd, close_day_cmd  # admin backup | restore, admin close-day
 
     backup_cmd.register(asub, common)
+    close_day_cmd.register(asub, common, who)
 
 
 def rebuild(args: argparse.Namespace) -> Result:

@@ -70,7 +70,9 @@ def restore(args: argparse.Namespace) -> Result:
     report = run(args.source, args.data_dir, _passphrase(args, confirm=False))
     result = {"data_dir": str(report.data_dir), "kind": report.kind, "files": report.files,
               "databases": report.databases, "backup_created_ms": report.created_ms,
-              "seconds": round(report.seconds, 3)}
+              "seconds": round(report.seconds, 3), "recovering": report.recovering}
+    recovering = ("; its next sync takes back from the hub what it wrote after the backup, and "
+                  "today it issues from a fresh series" if report.recovering else "")
     return {"restore": result}, (
-        f"{report.kind} restored into {report.data_dir} ({report.files} files); check it with "
-        f"`admin check --data-dir {report.data_dir}`")
+        f"{report.kind} restored into {report.data_dir} ({report.files} files){recovering}; "
+        f"check it with `admin check --data-dir {report.data_dir}`")

@@ -234,6 +234,12 @@ def stats(args: argparse.Namespace) -> Result:
             f"waiting {t.waiting}; wait avg {seconds(t.wait_avg_s)}, p90 "
             f"{seconds(t.wait_p90_s)}; service avg {seconds(t.service_avg_s)}")
     out = figures.to_json()
+    if figures.closed is not None:
+        c = figures.closed
+        text += (f"; {'frozen: ' if figures.frozen else ''}closed by {c.terminal} at "
+                 f"{c.closed_at}" + (f", {c.late_tickets} ticket(s) arrived after the close"
+                                     if c.late_tickets else ""))
     return {**t.to_json(), "day": figures.day, "hall": figures.hall, "scope": figures.scope,
             "by_service": out["by_service"], "by_window": out["by_window"],
-            "ratings": out["ratings"], "follow_ups": figures.follow_ups}, text
+            "ratings": out["ratings"], "follow_ups": figures.follow_ups,
+            "frozen": out["frozen"], "closed": out["closed"]}, text

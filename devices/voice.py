@@ -50,12 +50,12 @@ def spoken_digits(value: str) -> str:
 
     Read as a cardinal, 001 would be "一" and 101 "一百零一": a listener holding a ticket that says
     101 matches 一零一 at once. Letters stay (espeak says them as Chinese letter names); the
-    hyphens of a fallback series (A-K3-001) become short pauses."""
+    hyphens of a fallback series (A-K3-001, after a restore A-K3~1-001) become short pauses."""
     out = []
     for char in value.strip():
         if char.isdigit() and char.isascii():
             out.append(DIGITS[int(char)])
-        elif char in "-_ ":
+        elif char in "-_~ ":
             out.append(" ")
         else:
             out.append(char.upper())

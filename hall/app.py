@@ -7,7 +7,8 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.windows       the services each window serves
     hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, department steps, 办结, 出件
     hall.ratings       好差评 and the 差评 follow-ups
-    hall.stats         the day's figures (a clerk's own, or the hall's)
+    hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
+    hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
     hall.accounts      accounts, sign-in, the technician PIN, lockouts, the audit trail, reveal
     hall.cards         card and code reads: audited, hashed, age and expiry
     hall.views         now calling, last calls, waiting and expected wait, place in line, 办件查询
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hall.actors import Actor
 from hall.appointments import Appointments
@@ -63,6 +65,9 @@ from hall.ticketing import Tickets
 from hall.tickets import TicketView
 from hall.windows import Windows
 
+if TYPE_CHECKING:
+    from hall.closing import Closing
+
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
 
@@ -79,6 +84,7 @@ class Hall:
         self.cases = Cases(core)
         self.ratings = Ratings(core)
         self.stats = Stats(core)
+        self._closing: Closing | None = None
         self.accounts = Accounts(core)
         self.cards = Cards(core)
         self.views = Views(core)
@@ -114,6 +120,16 @@ class Hall:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def closing(self) -> Closing:
+        """The end of a day: made on first use (a nightly command; `ticket take` never pays
+        for importing it)."""
+        if self._closing is None:
+            from hall.closing import Closing
+
+            self._closing = Closing(self.core)
+        return self._closing
 
     # -- who and what ---------------------------------------------------------------------------
     @property

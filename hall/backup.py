@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -91,6 +92,7 @@ class RestoreReport:
     databases: dict[str, int]
     created_ms: int
     seconds: float
+    recovering: bool = False  # a member terminal: it takes back its own events at its next sync
 
 
 # -- the sealed stream -----------------------------------------------------------------------------
@@ -385,6 +387,7 @@ def restore(source: Path, data_dir: Path, passphrase: str) -> RestoreReport:
             if (work / name).exists():
                 _open_check(work / name)
                 databases[name] = (work / name).stat().st_size
+        guarded = (work / "hall.db").exists() and _guard_restored(work)
         os.chmod(work, 0o700)
         if data_dir.exists():
             data_dir.rmdir()  # empty, checked above
@@ -393,7 +396,37 @@ def restore(source: Path, data_dir: Path, passphrase: str) -> RestoreReport:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return RestoreReport(data_dir, str(manifest.get("kind", "?")), count, databases,
-                         int(manifest.get("created_ms", 0)), time.monotonic() - started)
+                         int(manifest.get("created_ms", 0)), time.monotonic() - started,
+                         recovering=guarded)
+
+
+def _guard_restored(folder: Path) -> bool:
+    """Mark a member terminal's restored store (hall/restore_guard.py): until its sync has taken
+    back from the hub what the old PC pushed after the backup, and for the rest of today, it
+    issues nothing the old PC may have issued. Written before the folder is renamed into place,
+    so no program ever opens the restored store unmarked. False: nothing to guard (a standalone
+    station has no hub to recover from: see README, "Backup and restore")."""
+    from hall import config as config_file
+    from hall import restore_guard
+    from hall.timefmt import local_day
+
+    try:
+        config = config_file.load(folder)
+    except HallError:
+        return False  # no readable config.json: it is opened (and refused) as any such folder
+    if config.numbering != "member":
+        return False
+    key = keys.load(folder, keys.STORE)
+    assert key is not None  # _open_check found it
+    conn = engine.open_with_key(folder / "hall.db", key)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        restore_guard.mark_restored(conn, local_day(datetime.now(UTC), config.zone),
+                                    recovering=True)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return True
 
 
 def _extract(stream: IO[bytes], work: Path) -> tuple[dict[str, Any], int]:

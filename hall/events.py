@@ -42,6 +42,10 @@ class EventType:
     HELP_ANSWERED = "HelpAnswered"
     APPOINTMENT_BOOKED = "AppointmentBooked"  # 预约
     APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
+    # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
+    # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
+    # (hall/closing.py; which close counts when several terminals close one day: hall/closures.py).
+    DAY_CLOSED = "DayClosed"
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -79,6 +83,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.APPOINTMENT_BOOKED: frozenset(
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
+    EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
 }
 
 

@@ -4,7 +4,9 @@ Every terminal is a member of its hall unless set up `--standalone`. A standalon
 village station with no hub) counts plainly: A001, A002, … A member issues from blocks its hub
 leases to it, so issuing never waits on the network; with no block left (or before it ever met
 its hub) it issues from its own fallback series, `A-<terminal id>-001`, which no other terminal
-of the hall can issue: distinct terminal ids give distinct series.
+of the hall can issue: distinct terminal ids give distinct series. On the day a terminal is
+restored from a backup, its fallback series is a fresh one (`A-K3~1-001`) and the blocks it knew
+are retired (hall/restore_guard.py).
 
 Should two tickets still share a number (plain numbers of standalone stations that later join a
 hub), both are kept: `label_shared_number` gives every one but the first a label of its own,
@@ -17,9 +19,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hall.config import TerminalConfig
 from hall.timefmt import next_day, previous_day
+
+if TYPE_CHECKING:
+    from hall.restore_guard import RestoreGuard
 
 MARK = "·"  # between a shared number and the terminal that issued the later copy: C001·T2
 _PLAIN = re.compile(r"^([A-Z])(\d+)$")
@@ -95,6 +101,16 @@ def carried_over(conn: sqlite3.Connection, hall_id: str, day: str, series: str) 
     return int(row[0] or 0) if row is not None else 0
 
 
+def _restore_guard(conn: sqlite3.Connection) -> RestoreGuard | None:
+    """The guard of a restored store, if any (its module loaded only then: off `ticket take`'s
+    start for every store never restored)."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'restored'").fetchone() is None:
+        return None
+    from hall import restore_guard
+
+    return restore_guard.load(conn)
+
+
 def _counter(conn: sqlite3.Connection, day: str, series: str) -> int:
     row = conn.execute(
         "SELECT next FROM number_counters WHERE day = ? AND series = ?", (day, series)
@@ -109,17 +125,23 @@ def allocate(conn: sqlite3.Connection, config: TerminalConfig, day: str, letter:
     if config.numbering == "standalone":
         start = 1 + carried_over(conn, hall, day, letter)
         return Number(letter, max(_counter(conn, day, letter), start), leased=False)
+    # A store restored today issues nothing the old PC may have issued (hall/restore_guard.py).
+    guard = _restore_guard(conn)
     blocks = conn.execute(
-        "SELECT next, last FROM number_leases WHERE day = ? AND series = ? AND next <= last "
-        "ORDER BY first",
+        "SELECT next, last, first FROM number_leases WHERE day = ? AND series = ? "
+        "AND next <= last ORDER BY first",
         (day, letter),
     ).fetchall()
     start = 1 + carried_over(conn, hall, day, letter) if blocks else 1
-    for nxt, last in blocks:
+    for nxt, last, first in blocks:
+        if guard is not None and not guard.usable(day, letter, int(first)):
+            continue
         free = _first_free(conn, hall, day, letter, max(int(nxt), start), int(last))
         if free is not None:
             return Number(letter, free, leased=True)
-    series = fallback_series(letter, config.fallback_code)
+    code = config.fallback_code if guard is None else guard.fallback_code(config.fallback_code,
+                                                                           day)
+    series = fallback_series(letter, code)
     start = 1 + carried_over(conn, hall, day, series)
     return Number(series, max(_counter(conn, day, series), start), leased=False)
 
@@ -143,16 +165,18 @@ def _first_free(conn: sqlite3.Connection, hall_id: str, day: str, series: str, f
 
 
 def lease_remaining(conn: sqlite3.Connection, day: str, letter: str) -> int:
-    """Numbers left in this terminal's blocks of `letter` for `day`, not counting those a day
-    carried over skips (see carried_over)."""
+    """Numbers left in the blocks this terminal may issue from: not those a day carried over
+    skips (see carried_over), nor retired ones (a restore)."""
     hall = conn.execute("SELECT value FROM meta WHERE key = 'hall_id'").fetchone()
     start = 1 + carried_over(conn, str(hall[0]), day, letter) if hall is not None else 1
-    row = conn.execute(
-        "SELECT COALESCE(SUM(last - MAX(next, ?) + 1), 0) FROM number_leases "
+    guard = _restore_guard(conn)
+    rows = conn.execute(
+        "SELECT first, last - MAX(next, ?) + 1 FROM number_leases "
         "WHERE day = ? AND series = ? AND MAX(next, ?) <= last",
         (start, day, letter, start),
-    ).fetchone()
-    return int(row[0])
+    ).fetchall()
+    return sum(int(left) for first, left in rows
+               if guard is None or guard.usable(day, letter, int(first)))
 
 
 def label_shared_number(conn: sqlite3.Connection, hall_id: str, day: str, series: str,

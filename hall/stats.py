@@ -1,17 +1,24 @@
 """The day's figures: issued, served, no-show, wait and service times per service and window.
 
-A clerk sees the tickets they served; a supervisor (or the operator) the whole hall's.
+A clerk sees the tickets they served; a supervisor (or the operator) the whole hall's. Once a day
+is closed (hall/closing.py) the hall's figures of that day are the frozen ones of its close
+(`frozen`, with `closed` saying which close and what arrived after it).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Any
+import sqlite3
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from hall.actors import Actor
+from hall.config import TerminalConfig
 from hall.core import Core
 from hall.ratings import BAD
+
+if TYPE_CHECKING:
+    from hall import closures
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,10 @@ class Figures:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Figures:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
 
 @dataclass(frozen=True)
 class DayStats:
@@ -41,14 +52,38 @@ class DayStats:
     by_window: dict[str, Figures]
     ratings: dict[int, int]  # grade -> count
     follow_ups: int  # 差评 of the day, each with a follow-up deadline
+    closed: closures.ClosedDay | None = None  # the day's close, once some terminal closed it
+
+    @property
+    def frozen(self) -> bool:
+        """The hall's figures of a closed day: those its close froze, not counted again."""
+        return self.closed is not None and self.scope == "hall"
 
     def to_json(self) -> dict[str, Any]:
+        out = self.figures_json()
+        out["frozen"] = self.frozen
+        out["closed"] = None if self.closed is None else self.closed.to_json()
+        return out
+
+    def figures_json(self) -> dict[str, Any]:
+        """The figures alone: what a close freezes (into its DayClosed event)."""
         return {"day": self.day, "hall": self.hall, "terminal": self.terminal,
                 "scope": self.scope, "total": self.total.to_json(),
                 "by_service": {k: v.to_json() for k, v in self.by_service.items()},
                 "by_window": {k: v.to_json() for k, v in self.by_window.items()},
                 "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
                 "follow_ups": self.follow_ups}
+
+    @classmethod
+    def frozen_of(cls, close: closures.ClosedDay) -> DayStats:
+        """The figures a close froze, read back from its event."""
+        f = close.figures
+        return cls(day=str(f["day"]), hall=str(f["hall"]), terminal=str(f["terminal"]),
+                   scope=str(f["scope"]), total=Figures.from_json(f["total"]),
+                   by_service={k: Figures.from_json(v) for k, v in f["by_service"].items()},
+                   by_window={k: Figures.from_json(v) for k, v in f["by_window"].items()},
+                   ratings={int(k): int(v) for k, v in f["ratings"].items()},
+                   follow_ups=int(f["follow_ups"]), closed=close)
 
 
 def _p90(values: list[float]) -> float | None:
@@ -84,34 +119,47 @@ class Stats:
         self._core = core
 
     def day(self, by: Actor, day: str | None = None) -> DayStats:
-        """The hall's figures for those allowed them; a clerk's own figures otherwise."""
+        """The hall's figures for those allowed them (a closed day's frozen ones); a clerk's own
+        figures otherwise (counted as they are, with the day's close named)."""
         core = self._core
         hall_wide = by.can("stats_hall")
         if not hall_wide:
             core.require(by, "stats_own", "stats")
         day = day or core.today()
-        sql = ("SELECT service_id, status, issued_ms, first_called_ms, started_ms, done_ms, "
-               "COALESCE(outcome_window, window) FROM tickets WHERE day = ?")
-        params: list[Any] = [day]
-        if not hall_wide:
-            sql += " AND served_by = ?"
-            params.append(by.name)
-        rows = core.conn.execute(sql, params).fetchall()
-        by_service: dict[str, list[tuple[Any, ...]]] = {}
-        by_window: dict[str, list[tuple[Any, ...]]] = {}
-        for r in rows:
-            by_service.setdefault(r[0], []).append(r)
-            if r[6] is not None:
-                by_window.setdefault(r[6], []).append(r)
-        grade_rows = core.conn.execute(
-            "SELECT r.grade, COUNT(*) FROM ratings r JOIN tickets t ON t.ticket_id = r.ticket_id "
-            "WHERE t.day = ?" + (" AND t.served_by = ?" if not hall_wide else "") +
-            " GROUP BY r.grade", params).fetchall()
-        bad = sum(n for g, n in grade_rows if g <= BAD)
-        return DayStats(
-            day=day, hall=core.config.hall_id, terminal=core.config.terminal_id,
-            scope="hall" if hall_wide else by.name, total=figures(rows),
-            by_service={k: figures(v) for k, v in sorted(by_service.items())},
-            by_window={k: figures(v) for k, v in sorted(by_window.items())},
-            ratings={int(g): int(n) for g, n in grade_rows},
-            follow_ups=int(bad))
+        from hall import closures
+
+        close = closures.closed(core.conn, day)
+        if close is not None and hall_wide:
+            return DayStats.frozen_of(close)
+        counted = count_day(core.conn, core.config, day, None if hall_wide else by.name)
+        return counted if close is None else replace(counted, closed=close)
+
+
+def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
+              served_by: str | None = None) -> DayStats:
+    """The figures of a day as this store knows it now: the hall's, or one clerk's."""
+    sql = ("SELECT service_id, status, issued_ms, first_called_ms, started_ms, done_ms, "
+           "COALESCE(outcome_window, window) FROM tickets WHERE day = ?")
+    params: list[Any] = [day]
+    if served_by is not None:
+        sql += " AND served_by = ?"
+        params.append(served_by)
+    rows = conn.execute(sql, params).fetchall()
+    by_service: dict[str, list[tuple[Any, ...]]] = {}
+    by_window: dict[str, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        by_service.setdefault(r[0], []).append(r)
+        if r[6] is not None:
+            by_window.setdefault(r[6], []).append(r)
+    grade_rows = conn.execute(
+        "SELECT r.grade, COUNT(*) FROM ratings r JOIN tickets t ON t.ticket_id = r.ticket_id "
+        "WHERE t.day = ?" + (" AND t.served_by = ?" if served_by is not None else "") +
+        " GROUP BY r.grade", params).fetchall()
+    bad = sum(n for g, n in grade_rows if g <= BAD)
+    return DayStats(
+        day=day, hall=config.hall_id, terminal=config.terminal_id,
+        scope="hall" if served_by is None else served_by, total=figures(rows),
+        by_service={k: figures(v) for k, v in sorted(by_service.items())},
+        by_window={k: figures(v) for k, v in sorted(by_window.items())},
+        ratings={int(g): int(n) for g, n in grade_rows},
+        follow_ups=int(bad))

@@ -19,19 +19,29 @@ from typing import Any
 
 import httpx
 
+from hall import restore_guard
 from hall.actors import Actor
 from hall.app import Hall
 from hall.core import Core
-from hall.errors import DomainError
+from hall.errors import DomainError, HallError
 from hall.events import EventType
 from hall.numbering import lease_remaining
 from hall.tickets import TicketView
-from sync import local
+from sync import local, recovery
 from sync.errors import NetworkError, StaleCursor
 from sync.transport import Http
-from sync.wire import CallResponse, LeaseResponse, PullResponse, PushResponse
+from sync.wire import (
+    CallResponse,
+    LeaseResponse,
+    OwnResponse,
+    PullResponse,
+    PushResponse,
+    Rejection,
+    WireEvent,
+)
 
 BATCH = 500
+MAX_RECOVERY_PAGES = 2000  # of BATCH events: a backup months behind still comes back whole
 SYNC = Actor.system("sync")  # who records what sync brings (number blocks)
 
 
@@ -40,7 +50,10 @@ class SyncClient:
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
-                 insecure: bool = False) -> None:
+                 insecure: bool = False, check_own: bool = True) -> None:
+        """`check_own`: ask the server for this terminal's own stream before the first push
+        (`recover`): off for the short-lived clients of a hub call, whose terminal's sync loop
+        asks; a store restored and not yet recovered is always asked for, whatever this says."""
         self.hall = hall
         self.core: Core = hall.core
         self.batch = batch
@@ -50,6 +63,7 @@ class SyncClient:
         self._http = Http(server, token, transport=transport, timeout=timeout, ca=ca,
                           insecure=insecure)
         self.http = self._http.client
+        self._recovered = not check_own  # asked for this terminal's own stream (`recover`)
 
     def close(self) -> None:
         self._http.close()
@@ -64,13 +78,65 @@ class SyncClient:
                  params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
         return self._http.request(method, path, body=body, params=params, timeout=timeout)
 
+    # -- recovery -------------------------------------------------------------------------------
+    def recover(self) -> int:
+        """Take back this terminal's own events the server holds and this store lacks (a store
+        restored from an older backup, or copied): before this client's first push, and
+        whenever a push shows the server knows more of this stream than the store holds.
+        Returns the events taken back (sync/recovery.py)."""
+        conn = self.core.store.conn
+        me = self.core.config.terminal_id
+        guard = restore_guard.load(conn)
+        waiting = guard is not None and guard.recovering
+        pushed = int(local.get(conn, local.PUSHED, "0"))
+        theirs: list[WireEvent] = []
+        refused: list[Rejection] = []
+        through = after = pushed
+        for page in range(MAX_RECOVERY_PAGES + 1):
+            if page == MAX_RECOVERY_PAGES:
+                raise HallError(f"the server holds more than {MAX_RECOVERY_PAGES} pages of this "
+                                "terminal's events this store lacks: restore a newer backup",
+                                code="recovery_too_long")
+            try:
+                data = self._request("GET", "/sync/own", params={"after": after,
+                                                                 "limit": self.batch})
+            except HallError as exc:
+                if exc.code != "protocol" or waiting:
+                    raise  # a restored store pushes nothing before it has its own events back
+                self._recovered = True  # a server of an older release: nothing to ask
+                return 0
+            reply = OwnResponse.model_validate(data)
+            through = max(through, reply.through)
+            theirs += reply.events
+            refused += reply.refused
+            if not reply.more or not reply.events:
+                break
+            after = reply.events[-1].terminal_seq
+        taken = 0
+        if through > pushed or waiting:
+            with self.core.write(source="sync") as conn:
+                if through > pushed:
+                    back = recovery.take_back(conn, me, theirs, refused, through)
+                    taken = back.events
+                    if back.top_hlc:
+                        self.core.hlc.observe(back.top_hlc)
+                    if taken and not waiting:
+                        # found behind without a restore (a copied store): guarded the same way
+                        restore_guard.mark_restored(conn, self.core.today(), recovering=False)
+                restore_guard.recovered(conn)
+        self._recovered = True
+        return taken
+
     # -- push -----------------------------------------------------------------------------------
     def push(self) -> tuple[int, int]:
         """Send the outbox in order; returns (events accepted, events rejected)."""
         store = self.core.store
         me = self.core.config.terminal_id
+        if not self._recovered or _recovering(store.conn):
+            self.recover()
         pushed = rejected = 0
         stalls = 0
+        behind = False
         while stalls < 3:
             after = int(local.get(store.conn, local.PUSHED, "0"))
             batch = _outbox(store.conn, me, after, self.batch)
@@ -78,6 +144,12 @@ class SyncClient:
                 break
             reply = PushResponse.model_validate(self._request("POST", "/sync/push",
                                                               body={"events": batch}))
+            if reply.accepted_through_seq > _last_own_seq(store.conn, me) and not behind:
+                # The server holds more of this stream than the store: its events first, then
+                # ours under numbers it has not used (this reply's mark would skip them).
+                behind = True
+                self.recover()
+                continue
             with store.write() as conn:
                 local.put(conn, local.PUSHED, str(reply.accepted_through_seq))
                 local.record_rejections(conn, reply.rejected)
@@ -203,6 +275,17 @@ class SyncClient:
         return {"pushed": pushed + pushed_more, "pulled": pulled,
                 "pending": local.pending(self.core.store.conn, self.core.config.terminal_id),
                 "rejected": rejected + rejected_more}
+
+
+def _recovering(conn: Any) -> bool:
+    guard = restore_guard.load(conn)
+    return guard is not None and guard.recovering
+
+
+def _last_own_seq(conn: Any, terminal_id: str) -> int:
+    row = conn.execute("SELECT COALESCE(MAX(terminal_seq), 0) FROM events WHERE terminal_id = ?",
+                       (terminal_id,)).fetchone()
+    return int(row[0])
 
 
 def _outbox(conn: Any, terminal_id: str, after: int, limit: int) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ def call_through_hub(hall: Hall, window: str, by: Actor,
     except NotEnrolled:
         return None
     with SyncClient(hall, cred.server, cred.token, timeout=timeout, lease_series=(),
-                    ca=cred.ca, insecure=cred.insecure) as client:
+                    ca=cred.ca, insecure=cred.insecure, check_own=False) as client:
         try:
             ticket = client.call_next(window, by)
         except NetworkError as exc:

@@ -86,8 +86,11 @@ def _call_conflict(conn: sqlite3.Connection, ev: Event) -> str | None:
             f"but it is {row[1]} at window {held}")
 
 
-def absorb(conn: sqlite3.Connection, events: list[WireEvent]) -> tuple[int, int]:
-    """Store and project pulled events; returns (new events, highest hlc seen)."""
+def absorb(conn: sqlite3.Connection, events: list[WireEvent], *,
+           own: bool = False) -> tuple[int, int]:
+    """Store and project pulled events; returns (new events, highest hlc seen). `own`: this
+    terminal's own events taken back from its server (sync/recovery.py), whose number blocks
+    are its own (hall/restore_guard.py retires them for the day)."""
     added = 0
     top = 0
     for w in events:
@@ -97,7 +100,7 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent]) -> tuple[int, int]
         if not insert(conn, ev):
             continue  # already here: a replayed page
         added += 1
-        if ev.type == EventType.NUMBER_BLOCK_LEASED:
+        if ev.type == EventType.NUMBER_BLOCK_LEASED and not own:
             continue  # another terminal's block: projecting it here would issue its numbers
         if ev.type == EventType.TICKET_CALLED:
             clash = _call_conflict(conn, ev)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from hall import restore_guard
 from hall.app import Hall
 from hall.changes import Changes
 from hall.core import Core
@@ -41,6 +42,7 @@ def status(hall: Core) -> dict[str, Any]:
     conn = hall.store.conn
     last_error = local.get(conn, LAST_ERROR)
     success = local.get(conn, LAST_SUCCESS)
+    guard = restore_guard.load(conn)
     return {
         "terminal": hall.config.terminal_id,
         "hall": hall.config.hall_id,
@@ -51,6 +53,9 @@ def status(hall: Core) -> dict[str, Any]:
         "cursor": local.get(conn, local.CURSOR) or None,
         "rejected": local.rejected_list(conn),
         "conflicts": local.conflict_list(conn),
+        # restored from a backup and not yet given back its own events by the hub
+        # (hall/restore_guard.py): until then it issues from a fresh series only
+        "recovering": guard is not None and guard.recovering,
     }
 
 

@@ -128,6 +128,18 @@ class PullResponse(_Model):
     more: bool
 
 
+class OwnResponse(_Model):
+    """A terminal's own events the server holds after a sequence number (`GET /sync/own`): how a
+    terminal restored from an older backup takes back what it wrote after the backup."""
+
+    events: list[WireEvent]
+    # Sequence numbers the server consumed by refusing the event (dead letters), in the same
+    # range as `events`, with the refused event's id: the terminal keeps those as they are.
+    refused: list[Rejection] = Field(default_factory=list)
+    through: int  # the stream's last sequence number the server consumed (refused ones too)
+    more: bool
+
+
 class LeaseRequest(_Model):
     day: str = Field(pattern=_DAY)
     series: str = Field(pattern=r"^[A-Z]$")

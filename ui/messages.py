@@ -262,10 +262,15 @@ CATALOG: dict[str, str] = {
     "store_memory": QT_TRANSLATE_NOOP("messages", "This database has no file to copy."),
     "migration_failed": QT_TRANSLATE_NOOP("messages", "Updating the data to the new version failed; the old "
                                                       "data was left as it was. Please call the hall's IT."),
-    "hub_hall": QT_TRANSLATE_NOOP("messages", "This hall server serves another hall. Please "
-                                              "tell the hall's IT."),
     "export_format": QT_TRANSLATE_NOOP("messages", "Figures are exported as CSV or XLSX."),
     "already_set_up": QT_TRANSLATE_NOOP("messages", "This data folder already belongs to another terminal."),
+    "bad_day": QT_TRANSLATE_NOOP("messages", "A day is written as year-month-day, for example 2026-03-01."),
+    "close_day_today": QT_TRANSLATE_NOOP("messages", "Today has not ended yet. Close it only if the hall "
+                                                     "really closes early."),
+    "close_day_future": QT_TRANSLATE_NOOP("messages", "A day that has not come yet cannot be closed."),
+    "recovery_too_long": QT_TRANSLATE_NOOP("messages", "This terminal's backup is too old to catch up "
+                                                       "with the hall server. Please restore a newer "
+                                                       "backup."),
 }
 
 # Sentences that say more when the error carries `params`; used only when every {name} is

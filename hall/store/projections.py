@@ -110,6 +110,23 @@ def _withdrawn(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
                      (int(p["regular_streak"]), p["window"]))
 
 
+def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """过号. The close of a day ends only tickets still open (hall/closing.py): a close that
+    reaches a store after the ticket was served or cancelled elsewhere changes nothing, and a
+    later outcome (done, cancelled) overrides it, so every store ends the same way whatever
+    order the events arrived in."""
+    still_open = " AND status IN ('waiting', 'called', 'parked')" if (
+        p.get("reason") == "day_closed") else ""
+    conn.execute("UPDATE tickets SET status = 'no_show', done_ms = ?, outcome_window = window "
+                 f"WHERE ticket_id = ?{still_open}", (ms_of(p["at"]), p["ticket_id"]))
+
+
+def _day_closed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall import closures  # a nightly event: its module stays off the commands' start
+
+    closures.record(conn, e)
+
+
 def _set(sql: str, *fields: str) -> Handler:
     def handler(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
         values = [ms_of(p[f]) if f.endswith("_at") or f == "at" else p[f] for f in fields]
@@ -288,9 +305,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.TICKET_ISSUED: _issued,
     EventType.TICKET_CALLED: _called,
     EventType.TICKET_RECALLED: _set("recalls = recalls + 1, called_ms = ?", "at"),
-    EventType.TICKET_NO_SHOW: _set(
-        "status = 'no_show', done_ms = ?, outcome_window = window", "at"
-    ),
+    EventType.TICKET_NO_SHOW: _no_show,
     EventType.SERVICE_STARTED: _set("status = 'serving', started_ms = ?", "at"),
     EventType.TICKET_DONE: _set(
         "status = 'done', done_ms = ?, outcome_window = window, "
@@ -324,6 +339,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.HELP_ANSWERED: _help_answered,
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,
+    EventType.DAY_CLOSED: _day_closed,
 }
 
 

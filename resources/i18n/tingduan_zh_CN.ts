@@ -551,10 +551,6 @@
         <translation>办理结果只能窗口领取或邮寄送达。</translation>
     </message>
     <message>
-        <source>This hall server serves another hall. Please tell the hall&apos;s IT.</source>
-        <translation>该大厅服务器属于其他大厅，请通知大厅技术人员。</translation>
-    </message>
-    <message>
         <source>Figures are exported as CSV or XLSX.</source>
         <translation>数据只能导出为逗号分隔文件或电子表格文件。</translation>
     </message>
@@ -613,6 +609,22 @@
     <message>
         <source>This data folder already belongs to another terminal.</source>
         <translation>此数据文件夹已属于另一台终端。</translation>
+    </message>
+    <message>
+        <source>A day is written as year-month-day, for example 2026-03-01.</source>
+        <translation>日期请按“年-月-日”填写，例如 2026-03-01。</translation>
+    </message>
+    <message>
+        <source>Today has not ended yet. Close it only if the hall really closes early.</source>
+        <translation>今天尚未结束，只有大厅确需提前结束营业时才能日结今天。</translation>
+    </message>
+    <message>
+        <source>A day that has not come yet cannot be closed.</source>
+        <translation>尚未到来的日期不能日结。</translation>
+    </message>
+    <message>
+        <source>This terminal&apos;s backup is too old to catch up with the hall server. Please restore a newer backup.</source>
+        <translation>本终端的备份过旧，无法与大厅服务器同步，请恢复较新的备份。</translation>
     </message>
     <message>
         <source>Too many wrong tries. Please try again in {seconds} seconds.</source>

@@ -59,6 +59,7 @@ from sync.wire import (
     Health,
     LeaseRequest,
     LeaseResponse,
+    OwnResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -420,6 +421,17 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                     return result
             finally:
                 state.notifier.unregister(cred.hall_id, waiter)
+
+    @app.get(f"{API}/sync/own", response_model=OwnResponse)
+    async def own(request: Request, after: int = Query(0, ge=0, le=2**62),
+                  limit: int = Query(500, ge=1, le=2000)) -> Response:
+        """The caller's own events after `after` (a terminal restored from an older backup
+        takes back what it wrote since): its own stream only, in its own hall."""
+        cred = await auth(request)
+        async with hall_queries.get(cred.hall_id):
+            result: OwnResponse = await anyio.to_thread.run_sync(
+                log.own, engine, cred, after, limit, limiter=all_queries.get(""))
+        return _json(result)
 
     @app.post(f"{API}/leases", response_model=LeaseResponse)
     async def leases(request: Request) -> LeaseResponse:

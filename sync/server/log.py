@@ -31,6 +31,7 @@ from sync.server.tables import (
 )
 from sync.wire import (
     MAX_FUTURE_MS,
+    OwnResponse,
     PullResponse,
     PushResponse,
     Rejection,
@@ -38,7 +39,7 @@ from sync.wire import (
     escaped,
 )
 
-__all__ = ["StaleCursor", "lease", "pull", "push"]
+__all__ = ["StaleCursor", "lease", "own", "pull", "push"]
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_NUMBER = 1_000_000  # numbers of a series in a day: far above any hall, far below the column
@@ -294,6 +295,40 @@ def pull(engine: Engine, cred: Credential, cursors: Cursors, cursor: str,
     last = rows[-1].pos if rows else after
     return PullResponse.model_construct(events=out, cursor=cursors.make(cred.hall_id, last),
                                         more=more)
+
+
+def own(engine: Engine, cred: Credential, after: int, limit: int) -> OwnResponse:
+    """The caller's own stream after `after`, in sequence order, and how far the server has
+    consumed it. Pull never sends a terminal its own events; this is the one way back, for a
+    terminal whose store lost its tail (restored from an older backup). The credential names
+    the stream: a terminal reads only its own, in its own hall."""
+    mine = (events.c.hall_id == cred.hall_id, events.c.terminal_id == cred.terminal_id)
+    with engine.connect() as conn:
+        through = _last_seq(conn, cred.hall_id, cred.terminal_id)
+        rows = conn.execute(
+            select(events.c.event_id, events.c.hall_id, events.c.terminal_id,
+                   events.c.terminal_seq, events.c.hlc, events.c.type, events.c.schema_version,
+                   events.c.payload)
+            .where(*mine, events.c.terminal_seq > after)
+            .order_by(events.c.terminal_seq).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        upto = rows[-1].terminal_seq if more else through
+        refused = conn.execute(
+            select(dead_letters.c.terminal_seq, dead_letters.c.event_id, dead_letters.c.type,
+                   dead_letters.c.reason)
+            .where(dead_letters.c.hall_id == cred.hall_id,
+                   dead_letters.c.terminal_id == cred.terminal_id,
+                   dead_letters.c.terminal_seq > after, dead_letters.c.terminal_seq <= upto)
+            .order_by(dead_letters.c.terminal_seq)).all()
+    out = [WireEvent.model_construct(
+        event_id=r.event_id, hall_id=r.hall_id, terminal_id=r.terminal_id,
+        terminal_seq=r.terminal_seq, hlc=r.hlc, type=r.type, schema_version=r.schema_version,
+        payload=json.loads(r.payload)) for r in rows]
+    return OwnResponse.model_construct(
+        events=out, through=through, more=more,
+        refused=[Rejection.model_construct(event_id=r.event_id or "", terminal_seq=r.terminal_seq,
+                                           type=r.type or "", reason=r.reason) for r in refused])
 
 
 def lease(engine: Engine, cred: Credential, day: str, series: str, size: int,

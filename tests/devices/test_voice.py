@@ -40,6 +40,7 @@ def test_the_call_sentence() -> None:
 
 @pytest.mark.parametrize(("number", "said"), [
     ("A001", "A零零一"), ("B120", "B一二零"), ("a7", "A七"), ("A-K3-001", "A K三 零零一"),
+    ("A-K3~1-001", "A K三 一 零零一"),
 ])
 def test_ticket_numbers_are_read_digit_by_digit(number: str, said: str) -> None:
     assert spoken_digits(number) == said
