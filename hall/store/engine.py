@@ -130,14 +130,14 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
     authenticates), or a clear StoreError. The one connection factory of every SQLCipher file;
     a file of LEGACY_FORMAT is rewritten in CIPHER_FORMAT first."""
     try:
-        return _keyed(path, key, CIPHER_FORMAT)
+        return cast(sqlite3.Connection, _keyed(path, key, CIPHER_FORMAT))
     except DatabaseError as exc:
         if is_busy(exc):  # locked by another program: not a key problem
             raise store_error(path, exc) from exc
         if not _reformat(path, key):
             raise _unopenable(path, exc) from exc
     try:
-        return _keyed(path, key, CIPHER_FORMAT)
+        return cast(sqlite3.Connection, _keyed(path, key, CIPHER_FORMAT))
     except DatabaseError as exc:
         if is_busy(exc):
             raise store_error(path, exc) from exc
