@@ -163,8 +163,9 @@ class Views:
         core = self._core
         today = core.today()
         counts = dict(core.conn.execute(
-            "SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND day IN (?, ?) "
-            "GROUP BY service_id", (today, previous_day(today))).fetchall())
+            f"SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND urgent IN "
+            f"{URGENCIES} AND +day IN (?, ?) GROUP BY service_id",  # the queue, not the day
+            (today, previous_day(today))).fetchall())
         service_s = self._service_seconds(today)
         windows = self._windows()
         by_service: list[Waiting] = []
