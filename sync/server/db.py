@@ -86,6 +86,7 @@ def cipher_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
     SQLCipher file, `hall.store.engine.open_with_key` (key, page format, check). The dialect is
     SQLite's own over the sqlcipher3 driver (`module=`: its exceptions are the ones SQLAlchemy
     maps), so nothing after the factory states a key or a cipher setting again."""
+    from sqlalchemy.engine import URL
     from sqlalchemy.pool import NullPool, QueuePool
     from sqlcipher3 import dbapi2
 
@@ -98,9 +99,11 @@ def cipher_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
         conn.isolation_level = ""  # the driver's implicit transactions, as SQLAlchemy expects
         return conn
 
+    # The URL names the file for logs and reprs; the creator alone opens it.
+    url = URL.create("sqlite", database=str(path))
     if read_only:
-        return create_engine("sqlite://", creator=creator, module=dbapi2, poolclass=NullPool)
-    return create_engine("sqlite://", creator=creator, module=dbapi2, poolclass=QueuePool,
+        return create_engine(url, creator=creator, module=dbapi2, poolclass=NullPool)
+    return create_engine(url, creator=creator, module=dbapi2, poolclass=QueuePool,
                          pool_size=8, max_overflow=32)
 
 

@@ -19,6 +19,7 @@ from sync import local
 from sync.server import db
 from sync.server.app import MAX_POLLS, create_app
 from sync.server.tables import dead_letters, enroll_codes, events
+from tests.conftest import OP
 from tests.sync.conftest import RunningServer
 
 NOW_HLC = int(time.time() * 1000) << 16
@@ -119,8 +120,8 @@ def test_a_duplicate_event_id_with_other_content_is_refused_visibly(make_server,
     squatter = central.token("H2", "X1")
     genuine = make_terminal(central.url, central.token("H1", "K1"), "K1",
                             numbering="standalone")
-    genuine.hall.take_ticket("newborn")
-    stolen = genuine.hall.store.conn.execute(
+    genuine.hall.tickets.take(OP, "newborn")
+    stolen = genuine.hall.core.store.conn.execute(
         "SELECT event_id FROM events ORDER BY terminal_seq LIMIT 1").fetchone()[0]
     with httpx.Client(base_url=central.url, timeout=10) as http:
         # a terminal of another hall that learned the id first, in its own stream
@@ -129,7 +130,7 @@ def test_a_duplicate_event_id_with_other_content_is_refused_visibly(make_server,
         result = genuine.once()
         assert result["rejected"] == 1 and result["pending"] == 0
         # the genuine terminal sees why; the server keeps the event in its dead letters
-        seen = local.rejected_list(genuine.hall.store.conn)
+        seen = local.rejected_list(genuine.hall.core.store.conn)
         assert [r["event_id"] for r in seen] == [stolen]
         assert seen[0]["reason"].startswith("duplicate event_id")
         assert _count(central, dead_letters, dead_letters.c.event_id == stolen,
@@ -223,7 +224,7 @@ def test_a_central_platform_hands_out_no_keys(make_server) -> None:
 def test_a_hub_told_its_hall_refuses_other_halls(make_server, tmp_path) -> None:
     central = make_server(role="central")  # a database with credentials of two halls
     h1, h2 = central.token("H1", "K1"), central.token("H2", "K1")
-    url = central.engine.url.render_as_string(hide_password=False)
+    url = central.database_url
     with pytest.raises(db.HubHallError, match="--hall"):
         create_app(central.engine, role="hub", data_dir=central.data_dir)
     hub = RunningServer(central.data_dir, url, "hub", hall="H1")
@@ -296,7 +297,7 @@ def test_several_processes_on_one_postgresql(make_server) -> None:
     long-poll held by the other (LISTEN/NOTIFY), and one stream pushed through both at once is
     stored once, in order (the hall's advisory lock), never a 500."""
     one = make_server(role="central")
-    url = one.engine.url.render_as_string(hide_password=False)
+    url = one.database_url
     two = RunningServer(one.data_dir / "two", url, "central")
     try:
         k1, k2 = one.token("H1", "K1"), one.token("H1", "K2")
