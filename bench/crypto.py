@@ -4,7 +4,13 @@ cost of `ticket take` on the encrypted store, and the rate of a full-store key r
     .venv/bin/python bench/crypto.py [--visits 300] [--records 20000] [--starts 5]
 
 A visit is what a kiosk and a desk do for one person: read the card (seal the applicant record
-and compute its blind index — or, off, only mask it), take a ticket, call it, start, finish.
+and compute its blind index — or, off, only mask it), take a ticket, call it, start, finish. The
+encrypted and the plain hall run side by side, one visit each in turn, so load on the machine
+hits both alike; the ratio on/off is the headline (target ≤ 1.3×).
+
+The page format: one cached-page miss (read, decrypt, authenticate) and one page-writing commit
+(synchronous off: the cipher's cost, not the disk's) under HMAC_SHA256 (the store's format) and
+HMAC_SHA512 (SQLCipher 4's default, the format before issue 14), against plain SQLite.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
+from bench.machine import describe  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
@@ -33,7 +40,7 @@ from hall.ids import new_id  # noqa: E402
 from hall.security import keys  # noqa: E402
 from hall.security.crypto import Sealer, seal_applicant  # noqa: E402
 from hall.store import Store  # noqa: E402
-from hall.store.engine import connect  # noqa: E402
+from hall.store.engine import CIPHER_FORMAT, LEGACY_FORMAT, connect, key_pragma  # noqa: E402
 from hall.store.migrate import ensure_schema  # noqa: E402
 
 NAME, ID_NUMBER, ADDRESS = "测试甲乙", "99000019800101" + "0017", "虚构省测试市样例区假想路一号"
@@ -62,24 +69,80 @@ def hall_on(folder: Path, encrypted: bool) -> Hall:
                      wall=Clock(), index_key=keys.load_or_create(folder, keys.INDEX)))
 
 
-def visits(folder: Path, n: int, encrypted: bool) -> list[float]:
-    hall = hall_on(folder, encrypted)
-    sealer = Sealer.for_data_dir(folder, "H1") if encrypted else None
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        if sealer is not None:
-            seal_applicant(sealer, hall.core.index_key, name=NAME, id_number=ID_NUMBER,
-                           address=ADDRESS, verified=True, source="id_card")
-        else:
-            Applicant.from_id(hall.core.index_key, NAME, ID_NUMBER, verified=True)
-        t = hall.tickets.take(OP, "newborn").value
-        hall.tickets.call_next(OP, "1")
-        hall.tickets.start(OP, t.id)
-        hall.tickets.done(OP, t.id)
-        out.append(time.perf_counter() - t0)
-    hall.core.store.close()
+def visit(hall: Hall, sealer: Sealer | None) -> float:
+    t0 = time.perf_counter()
+    if sealer is not None:
+        seal_applicant(sealer, hall.core.index_key, name=NAME, id_number=ID_NUMBER,
+                       address=ADDRESS, verified=True, source="id_card")
+    else:
+        Applicant.from_id(hall.core.index_key, NAME, ID_NUMBER, verified=True)
+    t = hall.tickets.take(OP, "newborn").value
+    hall.tickets.call_next(OP, "1")
+    hall.tickets.start(OP, t.id)
+    hall.tickets.done(OP, t.id)
+    return time.perf_counter() - t0
+
+
+def visits(folder: Path, n: int) -> dict[bool, list[float]]:
+    """`n` visits on an encrypted and on a plain hall, alternated visit by visit."""
+    halls = {on: hall_on(folder / ("on" if on else "off"), on) for on in (True, False)}
+    sealers = {True: Sealer.for_data_dir(folder / "on", "H1"), False: None}
+    out: dict[bool, list[float]] = {True: [], False: []}
+    for i in range(n):
+        for on in ((True, False) if i % 2 else (False, True)):
+            out[on].append(visit(halls[on], sealers[on]))
+    for hall in halls.values():
+        hall.core.store.close()
     return out
+
+
+def page_costs(folder: Path, rounds: int = 9) -> dict[str, tuple[float, float]]:
+    """µs per cached-page miss and per one-page commit, by page format (median of rounds)."""
+    import random
+    import sqlite3
+
+    from sqlcipher3 import dbapi2
+
+    key = b"\x11" * 32
+    formats: dict[str, tuple[tuple[str, str], ...] | None] = {
+        "plain SQLite": None, "HMAC_SHA256 (store)": CIPHER_FORMAT,
+        "HMAC_SHA512 (before)": LEGACY_FORMAT}
+    conns = {}
+    for name, fmt in formats.items():
+        path = folder / f"{len(conns)}.db"
+        if fmt is None:
+            conn = sqlite3.connect(path, isolation_level=None)
+        else:
+            conn = dbapi2.connect(str(path), isolation_level=None)
+            conn.execute(key_pragma(key))
+            for pragma, value in fmt:
+                conn.execute(f"PRAGMA {pragma} = {value}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t (v) VALUES (?)", [("x" * 200,) for _ in range(40000)])
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA cache_size=8")  # nearly every read misses the cache
+        conns[name] = conn
+    reads: dict[str, list[float]] = {n: [] for n in formats}
+    writes: dict[str, list[float]] = {n: [] for n in formats}
+    for _ in range(rounds):
+        for name, conn in conns.items():
+            ids = [random.randint(1, 40000) for _ in range(1000)]
+            t0 = time.perf_counter()
+            for i in ids:
+                conn.execute("SELECT v FROM t WHERE id = ?", (i,)).fetchone()
+            reads[name].append((time.perf_counter() - t0) / len(ids) * 1e6)
+            t0 = time.perf_counter()
+            for i in ids[:200]:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("UPDATE t SET v = ? WHERE id = ?", ("y" * 200, i))
+                conn.execute("COMMIT")
+            writes[name].append((time.perf_counter() - t0) / 200 * 1e6)
+    for conn in conns.values():
+        conn.close()
+    return {n: (statistics.median(reads[n]), statistics.median(writes[n])) for n in formats}
 
 
 def starts(folder: Path, n: int, encrypted: bool) -> float:
@@ -137,14 +200,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--starts", type=int, default=5)
     args = parser.parse_args()
+    print(describe())
     with tempfile.TemporaryDirectory(prefix="bench-crypto-") as tmp:
         root = Path(tmp)
-        visits(root / "warm", 20, True)
-        results = {}
-        for rnd in range(2):  # interleaved rounds, so load on the machine hits both
-            for on in (False, True):
-                results.setdefault(on, []).extend(
-                    visits(root / f"v{rnd}{int(on)}", args.visits // 2, on))
+        visits(root / "warm", 20)
+        results = visits(root / "visits", args.visits)
         for on in (False, True):
             v = results[on]
             print(f"visit (seal+issue+call+start+done), {'on ' if on else 'off'}: "
@@ -153,6 +213,12 @@ def main() -> None:
         ratio = statistics.mean(results[True]) / statistics.mean(results[False])
         med = pct(results[True], 0.5) / pct(results[False], 0.5)
         print(f"ratio on/off: mean {ratio:.3f}x, median {med:.3f}x (target <= 1.3x)")
+        (root / "pages").mkdir()
+        costs = page_costs(root / "pages")
+        plain_read, plain_write = costs["plain SQLite"]
+        for name, (read, write) in costs.items():
+            print(f"page format {name:<21} page miss {read:5.1f} us ({read / plain_read:.2f}x "
+                  f"plain), one-page commit {write:5.1f} us ({write / plain_write:.2f}x plain)")
         start = starts(root / "start", args.starts, True)
         print(f"`ticket take` start cost over `python -c pass` (median of {args.starts}): "
               f"{start * 1000:.0f} ms (budget 300 ms)")

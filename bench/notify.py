@@ -13,7 +13,6 @@ Prints p50/p99/max in ms, and the ratio of the other-process p99 to the 250 ms b
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -148,7 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=40)
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}; a face polls every {POLL_S * 1000:.0f} ms")
+    print(f"a face polls every {POLL_S * 1000:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         setup_terminal(root / "t", "H1", "K3", standalone=True)
@@ -160,4 +159,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from bench.machine import describe
+
+    print(describe(), flush=True)
     main()

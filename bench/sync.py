@@ -149,4 +149,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from bench.machine import describe
+
+    print(describe(), flush=True)
     main()

@@ -185,4 +185,7 @@ def _since(issued_at: str, seen_at: float) -> float:
 
 
 if __name__ == "__main__":
+    from bench.machine import describe
+
+    print(describe(), flush=True)
     main()

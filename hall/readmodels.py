@@ -16,7 +16,7 @@ from hall.call_choice import upcoming
 from hall.clock import to_ms
 from hall.core import Core
 from hall.errors import DomainError
-from hall.tickets import TicketView, find
+from hall.tickets import URGENCIES, TicketView, find
 from hall.timefmt import iso_of_ms, previous_day
 
 DEFAULT_SERVICE_S = 300  # a service time to estimate with before the day has any
@@ -123,7 +123,7 @@ class Views:
         core = self._core
         rows = core.conn.execute(
             "SELECT window, label, ticket_id, service_id, status, called_ms, recalls FROM tickets "
-            "WHERE status IN ('called', 'serving') AND day IN (?, ?) ORDER BY window",
+            "WHERE status IN ('called', 'serving') AND +day IN (?, ?) ORDER BY window",  # at window
             (core.today(), previous_day(core.today()))).fetchall()
         return [Calling(r[0], r[1], r[2], r[3], r[4],
                         iso_of_ms(r[5], core.zone) if r[5] is not None else None, r[6])
@@ -182,8 +182,9 @@ class Views:
         core = self._core
         today = core.today()
         counts = dict(core.conn.execute(
-            "SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND day IN (?, ?) "
-            "GROUP BY service_id", (today, previous_day(today))).fetchall())
+            f"SELECT service_id, COUNT(*) FROM tickets WHERE status = 'waiting' AND urgent IN "
+            f"{URGENCIES} AND +day IN (?, ?) GROUP BY service_id",  # the queue, not the day
+            (today, previous_day(today))).fetchall())
         service_s = self._service_seconds(today)
         windows = self._windows()
         by_service: list[Waiting] = []
@@ -205,10 +206,9 @@ class Views:
         if ticket.status != "waiting":
             return Place(ticket.number, ticket.status, 0, 0)
         row = core.conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service_id = ? "
-            "AND (issued_ms < ? OR (issued_ms = ? AND ticket_id < ?)) AND day >= ?",
-            (ticket.service, ticket.issued_ms, ticket.issued_ms, ticket.id,
-             previous_day(ticket.day))).fetchone()
+            f"SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND urgent IN {URGENCIES} "
+            "AND (issued_ms, ticket_id) < (?, ?) AND service_id = ? AND day >= ?",
+            (ticket.issued_ms, ticket.id, ticket.service, previous_day(ticket.day))).fetchone()
         ahead = int(row[0])
         windows = self._windows()
         wait = self._estimate(ahead, self._service_seconds(core.today()).get(ticket.service),

@@ -11,18 +11,26 @@ hall and enrolled with its hub; the CLI and the faces call it after `Hall.open`.
 
 from __future__ import annotations
 
-from hall.actors import Actor
-from hall.app import Hall
-from hall.tickets import TicketView
-from sync import credential, runner
-from sync.client import SyncClient
+from typing import TYPE_CHECKING
+
+from sync import credential
 from sync.errors import NetworkError, NotEnrolled
+
+if TYPE_CHECKING:
+    from hall.actors import Actor
+    from hall.app import Hall
+    from hall.tickets import TicketView
 
 TIMEOUT_S = 3.0
 
 
 def call_through_hub(hall: Hall, window: str, by: Actor,
                      timeout: float = TIMEOUT_S) -> TicketView | None:
+    # The client (httpx, pydantic: ~0.1 s) loads on the first call through the hub, never on
+    # the CLI's other commands: `ticket take` on a member terminal attaches this router too.
+    from sync import runner
+    from sync.client import SyncClient
+
     try:
         cred = credential.load(hall.data_dir)
     except NotEnrolled:

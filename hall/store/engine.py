@@ -5,6 +5,12 @@ Every caller gets its connection from `connect()`. The store is a SQLCipher data
 `keys/store.key` is the first statement on every connection, so the database file, its WAL and
 its journal hold no plain text. A raw key skips SQLCipher's PBKDF2, which keeps opening cheap.
 
+Every SQLCipher file of ours (a terminal's store, a hub's `server.db` and its `hub-halls/` stores,
+the copies a backup holds and restores) is opened by `open_with_key` and written in one page
+format, `CIPHER_FORMAT`; a database attached to be written gets it from `attach_encrypted`. A file
+of the older format (SQLCipher 4's defaults, before issue 14) is rewritten in the current one the
+first time it is opened (`_reformat`), so no path can open or create a file of another format.
+
 The hot path speaks the DB-API directly: importing SQLAlchemy costs ~0.45 s on a hall PC, more
 than the CLI's whole start budget; SQLAlchemy and Alembic are loaded only to migrate.
 
@@ -36,6 +42,19 @@ IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, _cipher.I
 OperationalError: tuple[type[Exception], ...] = (
     sqlite3.OperationalError, _cipher.OperationalError)
 BUSY_TIMEOUT_S = 10.0  # how long a connection waits for another's write lock
+
+# The page format (set after `PRAGMA key`, before the first read). HMAC_SHA256 authenticates every
+# page as SQLCipher 4's default HMAC_SHA512 does, at ~20% less per page read or written on CPUs
+# with SHA extensions (bench/crypto.py prints both); the HMAC key derives with the same hash.
+CIPHER_FORMAT: tuple[tuple[str, str], ...] = (
+    ("cipher_hmac_algorithm", "HMAC_SHA256"), ("cipher_kdf_algorithm", "PBKDF2_HMAC_SHA256"))
+# Files written before issue 14: SQLCipher 4's defaults, stated here so a later SQLCipher with
+# other defaults still reads them. Opened only to be rewritten in CIPHER_FORMAT.
+LEGACY_FORMAT: tuple[tuple[str, str], ...] = (
+    ("cipher_hmac_algorithm", "HMAC_SHA512"), ("cipher_kdf_algorithm", "PBKDF2_HMAC_SHA512"))
+# The store's page cache (KiB; SQLite's default is 2 MiB). A cached page is a decrypted page:
+# a miss costs a read, an AES decryption and an HMAC check.
+CACHE_KIB = 16 * 1024
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -219,7 +238,31 @@ def connect(path: Path, *, encrypted: bool = True) -> sqlite3.Connection:
 
 
 def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
-    """A SQLCipher connection keyed and checked (page 1 decrypts), or a clear StoreError."""
+    """A SQLCipher connection keyed, in CIPHER_FORMAT, and checked (page 1 decrypts and
+    authenticates), or a clear StoreError. The one connection factory of every SQLCipher file;
+    a file of LEGACY_FORMAT is rewritten in CIPHER_FORMAT first."""
+    try:
+        return cast(sqlite3.Connection, _keyed(path, key, CIPHER_FORMAT))
+    except DatabaseError as exc:
+        _not_a_key_problem(path, exc)
+        if not _reformat(path, key):
+            raise _unopenable(path, exc) from exc
+    try:
+        return cast(sqlite3.Connection, _keyed(path, key, CIPHER_FORMAT))
+    except DatabaseError as exc:
+        _not_a_key_problem(path, exc)
+        raise _unopenable(path, exc) from exc
+
+
+def _not_a_key_problem(path: Path, exc: Exception) -> None:
+    """Raise the store's own error when opening failed for something other than the key or the
+    page format: locked by another program, an I/O error, a read-only folder, a full disk."""
+    if is_busy(exc) or not is_damage(exc):
+        raise store_error(path, exc) from exc
+
+
+def _keyed(path: Path, key: bytes, page_format: tuple[tuple[str, str], ...]) -> Any:
+    """Connect, key, set the page format and read page 1; DatabaseError when that fails."""
     try:
         conn = cast(Any, _cipher).connect(
             str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
@@ -228,15 +271,104 @@ def open_with_key(path: Path, key: bytes) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # no decrypt noise on stderr
         conn.execute(key_pragma(key))
+        for name, value in page_format:
+            conn.execute(f"PRAGMA {name} = {value}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except DatabaseError as exc:
+    except BaseException:
         conn.close()
-        if is_busy(exc):  # locked by another program: not a key problem
-            raise store_error(path, exc) from exc
-        if not is_damage(exc):  # cannot open, I/O error, read-only, full: not the key either
-            raise store_error(path, exc) from exc
-        raise _unopenable(path, exc) from exc
-    return cast(sqlite3.Connection, conn)
+        raise
+    return conn
+
+
+def attach_encrypted(conn: Any, path: Path, key: bytes, schema: str) -> None:
+    """Attach `path` as `schema`, keyed and in CIPHER_FORMAT (the target of sqlcipher_export)."""
+    if not schema.isidentifier():
+        raise ValueError(f"not a schema name: {schema!r}")
+    conn.execute(f"ATTACH DATABASE ? AS {schema} KEY \"x'{key.hex()}'\"", (str(path),))
+    for name, value in CIPHER_FORMAT:
+        conn.execute(f"PRAGMA {schema}.{name} = {value}")
+
+
+def _reformat(path: Path, key: bytes) -> bool:
+    """Rewrite a LEGACY_FORMAT file in CIPHER_FORMAT, atomically (a kill leaves the old file
+    whole); False when `key` opens the file in neither format. One process at a time (an OS lock
+    beside the file, taken only for a file that is to be rewritten); a process that waited finds
+    the work done. This runs at the first open after an upgrade, when the processes of the older
+    version are gone (one still running would go on writing to the replaced file)."""
+    if not (_opens(path, key, LEGACY_FORMAT) or _opens(path, key, CIPHER_FORMAT)):
+        return False
+    lock = Path(f"{path}-reformat.lock")
+    with _file_lock(lock):
+        if _opens(path, key, CIPHER_FORMAT):
+            return True  # another process did it meanwhile
+        old = _keyed(path, key, LEGACY_FORMAT)
+        target = path.with_name(path.name + ".reformatting")
+        _remove_with_sides(target)
+        try:
+            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            attach_encrypted(old, target, key, "reformatted")
+            old.execute("SELECT sqlcipher_export('reformatted')")
+            old.execute("DETACH DATABASE reformatted")
+        except BaseException:
+            old.close()
+            _remove_with_sides(target)
+            raise
+        old.close()
+        _fsync(target)
+        for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            side.unlink(missing_ok=True)
+        os.replace(target, path)
+        _fsync(path.parent)
+        lock.unlink(missing_ok=True)  # a process waiting on it finds the new format
+    return True
+
+
+def _opens(path: Path, key: bytes, page_format: tuple[tuple[str, str], ...]) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        _keyed(path, key, page_format).close()
+    except DatabaseError:
+        return False
+    return True
+
+
+class _file_lock:
+    """An OS lock on a file beside a database (released when the process dies); Windows has no
+    flock, where SQLite's own locks remain."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd = -1
+
+    def __enter__(self) -> None:
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            import fcntl
+        except ImportError:
+            return
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # a folder on Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_with_sides(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 def main_file(conn: sqlite3.Connection) -> Path | None:
@@ -280,6 +412,7 @@ def _settings(path: Path, conn: sqlite3.Connection) -> sqlite3.Connection:
         # and the size limit gives the disk back afterwards.
         conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     except DatabaseError as exc:
         conn.close()
         if is_busy(exc) or not is_damage(exc):
@@ -333,21 +466,16 @@ def encrypt_plain(path: Path) -> int:
         raise StoreError(f"{path} is not an unencrypted SQLite file", code="store_not_plain")
     key = keys.load_or_create(path.parent, keys.STORE)
     target = path.with_name(path.name + ".encrypting")
-    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
-        leftover.unlink(missing_ok=True)
-    src = cast(Any, _cipher).connect(str(path), isolation_level=None)
+    _remove_with_sides(target)
+    src = cast(Any, _cipher).connect(str(path), isolation_level=None)  # plain: no key
     try:
         src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(target),))
+        attach_encrypted(src, target, key, "enc")
         src.execute("SELECT sqlcipher_export('enc')")
         src.execute("DETACH DATABASE enc")
     finally:
         src.close()
-    fd = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync(target)
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         side.unlink(missing_ok=True)
     os.replace(target, path)

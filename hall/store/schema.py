@@ -82,24 +82,38 @@ tickets = Table(
     Column("served_by", Text),
     # (hall, day, series, number) is not unique: two terminals may have issued one number
     # offline; both tickets are kept and labelled apart (hall/numbering.py, migration 0004).
+    # WITHOUT ROWID (migration 0006): the rows live in the ticket_id b-tree itself, one b-tree
+    # less to write per ticket than a rowid table with its primary-key index.
+    sqlite_with_rowid=False,
 )
+# Every index of the tickets is one more page written per change; each one serves a query of the
+# hot path (tests/hall/test_query_plans.py checks their plans):
+# - the waiting tickets, in calling order per urgency, covering what the call filters on: the one
+#   call-next query (hall/call_choice.py), the people ahead (hall/tickets.ahead_of). Partial: a
+#   ticket enters at issue and leaves at its call, so the index holds the queue, not the history.
 Index(
     "ix_tickets_waiting",
     tickets.c.urgent,
     tickets.c.issued_ms,
+    tickets.c.ticket_id,
+    tickets.c.day,
+    tickets.c.service_id,
+    tickets.c.target_window,
+    tickets.c.appointment_ms,
     sqlite_where=tickets.c.status == "waiting",
     postgresql_where=tickets.c.status == "waiting",
 )
+# - the ticket a window holds (window busy, the call screen): partial, the tickets being served.
 Index(
-    "ix_tickets_waiting_order",
-    tickets.c.issued_ms,
-    sqlite_where=tickets.c.status == "waiting",
-    postgresql_where=tickets.c.status == "waiting",
+    "ix_tickets_at_window",
+    tickets.c.window,
+    sqlite_where=text("status IN ('called', 'serving')"),
+    postgresql_where=text("status IN ('called', 'serving')"),
 )
+# - numbers of a day and series (numbering, shared numbers, finding a ticket by its label's
+#   number), and by its first column every query of one day (lists, figures).
+Index("ix_tickets_number", tickets.c.day, tickets.c.series, tickets.c.number, tickets.c.hall_id)
 Index("ix_events_hlc", events.c.hlc)
-Index("ix_tickets_day", tickets.c.day, tickets.c.service_id)
-Index("ix_tickets_window", tickets.c.window, tickets.c.status)
-Index("ix_tickets_number", tickets.c.hall_id, tickets.c.day, tickets.c.series, tickets.c.number)
 
 number_counters = Table(
     "number_counters",

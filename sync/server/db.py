@@ -65,11 +65,9 @@ CIPHER = "sqlite+pysqlcipher"
 
 
 def _cipher_engine(url: str) -> Engine:
-    """SQLCipher through SQLAlchemy: every pooled connection is opened (and checked) by the
-    store's own key-aware connect. A plain SQLite server.db of an older version is encrypted
-    in place first (atomically)."""
-    from sqlalchemy.engine import URL, make_url
-    from sqlalchemy.pool import QueuePool
+    """The server database as SQLCipher. A plain SQLite server.db of an older version is
+    encrypted in place first (atomically)."""
+    from sqlalchemy.engine import make_url
 
     from hall.security import keys
     from hall.store import engine as store_engine
@@ -81,16 +79,33 @@ def _cipher_engine(url: str) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     if store_engine.is_plain_sqlite(path):
         store_engine.encrypt_plain(path)
-    key = keys.load_or_create(path.parent, keys.STORE)
+    return cipher_engine(path, keys.load_or_create(path.parent, keys.STORE))
+
+
+def cipher_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
+    """SQLAlchemy over a SQLCipher file: every connection comes from the one factory of every
+    SQLCipher file, `hall.store.engine.open_with_key` (key, page format, check). The dialect is
+    SQLite's own over the sqlcipher3 driver (`module=`: its exceptions are the ones SQLAlchemy
+    maps), so nothing after the factory states a key or a cipher setting again."""
+    from sqlalchemy.engine import URL
+    from sqlalchemy.pool import NullPool, QueuePool
+    from sqlcipher3 import dbapi2
+
+    from hall.store import engine as store_engine
 
     def creator() -> Any:
         conn: Any = store_engine.open_with_key(path, key)
+        if read_only:
+            conn.execute("PRAGMA query_only = ON")
         conn.isolation_level = ""  # the driver's implicit transactions, as SQLAlchemy expects
         return conn
 
-    # The dialect re-states the same raw key on connect (its own PRAGMA key step).
-    return create_engine(URL.create(CIPHER, password=f"x'{key.hex()}'", database=str(path)),
-                         creator=creator, poolclass=QueuePool, pool_size=8, max_overflow=32)
+    # The URL names the file for logs and reprs; the creator alone opens it.
+    url = URL.create("sqlite", database=str(path))
+    if read_only:
+        return create_engine(url, creator=creator, module=dbapi2, poolclass=NullPool)
+    return create_engine(url, creator=creator, module=dbapi2, poolclass=QueuePool,
+                         pool_size=8, max_overflow=32)
 
 
 def open_engine(url: str) -> Engine:

@@ -42,6 +42,7 @@ from hall.events import Event, EventType
 from hall.store import Store
 from hall.store.eventlog import insert
 from hall.store.projections import apply
+from hall.tickets import URGENCIES
 from sync.local import UNPROJECTABLE
 from sync.server.tables import events
 from sync.wire import CallResponse
@@ -127,7 +128,8 @@ class CallDesk:
         row = conn.execute("SELECT regular_streak FROM windows WHERE window = ?",
                            (window,)).fetchone()
         targeted = [r[0] for r in conn.execute(
-            "SELECT ticket_id FROM tickets WHERE status = 'waiting' AND target_window = ?",
+            f"SELECT ticket_id FROM tickets WHERE status = 'waiting' AND urgent IN {URGENCIES} "
+            "AND target_window = ?",
             (window,))]
         pending = {"ticket_id": None, "label": None, "streak": None if row is None else row[0],
                    "targeted": targeted,
@@ -154,7 +156,8 @@ class CallDesk:
             if offer["ticket_id"] is not None:
                 continue
             row = hall.core.store.conn.execute(
-                "SELECT ticket_id, label FROM tickets WHERE window = ? AND status = 'called'",
+                "SELECT ticket_id, label FROM tickets WHERE window = ? "
+                "AND status IN ('called', 'serving') AND status = 'called'",  # ix_tickets_at_window
                 (window,)).fetchone()
             with hall.core.store.write() as conn:
                 if row is None:

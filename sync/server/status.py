@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import Engine, case, create_engine, func, or_, select
 from sqlalchemy.pool import NullPool
 
+from sync.server import db
 from sync.server.tables import UPSTREAM, credentials, dead_letters, events, lease_grants, server_meta
 
 PUSHED = "upstream_pushed_pos"  # sync.server.upstream keeps its forwarding mark under this key
@@ -66,19 +67,11 @@ def open_readonly(data_dir: Path, database: str | None) -> Engine | None:
     if not path.exists():
         return None
     from hall.security import keys
-    from hall.store import engine as store_engine
 
     key = keys.load(data_dir, keys.STORE)
     if key is None:
         return None
-
-    def creator() -> Any:
-        conn: Any = store_engine.open_with_key(path, key)
-        conn.execute("PRAGMA query_only = ON")
-        conn.isolation_level = ""
-        return conn
-
-    return create_engine("sqlite://", creator=creator, poolclass=NullPool)
+    return db.cipher_engine(path, key, read_only=True)
 
 
 def _ours() -> Any:

@@ -34,6 +34,7 @@ class RunningServer:
                  upstream: dict[str, Any] | None = None, *, tls: TlsFiles | None = None,
                  **limits: Any) -> None:
         self.data_dir = data_dir
+        self.database_url = url  # where the database is (the engine's own URL may not say)
         self.engine = db.open_engine(url)
         self.upstream: Upstream | None = None
         if upstream is not None:  # {"server", "token", "hall", "hub", **Upstream options}

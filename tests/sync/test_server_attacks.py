@@ -224,7 +224,7 @@ def test_a_central_platform_hands_out_no_keys(make_server) -> None:
 def test_a_hub_told_its_hall_refuses_other_halls(make_server, tmp_path) -> None:
     central = make_server(role="central")  # a database with credentials of two halls
     h1, h2 = central.token("H1", "K1"), central.token("H2", "K1")
-    url = central.engine.url.render_as_string(hide_password=False)
+    url = central.database_url
     with pytest.raises(db.HubHallError, match="--hall"):
         create_app(central.engine, role="hub", data_dir=central.data_dir)
     hub = RunningServer(central.data_dir, url, "hub", hall="H1")
@@ -297,7 +297,7 @@ def test_several_processes_on_one_postgresql(make_server) -> None:
     long-poll held by the other (LISTEN/NOTIFY), and one stream pushed through both at once is
     stored once, in order (the hall's advisory lock), never a 500."""
     one = make_server(role="central")
-    url = one.engine.url.render_as_string(hide_password=False)
+    url = one.database_url
     two = RunningServer(one.data_dir / "two", url, "central")
     try:
         k1, k2 = one.token("H1", "K1"), one.token("H1", "K2")
