@@ -1,18 +1,21 @@
-"""The desk's dialogs: 转移 (to a service or a window), 不予受理 (the written reasons), and the
-list of conflicts sync found (calls made offline at two windows, numbers issued twice)."""
+"""The desk's dialogs: 转移 (to a service or a window), 不予受理 (the written reasons), the
+matters a window serves (set by a supervisor, seen by a clerk), and the list of conflicts sync
+found (calls made offline at two windows, numbers issued twice)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -115,6 +118,69 @@ class RefuseDialog(_Dialog):
         return [r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()]
 
 
+class WindowServicesDialog(_Dialog):
+    """办理事项 of a window. A supervisor (the hall's permission "window") ticks the matters
+    and saves them (hall.windows.configure); a clerk sees the same list, unticked boxes
+    greyed, and a line saying who may change it. The hall checks the permission again."""
+
+    def __init__(self, window: str, services: list[Service], served: tuple[str, ...] | None,
+                 can_edit: bool, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Matters of window {window}").format(window=window), parent)
+        self.can_edit = can_edit
+        if not can_edit:
+            self.body.addWidget(label(self.tr("Only a supervisor can change the matters a "
+                                              "window serves."), "muted", wrap=True))
+        self.every = QCheckBox(self.tr("Every matter"))
+        self.every.setChecked(served is None)
+        self.body.addWidget(self.every)
+        boxes = QWidget()
+        grid = QGridLayout(boxes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        gap = Theme.instance().current.size("gap")
+        grid.setHorizontalSpacing(gap * 2)
+        grid.setVerticalSpacing(0)
+        self.boxes: dict[str, QCheckBox] = {}
+        rows = -(-len(services) // 2)
+        for i, service in enumerate(services):
+            box = QCheckBox(service.name)
+            box.setChecked(served is not None and service.id in served)
+            self.boxes[service.id] = box
+            grid.addWidget(box, i % rows, i // rows)  # down the first column, then the second
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(boxes)
+        scroll.setMinimumSize(boxes.sizeHint().width() + gap * 3,
+                              min(boxes.sizeHint().height(), 560))
+        self.body.addWidget(scroll, 1)
+        if can_edit:
+            self.add_buttons(self.tr("Save"))
+        self.every.toggled.connect(self._every_toggled)
+        for box in self.boxes.values():
+            box.toggled.connect(self._every_toggled)
+        self._every_toggled()
+        if not can_edit:
+            self.every.setEnabled(False)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.ok_button = button(self.tr("Close"), "primary")
+            self.ok_button.clicked.connect(self.reject)
+            row.addWidget(self.ok_button)
+            self.body.addLayout(row)
+
+    def _every_toggled(self) -> None:
+        for box in self.boxes.values():
+            box.setEnabled(self.can_edit and not self.every.isChecked())
+        if self.can_edit:  # a window serving nothing is not a choice
+            self.ok_button.setEnabled(self.chosen() != [])
+
+    def chosen(self) -> list[str] | None:
+        """The service ids ticked; None for every matter."""
+        if self.every.isChecked():
+            return None
+        return [sid for sid, box in self.boxes.items() if box.isChecked()]
+
+
 class ConflictsDialog(_Dialog):
     def __init__(self, conflicts: tuple[Conflict, ...], parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Conflicts found by sync"), parent)
@@ -133,7 +199,7 @@ class ConflictsDialog(_Dialog):
 
 def describe(_widget: QWidget | None, c: Conflict) -> str:
     """A conflict as one sentence for the clerk (one translation context wherever it is said)."""
-    at = datetime.fromtimestamp(c.detected_ms / 1000).strftime("%H:%M")
+    at = c.detected_at[11:16]  # the hall's time (hall.core.zone), not this machine's clock
     if c.kind == "call":
         where = QCoreApplication.translate("Conflicts", "now at window {window}").format(
             window=c.window) if c.window else ""

@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from desk.acceptance import AcceptForm
-from desk.dialogs import ConflictsDialog, RefuseDialog, TransferDialog, describe
+from desk.dialogs import (
+    ConflictsDialog,
+    RefuseDialog,
+    TransferDialog,
+    WindowServicesDialog,
+    describe,
+)
 from desk.keys import DeskKeys
 from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
@@ -51,6 +57,8 @@ class DeskOptions:
 
 
 class DeskWindow(QStackedWidget):
+    conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
+
     def __init__(self, bridge: HallBridge, options: DeskOptions, *, hall_name: str = "",
                  printer: ReceiptPrinter | None = None, family: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -104,6 +112,7 @@ class DeskWindow(QStackedWidget):
         w.lock_button.clicked.connect(self.lock_now)
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
+        w.matters_button.clicked.connect(self.window_services)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -214,11 +223,17 @@ class DeskWindow(QStackedWidget):
             return
         self.queue_state = state
         self.work.show_queue(state)
+        if state.today:
+            self.work.acceptance.set_today(state.today)
         keys = {c.key for c in state.sync.conflicts}
         if self._seen_conflicts is not None:
             new = [c for c in state.sync.conflicts if c.key not in self._seen_conflicts]
             if new:  # told as soon as known, not only on the button
-                self.work.say(describe(self, new[-1]), "error")
+                text = describe(self, new[-1])
+                if len(new) > 1:
+                    text += self.tr(" And {n} more: see Conflicts.").format(n=len(new) - 1)
+                self.work.say(text, "error")
+                self.conflicts_told.emit(new)
         self._seen_conflicts = keys
 
     def current(self) -> Any:
@@ -300,6 +315,23 @@ class DeskWindow(QStackedWidget):
                     lambda o: (self.work.say(self.tr("You took the help request at kiosk "
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
+
+    def window_services(self) -> None:
+        """The matters this window serves: a supervisor sets them, a clerk sees them."""
+        state = self.queue_state
+        if state is None or self.actor.kind != "account":
+            return
+        can_edit = self.actor.can("window")  # the hall checks it again on configure
+        dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
+                                      state.served, can_edit, self)
+        if not dialog.exec() or not can_edit:
+            return
+        chosen = dialog.chosen()
+        actor, window = self.actor, self.window_name
+        self.submit(lambda h: h.windows.configure(actor, window, chosen),
+                    lambda _o: (self.work.say(self.tr("The matters of window {window} are "
+                                                      "saved.").format(window=window),
+                                              "status-ok"), self.refresh()))
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
