@@ -30,7 +30,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lock-after", type=float, default=300.0, metavar="SECONDS",
                    help="lock the desk after this long without input (default 300)")
     p.add_argument("--receipt-pdf", type=Path, default=None, metavar="DIR",
-                   help="A4 papers as PDF files in DIR instead of the A4 printer")
+                   help="for tests and diagnosis only: write the A4 papers as PDF files in DIR "
+                        "instead of printing them. The files hold personal data in plain (the "
+                        "masked applicant, the promise and reasons people typed): delete them. "
+                        "Without it nothing is written; papers go to the A4 printer")
     p.add_argument("--a4-printer", default=None, metavar="NAME",
                    help="the A4 printer (default: the system's default printer)")
     p.add_argument("--export-dir", type=Path, default=None, metavar="DIR",

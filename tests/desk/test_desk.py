@@ -216,6 +216,9 @@ def test_accept_with_one_deferred_item_prints_the_receipt(read_card, qtbot: QtBo
         case = hall.cases.list(hall.kiosk().__class__.operator("t"))[0]
     assert case.assisted and case.outstanding == ["父母结婚证"]
     assert case.ticket_id is not None
+    # --receipt-pdf (tests, diagnosis): the file holds personal data, for its owner's eyes only
+    assert printed[0].stat().st_mode & 0o777 == 0o600
+    assert printed[0].parent.stat().st_mode & 0o777 == 0o700
     text = pdf_text(printed[0])
     assert case.number in text
     assert "受理回执" in text and "申请人承诺于2099年1月15日前补交父母结婚证" in text
