@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QStackedWidget, QWidget
 
 from desk.acceptance import AcceptForm
 from desk.dialogs import (
@@ -130,6 +130,14 @@ class DeskWindow(QStackedWidget):
     def _tab_changed(self, index: int) -> None:
         if index == 2:
             self.refresh_figures()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """A modal dialog; afterwards the desk takes the focus back itself (a desk PC may run
+        without a window manager to do it, and the desk's keys need their window active)."""
+        accepted = bool(dialog.exec())
+        dialog.deleteLater()
+        self.activateWindow()
+        return accepted
 
     def _catalog_loaded(self, loaded: tuple[str, list[Any]]) -> None:
         self.hall_name = loaded[0]
@@ -291,7 +299,7 @@ class DeskWindow(QStackedWidget):
         windows = sorted({w for w in self._known_windows() if w != self.window_name})
         dialog = TransferDialog(current.number, list(getattr(self, "services", [])), windows,
                                 self)
-        if not dialog.exec():
+        if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
         actor = self.actor
@@ -324,7 +332,7 @@ class DeskWindow(QStackedWidget):
         can_edit = self.actor.can("window")  # the hall checks it again on configure
         dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
                                       state.served, can_edit, self)
-        if not dialog.exec() or not can_edit:
+        if not self.run_dialog(dialog) or not can_edit:
             return
         chosen = dialog.chosen()
         actor, window = self.actor, self.window_name
@@ -335,7 +343,7 @@ class DeskWindow(QStackedWidget):
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
-        ConflictsDialog(conflicts, self).exec()
+        self.run_dialog(ConflictsDialog(conflicts, self))
 
     # -- the applicant -----------------------------------------------------------------------
     def card_presented(self, card: Any) -> None:
@@ -427,7 +435,7 @@ class DeskWindow(QStackedWidget):
             return
         service = self.work.acceptance.current_service()
         dialog = RefuseDialog(service.name, self)
-        if not dialog.exec():
+        if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
         actor, current = self.actor, self.current()
