@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.parts import ElidedLabel, FitLabel, clear, label, restyle
+from desk.parts import ElidedLabel, FitLabel, label, restyle
 from desk.state import DisplayState, SyncState, read_display, read_sync
 from ui.app import Shell, run_face
 from ui.screenshots import PageFactory
@@ -243,6 +243,7 @@ class CallBoard(QWidget):
         last_layout.addWidget(label(self.tr("Last calls"), "heading"))
         self.last_grid = QGridLayout()
         self.last_grid.setHorizontalSpacing(gap * 2)
+        self._last_rows: list[tuple[QLabel, QLabel, QLabel]] = []
         last_layout.addLayout(self.last_grid)
         last_layout.addStretch(1)
         self.body.addWidget(last, 2)
@@ -286,14 +287,21 @@ class CallBoard(QWidget):
                              else self.tr("Now calling"))
 
     def show_last(self, calls: tuple[Call, ...] | list[Call]) -> None:
-        clear(self.last_grid)
-        for row, call in enumerate(calls):
-            number = label(call.number, "heading")
-            where = label(self.tr("Window {window}").format(window=call.window), "heading")
-            when = label(call.called_at[11:16], "muted")
-            self.last_grid.addWidget(number, row, 0)
-            self.last_grid.addWidget(where, row, 1)
-            self.last_grid.addWidget(when, row, 2)
+        """The last calls, newest first, in rows kept from one call to the next."""
+        while len(self._last_rows) < len(calls):
+            row = len(self._last_rows)
+            cells = (label("", "heading"), label("", "heading"), label("", "muted"))
+            for col, cell in enumerate(cells):
+                self.last_grid.addWidget(cell, row, col)
+            self._last_rows.append(cells)
+        for i, (number, where, when) in enumerate(self._last_rows):
+            if i < len(calls):
+                call = calls[i]
+                number.setText(call.number)
+                where.setText(self.tr("Window {window}").format(window=call.window))
+                when.setText(call.called_at[11:16])
+            for cell in (number, where, when):
+                cell.setVisible(i < len(calls))
 
     def show_waiting(self, board: WaitingBoard) -> None:
         self.waiting.set_items([(group.name, self.tr("{n} waiting").format(n=group.count))

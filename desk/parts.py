@@ -1,12 +1,12 @@
 """Small builders the desk's pages share: a label or a button with its theme role, a card frame,
-emptying a layout before it is filled again, and two labels that adapt to their room (one line
-that elides instead of widening the window; a number whose font fills the width it gets)."""
+and two labels that adapt to their room (one line that elides instead of widening the window;
+a number whose font fills the width it gets)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.theme import Theme
 
@@ -36,21 +36,6 @@ def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
     layout.setContentsMargins(gap, gap, gap, gap)
     layout.setSpacing(gap // 2)
     return frame, layout
-
-
-def clear(layout: QLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            break
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-        else:
-            inner = item.layout()
-            if inner is not None:
-                clear(inner)
 
 
 def restyle(widget: QWidget, role: str) -> None:

@@ -74,6 +74,8 @@ class DeskWindow(QStackedWidget):
         self.queue_state: QueueState | None = None
         self._seen_conflicts: set[str] | None = None
         self._locked = False
+        self._reading = False  # a queue read in flight
+        self._read_again = False
         self.signin = SignInPage(hall_name, options.window)
         self.lock = LockPage()
         self.work = WorkPage()
@@ -221,12 +223,30 @@ class DeskWindow(QStackedWidget):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
+        """Read the queue again: one read in flight at a time, one more after it if asked
+        meanwhile (a command's answer and its commit's notification ask together)."""
         if self.actor.kind != "account":
             return
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
         window = self.window_name
-        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, self._error)
+
+        def failed(error: HallError) -> None:
+            self._read_done()
+            self._error(error)
+
+        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, failed)
+
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
 
     def _queue_read(self, state: QueueState) -> None:
+        self._read_done()
         if self.actor.kind != "account" or state.window != self.window_name:
             return
         self.queue_state = state
