@@ -120,26 +120,37 @@ class RefuseDialog(_Dialog):
 
 class WindowServicesDialog(_Dialog):
     """办理事项 of a window. A supervisor (the hall's permission "window") ticks the matters
-    and saves them (hall.windows.configure); a clerk sees the same list, unticked boxes
-    greyed, and a line saying who may change it. The hall checks the permission again."""
+    and saves them (hall.windows.configure); a clerk reads the list, and who may change it.
+    The hall checks the permission again."""
 
     def __init__(self, window: str, services: list[Service], served: tuple[str, ...] | None,
                  can_edit: bool, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Matters of window {window}").format(window=window), parent)
         self.can_edit = can_edit
+        self.boxes: dict[str, QCheckBox] = {}
+        gap = Theme.instance().current.size("gap")
         if not can_edit:
             self.body.addWidget(label(self.tr("Only a supervisor can change the matters a "
                                               "window serves."), "muted", wrap=True))
+            names = [s.name for s in services if served is None or s.id in served]
+            self.body.addWidget(label(self.tr("This window serves every matter.")
+                                      if served is None else "\n".join(names), wrap=True))
+            self.body.addStretch(1)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.ok_button = button(self.tr("Close"), "primary")
+            self.ok_button.clicked.connect(self.reject)
+            row.addWidget(self.ok_button)
+            self.body.addLayout(row)
+            return
         self.every = QCheckBox(self.tr("Every matter"))
         self.every.setChecked(served is None)
         self.body.addWidget(self.every)
         boxes = QWidget()
         grid = QGridLayout(boxes)
         grid.setContentsMargins(0, 0, 0, 0)
-        gap = Theme.instance().current.size("gap")
         grid.setHorizontalSpacing(gap * 2)
         grid.setVerticalSpacing(0)
-        self.boxes: dict[str, QCheckBox] = {}
         rows = -(-len(services) // 2)
         for i, service in enumerate(services):
             box = QCheckBox(service.name)
@@ -153,30 +164,20 @@ class WindowServicesDialog(_Dialog):
         scroll.setMinimumSize(boxes.sizeHint().width() + gap * 3,
                               min(boxes.sizeHint().height(), 560))
         self.body.addWidget(scroll, 1)
-        if can_edit:
-            self.add_buttons(self.tr("Save"))
-        self.every.toggled.connect(self._every_toggled)
+        self.add_buttons(self.tr("Save"))
+        self.every.toggled.connect(self._changed)
         for box in self.boxes.values():
-            box.toggled.connect(self._every_toggled)
-        self._every_toggled()
-        if not can_edit:
-            self.every.setEnabled(False)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            self.ok_button = button(self.tr("Close"), "primary")
-            self.ok_button.clicked.connect(self.reject)
-            row.addWidget(self.ok_button)
-            self.body.addLayout(row)
+            box.toggled.connect(self._changed)
+        self._changed()
 
-    def _every_toggled(self) -> None:
+    def _changed(self) -> None:
         for box in self.boxes.values():
-            box.setEnabled(self.can_edit and not self.every.isChecked())
-        if self.can_edit:  # a window serving nothing is not a choice
-            self.ok_button.setEnabled(self.chosen() != [])
+            box.setEnabled(not self.every.isChecked())
+        self.ok_button.setEnabled(self.chosen() != [])  # a window serving nothing: no choice
 
     def chosen(self) -> list[str] | None:
         """The service ids ticked; None for every matter."""
-        if self.every.isChecked():
+        if not self.can_edit or self.every.isChecked():
             return None
         return [sid for sid, box in self.boxes.items() if box.isChecked()]
 

@@ -793,6 +793,10 @@
         <translation>窗口的办理事项只能由值班主任修改。</translation>
     </message>
     <message>
+        <source>This window serves every matter.</source>
+        <translation>本窗口办理全部事项。</translation>
+    </message>
+    <message>
         <source>Every matter</source>
         <translation>全部事项</translation>
     </message>
