@@ -353,3 +353,23 @@ def test_a_supervisor_sets_the_windows_matters_and_a_clerk_sees_them(
     assert editable is False and boxes == {}
     assert any("值班主任" in t for t in texts)
     assert any("新生儿出生" in t and "户口迁移" in t for t in texts)
+
+
+def test_a_keypad_digit_in_a_text_field_is_a_digit_not_a_call(
+        shell: Shell, make_desk, desk_dir: Path, qtbot: QtBot) -> None:
+    take(desk_dir, "newborn")
+    desk = make_desk(desk_dir)
+    sign_in(qtbot, desk, "li", "3")
+    qtbot.waitUntil(lambda: len(desk.queue_state.upcoming) == 1, timeout=10_000)
+    field = desk.work.delivery.case_input
+    desk.work.tabs.setCurrentIndex(1)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=5_000)
+    QTest.keyClick(field, Qt.Key.Key_1, Qt.KeyboardModifier.KeypadModifier, 0)
+    qtbot.waitUntil(lambda: field.text() == "1", timeout=5_000)
+    qtbot.wait(300)
+    assert desk.queue_state.current is None  # the digit was typed, nobody was called
+    desk.work.tabs.setCurrentIndex(0)
+    desk.work.queue.buttons["call"].setFocus()
+    QTest.keyClick(desk, Qt.Key.Key_1, Qt.KeyboardModifier.KeypadModifier)  # now it calls
+    qtbot.waitUntil(lambda: desk.queue_state.current is not None, timeout=10_000)
