@@ -1,8 +1,10 @@
 """`python main.py desk`: the comprehensive window (综合窗口) for a clerk.
 
-    python main.py desk --data-dir DIR [--window 3] [--lock-after 300] [--receipt-pdf DIR]
-                        [--a4-printer NAME] [--export-dir DIR] [--fullscreen]
+    python main.py desk --data-dir DIR [--window 3] [--lock-after 300] [--a4-printer NAME]
+                        [--export-dir DIR] [--fullscreen]
     python main.py desk --screenshots DIR      # every page and dialog, 1920×1080, offscreen
+    python main.py desk … --receipt-pdf DIR    # tests and diagnosis only: the PDFs hold
+                                               # personal data; by default nothing is written
 
 The hall (with the hub deciding calls when the terminal is an enrolled member: sync.hubcall) is
 opened in the bridge's worker thread; sync runs in this process on its own threads
