@@ -185,7 +185,7 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
         with SyncClient(hall, cred.server, cred.token) as client:
             client.once()  # number blocks from the hub before the doors open
             for window, services in WINDOWS.items():
-                hall.windows.configure(clerks[window], window, services)
+                hall.windows.configure(Actor.operator(), window, services)  # the hall's set-up
             for i, (service, priority) in enumerate(VISITORS):
                 t = hall.tickets.take(kiosk, service, priority).value
                 printed = print_ticket(hall, t, printer.url)

@@ -107,6 +107,7 @@ class AcceptancePanel(QFrame):
 
         self._services: list[Service] = []
         self._due: dict[int, QDate] = {}
+        self._today = date.today()  # until the hall says its own day (set_today)
         self.service.currentIndexChanged.connect(self._service_changed)
         self.all_submitted.clicked.connect(self._mark_all_submitted)
         self.accept_button.clicked.connect(lambda: self.accept_requested.emit(self.form()))
@@ -124,6 +125,17 @@ class AcceptancePanel(QFrame):
         self.service.blockSignals(False)
         self._service_changed(0)
 
+    def set_today(self, day: str) -> None:
+        """The hall's calendar day (its timezone): a 容缺 date starts from it, none before it."""
+        today = date.fromisoformat(day)
+        if today == self._today:
+            return
+        self._today = today
+        for row in range(self.table.rowCount()):
+            when = self.table.cellWidget(row, 2)
+            if isinstance(when, QDateEdit):
+                when.setMinimumDate(QDate(today.year, today.month, today.day))
+
     def choose(self, service_id: str) -> None:
         index = self.service.findData(service_id)
         if index >= 0:
@@ -140,7 +152,7 @@ class AcceptancePanel(QFrame):
         self._due = {}
         self.table.setRowCount(0)  # drop the last matter's row widgets before the new rows
         self.table.setRowCount(len(service.materials))
-        due = date.today() + timedelta(days=DEFER_DAYS)
+        due = self._today + timedelta(days=DEFER_DAYS)
         words = {"submitted": self.tr("Submitted"), "deferred": self.tr("Deferred (容缺)"),
                  "exempt": self.tr("Exempt: e-licence"), "missing": self.tr("Not yet")}
         for row, m in enumerate(service.materials):
@@ -177,7 +189,8 @@ class AcceptancePanel(QFrame):
                 when = QDateEdit(self._due[row])
                 when.setCalendarPopup(True)
                 when.setDisplayFormat("yyyy-MM-dd")
-                when.setMinimumDate(QDate.currentDate())
+                today = self._today
+                when.setMinimumDate(QDate(today.year, today.month, today.day))
                 self.table.setCellWidget(row, 2, when)
         elif old is not None:
             self.table.removeCellWidget(row, 2)

@@ -1,8 +1,10 @@
 """`python main.py desk`: the comprehensive window (综合窗口) for a clerk.
 
-    python main.py desk --data-dir DIR [--window 3] [--lock-after 300] [--receipt-pdf DIR]
-                        [--a4-printer NAME] [--export-dir DIR] [--fullscreen]
+    python main.py desk --data-dir DIR [--window 3] [--lock-after 300] [--a4-printer NAME]
+                        [--export-dir DIR] [--fullscreen]
     python main.py desk --screenshots DIR      # every page and dialog, 1920×1080, offscreen
+    python main.py desk … --receipt-pdf DIR    # tests and diagnosis only: the PDFs hold
+                                               # personal data; by default nothing is written
 
 The hall (with the hub deciding calls when the terminal is an enrolled member: sync.hubcall) is
 opened in the bridge's worker thread; sync runs in this process on its own threads
@@ -30,7 +32,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lock-after", type=float, default=300.0, metavar="SECONDS",
                    help="lock the desk after this long without input (default 300)")
     p.add_argument("--receipt-pdf", type=Path, default=None, metavar="DIR",
-                   help="A4 papers as PDF files in DIR instead of the A4 printer")
+                   help="for tests and diagnosis only: write the A4 papers as PDF files in DIR "
+                        "instead of printing them. The files hold personal data in plain (the "
+                        "masked applicant, the promise and reasons people typed): delete them. "
+                        "Without it nothing is written; papers go to the A4 printer")
     p.add_argument("--a4-printer", default=None, metavar="NAME",
                    help="the A4 printer (default: the system's default printer)")
     p.add_argument("--export-dir", type=Path, default=None, metavar="DIR",

@@ -34,8 +34,11 @@ class ApplicantPanel(QFrame):
                     "id": self.tr("ID number"), "sex": self.tr("Sex"),
                     "birth": self.tr("Born"), "valid": self.tr("Valid until"),
                     "address": self.tr("Address")}
+        self.captions: dict[str, Any] = {}
+        self._person_captions = captions
         for i, (key, caption) in enumerate(captions.items()):  # three to a row
-            grid.addWidget(label(caption, "muted"), i // 3, (i % 3) * 2)
+            self.captions[key] = label(caption, "muted")
+            grid.addWidget(self.captions[key], i // 3, (i % 3) * 2)
             value = label("—", wrap=key == "address")
             self.values[key] = value
             grid.addWidget(value, i // 3, (i % 3) * 2 + 1, 1, 3 if key == "address" else 1)
@@ -53,13 +56,20 @@ class ApplicantPanel(QFrame):
         if read is None:
             for value in self.values.values():
                 value.setText("—")
+            for key, caption in self._person_captions.items():
+                self.captions[key].setText(caption)
             self.hint.show()
             self.warning.hide()
             return
         self.hint.hide()
         fields = read.card_fields(False)
-        self.values["kind"].setText(name(CARD, read.kind) + (
-            "" if read.verified else self.tr(" (not verified)")))
+        enterprise = read.kind == "code" and getattr(read.card, "kind", "") == "enterprise"
+        self.captions["name"].setText(self.tr("Enterprise") if enterprise
+                                      else self._person_captions["name"])
+        self.captions["id"].setText(self.tr("Credit code") if enterprise
+                                    else self._person_captions["id"])
+        self.values["kind"].setText(name(CARD, "code_enterprise" if enterprise else read.kind)
+                                    + ("" if read.verified else self.tr(" (not verified)")))
         self.values["name"].setText(read.masked_name)
         self.values["id"].setText(read.masked_id)
         self.values["sex"].setText(str(fields.get("sex") or "—"))

@@ -1,18 +1,21 @@
-"""The desk's dialogs: 转移 (to a service or a window), 不予受理 (the written reasons), and the
-list of conflicts sync found (calls made offline at two windows, numbers issued twice)."""
+"""The desk's dialogs: 转移 (to a service or a window), 不予受理 (the written reasons), the
+matters a window serves (set by a supervisor, seen by a clerk), and the list of conflicts sync
+found (calls made offline at two windows, numbers issued twice)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -115,6 +118,70 @@ class RefuseDialog(_Dialog):
         return [r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()]
 
 
+class WindowServicesDialog(_Dialog):
+    """办理事项 of a window. A supervisor (the hall's permission "window") ticks the matters
+    and saves them (hall.windows.configure); a clerk reads the list, and who may change it.
+    The hall checks the permission again."""
+
+    def __init__(self, window: str, services: list[Service], served: tuple[str, ...] | None,
+                 can_edit: bool, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Matters of window {window}").format(window=window), parent)
+        self.can_edit = can_edit
+        self.boxes: dict[str, QCheckBox] = {}
+        gap = Theme.instance().current.size("gap")
+        if not can_edit:
+            self.body.addWidget(label(self.tr("Only a supervisor can change the matters a "
+                                              "window serves."), "muted", wrap=True))
+            names = [s.name for s in services if served is None or s.id in served]
+            self.body.addWidget(label(self.tr("This window serves every matter.")
+                                      if served is None else "\n".join(names), wrap=True))
+            self.body.addStretch(1)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.ok_button = button(self.tr("Close"), "primary")
+            self.ok_button.clicked.connect(self.reject)
+            row.addWidget(self.ok_button)
+            self.body.addLayout(row)
+            return
+        self.every = QCheckBox(self.tr("Every matter"))
+        self.every.setChecked(served is None)
+        self.body.addWidget(self.every)
+        boxes = QWidget()
+        grid = QGridLayout(boxes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(gap * 2)
+        grid.setVerticalSpacing(0)
+        rows = -(-len(services) // 2)
+        for i, service in enumerate(services):
+            box = QCheckBox(service.name)
+            box.setChecked(served is not None and service.id in served)
+            self.boxes[service.id] = box
+            grid.addWidget(box, i % rows, i // rows)  # down the first column, then the second
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(boxes)
+        scroll.setMinimumSize(boxes.sizeHint().width() + gap * 3,
+                              min(boxes.sizeHint().height(), 560))
+        self.body.addWidget(scroll, 1)
+        self.add_buttons(self.tr("Save"))
+        self.every.toggled.connect(self._changed)
+        for box in self.boxes.values():
+            box.toggled.connect(self._changed)
+        self._changed()
+
+    def _changed(self) -> None:
+        for box in self.boxes.values():
+            box.setEnabled(not self.every.isChecked())
+        self.ok_button.setEnabled(self.chosen() != [])  # a window serving nothing: no choice
+
+    def chosen(self) -> list[str] | None:
+        """The service ids ticked; None for every matter."""
+        if not self.can_edit or self.every.isChecked():
+            return None
+        return [sid for sid, box in self.boxes.items() if box.isChecked()]
+
+
 class ConflictsDialog(_Dialog):
     def __init__(self, conflicts: tuple[Conflict, ...], parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Conflicts found by sync"), parent)
@@ -133,7 +200,7 @@ class ConflictsDialog(_Dialog):
 
 def describe(_widget: QWidget | None, c: Conflict) -> str:
     """A conflict as one sentence for the clerk (one translation context wherever it is said)."""
-    at = datetime.fromtimestamp(c.detected_ms / 1000).strftime("%H:%M")
+    at = c.detected_at[11:16]  # the hall's time (hall.core.zone), not this machine's clock
     if c.kind == "call":
         where = QCoreApplication.translate("Conflicts", "now at window {window}").format(
             window=c.window) if c.window else ""

@@ -25,11 +25,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desk.parts import clear, label, restyle
+from desk.parts import ElidedLabel, FitLabel, label, restyle
 from desk.state import DisplayState, SyncState, read_display, read_sync
 from ui.app import Shell, run_face
 from ui.screenshots import PageFactory
@@ -70,31 +78,124 @@ def load_display_config(data_dir: Path | None) -> dict[str, Any]:
 
 
 class Ticker(QLabel):
-    """The notices scrolling by, one character a tick (cheap: no repaint of anything else)."""
+    """The notices: shown whole when they fit the strip, else scrolling by one character a
+    tick (a marquee: its text is wider than the strip by design, and it never widens the
+    window). Cheap: no repaint of anything else."""
 
     def __init__(self, notices: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "notice")
-        self.set_notices(notices)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        self.set_notices(notices)
         self._timer.start()
 
     def set_notices(self, notices: list[str]) -> None:
-        self._text = "　　　　".join(notices) + "　　　　" if notices else ""
+        self._whole = "　　　　".join(notices)
+        self._text = self._whole + "　　　　" if notices else ""
         self._offset = 0
         self.setVisible(bool(notices))
-        self.setText(self._text)
+        self.setText(self._whole)
+
+    @property
+    def scrolling(self) -> bool:
+        return bool(self._text) and (self.fontMetrics().horizontalAdvance(self._whole)
+                                     > self.contentsRect().width())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(1, super().minimumSizeHint().height())
 
     def _tick(self) -> None:
-        if self._text:
-            self._offset = (self._offset + 1) % len(self._text)
-            self.setText(self._text[self._offset:] + self._text[:self._offset])
+        if not self.scrolling:
+            if self._offset or self.text() != self._whole:
+                self._offset = 0
+                self.setText(self._whole)
+            return
+        self._offset = (self._offset + 1) % len(self._text)
+        self.setText(self._text[self._offset:] + self._text[:self._offset])
+
+
+class WaitingCell(QFrame):
+    """One group's count: its name over "N人等候"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        gap = Theme.instance().current.size("gap")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(gap, gap // 2, gap, gap // 2)
+        layout.setSpacing(0)
+        self.name = ElidedLabel("", "heading")
+        self.count = ElidedLabel("", "title")
+        layout.addWidget(self.name)
+        layout.addWidget(self.count)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(1, super().minimumSizeHint().height())
+
+
+class WaitingGrid(QWidget):
+    """Who waits, one cell per group (its name over "2人等候"), in as many columns as the
+    screen's width holds: a cell never breaks inside, and the grid never widens the window (a
+    name too long for a cell as wide as the screen ends in "…")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        gap = Theme.instance().current.size("gap")
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(gap)
+        self.cells: list[WaitingCell] = []
+        self._columns = 0
+
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        """(name, count) per group."""
+        for cell in self.cells[len(items):]:
+            self._grid.removeWidget(cell)
+            cell.deleteLater()
+        del self.cells[len(items):]
+        while len(self.cells) < len(items):
+            self.cells.append(WaitingCell(self))
+        for cell, (name, count) in zip(self.cells, items, strict=True):
+            cell.name.setText(name)
+            cell.count.setText(count)
+        self._columns = 0  # lay out again for the new widths
+        self._arrange(self.width())
+
+    def columns_for(self, width: int) -> int:
+        if not self.cells:
+            return 1
+        widest = max(c.sizeHint().width() for c in self.cells)
+        spacing = self._grid.horizontalSpacing()
+        return max(1, min(len(self.cells), (width + spacing) // (widest + spacing)))
+
+    def _arrange(self, width: int) -> None:
+        columns = self.columns_for(width)
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for cell in self.cells:
+            self._grid.removeWidget(cell)
+        for i, cell in enumerate(self.cells):
+            self._grid.addWidget(cell, i // columns, i % columns)
+            cell.show()
+        for col in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(col, 1 if col < columns else 0)
+        self.updateGeometry()  # rows changed: the page gives the grid its new height
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(1, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width())
+        super().resizeEvent(event)
 
 
 class CallBoard(QWidget):
-    """What the screen shows: the call being made, big; the last calls; who waits; notices."""
+    """What the screen shows: the call being made, big; the last calls; who waits; notices.
+    Landscape puts the last calls beside the call, portrait below it; nothing on it makes the
+    window wider than its screen."""
 
     def __init__(self, hall_name: str = "", notices: list[str] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -106,7 +207,7 @@ class CallBoard(QWidget):
         outer.setContentsMargins(gap * 2, gap, gap * 2, gap)
         outer.setSpacing(gap)
         top = QHBoxLayout()
-        self.hall = label(hall_name, "title")
+        self.hall = ElidedLabel(hall_name, "title")
         self.clock = label("", "heading")
         top.addWidget(self.hall, 1)
         top.addWidget(self.clock)
@@ -115,18 +216,18 @@ class CallBoard(QWidget):
         self.status.hide()
         outer.addWidget(self.status)
 
-        body = QHBoxLayout()
-        body.setSpacing(gap * 2)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(gap * 2)
         now = QFrame()
         now.setProperty("role", "card")
         now_layout = QVBoxLayout(now)
         now_layout.setContentsMargins(gap * 2, gap, gap * 2, gap)
         self.caption = label(self.tr("Now calling"), "heading")
-        self.number = label("—")
+        self.number = FitLabel("—")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.where = label("")
+        self.where = FitLabel("")
         self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.sentence = label("", "heading")
+        self.sentence = label("", "heading", wrap=True)
         self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         now_layout.addWidget(self.caption)
         now_layout.addStretch(1)
@@ -134,7 +235,7 @@ class CallBoard(QWidget):
         now_layout.addWidget(self.where)
         now_layout.addStretch(1)
         now_layout.addWidget(self.sentence)
-        body.addWidget(now, 3)
+        self.body.addWidget(now, 3)
         last = QFrame()
         last.setProperty("role", "card")
         last_layout = QVBoxLayout(last)
@@ -142,16 +243,17 @@ class CallBoard(QWidget):
         last_layout.addWidget(label(self.tr("Last calls"), "heading"))
         self.last_grid = QGridLayout()
         self.last_grid.setHorizontalSpacing(gap * 2)
+        self._last_rows: list[tuple[QLabel, QLabel, QLabel]] = []
         last_layout.addLayout(self.last_grid)
         last_layout.addStretch(1)
-        body.addWidget(last, 2)
-        outer.addLayout(body, 1)
-        self.waiting = label("", "heading", wrap=True)
+        self.body.addWidget(last, 2)
+        outer.addLayout(self.body, 1)
+        self.waiting = WaitingGrid()
         outer.addWidget(self.waiting)
         self.ticker = Ticker(notices or [])
         outer.addWidget(self.ticker)
         self.current: Call | None = None
-        self.zone: ZoneInfo | None = None  # the hall's time zone, once known
+        self.zone: ZoneInfo | None = None  # the hall's time zone, once known (no clock before)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
@@ -159,17 +261,20 @@ class CallBoard(QWidget):
         self._tick()
 
     def _tick(self) -> None:
-        self.clock.setText(datetime.now(self.zone).strftime("%Y-%m-%d %H:%M"))
+        self.clock.setText(datetime.now(self.zone).strftime("%Y-%m-%d %H:%M")
+                           if self.zone is not None else "")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # A call screen fills whatever screen it hangs on: the number takes a share of its
-        # height (no theme size is that large), read from across the hall.
-        height = max(event.size().height(), 400)
-        for widget, share in ((self.number, 0.22), (self.where, 0.09)):
-            font = QFont(widget.font())
-            font.setPixelSize(int(height * share))
-            font.setBold(True)
-            widget.setFont(font)
+        # height (no theme size is that large), read from across the hall, as far as its card's
+        # width allows. A portrait screen puts the last calls under the call.
+        size = event.size()
+        portrait = size.height() > size.width()
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                               else QBoxLayout.Direction.LeftToRight)
+        height = max(size.height(), 400)
+        self.number.fit(int(height * (0.17 if portrait else 0.22)))
+        self.where.fit(int(height * (0.07 if portrait else 0.09)))
         super().resizeEvent(event)
 
     def show_call(self, call: Call) -> None:
@@ -182,19 +287,25 @@ class CallBoard(QWidget):
                              else self.tr("Now calling"))
 
     def show_last(self, calls: tuple[Call, ...] | list[Call]) -> None:
-        clear(self.last_grid)
-        for row, call in enumerate(calls):
-            number = label(call.number, "heading")
-            where = label(self.tr("Window {window}").format(window=call.window), "heading")
-            when = label(call.called_at[11:16], "muted")
-            self.last_grid.addWidget(number, row, 0)
-            self.last_grid.addWidget(where, row, 1)
-            self.last_grid.addWidget(when, row, 2)
+        """The last calls, newest first, in rows kept from one call to the next."""
+        while len(self._last_rows) < len(calls):
+            row = len(self._last_rows)
+            cells = (label("", "heading"), label("", "heading"), label("", "muted"))
+            for col, cell in enumerate(cells):
+                self.last_grid.addWidget(cell, row, col)
+            self._last_rows.append(cells)
+        for i, (number, where, when) in enumerate(self._last_rows):
+            if i < len(calls):
+                call = calls[i]
+                number.setText(call.number)
+                where.setText(self.tr("Window {window}").format(window=call.window))
+                when.setText(call.called_at[11:16])
+            for cell in (number, where, when):
+                cell.setVisible(i < len(calls))
 
     def show_waiting(self, board: WaitingBoard) -> None:
-        self.waiting.setText("　　".join(
-            f"{group.name}：" + self.tr("{n} waiting").format(n=group.count)
-            for group in board.by_group))
+        self.waiting.set_items([(group.name, self.tr("{n} waiting").format(n=group.count))
+                                for group in board.by_group])
 
     def show_sync(self, sync: SyncState) -> None:
         if sync.enrolled and not sync.online and sync.failing:
@@ -343,12 +454,14 @@ def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
     notices = ["办事高峰时段为上午9点至11点，可通过“鄂汇办”预约办理。",
                "老年人、残疾人、孕妇可到“帮办代办”窗口优先办理。"]
 
-    def board(offline: bool = False) -> QWidget:
+    def board(offline: bool = False, shared: bool = False) -> QWidget:
         state: DisplayState = sample()["display"]
         page = CallBoard(state.hall_name, notices)
         page.zone = ZoneInfo(state.timezone)
         page._tick()
-        page.show_call(state.last[0])
+        # a number two stations issued before they joined one hub, called at window 12
+        page.show_call(replace(state.last[0], number="C001·T2", window="12") if shared
+                       else state.last[0])
         page.show_last(state.last[1:])
         page.show_waiting(state.waiting)
         sync = state.sync if not offline else replace(state.sync, enrolled=True, online=False,
@@ -356,4 +469,5 @@ def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
         page.show_sync(sync)
         return page
 
-    return {"display": board, "display-offline": lambda: board(True)}
+    return {"display": board, "display-offline": lambda: board(True),
+            "display-shared-number": lambda: board(shared=True)}

@@ -1,27 +1,25 @@
 """Keyboard first: F1–F7 for the queue actions, and the same as keys 1–7 of a USB numeric keypad
 (a clerk's 叫号器 is one: it types keypad digits).
 
-An application-wide event filter, installed after the keyboard-wedge scanner's so it sees keys
-first: a keypad digit carries Qt's KeypadModifier, which a scanner's burst or a person's typing
-on the main keys does not, so the wedge filter never holds it back. A keypad digit typed into a
-text field (an EMS tracking number, a password) stays a digit there; F-keys act everywhere on
-the desk's work page. Nothing acts while a dialog is open or the desk is locked.
+Qt shortcuts of the desk's window (QShortcut, window context), not an event filter: Qt matches
+a key against them in C++ before the key is delivered, so the GUI thread runs no Python for the
+thousands of other events a screen gets (an application-wide Python filter did, each call a
+turn at the GIL: bench/desk.py). A keypad digit carries Qt's KeypadModifier, which a scanner's
+burst or a person's typing on the main keys does not: those never match, and the wedge filter
+never holds a keypad key back. A keypad digit typed into a text field (an EMS tracking number,
+a password) stays a digit there: the field claims it (ShortcutOverride) before any shortcut.
+F-keys act everywhere on the desk's window while it is the active window: nothing acts while a
+dialog is open (the dialog is active then; the desk takes the focus back when it closes),
+while the desk is locked, or while a key is held down (no auto-repeat).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-)
+from PySide6.QtCore import QKeyCombination, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 ACTIONS = ("call", "recall", "no_show", "transfer", "park", "done", "start")
 F_KEYS = {Qt.Key.Key_F1: "call", Qt.Key.Key_F2: "recall", Qt.Key.Key_F3: "no_show",
@@ -31,7 +29,6 @@ KEYPAD = {Qt.Key.Key_1: "call", Qt.Key.Key_2: "recall", Qt.Key.Key_3: "no_show",
           Qt.Key.Key_4: "transfer", Qt.Key.Key_5: "park", Qt.Key.Key_6: "done",
           Qt.Key.Key_7: "start"}
 _HINTS = {code: f"F{i}" for i, code in enumerate(ACTIONS, 1)}
-_TEXT_INPUT = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 
 
 def key_hint(action: str) -> str:
@@ -42,44 +39,30 @@ class DeskKeys(QObject):
     """Calls `trigger(action)` for a desk key when `active()` says the work page has the floor."""
 
     def __init__(self, trigger: Callable[[str], None], active: Callable[[], bool],
-                 parent: QObject | None = None) -> None:
+                 parent: QWidget) -> None:
         super().__init__(parent)
         self._trigger = trigger
         self._active = active
+        self.shortcuts: list[QShortcut] = []
+        bindings = [(QKeySequence(key), action) for key, action in F_KEYS.items()]
+        bindings += [(QKeySequence(QKeyCombination(Qt.KeyboardModifier.KeypadModifier, key)),
+                      action) for key, action in KEYPAD.items()]
+        for sequence, action in bindings:
+            shortcut = QShortcut(sequence, parent)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setAutoRepeat(False)  # a held key calls once, not a dozen tickets
+            shortcut.setEnabled(False)
+            shortcut.activated.connect(lambda a=action: self._fire(a))
+            self.shortcuts.append(shortcut)
+
+    def _fire(self, action: str) -> None:
+        if self._active():
+            self._trigger(action)
 
     def install(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(True)
 
     def remove(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or QApplication.activeModalWidget() is not None:
-            return False
-        assert isinstance(event, QKeyEvent)
-        if event.isAutoRepeat():
-            return event.key() in F_KEYS  # a held key calls once, not a dozen tickets
-        action = self.action_of(event)
-        if action is None or not self._active():
-            return False
-        self._trigger(action)
-        return True
-
-    @staticmethod
-    def action_of(event: QKeyEvent) -> str | None:
-        key = Qt.Key(event.key())
-        mods = event.modifiers()
-        if key in F_KEYS and not mods & (Qt.KeyboardModifier.ControlModifier
-                                         | Qt.KeyboardModifier.AltModifier):
-            return F_KEYS[key]
-        if mods & Qt.KeyboardModifier.KeypadModifier and key in KEYPAD:
-            focus = QApplication.focusWidget()
-            if isinstance(focus, _TEXT_INPUT) or (isinstance(focus, QComboBox)
-                                                 and focus.isEditable()):
-                return None
-            return KEYPAD[key]
-        return None
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(False)

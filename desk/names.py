@@ -40,6 +40,7 @@ CARD = {
     "id_card": QT_TRANSLATE_NOOP("Names", "ID card"),
     "sscard": QT_TRANSLATE_NOOP("Names", "Social security card"),
     "code": QT_TRANSLATE_NOOP("Names", "Identity code"),
+    "code_enterprise": QT_TRANSLATE_NOOP("Names", "Enterprise code"),
 }
 CASE = {
     "accepted": QT_TRANSLATE_NOOP("Names", "Accepted"),

@@ -1,7 +1,14 @@
-"""The desk's papers: 受理回执, 不予受理告知书 and 一次性告知书 on A4 (QTextDocument through
-QPdfWriter to a PDF file, or QPrinter to the hall's A4 printer), on a thread of their own so
+"""The desk's papers: 受理回执, 不予受理告知书 and 一次性告知书 on A4, on a thread of their own so
 the GUI never waits on a printer or the disk. The words are the hall's (hall/slips.py); this
 module only lays them out: title, label–value table, the QR of the case, lines to sign.
+
+A paper holds personal data (the masked applicant) and text people typed (a 告知承诺, refusal
+reasons), so by default it goes through QPrinter to the hall's A4 printer and rests nowhere:
+Qt's CUPS engine renders the job into a private temporary file (mode 0600, `cupsTempFd` in
+$TMPDIR) and removes it once the job is handed to the spooler (the spooler's own copy is the
+system's: docs/security.md says to set `PreserveJobFiles No`). Writing PDF files instead
+(`--receipt-pdf DIR`) is for tests and diagnosis only: those files hold that data in plain, and
+are written 0600 in a 0700 folder.
 
 The short slip for the thermal printer is devices.escpos.receipt_slip_layout of the same data
 (ui.hardware.ReceiptPrinter prints it).
@@ -13,6 +20,7 @@ import html
 import io
 import itertools
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -75,9 +83,12 @@ def document(slip: ReceiptSlip, family: str | None) -> QTextDocument:
 
 
 def render_pdf(slip: ReceiptSlip, path: Path, family: str | None = None) -> Path:
-    """An A4 PDF of the slip (written beside, then renamed: a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """An A4 PDF of the slip (written beside, then renamed: a reader never sees half a file),
+    readable by its owner only: it holds personal data."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # before Qt opens it
     writer = QPdfWriter(str(partial))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
@@ -118,9 +129,10 @@ def file_name(slip: ReceiptSlip, key: str) -> str:
 
 
 class A4Printer(QObject):
-    """A4 papers off the GUI thread, one after another. To PDF files in `pdf_dir` when given
-    (an archive, or a hall with no A4 printer); else to `printer_name` or the system's default
-    printer; with neither, `failed` says so and the thermal slip is the receipt."""
+    """A4 papers off the GUI thread, one after another: to `printer_name` or the system's
+    default printer (nothing left on disk); with neither, `failed` says so and the thermal slip
+    is the receipt. To PDF files in `pdf_dir` only when asked (tests, diagnosis: the files hold
+    personal data)."""
 
     printed = Signal(int, object)  # token, the PDF's Path (None when sent to a printer)
     failed = Signal(int, str)  # token, what went wrong (for the log; the face says its own)

@@ -4,7 +4,10 @@ in the call policy's order, the tickets this window parked, and 帮办 requests 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -17,9 +20,13 @@ from PySide6.QtWidgets import (
 
 from desk.keys import ACTIONS, key_hint
 from desk.names import HELP, PRIORITY, STATUS, name
-from desk.parts import button, card, clear, label
+from desk.parts import button, card, label
 from desk.state import QueueState
 from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from hall.help import HelpRequest
+    from hall.tickets import TicketView
 
 
 class QueuePanel(QFrame):
@@ -61,18 +68,68 @@ class QueuePanel(QFrame):
         self.lists = QVBoxLayout(lists)
         self.lists.setContentsMargins(0, 0, 0, 0)
         self.lists.setSpacing(gap // 2)
+        self.waiting_rows = Rows(self.lists, self._waiting_row)
+        self.upcoming_rows = Rows(self.lists, lambda: label("", wrap=True))
+        self.parked_rows = Rows(self.lists, lambda: self._button_row(self.tr("Resume"),
+                                                                     self.resume))
+        self.help_rows = Rows(self.lists, lambda: self._button_row(self.tr("I'll go"),
+                                                                   self.take_help))
+        self.nobody = label(self.tr("Nobody is waiting."), "muted")
+        self.no_ticket = label(self.tr("No ticket for this window."), "muted")
+        self.parked_heading = label(self.tr("Parked at this window"), "heading")
+        self.help_heading = label(self.tr("Help requests from kiosks"), "heading")
+        for part in (label(self.tr("Waiting"), "heading"), self.nobody, self.waiting_rows,
+                     label(self.tr("Next in line"), "heading"), self.no_ticket,
+                     self.upcoming_rows, self.parked_heading, self.parked_rows,
+                     self.help_heading, self.help_rows):
+            if isinstance(part, Rows):
+                part.attach()
+            else:
+                self.lists.addWidget(part)
+        self.lists.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(lists)
         outer.addWidget(scroll, 1)
         self._state: QueueState | None = None
+        self._shown: object = ()  # what the panel shows now: a new state like it repaints nothing
         self.show_state(None)
+
+    @staticmethod
+    def _waiting_row() -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row.name = label("", wrap=True)  # type: ignore[attr-defined]
+        row.count = label("")  # type: ignore[attr-defined]
+        layout.addWidget(row.name, 1)  # type: ignore[attr-defined]
+        layout.addWidget(row.count)  # type: ignore[attr-defined]
+        return row
+
+    @staticmethod
+    def _button_row(text: str, signal: SignalInstance) -> QWidget:
+        """A line of text and a button that emits `signal` with the row's current id."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row.text = label("", wrap=True)  # type: ignore[attr-defined]
+        row.key = ""  # type: ignore[attr-defined]
+        b = button(text)
+        b.clicked.connect(lambda _=False: signal.emit(row.key))  # type: ignore[attr-defined]
+        layout.addWidget(row.text, 1)  # type: ignore[attr-defined]
+        layout.addWidget(b)
+        return row
 
     def show_state(self, state: QueueState | None) -> None:
         self._state = state
         current = state.current if state else None
         names = state.service_names if state else {}
+        shown = (current, state.waiting, state.upcoming, state.parked, state.help,
+                 ) if state else None
+        if shown == self._shown:
+            return  # the status timer's read, or a commit elsewhere: nothing to redraw
+        self._shown = shown
         if current is None:
             self.number.setText("—")
             self.detail.setText(self.tr("No ticket. Press Call next."))
@@ -92,44 +149,61 @@ class QueuePanel(QFrame):
         for code in ("transfer", "park", "done"):
             self.buttons[code].setEnabled(current is not None)
 
-        clear(self.lists)
-        if state is None:
-            self.lists.addStretch(1)
-            return
-        self.lists.addWidget(label(self.tr("Waiting"), "heading"))
-        if not state.waiting:
-            self.lists.addWidget(label(self.tr("Nobody is waiting."), "muted"))
-        for _sid, service, count in state.waiting:
-            row = QHBoxLayout()
-            row.addWidget(label(service, wrap=True), 1)
-            row.addWidget(label(self.tr("{n} waiting").format(n=count)))
-            self.lists.addLayout(row)
-        self.lists.addWidget(label(self.tr("Next in line"), "heading"))
-        if not state.upcoming:
-            self.lists.addWidget(label(self.tr("No ticket for this window."), "muted"))
-        for t in state.upcoming:
+        waiting = state.waiting if state else ()
+        upcoming = state.upcoming if state else ()
+        parked = state.parked if state else ()
+        helps = state.help if state else ()
+        self.nobody.setVisible(state is not None and not waiting)
+        self.no_ticket.setVisible(state is not None and not upcoming)
+
+        def fill_waiting(row: Any, item: tuple[str, str, int]) -> None:
+            row.name.setText(item[1])
+            row.count.setText(self.tr("{n} waiting").format(n=item[2]))
+
+        def fill_upcoming(row: Any, t: TicketView) -> None:
             mark = "" if t.priority == "regular" else f" · {name(PRIORITY, t.priority)}"
-            self.lists.addWidget(label(f"{t.number}  {names.get(t.service, t.service)}{mark}",
-                                       wrap=True))
-        if state.parked:
-            self.lists.addWidget(label(self.tr("Parked at this window"), "heading"))
-            for t in state.parked:
-                row = QHBoxLayout()
-                row.addWidget(label(f"{t.number}  {names.get(t.service, t.service)}", wrap=True),
-                              1)
-                b = button(self.tr("Resume"))
-                b.clicked.connect(lambda _=False, tid=t.id: self.resume.emit(tid))
-                row.addWidget(b)
-                self.lists.addLayout(row)
-        if state.help:
-            self.lists.addWidget(label(self.tr("Help requests from kiosks"), "heading"))
-            for h in state.help:
-                row = QHBoxLayout()
-                row.addWidget(label(self.tr("{what}, kiosk {kiosk}, {time}").format(
-                    what=name(HELP, h.kind), kiosk=h.terminal, time=h.requested_at[11:16]),
-                    wrap=True), 1)
-                b = button(self.tr("I'll go"))
-                b.clicked.connect(lambda _=False, rid=h.id: self.take_help.emit(rid))
-                row.addWidget(b)
-                self.lists.addLayout(row)
-        self.lists.addStretch(1)
+            row.setText(f"{t.number}  {names.get(t.service, t.service)}{mark}")
+
+        def fill_parked(row: Any, t: TicketView) -> None:
+            row.key = t.id
+            row.text.setText(f"{t.number}  {names.get(t.service, t.service)}")
+
+        def fill_help(row: Any, h: HelpRequest) -> None:
+            row.key = h.id
+            row.text.setText(self.tr("{what}, kiosk {kiosk}, {time}").format(
+                what=name(HELP, h.kind), kiosk=h.terminal, time=h.requested_at[11:16]))
+
+        self.waiting_rows.show(list(waiting), fill_waiting)
+        self.upcoming_rows.show(list(upcoming), fill_upcoming)
+        self.parked_heading.setVisible(bool(parked))
+        self.parked_rows.show(list(parked), fill_parked)
+        self.help_heading.setVisible(bool(helps))
+        self.help_rows.show(list(helps), fill_help)
+
+
+class Rows:
+    """The rows of one list on the panel, kept from one refresh to the next: a change fills
+    the rows there are, adds what is missing and hides the rest (no widgets made and thrown
+    away on every commit)."""
+
+    def __init__(self, layout: QVBoxLayout, make: Callable[[], QWidget]) -> None:
+        self._layout = layout
+        self._make = make
+        self._box = QVBoxLayout()
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(layout.spacing())
+        self.rows: list[QWidget] = []
+
+    def attach(self) -> None:
+        self._layout.addLayout(self._box)
+
+    def show(self, items: list[Any], fill: Callable[[Any, Any], None]) -> None:
+        while len(self.rows) < len(items):
+            row = self._make()
+            self._box.addWidget(row)
+            self.rows.append(row)
+        for row, item in zip(self.rows, items, strict=False):
+            fill(row, item)
+            row.show()
+        for row in self.rows[len(items):]:
+            row.hide()

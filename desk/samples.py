@@ -44,10 +44,10 @@ def sample() -> dict[str, Any]:
         clerk = hall.accounts.sign_in("li.na", PASSWORD, window="3")
         boss = hall.accounts.sign_in("zhao.min", PASSWORD, window="3")
         kiosk = hall.kiosk()
-        hall.windows.configure(clerk, "3", ["newborn", "retirement", "hukou_transfer",
-                                            "social_security_card"])
-        hall.windows.configure(clerk, "1", None)
-        hall.windows.configure(clerk, "5", ["enterprise_info_change", "tax_invoice"])
+        hall.windows.configure(boss, "3", ["newborn", "retirement", "hukou_transfer",
+                                           "social_security_card"])
+        hall.windows.configure(boss, "1", None)
+        hall.windows.configure(boss, "5", ["enterprise_info_change", "tax_invoice"])
         for service, priority in [("newborn", "regular"), ("retirement", "elder"),
                                   ("newborn", "regular"), ("hukou_transfer", "regular"),
                                   ("social_security_card", "pregnant"), ("newborn", "regular"),
@@ -72,11 +72,10 @@ def sample() -> dict[str, Any]:
             MaterialItem("父母结婚证", "deferred", due=due)],
             promise="申请人承诺五日内补交父母结婚证").value
         queue = read_queue(hall, "3")
+        now_ms, now_at = int(hall.core.now().timestamp() * 1000), hall.core.now_iso()
         conflicts = (
-            Conflict("number", "e1:number", "C001", ("C001", "C001·T2"), None,
-                     int(hall.core.now().timestamp() * 1000)),
-            Conflict("call", "e2:call", "A006", (), "5",
-                     int(hall.core.now().timestamp() * 1000)))
+            Conflict("number", "e1:number", "C001", ("C001", "C001·T2"), None, now_ms, now_at),
+            Conflict("call", "e2:call", "A006", (), "5", now_ms, now_at))
         offline = replace(queue, sync=replace(queue.sync, enrolled=True, online=False,
                                               pending=3, conflicts=conflicts))
         hall.tickets.call_next(clerk, "1")
@@ -138,7 +137,12 @@ def _on_page(make_dialog: Callable[[], QWidget]) -> QWidget:
 
 
 def desk_pages(shell: Shell) -> Mapping[str, PageFactory]:
-    from desk.dialogs import ConflictsDialog, RefuseDialog, TransferDialog
+    from desk.dialogs import (
+        ConflictsDialog,
+        RefuseDialog,
+        TransferDialog,
+        WindowServicesDialog,
+    )
     from desk.signin import LockPage, SignInPage
 
     def signin() -> QWidget:
@@ -210,4 +214,8 @@ def desk_pages(shell: Shell) -> Mapping[str, PageFactory]:
             s()["services"][8].name)),
         "dialog-conflicts": lambda: _on_page(lambda: ConflictsDialog(
             s()["offline"].sync.conflicts)),
+        "dialog-window-matters-supervisor": lambda: _on_page(lambda: WindowServicesDialog(
+            "3", s()["services"], s()["queue"].served, True)),
+        "dialog-window-matters-clerk": lambda: _on_page(lambda: WindowServicesDialog(
+            "3", s()["services"], s()["queue"].served, False)),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hall.errors import DomainError
+from hall.timefmt import iso_of_ms
 
 if TYPE_CHECKING:
     from hall.actors import Actor
@@ -33,6 +34,7 @@ class Conflict:
     labels: tuple[str, ...]  # every ticket sharing the number (kind "number")
     window: str | None  # where the ticket is held now (kind "call")
     detected_ms: int
+    detected_at: str = ""  # the same moment in the hall's time (ISO with its offset)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class QueueState:
     sync: SyncState
     service_names: dict[str, str] = field(default_factory=dict)
     windows: tuple[str, ...] = ()  # every window the hall knows (a transfer's targets)
+    window_services: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # by window
+    served: tuple[str, ...] | None = None  # this window's service ids; None: every service
+    today: str = ""  # the hall's calendar day (its timezone, not this machine's)
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,9 @@ def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:
                         labels = tuple(sorted({shared.number, *shared.shared_with}))
                     except DomainError:
                         labels = (ticket.number,)
+        detected = int(c["detected_ms"])
         out.append(Conflict(str(c["kind"]), f"{c['event_id']}:{c['kind']}", label, labels,
-                            window, int(c["detected_ms"])))
+                            window, detected, iso_of_ms(detected, hall.core.zone)))
     return out
 
 
@@ -126,6 +132,7 @@ def read_queue(hall: Hall, window: str) -> QueueState:
     board = hall.views.waiting()
     waiting = tuple((w.key, w.name, w.count) for w in board.by_service
                     if (served is None and w.count) or (served is not None and w.key in served))
+    views = hall.windows.list()
     return QueueState(
         window=window,
         services=tuple(names.get(s, s) for s in served) if served is not None else None,
@@ -136,7 +143,10 @@ def read_queue(hall: Hall, window: str) -> QueueState:
         help=tuple(hall.help.open()),
         sync=read_sync(hall),
         service_names=names,
-        windows=tuple(w.window for w in hall.windows.list()),
+        windows=tuple(w.window for w in views),
+        window_services={w.window: w.services for w in views},
+        served=served,
+        today=hall.today(),
     )
 
 

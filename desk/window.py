@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QStackedWidget, QWidget
 
 from desk.acceptance import AcceptForm
-from desk.dialogs import ConflictsDialog, RefuseDialog, TransferDialog, describe
+from desk.dialogs import (
+    ConflictsDialog,
+    RefuseDialog,
+    TransferDialog,
+    WindowServicesDialog,
+    describe,
+)
 from desk.keys import DeskKeys
 from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
@@ -51,6 +57,8 @@ class DeskOptions:
 
 
 class DeskWindow(QStackedWidget):
+    conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
+
     def __init__(self, bridge: HallBridge, options: DeskOptions, *, hall_name: str = "",
                  printer: ReceiptPrinter | None = None, family: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -66,6 +74,8 @@ class DeskWindow(QStackedWidget):
         self.queue_state: QueueState | None = None
         self._seen_conflicts: set[str] | None = None
         self._locked = False
+        self._reading = False  # a queue read in flight
+        self._read_again = False
         self.signin = SignInPage(hall_name, options.window)
         self.lock = LockPage()
         self.work = WorkPage()
@@ -104,6 +114,7 @@ class DeskWindow(QStackedWidget):
         w.lock_button.clicked.connect(self.lock_now)
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
+        w.matters_button.clicked.connect(self.window_services)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -121,6 +132,14 @@ class DeskWindow(QStackedWidget):
     def _tab_changed(self, index: int) -> None:
         if index == 2:
             self.refresh_figures()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """A modal dialog; afterwards the desk takes the focus back itself (a desk PC may run
+        without a window manager to do it, and the desk's keys need their window active)."""
+        accepted = bool(dialog.exec())
+        dialog.deleteLater()
+        self.activateWindow()
+        return accepted
 
     def _catalog_loaded(self, loaded: tuple[str, list[Any]]) -> None:
         self.hall_name = loaded[0]
@@ -204,21 +223,45 @@ class DeskWindow(QStackedWidget):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
+        """Read the queue again: one read in flight at a time, one more after it if asked
+        meanwhile (a command's answer and its commit's notification ask together)."""
         if self.actor.kind != "account":
             return
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
         window = self.window_name
-        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, self._error)
+
+        def failed(error: HallError) -> None:
+            self._read_done()
+            self._error(error)
+
+        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, failed)
+
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
 
     def _queue_read(self, state: QueueState) -> None:
+        self._read_done()
         if self.actor.kind != "account" or state.window != self.window_name:
             return
         self.queue_state = state
         self.work.show_queue(state)
+        if state.today:
+            self.work.acceptance.set_today(state.today)
         keys = {c.key for c in state.sync.conflicts}
         if self._seen_conflicts is not None:
             new = [c for c in state.sync.conflicts if c.key not in self._seen_conflicts]
             if new:  # told as soon as known, not only on the button
-                self.work.say(describe(self, new[-1]), "error")
+                text = describe(self, new[-1])
+                if len(new) > 1:
+                    text += self.tr(" And {n} more: see Conflicts.").format(n=len(new) - 1)
+                self.work.say(text, "error")
+                self.conflicts_told.emit(new)
         self._seen_conflicts = keys
 
     def current(self) -> Any:
@@ -276,7 +319,7 @@ class DeskWindow(QStackedWidget):
         windows = sorted({w for w in self._known_windows() if w != self.window_name})
         dialog = TransferDialog(current.number, list(getattr(self, "services", [])), windows,
                                 self)
-        if not dialog.exec():
+        if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
         actor = self.actor
@@ -301,9 +344,26 @@ class DeskWindow(QStackedWidget):
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
 
+    def window_services(self) -> None:
+        """The matters this window serves: a supervisor sets them, a clerk sees them."""
+        state = self.queue_state
+        if state is None or self.actor.kind != "account":
+            return
+        can_edit = self.actor.can("window")  # the hall checks it again on configure
+        dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
+                                      state.served, can_edit, self)
+        if not self.run_dialog(dialog) or not can_edit:
+            return
+        chosen = dialog.chosen()
+        actor, window = self.actor, self.window_name
+        self.submit(lambda h: h.windows.configure(actor, window, chosen),
+                    lambda _o: (self.work.say(self.tr("The matters of window {window} are "
+                                                      "saved.").format(window=window),
+                                              "status-ok"), self.refresh()))
+
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
-        ConflictsDialog(conflicts, self).exec()
+        self.run_dialog(ConflictsDialog(conflicts, self))
 
     # -- the applicant -----------------------------------------------------------------------
     def card_presented(self, card: Any) -> None:
@@ -395,7 +455,7 @@ class DeskWindow(QStackedWidget):
             return
         service = self.work.acceptance.current_service()
         dialog = RefuseDialog(service.name, self)
-        if not dialog.exec():
+        if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
         actor, current = self.actor, self.current()

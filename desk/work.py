@@ -30,8 +30,7 @@ class WorkPage(QWidget):
 
         bar = QHBoxLayout()
         self.where = label("", "heading")
-        self.matters = label("", "muted")
-        self.matters.setMinimumWidth(200)
+        self.matters_button = button("")  # the window's matters: seen by all, set by a supervisor
         self.who = label("")
         self.sync = label("", "muted")
         self.conflicts_button = button("")
@@ -39,7 +38,8 @@ class WorkPage(QWidget):
         self.lock_button = button(self.tr("Lock"))
         self.sign_out_button = button(self.tr("Sign out"))
         bar.addWidget(self.where)
-        bar.addWidget(self.matters, 1)
+        bar.addWidget(self.matters_button)
+        bar.addStretch(1)
         for w in (self.who, self.sync, self.conflicts_button, self.lock_button,
                   self.sign_out_button):
             bar.addWidget(w)
@@ -77,11 +77,11 @@ class WorkPage(QWidget):
     def show_queue(self, state: QueueState) -> None:
         self.queue.show_state(state)
         if state.services is None:
-            self.matters.setText(self.tr("Serves every matter"))
+            self.matters_button.setText(self.tr("Matters: all"))
+            self.matters_button.setToolTip("")
         else:
-            self.matters.setText(self.tr("Serves: {matters}").format(
-                matters="、".join(state.services)))
-        self.matters.setToolTip(self.matters.text())
+            self.matters_button.setText(self.tr("Matters: {n}").format(n=len(state.services)))
+            self.matters_button.setToolTip("、".join(state.services))
         self.show_sync(state.sync)
 
     def show_sync(self, sync: SyncState) -> None:

@@ -23,9 +23,11 @@ Kind = Literal["account", "kiosk", "operator", "system", "nobody"]
 # What each role may do. Names are the permissions the hall's commands require.
 _CITIZEN = frozenset({"take", "card_read", "code_read", "case_lookup", "rate", "help_request",
                       "check_in"})
-_CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "window", "case",
+_CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "case",
                     "free_text", "stats_own", "help_answer", "check_in", "appointment"})
-_SUPERVISOR = _CLERK | {"stats_hall", "data_view", "export", "unlock", "audit_view",
+# Which matters a window serves is the hall's arrangement: its supervisor sets it (a clerk
+# serves what the window is given, and sees it).
+_SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock", "audit_view",
                         "follow_up"}
 _ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
 PERMISSIONS: dict[str, frozenset[str]] = {

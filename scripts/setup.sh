@@ -22,7 +22,8 @@ run_pkgs=(
   alsa-utils                           # aplay: the voice plays through ALSA (paplay if PulseAudio)
 )
 test_pkgs=(xvfb postgresql nsis      # nsis: makensis checks the Windows installer script
-  poppler-utils)                     # pdftoppm: look at the desk's receipt PDFs as pictures
+  poppler-utils                      # pdftoppm: look at the desk's receipt PDFs as pictures
+  cups)                              # a private cupsd: the desk's A4 papers printed for real
 pkgs=("${run_pkgs[@]}")
 [ "$purpose" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -4,7 +4,9 @@ and prints once when the printer is back.
 Jobs live in SQLite (WAL, synchronous=FULL) in a directory the caller owns: a job is committed
 before `submit` returns, and marked printed in the same breath as the last byte is accepted.
 What is stored is the ticket's ESC/POS bytes, which `Layout` only lets carry masked personal
-data; a printed job's bytes are wiped.
+data (a receipt also carries the promise a person typed while it waits); a printed job's bytes
+are wiped from the file itself: `secure_delete` zeroes the freed content and the WAL, which
+still holds the job as written, is checkpointed and truncated.
 
 "Once": a job is resent only if the write failed. A crash between the write and the commit
 marking it printed (a window of one fsync) would print it again on restart: a duplicate ticket
@@ -72,6 +74,7 @@ class PrintQueue:
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()  # one pump at a time; sqlite connection is shared
         self._wake = threading.Event()
@@ -133,6 +136,7 @@ class PrintQueue:
                 return self._report(QueueState("offline", left, "unknown", exc.message))
             self._db.execute("UPDATE jobs SET state='printed', payload=x'', printed_at=? "
                              "WHERE id=?", (time.time(), job_id))
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the wiped bytes leave the WAL
         return self._report(QueueState("idle", 0, paper))
 
     def _report(self, state: QueueState) -> QueueState:

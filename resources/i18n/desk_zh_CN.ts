@@ -111,6 +111,14 @@
         <translation>住址</translation>
     </message>
     <message>
+        <source>Enterprise</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <source>Credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
         <source> (not verified)</source>
         <translation>（未核验）</translation>
     </message>
@@ -274,6 +282,10 @@
         <translation>{s}秒后锁定窗口。</translation>
     </message>
     <message>
+        <source> And {n} more: see Conflicts.</source>
+        <translation>另有{n}个冲突，请点“冲突”查看。</translation>
+    </message>
+    <message>
         <source>This window holds no ticket: call one first.</source>
         <translation>本窗口当前没有票号，请先叫号。</translation>
     </message>
@@ -320,6 +332,10 @@
     <message>
         <source>You took the help request at kiosk {kiosk}.</source>
         <translation>您已接单：自助终端{kiosk}的帮办请求。</translation>
+    </message>
+    <message>
+        <source>The matters of window {window} are saved.</source>
+        <translation>{window}号窗口的办理事项已保存。</translation>
     </message>
     <message>
         <source>Read the applicant&apos;s card or code first.</source>
@@ -563,7 +579,11 @@
     </message>
     <message>
         <source>Identity code</source>
-        <translation>身份码/企业码</translation>
+        <translation>身份码</translation>
+    </message>
+    <message>
+        <source>Enterprise code</source>
+        <translation>企业码</translation>
     </message>
     <message>
         <source>Accepted</source>
@@ -763,6 +783,33 @@
     </message>
 </context>
 <context>
+    <name>WindowServicesDialog</name>
+    <message>
+        <source>Matters of window {window}</source>
+        <translation>{window}号窗口办理事项</translation>
+    </message>
+    <message>
+        <source>Only a supervisor can change the matters a window serves.</source>
+        <translation>窗口的办理事项只能由值班主任修改。</translation>
+    </message>
+    <message>
+        <source>This window serves every matter.</source>
+        <translation>本窗口办理全部事项。</translation>
+    </message>
+    <message>
+        <source>Every matter</source>
+        <translation>全部事项</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>WorkPage</name>
     <message>
         <source>Lock</source>
@@ -789,12 +836,12 @@
         <translation>{hall} · {window}号窗口</translation>
     </message>
     <message>
-        <source>Serves every matter</source>
-        <translation>办理全部事项</translation>
+        <source>Matters: all</source>
+        <translation>办理事项：全部</translation>
     </message>
     <message>
-        <source>Serves: {matters}</source>
-        <translation>办理：{matters}</translation>
+        <source>Matters: {n}</source>
+        <translation>办理事项：{n}项</translation>
     </message>
     <message>
         <source>Stand-alone</source>

@@ -88,3 +88,25 @@ def member(hub: Any, folder: Path, terminal: str, hall_id: str = "H1") -> Path:
     sync_cmd.enroll(argparse.Namespace(data_dir=folder, server=hub.url, code=code,
                                        insecure=False, ca=None, replace_keys=False))
     return folder
+
+
+def run_sync(bridge: HallBridge, folder: Path, *, cap: float = 1.0, wait: float = 2.0) -> None:
+    """The terminal's sync (push + long-poll pull) in this process, as `desk` runs it, with a
+    short backoff cap so a test sees the link come back within a second or so."""
+    import threading
+
+    from sync import credential, runner
+
+    stop = threading.Event()
+    cred = credential.load(folder)
+    bridge.start_sync(lambda: runner.run_forever(lambda: Hall.open(folder), cred, stop,
+                                                 wait=wait, cap=cap) and None, stop.set)
+
+
+def repoint(folder: Path, url: str) -> None:
+    """Send the terminal's sync and hub calls to `url` (a fault proxy in front of the hub)."""
+    from dataclasses import replace
+
+    from sync import credential
+
+    credential.save(folder, replace(credential.load(folder), server=url))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desk.dialogs import RefuseDialog, TransferDialog
@@ -205,6 +205,16 @@ def test_accept_with_one_deferred_item_prints_the_receipt(read_card, qtbot: QtBo
     panel = desk.work.acceptance
     assert panel.current_service().id == "newborn"  # the called ticket's matter
     panel.all_submitted.click()
+    panel.set_mark("父母结婚证", "deferred")  # a date from the hall's day, not this machine's
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QDateEdit
+
+    when = panel.table.cellWidget(4, 2)
+    hall_day = date.fromisoformat(desk.queue_state.today)
+    assert isinstance(when, QDateEdit)
+    assert when.date().toPython() == hall_day + timedelta(days=5)
+    assert when.minimumDate().toPython() == hall_day
     panel.set_mark("父母结婚证", "deferred", "2099-01-15")
     panel.promise.setText("申请人承诺于2099年1月15日前补交父母结婚证")
     panel.assisted.setChecked(True)
@@ -216,6 +226,9 @@ def test_accept_with_one_deferred_item_prints_the_receipt(read_card, qtbot: QtBo
         case = hall.cases.list(hall.kiosk().__class__.operator("t"))[0]
     assert case.assisted and case.outstanding == ["父母结婚证"]
     assert case.ticket_id is not None
+    # --receipt-pdf (tests, diagnosis): the file holds personal data, for its owner's eyes only
+    assert printed[0].stat().st_mode & 0o777 == 0o600
+    assert printed[0].parent.stat().st_mode & 0o777 == 0o700
     text = pdf_text(printed[0])
     assert case.number in text
     assert "受理回执" in text and "申请人承诺于2099年1月15日前补交父母结婚证" in text
@@ -292,3 +305,71 @@ def test_hand_out_by_mail_and_the_supervisors_export(shell: Shell, make_desk, de
     qtbot.waitUntil(lambda: desk.work.figures.message.isVisible(), timeout=10_000)
     files = list(desk.options.export_dir.glob("figures-*-zhao.xlsx"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
+
+
+def test_a_supervisor_sets_the_windows_matters_and_a_clerk_sees_them(
+        shell: Shell, make_desk, desk_dir: Path, qtbot: QtBot) -> None:
+    from desk.dialogs import WindowServicesDialog
+
+    desk = make_desk(desk_dir)
+    sign_in(qtbot, desk, "zhao", "3")  # a supervisor (permission "window")
+    assert desk.queue_state.served is None and desk.work.matters_button.text() == "办理事项：全部"
+    seen: dict[str, object] = {}
+
+    def choose(dialog: WindowServicesDialog) -> None:
+        seen["editable"] = dialog.can_edit
+        dialog.every.setChecked(False)
+        assert not dialog.ok_button.isEnabled()  # nothing ticked: no window serving nothing
+        dialog.boxes["hukou_transfer"].setChecked(True)
+        dialog.boxes["newborn"].setChecked(True)
+        dialog.ok_button.click()
+
+    _modal(qtbot, WindowServicesDialog, choose)
+    desk.work.matters_button.click()
+    qtbot.waitUntil(lambda: desk.queue_state.served == ("newborn", "hukou_transfer"),
+                    timeout=10_000)
+    assert seen["editable"] is True
+    assert desk.work.matters_button.text() == "办理事项：2项"
+    assert "3号窗口的办理事项已保存" in desk.work.notice.text()
+    with Hall.open(desk_dir) as hall:
+        assert hall.windows.get("3").services == ("newborn", "hukou_transfer")
+        by = [r[0] for r in hall.core.conn.execute(
+            "SELECT json_extract(payload, '$.by.name') FROM events WHERE type = "
+            "'WindowConfigured'")]
+    assert by == ["zhao"]
+
+    desk.sign_out()
+    sign_in(qtbot, desk, "li", "3")  # a clerk sees them, and cannot change them
+
+    def look(dialog: WindowServicesDialog) -> None:
+        seen["clerk"] = (dialog.can_edit, dialog.boxes, [
+            w.text() for w in dialog.findChildren(QLabel)])
+        dialog.ok_button.click()
+
+    _modal(qtbot, WindowServicesDialog, look)
+    desk.work.matters_button.click()
+    qtbot.waitUntil(lambda: "clerk" in seen, timeout=10_000)
+    editable, boxes, texts = seen["clerk"]  # type: ignore[misc]
+    assert editable is False and boxes == {}
+    assert any("值班主任" in t for t in texts)
+    assert any("新生儿出生" in t and "户口迁移" in t for t in texts)
+
+
+def test_a_keypad_digit_in_a_text_field_is_a_digit_not_a_call(
+        shell: Shell, make_desk, desk_dir: Path, qtbot: QtBot) -> None:
+    take(desk_dir, "newborn")
+    desk = make_desk(desk_dir)
+    sign_in(qtbot, desk, "li", "3")
+    qtbot.waitUntil(lambda: len(desk.queue_state.upcoming) == 1, timeout=10_000)
+    field = desk.work.delivery.case_input
+    desk.work.tabs.setCurrentIndex(1)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=5_000)
+    QTest.keyClick(field, Qt.Key.Key_1, Qt.KeyboardModifier.KeypadModifier, 0)
+    qtbot.waitUntil(lambda: field.text() == "1", timeout=5_000)
+    qtbot.wait(300)
+    assert desk.queue_state.current is None  # the digit was typed, nobody was called
+    desk.work.tabs.setCurrentIndex(0)
+    desk.work.queue.buttons["call"].setFocus()
+    QTest.keyClick(desk, Qt.Key.Key_1, Qt.KeyboardModifier.KeypadModifier)  # now it calls
+    qtbot.waitUntil(lambda: desk.queue_state.current is not None, timeout=10_000)

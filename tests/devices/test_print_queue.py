@@ -50,6 +50,25 @@ def test_jobs_survive_a_restart_with_the_printer_unplugged(printer: PrinterEmula
     db.close()
 
 
+def test_a_printed_job_leaves_no_bytes_on_disk(printer: PrinterEmulator, tmp_path: Path) -> None:
+    """A receipt waiting for paper carries the promise a person typed; once printed, no file of
+    the spool holds it (neither the database's freed pages nor its WAL)."""
+    from devices.escpos import receipt_layout
+
+    promise = "申请人承诺于2099年1月15日前补交父母结婚证"
+    printer.paper = "out"
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        queue.submit(receipt_layout("受理回执", [("告知承诺", promise)]))
+        assert queue.pump().state == "out_of_paper"
+        files = [f for f in (tmp_path / "spool").iterdir() if f.is_file()]
+        assert any(promise.encode("gb18030") in f.read_bytes() for f in files)  # waiting
+        printer.paper = "ok"
+        assert queue.pump().state == "idle"
+        for f in (tmp_path / "spool").iterdir():
+            assert promise.encode("gb18030") not in f.read_bytes(), f.name
+    assert printer.wait_for(1) and promise in printer.tickets[0].text()
+
+
 def test_silent_printer_is_unknown_not_ok(printer: PrinterEmulator, tmp_path: Path) -> None:
     printer.silent = True
     with PrintQueue(tmp_path / "spool", printer.url) as queue:

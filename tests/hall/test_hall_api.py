@@ -44,6 +44,7 @@ def events(hall: Hall) -> list[tuple[str, dict]]:
                                                     promise="p"), "signed_out"),
         (NOBODY, lambda h, a, tmp: h.tickets.take(a, "newborn"), "signed_out"),
         (CLERK, lambda h, a, tmp: h.stats.day(a) and h.ratings.follow_ups(a), "forbidden"),
+        (CLERK, lambda h, a, tmp: h.windows.configure(a, "1", ["newborn"]), "forbidden"),
     ],
 )
 def test_a_refused_command_writes_nothing_but_its_audit_entry(
@@ -92,7 +93,7 @@ def test_commands_return_what_they_changed(hall: Hall) -> None:
     done = hall.tickets.done(CLERK, called.value.id)
     rated = hall.ratings.rate(kiosk, done.value.id, 1, "态度差")
     assert rated.changes.ratings and rated.changes.accounts is False
-    window = hall.windows.configure(CLERK, "2", ["newborn"])
+    window = hall.windows.configure(SUPERVISOR, "2", ["newborn"])
     assert window.changes.windows and window.value.services == ("newborn",)
     helped = hall.help.request(kiosk, "disabled")
     assert helped.changes.help and helped.value.status == "open"
@@ -140,8 +141,8 @@ def test_a_subscriber_hears_another_process_commit(tmp_path: Path) -> None:
 
 def test_read_models_for_the_faces(hall: Hall, clock) -> None:
     kiosk = hall.kiosk()
-    hall.windows.configure(CLERK, "1", ["newborn"])
-    hall.windows.configure(CLERK, "2", None)
+    hall.windows.configure(SUPERVISOR, "1", ["newborn"])
+    hall.windows.configure(SUPERVISOR, "2", None)
     for _ in range(4):
         hall.tickets.take(kiosk, "newborn")
         clock.advance(30)
