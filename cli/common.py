@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,14 +31,9 @@ def acting_option() -> argparse.ArgumentParser:
 
 
 def data_dir(arg: Path | None) -> Path:
-    if arg is not None:
-        return arg
-    env = os.environ.get("TINGDUAN_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
+    from hall.location import data_dir as resolve
 
-    return Path(user_data_dir("tingduan", appauthor=False))
+    return resolve(arg)
 
 
 # -- argument types: a value out of range is a usage error (exit 2) at parse time, never a

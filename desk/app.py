@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
 
 
 def options_of(shell: Shell) -> DeskOptions:
-    from cli.common import data_dir  # the same default data directory as the CLI
+    from hall.location import data_dir  # the same default data directory as the CLI
 
     o = shell.options
     if o.lock_after < 10:

@@ -5,7 +5,6 @@ first screen paints without waiting for them."""
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -21,14 +20,9 @@ SYNC_FILE = "sync.json"  # sync.credential.CREDENTIAL_FILE, without importing ht
 
 def default_data_dir(arg: Path | None) -> Path:
     """--data-dir, else $TINGDUAN_DATA_DIR, else the per-user data directory (as the CLI)."""
-    if arg is not None:
-        return arg
-    env = os.environ.get("TINGDUAN_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
+    from hall.location import data_dir
 
-    return Path(user_data_dir("tingduan", appauthor=False))
+    return data_dir(arg)
 
 
 def open_hall(data_dir: Path) -> object:
