@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from hall.errors import DomainError
 from hall.numbering import MARK, parse_label, plain_label
-from hall.timefmt import iso_of_ms
+from hall.timefmt import iso_of_ms, previous_day
 
 URGENCIES = "(0, 1, 2)"  # every value of tickets.urgent (hall/store/projections.urgency)
 
@@ -82,10 +82,20 @@ def find(conn: sqlite3.Connection, ref: str, zone: ZoneInfo) -> TicketView:
         return view(row, zone)
     label = ref.strip().replace(".", MARK)
     head, mark, tail = label.partition(MARK)
-    label = head.upper() + mark + tail if parse_label(head) and "-" not in head else label
-    row = conn.execute(
-        f"SELECT {COLUMNS} FROM tickets WHERE label = ? ORDER BY day DESC, issued_ms DESC "
-        "LIMIT 1", (label,)).fetchone()
+    parsed = parse_label(head)
+    label = head.upper() + mark + tail if parsed and "-" not in head else label
+    row = None
+    if parsed is not None:  # the days a ticket is looked up on, through ix_tickets_number
+        latest = conn.execute("SELECT MAX(day) FROM tickets").fetchone()[0]
+        if latest:
+            row = conn.execute(
+                f"SELECT {COLUMNS} FROM tickets WHERE day IN (?, ?) AND series = ? AND "
+                "number = ? AND label = ? ORDER BY day DESC, issued_ms DESC LIMIT 1",
+                (latest, previous_day(latest), *parsed, label)).fetchone()
+    if row is None:  # an older day's ticket: the whole table
+        row = conn.execute(
+            f"SELECT {COLUMNS} FROM tickets WHERE label = ? ORDER BY day DESC, issued_ms DESC "
+            "LIMIT 1", (label,)).fetchone()
     if row is None:
         row = conn.execute(
             f"SELECT {COLUMNS} FROM tickets WHERE label = ? COLLATE NOCASE "
