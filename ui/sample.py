@@ -11,7 +11,7 @@ from hall.identity import mask_id_number
 from ui.theme import Theme
 
 # Fictitious: the emulators' sample resident (valid check digit, no real person).
-SAMPLE_ID = "420302198001010017"
+SAMPLE_ID = "990000" + "198001010017"  # region 990000 does not exist: obviously fictitious
 
 
 class SamplePage(QWidget):
