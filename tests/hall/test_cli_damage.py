@@ -277,8 +277,9 @@ def test_ctrl_c_at_any_point_of_start_up(station: Path) -> None:
     more). Every run ends with 130 and nothing on stdout, or had answered in full (exit 0) before
     the signal came; never a traceback, never a ticket printed after the interrupt. The only
     other endings are the interpreter's own, before main.py's first line: killed by the signal
-    (the shell shows 130), or Python's 'Fatal Python error: init_…' while it sets up its streams
-    or imports `site` (a venv's .pth files): neither prints a ticket, neither can issue one."""
+    (the shell shows 130), Python's 'Fatal Python error: init_…' while it sets up its streams or
+    imports `site` (a venv's .pth files), or a bare 'KeyboardInterrupt' line while it reads main.py:
+    none prints a ticket, none can issue one."""
     points = int(os.environ.get("SIGINT_POINTS", "40"))
     started = time.monotonic()
     baseline = subprocess.run([sys.executable, MAIN, "ticket", "take", "--service", "newborn",
@@ -304,9 +305,11 @@ def test_ctrl_c_at_any_point_of_start_up(station: Path) -> None:
             kind = "interpreter start"
             assert out == "" and err == ""
         else:
-            kind = "interpreter init"  # Py_Initialize's own phases: streams, site, …
+            # Py_Initialize's own phases (streams, site, …), or the interpreter reading main.py
+            # before its first line runs: it reports the interrupt in one line, no traceback
+            kind = "interpreter init"
             assert proc.returncode == 1 and out == "", (proc.returncode, out, err)
-            assert err.startswith("Fatal Python error: init_"), err
+            assert err.startswith("Fatal Python error: init_") or err == "KeyboardInterrupt\n", err
         seen[kind] = seen.get(kind, 0) + 1
     assert seen.get("interrupted", 0) >= points // 2, seen
     code, out, _ = run(station, "admin", "check")
