@@ -184,17 +184,18 @@ def test_debian_11_root_installs_and_runs_it(tmp_path: Path) -> None:
 
 
 def test_a_store_made_by_main_opens_under_the_package(bookworm: Chroot, tmp_path: Path) -> None:
-    """A populated store of the program as it is on main (before this package existed): the
-    installed program migrates it if needed on first open, and every ticket is there."""
-    base = sh("git", "merge-base", "HEAD", os.environ.get("PACKAGE_BASE", "main"), cwd=ROOT).stdout.strip()
+    """A populated store of the previous release (PACKAGE_BASE, default the last landed commit
+    before this package existed, schema 0003): the installed program migrates it on first open
+    (to the head), and every ticket is there."""
+    base = os.environ.get("PACKAGE_BASE", "9135abd")  # stop 7's landing: the previous release
     src = tmp_path / "main"
     src.mkdir()
     sh("sh", "-c", f"git archive {base} | tar -x -C {src}", cwd=ROOT)
     python = str(ROOT / ".venv" / "bin" / "python")
     data = bookworm.path / "var" / "lib" / "tingduan" / "from-main"
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    sh(python, "main.py", "setup", "--hall", "H1", "--terminal", "K7", "--data-dir", str(data),
-       cwd=src, env=clean)
+    sh(python, "main.py", "setup", "--hall", "H1", "--terminal", "K7", "--standalone",
+       "--data-dir", str(data), cwd=src, env=clean)
     for _ in range(4):
         sh(python, "main.py", "ticket", "take", "--service", "newborn", "--data-dir", str(data),
            cwd=src, env=clean)
