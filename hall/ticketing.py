@@ -8,6 +8,7 @@ what it knows, and sync reports any clash later.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +30,9 @@ from hall.windows import check_window_name
 
 if TYPE_CHECKING:
     from hall.cards import CardRead
+
+
+Move = tuple[str, dict[str, Any]]  # an event type and its payload beyond ticket_id and at
 
 
 class CallRouter(Protocol):
@@ -175,81 +179,59 @@ class Tickets:
     # -- after the call -----------------------------------------------------------------------------
     def recall(self, by: Actor, ref: str) -> Outcome[TicketView]:
         """重呼; past the recall limit the ticket becomes a no-show (`status` says so)."""
-        core = self._core
-        core.require(by, "queue", "recall")
-        with core.write() as conn:
-            ticket = find(conn, ref, core.zone)
-            queue.check(Action.RECALL, ticket.status, ticket.number)
-            if ticket.recalls >= core.config.policy.recall_limit:
-                core.emit(conn, EventType.TICKET_NO_SHOW, {
-                    "ticket_id": ticket.id, "at": core.now_iso(), "reason": "recall_limit"}, by)
-            else:
-                core.emit(conn, EventType.TICKET_RECALLED, {
-                    "ticket_id": ticket.id, "window": ticket.window, "at": core.now_iso()}, by)
-            ticket = find(conn, ticket.id, core.zone)
-        return core.outcome(ticket)
+        limit = self._core.config.policy.recall_limit
+
+        def event(ticket: TicketView, conn: sqlite3.Connection) -> Move:
+            if ticket.recalls >= limit:
+                return EventType.TICKET_NO_SHOW, {"reason": "recall_limit"}
+            return EventType.TICKET_RECALLED, {"window": ticket.window}
+
+        return self._move(by, ref, Action.RECALL, event)
 
     def no_show(self, by: Actor, ref: str) -> Outcome[TicketView]:
-        return self._simple(by, ref, Action.NO_SHOW, EventType.TICKET_NO_SHOW, reason="clerk")
+        return self._move(by, ref, Action.NO_SHOW,
+                          lambda t, c: (EventType.TICKET_NO_SHOW, {"reason": "clerk"}))
 
     def start(self, by: Actor, ref: str) -> Outcome[TicketView]:
-        core = self._core
-        core.require(by, "queue", "start")
-        with core.write() as conn:
-            ticket = find(conn, ref, core.zone)
-            queue.check(Action.START, ticket.status, ticket.number)
-            core.emit(conn, EventType.SERVICE_STARTED, {
-                "ticket_id": ticket.id, "window": ticket.window, "at": core.now_iso()}, by)
-            ticket = find(conn, ticket.id, core.zone)
-        return core.outcome(ticket)
+        return self._move(by, ref, Action.START,
+                          lambda t, c: (EventType.SERVICE_STARTED, {"window": t.window}))
 
     def done(self, by: Actor, ref: str) -> Outcome[TicketView]:
-        return self._simple(by, ref, Action.DONE, EventType.TICKET_DONE)
+        return self._move(by, ref, Action.DONE, lambda t, c: (EventType.TICKET_DONE, {}))
 
     def park(self, by: Actor, ref: str) -> Outcome[TicketView]:
-        return self._simple(by, ref, Action.PARK, EventType.TICKET_PARKED)
+        return self._move(by, ref, Action.PARK, lambda t, c: (EventType.TICKET_PARKED, {}))
 
     def cancel(self, by: Actor, ref: str) -> Outcome[TicketView]:
-        return self._simple(by, ref, Action.CANCEL, EventType.TICKET_CANCELLED)
+        return self._move(by, ref, Action.CANCEL, lambda t, c: (EventType.TICKET_CANCELLED, {}))
 
     def resume(self, by: Actor, ref: str, window: str | None = None) -> Outcome[TicketView]:
-        core = self._core
-        core.require(by, "queue", "resume")
-        if window is not None:
-            window = check_window_name(window)
-        with core.write() as conn:
-            ticket = find(conn, ref, core.zone)
-            queue.check(Action.RESUME, ticket.status, ticket.number)
-            target = window or ticket.window
+        self._core.require(by, "queue", "resume")  # before the window name is judged
+        named = check_window_name(window) if window is not None else None
+
+        def event(ticket: TicketView, conn: sqlite3.Connection) -> Move:
+            target = named or ticket.window
             if target is None:
                 raise DomainError(f"ticket {ticket.number} has no window to resume at",
                                   code="no_window", params={"ticket": ticket.number})
             _ensure_window_free(conn, target)
-            core.emit(conn, EventType.TICKET_RESUMED, {
-                "ticket_id": ticket.id, "window": target, "at": core.now_iso()}, by)
-            ticket = find(conn, ticket.id, core.zone)
-        return core.outcome(ticket)
+            return EventType.TICKET_RESUMED, {"window": target}
+
+        return self._move(by, ref, Action.RESUME, event)
 
     def transfer(self, by: Actor, ref: str, *, service_id: str | None = None,
                  window: str | None = None) -> Outcome[TicketView]:
         """转移 to another service or window, keeping the ticket's place (its issue time)."""
-        core = self._core
-        core.require(by, "queue", "transfer")
+        self._core.require(by, "queue", "transfer")  # before the target is judged
         if service_id is None and window is None:
             raise DomainError("a transfer needs a service or a window to go to",
                               code="transfer_target")
         if service_id is not None:
-            core.catalog.get(service_id)
-        if window is not None:
-            window = check_window_name(window)
-        with core.write() as conn:
-            ticket = find(conn, ref, core.zone)
-            queue.check(Action.TRANSFER, ticket.status, ticket.number)
-            core.emit(conn, EventType.TICKET_TRANSFERRED, {
-                "ticket_id": ticket.id, "service_id": service_id or ticket.service,
-                "target_window": window, "at": core.now_iso()}, by)
-            ticket = find(conn, ticket.id, core.zone)
-        return core.outcome(ticket)
+            self._core.catalog.get(service_id)
+        named = check_window_name(window) if window is not None else None
+        return self._move(by, ref, Action.TRANSFER, lambda t, c: (
+            EventType.TICKET_TRANSFERRED, {"service_id": service_id or t.service,
+                                           "target_window": named}))
 
     # -- reading ------------------------------------------------------------------------------------
     def get(self, ref: str) -> TicketView:
@@ -276,18 +258,20 @@ class Tickets:
         return [view(r, self._core.zone) for r in rows]
 
     # -- internals ----------------------------------------------------------------------------------
-    def _simple(self, by: Actor, ref: str, action: Action, event_type: str,
-                **extra: Any) -> Outcome[TicketView]:
+    def _move(self, by: Actor, ref: str, action: Action,
+              event: Callable[[TicketView, sqlite3.Connection], Move]) -> Outcome[TicketView]:
+        """Every move of a called or waiting ticket: the permission, the ticket, the lifecycle
+        rule (hall/queue.py), then the event `event` chooses for it, in one transaction."""
         core = self._core
         core.require(by, "queue", action.value.replace("-", "_"))
         with core.write() as conn:
             ticket = find(conn, ref, core.zone)
             queue.check(action, ticket.status, ticket.number)
-            core.emit(conn, event_type, {"ticket_id": ticket.id, "at": core.now_iso(), **extra},
-                      by)
+            event_type, payload = event(ticket, conn)
+            core.emit(conn, event_type, {"ticket_id": ticket.id, "at": core.now_iso(),
+                                         **payload}, by)
             ticket = find(conn, ticket.id, core.zone)
         return core.outcome(ticket)
-
 
 def _ensure_window_free(conn: sqlite3.Connection, window: str) -> None:
     row = conn.execute(
