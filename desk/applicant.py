@@ -8,21 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
 from desk.names import CARD, name
-from desk.parts import button, label, restyle
+from desk.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
 
 class ApplicantPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setProperty("role", "card")
         gap = Theme.instance().current.size("gap")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(gap, gap, gap, gap)
-        layout.setSpacing(gap // 2)
+        layout = card_layout(self)
         self.clear_button = button(self.tr("Clear"))  # beside the address: no row of its own
         self.hint = label(self.tr("Tap the ID card, insert the social security card, or scan "
                                   "the identity or enterprise code."), "muted", wrap=True)

@@ -13,12 +13,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desk.names import CASE, name
-from desk.parts import button, label, restyle
+from desk.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
 
@@ -29,11 +28,8 @@ class DeliveryPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setProperty("role", "card")
         gap = Theme.instance().current.size("gap")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(gap, gap, gap, gap)
-        layout.setSpacing(gap)
+        layout = card_layout(self, spacing=gap)
         layout.addWidget(label(self.tr("Hand out a result"), "heading"))
         find = QHBoxLayout()
         self.case_input = QLineEdit()

@@ -12,14 +12,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from desk.parts import button, label, restyle
+from desk.parts import button, card_layout, label, restyle
 from desk.state import FiguresState
 from hall.stats import Figures
-from ui.theme import Theme
 
 
 def _seconds(value: float | None) -> str:
@@ -35,11 +33,7 @@ class FiguresPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setProperty("role", "card")
-        gap = Theme.instance().current.size("gap")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(gap, gap, gap, gap)
-        layout.setSpacing(gap // 2)
+        layout = card_layout(self)
         head = QHBoxLayout()
         self.title = label(self.tr("My figures today"), "heading")
         head.addWidget(self.title, 1)

@@ -28,14 +28,20 @@ def button(text: str, role: str | None = None) -> QPushButton:
     return widget
 
 
-def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame(parent)
+def card_layout(frame: QFrame, *, spacing: int | None = None) -> QVBoxLayout:
+    """Make `frame` a card of the theme, with the theme's margins; its column layout (spaced
+    half a gap unless told)."""
     frame.setProperty("role", "card")
     layout = QVBoxLayout(frame)
     gap = Theme.instance().current.size("gap")
     layout.setContentsMargins(gap, gap, gap, gap)
-    layout.setSpacing(gap // 2)
-    return frame, layout
+    layout.setSpacing(gap // 2 if spacing is None else spacing)
+    return layout
+
+
+def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    return frame, card_layout(frame)
 
 
 def restyle(widget: QWidget, role: str) -> None:
