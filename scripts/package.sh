@@ -6,10 +6,13 @@
 #   scripts/package.sh            build dist/tingduan_<version>_amd64.deb
 #   scripts/package.sh freeze     only the frozen bundle (build/freeze/tingduan/)
 #
-# Slow steps are cached under $TINGDUAN_BUILD_CACHE (default /var/cache/tingduan-build): the
-# build root (mmdebstrap, ~30 s) and its own CPython 3.11 (built from Debian's source tarball,
-# ~5 min on two cores: Debian 11 ships Python 3.9 and the program needs 3.11). Needs root,
-# mmdebstrap, dpkg-deb and the Debian mirror and PyPI.
+# Slow steps are cached under $TINGDUAN_BUILD_CACHE (default /var/cache/tingduan-build, made
+# here): the build root (mmdebstrap, ~30 s) and its own CPython 3.11 (Debian 12's source with
+# Debian's security patches, ~5 min on two cores: Debian 11 ships Python 3.9 and the program
+# needs 3.11). Every build first brings the cached root up to date from the security archive
+# (the bundled libssl, libffi, zlib … are the root's), and rebuilds CPython when Debian has
+# released a newer python3.11; the package's version says which runtime it carries. Needs root,
+# mmdebstrap, dpkg-deb and the Debian mirrors and PyPI.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -24,7 +27,9 @@ PYSIDE=6.9.3                    # the newest PySide6 whose wheels need only glib
 PYINSTALLER=6.16.0
 PY_SRC=python3.11               # Debian source package whose upstream tarball we build
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY=${DEBIAN_SECURITY_MIRROR:-http://security.debian.org/debian-security}
 cache=${TINGDUAN_BUILD_CACHE:-/var/cache/tingduan-build}
+mkdir -p "$cache"  # mmdebstrap needs the target's parent to exist
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
 arch=$(dpkg --print-architecture)
 
@@ -43,7 +48,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-key=$(printf '%s\n' "$SUITE" "${build_pkgs[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
+# the build root's sources: the release, its point updates and the security archive
+sources=("deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main"
+         "deb $SECURITY $SUITE-security main")
+key=$(printf '%s\n' "${sources[@]}" "${build_pkgs[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
 root=$cache/root-$SUITE-$key
 
 mounted=()
@@ -67,27 +75,57 @@ in_root() {  # run a shell snippet inside the build root, with /dev, /proc and t
 }
 
 make_root() {
-  [ -x "$root/opt/python/bin/python3.11" ] && { say "build root: $root (cached)"; return; }
-  rm -rf "$root" "$root.tmp"
-  say "build root: mmdebstrap $SUITE into $root"
-  mmdebstrap --quiet --variant=apt --include="$(IFS=,; echo "${build_pkgs[*]}")" \
-    "$SUITE" "$root.tmp" "$MIRROR"
-  mv "$root.tmp" "$root"
-  say "fetching Debian's $PY_SRC source tarball"
+  if [ ! -d "$root" ]; then
+    rm -rf "$root.tmp"
+    say "build root: mmdebstrap $SUITE (+updates, +security) into $root"
+    mmdebstrap --quiet --variant=apt --include="$(IFS=,; echo "${build_pkgs[*]}")" \
+      "$SUITE" "$root.tmp" "${sources[@]}"
+    mv "$root.tmp" "$root"
+  fi
+  say "build root: security and point updates"
+  in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq >/dev/null'
+  python_source
+}
+
+# CPython 3.11 from Debian 12's python3.11 source package (bookworm + bookworm-security): the
+# upstream tarball plus Debian's bug and security patches (the series from shutdown-deadlock.diff
+# on; the earlier ones only change Debian's install layout). Rebuilt when Debian releases a newer one.
+python_source() {
   local src=$cache/src; mkdir -p "$src/lists"
-  printf 'deb-src %s bookworm main\n' "$MIRROR" >"$src/sources.list"
+  printf 'deb-src %s\n' "$MIRROR bookworm main" "$MIRROR bookworm-updates main" \
+    "$SECURITY bookworm-security main" >"$src/sources.list"
   local o=(-o "Dir::Etc::SourceList=$src/sources.list" -o Dir::Etc::SourceParts=/dev/null
-           -o "Dir::State::Lists=$src/lists")
+           -o "Dir::State::Lists=$src/lists" -o "Dir::Cache=$src/cache")
   apt-get "${o[@]}" update -qq
-  (cd "$src" && apt-get "${o[@]}" source --download-only -qq "$PY_SRC" >/dev/null)
-  local tarball; tarball=$(ls "$src"/${PY_SRC}_*.orig.tar.* | sort | tail -1)
-  cp "$tarball" "$root/tmp/python.tar"
-  say "building CPython from $(basename "$tarball") inside the root (a few minutes)"
-  in_root 'cd /tmp && mkdir py && tar -xf python.tar -C py --strip-components=1 && cd py &&
+  # the newest source whose files can be had (a mirror may list a release it does not hold yet)
+  local versions v want="" have; have=$(cat "$root/opt/python/DEBIAN_SOURCE" 2>/dev/null || true)
+  versions=$(apt-cache "${o[@]}" showsrc "$PY_SRC" | sed -n 's/^Version: //p' | sort -urV)
+  for v in $versions; do
+    if [ -x "$root/opt/python/bin/python3.11" ] && [ "$have" = "${PY_SRC}_$v" ]; then
+      say "build root: CPython from $have (cached)"; return
+    fi
+    rm -f "$src"/${PY_SRC}_*
+    if (cd "$src" && apt-get "${o[@]}" source --download-only -qq "$PY_SRC=$v" >/dev/null 2>&1); then
+      want=${PY_SRC}_$v; break
+    fi
+    say "Debian's ${PY_SRC}_$v is listed but cannot be fetched; trying an older one"
+  done
+  [ -n "$want" ] || { say "no $PY_SRC source could be fetched"; exit 1; }
+  say "fetched Debian's $want"
+  rm -rf "$root/tmp/pysrc" && mkdir -p "$root/tmp/pysrc"
+  cp "$src"/${PY_SRC}_*.orig.tar.* "$root/tmp/pysrc/python.tar"
+  cp "$src"/${PY_SRC}_*.debian.tar.* "$root/tmp/pysrc/debian.tar"
+  say "building CPython ($want) inside the root (a few minutes)"
+  rm -rf "$root/opt/python" "$root/opt/venv"
+  in_root "cd /tmp/pysrc && mkdir py && tar -xf python.tar -C py --strip-components=1 &&
+    tar -xf debian.tar && cd py &&
+    sed -n '/^shutdown-deadlock.diff\$/,\$p' ../debian/patches/series | grep -v '^#' |
+      while read -r p; do patch -p1 -s --batch <../debian/patches/\$p; done &&
     ./configure -q --prefix=/opt/python --enable-shared LDFLAGS=-Wl,-rpath,/opt/python/lib \
-      >/tmp/configure.log && make -s -j"$(nproc)" >/tmp/make.log 2>&1 &&
-    make -s install >/tmp/install.log 2>&1 && cd / && rm -rf /tmp/py /tmp/python.tar &&
-    /opt/python/bin/python3.11 -c "import ssl, sqlite3, lzma, bz2, ctypes, uuid; print(ssl.OPENSSL_VERSION)"'
+      >/tmp/configure.log && make -s -j\"\$(nproc)\" >/tmp/make.log 2>&1 &&
+    make -s install >/tmp/install.log 2>&1 && cd / && rm -rf /tmp/pysrc &&
+    echo '$want' >/opt/python/DEBIAN_SOURCE &&
+    /opt/python/bin/python3.11 -c 'import ssl, sqlite3, lzma, bz2, ctypes, uuid; print(ssl.OPENSSL_VERSION)'"
 }
 
 freeze() {

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from hall import program
 from ui import i18n
 from ui.screenshots import SIZES, PageFactory, render_pages
 from ui.theme import MODES, Mode, Theme
@@ -121,7 +122,8 @@ def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], 
     """Parse the shell's options (and the face's, given a `parser`), then run or render.
     `sizes` and `modes`: what `--screenshots` renders (a clerk's desk has no portrait screen
     and no elder mode)."""
-    parser = parser or argparse.ArgumentParser(prog=f"main.py {name}")
+    parser = parser or argparse.ArgumentParser()
+    parser.prog = f"{program.name()} {name}"  # `tingduan kiosk` where installed
     add_arguments(parser)
     options = parser.parse_args(list(argv))
     app = create_application([sys.argv[0]], offscreen=options.screenshots is not None)
