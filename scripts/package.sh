@@ -21,6 +21,7 @@ what=${1:-deb}
 say() { printf '[package] %s\n' "$*" >&2; }
 
 APPID=cn.gov.tingduan
+MAINTAINER_MAIL=${TINGDUAN_MAINTAINER_MAIL:-tingduan@tingduan.invalid}
 SUITE=bullseye                  # the oldest target: glibc 2.31 (UOS 20 1050+, Kylin V10 SP1)
 GLIBC_FLOOR=2.31
 PYSIDE=6.9.3                    # the newest PySide6 whose wheels need only glibc 2.28
@@ -139,25 +140,89 @@ freeze() {
     [ -x /opt/venv/bin/python ] || /opt/python/bin/python3.11 -m venv /opt/venv
     /opt/venv/bin/pip install -q --upgrade pip
     /opt/venv/bin/pip install -q 'pyinstaller==$PYINSTALLER' 'PySide6-Essentials==$PYSIDE' \
-      libusb-package . 
+      libusb-package
+    # the translations, compiled here: git ignores the .qm files, and the frozen program has no
+    # lrelease to make them (without them every screen speaks English)
+    for ts in resources/i18n/*.ts; do
+      /opt/venv/bin/pyside6-lrelease -silent \"\$ts\" -qm \"\${ts%.ts}.qm\"
+    done
+    /opt/venv/bin/pip install -q .
     /opt/venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
       --distpath /src/build/dist --workpath /src/build/work packaging/tingduan.spec
     /src/build/dist/tingduan/tingduan --help >/dev/null"
   rm -rf build/freeze && mkdir -p build/freeze
   cp -a "$root/src/build/dist/tingduan" build/freeze/
+  local ts qm
+  for ts in resources/i18n/*.ts; do  # every catalog of the source is in the bundle
+    qm=$(basename "${ts%.ts}.qm")
+    [ -s "build/freeze/tingduan/_internal/resources/i18n/$qm" ] || { say "not in the bundle: $qm"; exit 1; }
+  done
   local floor; floor=$(find build/freeze/tingduan -type f \( -name '*.so*' -o -name tingduan \) \
     -exec objdump -T {} + 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
   say "frozen: build/freeze/tingduan ($(du -sh build/freeze/tingduan | cut -f1)), newest glibc symbol $floor"
+  # which bundled file needs which glibc (the measure behind GLIBC_FLOOR; see README)
+  find build/freeze/tingduan -type f \( -name '*.so*' -o -name tingduan \) | while read -r f; do
+    printf '%s %s\n' "$(objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)" \
+      "${f#build/freeze/tingduan/}"
+  done | sort -V >build/freeze/glibc-needs.txt
+  runtime_manifest >build/freeze/RUNTIME
+}
+
+# The runtime the bundle carries: the Debian packages its shared libraries come from (with their
+# versions: the security fixes it has), the CPython source, PySide6 and PyInstaller.
+runtime_manifest() {
+  echo "python3.11 $(cat "$root/opt/python/DEBIAN_SOURCE" | sed 's/^python3.11_//') (CPython built with Debian's patches)"
+  echo "PySide6-Essentials $PYSIDE (Qt $PYSIDE, LGPL-3)"
+  echo "PyInstaller $PYINSTALLER"
+  in_root "cd /src/build/dist/tingduan && find . -name 'lib*.so*' -printf '%f\n' | sort -u |
+    while read -r f; do dpkg -S \"/\$f\" 2>/dev/null | head -1 | cut -d: -f1; done | sort -u |
+    xargs -r dpkg-query -W -f '\${Package} \${Version}\n'"
+}
+
+# The package's version says what changed: <program>+git<commit time>.<commit>-rt<runtime date>.
+# The runtime date moves when the bundled runtime changes (a security fix in the build root,
+# a newer CPython patch level): a rebuild for a fix sorts above the package it replaces and its
+# changelog names the packages that changed.
+package_version() {
+  local manifest=$cache/runtime-$key.manifest stamp=$cache/runtime-$key.stamp
+  if ! cmp -s build/freeze/RUNTIME "$manifest"; then
+    [ -f "$manifest" ] && cp "$manifest" "$manifest.previous"
+    cp build/freeze/RUNTIME "$manifest"
+    date -u +%Y%m%d%H%M >"$stamp"
+  fi
+  local when; when=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y%m%d%H%M)
+  local dirty=""; [ -z "$(git status --porcelain --untracked-files=no)" ] || dirty=.modified
+  echo "${version}+git${when}.$(git rev-parse --short=8 HEAD)${dirty}-rt$(cat "$stamp")"
+}
+
+changelog() {  # $1: the package version
+  local manifest=$cache/runtime-$key.manifest
+  printf '%s (%s) stable; urgency=medium\n\n' "$APPID" "$1"
+  printf '  * Program: commit %s (%s), tingduan %s.\n' "$(git rev-parse HEAD)" \
+    "$(TZ=UTC git log -1 --format=%cd --date=format-local:'%Y-%m-%d %H:%M UTC')" "$version"
+  if [ -f "$manifest.previous" ] && ! cmp -s "$manifest.previous" "$manifest"; then
+    printf '  * Runtime changed since the previous build:\n'
+    diff "$manifest.previous" "$manifest" | sed -n 's/^> /    - now /p; s/^< /    - was /p'
+  fi
+  printf '  * Runtime (built on Debian 11 %s with its security archive):\n' "$SUITE"
+  sed 's/^/    - /' "$manifest"
+  printf '\n -- 厅端 <%s>  %s\n' "$MAINTAINER_MAIL" "$(date -u -R)"
 }
 
 deb() {
   freeze
-  local stage=build/deb/stage opt="opt/apps/$APPID"
+  local stage=build/deb/stage opt="opt/apps/$APPID" doc="usr/share/doc/$APPID"
+  local pv; pv=$(package_version)
   rm -rf build/deb && mkdir -p "$stage/DEBIAN" "$stage/$opt/files" \
     "$stage/$opt/entries/applications" "$stage/$opt/entries/icons/hicolor/scalable/apps" \
     "$stage/usr/bin" "$stage/lib/systemd/system" "$stage/etc/xdg/autostart" \
-    "$stage/lib/udev/rules.d" "$stage/usr/share/applications"
+    "$stage/lib/udev/rules.d" "$stage/usr/share/applications" "$stage/etc/default" \
+    "$stage/$doc"
   cp -a build/freeze/tingduan/. "$stage/$opt/files/"
+  install -m 0644 build/freeze/RUNTIME "$stage/$opt/files/RUNTIME"
+  install -m 0644 packaging/linux/tingduan-hub.default "$stage/etc/default/tingduan-hub"
+  install -m 0644 packaging/linux/copyright "$stage/$doc/copyright"
+  changelog "$pv" | gzip -9n >"$stage/$doc/changelog.gz" && chmod 0644 "$stage/$doc/changelog.gz"
   install -m 0755 packaging/linux/tingduan-session "$stage/$opt/files/tingduan-session"
   install -m 0644 README.md "$stage/$opt/files/README.md"
   ln -s "/$opt/files/tingduan" "$stage/usr/bin/tingduan"
@@ -170,14 +235,19 @@ deb() {
   ln -s "/$opt/entries/applications/$APPID.desktop" "$stage/usr/share/applications/$APPID.desktop"
   install -m 0644 packaging/icons/tingduan.svg \
     "$stage/$opt/entries/icons/hicolor/scalable/apps/$APPID.svg"
-  sed -e "s/@APPID@/$APPID/g" -e "s/@VERSION@/$version/g" -e "s/@ARCH@/$arch/g" \
+  sed -e "s/@APPID@/$APPID/g" -e "s/@VERSION@/$pv/g" -e "s/@ARCH@/$arch/g" \
     packaging/linux/info.json >"$stage/$opt/info"
   local size; size=$(du -sk "$stage" | cut -f1)
-  sed -e "s/@VERSION@/$version/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/$size/g" \
-    -e "s/@GLIBC@/$GLIBC_FLOOR/g" -e "s/@APPID@/$APPID/g" packaging/linux/control >"$stage/DEBIAN/control"
+  sed -e "s/@VERSION@/$pv/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/$size/g" \
+    -e "s/@GLIBC@/$GLIBC_FLOOR/g" -e "s/@APPID@/$APPID/g" -e "s/@MAIL@/$MAINTAINER_MAIL/g" \
+    packaging/linux/control >"$stage/DEBIAN/control"
   for s in postinst prerm postrm; do install -m 0755 "packaging/linux/$s" "$stage/DEBIAN/$s"; done
+  # dpkg keeps a technician's edits of these over upgrades and removes them on purge
+  printf '%s\n' /etc/default/tingduan-hub /etc/xdg/autostart/tingduan-kiosk.desktop \
+    /etc/xdg/autostart/tingduan-display.desktop >"$stage/DEBIAN/conffiles"
   mkdir -p dist
-  local out="dist/${APPID}_${version}_${arch}.deb"
+  rm -f dist/"${APPID}"_*.deb  # one package in dist/: the one just built
+  local out="dist/${APPID}_${pv}_${arch}.deb"
   # xz, not zstd: the dpkg of UOS 20 (1.19) cannot read zstd members
   dpkg-deb --root-owner-group -Zxz -z6 --build "$stage" "$out" >/dev/null
   say "built $out ($(du -h "$out" | cut -f1); installed ${size} KiB; glibc >= $GLIBC_FLOOR)"
