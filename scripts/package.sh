@@ -35,7 +35,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
 arch=$(dpkg --print-architecture)
 
 build_pkgs=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev
-  libsqlite3-dev uuid-dev swig libpcsclite-dev pkg-config binutils ca-certificates xz-utils
+  libsqlite3-dev libexpat1-dev uuid-dev swig libpcsclite-dev pkg-config binutils ca-certificates xz-utils
   libusb-1.0-0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1)
@@ -52,7 +52,11 @@ fi
 # the build root's sources: the release, its point updates and the security archive
 sources=("deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main"
          "deb $SECURITY $SUITE-security main")
-key=$(printf '%s\n' "${sources[@]}" "${build_pkgs[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
+# (build_pkgs are made sure of at every build, so adding one does not start a new root)
+key=$(printf '%s\n' "${sources[@]}" "$PY_SRC" | sha256sum | cut -c1-12)
+# how CPython is configured: a change rebuilds it (system expat: Debian 11's, with its security
+# fixes, not the copy in CPython's tarball)
+PY_CONFIGURE="--enable-shared --with-system-expat"
 root=$cache/root-$SUITE-$key
 
 mounted=()
@@ -84,7 +88,9 @@ make_root() {
     mv "$root.tmp" "$root"
   fi
   say "build root: security and point updates"
-  in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq >/dev/null'
+  in_root "apt-get update -qq && export DEBIAN_FRONTEND=noninteractive &&
+    apt-get upgrade -y -qq >/dev/null &&
+    apt-get install -y -qq --no-install-recommends ${build_pkgs[*]} >/dev/null"
   python_source
 }
 
@@ -102,7 +108,7 @@ python_source() {
   local versions v want="" have; have=$(cat "$root/opt/python/DEBIAN_SOURCE" 2>/dev/null || true)
   versions=$(apt-cache "${o[@]}" showsrc "$PY_SRC" | sed -n 's/^Version: //p' | sort -urV)
   for v in $versions; do
-    if [ -x "$root/opt/python/bin/python3.11" ] && [ "$have" = "${PY_SRC}_$v" ]; then
+    if [ -x "$root/opt/python/bin/python3.11" ] && [ "$have" = "${PY_SRC}_$v $PY_CONFIGURE" ]; then
       say "build root: CPython from $have (cached)"; return
     fi
     rm -f "$src"/${PY_SRC}_*
@@ -122,11 +128,17 @@ python_source() {
     tar -xf debian.tar && cd py &&
     sed -n '/^shutdown-deadlock.diff\$/,\$p' ../debian/patches/series | grep -v '^#' |
       while read -r p; do patch -p1 -s --batch <../debian/patches/\$p; done &&
-    ./configure -q --prefix=/opt/python --enable-shared LDFLAGS=-Wl,-rpath,/opt/python/lib \
+    # Debian builds pyexpat into the interpreter; as the shared module it is here, the fix that
+    # includes internal headers needs the define 3.12 has at the top of pyexpat.c
+    if grep -q 'pycore_' Modules/pyexpat.c && ! grep -q Py_BUILD_CORE_MODULE Modules/pyexpat.c; then
+      sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\\n#  define Py_BUILD_CORE_MODULE 1\\n#endif' Modules/pyexpat.c
+    fi &&
+    ./configure -q --prefix=/opt/python $PY_CONFIGURE LDFLAGS=-Wl,-rpath,/opt/python/lib \
       >/tmp/configure.log && make -s -j\"\$(nproc)\" >/tmp/make.log 2>&1 &&
     make -s install >/tmp/install.log 2>&1 && cd / && rm -rf /tmp/pysrc &&
-    echo '$want' >/opt/python/DEBIAN_SOURCE &&
-    /opt/python/bin/python3.11 -c 'import ssl, sqlite3, lzma, bz2, ctypes, uuid; print(ssl.OPENSSL_VERSION)'"
+    echo '$want $PY_CONFIGURE' >/opt/python/DEBIAN_SOURCE &&
+    /opt/python/bin/python3.11 -c 'import ssl, sqlite3, lzma, bz2, ctypes, uuid, pyexpat
+print(ssl.OPENSSL_VERSION, pyexpat.EXPAT_VERSION)'"
 }
 
 freeze() {
@@ -171,7 +183,7 @@ freeze() {
 # The runtime the bundle carries: the Debian packages its shared libraries come from (with their
 # versions: the security fixes it has), the CPython source, PySide6 and PyInstaller.
 runtime_manifest() {
-  echo "python3.11 $(cat "$root/opt/python/DEBIAN_SOURCE" | sed 's/^python3.11_//') (CPython built with Debian's patches)"
+  echo "python3.11 $(cut -d' ' -f1 "$root/opt/python/DEBIAN_SOURCE" | sed 's/^python3.11_//') (CPython built with Debian's patches)"
   echo "PySide6-Essentials $PYSIDE (Qt $PYSIDE, LGPL-3)"
   echo "PyInstaller $PYINSTALLER"
   in_root "cd /src/build/dist/tingduan && find . -name 'lib*.so*' -printf '%f\n' | sort -u |
