@@ -156,12 +156,11 @@ def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_cert_path, ca_key_path = folder / CA_CERT, folder / CA_KEY
     now = datetime.now(UTC)
-    if ca_cert_path.exists() and ca_key_path.exists() and not replace:
+    ca_key: ec.EllipticCurvePrivateKey | None = None  # read only when a certificate is made
+    if ca_cert_path.exists() and not replace:
+        # the hall CA stays, even if its key was taken off this PC (docs/security.md): a new
+        # CA here would cut off every enrolled terminal
         ca_cert = x509.load_pem_x509_certificate(ca_cert_path.read_bytes())
-        loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
-        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
-            raise ConfigError(f"{ca_key_path}: not an EC key", code="tls_config")
-        ca_key = loaded
     else:
         ca_key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "厅端 hall"),
@@ -187,6 +186,17 @@ def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
     if had and fresh and set(names) <= set(had) and (folder / SERVER_KEY).exists():
         return TlsFiles(ca_cert_path, ca_key_path, folder / SERVER_CERT, folder / SERVER_KEY,
                         fingerprint(ca_cert_path.read_bytes()), tuple(had), changed=False)
+    if ca_key is None:
+        if not ca_key_path.exists():
+            raise ConfigError(
+                f"{ca_key_path} is not here: a server certificate for {' '.join(names)} needs "
+                "the hall CA's key (run init-tls where it is kept and bring server.pem and "
+                "server.key back, or --new-ca and enroll every terminal again)",
+                code="tls_config")
+        loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
+        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+            raise ConfigError(f"{ca_key_path}: not an EC key", code="tls_config")
+        ca_key = loaded
     alt: list[x509.GeneralName] = []
     for host in names:
         try:

@@ -101,6 +101,12 @@ def test_init_tls_host_adds_to_the_names_already_covered(tmp_path: Path) -> None
     assert not again.changed and added.cert.read_bytes() == cert
     with pytest.raises(ConfigError):
         tls.init_tls(tmp_path, [" "])
+    ca = added.ca_cert.read_bytes()
+    added.ca_key.unlink()  # the CA key kept off the hub, as docs/security.md advises
+    assert not tls.init_tls(tmp_path, ["hub.hall.lan"]).changed  # covered: no key needed
+    with pytest.raises(ConfigError) as err:
+        tls.init_tls(tmp_path, ["10.0.0.9"])  # a new name needs the key: refused, CA kept
+    assert "ca.key" in err.value.message and added.ca_cert.read_bytes() == ca
 
 
 def test_cli_init_tls_reports_every_name(tmp_path: Path) -> None:
