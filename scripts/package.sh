@@ -234,7 +234,7 @@ deb() {
   install -m 0644 build/freeze/RUNTIME "$stage/$opt/files/RUNTIME"
   install -m 0644 packaging/linux/tingduan-hub.default "$stage/etc/default/tingduan-hub"
   install -m 0644 packaging/linux/copyright "$stage/$doc/copyright"
-  changelog "$pv" | gzip -9n >"$stage/$doc/changelog.gz" && chmod 0644 "$stage/$doc/changelog.gz"
+  changelog "$pv" | gzip -9n >"$stage/$doc/changelog.Debian.gz" && chmod 0644 "$stage/$doc/changelog.Debian.gz"
   install -m 0755 packaging/linux/tingduan-session "$stage/$opt/files/tingduan-session"
   install -m 0644 README.md "$stage/$opt/files/README.md"
   ln -s "/$opt/files/tingduan" "$stage/usr/bin/tingduan"

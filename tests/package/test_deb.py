@@ -128,7 +128,7 @@ def test_the_package_is_xz_and_laid_out_for_uos() -> None:
                  "./lib/systemd/system/tingduan-sync.service",
                  "./etc/xdg/autostart/tingduan-kiosk.desktop",
                  "./lib/udev/rules.d/60-tingduan-readers.rules", "./etc/default/tingduan-hub",
-                 f"./usr/share/doc/{APPID}/copyright", f"./usr/share/doc/{APPID}/changelog.gz",
+                 f"./usr/share/doc/{APPID}/copyright", f"./usr/share/doc/{APPID}/changelog.Debian.gz",
                  f"./opt/apps/{APPID}/files/RUNTIME"):
         assert path in names, path
     for host_lib in ("libfontconfig.so", "libfreetype.so"):  # the host's, which read its /etc/fonts
@@ -156,7 +156,7 @@ def test_the_bundled_runtime_is_the_security_archives() -> None:
     assert bundled["libssl1.1"] == current, (bundled.get("libssl1.1"), current)
     assert "deb12u" in bundled["python3.11"]  # CPython with Debian's security patches
     changelog = sh("sh", "-c", f"dpkg-deb --fsys-tarfile {_deb()} | tar -xO "
-                   f"./usr/share/doc/{APPID}/changelog.gz | gunzip").stdout
+                   f"./usr/share/doc/{APPID}/changelog.Debian.gz | gunzip").stdout
     assert f"libssl1.1 {current}" in changelog
     print(f"\n[figures] bundled libssl1.1 {current}; CPython from {bundled['python3.11']}")
 
