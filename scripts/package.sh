@@ -5,6 +5,7 @@
 #
 #   scripts/package.sh            build dist/tingduan_<version>_amd64.deb
 #   scripts/package.sh freeze     only the frozen bundle (build/freeze/tingduan/)
+#   scripts/package.sh stage      only the package around the bundle already frozen
 #
 # Slow steps are cached under $TINGDUAN_BUILD_CACHE (default /var/cache/tingduan-build, made
 # here): the build root (mmdebstrap, ~30 s) and its own CPython 3.11 (Debian 12's source with
@@ -177,7 +178,6 @@ freeze() {
     printf '%s %s\n' "$(objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)" \
       "${f#build/freeze/tingduan/}"
   done | sort -V >build/freeze/glibc-needs.txt
-  runtime_manifest >build/freeze/RUNTIME
 }
 
 # The runtime the bundle carries: the Debian packages its shared libraries come from (with their
@@ -187,7 +187,8 @@ runtime_manifest() {
   echo "PySide6-Essentials $PYSIDE (Qt $PYSIDE, LGPL-3)"
   echo "PyInstaller $PYINSTALLER"
   in_root "cd /src/build/dist/tingduan && find . -name 'lib*.so*' -printf '%f\n' | sort -u |
-    while read -r f; do dpkg -S \"/\$f\" 2>/dev/null | head -1 | cut -d: -f1; done | sort -u |
+    while read -r f; do { dpkg -S \"*/\$f\" 2>/dev/null || true; } | head -1 | cut -d: -f1; done |
+    sort -u |
     xargs -r dpkg-query -W -f '\${Package} \${Version}\n'"
 }
 
@@ -223,6 +224,12 @@ changelog() {  # $1: the package version
 
 deb() {
   freeze
+  stage
+}
+
+stage() {  # the package around the bundle in build/freeze (`stage` alone: after a freeze)
+  [ -x build/freeze/tingduan/tingduan ] || { say "no bundle in build/freeze: run freeze"; exit 1; }
+  runtime_manifest >build/freeze/RUNTIME
   local stage=build/deb/stage opt="opt/apps/$APPID" doc="usr/share/doc/$APPID"
   local pv; pv=$(package_version)
   rm -rf build/deb && mkdir -p "$stage/DEBIAN" "$stage/$opt/files" \
@@ -234,6 +241,7 @@ deb() {
   install -m 0644 build/freeze/RUNTIME "$stage/$opt/files/RUNTIME"
   install -m 0644 packaging/linux/tingduan-hub.default "$stage/etc/default/tingduan-hub"
   install -m 0644 packaging/linux/copyright "$stage/$doc/copyright"
+  install -D -m 0644 packaging/linux/lintian-overrides "$stage/usr/share/lintian/overrides/$APPID"
   changelog "$pv" | gzip -9n >"$stage/$doc/changelog.Debian.gz" && chmod 0644 "$stage/$doc/changelog.Debian.gz"
   install -m 0755 packaging/linux/tingduan-session "$stage/$opt/files/tingduan-session"
   install -m 0644 README.md "$stage/$opt/files/README.md"
@@ -269,6 +277,7 @@ deb() {
 case "$what" in
   deb) deb ;;
   freeze) freeze ;;
+  stage) stage ;;
   root) make_root ;;
-  *) echo "usage: scripts/package.sh [deb|freeze|root]" >&2; exit 2 ;;
+  *) echo "usage: scripts/package.sh [deb|freeze|stage|root]" >&2; exit 2 ;;
 esac
