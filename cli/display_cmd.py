@@ -24,7 +24,7 @@ from cli.common import common_options, data_dir
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from hall.readmodels import Call
+    from hall.views import Call
 
 POLL_S = 0.05  # how often the store is read for new calls (an indexed range on the log)
 

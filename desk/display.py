@@ -45,7 +45,7 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:
     from devices.voice import Announcement, CallSpeaker
-    from hall.readmodels import Call, WaitingBoard
+    from hall.views import Call, WaitingBoard
     from ui.bridge import HallBridge
 
 log = logging.getLogger("tingduan.display")

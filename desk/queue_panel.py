@@ -26,7 +26,7 @@ from ui.theme import Theme
 
 if TYPE_CHECKING:
     from hall.help import HelpRequest
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
 
 
 class QueuePanel(QFrame):

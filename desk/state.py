@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from hall.app import Hall
     from hall.help import HelpRequest
     from hall.ratings import RatingView
-    from hall.readmodels import Call, WaitingBoard
     from hall.stats import DayStats
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
+    from hall.views import Call, WaitingBoard
 
 
 @dataclass(frozen=True)

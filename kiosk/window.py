@@ -44,9 +44,9 @@ if TYPE_CHECKING:
     from hall.cards import CardRead
     from hall.catalog import Service
     from hall.changes import Changes
-    from hall.readmodels import Progress, WaitingBoard
     from hall.slips import TicketSlip
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
+    from hall.views import Progress, WaitingBoard
 
 T = TypeVar("T")
 log = logging.getLogger("tingduan.kiosk")
