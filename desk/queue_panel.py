@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from desk.keys import ACTIONS, key_hint
 from desk.names import HELP, PRIORITY, STATUS, name
-from desk.parts import button, card, label
 from desk.state import QueueState
+from ui.parts import button, card, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:
