@@ -16,7 +16,7 @@ from cli.interrupts import end_on_interrupt, ignore_interrupts, restore
 from cli.output import EXIT_FAILURE, EXIT_USAGE, Failed, emit, exit_code_for, fail
 from hall.errors import HallError
 
-COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
+COMMAND_MODULES = ("cli.faces", "cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
                    "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd",
                    "cli.display_cmd")
 
