@@ -5,10 +5,13 @@ screen, for hall IT and our checks (a thin face: the rules live in hall/cases.py
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.common import acting_option, common_options
 from cli.context import acting, open_hall
+
+if TYPE_CHECKING:
+    from hall.session import Session
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -96,64 +99,61 @@ def _case(case: Any) -> Result:
     return {"case": case.to_json()}, text
 
 
-def _applicant(hall: Any, by: Any, args: argparse.Namespace) -> Any:
+def _applicant(session: Session, args: argparse.Namespace) -> Any:
     from cli.printing import read_card
 
-    read = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader), purpose="case")
-    return hall.cards.applicant(read)
+    read = session.cards.read(read_card(args.id_reader, args.sscard_reader), purpose="case")
+    return session.cards.applicant(read)
 
 
 def accept(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    session = acting(hall, args)
     items = [_material(m) for m in args.material]
-    hall.core.require(by, "case", "accept_case")  # before the card is read and audited
-    applicant = _applicant(hall, by, args)
-    return _case(hall.cases.accept(by, args.service, applicant, items, ticket=args.ticket,
-                                   promise=args.promise, assisted=args.assisted).value)
+    session.require("case", "accept_case")  # before the card is read and audited
+    applicant = _applicant(session, args)
+    return _case(session.cases.accept(args.service, applicant, items, ticket=args.ticket,
+                                      promise=args.promise, assisted=args.assisted).value)
 
 
 def refuse(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
-    hall.core.require(by, "case", "refuse_case")
-    applicant = _applicant(hall, by, args)
-    return _case(hall.cases.refuse(by, args.service, applicant, args.reason,
-                                   ticket=args.ticket).value)
+    session = acting(hall, args)
+    session.require("case", "refuse_case")
+    applicant = _applicant(session, args)
+    return _case(session.cases.refuse(args.service, applicant, args.reason,
+                                      ticket=args.ticket).value)
 
 
 def complete(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.complete(acting(hall, args), args.case).value)
+    return _case(acting(hall, args).cases.complete(args.case).value)
 
 
 def deliver(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.deliver(acting(hall, args), args.case, args.channel,
-                                    args.tracking).value)
+    return _case(acting(hall, args).cases.deliver(args.case, args.channel, args.tracking).value)
 
 
 def supply(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.supply(acting(hall, args), args.case, args.material).value)
+    return _case(acting(hall, args).cases.supply(args.case, args.material).value)
 
 
 def show(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
-    hall.core.require(by, "case_lookup", "show_case")
-    return _case(hall.cases.get(by, args.case))
+    return _case(acting(hall, args).cases.get(args.case))  # checked before it is looked for
 
 
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    found = hall.cases.list(acting(hall, args), day=args.day, status=args.status)
+    found = acting(hall, args).cases.list(day=args.day, status=args.status)
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
 
 
 def rate(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rating = hall.ratings.rate(acting(hall, args), args.ticket, args.grade, args.comment).value
+    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment).value
     due = f", follow up by {rating.follow_up_due}" if rating.follow_up_due else ""
     return {"rating": rating.to_json()}, f"{rating.ticket}: {rating.grade_name}{due}"

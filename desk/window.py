@@ -29,8 +29,7 @@ from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
 from desk.state import FiguresState, QueueState, read_figures, read_queue
 from desk.work import WorkPage
-from hall.actors import Actor
-from hall.errors import HallError
+from hall.errors import AccessError, HallError
 from ui import messages
 from ui.bridge import HallBridge
 from ui.idle import IdleWatch
@@ -38,6 +37,7 @@ from ui.idle import IdleWatch
 if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
+    from hall.session import Session
     from hall.slips import ReceiptSlip
     from ui.hardware import ReceiptPrinter
 
@@ -68,7 +68,7 @@ class DeskWindow(QStackedWidget):
         self.options = options
         self.hall_name = hall_name
         self.printer = printer
-        self.actor = Actor.nobody()
+        self.session: Session | None = None  # signed in: the clerk's session, made by the hall
         self.window_name = ""
         self.read: CardRead | None = None
         self.queue_state: QueueState | None = None
@@ -157,17 +157,23 @@ class DeskWindow(QStackedWidget):
         self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
                            lambda e: say(messages.for_error(e), "error"))
 
+    def _signed_in(self) -> Session:
+        """The clerk's session; the desk offers its commands only while one is signed in."""
+        if self.session is None:
+            raise AccessError("no one is signed in", code="signed_out")
+        return self.session
+
     def _error(self, error: HallError) -> None:
         self.work.say(messages.for_error(error), "error")
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(actor: Actor) -> None:
-            self.actor, self.window_name = actor, window
+        def done(session: Session) -> None:
+            self.session, self.window_name = session, window
             self.signin.reset()
-            self.work.show_session(self.hall_name, window, actor.name, actor.role)
+            self.work.show_session(self.hall_name, window, session.name, session.role)
             self.work.say("")
-            self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.work.figures.csv_button.setVisible(session.can("export"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -175,57 +181,60 @@ class DeskWindow(QStackedWidget):
             self._seen_conflicts = None
             self.refresh()
 
-        def check(h: Hall) -> Actor:
+        def check(h: Hall) -> Session:
             from hall.windows import check_window_name
 
-            return h.accounts.sign_in(user, password, window=check_window_name(window))
+            return h.sign_in(user, password, window=check_window_name(window))
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))
 
     def lock_now(self) -> None:
-        if self.actor.kind != "account":
+        if self.session is None:
             return
         self._locked = True
         self.idle.stop()
-        self.lock.lock_for(self.actor.name, self.window_name)
+        self.lock.lock_for(self.session.name, self.window_name)
         self.setCurrentWidget(self.lock)
 
     def unlock(self, password: str) -> None:
-        user, window = self.actor.name, self.window_name
+        if self.session is None:
+            return
+        user, window = self.session.name, self.window_name
 
-        def done(actor: Actor) -> None:
-            self.actor = actor
+        def done(session: Session) -> None:
+            self.session = session
             self._locked = False
             self.setCurrentWidget(self.work)
             self.work.say("")
             self.idle.start()
             self.refresh()
 
-        self.bridge.submit(lambda h: h.accounts.sign_in(user, password, window=window), done,
+        self.bridge.submit(lambda h: h.sign_in(user, password, window=window), done,
                            lambda e: self.lock.show_error(messages.for_error(e)))
 
     def sign_out(self) -> None:
-        actor = self.actor
-        self.actor, self._locked = Actor.nobody(), False
+        session = self.session
+        self.session, self._locked = None, False
         self.idle.stop()
         self._status_timer.stop()
         self.show_read(None)
         self.work.delivery.show_case(None)
-        self.bridge.submit(lambda h: h.accounts.sign_out(actor))
+        if session is not None:
+            self.bridge.submit(lambda _h: session.sign_out())
         self.signin.reset()
         self.setCurrentWidget(self.signin)
 
     # -- the queue ---------------------------------------------------------------------------
     def _changed(self, changes: Any) -> None:
-        if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
+        if self.session is not None and (changes.tickets or changes.help or changes.windows
                                              or changes.sync or changes.calls):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
         """Read the queue again: one read in flight at a time, one more after it if asked
         meanwhile (a command's answer and its commit's notification ask together)."""
-        if self.actor.kind != "account":
+        if self.session is None:
             return
         if self._reading:
             self._read_again = True
@@ -247,7 +256,7 @@ class DeskWindow(QStackedWidget):
 
     def _queue_read(self, state: QueueState) -> None:
         self._read_done()
-        if self.actor.kind != "account" or state.window != self.window_name:
+        if self.session is None or state.window != self.window_name:
             return
         self.queue_state = state
         self.work.show_queue(state)
@@ -268,11 +277,11 @@ class DeskWindow(QStackedWidget):
         return self.queue_state.current if self.queue_state else None
 
     def act(self, action: str) -> None:
-        if self.actor.kind != "account":
+        if self.session is None:
             return
-        actor, window, current = self.actor, self.window_name, self.current()
+        session, window, current = self.session, self.window_name, self.current()
         if action == "call":
-            self.submit(lambda h: h.tickets.call_next(actor, window).value, self._called)
+            self.submit(lambda _h: session.tickets.call_next(window).value, self._called)
             return
         if current is None:
             self.work.say(self.tr("This window holds no ticket: call one first."), "error")
@@ -280,11 +289,12 @@ class DeskWindow(QStackedWidget):
         if action == "transfer":
             self.transfer(current)
             return
-        commands = {"recall": lambda h: h.tickets.recall(actor, current.id),
-                    "no_show": lambda h: h.tickets.no_show(actor, current.id),
-                    "park": lambda h: h.tickets.park(actor, current.id),
-                    "done": lambda h: h.tickets.done(actor, current.id),
-                    "start": lambda h: h.tickets.start(actor, current.id)}
+        t = session.tickets
+        commands = {"recall": lambda _h: t.recall(current.id),
+                    "no_show": lambda _h: t.no_show(current.id),
+                    "park": lambda _h: t.park(current.id),
+                    "done": lambda _h: t.done(current.id),
+                    "start": lambda _h: t.start(current.id)}
         after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
                  "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
                  "start": self.tr("Serving {t}.")}
@@ -322,9 +332,9 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
-        actor = self.actor
-        self.submit(lambda h: h.tickets.transfer(actor, current.id, service_id=service,
-                                                 window=window),
+        session = self._signed_in()
+        self.submit(lambda _h: session.tickets.transfer(current.id, service_id=service,
+                                                        window=window),
                     lambda o: (self.work.say(self.tr("{t} transferred.").format(
                         t=o.value.number), "status-ok"), self.refresh()))
 
@@ -332,14 +342,14 @@ class DeskWindow(QStackedWidget):
         return list(self.queue_state.windows) if self.queue_state else []
 
     def resume(self, ticket_id: str) -> None:
-        actor, window = self.actor, self.window_name
-        self.submit(lambda h: h.tickets.resume(actor, ticket_id, window),
+        session, window = self._signed_in(), self.window_name
+        self.submit(lambda _h: session.tickets.resume(ticket_id, window),
                     lambda o: (self.work.say(self.tr("{t} resumed.").format(t=o.value.number),
                                              "status-ok"), self.refresh()))
 
     def take_help(self, request_id: str) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.help.answer(actor, request_id),
+        session = self._signed_in()
+        self.submit(lambda _h: session.help.answer(request_id),
                     lambda o: (self.work.say(self.tr("You took the help request at kiosk "
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
@@ -347,16 +357,16 @@ class DeskWindow(QStackedWidget):
     def window_services(self) -> None:
         """The matters this window serves: a supervisor sets them, a clerk sees them."""
         state = self.queue_state
-        if state is None or self.actor.kind != "account":
+        if state is None or self.session is None:
             return
-        can_edit = self.actor.can("window")  # the hall checks it again on configure
+        can_edit = self.session.can("window")  # the hall checks it again on configure
         dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
                                       state.served, can_edit, self)
         if not self.run_dialog(dialog) or not can_edit:
             return
         chosen = dialog.chosen()
-        actor, window = self.actor, self.window_name
-        self.submit(lambda h: h.windows.configure(actor, window, chosen),
+        session, window = self.session, self.window_name
+        self.submit(lambda _h: session.windows.configure(window, chosen),
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
@@ -368,24 +378,24 @@ class DeskWindow(QStackedWidget):
     # -- the applicant -----------------------------------------------------------------------
     def card_presented(self, card: Any) -> None:
         """An ID card or 社保卡 read by a device watch (hall.identity.IdCard / SocialCard)."""
-        if self.actor.kind != "account" or self._locked:
+        if self.session is None or self._locked:
             return
         self.idle.poke()
-        actor = self.actor
-        self.submit(lambda h: h.cards.read(actor, card, purpose="case"), self.show_read,
+        session = self.session
+        self.submit(lambda _h: session.cards.read(card, purpose="case"), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def code_scanned(self, payload: str) -> None:
         """A QR payload: a receipt's (出件) on the delivery tab, else a 身份码 / 企业码."""
-        if self.actor.kind != "account" or self._locked:
+        if self.session is None or self._locked:
             return
         self.idle.poke()
         if self.work.tabs.currentWidget() is self.work.delivery:
             self.work.delivery.case_input.setText(payload)
             self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
             return
-        actor = self.actor
-        self.submit(lambda h: h.cards.read_code(actor, payload), self.show_read,
+        session = self.session
+        self.submit(lambda _h: session.cards.read_code(payload), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def show_read(self, read: CardRead | None) -> None:
@@ -415,14 +425,14 @@ class DeskWindow(QStackedWidget):
 
         items = [MaterialItem(m.material, m.status, due=m.due)  # type: ignore[arg-type]
                  for m in form.marks if m.status != "missing"]
-        actor, current = self.actor, self.current()
+        session, current = self._signed_in(), self.current()
 
         def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
-            if current is not None and current.status == "called":
-                h.tickets.start(actor, current.id)
-            case = h.cases.accept(actor, form.service_id, h.cards.applicant(read), items,
-                                  ticket=current.id if current else None,
-                                  promise=form.promise or None, assisted=form.assisted).value
+            # the called ticket starts with the case, in one transaction (hall/cases.py)
+            case = session.cases.accept(form.service_id, session.cards.applicant(read), items,
+                                        ticket=current.id if current else None,
+                                        promise=form.promise or None,
+                                        assisted=form.assisted, start_ticket=True).value
             return case, h.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
@@ -458,11 +468,11 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
-        actor, current = self.actor, self.current()
+        session, current = self._signed_in(), self.current()
 
         def refuse(h: Hall) -> tuple[Any, ReceiptSlip]:
-            case = h.cases.refuse(actor, service_id, h.cards.applicant(read), reasons,
-                                  ticket=current.id if current else None).value
+            case = session.cases.refuse(service_id, session.cards.applicant(read), reasons,
+                                        ticket=current.id if current else None).value
             return case, h.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
@@ -499,21 +509,21 @@ class DeskWindow(QStackedWidget):
 
     # -- 出件 --------------------------------------------------------------------------------
     def find_case(self, ref: str) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.cases.get(actor, ref), self.work.delivery.show_case,
+        session = self._signed_in()
+        self.submit(lambda _h: session.cases.get(ref), self.work.delivery.show_case,
                     where=self.work.delivery.say)
 
     def complete_case(self, case_id: str) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.cases.complete(actor, case_id).value,
+        session = self._signed_in()
+        self.submit(lambda _h: session.cases.complete(case_id).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("Completed."))),
                     where=self.work.delivery.say)
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.cases.deliver(actor, case_id, channel,  # type: ignore[arg-type]
-                                              tracking or None).value,
+        session = self._signed_in()
+        self.submit(lambda _h: session.cases.deliver(case_id, channel,  # type: ignore[arg-type]
+                                                     tracking or None).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("Handed out.") if channel == "window"
                                                       else self.tr("Sent by mail."))),
@@ -521,23 +531,24 @@ class DeskWindow(QStackedWidget):
 
     # -- figures -----------------------------------------------------------------------------
     def refresh_figures(self) -> None:
-        if self.actor.kind != "account":
+        session = self.session
+        if session is None:
             return
-        actor = self.actor
-        self.submit(lambda h: read_figures(h, actor), self._figures_read,
+        self.submit(lambda h: read_figures(h, session), self._figures_read,
                     where=self.work.figures.say)
 
     def _figures_read(self, state: FiguresState) -> None:
-        self.work.figures.show_figures(state, self.actor.can("export"))
+        self.work.figures.show_figures(state, self.session is not None
+                                       and self.session.can("export"))
 
     def export_figures(self, fmt: str) -> None:
-        actor = self.actor
+        session = self._signed_in()
         folder = self.options.export_dir or self.options.data_dir / "exports"
 
         def export(h: Hall) -> Any:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"figures-{h.today()}-{actor.name}.{fmt}"
-            return h.exports.stats(actor, path, fmt).value  # type: ignore[arg-type]
+            path = folder / f"figures-{h.today()}-{session.name}.{fmt}"
+            return session.admin.export_stats(path, fmt).value  # type: ignore[arg-type]
 
         self.submit(export, lambda r: self.work.figures.say(
             self.tr("Exported to {file}").format(file=r.file)), where=self.work.figures.say)

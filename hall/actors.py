@@ -15,6 +15,7 @@ Actors:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -44,6 +45,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ACCOUNT_ROLES = ("clerk", "supervisor", "admin")
 
+# Set only while one of Actor's own constructors runs (per thread): `Actor(...)` and
+# `dataclasses.replace(actor, role=...)` anywhere else are refused, so a face cannot forge an
+# actor or raise its own; it gets a session from the hall (hall/session.py).
+_minting = threading.local()
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -52,13 +58,28 @@ class Actor:
     role: str
     window: str | None = None  # the window a signed-in clerk serves, when known
 
+    def __post_init__(self) -> None:
+        if not getattr(_minting, "on", False):
+            from hall.errors import AccessError
+
+            raise AccessError("an actor is made by the hall only: sign in, or use the session "
+                              "the hall gives", code="forged_actor")
+
+    @classmethod
+    def _mint(cls, kind: Kind, name: str, role: str, window: str | None = None) -> Actor:
+        _minting.on = True
+        try:
+            return cls(kind, name, role, window)
+        finally:
+            _minting.on = False
+
     @classmethod
     def account(cls, user: str, role: str, window: str | None = None) -> Actor:
-        return cls("account", user, role, window)
+        return cls._mint("account", user, role, window)
 
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
-        return cls("kiosk", terminal_id, "kiosk")
+        return cls._mint("kiosk", terminal_id, "kiosk")
 
     @classmethod
     def operator(cls, user: str | None = None) -> Actor:
@@ -69,15 +90,15 @@ class Actor:
                 user = getpass.getuser()
             except (KeyError, OSError):  # no passwd entry (a container): still an operator
                 user = "unknown"
-        return cls("operator", f"os:{user}", "operator")
+        return cls._mint("operator", f"os:{user}", "operator")
 
     @classmethod
     def system(cls, name: str) -> Actor:
-        return cls("system", name, "system")
+        return cls._mint("system", name, "system")
 
     @classmethod
     def nobody(cls) -> Actor:
-        return cls("nobody", "", "none")
+        return cls._mint("nobody", "", "none")
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())

@@ -37,28 +37,27 @@ def seed(data_dir: Path) -> None:
     """A set-up terminal with a technician PIN, an accepted case of the sample resident and a
     served visit to rate (all through the hall, as a desk would)."""
     from devices.emulators import people
-    from hall.actors import Actor
     from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
 
     setup_terminal(data_dir, "SY-ZW01", "K3", hall_name=HALL_NAME, standalone=True)
-    op = Actor.operator("preview")
     with Hall.open(data_dir) as hall:
-        hall.accounts.set_technician_pin(op, "246810")
-        read = hall.cards.read(op, people.RESIDENT)
+        op = hall.operator_session("preview")
+        op.accounts.set_technician_pin("246810")
+        read = op.cards.read(people.RESIDENT)
         service = hall.catalog.get("newborn")
         items = [MaterialItem(m.name, "submitted") for m in service.materials]
-        case = hall.cases.accept(op, "newborn", hall.cards.applicant(read), items).value
-        hall.cases.decide_step(op, case.number, 1, "approved")
-        hall.cases.decide_step(op, case.number, 2, "approved")
+        case = op.cases.accept("newborn", op.cards.applicant(read), items).value
+        op.cases.decide_step(case.number, 1, "approved")
+        op.cases.decide_step(case.number, 2, "approved")
         for service_id in ("newborn", "newborn", "retirement", "hukou_transfer"):
-            hall.tickets.take(op, service_id)
-        served = hall.tickets.take(op, "consultation").value
-        hall.windows.configure(op, "1", None)
-        called = hall.tickets.call_ticket(op, served.id, "1").value
-        hall.tickets.start(op, called.id)
-        hall.tickets.done(op, called.id)
+            op.tickets.take(service_id)
+        served = op.tickets.take("consultation").value
+        op.windows.configure("1", None)
+        called = op.tickets.call_ticket(served.id, "1").value
+        op.tickets.start(called.id)
+        op.tickets.done(called.id)
 
 
 class Preview:
@@ -87,9 +86,9 @@ class Preview:
         self.ctx.start()
         wait_until(lambda: self.ctx.bridge.is_ready and all(
             s.ready for s in self.ctx.devices.states() if s.configured))
-        self.read = self._job(lambda hall: hall.cards.read(hall.kiosk(), self._resident()))
-        self.elder_read = self._job(lambda hall: hall.cards.read(hall.kiosk(),
-                                                                 self._resident(elder=True)))
+        self.read = self._job(lambda hall: hall.kiosk_session().cards.read(self._resident()))
+        self.elder_read = self._job(
+            lambda hall: hall.kiosk_session().cards.read(self._resident(elder=True)))
         shell.on_quit(self.close)
         atexit.register(self._remove)
         self._close_context = close_context

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from hall import sync_status
 from hall.events import Event, EventType
 from hall.store.engine import IntegrityError
 from hall.store.eventlog import insert
@@ -20,8 +21,10 @@ from sync.wire import Rejection, WireEvent
 # store (OperationalError) is not one of these: the page is retried whole.
 UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeError, ValueError)
 
-PUSHED = "pushed_through"
-CURSOR = "pull_cursor"
+# the rows' names and the pending count: the hall reads them too (hall/sync_status.py)
+CURSOR = sync_status.CURSOR
+PUSHED = sync_status.PUSHED
+pending = sync_status.pending
 
 
 def now_ms() -> int:
@@ -36,12 +39,6 @@ def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
 def put(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
                  "DO UPDATE SET value = excluded.value", (key, value))
-
-
-def pending(conn: sqlite3.Connection, terminal_id: str) -> int:
-    row = conn.execute("SELECT COALESCE(MAX(terminal_seq), 0) FROM events WHERE terminal_id = ?",
-                       (terminal_id,)).fetchone()
-    return max(0, int(row[0]) - int(get(conn, PUSHED, "0")))
 
 
 def record_rejections(conn: sqlite3.Connection, rejected: Iterable[Rejection]) -> None:

@@ -8,20 +8,17 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from hall import restore_guard
 from hall.app import Hall
 from hall.changes import Changes
 from hall.core import Core
 from hall.errors import HallError
+from hall.sync_status import LAST_ERROR, LAST_SUCCESS, ONLINE
+from hall.sync_status import read as read_status
 from sync import local
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.credential import SyncCredential
 from sync.errors import AuthError, NetworkError
-
-LAST_SUCCESS = "last_success_ms"
-LAST_ERROR = "last_error"
-ONLINE = "online"
 
 Opener = Callable[[], Hall]
 STATUS = Changes(sync=True)
@@ -39,24 +36,8 @@ def record(hall: Core, error: str | None) -> None:
 
 
 def status(hall: Core) -> dict[str, Any]:
-    conn = hall.store.conn
-    last_error = local.get(conn, LAST_ERROR)
-    success = local.get(conn, LAST_SUCCESS)
-    guard = restore_guard.load(conn)
-    return {
-        "terminal": hall.config.terminal_id,
-        "hall": hall.config.hall_id,
-        "pending": local.pending(conn, hall.config.terminal_id),
-        "last_success_ms": int(success) if success else None,
-        "last_error": json.loads(last_error) if last_error else None,
-        "online": local.get(conn, ONLINE) == "1",
-        "cursor": local.get(conn, local.CURSOR) or None,
-        "rejected": local.rejected_list(conn),
-        "conflicts": local.conflict_list(conn),
-        # restored from a backup and not yet given back its own events by the hub
-        # (hall/restore_guard.py): until then it issues from a fresh series only
-        "recovering": guard is not None and guard.recovering,
-    }
+    """`sync status --json`: the hall's typed status (hall/sync_status.py) as JSON."""
+    return read_status(hall).to_json()
 
 
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
