@@ -35,12 +35,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": _CLERK,
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_ADMIN),
-    "technician": frozenset({"kiosk_maintenance"}),
+    "technician": frozenset(),  # the PIN opens the kiosk's maintenance screen: nothing more
     "kiosk": _CITIZEN,
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
     # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
-    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN | {"kiosk_maintenance"}),
-    "system": frozenset({"take", "queue", "case", "sync", "close_day", "card_read"}),
+    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN),
+    "system": frozenset({"take", "queue", "case", "close_day", "card_read"}),
     "none": frozenset(),
 }
 ACCOUNT_ROLES = ("clerk", "supervisor", "admin")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from hall import text_limits
 from hall.actors import Actor
 from hall.catalog import Service
 from hall.core import Core, Outcome
@@ -30,7 +31,6 @@ from hall.timefmt import iso_of_ms
 
 MaterialStatus = Literal["submitted", "deferred", "exempt"]
 DeliveryChannel = Literal["window", "mail"]
-MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,12 @@ class StepView:
     status: str  # pending | approved | rejected
     due: str | None  # 承诺时限 of this part
     decided_at: str | None
+    note: str | None = None  # the department's note on its decision, for who may read free text
 
     def to_json(self) -> dict[str, Any]:
         return {"step": self.step, "department": self.department, "matter": self.matter,
-                "status": self.status, "due": self.due, "decided_at": self.decided_at}
+                "status": self.status, "due": self.due, "decided_at": self.decided_at,
+                "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -166,13 +168,6 @@ def checklist(service: Service, items: list[MaterialItem], promise: str | None,
     return out
 
 
-def _text(value: str | None, what: str) -> str | None:
-    if value is not None and len(value) > MAX_TEXT:
-        raise DomainError(f"the {what} is longer than {MAX_TEXT} characters", code="text_long",
-                          params={"what": what, "limit": MAX_TEXT})
-    return value
-
-
 class Cases:
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -192,8 +187,8 @@ class Cases:
         if not applicant.verified:
             raise DomainError("accepting a case needs a verified identity (a card read or a "
                               "verified code)", code="identity_unverified")
-        checked = checklist(service, items, _text(promise, "promise"), core.today())
-        _text(note, "note")
+        checked = checklist(service, items, text_limits.checked(promise, "promise"), core.today())
+        text_limits.checked(note, "note")
         ticket_id = self._ticket_id(ticket)
         promised = self._promised(service)
         with core.write() as conn:
@@ -233,7 +228,7 @@ class Cases:
         if not reasons:
             raise DomainError("不予受理 needs at least one written reason", code="reason_missing")
         for r in reasons:
-            _text(r, "reason")
+            text_limits.checked(r, "reason")
         ticket_id = self._ticket_id(ticket)
         with core.write() as conn:
             number = self._number()
@@ -276,7 +271,7 @@ class Cases:
                               code="no_pending_step", params={"case": case.number, "step": step})
         payload: dict[str, Any] = {"case_id": case.id, "step": step, "outcome": outcome,
                                    "at": core.now_iso()}
-        sealed = core.seal_text(_text(note, "note"))
+        sealed = core.seal_text(text_limits.checked(note, "note"))
         if sealed:
             payload["note"] = sealed
         with core.write() as conn:
@@ -323,10 +318,11 @@ class Cases:
         permission is checked (and a refusal audited) before the case is looked for, so a
         refused actor learns nothing of whether it exists."""
         self._core.require(by, "case_lookup", "show_case")
-        return self._read(by, ref)
+        return self._read(by, ref, step_notes=True)
 
-    def _read(self, by: Actor, ref: str) -> CaseView:
-        """A case, for a command that has checked its own permission already."""
+    def _read(self, by: Actor, ref: str, *, step_notes: bool = False) -> CaseView:
+        """A case, for a command that has checked its own permission already. `step_notes`:
+        the departments' notes too (one read of the log: a single case shown, never a list)."""
         core = self._core
         conn = core.conn
         row = conn.execute(
@@ -341,9 +337,10 @@ class Cases:
             for m in conn.execute(
                 "SELECT material, status, promise, due, licence FROM case_materials "
                 "WHERE case_id = ? ORDER BY rowid", (row[0],)))
+        notes = self._step_notes(row[0], by) if step_notes else {}
         steps = tuple(
             StepView(s[0], s[1], s[2], s[3], s[4],
-                     iso_of_ms(s[5], core.zone) if s[5] is not None else None)
+                     iso_of_ms(s[5], core.zone) if s[5] is not None else None, notes.get(s[0]))
             for s in conn.execute(
                 "SELECT step, department, matter, status, due, decided_ms FROM case_steps "
                 "WHERE case_id = ? ORDER BY step", (row[0],)))
@@ -399,6 +396,22 @@ class Cases:
         with core.write() as conn:
             core.emit(conn, event_type, {"case_id": case.id, "at": core.now_iso(), **extra}, by)
         return core.outcome(self._read(by, case.id))
+
+    def _step_notes(self, case_id: str, by: Actor) -> dict[int, str]:
+        """Each step's latest decision note (sealed in its event; the purge removes it there),
+        opened for an actor allowed free text; none for the others, and no log read."""
+        if not by.can("free_text"):
+            return {}
+        out: dict[int, str] = {}
+        for step, token in self._core.conn.execute(
+                "SELECT json_extract(payload, '$.step'), json_extract(payload, '$.note') "
+                "FROM events WHERE type = ? AND json_extract(payload, '$.case_id') = ? "
+                "AND json_extract(payload, '$.note') IS NOT NULL ORDER BY pos",
+                (EventType.CASE_STEP_DECIDED, case_id)):
+            text = self._core.open_text(token, by)
+            if text is not None:
+                out[int(step)] = text
+        return out
 
     def _ticket_id(self, ref: str | None) -> str | None:
         if ref is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -91,8 +91,6 @@ class TerminalConfig:
             raise ConfigError(f"numbering must be standalone or member, not {self.numbering!r}")
         self.policy.validate()
 
-    def with_policy(self, **changes: Any) -> TerminalConfig:
-        return replace(self, policy=replace(self.policy, **changes))
 
 
 def default_short_code(terminal_id: str) -> str:

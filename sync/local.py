@@ -4,11 +4,11 @@ conflicts, and absorbing pulled events (each with its projection, in the cursor'
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterable
 from typing import Any
 
 from hall import sync_status
+from hall.clock import now_ms as now_ms  # the one wall clock in ms (sync.runner reads it here)
 from hall.events import Event, EventType
 from hall.store.engine import IntegrityError
 from hall.store.eventlog import insert
@@ -25,10 +25,6 @@ UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeErr
 CURSOR = sync_status.CURSOR
 PUSHED = sync_status.PUSHED
 pending = sync_status.pending
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
