@@ -204,8 +204,12 @@ class Preview:
 
         def offline(win: Any) -> None:
             win.ctx = replace(win.ctx, enrolled=True)
-            win._sync_status({"online": False, "last_error": {"message": "hub unreachable"},
-                              "last_success_ms": None, "pending": 3})
+            from hall.sync_status import SyncError, SyncStatus
+
+            win._sync_status(SyncStatus(
+                terminal="K3", hall="SY-ZW01", enrolled=True, online=False, pending=3,
+                last_success_ms=None, last_error=SyncError(0, "hub unreachable"), cursor=None,
+                rejected=(), conflicts=(), recovering=False))
 
         return {
             "home": lambda: self.window(),
