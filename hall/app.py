@@ -5,7 +5,9 @@ every face use. Its parts, each a small class over the shared `Core`:
 
     hall.tickets       取号, 叫号, recall, no-show, start, done, park, resume, transfer, cancel
     hall.windows       the services each window serves
-    hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, department steps, 办结, 出件
+    hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, 办结 (every part decided), 出件
+    hall.parts         the back office: a department's 待审批, 签收/approve/reject/补正, the
+                       window's 补正 hand-in and 待出件, a supervisor's reassignment and overdue list
     hall.ratings       好差评 and the 差评 follow-ups
     hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
     hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
@@ -44,6 +46,7 @@ from hall.core import Core, refuse_lost_key
 from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
+from hall.parts import Parts
 from hall.ratings import Ratings
 from hall.readmodels import Views
 from hall.security.access import Accounts
@@ -82,6 +85,7 @@ class Hall:
         self.tickets = Tickets(core)
         self.windows = Windows(core)
         self.cases = Cases(core)
+        self.parts = Parts(core, self.cases)
         self.ratings = Ratings(core)
         self.stats = Stats(core)
         self._closing: Closing | None = None

@@ -47,10 +47,12 @@ class Account:
     active: bool
     failures: int
     locked_s: int
+    department: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"user": self.user, "role": self.role, "active": self.active,
-                "failures": self.failures, "locked_s": self.locked_s}
+                "failures": self.failures, "locked_s": self.locked_s,
+                "department": self.department}
 
 
 def hash_secret(secret: str, *, n: int = SCRYPT_N) -> str:
@@ -97,13 +99,27 @@ class Accounts:
             "SELECT COUNT(*) FROM accounts WHERE user != ?", (TECHNICIAN,)).fetchone()
         return int(row[0]) > 0
 
-    def add(self, by: Actor | None, user: str, role: str, password: str) -> Outcome[Actor]:
-        """`by` None only while the terminal has no account yet: the first account is an admin."""
+    def add(self, by: Actor | None, user: str, role: str, password: str,
+            department: str | None = None) -> Outcome[Actor]:
+        """`by` None only while the terminal has no account yet: the first account is an admin.
+        A `department` account acts for one department of the catalog (后台分类审批)."""
         core = self._core
         user = normal_user(user)
         if role not in ACCOUNT_ROLES:
             raise DomainError(f"unknown role {role!r} (one of {', '.join(ACCOUNT_ROLES)})",
                               code="unknown_role", params={"role": role})
+        department = (department or "").strip() or None
+        if role == "department":
+            known = core.catalog.departments()
+            if department is None:
+                raise DomainError("a department account names its department (--department)",
+                                  code="department_missing")
+            if department not in known:
+                raise DomainError(f"no department {department!r} in the catalog",
+                                  code="unknown_department", params={"department": department})
+        elif department is not None:
+            raise DomainError(f"only a department account has a department, not a {role}",
+                              code="department_not_allowed", params={"role": role})
         if not user or len(user) > 32 or not all(
                 c.isascii() and (c.isalnum() or c in "-_.") for c in user):
             raise DomainError("a user name is 1-32 ASCII letters, digits, '-', '_' or '.'",
@@ -127,11 +143,13 @@ class Accounts:
             if conn.execute("SELECT 1 FROM accounts WHERE lower(user) = ?", (user,)).fetchone():
                 raise DomainError(f"user {user} exists", code="user_exists",
                                   params={"user": user})
-            conn.execute("INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
-                         "VALUES (?, ?, ?, ?, ?)", (user, role, pw_hash, now, now))
+            conn.execute("INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms, "
+                         "department) VALUES (?, ?, ?, ?, ?, ?)",
+                         (user, role, pw_hash, now, now, department))
             audit.record_in(core, conn, actor=actor, action="account_change", target=user,
-                            detail={"change": "add", "role": role})
-        return core.outcome(Actor.account(user, role))
+                            detail={"change": "add", "role": role}
+                            | ({"department": department} if department else {}))
+        return core.outcome(Actor.account(user, role, department=department))
 
     def set_password(self, by: Actor, user: str, password: str) -> Outcome[None]:
         core = self._core
@@ -197,10 +215,10 @@ class Accounts:
     def all(self, by: Actor) -> list[Account]:
         self._core.require(by, "unlock", "list_accounts")
         now = self._now_ms()
-        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000))
-                for u, r, a, f, lu in self._core.conn.execute(
-                    "SELECT user, role, active, failures, locked_until_ms FROM accounts "
-                    "ORDER BY user")]
+        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000), d)
+                for u, r, a, f, lu, d in self._core.conn.execute(
+                    "SELECT user, role, active, failures, locked_until_ms, department "
+                    "FROM accounts ORDER BY user")]
 
     def audit_trail(self, by: Actor, *, action: str | None = None,
                     limit: int = 50) -> list[dict[str, Any]]:
@@ -232,8 +250,8 @@ class Accounts:
     def _authenticate(self, user: str, secret: str, action: str, window: str | None) -> Actor:
         core = self._core
         row = core.conn.execute(
-            "SELECT user, role, pw_hash, active, failures, locked_until_ms FROM accounts "
-            "WHERE lower(user) = ?", (user,)).fetchone()
+            "SELECT user, role, pw_hash, active, failures, locked_until_ms, department "
+            "FROM accounts WHERE lower(user) = ?", (user,)).fetchone()
         now = self._now_ms()
         role = row[1] if row else "unknown"
         who = Actor.account(user, role)
@@ -259,7 +277,7 @@ class Accounts:
                          "WHERE user = ?", (row[0],))
             audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
                             target=core.config.terminal_id)
-        return Actor.account(row[0], role, window)
+        return Actor.account(row[0], role, window, row[6])
 
     def _refused(self, who: Actor, action: str, reason: str,
                  update: tuple[int, int] | None) -> None:
