@@ -29,7 +29,10 @@ def register(sub: Any) -> None:
                         help="add an account (stdin: [--as password], new password); the first "
                         "account of a terminal is an admin and needs no --as")
     p.add_argument("user")
-    p.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"])
+    p.add_argument("--role", required=True,
+                   choices=["clerk", "supervisor", "admin", "department"])
+    p.add_argument("--department", metavar="DEPT",
+                   help="the department a department account acts for (后台分类审批)")
     p.set_defaults(handler=user_add)
     p = usub.add_parser("password", parents=[common, acting],
                         help="set a password (stdin: [--as password], new password)")
@@ -85,8 +88,11 @@ def user_add(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     by = _principal(hall, args, required=False)
     p = hall.accounts.add(by, args.user, args.role,
-                          read_secret(f"new password of {args.user}: ")).value
-    return {"user": {"user": p.name, "role": p.role}}, f"account {p.name} ({p.role}) added"
+                          read_secret(f"new password of {args.user}: "), args.department).value
+    out: dict[str, Any] = {"user": p.name, "role": p.role}
+    if p.department:
+        out["department"] = p.department
+    return {"user": out}, f"account {p.name} ({p.role}{', ' + p.department if p.department else ''}) added"
 
 
 def user_password(args: argparse.Namespace) -> Result:
