@@ -58,6 +58,7 @@ from hall.slips import (
     case_of_qr,
     case_receipt,
     missing_notice,
+    not_permitted_notice,
     notice_slip,
     ticket_of_qr,
     ticket_slip,
@@ -174,6 +175,10 @@ class Hall:
 
     def case_receipt(self, case: CaseView) -> ReceiptSlip:
         return case_receipt(self.core, case)
+
+    def not_permitted_notice(self, case: CaseView) -> ReceiptSlip:
+        """不予许可 notice of a case's rejected parts, with their reasons."""
+        return not_permitted_notice(self.core, case)
 
     def missing_notice(self, service_id: str, missing: list[str],
                        applicant: str = "") -> ReceiptSlip:
