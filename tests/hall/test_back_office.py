@@ -199,3 +199,17 @@ def test_a_bad_override_file_is_refused_clearly(tmp_path: object) -> None:
         (folder / "workdays.json").write_text(body)
         with pytest.raises(ConfigError, match=words):
             workdays.load(folder)
+
+
+def test_the_day_s_figures_count_cases(hall: Hall, clock: FakeClock) -> None:
+    number = _accept(hall)
+    _accept(hall)
+    hall.parts.decide(POLICE, number, 3, "received")
+    hall.parts.decide(POLICE, number, 3, "correction", "缺页")
+    hall.parts.decide(HEALTH, number, 1, "received")
+    hall.parts.decide(HEALTH, number, 1, "approved")
+    assert hall.stats.day(BOSS).cases == {"accepted": 2, "decided_on_time": 1, "overdue": 0,
+                                          "corrections": 1}
+    assert hall.stats.day(CLERK).cases == {"accepted": 2}
+    clock.now = datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI)
+    assert hall.stats.day(BOSS).cases["overdue"] == 12  # 13 parts open; the 补正 does not count
