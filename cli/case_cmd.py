@@ -182,10 +182,8 @@ def show(args: argparse.Namespace) -> Result:
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     by = acting(hall, args)
-    if args.ready:
-        found = hall.parts.ready(by)
-    else:
-        found = hall.cases.list(by, day=args.day, status=args.status)
+    found = (hall.parts.ready(by) if args.ready
+             else hall.cases.list(by, day=args.day, status=args.status))
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
 

@@ -34,8 +34,8 @@ _KEYS = {Qt.Key.Key_F5: "received", Qt.Key.Key_F6: "approved", Qt.Key.Key_F7: "r
 
 
 class WorkbenchPage(QWidget):
-    move = Signal(str, int, str, str)  # case number, step, outcome, note
-    selected = Signal(str)  # case number: its details are wanted
+    decide = Signal(str, int, str, str)  # case number, step, outcome, note
+    case_chosen = Signal(str)  # case number: its details are wanted
     sign_out = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -92,7 +92,7 @@ class WorkbenchPage(QWidget):
         self.table.installEventFilter(self)
         self.note.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """F5–F8 from the list or the note line: the moves."""
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             outcome = _KEYS.get(Qt.Key(event.key()))
@@ -160,7 +160,7 @@ class WorkbenchPage(QWidget):
     def _selection(self) -> None:
         part = self.current()
         if part is not None:
-            self.selected.emit(part.case)
+            self.case_chosen.emit(part.case)
         self._enable()
 
     def _enable(self) -> None:
@@ -180,6 +180,6 @@ class WorkbenchPage(QWidget):
                      "error")
             self.note.setFocus()
             return
-        self.move.emit(part.case, part.step, outcome, note)
+        self.decide.emit(part.case, part.step, outcome, note)
         self.note.clear()
         self.table.setFocus()

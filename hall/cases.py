@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from hall import workdays
 from hall.actors import Actor
 from hall.catalog import Service
 from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.identity import Applicant
-from hall import workdays
 from hall.ids import new_id
 from hall.security.crypto import applicant_payload
 from hall.tickets import find
@@ -231,7 +231,8 @@ class Cases:
                 "materials": [{"name": i.name, "status": "submitted" if i.status == "deferred"
                                else i.status, "licence": i.licence} for i in checked],
                 "steps": [{"step": n, "department": s.department, "matter": s.matter,
-                           "due": due} for n, (s, due) in enumerate(zip(service.steps, dues), 1)],
+                           "due": due}
+                          for n, (s, due) in enumerate(zip(service.steps, dues, strict=True), 1)],
                 "promised": promised, "assisted": assisted,
             }
             sealed_note = core.seal_text(note)
@@ -444,12 +445,10 @@ class Cases:
             self._calendar = workdays.load(self._core.data_dir)
         return self._calendar
 
-    def _dues(self, service: Service) -> list[str | None]:
+    def _dues(self, service: Service) -> tuple[str | None, ...]:
         """Each part's 承诺时限: its matter's limit, else the service's, in working days."""
         start = date.fromisoformat(self._core.today())
-        out: list[str | None] = []
-        for step in service.steps:
-            limit = step.time_limit_days if step.time_limit_days is not None \
-                else service.time_limit_days
-            out.append(None if limit is None else self.calendar.add(start, limit).isoformat())
-        return out
+        limits = (step.time_limit_days if step.time_limit_days is not None
+                  else service.time_limit_days for step in service.steps)
+        return tuple(None if limit is None else self.calendar.add(start, limit).isoformat()
+                     for limit in limits)

@@ -218,7 +218,7 @@ def _limit(raw: dict[str, Any], sid: str, fail: Any) -> int | None:
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
                               or not 0 <= limit <= 3650):
         raise fail(raw, f"service {sid!r}: time_limit_days must be a whole number of days")
-    return limit  # type: ignore[no-any-return]
+    return limit
 
 
 def _flag(raw: dict[str, Any], key: str, fail: Any) -> bool:

@@ -45,7 +45,7 @@ class WorkCalendar:
         if known is None:
             import holidays as lib  # ~40 ms: only the commands that count days pay it
 
-            china = lib.China(years=year)
+            china = lib.country_holidays("CN", years=year)
             days_off = frozenset(d for d in china if d.year == year)
             worked = frozenset(d for d in getattr(china, "weekend_workdays", ())
                                if d.year == year)

@@ -162,7 +162,7 @@ def test_due_dates_across_holidays_with_make_up_days(make_hall: object, clock: F
     clock.now = datetime(*accepted, 10, 0, tzinfo=SHANGHAI)
     hall: Hall = make_hall()  # type: ignore[operator]
     service = replace(hall.catalog.get("newborn"), time_limit_days=days)
-    assert hall.cases._dues(service)[0] == due  # noqa: SLF001
+    assert hall.cases._dues(service)[0] == due
     number = _accept(hall) if days == 10 else None
     if number:  # the case, its receipt and `case show` give the same date
         case = hall.cases.get(CLERK, number)
@@ -181,9 +181,9 @@ def test_a_hall_override_file_moves_a_day(make_hall: object, clock: FakeClock,
 
     service = replace(hall.catalog.get("newborn"), time_limit_days=5)
     # 10-08 (1), 10-09 now off, 10-10 (2), 10-11 now worked (3), 10-12 (4), 10-13 (5)
-    assert hall.cases._dues(service)[0] == "2026-10-13"  # noqa: SLF001
+    assert hall.cases._dues(service)[0] == "2026-10-13"
     service = replace(service, time_limit_days=3)
-    assert hall.cases._dues(service)[0] == "2026-10-11"  # noqa: SLF001
+    assert hall.cases._dues(service)[0] == "2026-10-11"
 
 
 def test_a_bad_override_file_is_refused_clearly(tmp_path: object) -> None:
