@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.names import CASE, PART, name
-from desk.parts import button, card_layout, label, restyle
+from ui.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
 

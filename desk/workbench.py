@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.names import PART, name
-from desk.parts import button, label, restyle
+from ui.parts import button, label, restyle
 from ui.theme import Theme
 
 MOVES = (("received", "F5"), ("approved", "F6"), ("rejected", "F7"), ("correction", "F8"))
