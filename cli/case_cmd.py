@@ -92,7 +92,8 @@ def register(sub: Any) -> None:
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(handler=reassign)
     p = csub.add_parser("overdue", parents=[common, who],
-                        help="per department: parts overdue and due within one working day")
+                        help="per department: parts overdue and due within one working day; "
+                        "容缺 materials past their due date")
     p.set_defaults(handler=overdue)
 
     p = sub.add_parser("rate", parents=[common, who], help="好差评 of a finished visit")
@@ -215,11 +216,16 @@ def reassign(args: argparse.Namespace) -> Result:
 
 def overdue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    found = hall.parts.supervision(acting(hall, args))
-    text = "\n".join(f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
-                     for d, v in sorted(found.items())) or "nothing overdue or due soon"
+    by = acting(hall, args)
+    found = hall.parts.supervision(by)
+    owed = hall.parts.owed_materials(by)  # 容缺 past due: the window chases them
+    text = "\n".join([f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
+                      for d, v in sorted(found.items())]
+                     + [f"{m.case}  {m.material}  容缺 due {m.due}" for m in owed]
+                     ) or "nothing overdue or due soon"
     return {"departments": {d: {k: [p.to_json() for p in v[k]] for k in ("overdue", "due_soon")}
-                            for d, v in sorted(found.items())}}, text
+                            for d, v in sorted(found.items())},
+            "materials": [m.to_json() for m in owed]}, text
 
 
 def rate(args: argparse.Namespace) -> Result:

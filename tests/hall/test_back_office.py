@@ -120,6 +120,12 @@ def test_complete_only_when_every_part_is_decided_and_ready_list(hall: Hall,
     assert [c.number for c in hall.parts.ready(CLERK)] == [second, first]  # oldest first
     refused = hall.cases.complete(CLERK, first).value
     assert refused.status == "not_permitted"  # every part rejected: 不予许可
+    notice = hall.not_permitted_notice(refused)  # printed like the 回执 (A4 and thermal)
+    assert notice.title == "不予许可决定告知书" and ("理由", "不符合条件") in notice.rows
+    assert sum(1 for r in notice.rows if r[1] == "不予许可") == 7
+    from devices.escpos.layout import receipt_slip_layout
+
+    assert receipt_slip_layout(notice)  # the thermal layout takes it (masked applicant)
     with pytest.raises(DomainError):
         hall.parts.decide(POLICE, first, 3, "received")
     done = hall.cases.complete(CLERK, second).value
@@ -213,3 +219,13 @@ def test_the_day_s_figures_count_cases(hall: Hall, clock: FakeClock) -> None:
     assert hall.stats.day(CLERK).cases == {"accepted": 2}
     clock.now = datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI)
     assert hall.stats.day(BOSS).cases["overdue"] == 12  # 13 parts open; the 补正 does not count
+
+
+def test_deferred_materials_past_due_are_listed_to_chase(hall: Hall, clock: FakeClock) -> None:
+    case = hall.cases.accept(CLERK, "newborn", PERSON, newborn_items(), promise="按期补交").value
+    assert hall.parts.owed_materials(CLERK) == []
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)  # the due date 11-28 has passed
+    [owed] = hall.parts.owed_materials(CLERK)
+    assert (owed.case, owed.material, owed.due) == (case.number, "父母结婚证", "2026-11-28")
+    hall.cases.supply(CLERK, case.number, "父母结婚证")
+    assert hall.parts.owed_materials(CLERK) == []
