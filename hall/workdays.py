@@ -20,7 +20,6 @@ date (a limit of 0 days: due the same day).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -121,6 +120,3 @@ def _dates(path: Path, key: str, raw: Any) -> frozenset[date]:
             raise ConfigError(f"{path}: {key}: {item!r} is not a YYYY-MM-DD date") from exc
     return frozenset(out)
 
-
-def iso(days: Iterable[date]) -> list[str]:
-    return sorted(d.isoformat() for d in days)
