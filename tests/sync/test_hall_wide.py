@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import io
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,6 @@ from sync.settings_round import send_and_fetch
 from tests.sync.conftest import RunningServer
 
 HALL = "H1"
-ROOT = Path(__file__).resolve().parents[2]
 PW = "root-pass-1"
 ARRIVAL_S = 15.0  # a bound on waiting, never the figure: bench/hall_wide.py measures that
 
@@ -214,57 +214,69 @@ def test_settings_signed_by_the_hub(hub: RunningServer, tmp_path: Path) -> None:
         kiosk_sync.end()
 
 
-def _cli(data_dir: Path, *args: str, stdin: str = "") -> tuple[int, dict[str, object]]:
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--data-dir",
-                           str(data_dir), "--json"], input=stdin, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    return done.returncode, json.loads(done.stdout or "{}")
+CliRun = Callable[..., tuple[int, dict[str, Any]]]
 
 
-def test_the_command_line(tmp_path: Path) -> None:
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """The command line in this process (main.py's `cli.main`): secrets on stdin, one JSON
+    object on stdout."""
+    from cli import main
+
+    def run(data_dir: Path, *args: str, stdin: str = "") -> tuple[int, dict[str, Any]]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main([*args, "--data-dir", str(data_dir), "--json"])
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert len(lines) == 1, lines
+        return code, json.loads(lines[0])
+
+    return run
+
+
+def test_the_command_line(tmp_path: Path, cli: CliRun) -> None:
     hub_dir = tmp_path / "hub"
     # the hall's first admin, made on a new hub data dir before its first start
-    code, out = _cli(hub_dir, "serve", "user", "add", "root", "--role", "admin", "--hall", HALL,
+    code, out = cli(hub_dir, "serve", "user", "add", "root", "--role", "admin", "--hall", HALL,
                      stdin=PW + "\n")
     assert code == 0, out
     assert out == {"user": {"user": "root", "role": "admin"}, "hall": HALL}
     hub = RunningServer(hub_dir, db.database_url(hub_dir, None))
     try:
         d1, d2 = _enrolled(tmp_path / "d1", "D1", hub), _enrolled(tmp_path / "d2", "D2", hub)
-        assert _cli(d1, "sync")[0] == 0
-        code, out = _cli(d1, "access", "user", "add", "li", "--role", "clerk", "--as", "root",
+        assert cli(d1, "sync")[0] == 0
+        code, out = cli(d1, "access", "user", "add", "li", "--role", "clerk", "--as", "root",
                          stdin=f"{PW}\nli-pass-123\n")
         assert code == 0, out
-        code, out = _cli(d1, "access", "user", "add", "dept1", "--role", "department",
+        code, out = cli(d1, "access", "user", "add", "dept1", "--role", "department",
                          "--department", "市场监管局", "--as", "root",
                          stdin=f"{PW}\ndept-pass-12\n")
-        assert code == 0 and out["user"] == {"user": "dept1", "role": "department",  # type: ignore[comparison-overlap]
+        assert code == 0 and out["user"] == {"user": "dept1", "role": "department",
                                              "department": "市场监管局"}
-        assert _cli(d1, "sync")[0] == 0 and _cli(d2, "sync")[0] == 0
-        code, out = _cli(d2, "access", "sign-in", "li", stdin="li-pass-123\n")
+        assert cli(d1, "sync")[0] == 0 and cli(d2, "sync")[0] == 0
+        code, out = cli(d2, "access", "sign-in", "li", stdin="li-pass-123\n")
         assert code == 0 and out["signed_in"] == {"user": "li", "role": "clerk"}, out
         assert isinstance(out["accounts_age_s"], int)
-        code, out = _cli(d2, "access", "user", "disable", "li", "--as", "root", stdin=PW + "\n")
+        code, out = cli(d2, "access", "user", "disable", "li", "--as", "root", stdin=PW + "\n")
         assert code == 0, out
-        code, out = _cli(d2, "access", "sign-in", "li", stdin="li-pass-123\n")
+        code, out = cli(d2, "access", "sign-in", "li", stdin="li-pass-123\n")
         assert code == 3 and out["error"] == "account_disabled", out
-        assert _cli(d2, "sync")[0] == 0 and _cli(d1, "sync")[0] == 0
-        code, out = _cli(d1, "access", "sign-in", "li", stdin="li-pass-123\n")
+        assert cli(d2, "sync")[0] == 0 and cli(d1, "sync")[0] == 0
+        code, out = cli(d1, "access", "sign-in", "li", stdin="li-pass-123\n")
         assert code == 3 and out["error"] == "account_disabled", out
 
         # settings: a supervisor at D1, signed by the hub, running on D2 after its sync
-        _cli(d1, "access", "user", "add", "sup", "--role", "supervisor", "--as", "root",
+        cli(d1, "access", "user", "add", "sup", "--role", "supervisor", "--as", "root",
              stdin=f"{PW}\nsup-pass-12\n")
-        code, out = _cli(d1, "hall", "settings", "--set", "elder_age=130", "--as", "sup",
+        code, out = cli(d1, "hall", "settings", "--set", "elder_age=130", "--as", "sup",
                          stdin="sup-pass-12\n")
         assert code == 2 and "elder_age" in str(out["message"]), out
-        code, out = _cli(d1, "hall", "settings", "--set", "name=一号大厅", "--set",
+        code, out = cli(d1, "hall", "settings", "--set", "name=一号大厅", "--set",
                          "elder_age=65", "--as", "sup", stdin="sup-pass-12\n")
         assert code == 0 and out["version"] == 1 and out["pending"] is False, out
-        assert _cli(d2, "sync")[0] == 0
-        code, out = _cli(d2, "hall", "settings")
+        assert cli(d2, "sync")[0] == 0
+        code, out = cli(d2, "hall", "settings")
         assert code == 0 and set(out) == {"version", "signed_by", "settings"}
         assert out["version"] == 1 and str(out["signed_by"]).startswith("hub:")
-        assert out["settings"]["name"] == "一号大厅" and out["settings"]["elder_age"] == 65  # type: ignore[index]
+        assert out["settings"]["name"] == "一号大厅" and out["settings"]["elder_age"] == 65
     finally:
         hub.stop()
