@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -142,7 +143,7 @@ def _ranges(raw: Any, key: str) -> tuple[Range, ...]:
             _bad(key, f"{item}: the start must be before the end")
         out.append((lo, hi))
     out.sort()
-    for (_, end), (start, _) in zip(out, out[1:], strict=False):
+    for (_, end), (start, _) in pairwise(out):
         if start < end:
             _bad(key, "ranges overlap")
     return tuple(out)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hall import hall_settings, hours
+from hall import hall_settings
+from hall import hours as opening
 from hall.actors import Actor
 from hall.changes import Changes
 from hall.config import TerminalConfig
@@ -54,19 +55,19 @@ class Settings:
                                  "kiosk_idle_s": cfg.kiosk_idle_s, "hours": None}
         return SignedSettings(signed.version, signed.signed_by, {**shown, **signed.settings})
 
-    def hours(self) -> hours.Hours | None:
+    def hours(self) -> opening.Hours | None:
         return hall_settings.hours_of(self.current().settings)
 
     def standing(self, service_id: str | None = None,
-                 at: datetime | None = None) -> hours.Standing:
+                 at: datetime | None = None) -> opening.Standing:
         own = self.hours()
         if own is not None:
             own = own.for_service(service_id)
-        return hours.standing(own, at or self._core.now(), self._core.zone)
+        return opening.standing(own, at or self._core.now(), self._core.zone)
 
     def check_take(self, service_id: str) -> None:
         """取号 outside the hall's (or the service's) hours: `hall_closed` (hall/hours.py)."""
-        hours.check_take(self.hours(), service_id, self._core.now(), self._core.zone)
+        opening.check_take(self.hours(), service_id, self._core.now(), self._core.zone)
 
     def request(self, by: Actor, changes: dict[str, Any]) -> Outcome[SignedSettings]:
         """A supervisor's change. Signed here on a station without a hub; else recorded for

@@ -41,10 +41,10 @@ MIN_PASSWORD = 8
 MIN_PIN = 6
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-_ACCOUNTS = Changes(accounts=True)
+_ACCOUNTS = Changes(accounts=True)  # account rows change beside their audit events
 # Roles an account may hold beyond ACCOUNT_ROLES: a department's (the back office), whose
 # permissions hall/actors.py gives (kept open here so the role list lives in one place there).
-_OPEN_ROLES = tuple(r for r in ("department",) if r not in ACCOUNT_ROLES)  # account rows change beside their audit events
+_OPEN_ROLES = tuple(r for r in ("department",) if r not in ACCOUNT_ROLES)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def lock_until(failures: int, at_ms: int) -> int:
     """When an account with this many failures in a row may try again (0: it may now)."""
     if failures < FREE_TRIES:
         return 0
-    return at_ms + min(BASE_DELAY_S * 2 ** (failures - FREE_TRIES), MAX_DELAY_S) * 1000
+    delay_s: int = min(BASE_DELAY_S * 2 ** (failures - FREE_TRIES), MAX_DELAY_S)
+    return at_ms + delay_s * 1000
 
 
 def may_change(by: Any, user: str, change: str) -> bool:

@@ -382,12 +382,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         limited(event_buckets.take(f"{cred.hall_id}\x00{cred.terminal_id}", len(req.events)),
                 "too many events from this terminal; slow down")
         result = await run_in_threadpool(_push_locked, cred, req.events)
+        # The hub signs the hall's settings: a supervisor's request is published at once.
         if result.inserted and role == db.HUB and any(
                 isinstance(e, dict) and e.get("type") == EventType.HALL_SETTINGS_REQUESTED
-                for e in req.events):
-            # The hub signs the hall's settings: a supervisor's request is published at once.
-            if await run_in_threadpool(_publish_locked, cred.hall_id):
-                landed(cred.hall_id, authority.HUB_STREAM)
+                for e in req.events) and await run_in_threadpool(_publish_locked, cred.hall_id):
+            landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
             if upstream is not None:

@@ -6,8 +6,8 @@ signed by the hub are refused."""
 from __future__ import annotations
 
 import argparse
-import json
 import io
+import json
 import sys
 import threading
 import time
