@@ -35,10 +35,9 @@ class Settings:
     def current(self) -> SignedSettings:
         """The version this terminal runs (0: none heard yet), applied to `Core.config`."""
         conn = self._core.conn
-        raw = conn.execute("SELECT (SELECT value FROM meta WHERE key = ?), "
-                           "(SELECT value FROM meta WHERE key = ?)",
-                           (hall_settings.SETTINGS_META, hall_settings.KEY_META)).fetchone()
-        seen = (raw[0], raw[1])
+        rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                 (hall_settings.SETTINGS_META, hall_settings.KEY_META)).fetchall())
+        seen = (rows.get(hall_settings.SETTINGS_META), rows.get(hall_settings.KEY_META))
         if seen != self._seen:  # verified once per document, not on every ticket
             self._current = hall_settings.stored(conn, self._core.config.hall_id)
             self._core.config = hall_settings.apply_to(self._base, self._current.settings)
