@@ -264,5 +264,7 @@ def check_take(hours: Hours | None, service_id: str, moment: datetime, zone: Zon
     why = ("the hall is closed" if reason == "closed" else
            f"no more tickets today: the last ticket was at "
            f"{where.last_ticket_at.strftime('%H:%M') if where.last_ticket_at else '?'}")
+    opens = nxt.strftime("%m-%d %H:%M") if nxt else "-"
     raise DomainError(f"{why}; next opening {when or 'not scheduled'}", code="hall_closed",
-                      params={"reason": reason, "next_opening": when, "service": service_id})
+                      params={"reason": reason, "next_opening": when, "opens": opens,
+                              "service": service_id})

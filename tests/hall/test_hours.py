@@ -115,6 +115,7 @@ def test_take_follows_the_hours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                 hall.tickets.take(kiosk, service)
             assert refused.value.code == "hall_closed", moment
             assert refused.value.params == {"reason": reason, "next_opening": nxt,
+                                            "opens": nxt[5:16].replace("T", " "),
                                             "service": service}
             assert nxt in refused.value.message
         wall[0] = at("2026-12-12T09:00")  # 调休 Saturday
