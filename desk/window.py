@@ -115,6 +115,7 @@ class DeskWindow(QStackedWidget):
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
         w.matters_button.clicked.connect(self.window_services)
+        w.settings_button.clicked.connect(self.hall_settings)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -168,6 +169,7 @@ class DeskWindow(QStackedWidget):
             self.work.show_session(self.hall_name, window, actor.name, actor.role)
             self.work.say("")
             self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.work.settings_button.setVisible(actor.can("settings"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -360,6 +362,26 @@ class DeskWindow(QStackedWidget):
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
+
+    def hall_settings(self) -> None:
+        """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
+        if self.actor.kind != "account" or not self.actor.can("settings"):
+            return
+        self.submit(lambda h: h.settings.view(), self._settings_read)
+
+    def _settings_read(self, shown: Any) -> None:
+        from desk.settings_dialog import HallSettingsDialog
+
+        dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
+        if not self.run_dialog(dialog):
+            return
+        changes, actor = dialog.changes(), self.actor
+        if not changes:
+            return
+        self.submit(lambda h: h.settings.request(actor, changes),
+                    lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
+                                                     "then every terminal runs them."),
+                                             "status-ok"))
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
