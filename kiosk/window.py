@@ -154,7 +154,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
     def _facts(self, got: tuple[HallFacts, WaitingBoard]) -> None:
         self.facts, board = got
         self.hall_name.setText(self.facts.name)
-        self.home.set_hours(self.facts.standing, self.facts.settings_version)
+        self.home.set_hours(self.facts.standing)
         self.rate.set_reasons(self.facts.bad_reasons)
         if self.ctx.idle_s is None:
             self.idle_s = float(self.facts.idle_s)

@@ -53,7 +53,6 @@ class HomePage(Page):
         # The hall's hours: closed (what works without a clerk stays), or closing soon.
         self.hours = label("", "heading", center=True)
         self.hours.hide()
-        self.settings_version = label("", "muted", center=True)
         self.closed = False
         self.body.addWidget(self.title)
         self.body.addWidget(self.hours)
@@ -63,7 +62,6 @@ class HomePage(Page):
         self.body.addLayout(self.tiles)
         self.body.addStretch(1)
         self.body.addWidget(self.waiting)
-        self.body.addWidget(self.settings_version)
         self.arrange(False)
 
     def arrange(self, landscape: bool) -> None:
@@ -79,11 +77,9 @@ class HomePage(Page):
         gap = self.theme.current.size("gap")
         self.tiles.setSpacing(gap)
 
-    def set_hours(self, standing: Standing | None, version: int) -> None:
+    def set_hours(self, standing: Standing | None) -> None:
         """Closed: say so plainly, with the next opening, and offer only what works without a
         clerk (办件查询, 一次性告知, 好差评). Near the last ticket: say until when."""
-        self.settings_version.setText(self.tr("Hall settings version {version}").format(
-            version=version) if version else "")
         self.closed = standing is not None and not standing.open_now
         for widget in (self.start, self.no_id_tile, self.check_in_tile, self.help_button,
                        self.hint):

@@ -197,10 +197,6 @@
         <translation>当前共有 {count} 人等候</translation>
     </message>
     <message>
-        <source>Hall settings version {version}</source>
-        <translation>大厅设置版本 {version}</translation>
-    </message>
-    <message>
         <source>The hall is closed now. It opens again on {day} at {time}. You can still look up case progress, see what to bring, and rate our service.</source>
         <translation>现在不在办公时间，下次开放：{day} {time}。您仍可办件查询、查看一次性告知、评价服务。</translation>
     </message>
@@ -425,6 +421,14 @@
         <source>The hall closes at {time}: you may not be served today.</source>
         <translation>大厅 {time} 下班，按目前等候人数今天可能办理不到。</translation>
     </message>
+    <message>
+        <source>Hall settings version {version}</source>
+        <translation>大厅设置版本 {version}</translation>
+    </message>
+    <message>
+        <source>No hall settings heard yet (config.json values).</source>
+        <translation>尚未收到大厅设置（使用本机配置）。</translation>
+    </message>
 </context>
 <context>
     <name>MaintenancePage</name>
@@ -479,6 +483,10 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
     </message>
 </context>
 <context>

@@ -21,9 +21,24 @@ def test_supervisor_changes_settings_and_another_terminal_runs_them(
         shell: Shell, make_desk, hub, tmp_path: Path, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     from desk.settings_dialog import HallSettingsDialog
 
+    from display.window import DisplayWindow
+    from ui.bridge import HallBridge
+
     desk_dir = member(hub, tmp_path / "desk", "D1")
     kiosk_dir = member(hub, tmp_path / "kiosk", "K1")
+    screen_dir = member(hub, tmp_path / "screen", "S1")
     add_accounts(desk_dir)
+    # the call screen, synced in its process as `display` runs it
+    screen_bridge = HallBridge(lambda: Hall.open(screen_dir))
+    with qtbot.waitSignal(screen_bridge.ready, timeout=20_000):
+        screen_bridge.start()
+    screen_stop = threading.Event()
+    screen_bridge.start_sync(lambda: runner.run_forever(
+        lambda: Hall.open(screen_dir), credential.load(screen_dir), screen_stop, wait=1.0,
+        cap=1.0) and None, screen_stop.set)
+    display = DisplayWindow(screen_bridge, None)
+    display.resize(1920, 1080)
+    display.show()
     desk = make_desk(desk_dir, hub=True)
     run_sync(desk.bridge, desk_dir)
     sign_in(qtbot, desk, "li", "3")
@@ -40,8 +55,15 @@ def test_supervisor_changes_settings_and_another_terminal_runs_them(
 
     _modal(qtbot, HallSettingsDialog, change)
     desk.work.settings_button.click()
-    qtbot.waitUntil(lambda: "hub" in desk.work.notice.text() or desk.work.notice.isVisible(),
-                    timeout=10_000)
+    saved = time.monotonic()
+    qtbot.waitUntil(lambda: desk.work.notice.isVisible(), timeout=10_000)
+    # the call screen shows the hall's new name and its notice in the ticker
+    qtbot.waitUntil(lambda: display.hall.text() == "十堰市民服务中心", timeout=20_000)
+    qtbot.waitUntil(lambda: "今日延时服务至20:00" in display.ticker._whole, timeout=5_000)
+    print(f"the call screen showed the new settings {time.monotonic() - saved:.2f} s after Save")
+    assert display.grab().save(str(tmp_path / "display-settings.png"))  # looked at
+    display.close()
+    assert screen_bridge.stop()
 
     stop = threading.Event()
     kiosk_sync = threading.Thread(target=runner.run_forever, args=(
