@@ -20,7 +20,6 @@ from ui.app import Shell
 def test_supervisor_changes_settings_and_another_terminal_runs_them(
         shell: Shell, make_desk, hub, tmp_path: Path, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     from desk.settings_dialog import HallSettingsDialog
-
     from display.window import DisplayWindow
     from ui.bridge import HallBridge
 
