@@ -31,6 +31,7 @@ class Settings:
         self._base: TerminalConfig = core.config  # config.json: what is the terminal's own
         self._seen: tuple[str | None, str | None] | None = None
         self._current = SignedSettings(0, None, {})
+        self._hours: opening.Hours | None = None  # parsed once per version (asked per ticket)
 
     def current(self) -> SignedSettings:
         """The version this terminal runs (0: none heard yet), applied to `Core.config`."""
@@ -40,6 +41,7 @@ class Settings:
         seen = (rows.get(hall_settings.SETTINGS_META), rows.get(hall_settings.KEY_META))
         if seen != self._seen:  # verified once per document, not on every ticket
             self._current = hall_settings.stored(conn, self._core.config.hall_id)
+            self._hours = hall_settings.hours_of(self._current.settings)
             self._core.config = hall_settings.apply_to(self._base, self._current.settings)
             self._core.zone = self._core.config.zone
             self._seen = seen
@@ -55,7 +57,8 @@ class Settings:
         return SignedSettings(signed.version, signed.signed_by, {**shown, **signed.settings})
 
     def hours(self) -> opening.Hours | None:
-        return hall_settings.hours_of(self.current().settings)
+        self.current()
+        return self._hours
 
     def standing(self, service_id: str | None = None,
                  at: datetime | None = None) -> opening.Standing:
