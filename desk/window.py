@@ -56,6 +56,8 @@ class DeskOptions:
     export_dir: Path | None = None
 
 
+STALE_ACCOUNTS_S = 300  # accounts older than this (offline): the desk says how old
+
 class DeskWindow(QStackedWidget):
     conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
 
@@ -163,11 +165,16 @@ class DeskWindow(QStackedWidget):
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(actor: Actor) -> None:
+        def done(got: tuple[Actor, dict[str, Any]]) -> None:
+            actor, heard = got
             self.actor, self.window_name = actor, window
             self.signin.reset()
             self.work.show_session(self.hall_name, window, actor.name, actor.role)
-            self.work.say("")
+            age = heard.get("age_s")
+            # Signed in from what this desk last heard of the hall's accounts: say how old.
+            self.work.say("" if age is None or age < STALE_ACCOUNTS_S else self.tr(
+                "Accounts as this desk last heard them from the hall server, {minutes} "
+                "minutes ago.").format(minutes=age // 60))
             self.work.figures.csv_button.setVisible(actor.can("export"))
             self.work.settings_button.setVisible(actor.can("settings"))
             self.setCurrentWidget(self.work)
@@ -177,10 +184,11 @@ class DeskWindow(QStackedWidget):
             self._seen_conflicts = None
             self.refresh()
 
-        def check(h: Hall) -> Actor:
+        def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            return h.accounts.sign_in(user, password, window=check_window_name(window))
+            actor = h.accounts.sign_in(user, password, window=check_window_name(window))
+            return actor, h.accounts.as_of()
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))

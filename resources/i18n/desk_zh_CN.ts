@@ -389,6 +389,10 @@
         <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
         <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
     </message>
+    <message>
+        <source>Accounts as this desk last heard them from the hall server, {minutes} minutes ago.</source>
+        <translation>账号信息为本机 {minutes} 分钟前从大厅服务器获得。</translation>
+    </message>
 </context>
 <context>
     <name>DisplayWindow</name>
