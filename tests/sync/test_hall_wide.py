@@ -243,7 +243,13 @@ def test_the_command_line(tmp_path: Path, cli: CliRun) -> None:
     hub = RunningServer(hub_dir, db.database_url(hub_dir, None))
     try:
         d1, d2 = _enrolled(tmp_path / "d1", "D1", hub), _enrolled(tmp_path / "d2", "D2", hub)
+        # …and another while it runs
+        code, out = cli(hub_dir, "serve", "user", "add", "root2", "--role", "admin", "--hall",
+                        HALL, stdin="root2-pass-1\n")
+        assert code == 0, out
         assert cli(d1, "sync")[0] == 0
+        code, out = cli(d1, "access", "sign-in", "root2", stdin="root2-pass-1\n")
+        assert code == 0 and out["signed_in"] == {"user": "root2", "role": "admin"}, out
         code, out = cli(d1, "access", "user", "add", "li", "--role", "clerk", "--as", "root",
                          stdin=f"{PW}\nli-pass-123\n")
         assert code == 0, out
