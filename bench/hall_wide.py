@@ -3,7 +3,8 @@
 
 1. ticket: a ticket taken on D2 and pushed -> D1's sync thread (long-poll) has it;
 2. disable: an admin disables (and enables) an account on D2 -> D1's store shows it;
-3. settings: a supervisor's change on D2 -> the hub signs it -> D1 runs the new version.
+3. settings: a supervisor's change on D2 -> the hub signs it -> D1 runs the new version;
+4. 取号 on a hall with opening hours (asked before every ticket) against one without.
 
 Prints p50/p99/max in ms and each ratio to the ticket baseline's p50; the issue asks for a
 disable (and settings) at another online terminal within 2 s.
@@ -38,7 +39,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def show(name: str, ms: list[float], base: float | None = None) -> None:
-    ratio = f"   ×{statistics.median(ms) / base:5.2f} of the ticket's p50" if base else ""
+    ratio = f"   ×{statistics.median(ms) / base:5.2f} of the baseline's p50" if base else ""
     print(f"{name:<22} n={len(ms):<3} p50 {statistics.median(ms):7.1f} ms   "
           f"p99 {pct(ms, 0.99):7.1f} ms   max {max(ms):7.1f} ms{ratio}", flush=True)
 
@@ -140,6 +141,35 @@ def run(root: Path, samples: int) -> None:
           f"it, settings p99 {pct(settings, 0.99) / 2000:.2f} of it")
 
 
+def hours_cost(root: Path, samples: int) -> None:
+    """取号's p50 with the hours check (a hall open around the clock by its hours) over one
+    with no hours, in the same run."""
+    plain, timed = root / "plain", root / "timed"
+    setup_terminal(plain, "H1", "K1", standalone=True)
+    setup_terminal(timed, "H1", "K2", standalone=True)
+    with Hall.open(timed) as hall:
+        admin = hall.accounts.add(None, "admin", "admin", PW).value
+        week = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        hall.settings.request(admin, {"hours": {"week": week, "special": {
+            "2099-01-01": "closed"}, "lunch": {"from": "12:00", "to": "13:00", "open": True}}})
+
+    def takes(folder: Path) -> list[float]:
+        with Hall.open(folder) as hall:
+            out = []
+            for _ in range(samples):
+                t0 = time.perf_counter()
+                hall.tickets.take(OP, "newborn")
+                out.append((time.perf_counter() - t0) * 1000)
+            return out
+
+    base, checked = [], []
+    for _ in range(3):  # interleaved rounds: the disk's moods fall on both
+        base += takes(plain)
+        checked += takes(timed)
+    show("take, no hours", base)
+    show("take, hours checked", checked, statistics.median(base))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=20)
@@ -147,6 +177,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run(Path(tmp), 3 if args.smoke else args.samples)
+        hours_cost(Path(tmp), 10 if args.smoke else 100)
 
 
 if __name__ == "__main__":
