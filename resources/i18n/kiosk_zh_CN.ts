@@ -395,10 +395,6 @@
         <translation>换纸后已打印张数</translation>
     </message>
     <message>
-        <source>The hall closes at {time}: you may not be served today.</source>
-        <translation>大厅 {time} 下班，按目前等候人数今天可能办理不到。</translation>
-    </message>
-    <message>
         <source>Hall settings version {version}</source>
         <translation>大厅设置版本 {version}</translation>
     </message>
@@ -772,6 +768,10 @@
     <message>
         <source>Your number is {number}. Please wait for the call.</source>
         <translation>您的号码是{number}号，请留意叫号。</translation>
+    </message>
+    <message>
+        <source>The hall closes at {time}: you may not be served today.</source>
+        <translation>大厅 {time} 下班，按目前等候人数今天可能办理不到。</translation>
     </message>
 </context>
 <context>
