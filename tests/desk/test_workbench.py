@@ -31,7 +31,7 @@ def _screen(widget: object, name: str) -> None:
 def _case(folder: Path) -> str:
     with Hall.open(folder) as hall:
         admin = hall.accounts.sign_in("admin", PASSWORD)
-        hall.accounts.add(admin, "gaj", "department", PASSWORD, "市公安局")
+        hall.accounts.add(admin, "gaj", "department", PASSWORD, department="市公安局")
         person = Applicant.from_id(hall.core.index_key, "测试甲", "990000198001010017",
                                    verified=True)
         items = [MaterialItem(m.name, "submitted")

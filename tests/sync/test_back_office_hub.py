@@ -19,7 +19,7 @@ def _department(client, user: str, department: str) -> Actor:  # type: ignore[no
     hall = client.hall
     hall.accounts.add(None, "admin1", "admin", PASSWORD)
     admin = hall.accounts.sign_in("admin1", PASSWORD)
-    hall.accounts.add(admin, user, "department", PASSWORD, department)
+    hall.accounts.add(admin, user, "department", PASSWORD, department=department)
     return hall.accounts.sign_in(user, PASSWORD)
 
 
