@@ -76,7 +76,8 @@ def claim_and_call(hall: Hall, window: str, by: Actor) -> TicketView | None:
                     with core.store.write() as wconn:
                         peerstate.drop_claim(wconn, ticket_id)
                     continue
-                unconfirmed = [link_terminal(peers, a) for a in answers if "error" in a]
+                unconfirmed = [p.terminal_id for p, a in zip(peers, answers, strict=True)
+                               if "error" in a]
                 try:
                     ticket = hall.tickets.call_ticket(by, ticket_id, window,
                                                       decided_by="peers").value
@@ -98,10 +99,6 @@ def _note(ticket_id: str, unconfirmed: list[str]) -> str:
 
     return json.dumps({"ticket_id": ticket_id, "unconfirmed": unconfirmed,
                        "at_ms": local.now_ms()})
-
-
-def link_terminal(peers: list[peerstate.PeerInfo], answer: dict[str, Any]) -> str:
-    return str(answer.get("terminal") or answer.get("url") or "?")
 
 
 def _ask(link: PeerLink, ticket_id: str, window: str) -> dict[str, Any]:

@@ -151,16 +151,27 @@ class PeerService:
             hall.close()
 
 
+CONTACT_EVERY_MS = 5000  # an empty answer is written down (last contact) this seldom
+
+
 def pull_peer(hall: Hall, link: PeerLink, terminal: str, wait: float = 0.0) -> int:
     """Take what a peer holds beyond its cursor, page by page, through the pull's apply path."""
     added = 0
     for page in range(PAGES):
-        cursor = peerstate.cursor(hall.core.store.conn, terminal)
+        conn = hall.core.store.conn
+        cursor = peerstate.cursor(conn, terminal)
         reply = link.pull(cursor, wait=wait if page == 0 else 0.0)
-        with hall.core.write(source="sync") as conn:
-            got, top = local.absorb(conn, reply.events)
-            peerstate.set_cursor(conn, terminal, int(reply.cursor or "0"))
-            peerstate.contact(conn, terminal, None)
+        through = int(reply.cursor or "0")
+        if not reply.events and through == cursor:
+            # nothing new: no write, but for the last contact now and then (the status's)
+            if local.now_ms() - peerstate.last_contact(conn, terminal) > CONTACT_EVERY_MS:
+                with hall.core.store.write() as wconn:
+                    peerstate.contact(wconn, terminal, None)
+            break
+        with hall.core.write(source="sync") as wconn:
+            got, top = local.absorb(wconn, reply.events)
+            peerstate.set_cursor(wconn, terminal, through)
+            peerstate.contact(wconn, terminal, None)
             if top:
                 hall.core.hlc.observe(top)
         added += got

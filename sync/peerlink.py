@@ -19,10 +19,14 @@ CONNECT_S = 0.5  # a LAN peer answers at once or is away
 class PeerLink:
     def __init__(self, url: str, me: str, key: bytes, timeout: float = 3.0) -> None:
         self.url = url.rstrip("/")
+        if not self.url.startswith("http://"):
+            raise NetworkError(f"peer {self.url}: peer endpoints speak plain HTTP (signed)")
         self.me = me
         self.key = key
-        self.client = httpx.Client(base_url=self.url, timeout=httpx.Timeout(timeout,
-                                                                             connect=CONNECT_S))
+        # verify=False: no TLS here at all (signed plain HTTP, sync/peerauth.py), and httpx
+        # would otherwise load the system's CA bundle for each link (~1 s on a busy terminal)
+        self.client = httpx.Client(base_url=self.url, verify=False,
+                                   timeout=httpx.Timeout(timeout, connect=CONNECT_S))
 
     def close(self) -> None:
         self.client.close()

@@ -119,6 +119,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a peer gone mid-answer (cut, timed out): it asks again; nothing to report
+
 
 def _handler(peer: PeerServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):

@@ -64,6 +64,11 @@ def contact(conn: sqlite3.Connection, terminal: str, error: str | None) -> None:
     local.put(conn, CONTACT + terminal, json.dumps(was, ensure_ascii=False))
 
 
+def last_contact(conn: sqlite3.Connection, terminal: str) -> int:
+    c = _json(conn, CONTACT + terminal) or {}
+    return int(c.get("ok_ms") or 0)
+
+
 def hub_seen(conn: sqlite3.Connection, reachable: bool) -> None:
     local.put(conn, HUB_UP, "1" if reachable else "0")
     if reachable:

@@ -4,6 +4,8 @@ data directories. The hub can be killed with SIGKILL and started again on the sa
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -30,15 +32,19 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
 
 
-def cli(*args: str, data_dir: Path | None = None, check: bool = True,
-        stdin: str | None = None) -> Any:
+def cli(*args: str, data_dir: Path | None = None, check: bool = True) -> Any:
+    """The CLI in this process (what `python main.py ARGS --json` does, without starting an
+    interpreter per command): its JSON answer."""
+    from cli import main
+
     extra = [] if data_dir is None else ["--data-dir", str(data_dir)]
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), *args, *extra, "--json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, env=_env(),
-                          input=stdin)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{args}: exit {done.returncode}: {done.stdout} {done.stderr}")
-    return json.loads(done.stdout) if done.stdout.strip() else {"exit": done.returncode}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([*args, *extra, "--json"])
+    if check and code != 0:
+        raise AssertionError(f"{args}: exit {code}: {out.getvalue()}")
+    text = out.getvalue().strip()
+    return json.loads(text) if text else {"exit": code}
 
 
 class HallNet:
