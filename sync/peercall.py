@@ -35,7 +35,7 @@ from sync.peerlink import PeerLink
 if TYPE_CHECKING:
     from hall.actors import Actor
     from hall.app import Hall
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
     from sync.hubcall import HubRouter
 
 CANDIDATES = 8  # tickets tried, in the order this window would call them

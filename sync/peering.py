@@ -48,11 +48,13 @@ def hub_away(conn: Any) -> bool:
 
 class PeerService:
     def __init__(self, opener: Callable[[], Hall], cred: SyncCredential, stop: threading.Event,
-                 wake: Callable[[], None], host: str | None = None) -> None:
+                 wake: Callable[[], None], host: str | None = None,
+                 kind: str = "terminal") -> None:
         self.opener = opener
         self.cred = cred
         self.stop = stop
         self.wake = wake
+        self.kind = kind
         self.hall = opener()
         self.me = self.hall.config.terminal_id
         port = int(local.get(self.hall.core.store.conn, peerstate.PEER_PORT, "0"))
@@ -84,7 +86,8 @@ class PeerService:
         conn = self.hall.core.store.conn
         was_away = hub_away(conn)
         try:
-            reply = http.request("POST", "/peers", body={"port": self.server.port})
+            reply = http.request("POST", "/peers", body={"port": self.server.port,
+                                                          "kind": self.kind})
         except NetworkError:
             with self.hall.core.store.write() as wconn:
                 peerstate.hub_seen(wconn, False)
@@ -92,7 +95,8 @@ class PeerService:
             return False
         except HallError:
             return True  # the hub answers but offers no peers (an older hub, central): no peering
-        listed = [peerstate.PeerInfo(str(p["terminal_id"]), str(p["url"]))
+        listed = [peerstate.PeerInfo(str(p["terminal_id"]), str(p["url"]),
+                                     str(p.get("kind") or "terminal"))
                   for p in reply.get("peers", [])[:peerstate.MAX_PEERS]]
         key = reply.get("key")
         with self.hall.core.store.write() as wconn:

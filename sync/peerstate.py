@@ -31,6 +31,7 @@ MAX_PEERS = 64  # a hall's terminals; more in a list is not ours
 class PeerInfo:
     terminal_id: str
     url: str
+    kind: str = "terminal"  # "display": a call screen
 
 
 def _json(conn: sqlite3.Connection, key: str) -> Any:
@@ -39,14 +40,16 @@ def _json(conn: sqlite3.Connection, key: str) -> Any:
 
 
 def save_list(conn: sqlite3.Connection, peers: list[PeerInfo], key: bytes | None) -> None:
-    local.put(conn, PEERS, json.dumps({p.terminal_id: {"url": p.url} for p in peers}))
+    local.put(conn, PEERS, json.dumps({p.terminal_id: {"url": p.url, "kind": p.kind}
+                                       for p in peers}))
     if key is not None:
         local.put(conn, PEER_KEY, base64.b64encode(key).decode())
 
 
 def peers(conn: sqlite3.Connection) -> list[PeerInfo]:
     listed = _json(conn, PEERS) or {}
-    return [PeerInfo(t, str(v["url"])) for t, v in sorted(listed.items())][:MAX_PEERS]
+    return [PeerInfo(t, str(v["url"]), str(v.get("kind", "terminal")))
+            for t, v in sorted(listed.items())][:MAX_PEERS]
 
 
 def peer_key(conn: sqlite3.Connection) -> bytes | None:
@@ -86,9 +89,38 @@ def status(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     out = []
     for p in peers(conn):
         c = _json(conn, CONTACT + p.terminal_id) or {}
-        out.append({"terminal": p.terminal_id, "url": p.url, "last_contact_ms": c.get("ok_ms"),
+        out.append({"terminal": p.terminal_id, "kind": p.kind, "url": p.url,
+                    "last_contact_ms": c.get("ok_ms"),
                     "last_error": c.get("error"), "last_error_ms": c.get("error_ms")})
     return out
+
+
+FRESH_MS = 8000  # a peer heard from within this long is heard (an idle one: every 5 s)
+
+
+def heard(conn: sqlite3.Connection, terminal: str, now: int) -> bool:
+    """Heard from lately, and no failure since."""
+    c = _json(conn, CONTACT + terminal) or {}
+    ok, failed = int(c.get("ok_ms") or 0), int(c.get("error_ms") or 0)
+    return now - ok <= FRESH_MS and ok >= failed
+
+
+def hearing(conn: sqlite3.Connection, hub_online: bool) -> dict[str, Any]:
+    """What this terminal can be sure of (the faces' banners, `sync status`):
+    `whole_queue`: it sees the whole hall's queue (the hub answers, or every listed peer does);
+    `unheard`: the peers it cannot hear now (the hub away); `screens`: call screens heard now
+    (None: the hub answers, it relays to them); `hears_anyone`: the hub or at least one peer."""
+    hub = hub_online and hub_reachable(conn) is not False
+    listed = peers(conn)
+    now = local.now_ms()
+    if hub:
+        return {"hub": True, "whole_queue": True, "unheard": [], "screens": None,
+                "hears_anyone": True}
+    unheard = [p.terminal_id for p in listed if not heard(conn, p.terminal_id, now)]
+    screens = [p.terminal_id for p in listed
+               if p.kind == "display" and p.terminal_id not in unheard]
+    return {"hub": False, "whole_queue": bool(listed) and not unheard, "unheard": unheard,
+            "screens": screens, "hears_anyone": len(unheard) < len(listed)}
 
 
 def cursor(conn: sqlite3.Connection, terminal: str) -> int:

@@ -62,6 +62,7 @@ def status(hall: Core) -> dict[str, Any]:
         "hub_reachable": local.get(conn, ONLINE) == "1" and peerstate.hub_reachable(conn)
         is not False,
         "peers": peerstate.status(conn),
+        "hearing": peerstate.hearing(conn, local.get(conn, ONLINE) == "1"),
     }
 
 
@@ -129,7 +130,7 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
 
 def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
                 wait: float = 10.0, idle: float = 0.1, cap: float = 60.0, peers: bool = True,
-                **options: Any) -> dict[str, int]:
+                kind: str = "terminal", **options: Any) -> dict[str, int]:
     """Until `stop` is set: push whenever the outbox holds events, top leases up, long-poll;
     and (`peers`) the peer service that keeps the hall's queue when the hub is gone
     (sync/peering.py)."""
@@ -165,7 +166,7 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
             for event in wakes.values():
                 event.set()
 
-        service = PeerService(opener, cred, stop, wake_all)
+        service = PeerService(opener, cred, stop, wake_all, kind=kind)
         threads.append(threading.Thread(target=service.run, name="sync-peers", daemon=True))
     for t in threads:
         t.start()

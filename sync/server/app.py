@@ -486,7 +486,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if role != db.HUB or cred.is_hub:
             raise HTTPException(404, "peer lists are handed out by a hall hub to its terminals")
         who = peer(request)
-        listed = registry.announce(cred.hall_id, cred.terminal_id, who.address, req.port)
+        listed = registry.announce(cred.hall_id, cred.terminal_id, who.address, req.port,
+                                   req.kind)
         key = None
         if who.https or is_loopback(who.address):
             key = await run_in_threadpool(peer_key, data_dir)

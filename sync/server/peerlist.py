@@ -21,12 +21,14 @@ MAX_PER_HALL = 64
 class PeerAnnounce(BaseModel):
     model_config = ConfigDict(extra="forbid")
     port: int = Field(strict=True, ge=1, le=65535)
+    kind: str = Field(default="terminal", pattern=r"^[a-z]{1,16}$")  # "display": a call screen
 
 
 class PeerEntry(BaseModel):
     terminal_id: str
     url: str
     seen_ms: int
+    kind: str = "terminal"
 
 
 class PeerList(BaseModel):
@@ -38,6 +40,7 @@ class PeerList(BaseModel):
 class _Seen:
     url: str
     at: float
+    kind: str
 
 
 class PeerRegistry:
@@ -45,7 +48,8 @@ class PeerRegistry:
         self._lock = threading.Lock()
         self._halls: dict[str, dict[str, _Seen]] = {}
 
-    def announce(self, hall: str, terminal: str, address: str, port: int) -> list[PeerEntry]:
+    def announce(self, hall: str, terminal: str, address: str, port: int,
+                 kind: str = "terminal") -> list[PeerEntry]:
         host = f"[{address}]" if ":" in address else address
         now = time.time()
         with self._lock:
@@ -53,6 +57,6 @@ class PeerRegistry:
             for t in [t for t, s in seen.items() if now - s.at > FORGET_S]:
                 del seen[t]
             if terminal in seen or len(seen) < MAX_PER_HALL:
-                seen[terminal] = _Seen(f"http://{host}:{port}", now)
-            return [PeerEntry(terminal_id=t, url=s.url, seen_ms=int(s.at * 1000))
+                seen[terminal] = _Seen(f"http://{host}:{port}", now, kind)
+            return [PeerEntry(terminal_id=t, url=s.url, seen_ms=int(s.at * 1000), kind=s.kind)
                     for t, s in sorted(seen.items()) if t != terminal]

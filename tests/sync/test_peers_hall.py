@@ -83,7 +83,10 @@ def test_hub_killed_the_hall_keeps_one_queue(net: HallNet) -> None:
         status = net.status("D1")
         assert status["hub_reachable"] is False
         assert {p["terminal"] for p in status["peers"]} == {"D2", "K1", "S1"}
-        assert all(p["last_contact_ms"] for p in status["peers"] if p["terminal"] != "S1")
+        assert all(p["last_contact_ms"] for p in status["peers"])
+        # it hears every terminal of the list, the call screen among them: no "可能不完整"
+        assert status["hearing"] == {"hub": False, "whole_queue": True, "unheard": [],
+                                     "screens": ["S1"], "hears_anyone": True}
 
         net.start_hub()
         every = set().union(*(_events(h) for h in halls.values()))
