@@ -102,10 +102,15 @@ def _note(ticket_id: str, unconfirmed: list[str]) -> str:
 
 
 def _ask(link: PeerLink, ticket_id: str, window: str) -> dict[str, Any]:
+    """The peer's answer; a peer nobody answers for is away (it cannot refuse); a peer reached
+    whose answer is lost (a timeout mid-request) may have refused: taken as a refusal, so the
+    desk tries its next ticket rather than risk calling one the peer is calling."""
     try:
         return link.claim(ticket_id, window)
     except NetworkError as exc:
-        return {"error": exc.message, "url": link.url}
+        if exc.code == "peer_away":
+            return {"error": exc.message, "url": link.url}
+        return {"granted": False, "reason": f"no answer from {link.url}: {exc.message}"}
 
 
 def _mark(hall: Hall, ticket_id: str, window: str) -> bool:

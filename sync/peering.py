@@ -168,7 +168,7 @@ def pull_peer(hall: Hall, link: PeerLink, terminal: str, wait: float = 0.0) -> i
         through = int(reply.cursor or "0")
         if not reply.events and through == cursor:
             # nothing new: no write, but for the last contact now and then (the status's)
-            if local.now_ms() - peerstate.last_contact(conn, terminal) > CONTACT_EVERY_MS:
+            if peerstate.contact_due(conn, terminal, local.now_ms(), CONTACT_EVERY_MS):
                 with hall.core.store.write() as wconn:
                     peerstate.contact(wconn, terminal, None)
             break

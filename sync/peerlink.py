@@ -42,7 +42,10 @@ class PeerLink:
             resp = self.client.request(method, target, content=body or None, headers=headers,
                                        **extra)
             payload = resp.json()
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # the peer is away, or cut off
+            raise NetworkError(f"peer {self.url}: {type(exc).__name__}: {exc}",
+                               code="peer_away") from exc
+        except (httpx.HTTPError, ValueError) as exc:  # reached, but no answer we can read
             raise NetworkError(f"peer {self.url}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:
             raise NetworkError(f"peer {self.url} answered {resp.status_code}: "

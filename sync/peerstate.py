@@ -67,9 +67,11 @@ def contact(conn: sqlite3.Connection, terminal: str, error: str | None) -> None:
     local.put(conn, CONTACT + terminal, json.dumps(was, ensure_ascii=False))
 
 
-def last_contact(conn: sqlite3.Connection, terminal: str) -> int:
+def contact_due(conn: sqlite3.Connection, terminal: str, now: int, every_ms: int) -> bool:
+    """Is a successful contact worth writing down: none for `every_ms`, or a failure since?"""
     c = _json(conn, CONTACT + terminal) or {}
-    return int(c.get("ok_ms") or 0)
+    ok, failed = int(c.get("ok_ms") or 0), int(c.get("error_ms") or 0)
+    return now - ok > every_ms or failed >= ok
 
 
 def hub_seen(conn: sqlite3.Connection, reachable: bool) -> None:

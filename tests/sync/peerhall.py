@@ -4,6 +4,7 @@ calling rule's tests. `route(a, b, url)` lets a test put a fault proxy between t
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 
@@ -106,3 +107,81 @@ class PeerHall:
             t.join(10)
         for t in self.terminals.values():
             t.close()
+
+
+class Cable:
+    """A LAN link in front of one terminal's endpoint: `cut()` and nobody reaches it through
+    this cable (new connections refused, open ones broken, as a pulled switch cable does);
+    `mend()` and it carries again, on the same port."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = int(probe.getsockname()[1])
+        probe.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._listener: socket.socket | None = None
+        self.mend()
+
+    def mend(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(32)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            if self._listener is not None:
+                try:  # wakes the accepting thread (a bare close does not, on Linux)
+                    self._listener.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                self._listener.close()
+                self._listener = None
+            for s in self._open:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+            self._open.clear()
+
+    close = cut
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                near, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                far = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+            except OSError:
+                near.close()
+                continue
+            with self._lock:
+                if self._listener is not listener:  # cut meanwhile
+                    near.close()
+                    far.close()
+                    return
+                self._open |= {near, far}
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass

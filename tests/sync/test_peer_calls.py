@@ -7,16 +7,16 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from hall.actors import Actor
 from hall.errors import DomainError
-from sync import local, peerauth
+from sync import local, peerauth, peerstate
 from sync.peercall import claim_and_call
-from tests.sync.faultproxy import FaultProxy
-from tests.sync.peerhall import KEY, PeerHall
+from tests.sync.peerhall import KEY, Cable, PeerHall
 
 CLERK = Actor.operator()
 ROUNDS = int(os.environ.get("PEER_ROUNDS", "200"))
@@ -100,11 +100,11 @@ def test_a_stranger_is_refused(hall: PeerHall) -> None:
 
 
 def test_a_split_lan_and_its_healing(hall: PeerHall) -> None:
-    """Group A: D1 and the kiosk K1; group B: D2. Proxies stand between the groups."""
-    d1_from_d2 = FaultProxy(int(hall["D1"].url.rsplit(":", 1)[1]))
-    d2_from_d1 = FaultProxy(int(hall["D2"].url.rsplit(":", 1)[1]))
-    k1_from_d2 = FaultProxy(int(hall["K1"].url.rsplit(":", 1)[1]))
-    d2_from_k1 = FaultProxy(int(hall["D2"].url.rsplit(":", 1)[1]))
+    """Group A: D1 and the kiosk K1; group B: D2. Cables stand between the groups."""
+    d1_from_d2 = Cable(hall["D1"].server.port)
+    d2_from_d1 = Cable(hall["D2"].server.port)
+    k1_from_d2 = Cable(hall["K1"].server.port)
+    d2_from_k1 = Cable(hall["D2"].server.port)
     proxies = (d1_from_d2, d2_from_d1, k1_from_d2, d2_from_k1)
     try:
         hall.route("D2", "D1", d1_from_d2.url)
@@ -116,7 +116,7 @@ def test_a_split_lan_and_its_healing(hall: PeerHall) -> None:
         for name in ("D1", "D2"):
             _wait(lambda n=name: _known(hall, n, before))
         for p in proxies:
-            p.down = True  # the LAN splits
+            p.cut()  # the LAN splits
         during = _issue(hall, 2)  # in group A only
         one = claim_and_call(hall["D1"].hall, "1", CLERK)
         two = claim_and_call(hall["D2"].hall, "2", CLERK)
@@ -128,11 +128,17 @@ def test_a_split_lan_and_its_healing(hall: PeerHall) -> None:
             assert "D2" in note or "D1" in note  # the peer it could not ask is named
         _wait(lambda: _known(hall, "D1", during))
         assert not _known(hall, "D2", during)  # group B cannot see group A's new tickets
+        # what each desk is told on its queue panel ("可能不完整: …", ui/sync_state.py)
+        _wait(lambda: _hearing(hall, "D2")["unheard"] == ["D1", "K1"])
+        _wait(lambda: _hearing(hall, "D1")["unheard"] == ["D2"])
+        assert not _hearing(hall, "D1")["whole_queue"]
         assert local.conflict_list(hall["D1"].hall.core.store.conn) == []
 
         for p in proxies:
-            p.down = False  # healed
+            p.mend()  # healed
         _wait(lambda: _known(hall, "D2", during))
+        for name in ("D1", "D2"):
+            _wait(lambda n=name: _hearing(hall, n)["whole_queue"])
         for name in ("D1", "D2"):
             _wait(lambda n=name: len(local.conflict_list(hall[n].hall.core.store.conn)) == 1)
             clash = local.conflict_list(hall[name].hall.core.store.conn)[0]
@@ -140,6 +146,10 @@ def test_a_split_lan_and_its_healing(hall: PeerHall) -> None:
     finally:
         for p in proxies:
             p.close()
+
+
+def _hearing(hall: PeerHall, name: str) -> dict[str, Any]:
+    return peerstate.hearing(hall[name].hall.core.store.conn, hub_online=False)
 
 
 def _known(hall: PeerHall, name: str, tickets: list[str]) -> bool:
