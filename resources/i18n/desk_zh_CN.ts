@@ -358,6 +358,14 @@
         <source>Called {t} without the hall server, and no call screen can hear this desk: call the citizen by voice.</source>
         <translation>未经大厅服务器叫号{t}，且没有叫号屏能收到本窗口的叫号：请口头呼叫群众。</translation>
     </message>
+    <message>
+        <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
+        <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
+    </message>
+    <message>
+        <source>Accounts as this desk last heard them from the hall server, {minutes} minutes ago.</source>
+        <translation>账号信息为本机 {minutes} 分钟前从大厅服务器获得。</translation>
+    </message>
 </context>
 <context>
     <name>FiguresPanel</name>
@@ -841,9 +849,64 @@
         <source>{n} conflicts</source>
         <translation>{n}个冲突</translation>
     </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
 </context>
 <context>
     <name>_Dialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>HallSettingsDialog</name>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+    <message>
+        <source>Version {version}, signed by {signer}</source>
+        <translation>版本 {version}，签发：{signer}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <source>No hall settings heard from the hub yet.</source>
+        <translation>尚未收到大厅服务器签发的设置。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>大厅名称</translation>
+    </message>
+    <message>
+        <source>Notices (one a line)</source>
+        <translation>公告（每行一条）</translation>
+    </message>
+    <message>
+        <source>Elder age</source>
+        <translation>老年人年龄</translation>
+    </message>
+    <message>
+        <source>Kiosk idle seconds</source>
+        <translation>自助终端无操作返回（秒）</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>办公时间</translation>
+    </message>
+    <message>
+        <source>The hub signs the change; every terminal of the hall then runs it.</source>
+        <translation>修改由大厅服务器签发，全厅终端随后统一生效。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
