@@ -340,7 +340,12 @@ class DeskWindow(QStackedWidget):
 
     def _called(self, ticket: Any) -> None:
         state = self.queue_state
-        if ticket.decided_by == "local" and state is not None and state.sync.enrolled:
+        if (ticket.decided_by == "peers" and state is not None
+                and state.sync.screen_hears is False):
+            self.work.say(self.tr("Called {t} without the hall server, and no call screen can "
+                                  "hear this desk: call the citizen by voice.")
+                          .format(t=ticket.number), "error")
+        elif ticket.decided_by == "local" and state is not None and state.sync.enrolled:
             self.work.say(self.tr("Called {t} while the hall server cannot be reached. If "
                                   "another window called it too, you will be told.")
                           .format(t=ticket.number), "error")

@@ -375,6 +375,10 @@
         <translation>已导出到{file}</translation>
     </message>
     <message>
+        <source>Called {t} without the hall server, and no call screen can hear this desk: call the citizen by voice.</source>
+        <translation>未经大厅服务器叫号{t}，且没有叫号屏能收到本窗口的叫号：请口头呼叫群众。</translation>
+    </message>
+    <message>
         <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
         <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
     </message>
@@ -741,6 +745,18 @@
     <message>
         <source>I&apos;ll go</source>
         <translation>接单</translation>
+    </message>
+    <message>
+        <source>Possibly incomplete: {why}</source>
+        <translation>可能不完整: {why}</translation>
+    </message>
+    <message>
+        <source>cannot reach {who}; tickets issued there may be missing</source>
+        <translation>无法联系 {who}，在那里取的号可能未显示</translation>
+    </message>
+    <message>
+        <source>the hall server cannot be reached and no other terminal is known; only this desk&apos;s tickets are shown</source>
+        <translation>无法连接大厅服务器，也不知道其他终端，只显示本机所知的号码</translation>
     </message>
 </context>
 <context>
