@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from ui.sync_state import SyncState, read_sync
 
 if TYPE_CHECKING:
+    from hall.actors import Actor
     from hall.app import Hall
     from hall.help import HelpRequest
     from hall.ratings import RatingView
-    from hall.session import Session
     from hall.stats import DayStats
     from hall.ticket_views import TicketView
 
@@ -73,7 +73,7 @@ def read_queue(hall: Hall, window: str) -> QueueState:
     )
 
 
-def read_figures(hall: Hall, session: Session) -> FiguresState:
-    hall_wide = session.can("stats_hall")
-    follow = tuple(session.ratings.follow_ups()) if session.can("follow_up") else ()
-    return FiguresState(session.stats(), follow, service_names(hall), hall_wide)
+def read_figures(hall: Hall, actor: Actor) -> FiguresState:
+    hall_wide = actor.can("stats_hall")
+    follow = tuple(hall.ratings.follow_ups(actor)) if actor.can("follow_up") else ()
+    return FiguresState(hall.stats.day(actor), follow, service_names(hall), hall_wide)

@@ -29,7 +29,9 @@ from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
 from desk.state import FiguresState, QueueState, read_figures, read_queue
 from desk.work import WorkPage
-from hall.errors import AccessError, HallError
+from desk.workbench import WorkbenchPage
+from hall.actors import Actor
+from hall.errors import HallError
 from ui import messages
 from ui.bridge import HallBridge
 from ui.idle import IdleWatch
@@ -37,7 +39,6 @@ from ui.idle import IdleWatch
 if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
-    from hall.session import Session
     from hall.slips import ReceiptSlip
     from ui.hardware import ReceiptPrinter
 
@@ -56,6 +57,8 @@ class DeskOptions:
     export_dir: Path | None = None
 
 
+STALE_ACCOUNTS_S = 300  # accounts older than this (offline): the desk says how old
+
 class DeskWindow(QStackedWidget):
     conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
 
@@ -68,7 +71,7 @@ class DeskWindow(QStackedWidget):
         self.options = options
         self.hall_name = hall_name
         self.printer = printer
-        self.session: Session | None = None  # signed in: the clerk's session, made by the hall
+        self.actor = Actor.nobody()
         self.window_name = ""
         self.read: CardRead | None = None
         self.queue_state: QueueState | None = None
@@ -79,7 +82,8 @@ class DeskWindow(QStackedWidget):
         self.signin = SignInPage(hall_name, options.window)
         self.lock = LockPage()
         self.work = WorkPage()
-        for page in (self.signin, self.work, self.lock):
+        self.bench = WorkbenchPage()  # a department account's 待审批
+        for page in (self.signin, self.work, self.lock, self.bench):
             self.addWidget(page)
         self.a4 = A4Printer(options.receipt_pdf, options.a4_printer, family, parent=self)
         self.a4.printed.connect(self._a4_printed)
@@ -115,6 +119,7 @@ class DeskWindow(QStackedWidget):
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
         w.matters_button.clicked.connect(self.window_services)
+        w.settings_button.clicked.connect(self.hall_settings)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -125,11 +130,17 @@ class DeskWindow(QStackedWidget):
         w.delivery.lookup.connect(self.find_case)
         w.delivery.complete.connect(self.complete_case)
         w.delivery.deliver.connect(self.deliver_case)
+        w.delivery.correct.connect(self.correct_part)
+        self.bench.decide.connect(self.decide_part)
+        self.bench.case_chosen.connect(self.bench_case)
+        self.bench.sign_out.connect(self.sign_out)
         w.figures.export.connect(self.export_figures)
         w.figures.refresh.connect(self.refresh_figures)
         w.tabs.currentChanged.connect(self._tab_changed)
 
     def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.refresh_ready()
         if index == 2:
             self.refresh_figures()
 
@@ -157,23 +168,34 @@ class DeskWindow(QStackedWidget):
         self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
                            lambda e: say(messages.for_error(e), "error"))
 
-    def _signed_in(self) -> Session:
-        """The clerk's session; the desk offers its commands only while one is signed in."""
-        if self.session is None:
-            raise AccessError("no one is signed in", code="signed_out")
-        return self.session
-
     def _error(self, error: HallError) -> None:
         self.work.say(messages.for_error(error), "error")
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(session: Session) -> None:
-            self.session, self.window_name = session, window
+        def done(got: tuple[Actor, dict[str, Any]]) -> None:
+            actor, heard = got
+            self.actor, self.window_name = actor, window
             self.signin.reset()
-            self.work.show_session(self.hall_name, window, session.name, session.role)
-            self.work.say("")
-            self.work.figures.csv_button.setVisible(session.can("export"))
+            if actor.role == "department":  # the workbench: 待审批, with its own F5–F8
+                self.keys.remove()
+                self.bench.show_session(self.hall_name, actor.department or "", actor.name)
+                self.bench.say("")
+                self.setCurrentWidget(self.bench)
+                self._locked = False
+                self.idle.start()
+                self._status_timer.start()
+                self.refresh()
+                self.bench.table.setFocus()
+                return
+            self.work.show_session(self.hall_name, window, actor.name, actor.role)
+            age = heard.get("age_s")
+            # Signed in from what this desk last heard of the hall's accounts: say how old.
+            self.work.say("" if age is None or age < STALE_ACCOUNTS_S else self.tr(
+                "Accounts as this desk last heard them from the hall server, {minutes} "
+                "minutes ago.").format(minutes=age // 60))
+            self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.work.settings_button.setVisible(actor.can("settings"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -181,61 +203,65 @@ class DeskWindow(QStackedWidget):
             self._seen_conflicts = None
             self.refresh()
 
-        def check(h: Hall) -> Session:
+        def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            return h.sign_in(user, password, window=check_window_name(window))
+            actor = h.accounts.sign_in(user, password, window=check_window_name(window))
+            return actor, h.accounts.as_of()
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))
 
     def lock_now(self) -> None:
-        if self.session is None:
+        if self.actor.kind != "account":
             return
         self._locked = True
         self.idle.stop()
-        self.lock.lock_for(self.session.name, self.window_name)
+        self.lock.lock_for(self.actor.name, self.window_name)
         self.setCurrentWidget(self.lock)
 
     def unlock(self, password: str) -> None:
-        if self.session is None:
-            return
-        user, window = self.session.name, self.window_name
+        user, window = self.actor.name, self.window_name
 
-        def done(session: Session) -> None:
-            self.session = session
+        def done(actor: Actor) -> None:
+            self.actor = actor
             self._locked = False
-            self.setCurrentWidget(self.work)
+            self.setCurrentWidget(self.bench if actor.role == "department" else self.work)
             self.work.say("")
             self.idle.start()
             self.refresh()
 
-        self.bridge.submit(lambda h: h.sign_in(user, password, window=window), done,
+        self.bridge.submit(lambda h: h.accounts.sign_in(user, password, window=window), done,
                            lambda e: self.lock.show_error(messages.for_error(e)))
 
     def sign_out(self) -> None:
-        session = self.session
-        self.session, self._locked = None, False
+        actor = self.actor
+        self.actor, self._locked = Actor.nobody(), False
         self.idle.stop()
         self._status_timer.stop()
         self.show_read(None)
         self.work.delivery.show_case(None)
-        if session is not None:
-            self.bridge.submit(lambda _h: session.sign_out())
+        self.keys.install()  # the window's F1–F7 again
+        self.bridge.submit(lambda h: h.accounts.sign_out(actor))
         self.signin.reset()
         self.setCurrentWidget(self.signin)
 
     # -- the queue ---------------------------------------------------------------------------
     def _changed(self, changes: Any) -> None:
-        if self.session is not None and (changes.tickets or changes.help or changes.windows
-                                             or changes.sync or changes.calls):
+        if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
+                                             or changes.sync or changes.calls or changes.cases):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
         """Read the queue again: one read in flight at a time, one more after it if asked
         meanwhile (a command's answer and its commit's notification ask together)."""
-        if self.session is None:
+        if self.actor.kind != "account":
             return
+        if self.actor.role == "department":
+            self.refresh_bench()
+            return
+        if self.work.tabs.currentWidget() is self.work.delivery:
+            self.refresh_ready()
         if self._reading:
             self._read_again = True
             return
@@ -256,7 +282,7 @@ class DeskWindow(QStackedWidget):
 
     def _queue_read(self, state: QueueState) -> None:
         self._read_done()
-        if self.session is None or state.window != self.window_name:
+        if self.actor.kind != "account" or state.window != self.window_name:
             return
         self.queue_state = state
         self.work.show_queue(state)
@@ -277,11 +303,11 @@ class DeskWindow(QStackedWidget):
         return self.queue_state.current if self.queue_state else None
 
     def act(self, action: str) -> None:
-        if self.session is None:
+        if self.actor.kind != "account":
             return
-        session, window, current = self.session, self.window_name, self.current()
+        actor, window, current = self.actor, self.window_name, self.current()
         if action == "call":
-            self.submit(lambda _h: session.tickets.call_next(window).value, self._called)
+            self.submit(lambda h: h.tickets.call_next(actor, window).value, self._called)
             return
         if current is None:
             self.work.say(self.tr("This window holds no ticket: call one first."), "error")
@@ -289,12 +315,11 @@ class DeskWindow(QStackedWidget):
         if action == "transfer":
             self.transfer(current)
             return
-        t = session.tickets
-        commands = {"recall": lambda _h: t.recall(current.id),
-                    "no_show": lambda _h: t.no_show(current.id),
-                    "park": lambda _h: t.park(current.id),
-                    "done": lambda _h: t.done(current.id),
-                    "start": lambda _h: t.start(current.id)}
+        commands = {"recall": lambda h: h.tickets.recall(actor, current.id),
+                    "no_show": lambda h: h.tickets.no_show(actor, current.id),
+                    "park": lambda h: h.tickets.park(actor, current.id),
+                    "done": lambda h: h.tickets.done(actor, current.id),
+                    "start": lambda h: h.tickets.start(actor, current.id)}
         after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
                  "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
                  "start": self.tr("Serving {t}.")}
@@ -315,7 +340,12 @@ class DeskWindow(QStackedWidget):
 
     def _called(self, ticket: Any) -> None:
         state = self.queue_state
-        if ticket.decided_by == "local" and state is not None and state.sync.enrolled:
+        if (ticket.decided_by == "peers" and state is not None
+                and state.sync.screen_hears is False):
+            self.work.say(self.tr("Called {t} without the hall server, and no call screen can "
+                                  "hear this desk: call the citizen by voice.")
+                          .format(t=ticket.number), "error")
+        elif ticket.decided_by == "local" and state is not None and state.sync.enrolled:
             self.work.say(self.tr("Called {t} while the hall server cannot be reached. If "
                                   "another window called it too, you will be told.")
                           .format(t=ticket.number), "error")
@@ -332,9 +362,9 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
-        session = self._signed_in()
-        self.submit(lambda _h: session.tickets.transfer(current.id, service_id=service,
-                                                        window=window),
+        actor = self.actor
+        self.submit(lambda h: h.tickets.transfer(actor, current.id, service_id=service,
+                                                 window=window),
                     lambda o: (self.work.say(self.tr("{t} transferred.").format(
                         t=o.value.number), "status-ok"), self.refresh()))
 
@@ -342,14 +372,14 @@ class DeskWindow(QStackedWidget):
         return list(self.queue_state.windows) if self.queue_state else []
 
     def resume(self, ticket_id: str) -> None:
-        session, window = self._signed_in(), self.window_name
-        self.submit(lambda _h: session.tickets.resume(ticket_id, window),
+        actor, window = self.actor, self.window_name
+        self.submit(lambda h: h.tickets.resume(actor, ticket_id, window),
                     lambda o: (self.work.say(self.tr("{t} resumed.").format(t=o.value.number),
                                              "status-ok"), self.refresh()))
 
     def take_help(self, request_id: str) -> None:
-        session = self._signed_in()
-        self.submit(lambda _h: session.help.answer(request_id),
+        actor = self.actor
+        self.submit(lambda h: h.help.answer(actor, request_id),
                     lambda o: (self.work.say(self.tr("You took the help request at kiosk "
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
@@ -357,19 +387,39 @@ class DeskWindow(QStackedWidget):
     def window_services(self) -> None:
         """The matters this window serves: a supervisor sets them, a clerk sees them."""
         state = self.queue_state
-        if state is None or self.session is None:
+        if state is None or self.actor.kind != "account":
             return
-        can_edit = self.session.can("window")  # the hall checks it again on configure
+        can_edit = self.actor.can("window")  # the hall checks it again on configure
         dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
                                       state.served, can_edit, self)
         if not self.run_dialog(dialog) or not can_edit:
             return
         chosen = dialog.chosen()
-        session, window = self.session, self.window_name
-        self.submit(lambda _h: session.windows.configure(window, chosen),
+        actor, window = self.actor, self.window_name
+        self.submit(lambda h: h.windows.configure(actor, window, chosen),
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
+
+    def hall_settings(self) -> None:
+        """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
+        if self.actor.kind != "account" or not self.actor.can("settings"):
+            return
+        self.submit(lambda h: h.settings.view(), self._settings_read)
+
+    def _settings_read(self, shown: Any) -> None:
+        from desk.settings_dialog import HallSettingsDialog
+
+        dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
+        if not self.run_dialog(dialog):
+            return
+        changes, actor = dialog.changes(), self.actor
+        if not changes:
+            return
+        self.submit(lambda h: h.settings.request(actor, changes),
+                    lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
+                                                     "then every terminal runs them."),
+                                             "status-ok"))
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
@@ -378,24 +428,24 @@ class DeskWindow(QStackedWidget):
     # -- the applicant -----------------------------------------------------------------------
     def card_presented(self, card: Any) -> None:
         """An ID card or 社保卡 read by a device watch (hall.identity.IdCard / SocialCard)."""
-        if self.session is None or self._locked:
+        if self.actor.kind != "account" or self._locked:
             return
         self.idle.poke()
-        session = self.session
-        self.submit(lambda _h: session.cards.read(card, purpose="case"), self.show_read,
+        actor = self.actor
+        self.submit(lambda h: h.cards.read(actor, card, purpose="case"), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def code_scanned(self, payload: str) -> None:
         """A QR payload: a receipt's (出件) on the delivery tab, else a 身份码 / 企业码."""
-        if self.session is None or self._locked:
+        if self.actor.kind != "account" or self._locked:
             return
         self.idle.poke()
         if self.work.tabs.currentWidget() is self.work.delivery:
             self.work.delivery.case_input.setText(payload)
             self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
             return
-        session = self.session
-        self.submit(lambda _h: session.cards.read_code(payload), self.show_read,
+        actor = self.actor
+        self.submit(lambda h: h.cards.read_code(actor, payload), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def show_read(self, read: CardRead | None) -> None:
@@ -425,14 +475,14 @@ class DeskWindow(QStackedWidget):
 
         items = [MaterialItem(m.material, m.status, due=m.due)  # type: ignore[arg-type]
                  for m in form.marks if m.status != "missing"]
-        session, current = self._signed_in(), self.current()
+        actor, current = self.actor, self.current()
 
         def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
-            # the called ticket starts with the case, in one transaction (hall/cases.py)
-            case = session.cases.accept(form.service_id, session.cards.applicant(read), items,
-                                        ticket=current.id if current else None,
-                                        promise=form.promise or None,
-                                        assisted=form.assisted, start_ticket=True).value
+            if current is not None and current.status == "called":
+                h.tickets.start(actor, current.id)
+            case = h.cases.accept(actor, form.service_id, h.cards.applicant(read), items,
+                                  ticket=current.id if current else None,
+                                  promise=form.promise or None, assisted=form.assisted).value
             return case, h.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
@@ -468,11 +518,11 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
-        session, current = self._signed_in(), self.current()
+        actor, current = self.actor, self.current()
 
         def refuse(h: Hall) -> tuple[Any, ReceiptSlip]:
-            case = session.cases.refuse(service_id, session.cards.applicant(read), reasons,
-                                        ticket=current.id if current else None).value
+            case = h.cases.refuse(actor, service_id, h.cards.applicant(read), reasons,
+                                  ticket=current.id if current else None).value
             return case, h.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
@@ -509,21 +559,75 @@ class DeskWindow(QStackedWidget):
 
     # -- 出件 --------------------------------------------------------------------------------
     def find_case(self, ref: str) -> None:
-        session = self._signed_in()
-        self.submit(lambda _h: session.cases.get(ref), self.work.delivery.show_case,
+        actor = self.actor
+        self.submit(lambda h: h.cases.get(actor, ref), self.work.delivery.show_case,
+                    where=self.work.delivery.say)
+
+    # -- the back office ---------------------------------------------------------------------
+    def refresh_bench(self) -> None:
+        actor = self.actor
+        self.bridge.submit(lambda h: h.parts.queue(actor), self.bench.show_parts,
+                           lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def bench_case(self, number: str) -> None:
+        actor = self.actor
+        self.bridge.submit(lambda h: h.cases.get(actor, number), self.bench.show_case,
+                           lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def decide_part(self, number: str, step: int, outcome: str, note: str) -> None:
+        actor = self.actor
+        said = {"received": self.tr("Signed for."), "approved": self.tr("Approved."),
+                "rejected": self.tr("Not permitted: recorded with its reasons."),
+                "correction": self.tr("Correction asked: the window will tell the applicant.")}
+
+        def done(outcome_: Any) -> None:
+            self.bench.say(f"{number} · {step}: {said[outcome]}", "status-ok")
+            self.bench.show_case(outcome_.value)
+            self.refresh_bench()
+
+        self.bridge.submit(lambda h: h.parts.decide(actor, number, step, outcome, note or None),
+                           done, lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def refresh_ready(self) -> None:
+        actor = self.actor
+        if actor.kind != "account" or not actor.can("case"):
+            return
+        self.bridge.submit(lambda h: h.parts.ready(actor), self.work.delivery.show_ready,
+                           lambda e: self.work.delivery.say(messages.for_error(e), "error"))
+
+    def correct_part(self, case_id: str, step: int) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.parts.correct(actor, case_id, step).value,
+                    lambda c: (self.work.delivery.show_case(c),
+                               self.work.delivery.say(self.tr("Correction handed in: back with "
+                                                              "the department."))),
                     where=self.work.delivery.say)
 
     def complete_case(self, case_id: str) -> None:
-        session = self._signed_in()
-        self.submit(lambda _h: session.cases.complete(case_id).value,
-                    lambda c: (self.work.delivery.show_case(c),
-                               self.work.delivery.say(self.tr("Completed."))),
-                    where=self.work.delivery.say)
+        actor = self.actor
+
+        def complete(h: Hall) -> tuple[Any, ReceiptSlip | None]:
+            case = h.cases.complete(actor, case_id).value
+            rejected = any(s.status == "rejected" for s in case.steps)
+            return case, h.not_permitted_notice(case) if rejected else None
+
+        def done(result: tuple[Any, ReceiptSlip | None]) -> None:
+            case, notice = result
+            self.work.delivery.show_case(case)
+            if notice is not None:  # 不予许可: its notice on A4 and the thermal printer
+                self.print_slip(notice, f"{case.number}-notice")
+                self.work.delivery.say(self.tr("Completed; the notice of the parts not "
+                                               "permitted is printing."))
+            else:
+                self.work.delivery.say(self.tr("Completed."))
+            self.refresh_ready()
+
+        self.submit(complete, done, where=self.work.delivery.say)
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
-        session = self._signed_in()
-        self.submit(lambda _h: session.cases.deliver(case_id, channel,  # type: ignore[arg-type]
-                                                     tracking or None).value,
+        actor = self.actor
+        self.submit(lambda h: h.cases.deliver(actor, case_id, channel,  # type: ignore[arg-type]
+                                              tracking or None).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("Handed out.") if channel == "window"
                                                       else self.tr("Sent by mail."))),
@@ -531,24 +635,23 @@ class DeskWindow(QStackedWidget):
 
     # -- figures -----------------------------------------------------------------------------
     def refresh_figures(self) -> None:
-        session = self.session
-        if session is None:
+        if self.actor.kind != "account":
             return
-        self.submit(lambda h: read_figures(h, session), self._figures_read,
+        actor = self.actor
+        self.submit(lambda h: read_figures(h, actor), self._figures_read,
                     where=self.work.figures.say)
 
     def _figures_read(self, state: FiguresState) -> None:
-        self.work.figures.show_figures(state, self.session is not None
-                                       and self.session.can("export"))
+        self.work.figures.show_figures(state, self.actor.can("export"))
 
     def export_figures(self, fmt: str) -> None:
-        session = self._signed_in()
+        actor = self.actor
         folder = self.options.export_dir or self.options.data_dir / "exports"
 
         def export(h: Hall) -> Any:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"figures-{h.today()}-{session.name}.{fmt}"
-            return session.admin.export_stats(path, fmt).value  # type: ignore[arg-type]
+            path = folder / f"figures-{h.today()}-{actor.name}.{fmt}"
+            return h.exports.stats(actor, path, fmt).value  # type: ignore[arg-type]
 
         self.submit(export, lambda r: self.work.figures.say(
             self.tr("Exported to {file}").format(file=r.file)), where=self.work.figures.say)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,6 +90,9 @@ class TerminalConfig:
         if self.numbering not in ("standalone", "member"):
             raise ConfigError(f"numbering must be standalone or member, not {self.numbering!r}")
         self.policy.validate()
+
+    def with_policy(self, **changes: Any) -> TerminalConfig:
+        return replace(self, policy=replace(self.policy, **changes))
 
 
 

@@ -74,7 +74,6 @@ class SessionCases:
         c = hall.cases
         self.accept = _bound(c.accept, actor)
         self.refuse = _bound(c.refuse, actor)
-        self.decide_step = _bound(c.decide_step, actor)
         self.supply = _bound(c.supply, actor)
         self.complete = _bound(c.complete, actor)
         self.deliver = _bound(c.deliver, actor)
@@ -100,6 +99,7 @@ class SessionAccounts:
         self.set_password = _bound(a.set_password, actor)
         self.set_technician_pin = _bound(a.set_technician_pin, actor)
         self.unlock = _bound(a.unlock, actor)
+        self.disable = _bound(a.disable, actor)
 
 
 class SessionCards:

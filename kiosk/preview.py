@@ -37,6 +37,7 @@ def seed(data_dir: Path) -> None:
     """A set-up terminal with a technician PIN, an accepted case of the sample resident and a
     served visit to rate (all through the hall, as a desk would)."""
     from devices.emulators import people
+    from hall.actors import Actor  # a department's decisions: no session for it yet (pyproject)
     from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
@@ -49,8 +50,10 @@ def seed(data_dir: Path) -> None:
         service = hall.catalog.get("newborn")
         items = [MaterialItem(m.name, "submitted") for m in service.materials]
         case = op.cases.accept("newborn", op.cards.applicant(read), items).value
-        op.cases.decide_step(case.number, 1, "approved")
-        op.cases.decide_step(case.number, 2, "approved")
+        health = Actor.account("wjw1", "department", department="市卫健委")  # 后台: its parts
+        for step in (1, 2):
+            hall.parts.decide(health, case.number, step, "received")
+            hall.parts.decide(health, case.number, step, "approved")
         for service_id in ("newborn", "newborn", "retirement", "hukou_transfer"):
             op.tickets.take(service_id)
         served = op.tickets.take("consultation").value

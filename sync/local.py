@@ -25,6 +25,7 @@ UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeErr
 CURSOR = sync_status.CURSOR
 PUSHED = sync_status.PUSHED
 pending = sync_status.pending
+LAST_PULL = "last_pull_ms"  # when a pull last succeeded (hall/security/access.py: accounts' age)
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:

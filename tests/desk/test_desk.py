@@ -63,8 +63,7 @@ def test_sign_in_with_the_core_accounts(shell: Shell, make_desk, desk_dir: Path,
     assert "错误" in desk.signin.error.text()  # the Chinese sentence of wrong_password
     assert desk.currentWidget() is desk.signin
     sign_in(qtbot, desk, "li", "3")
-    assert desk.session is not None
-    assert (desk.session.name, desk.session.role, desk.session.window) == ("li", "clerk", "3")
+    assert (desk.actor.name, desk.actor.role, desk.actor.window) == ("li", "clerk", "3")
     assert "3号窗口" in desk.work.where.text()
     with Hall.open(desk_dir) as hall:  # the refusal and the sign-in, each in the audit trail
         from hall.security.audit import trail
@@ -87,8 +86,7 @@ def test_lock_on_idle_asks_the_password_again(shell: Shell, make_desk, desk_dir:
     desk.lock.password.setText(PASSWORD)
     desk.lock.submit.click()
     qtbot.waitUntil(lambda: desk.currentWidget() is desk.work, timeout=10_000)
-    assert desk.session is not None and desk.session.name == "li"
-    assert desk.queue_state is not None
+    assert desk.actor.name == "li" and desk.queue_state is not None
     assert desk.queue_state.current is None  # F1 on the lock screen called nobody
 
 
@@ -283,6 +281,10 @@ def test_hand_out_by_mail_and_the_supervisors_export(shell: Shell, make_desk, de
                                                    "11010519491231002X", verified=True),
                                  [MaterialItem("申请人居民身份证", "exempt"),
                                   MaterialItem("购房合同或租赁合同", "submitted")]).value
+        for step in case.steps:  # decided by its department (the back office)
+            dept = Actor.account("d1", "department", department=step.department)
+            hall.parts.decide(dept, case.number, step.step, "received")
+            hall.parts.decide(dept, case.number, step.step, "approved")
     desk = make_desk(desk_dir)
     sign_in(qtbot, desk, "zhao", "1")
     desk.work.tabs.setCurrentIndex(1)

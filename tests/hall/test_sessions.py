@@ -137,16 +137,3 @@ def test_sync_status_is_typed_for_every_session(hall: Hall) -> None:
         False, False, 0, False)
     assert status.to_json()["terminal"] == "K3"
 
-
-def test_a_departments_note_is_shown_to_who_may_read_free_text(hall: Hall) -> None:
-    clerk = clerk_of(hall)
-    read = clerk.cards.read(RESIDENT, purpose="case")
-    case = clerk.cases.accept("newborn", clerk.cards.applicant(read), newborn_items(),
-                              promise="p").value
-    clerk.cases.decide_step(case.number, 1, "approved", note="材料齐全，同意")
-    shown = clerk.cases.get(case.number)
-    assert shown.steps[0].note == "材料齐全，同意"
-    assert hall.kiosk_session().cases.get(case.number).steps[0].note is None
-    stored = hall.core.conn.execute("SELECT payload FROM events WHERE type = "
-                                    "'CaseStepDecided'").fetchone()[0]
-    assert "材料齐全" not in stored  # sealed in its event
