@@ -333,11 +333,10 @@ class Cases:
         permission is checked (and a refusal audited) before the case is looked for, so a
         refused actor learns nothing of whether it exists."""
         self._core.require(by, "case_lookup", "show_case")
-        return self._read(by, ref, step_notes=True)
+        return self._read(by, ref)
 
-    def _read(self, by: Actor, ref: str, *, step_notes: bool = False) -> CaseView:
-        """A case, for a command that has checked its own permission already. `step_notes`:
-        the departments' notes too (one read of the log: a single case shown, never a list)."""
+    def _read(self, by: Actor, ref: str) -> CaseView:
+        """A case, for a command that has checked its own permission already."""
         core = self._core
         conn = core.conn
         row = conn.execute(
