@@ -149,6 +149,10 @@ def test_check_in_window_early_on_time_late_and_no_show(hall_at: Any) -> None:
     book(OP, SERVICE, "2026-12-08", "09:00", keys[1])
     missed = book(OP, SERVICE, "2026-12-08", "09:00", keys[2]).value
     kiosk = hall.kiosk()
+    wall[0] = at("2026-12-08T08:35")  # the desk's "due in the next half hour"
+    assert {a.id for a in hall.appointments.due(30)} == {missed.id} | {
+        a.id for a in hall.appointments.on_day("2026-12-08") if a.time == "09:00"}
+    assert on_time.id not in {a.id for a in hall.appointments.due(30)}
     # 09:00 booked; at 08:20 it is too early (check-in opens 30 min before): come back 08:30
     wall[0] = at("2026-12-08T08:20")
     with pytest.raises(DomainError) as early:
