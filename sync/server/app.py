@@ -488,6 +488,34 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
 
+    @app.post(f"{API}/appointments")
+    async def book_appointment(request: Request) -> JSONResponse:
+        """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
+        Body {service, day, time, id_number}; 409 with `code` when refused."""
+        from hall.errors import DomainError
+        from sync.server import bookings
+
+        cred = await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "bookings are decided by a hall hub")
+        body = await _body(request)
+        if not isinstance(body, dict) or not all(
+                isinstance(body.get(k), str) and len(body[k]) <= 64
+                for k in ("service", "day", "time", "id_number")):
+            raise HTTPException(422, "service, day, time and id_number, as text")
+
+        def locked() -> dict[str, Any]:
+            with state.locks.get(cred.hall_id):
+                return bookings.book(engine, data_dir, cred.hall_id, body["service"],
+                                     body["day"], body["time"], body["id_number"])
+
+        try:
+            booked = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, authority.HUB_STREAM)
+        return JSONResponse({"appointment": booked})
+
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)])
     return app
