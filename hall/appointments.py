@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from hall import booking_slots
 from hall.actors import Actor
@@ -31,6 +31,10 @@ from hall.timefmt import in_zone, iso_local, iso_of_ms
 
 # Seats a slot has sold: cancelled ones are free again.
 _HOLDING = ("booked", "checked_in", "late", "no_show")
+
+
+class BookingRouter(Protocol):
+    def book(self, service_id: str, day: str, time: str, holder_key: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,10 @@ class Appointments:
         self._core = core
         self._tickets = tickets
         self.settings = settings  # hall.settings.Settings: the hours and the booking rules
+        # A member terminal enrolled with a hub books through it (sync/hubcall.py HubBooking):
+        # the hub counts every terminal's seats. None: this store decides (a standalone
+        # station, or a member not enrolled yet).
+        self.router: BookingRouter | None = None
 
     # -- slots ------------------------------------------------------------------------------------
     def _slots(self, service_id: str, day: date) -> list[Slot]:
@@ -159,6 +167,11 @@ class Appointments:
                               code="bad_holder")
         day, slot = self._slot(service.id, slot_at)
         start = self._at(day, slot.start)
+        if self.router is not None:
+            if self._at(day, slot.end) <= core.now():
+                self._check_seat(core.conn, service.id, day, slot)  # says slot_past
+            found = self.router.book(service.id, day.isoformat(), slot.start_text, holder_key)
+            return Outcome(self.get(found), core.last_changes)
         appointment_id = new_id()
         with core.write() as conn:
             self._check_seat(conn, service.id, day, slot)

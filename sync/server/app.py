@@ -491,7 +491,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     @app.post(f"{API}/appointments")
     async def book_appointment(request: Request) -> JSONResponse:
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
-        Body {service, day, time, id_number}; 409 with `code` when refused."""
+        Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
         from hall.errors import DomainError
         from sync.server import bookings
 
@@ -500,14 +500,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(404, "bookings are decided by a hall hub")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
-                isinstance(body.get(k), str) and len(body[k]) <= 64
-                for k in ("service", "day", "time", "id_number")):
-            raise HTTPException(422, "service, day, time and id_number, as text")
+                isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
+                for k in ("service", "day", "time", "id_number", "holder_key")):
+            raise HTTPException(422, "service, day, time and id_number (or holder_key), as text")
 
         def locked() -> dict[str, Any]:
             with state.locks.get(cred.hall_id):
-                return bookings.book(engine, data_dir, cred.hall_id, body["service"],
-                                     body["day"], body["time"], body["id_number"])
+                return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
+                                     body.get("day", ""), body.get("time", ""),
+                                     body.get("id_number", ""),
+                                     holder_key=body.get("holder_key", ""))
 
         try:
             booked = await run_in_threadpool(locked)

@@ -8,8 +8,9 @@ ID number is turned into the hall's keyed hash (the hall's index key, which the 
 hands to its terminals) and dropped: only the hash is stored, so the kiosk's check-in by card
 finds the booking.
 
-Not yet: terminals booking at a desk or kiosk still decide on their own store (they do not ask
-the hub nor hold a leased share of seats), and the central platform does not take bookings.
+A member terminal's desk or kiosk books through here too (sync/hubcall.py `HubBooking`), with
+the holder's keyed hash instead of the number. Not yet: a leased share of seats for a terminal
+whose hub is away (it refuses, `hub_unreachable`), and bookings on the central platform.
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
 
 
 def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,
-         time_text: str, id_number: str, *, now: datetime | None = None) -> dict[str, Any]:
-    """Book a seat for the holder of `id_number`; DomainError `no_slot`, `slot_past`,
-    `slot_full`."""
+         time_text: str, id_number: str = "", *, holder_key: str = "",
+         now: datetime | None = None) -> dict[str, Any]:
+    """Book a seat for the holder of `id_number` (the platform's caller) or of `holder_key`
+    (a terminal of the hall, which holds the index key and sends no number); DomainError
+    `no_slot`, `slot_past`, `slot_full`."""
     from hall.security import keys
 
     zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
@@ -64,9 +67,13 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
         start_time = time.fromisoformat(time_text)
     except (TypeError, ValueError):
         raise DomainError("day YYYY-MM-DD and time HH:MM", code="bad_slot") from None
-    if not id_number.strip():
+    if holder_key:
+        if len(holder_key) != 64 or not all(c in "0123456789abcdef" for c in holder_key):
+            raise DomainError("holder_key: the hall's keyed hash (64 hex)", code="bad_holder")
+    elif id_number.strip():
+        holder_key = blind_index(keys.load_or_create(data_dir, keys.INDEX), id_number)
+    else:
         raise DomainError("the applicant's ID number is required", code="bad_holder")
-    holder_key = blind_index(keys.load_or_create(data_dir, keys.INDEX), id_number)
     with engine.begin() as conn:
         lock_hall(conn, hall_id)
         doc = json.loads(get_meta(conn, "settings:" + hall_id, '{"settings": {}}'))
@@ -91,6 +98,6 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
         authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, {
             "appointment_id": appointment_id, "service_id": service_id,
             "slot_at": start.isoformat(timespec="milliseconds"), "holder_key": holder_key,
-            "channel": "online"})
+            "channel": "online" if id_number else "terminal"})
     return {"id": appointment_id, "service": service_id, "day": day_text,
             "time": slot.start_text, "status": "booked"}

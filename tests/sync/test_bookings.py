@@ -34,7 +34,8 @@ ZONE = ZoneInfo("Asia/Shanghai")
 def hub(tmp_path: Path) -> RunningServer:
     srv = RunningServer(tmp_path / "hub", db.database_url(tmp_path / "hub", None))
     yield srv  # type: ignore[misc]
-    srv.stop()
+    if srv.thread.is_alive():
+        srv.stop()
 
 
 def _enrolled(folder: Path, terminal: str, hub: RunningServer) -> Path:
@@ -102,3 +103,67 @@ def test_the_hub_sells_the_last_seat_once_and_the_hall_hears_it(
         done = hall.appointments.check_in_at(hall.kiosk(), read).value
         assert done.ticket.priority == "appointment" and done.appointment.time == at
     assert json.loads(first.text)["appointment"]["id"] == done.appointment.id
+
+
+def test_two_terminals_and_the_api_race_for_the_last_seat(hub: RunningServer,
+                                                           tmp_path: Path) -> None:
+    """Exactly one of two member desks (booking through their hub) and the platform's API
+    takes the last seat; every store then counts it once; with the hub away a desk refuses."""
+    from hall.errors import DomainError
+    from sync.hubcall import attach
+
+    d1_dir, d2_dir = _enrolled(tmp_path / "d1", "D1", hub), _enrolled(tmp_path / "d2", "D2", hub)
+    headers = {"Authorization": f"Bearer {hub.token(HALL, 'WEB1')}"}
+    day, at = "2031-03-03", "10:00"  # a Monday, far ahead
+
+    def post(id_number: str) -> httpx.Response:
+        return httpx.post(f"{hub.url}/v1/appointments", headers=headers, timeout=15, json={
+            "service": SERVICE, "day": day, "time": at, "id_number": id_number})
+
+    assert post("110101199001011237").status_code == 200
+    assert post("110101199001011253").status_code == 200
+    op = Actor.operator("tests")
+    with attach(Hall.open(d1_dir)) as d1, attach(Hall.open(d2_dir)) as d2:
+        keys = [d.cards.read(op, c).holder.key
+                for d, c in ((d1, people.RESIDENT), (d2, people.FOREIGN))]
+        gate = threading.Barrier(3)
+        won: list[str] = []
+        lost: list[str] = []
+
+        def desk(hall: Hall, key: str) -> None:
+            gate.wait(timeout=10)
+            try:
+                hall.appointments.book_slot(op, SERVICE, day, at, key)
+                won.append(hall.config.terminal_id)
+            except DomainError as exc:
+                lost.append(exc.code)
+
+        def api() -> None:
+            gate.wait(timeout=10)
+            answer = post(people.HK_RESIDENT.id_number)
+            if answer.status_code == 200:
+                won.append("api")
+            else:
+                lost.append(answer.json()["code"])
+
+        threads = [threading.Thread(target=desk, args=(d1, keys[0])),
+                   threading.Thread(target=desk, args=(d2, keys[1])),
+                   threading.Thread(target=api)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len(won) == 1 and lost == ["slot_full", "slot_full"], (won, lost)
+        for hall in (d1, d2):
+            cred = credential.load(hall.data_dir)
+            client = SyncClient(hall, cred.server, cred.token, timeout=10)
+            try:
+                client.once()
+            finally:
+                client.close()
+            assert [s.booked for s in hall.appointments.slots(SERVICE, day)
+                    if s.start == at] == [3]
+        hub.stop()
+        with pytest.raises(DomainError) as away:
+            d1.appointments.book_slot(op, SERVICE, day, "11:00", keys[0])
+        assert away.value.code == "hub_unreachable"
