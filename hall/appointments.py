@@ -212,12 +212,20 @@ class Appointments:
 
     def reschedule(self, by: Actor, appointment_id: str, day_text: str,
                    time_text: str) -> Outcome[Appointment]:
-        """Move a booking to another slot of its service, the new seat checked as a booking's."""
+        """Move a booking to another slot of its service, the new seat checked as a booking's
+        (through the hub on a member terminal: a new booking there, this one cancelled)."""
         core = self._core
         core.require(by, "appointment", "book_appointment")
         held = self._open(appointment_id)
         day = _day(day_text)
-        day, slot = self._slot(held.service, datetime.combine(day, _time(time_text), core.zone))
+        moment = datetime.combine(day, _time(time_text), core.zone)
+        if self.router is not None:  # the hub counts the new seat: a new booking, the old freed
+            key = core.conn.execute("SELECT holder_key FROM appointments WHERE appointment_id = ?",
+                                    (held.id,)).fetchone()[0]
+            moved = self.book(by, held.service, moment, str(key)).value
+            self.cancel(by, held.id)
+            return core.outcome(moved)
+        day, slot = self._slot(held.service, moment)
         with core.write() as conn:
             self._open(appointment_id)
             self._check_seat(conn, held.service, day, slot)

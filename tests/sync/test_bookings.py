@@ -163,6 +163,11 @@ def test_two_terminals_and_the_api_race_for_the_last_seat(hub: RunningServer,
                 client.close()
             assert [s.booked for s in hall.appointments.slots(SERVICE, day)
                     if s.start == at] == [3]
+        # a desk moves a booking through the hub: the new seat counted there, the old freed
+        mine = next(a for a in d1.appointments.on_day(day) if a.status == "booked")
+        moved = d1.appointments.reschedule(op, mine.id, day, "10:30").value
+        assert (moved.time, moved.status) == ("10:30", "booked")
+        assert d1.appointments.get(mine.id).status == "cancelled"
         hub.stop()
         with pytest.raises(DomainError) as away:
             d1.appointments.book_slot(op, SERVICE, day, "11:00", keys[0])
