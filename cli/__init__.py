@@ -34,7 +34,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python main.py", description="厅端 hall terminal")
+    # wide enough that every command's help stays on its own line (`appointment` included)
+    parser = Parser(prog="python main.py", description="厅端 hall terminal",
+                    formatter_class=lambda prog: argparse.HelpFormatter(prog,
+                                                                        max_help_position=32))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:
