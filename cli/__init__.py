@@ -33,11 +33,18 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class _OneLineEach(argparse.HelpFormatter):
+    """argparse measures the commands' names at the group's indent but prints them 2 deeper:
+    the longest (`appointment`) would wrap its help onto a second line."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        self._action_max_length += 2
+
+
 def build_parser() -> argparse.ArgumentParser:
-    # wide enough that every command's help stays on its own line (`appointment` included)
     parser = Parser(prog="python main.py", description="厅端 hall terminal",
-                    formatter_class=lambda prog: argparse.HelpFormatter(prog,
-                                                                        max_help_position=32))
+                    formatter_class=_OneLineEach)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:
