@@ -206,7 +206,8 @@ class EnrollResponse(_Model):
 
 class Health(_Model):
     status: str
-    role: str
-    server_time_ms: int
-    epoch: str
+    # Only for those allowed (sync/server/app.py `health`): anyone else learns up or down.
+    role: str | None = None
+    server_time_ms: int | None = None
+    epoch: str | None = None
     upstream: dict[str, Any] | None = None  # a hub's forwarding to its upstream

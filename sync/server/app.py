@@ -203,14 +203,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                trusted_proxies: Iterable[str] = (), event_rate: float = EVENT_RATE,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
-               max_polls: int = MAX_POLLS, auth_ttl: float = TTL) -> FastAPI:
+               max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
+               api_docs: bool = False) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
     authentications (and enrollments) per source address; `max_keys`: buckets kept per table;
     `hall`: the one hall a hub serves (else its upstream's, else fixed at its first enrollment);
     `trusted_proxies`: addresses or networks whose X-Forwarded-For/-Proto are believed;
-    `max_polls`: long-polls one credential may hold at once (more: 429)."""
+    `max_polls`: long-polls one credential may hold at once (more: 429); `api_docs`: serve
+    /openapi.json, /docs and /redoc (off: they tell anyone the whole API)."""
     if upstream is not None:
         if hall is not None and hall != upstream.hall_id:
             raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
@@ -278,7 +280,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if state.listener is None or not state.listener.listening.is_set():
             wake(hall_id, pusher)
 
-    app = FastAPI(title="厅端 sync", lifespan=lifespan)
+    app = FastAPI(title="厅端 sync", lifespan=lifespan,
+                  openapi_url="/openapi.json" if api_docs else None,
+                  docs_url="/docs" if api_docs else None,
+                  redoc_url="/redoc" if api_docs else None)
     app.state.sync = state
 
     @app.exception_handler(db.AuthFailure)
@@ -323,8 +328,18 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
-    @app.get(f"{API}/health", response_model=Health)
-    async def health() -> Health:
+    @app.get(f"{API}/health", response_model=Health, response_model_exclude_none=True)
+    async def health(request: Request) -> Health:
+        """Up or down for anyone; the role, epoch and upstream link (its URL, hall and last
+        error) only for the hub's own machine (loopback: `serve status`) or a desk's or hub's
+        credential."""
+        if not is_loopback(peer(request).address):
+            try:
+                cred = await auth(request) if request.headers.get("authorization") else None
+            except db.AuthFailure:
+                cred = None
+            if cred is None or not (cred.is_hub or cred.role == "desk"):
+                return Health(status="ok")
         link = None if upstream is None else await run_in_threadpool(upstream.status)
         return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch,
                       upstream=link)
@@ -442,6 +457,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                                   req.size, req.request_id)
         except log.LeaseConflict as exc:
             raise HTTPException(409, str(exc)) from exc
+        except log.LeaseRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from exc
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
     @app.post(f"{API}/calls/next", response_model=CallResponse)
@@ -458,9 +475,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(422, _problems(exc.errors())) from exc
         if role != "hub":
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
+        if cred.role != "desk" and not cred.is_hub:
+            raise HTTPException(403, f"a {cred.role} terminal calls no tickets")
         try:
             result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
-                                                           req.window)
+                                                           req.window, cred.terminal_id)
         except CallRefused as exc:  # refused (window busy) or conflicting: 409 with the reason
             return JSONResponse({"detail": exc.message, "code": exc.code},
                                 status_code=exc.status,

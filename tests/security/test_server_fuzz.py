@@ -47,6 +47,7 @@ from tests.sync.conftest import RunningServer
 
 ISSUER = SampleIssuer("FZ1.")
 NOW_HLC = (int(time.time() * 1000)) << 16
+TODAY = time.strftime("%Y-%m-%d", time.gmtime())  # leases are for today (within a day of UTC)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -148,7 +149,7 @@ JSON = st.recursive(
 
 VALID = {
     "/v1/sync/push": {"events": [_event("HA", "KA", 1)]},
-    "/v1/leases": {"day": "2026-01-01", "series": "A", "size": 10, "request_id": "r1"},
+    "/v1/leases": {"day": TODAY, "series": "A", "size": 10, "request_id": "r1"},
     "/v1/calls/next": {"window": "1"},
     "/v1/enroll": {"code": "AAAA-BBBB-CCCC", "hall_id": "HA", "terminal_id": "KA"},
     "/v1/codes/verify": {"payload": "FZ1.abc"},
@@ -307,9 +308,9 @@ def test_hall_a_cannot_reach_into_hall_b(hub: RunningServer, tokens: dict[str, s
         assert all(e["hall_id"] == "HA" for e in got["events"])
         assert "secret-of-B" not in json.dumps(got)
     # leases: hall A's numbers, never touching hall B's series
-    first_b = http.post("/v1/leases", json={"day": "2026-02-02", "series": "Q", "size": 5},
+    first_b = http.post("/v1/leases", json={"day": TODAY, "series": "Q", "size": 5},
                         headers=b).json()
-    got_a = http.post("/v1/leases", json={"day": "2026-02-02", "series": "Q", "size": 5},
+    got_a = http.post("/v1/leases", json={"day": TODAY, "series": "Q", "size": 5},
                       headers=a).json()
     assert first_b["first"] == got_a["first"] == 1  # each hall counts its own
     # enroll: a code of hall B, asked for by hall A's terminal: refused and not spent
