@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import UTC, date, datetime
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 

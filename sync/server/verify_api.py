@@ -9,9 +9,8 @@ payload is not logged or stored, only the reader's replay guard keeps a keyed ha
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
