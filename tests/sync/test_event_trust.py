@@ -320,3 +320,36 @@ def test_outsiders_learn_up_or_down_and_no_api_document(make_server) -> None:
             assert http.get(path).status_code == 404
     with httpx.Client(base_url=docs.url, timeout=10) as http:
         assert http.get("/openapi.json").status_code == 200
+
+
+# -- recovery ------------------------------------------------------------------------------------
+
+def test_recovery_over_a_refused_tail_never_skips_the_next_events(make_server,
+                                                                  make_terminal) -> None:
+    """The old PC pushed seq 4 and 5 and the server refused them; the store restored from
+    before them takes its stream back (mark 5) and must number its next event 6, not 4."""
+    from sync.client import SyncClient
+
+    srv = make_server()
+    token = srv.token("H1", "D1")
+    first = make_terminal(srv.url, token, "D1", numbering="standalone")
+    for _ in range(3):
+        first.hall.tickets.take(OP, "newborn")
+    assert first.once()["pending"] == 0
+    with httpx.Client(base_url=srv.url, timeout=10) as http:
+        tail = _push(http, token, [_event("D1", 4, "TicketIssued", _ticket(number=0)),
+                                   _event("D1", 5, "TicketIssued", _ticket(label=""))])
+    assert tail["accepted_through_seq"] == 5 and len(tail["rejected"]) == 2
+    with SyncClient(first.hall, srv.url, token, timeout=5.0) as again:  # the restarted terminal
+        again.once()
+        ticket = first.hall.tickets.take(OP, "newborn").value
+        result = again.once()
+        assert result["pending"] == 0 and result["rejected"] == 0
+    with srv.engine.connect() as c:
+        seqs = [r[0] for r in c.execute(select(events.c.terminal_seq)
+                                        .where(events.c.terminal_id == "D1")
+                                        .order_by(events.c.terminal_seq))]
+        labels = [json.loads(r[0])["label"] for r in c.execute(
+            select(events.c.payload).where(events.c.terminal_id == "D1",
+                                           events.c.type == "TicketIssued"))]
+    assert seqs[-1] == 6 and ticket.number in labels
