@@ -417,25 +417,47 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 else:
                     del state.polls[me]
 
+    async def _still_valid(request: Request) -> None:
+        """A long-poll's credential, checked again each cache period: a revoked one's polls end
+        (AuthFailure: 403) within the time `serve revoke` takes everywhere else."""
+        token_hash = db.bearer(request.headers.get("authorization"))
+        if known.get(token_hash) is not None:
+            return
+        try:
+            fresh = await anyio.to_thread.run_sync(db.lookup, engine, token_hash,
+                                                   limiter=auth_limiter.get(""))
+        except db.AuthFailure:
+            known.forget(token_hash)
+            raise
+        known.put(token_hash, fresh)
+
     async def _long_poll(cred: db.Credential, cursor: str, limit: int, wait: float,
                          request: Request) -> PullResponse:
         deadline = time.monotonic() + wait
-        while True:
-            if wait <= 0:
-                return await _pull_once(cred, cursor, limit)
-            # Registered before the query: a push landing between the query and the wait
-            # still wakes this poll.
-            waiter = state.notifier.register(cred.hall_id, cred.terminal_id)
-            try:
-                result = await _pull_once(cred, cursor, limit)
-                left = deadline - time.monotonic()
-                if result.events or left <= 0:
-                    return result
-                # A client that gave up (timed out, went away) frees its place at once.
-                if not await state.notifier.wait(waiter, left, _gone(request)):
-                    return result
-            finally:
-                state.notifier.unregister(cred.hall_id, waiter)
+        if wait <= 0:
+            return await _pull_once(cred, cursor, limit)
+        gone = asyncio.ensure_future(_gone(request))
+        try:
+            while True:
+                # Registered before the query: a push landing between the query and the wait
+                # still wakes this poll.
+                waiter = state.notifier.register(cred.hall_id, cred.terminal_id)
+                try:
+                    result = await _pull_once(cred, cursor, limit)
+                    while True:
+                        left = deadline - time.monotonic()
+                        if result.events or left <= 0:
+                            return result
+                        if await state.notifier.wait(waiter, min(left, auth_ttl),
+                                                     asyncio.shield(gone)):
+                            break  # woken: query again
+                        if gone.done():  # the client gave up (timed out, went away)
+                            return result
+                        await _still_valid(request)
+                finally:
+                    state.notifier.unregister(cred.hall_id, waiter)
+        finally:
+            gone.cancel()
 
     @app.get(f"{API}/sync/own", response_model=OwnResponse)
     async def own(request: Request, after: int = Query(0, ge=0, le=2**62),

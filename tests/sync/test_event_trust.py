@@ -353,3 +353,34 @@ def test_recovery_over_a_refused_tail_never_skips_the_next_events(make_server,
             select(events.c.payload).where(events.c.terminal_id == "D1",
                                            events.c.type == "TicketIssued"))]
     assert seqs[-1] == 6 and ticket.number in labels
+
+
+def test_a_revoked_credentials_long_poll_ends_within_the_cache_time(make_server) -> None:
+    from sync.server import db
+
+    srv = make_server(auth_ttl=0.5)
+    token = srv.token("H1", "D1")
+    with httpx.Client(base_url=srv.url, timeout=30) as http:
+        assert http.get("/v1/sync/pull", headers={"authorization": f"Bearer {token}"}
+                        ).status_code == 200  # known to the cache
+        import threading
+
+        out: dict[str, Any] = {}
+
+        def poll() -> None:
+            start = time.monotonic()
+            out["answer"] = http.get("/v1/sync/pull", params={"wait": 20},
+                                     headers={"authorization": f"Bearer {token}"})
+            out["took"] = time.monotonic() - start
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        notifier = srv.app.state.sync.notifier
+        for _ in range(500):  # until the poll waits (bounded)
+            if notifier.polling("H1"):
+                break
+            time.sleep(0.01)
+        db.revoke(srv.engine, "H1", "D1")
+        poller.join(25)
+    assert out["answer"].status_code == 403, out["answer"].text
+    assert out["took"] < 5, out["took"]
