@@ -147,6 +147,46 @@ async def _body(request: Request) -> Any:
         raise HTTPException(400, "body is not JSON this server takes: nested too deep") from exc
 
 
+def _body_doc(model: type[BaseModel], **fields: dict[str, Any]) -> dict[str, Any]:
+    """The request body as the API document states it (the handlers read bodies themselves:
+    after authenticating, bounded, gzip allowed); `fields`: a field's schema stated as the
+    server's own rule (a validator the model's schema cannot show)."""
+    schema = model.model_json_schema()
+    schema["properties"].update(fields)
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": schema}}}}
+
+
+def _enroll_doc() -> dict[str, Any]:
+    """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
+    props = EnrollRequest.model_json_schema()["properties"]
+    ident = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "oneOf": [
+            {"type": "object", "properties": {"code": props["code"]}, "required": ["code"],
+             "additionalProperties": False},
+            {"type": "object", "properties": {"code": props["code"], "hall_id": ident,
+                                              "terminal_id": ident},
+             "required": ["code", "hall_id", "terminal_id"], "additionalProperties": False}]}}}}}
+
+
+_PROBLEM = {"content": {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {}, "code": {"type": "string"}}}}}}
+
+
+def _answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals an endpoint gives, each with its reason in `detail`."""
+    why = {400: "the body is not JSON (or a bad gzip body)", 401: "no or an unknown credential",
+           403: "a revoked credential, another hall's, or a role that may not do this",
+           404: "not on this server (call-next on a central platform)",
+           409: "refused as asked (a lease's terms, a quota, a busy window, an offer cap)",
+           410: "a stale cursor: push, then pull from the start",
+           413: "the body is over the limit", 422: "the body or a parameter is invalid",
+           429: "too many requests: wait Retry-After seconds",
+           503: "busy or not available now: retry after Retry-After seconds"}
+    return {c: {"description": why[c], **_PROBLEM} for c in codes}
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")  # NaN/Infinity: Python's json allows them
 
@@ -344,7 +384,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch,
                       upstream=link)
 
-    @app.post(f"{API}/enroll", response_model=EnrollResponse)
+    @app.post(f"{API}/enroll", response_model=EnrollResponse,
+              openapi_extra=_enroll_doc(),
+              responses=_answers(400, 401, 403, 413, 422, 429, 503))
     async def enroll(request: Request) -> EnrollResponse:
         who = peer(request)
         limited(enroll_buckets.take(who.source),
@@ -374,7 +416,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         with state.locks.get(cred.hall_id):
             return log.push(engine, cred, events)
 
-    @app.post(f"{API}/sync/push", response_model=PushResponse)
+    @app.post(f"{API}/sync/push", response_model=PushResponse,
+              openapi_extra=_body_doc(PushRequest),
+              responses=_answers(400, 401, 403, 413, 422, 429, 503))
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
         req: PushRequest = _parse(PushRequest, await _body(request))
@@ -394,7 +438,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 limiter=all_queries.get(""))
         return result
 
-    @app.get(f"{API}/sync/pull", response_model=PullResponse)
+    @app.get(f"{API}/sync/pull", response_model=PullResponse,
+             responses=_answers(401, 403, 410, 422, 429, 503))
     async def pull(request: Request, cursor: str = Query("", max_length=80),
                    limit: int = Query(500, ge=1, le=2000),
                    wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
@@ -459,7 +504,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         finally:
             gone.cancel()
 
-    @app.get(f"{API}/sync/own", response_model=OwnResponse)
+    @app.get(f"{API}/sync/own", response_model=OwnResponse,
+             responses=_answers(401, 403, 422, 429, 503))
     async def own(request: Request, after: int = Query(0, ge=0, le=2**62),
                   limit: int = Query(500, ge=1, le=2000)) -> Response:
         """The caller's own events after `after` (a terminal restored from an older backup
@@ -470,7 +516,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 log.own, engine, cred, after, limit, limiter=all_queries.get(""))
         return _json(result)
 
-    @app.post(f"{API}/leases", response_model=LeaseResponse)
+    @app.post(f"{API}/leases", response_model=LeaseResponse,
+              openapi_extra=_body_doc(LeaseRequest, day={
+                  "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                  "description": "today (within a day of the server's UTC date)"}),
+              responses=_answers(400, 401, 403, 409, 413, 422, 429, 503))
     async def leases(request: Request) -> LeaseResponse:
         cred = await auth(request)
         req: LeaseRequest = _parse(LeaseRequest, await _body(request))
@@ -483,7 +533,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(exc.status, str(exc)) from exc
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
-    @app.post(f"{API}/calls/next", response_model=CallResponse)
+    @app.post(f"{API}/calls/next", response_model=CallResponse,
+              openapi_extra=_body_doc(CallRequest, window={
+                  "type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"}),
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def call_next(request: Request) -> CallResponse | JSONResponse:
         cred = await auth(request)
         body = await _body(request)
@@ -509,5 +562,6 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return result
 
     app.state.code_reader = code_reader(engine, data_dir)
-    app.include_router(verify_router, dependencies=[Depends(auth)])
+    app.include_router(verify_router, dependencies=[Depends(auth)],
+                       responses=_answers(400, 401, 403, 413, 422, 429, 503))
     return app
