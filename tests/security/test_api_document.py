@@ -61,7 +61,8 @@ def test_schemathesis_finds_nothing_with_a_terminals_credential(tmp_path: Path) 
             headers={"authorization": f"Bearer {other}"})
         assert pushed.json()["inserted"] == 1
         done = subprocess.run(
-            [cli, "--config-file", str(config), "run", f"{srv.url}/openapi.json", "--header", f"Authorization: Bearer {token}",
+            [cli, "--config-file", str(config), "run", f"{srv.url}/openapi.json",
+             "--header", f"Authorization: Bearer {token}",
              "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "19",
              "--request-timeout", "10", "--no-color", "--mode", "all",
              "--phases", "examples,coverage,fuzzing"],
