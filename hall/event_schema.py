@@ -222,7 +222,7 @@ NAME = name()
 SEALED = text()  # a sealed token (or, from older releases, masked text): bounded and clean
 ROLES = ("clerk", "supervisor", "admin", "technician", "kiosk", "operator", "system", "none")
 BY = obj({"kind": one_of("account", "kiosk", "operator", "system", "nobody"),
-          "name": text(64, controls=True), "role": one_of(*ROLES), "window": optional(WINDOW)},
+          "name": text(128, controls=True), "role": one_of(*ROLES), "window": optional(WINDOW)},
          frozenset({"kind", "name", "role"}))
 COUNT = integer(0, 10_000_000)
 _COMMON: dict[str, Check] = {"by": BY}
@@ -267,8 +267,9 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     T.RATING_GIVEN: {"rating_id": ID, "ticket_id": ID, "grade": integer(1, 5),
                      "text": optional(SEALED), "follow_up_due": optional(DAY), "at": AT},
     T.WINDOW_CONFIGURED: {"window": WINDOW, "services": optional(list_of(ID, 500))},
-    T.AUDIT_RECORDED: {"actor": text(64, controls=True), "role": name(32), "action": name(64),
-                       "target": text(200, controls=True), "outcome": name(64), "at": AT},
+    T.AUDIT_RECORDED: {"actor": text(128, controls=True), "role": name(32), "action": name(64),
+                       "target": text(1024), "outcome": name(64), "at": AT},  # target: a file
+    # name of an export, a masked id, a command
     T.PERSONAL_DATA_PURGED: {"case_ids": list_of(ID, 100_000), "cutoff": AT, "at": AT},
     T.HELP_REQUESTED: {"request_id": ID, "kind": name(32), "at": AT},
     T.HELP_ANSWERED: {"request_id": ID, "at": AT},
