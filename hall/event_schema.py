@@ -158,6 +158,10 @@ def _moment(v: Any) -> str | None:
     return None
 
 
+def _day_or_moment(v: Any) -> str | None:
+    return None if _day(v) is None or _moment(v) is None else "a day or an ISO time with offset"
+
+
 def generic(v: Any, depth: int = 0) -> str | None:
     """Any JSON value within bounds, every string (and key) clean."""
     if depth > MAX_DEPTH:
@@ -270,7 +274,8 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     T.AUDIT_RECORDED: {"actor": text(128, controls=True), "role": name(32), "action": name(64),
                        "target": text(1024), "outcome": name(64), "at": AT},  # target: a file
     # name of an export, a masked id, a command
-    T.PERSONAL_DATA_PURGED: {"case_ids": list_of(ID, 100_000), "cutoff": AT, "at": AT},
+    T.PERSONAL_DATA_PURGED: {"case_ids": list_of(ID, 100_000), "cutoff": _day_or_moment,
+                             "at": AT, "rating_ids": list_of(ID, 100_000)},
     T.HELP_REQUESTED: {"request_id": ID, "kind": name(32), "at": AT},
     T.HELP_ANSWERED: {"request_id": ID, "at": AT},
     T.APPOINTMENT_BOOKED: {"appointment_id": ID, "service_id": ID, "slot_at": AT,
