@@ -17,6 +17,7 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.retention     the purge of personal data after the retention period
     hall.exports       masked exports
     hall.maintenance   the store's integrity check and the rebuild of projections
+    hall.settings      the hall's settings signed by its hub, opening hours (hall/settings.py)
 
 Every command takes its actor first (hall/actors.py), checks the permission in the hall, records
 the actor on its events, and returns an `Outcome` (its typed value and the `Changes` it made).
@@ -48,6 +49,7 @@ from hall.ratings import Ratings
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
+from hall.settings import Settings
 from hall.slips import (
     ReceiptSlip,
     TicketSlip,
@@ -93,6 +95,9 @@ class Hall:
         self.retention = Retention(core)
         self.exports = Exports(core)
         self.maintenance = Maintenance(core)
+        self.settings = Settings(core)
+        self.settings.current()  # the hall's signed settings over config.json, from the start
+        self.tickets.opening = self.settings.check_take
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,

@@ -77,6 +77,13 @@ RULES: dict[str, Rule] = {
     T.APPOINTMENT_BOOKED: Rule(_DESK, _STAFF),
     T.APPOINTMENT_CHECKED_IN: Rule(_KIOSK, _ANYONE),
     T.DAY_CLOSED: Rule(_DESK, _ADMIN | {"system"}, needs_actor=True),
+    # A clerk changes only their own password; the rest of an account's life is an admin's (or
+    # the hub's, for the hall's first admin: `scope` below).
+    T.ACCOUNT_CHANGED: Rule(_DESK, _STAFF, needs_actor=True),
+    T.HALL_SETTINGS_REQUESTED: Rule(_DESK, frozenset({"supervisor", "admin", "operator"}),
+                                    needs_actor=True),
+    T.HALL_SETTINGS_PUBLISHED: Rule(_DESK, frozenset({"supervisor", "admin", "operator",
+                                                      "system"}), needs_actor=True),
 }
 
 
@@ -107,4 +114,9 @@ def refusal(event: Event, terminal_role: str | None = None) -> str | None:
                 f"(only {', '.join(sorted(rule.actors))})")
     if terminal_role in ("kiosk", "display") and role not in _ON_A_KIOSK:
         return f"forbidden: a {terminal_role} terminal acting as a {role}"
+    if event.type == T.ACCOUNT_CHANGED and role not in _ADMIN | {"system"}:
+        by = event.payload.get("by") or {}
+        if event.payload.get("change") != "password" or by.get("name") != event.payload.get(
+                "user"):
+            return f"forbidden: a {role} changes only their own password"
     return None

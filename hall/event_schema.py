@@ -224,9 +224,8 @@ DAY: Check = _day
 AT: Check = _moment
 NAME = name()
 SEALED = text()  # a sealed token (or, from older releases, masked text): bounded and clean
-ROLES = ("clerk", "supervisor", "admin", "technician", "kiosk", "operator", "system", "none")
 BY = obj({"kind": one_of("account", "kiosk", "operator", "system", "nobody"),
-          "name": text(128, controls=True), "role": one_of(*ROLES), "window": optional(WINDOW)},
+          "name": text(128, controls=True), "role": name(32), "window": optional(WINDOW)},
          frozenset({"kind", "name", "role"}))
 COUNT = integer(0, 10_000_000)
 _COMMON: dict[str, Check] = {"by": BY}
@@ -282,6 +281,13 @@ SCHEMAS: dict[str, dict[str, Check]] = {
                            "holder_key": text(128, min_len=1, controls=True)},
     T.APPOINTMENT_CHECKED_IN: {"appointment_id": ID, "ticket_id": ID, "at": AT},
     T.DAY_CLOSED: {"day": DAY, "figures": obj({}), "no_shows": COUNT, "at": AT},
+    T.ACCOUNT_CHANGED: {"user": name(64), "change": name(32), "at": AT,
+                        "role": optional(name(32)), "pw_hash": optional(text(512, controls=True)),
+                        "department": optional(text(200, controls=True))},
+    T.HALL_SETTINGS_REQUESTED: {"changes": obj({}), "at": AT},
+    T.HALL_SETTINGS_PUBLISHED: {"version": integer(1, MAX_INT), "settings": obj({}),
+                                "signature": text(512, min_len=1, controls=True),
+                                "signed_by": text(200, min_len=1, controls=True), "at": AT},
 }
 
 

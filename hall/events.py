@@ -46,6 +46,13 @@ class EventType:
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
     DAY_CLOSED = "DayClosed"
+    # Hall-wide accounts (hall/security/access.py): made, changed, disabled once for the hall;
+    # the payload carries a scrypt hash, never a password. Emitted by an admin's terminal (or a
+    # user changing their own password), or by the hub (`serve user add`).
+    ACCOUNT_CHANGED = "AccountChanged"
+    # Hall settings (hall/hall_settings.py): a supervisor asks, the hub signs and publishes.
+    HALL_SETTINGS_REQUESTED = "HallSettingsRequested"
+    HALL_SETTINGS_PUBLISHED = "HallSettingsPublished"
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -84,6 +91,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
+    EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
+    EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
+    EventType.HALL_SETTINGS_PUBLISHED: frozenset(
+        {"version", "settings", "signature", "signed_by", "at"}),
 }
 
 

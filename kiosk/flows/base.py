@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
     from hall.catalog import Service
+    from hall.hours import Standing
     from hall.slips import TicketSlip
     from hall.ticket_views import TicketView
     from hall.views import WaitingBoard
@@ -47,6 +48,7 @@ log = logging.getLogger("tingduan.kiosk")
 WARNING_S = 10.0  # the visible countdown before going home
 DONE_S = 20.0  # after a finished flow: home sooner (a touch still holds it)
 SYNC_STATUS_MS = 3000
+HOURS_MS = 30_000  # the hall's hours looked at again (opening, lunch, the last ticket)
 WARM_UP_MS = 1500
 
 
@@ -95,6 +97,8 @@ class HallFacts:
     series: dict[str, str]
     services: tuple[Service, ...]
     bad_reasons: tuple[str, ...]  # hall.ratings.BAD_REASONS: the 差评 buttons
+    standing: Standing | None = None  # the hall's hours now (hall.settings.standing)
+    settings_version: int = 0  # the hall settings version this kiosk runs (0: none heard)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,20 @@ class KioskBase(QWidget):
         self._build()
         self.idle_s = float(ctx.idle_s or 60)
         self.idle = IdleWatch(self.idle_s, warning_s, parent=self)
+
+    def tr(self, sourceText: str, disambiguation: str | None = None, n: int = -1) -> str:
+        """A flow's strings carry the context of the class that holds them (as pyside6-lupdate
+        files them: TakeFlow, IdleFlow, ...), while PySide6's own tr() asks only the context of
+        the instance's class (KioskWindow). Ask each class of the window's MRO in turn."""
+        # untranslated, translate() still fills in %n: that is what "not found" looks like
+        untranslated = QCoreApplication.translate("tingduan:none", sourceText, disambiguation, n)
+        for cls in type(self).__mro__:
+            if cls is KioskBase.__base__:
+                break
+            text = QCoreApplication.translate(cls.__name__, sourceText, disambiguation, n)
+            if text != untranslated:
+                return text
+        return untranslated
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

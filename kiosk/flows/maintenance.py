@@ -74,6 +74,9 @@ class MaintenanceFlow(KioskBase):
         m.voice.setText(self.tr("working") if self.guide.available
                         else messages.text(self.guide.error.code if self.guide.error
                                            else "voice_missing"))
+        m.settings.setText(self.tr("Hall settings version {version}").format(
+            version=self.facts.settings_version) if self.facts and self.facts.settings_version
+            else self.tr("No hall settings heard yet (config.json values)."))
         sync = self.sync_state
         if not self.ctx.enrolled:
             m.sync.setText(self.tr("This terminal works alone (not enrolled with a hub)."))

@@ -59,6 +59,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "AppointmentCheckedIn": {"appointment_id": ID, "ticket_id": ID, "at": AT, "by": KIOSK},
     "DayClosed": {"day": "2026-12-07", "figures": {"total": {"issued": 3}}, "no_shows": 0,
                   "at": AT, "by": ADMIN},
+    "AccountChanged": {"user": "clerk2", "change": "add", "role": "clerk", "pw_hash": "scrypt$x",
+                       "at": AT, "by": ADMIN},
+    "HallSettingsRequested": {"changes": {"hours": {}}, "at": AT, "by": ADMIN},
+    "HallSettingsPublished": {"version": 2, "settings": {}, "signature": "c2ln",
+                              "signed_by": "hub:ab12", "at": AT,
+                              "by": Actor.system("hub").record()},
 }
 
 # Values no listed field takes: each field of each sample, replaced by one, is refused (a bidi
