@@ -29,9 +29,10 @@ TERMINAL_ROLES = ("desk", "kiosk", "display")
 DEFAULT_ROLE = "desk"
 
 _STAFF = frozenset({"clerk", "supervisor", "admin", "operator", "system"})
-_ANYONE = frozenset({"clerk", "supervisor", "admin", "operator", "system", "kiosk",
+_ANYONE = frozenset({"clerk", "supervisor", "admin", "operator", "system", "kiosk", "department",
                      "technician", "none"})
 _ADMIN = frozenset({"admin", "operator"})
+_DEPARTMENT = frozenset({"department"})  # a department's account (hall/parts.py)
 # The actors a kiosk or a display may name: its citizen, its technician, the local operator of
 # that PC, its own processes (sync leasing numbers).
 _ON_A_KIOSK = frozenset({"kiosk", "technician", "operator", "system", "none"})
@@ -65,7 +66,11 @@ RULES: dict[str, Rule] = {
     T.MATERIALS_DEFERRED: Rule(_DESK, _STAFF),
     T.MATERIALS_SUPPLIED: Rule(_DESK, _STAFF),
     T.CASE_REFUSED: Rule(_DESK, _STAFF),
-    T.CASE_STEP_DECIDED: Rule(_DESK, _STAFF),
+    # The back office: a department's account decides its parts; a supervisor hands one on.
+    T.CASE_STEP_RECEIVED: Rule(_DESK, _STAFF | _DEPARTMENT),
+    T.CASE_STEP_DECIDED: Rule(_DESK, _STAFF | _DEPARTMENT),
+    T.CASE_STEP_CORRECTED: Rule(_DESK, _STAFF | _DEPARTMENT),
+    T.CASE_STEP_REASSIGNED: Rule(_DESK, _STAFF),
     T.CASE_COMPLETED: Rule(_DESK, _STAFF),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
     T.RATING_GIVEN: Rule(_KIOSK, _ANYONE),

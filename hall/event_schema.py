@@ -225,7 +225,8 @@ AT: Check = _moment
 NAME = name()
 SEALED = text()  # a sealed token (or, from older releases, masked text): bounded and clean
 BY = obj({"kind": one_of("account", "kiosk", "operator", "system", "nobody"),
-          "name": text(128, controls=True), "role": name(32), "window": optional(WINDOW)},
+          "name": text(128, controls=True), "role": name(32), "window": optional(WINDOW),
+          "department": optional(text(200, controls=True))},
          frozenset({"kind", "name", "role"}))
 COUNT = integer(0, 10_000_000)
 _COMMON: dict[str, Check] = {"by": BY}
@@ -265,6 +266,13 @@ SCHEMAS: dict[str, dict[str, Check]] = {
                      "reasons": list_of(SEALED, 100), "at": AT},
     T.CASE_STEP_DECIDED: {"case_id": ID, "step": integer(1, 1000), "outcome": name(32),
                           "at": AT, "note": SEALED},
+    T.CASE_STEP_RECEIVED: {"case_id": ID, "step": integer(1, 1000), "at": AT},
+    T.CASE_STEP_CORRECTED: {"case_id": ID, "step": integer(1, 1000), "due": optional(DAY),
+                            "at": AT},
+    T.CASE_STEP_REASSIGNED: {"case_id": ID, "step": integer(1, 1000),
+                             "department": text(200, min_len=1, controls=True),
+                             "from": optional(text(200, controls=True)), "reason": SEALED,
+                             "at": AT},
     T.CASE_COMPLETED: {"case_id": ID, "at": AT},
     T.RESULT_DELIVERED: {"case_id": ID, "at": AT, "channel": name(32)},
     T.RATING_GIVEN: {"rating_id": ID, "ticket_id": ID, "grade": integer(1, 5),
