@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hall import changes as changes_mod
+from hall import event_schema
 from hall.actors import Actor
 from hall.catalog import Catalog
 from hall.changes import NOTHING, Changes, ChangeWatcher, Notifier, Source
 from hall.clock import WallClock, for_store, system_now
 from hall.config import TerminalConfig
-from hall.errors import AccessError, StoreError
+from hall.errors import AccessError, HallError, StoreError
 from hall.events import Event
 from hall.numbering import hall_day
 from hall.store import Store
@@ -115,14 +116,19 @@ class Core:
 
     def emit(self, conn: sqlite3.Connection, event_type: str, payload: dict[str, Any],
              by: Actor) -> Event:
-        """Append an event of this terminal, naming its actor, and project it."""
+        """Append an event of this terminal, naming its actor, and project it. An event the
+        hall's own schema refuses is a bug here, never written: every hop would refuse it."""
+        payload = {**payload, "by": by.record()}
+        why = event_schema.problem(event_type, payload)
+        if why is not None:
+            raise HallError(why, code="invalid_event", params={"type": event_type})
         event = append_local(
             conn,
             hall_id=self.config.hall_id,
             terminal_id=self.config.terminal_id,
             hlc=self.hlc.tick(),
             event_type=event_type,
-            payload={**payload, "by": by.record()},
+            payload=payload,
         )
         apply(conn, event)
         self._emitted.append(event_type)
