@@ -29,8 +29,16 @@ def register(sub: Any) -> None:
                         help="add an account (stdin: [--as password], new password); the first "
                         "account of a terminal is an admin and needs no --as")
     p.add_argument("user")
-    p.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"])
+    p.add_argument("--role", required=True,
+                   choices=["clerk", "supervisor", "admin", "department"])
+    p.add_argument("--department", metavar="DEPT",
+                   help="the department of a department account (--role department)")
     p.set_defaults(handler=user_add)
+    for name, text in (("disable", "disable a hall account: refused at sign-in everywhere "
+                        "once terminals sync"), ("enable", "enable a disabled account again")):
+        p = usub.add_parser(name, parents=[common, acting], help=text + " (stdin: --as password)")
+        p.add_argument("user")
+        p.set_defaults(handler=user_disable, enable=name == "enable")
     p = usub.add_parser("password", parents=[common, acting],
                         help="set a password (stdin: [--as password], new password)")
     p.add_argument("user")
@@ -78,27 +86,42 @@ def _principal(hall: Any, args: argparse.Namespace, required: bool = True) -> An
             raise AccessError("this needs an authorizing account: --as USER", code="forbidden",
                               params={"command": args.action})
         return None
-    return hall.accounts.sign_in(args.acting, read_secret(f"password of {args.acting}: "))
+    return hall.sign_in(args.acting, read_secret(f"password of {args.acting}: "))
 
 
 def user_add(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = _principal(hall, args, required=False)
-    p = hall.accounts.add(by, args.user, args.role,
-                          read_secret(f"new password of {args.user}: ")).value
-    return {"user": {"user": p.name, "role": p.role}}, f"account {p.name} ({p.role}) added"
+    session = _principal(hall, args, required=False)
+    secret = read_secret(f"new password of {args.user}: ")
+    # no account yet: the first (an admin) is added by no one (hall.accounts.add)
+    p = (session.accounts.add(args.user, args.role, secret, department=args.department)
+         if session is not None
+         else hall.accounts.add(None, args.user, args.role, secret,
+                                department=args.department)).value
+    out: dict[str, Any] = {"user": p.name, "role": p.role}
+    if args.department:
+        out["department"] = args.department
+    return {"user": out}, f"account {p.name} ({p.role}) added for the hall"
+
+
+def user_disable(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    _principal(hall, args).accounts.disable(args.user, enable=args.enable)
+    state = "enabled" if args.enable else "disabled"
+    return {"user": {"user": args.user.strip().lower(), "state": state}}, \
+        f"{args.user} {state} (every terminal of the hall once it syncs)"
 
 
 def user_password(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = _principal(hall, args)
-    hall.accounts.set_password(by, args.user, read_secret(f"new password of {args.user}: "))
+    _principal(hall, args).accounts.set_password(args.user,
+                                                 read_secret(f"new password of {args.user}: "))
     return {"user": {"user": args.user, "password": "changed"}}, f"password of {args.user} set"
 
 
 def user_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rows = hall.accounts.all(_principal(hall, args))
+    rows = _principal(hall, args).accounts.all()
     text = "\n".join(f"{u.user:<16} {u.role:<11} "
                      f"{'locked ' + str(u.locked_s) + ' s' if u.locked_s else ''}"
                      for u in rows) or "no accounts"
@@ -107,32 +130,36 @@ def user_list(args: argparse.Namespace) -> Result:
 
 def sign_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    p = hall.accounts.sign_in(args.user, read_secret(f"password of {args.user}: "))
-    return {"signed_in": {"user": p.name, "role": p.role}}, f"{p.name} signed in ({p.role})"
+    p = hall.sign_in(args.user, read_secret(f"password of {args.user}: "))
+    heard = hall.accounts.as_of()
+    age = ("" if heard["age_s"] is None else
+           f"; accounts as this terminal last heard them {heard['age_s']} s ago")
+    return ({"signed_in": {"user": p.name, "role": p.role}, "accounts_age_s": heard["age_s"]},
+            f"{p.name} signed in ({p.role}){age}")
 
 
 def unlock(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.unlock(_principal(hall, args), args.user)
+    _principal(hall, args).accounts.unlock(args.user)
     return {"unlocked": args.user}, f"{args.user} unlocked"
 
 
 def pin_set(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.set_technician_pin(_principal(hall, args), read_secret("technician PIN: "))
+    _principal(hall, args).accounts.set_technician_pin(read_secret("technician PIN: "))
     return {"pin": "set"}, "technician PIN set"
 
 
 def pin_check(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.check_pin(read_secret("technician PIN: "))
+    hall.technician_session(read_secret("technician PIN: "))
     return {"pin": "ok"}, "PIN accepted"
 
 
 def audit_trail(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    entries = hall.accounts.audit_trail(_principal(hall, args), action=args.audit_action,
-                                        limit=args.limit)
+    entries = _principal(hall, args).accounts.audit_trail(action=args.audit_action,
+                                                          limit=args.limit)
     text = "\n".join(f"{e['at']}  {e['terminal']}#{e['seq']}  {e['actor']} ({e['role']})  "
                      f"{e['action']} {e['target']}  {e['outcome']}" for e in entries)
     return {"audit": entries}, text or "no audit entries"
@@ -143,10 +170,10 @@ def code(args: argparse.Namespace) -> Result:
     from hall.security.codes import CodeError
 
     hall = open_hall(args)
-    kiosk = hall.kiosk()
+    kiosk = hall.kiosk_session()
     payload = sys.stdin.readline(8192).strip()
     try:
-        read = hall.cards.read_code(kiosk, payload)
+        read = kiosk.cards.read_code(payload)
     except CodeError as exc:
         exc.message = f"{exc.person} ({exc.message})"
         raise
@@ -156,7 +183,7 @@ def code(args: argparse.Namespace) -> Result:
     text = (f"{shown['kind']} {shown['name']} {shown['id']} "
             f"{'verified' if read.verified else 'UNVERIFIED'} via {shown['resolver']}")
     if args.take:
-        ticket = hall.tickets.take(kiosk, args.take, holder=read.holder).value
+        ticket = kiosk.tickets.take(args.take, holder=read.holder).value
         out["ticket"] = ticket.to_json()
         text += f"; ticket {ticket.number}"
     return out, text
@@ -164,6 +191,6 @@ def code(args: argparse.Namespace) -> Result:
 
 def reveal(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    record = hall.accounts.reveal_applicant(_principal(hall, args), args.case)
+    record = _principal(hall, args).accounts.reveal_applicant(args.case)
     text = "\n".join(f"{k}: {v}" for k, v in record.items())
     return {"case": args.case, "applicant": record}, text

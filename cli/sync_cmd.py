@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> Result:
         totals = runner.run_forever(lambda: open_hall(args), cred, stop, wait=wait)
         hall = open_hall(args)
         try:
-            state = runner.status(hall.core)
+            pending = hall.operator_session().sync_status().pending
         finally:
             hall.close()
-        result = {**totals, "pending": state["pending"], "stopped": True}
+        result = {**totals, "pending": pending, "stopped": True}
         return result, f"sync stopped: pushed {totals['pushed']}, pulled {totals['pulled']}"
     hall = open_hall(args)
     try:
@@ -74,12 +74,12 @@ def status(args: argparse.Namespace) -> Result:
     worked or failed, in hall time."""
     from cli.context import open_hall
     from hall.timefmt import iso_of_ms
-    from sync import credential, runner
+    from sync import credential
 
     hall = open_hall(args)
     try:
-        state = runner.status(hall.core)
-        zone = hall.core.zone
+        state = hall.operator_session().sync_status().to_json()
+        zone = hall.config.zone
         numbering = hall.config.numbering
     finally:
         hall.close()
@@ -107,6 +107,15 @@ def status(args: argparse.Namespace) -> Result:
     if state["last_error"]:
         at = (state["last_error"]["at"] or "")[:19].replace("T", " ")
         lines.append(f"last error ({at}): {state['last_error']['message']}")
+    if state["peers"]:
+        heard = ", ".join(f"{p['terminal']} ({(when(p['last_contact_ms']) or '')[11:19]})"
+                          if p["last_contact_ms"] else f"{p['terminal']} (never)"
+                          for p in state["peers"])
+        lines.append(f"hub {'reachable' if state['hub_reachable'] else 'not reachable'}; "
+                     f"peers last heard: {heard}")
+        for p in state["peers"]:
+            if p["last_contact_ms"]:
+                p["last_contact"] = when(p["last_contact_ms"])
     lines += [f"rejected seq {r['terminal_seq']} {r['type']}: {r['reason']}"
               for r in state["rejected"]]
     lines += [f"conflict ({c['kind']}): {c['detail']}" for c in state["conflicts"]]
@@ -159,6 +168,6 @@ def _holds_sealed_data(args: argparse.Namespace) -> bool:
 
     hall = open_hall(args)
     try:
-        return holds_sealed_data(hall.core)
+        return holds_sealed_data(hall)
     finally:
         hall.close()

@@ -15,6 +15,7 @@ Actors:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,21 +29,32 @@ _CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "c
 # Which matters a window serves is the hall's arrangement: its supervisor sets it (a clerk
 # serves what the window is given, and sees it).
 _SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock", "audit_view",
-                        "follow_up"}
+                        "follow_up", "settings"}
+# The back office (hall/parts.py): a supervisor watches every department's parts (待审批, overdue)
+# and hands a part to another department; only a department's own account decides its parts.
+_SUPERVISOR |= {"case_queue", "reassign"}
 _ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
+# A department's account (后台分类审批): its parts of the hall's cases, nothing at the window.
+_DEPARTMENT = frozenset({"case_lookup", "case_queue", "decide", "free_text"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": _CLERK,
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_ADMIN),
-    "technician": frozenset({"kiosk_maintenance"}),
+    "department": _DEPARTMENT,
+    "technician": frozenset(),  # the PIN opens the kiosk's maintenance screen: nothing more
     "kiosk": _CITIZEN,
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
     # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
-    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN | {"kiosk_maintenance"}),
-    "system": frozenset({"take", "queue", "case", "sync", "close_day", "card_read"}),
+    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN),
+    "system": frozenset({"take", "queue", "case", "close_day", "card_read"}),
     "none": frozenset(),
 }
-ACCOUNT_ROLES = ("clerk", "supervisor", "admin")
+ACCOUNT_ROLES = ("clerk", "supervisor", "admin", "department")
+
+# Set only while one of Actor's own constructors runs (per thread): `Actor(...)` and
+# `dataclasses.replace(actor, role=...)` anywhere else are refused, so a face cannot forge an
+# actor or raise its own; it gets a session from the hall (hall/session.py).
+_minting = threading.local()
 
 
 @dataclass(frozen=True)
@@ -51,14 +63,32 @@ class Actor:
     name: str
     role: str
     window: str | None = None  # the window a signed-in clerk serves, when known
+    department: str | None = None  # the department a `department` account acts for
+
+    def __post_init__(self) -> None:
+        if not getattr(_minting, "on", False):
+            from hall.errors import AccessError
+
+            raise AccessError("an actor is made by the hall only: sign in, or use the session "
+                              "the hall gives", code="forged_actor")
 
     @classmethod
-    def account(cls, user: str, role: str, window: str | None = None) -> Actor:
-        return cls("account", user, role, window)
+    def _mint(cls, kind: Kind, name: str, role: str, window: str | None = None,
+              department: str | None = None) -> Actor:
+        _minting.on = True
+        try:
+            return cls(kind, name, role, window, department)
+        finally:
+            _minting.on = False
+
+    @classmethod
+    def account(cls, user: str, role: str, window: str | None = None,
+                department: str | None = None) -> Actor:
+        return cls._mint("account", user, role, window, department)
 
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
-        return cls("kiosk", terminal_id, "kiosk")
+        return cls._mint("kiosk", terminal_id, "kiosk")
 
     @classmethod
     def operator(cls, user: str | None = None) -> Actor:
@@ -69,15 +99,15 @@ class Actor:
                 user = getpass.getuser()
             except (KeyError, OSError):  # no passwd entry (a container): still an operator
                 user = "unknown"
-        return cls("operator", f"os:{user}", "operator")
+        return cls._mint("operator", f"os:{user}", "operator")
 
     @classmethod
     def system(cls, name: str) -> Actor:
-        return cls("system", name, "system")
+        return cls._mint("system", name, "system")
 
     @classmethod
     def nobody(cls) -> Actor:
-        return cls("nobody", "", "none")
+        return cls._mint("nobody", "", "none")
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -87,6 +117,8 @@ class Actor:
         out: dict[str, Any] = {"kind": self.kind, "name": self.name, "role": self.role}
         if self.window is not None:
             out["window"] = self.window
+        if self.department is not None:
+            out["department"] = self.department
         return out
 
     def __str__(self) -> str:

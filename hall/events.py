@@ -31,7 +31,14 @@ class EventType:
     MATERIALS_DEFERRED = "MaterialsDeferred"
     MATERIALS_SUPPLIED = "MaterialsSupplied"
     CASE_REFUSED = "CaseRefused"
-    CASE_STEP_DECIDED = "CaseStepDecided"  # one department's part (后台分类审批)
+    # A part's life (后台分类审批, hall/cases.py): its department signs for it (签收), then decides
+    # it (approved | rejected 不予许可 with reasons | correction 补正, what to correct); the window
+    # records what the applicant brought (补正 handed in: the clock restarts with a later due);
+    # a supervisor may hand it to another department, with the reason.
+    CASE_STEP_RECEIVED = "CaseStepReceived"
+    CASE_STEP_DECIDED = "CaseStepDecided"
+    CASE_STEP_CORRECTED = "CaseStepCorrected"
+    CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
@@ -41,11 +48,23 @@ class EventType:
     HELP_REQUESTED = "HelpRequested"  # 帮办: a kiosk asks for a staff member
     HELP_ANSWERED = "HelpAnswered"
     APPOINTMENT_BOOKED = "AppointmentBooked"  # 预约
-    APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
+    APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到 (late: true, a walk-in ticket)
+    # 预约 changed (hall/appointments.py): cancelled and moved by a clerk or the citizen online;
+    # missed (no-show) recorded once the slot's check-in window has ended.
+    APPOINTMENT_CANCELLED = "AppointmentCancelled"
+    APPOINTMENT_RESCHEDULED = "AppointmentRescheduled"
+    APPOINTMENT_MISSED = "AppointmentMissed"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
     DAY_CLOSED = "DayClosed"
+    # Hall-wide accounts (hall/security/access.py): made, changed, disabled once for the hall;
+    # the payload carries a scrypt hash, never a password. Emitted by an admin's terminal (or a
+    # user changing their own password), or by the hub (`serve user add`).
+    ACCOUNT_CHANGED = "AccountChanged"
+    # Hall settings (hall/hall_settings.py): a supervisor asks, the hub signs and publishes.
+    HALL_SETTINGS_REQUESTED = "HallSettingsRequested"
+    HALL_SETTINGS_PUBLISHED = "HallSettingsPublished"
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -71,7 +90,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_REFUSED: frozenset(
         {"case_id", "case_number", "service_id", "ticket_id", "applicant", "reasons", "at"}
     ),
+    EventType.CASE_STEP_RECEIVED: frozenset({"case_id", "step", "at"}),
     EventType.CASE_STEP_DECIDED: frozenset({"case_id", "step", "outcome", "at"}),
+    EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
+    EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
@@ -83,7 +105,14 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.APPOINTMENT_BOOKED: frozenset(
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
+    EventType.APPOINTMENT_CANCELLED: frozenset({"appointment_id", "at"}),
+    EventType.APPOINTMENT_RESCHEDULED: frozenset({"appointment_id", "slot_at", "at"}),
+    EventType.APPOINTMENT_MISSED: frozenset({"appointment_id", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
+    EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
+    EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
+    EventType.HALL_SETTINGS_PUBLISHED: frozenset(
+        {"version", "settings", "signature", "signed_by", "at"}),
 }
 
 
@@ -97,18 +126,6 @@ class Event:
     type: str
     payload: dict[str, Any] = field(hash=False)
     schema_version: int = SCHEMA_VERSION
-
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "hall_id": self.hall_id,
-            "terminal_id": self.terminal_id,
-            "terminal_seq": self.terminal_seq,
-            "hlc": self.hlc,
-            "type": self.type,
-            "schema_version": self.schema_version,
-            "payload": self.payload,
-        }
 
 
 def missing_keys(event_type: str, payload: dict[str, Any]) -> list[str]:

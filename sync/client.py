@@ -14,7 +14,10 @@ again with the same request id and comes back the same, so it is never orphaned 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -45,15 +48,29 @@ MAX_RECOVERY_PAGES = 2000  # of BATCH events: a backup months behind still comes
 SYNC = Actor.system("sync")  # who records what sync brings (number blocks)
 
 
+@dataclass
+class Gate:
+    """Who may touch the store: a client holds `lock` except while a request waits; its caller
+    closes the gate (under the lock) when it stops waiting for it."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    open: bool = True
+
+
 class SyncClient:
     def __init__(self, hall: Hall, server: str, token: str, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
-                 insecure: bool = False, check_own: bool = True) -> None:
+                 insecure: bool = False, check_own: bool = True,
+                 deadline: float | None = None, gate: Gate | None = None) -> None:
         """`check_own`: ask the server for this terminal's own stream before the first push
         (`recover`): off for the short-lived clients of a hub call, whose terminal's sync loop
-        asks; a store restored and not yet recovered is always asked for, whatever this says."""
+        asks; a store restored and not yet recovered is always asked for, whatever this says.
+        `deadline` (time.monotonic): every request ends by it, the whole exchange included (a
+        hub call's 3 s). `gate`: the store is this client's only while it holds the gate's lock,
+        which it lets go for each request and takes back after it; once the gate is closed
+        (its caller gave up) the client touches the store no more (sync/hubcall.py)."""
         self.hall = hall
         self.core: Core = hall.core
         self.batch = batch
@@ -64,6 +81,9 @@ class SyncClient:
                           insecure=insecure)
         self.http = self._http.client
         self._recovered = not check_own  # asked for this terminal's own stream (`recover`)
+        self.timeout = timeout
+        self.deadline = deadline
+        self._gate = gate
 
     def close(self) -> None:
         self._http.close()
@@ -76,7 +96,20 @@ class SyncClient:
 
     def _request(self, method: str, path: str, *, body: Any = None,
                  params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
-        return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise NetworkError("the hub did not answer in time (the call's deadline passed)")
+            timeout = min(self.timeout if timeout is None else timeout, left)
+        if self._gate is None:
+            return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        self._gate.lock.release()  # the store is free while this request waits
+        try:
+            return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        finally:
+            self._gate.lock.acquire()
+            if not self._gate.open:
+                raise NetworkError("the hub call was given up: its deadline passed")
 
     # -- recovery -------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -176,15 +209,41 @@ class SyncClient:
                     local.put(conn, local.CURSOR, "")
                 continue
             reply = PullResponse.model_validate(data)
+            if any(e.type == EventType.HALL_SETTINGS_PUBLISHED for e in reply.events):
+                self.pin_settings_key()
             with self.core.write(source="sync") as conn:
                 added, top = local.absorb(conn, reply.events)
                 local.put(conn, local.CURSOR, reply.cursor)
+                # what the terminal last heard from the hall (accounts' age when offline)
+                local.put(conn, local.LAST_PULL, str(local.now_ms()))
                 if top:  # before the commit: no event of this process is stamped below them
                     self.core.hlc.observe(top)
             pulled += added
             if not reply.more:
                 break
         return pulled
+
+    def pin_settings_key(self) -> None:
+        """Pin the hub's settings key (hall/hall_settings.py) the first time settings arrive,
+        over this client's channel (the hall CA pinned at enrollment, the terminal's token). A
+        station that signed its own settings before it joined the hall gives way to the hub:
+        its own versions are dropped for the hub's."""
+        from hall import hall_settings
+
+        conn = self.core.store.conn
+        held = hall_settings.pinned_key(conn)
+        own = _own_settings_key(self.core)
+        if held is not None and held != own:
+            return
+        try:
+            key = str(self._request("GET", "/hall/settings-key")["key"])
+        except (HallError, KeyError, TypeError):
+            return  # no key: the settings stay unapplied (refused) until one is pinned
+        with self.core.store.write() as wconn:
+            if held is not None and held == own and key != own:
+                wconn.execute("DELETE FROM meta WHERE key IN (?, ?)",
+                              (hall_settings.KEY_META, hall_settings.SETTINGS_META))
+            hall_settings.pin_key(wconn, key)
 
     # -- numbers --------------------------------------------------------------------------------
     def top_up_leases(self) -> int:
@@ -242,8 +301,9 @@ class SyncClient:
         return sorted(used)
 
     # -- calling --------------------------------------------------------------------------------
-    def call_next(self, window: str, by: Actor) -> TicketView:
-        """The hub decides; the desk then records the call as its own event, by its clerk."""
+    def ask_hub(self, window: str) -> str:
+        """Which ticket the hub offers `window` (its id), once that ticket is in this store:
+        this terminal's events pushed and the hall's pulled first. The caller records the call."""
         self.push()
         self.pull()
         reply = CallResponse.model_validate(self._request("POST", "/calls/next",
@@ -254,17 +314,33 @@ class SyncClient:
         for _ in range(3):
             if self.core.store.conn.execute("SELECT 1 FROM tickets WHERE ticket_id = ?",
                                             (reply.ticket_id,)).fetchone() is not None:
-                break
+                return reply.ticket_id
             self.pull(wait=0.5)
-        else:
-            raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
-        ticket = self.hall.tickets.call_ticket(by, reply.ticket_id, window,
-                                               decided_by="hub").value
+        raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
+
+    def call_next(self, window: str, by: Actor) -> TicketView:
+        """The hub decides; the desk then records the call as its own event, by its clerk."""
+        ticket_id = self.ask_hub(window)
+        ticket = self.hall.tickets.call_ticket(by, ticket_id, window, decided_by="hub").value
         try:
             self.push()
         except NetworkError:
             pass  # the call stands; the outbox carries it later
         return ticket
+
+    def book_appointment(self, service_id: str, day: str, time: str, holder_key: str) -> str:
+        """预约 decided by the hub (sync/server/bookings.py); its id once it reached this store."""
+        reply = self._request("POST", "/appointments", body={
+            "service": service_id, "day": day, "time": time, "holder_key": holder_key})
+        appointment_id = str(reply["appointment"]["id"])
+        for wait in (0.0, 0.5, 0.5):
+            self.pull(wait=wait)
+            if self.core.store.conn.execute(
+                    "SELECT 1 FROM appointments WHERE appointment_id = ?",
+                    (appointment_id,)).fetchone() is not None:
+                return appointment_id
+        raise NetworkError(f"the hub booked {appointment_id}, which has not reached this "
+                           "terminal yet")
 
     # -- a whole round --------------------------------------------------------------------------
     def once(self, wait: float = 0.0) -> dict[str, int]:
@@ -297,3 +373,12 @@ def _outbox(conn: Any, terminal_id: str, after: int, limit: int) -> list[dict[st
     return [{"event_id": r[0], "hall_id": r[1], "terminal_id": r[2], "terminal_seq": r[3],
              "hlc": r[4], "type": r[5], "schema_version": r[6], "payload": json.loads(r[7])}
             for r in rows]
+
+
+def _own_settings_key(core: Core) -> str | None:
+    """This terminal's own settings key, when it signed as a station (else None)."""
+    from hall import hall_settings
+    from hall.security import keys
+
+    seed = keys.load(core.data_dir, hall_settings.SIGN_KEY)
+    return None if seed is None else hall_settings.public_key(seed)

@@ -8,9 +8,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from hall import program
+from hall.sync_status import CREDENTIAL_FILE
 from sync.errors import NotEnrolled
-
-CREDENTIAL_FILE = "sync.json"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QPaintEvent
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
     from hall.catalog import Service
+    from hall.hours import Standing
     from hall.slips import TicketSlip
+    from hall.sync_status import SyncStatus
     from hall.ticket_views import TicketView
     from hall.views import WaitingBoard
 
@@ -47,6 +49,7 @@ log = logging.getLogger("tingduan.kiosk")
 WARNING_S = 10.0  # the visible countdown before going home
 DONE_S = 20.0  # after a finished flow: home sooner (a touch still holds it)
 SYNC_STATUS_MS = 3000
+HOURS_MS = 30_000  # the hall's hours looked at again (opening, lunch, the last ticket)
 WARM_UP_MS = 1500
 
 
@@ -95,6 +98,8 @@ class HallFacts:
     series: dict[str, str]
     services: tuple[Service, ...]
     bad_reasons: tuple[str, ...]  # hall.ratings.BAD_REASONS: the 差评 buttons
+    standing: Standing | None = None  # the hall's hours now (hall.settings.standing)
+    settings_version: int = 0  # the hall settings version this kiosk runs (0: none heard)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ class KioskBase(QWidget):
         self.visit = Visit()
         self.facts: HallFacts | None = None
         self.board: WaitingBoard | None = None
-        self.sync_state: dict[str, Any] | None = None
+        self.sync_state: SyncStatus | None = None
         self._prints: dict[int, str] = {}  # printer token → what it is (ticket, notice, test)
         self.setProperty("role", "page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
