@@ -14,6 +14,7 @@ from typing import Any
 
 from cli.interrupts import end_on_interrupt, ignore_interrupts, restore
 from cli.output import EXIT_FAILURE, EXIT_USAGE, Failed, emit, exit_code_for, fail
+from hall import program
 from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.faces", "cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
@@ -43,7 +44,7 @@ class _OneLineEach(argparse.HelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python main.py", description="厅端 hall terminal",
+    parser = Parser(prog=program.name(), description="厅端 hall terminal",
                     formatter_class=_OneLineEach)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    # the Qt faces start before this parser (cli/faces.py); listed here so --help shows them
+    for face, text in (("kiosk", "the self-service kiosk, a window (`kiosk --help`)"),
+                       ("desk", "the clerk's comprehensive window (`desk --help`)")):
+        if face not in sub.choices:
+            sub.add_parser(face, help=text, add_help=False)
     _help_of_groups(parser)
     return parser
 

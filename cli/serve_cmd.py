@@ -46,8 +46,9 @@ def register(sub: Any) -> None:
     s = ssub.add_parser("init-tls", parents=[common],
                         help="make a hall CA and a server certificate in DATA_DIR/tls")
     s.add_argument("--host", action="append", dest="hosts", metavar="NAME",
-                   help="a name or address terminals reach the server by (repeatable; default: "
-                   "localhost, 127.0.0.1 and this machine's name)")
+                   help="a name or address terminals reach the server by (repeatable), added to "
+                   "those its certificate already covers (first time: localhost, 127.0.0.1 and "
+                   "this machine's name); nothing is rewritten when all are covered")
     s.add_argument("--new-ca", action="store_true", help="replace an existing hall CA")
     s.set_defaults(handler=init_tls)
     for name, fn, text in (("enroll-code", enroll_code, "print a one-time enrollment code"),
@@ -155,8 +156,11 @@ def init_tls(args: argparse.Namespace) -> Result:
     folder = data_dir(args.data_dir)
     made = make(folder, args.hosts, replace=args.new_ca)
     result = {"ca": str(made.ca_cert), "cert": str(made.cert), "key": str(made.key),
-              "ca_fingerprint": made.fingerprint, "hosts": args.hosts}
-    return result, (f"hall CA {made.ca_cert} (SHA-256 {made.fingerprint})\n"
+              "ca_fingerprint": made.fingerprint, "hosts": list(made.hosts),
+              "changed": made.changed}
+    covers = (("a new server certificate for " if made.changed else
+               "the server certificate already covers ") + " ".join(made.hosts))
+    return result, (f"hall CA {made.ca_cert} (SHA-256 {made.fingerprint})\n{covers}\n"
                     f"serve with: --tls-cert {made.cert} --tls-key {made.key}\n"
                     f"enroll terminals with: sync enroll --server https://HOST:PORT --code CODE "
                     f"--ca {made.ca_cert.name} (a copy of {made.ca_cert})")

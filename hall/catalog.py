@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hall import program
 from hall.errors import CatalogError, DomainError
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class Catalog:
         known = ", ".join(s.id for s in self.services[:8])
         raise DomainError(
             f"no service {service_id!r} in the catalog (known: {known}, …; "
-            "`python main.py services` lists them all)",
+            f"{program.command('services')} lists them all)",
             code="unknown_service",
         )
 

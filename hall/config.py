@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hall import checked_json
+from hall import checked_json, program
 from hall.errors import ConfigError
 
 CONFIG_FILE = "config.json"
@@ -113,7 +113,7 @@ def load(data_dir: Path) -> TerminalConfig:
     data = checked_json.load(data_dir, CONFIG_SPEC)
     if data is None:
         raise ConfigError(
-            f"{data_dir} is not set up: run `python main.py setup --hall HALL --terminal ID`",
+            f"{data_dir} is not set up: run {program.command('setup --hall HALL --terminal ID')}",
             code="not_set_up")
     return from_data(data)
 

@@ -6,6 +6,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+for tool in lintian curl; do  # the tests' own tools (root, like the build)
+  command -v "$tool" >/dev/null ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >/dev/null
+done
 deb=$(ls -t dist/cn.gov.tingduan_*.deb 2>/dev/null | head -1 || true)
 if [ -z "$deb" ] || [ "$(stat -c %Y "$deb")" -lt "$(git log -1 --format=%ct)" ]; then
   ./dev package

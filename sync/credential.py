@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from hall import program
 from hall.sync_status import CREDENTIAL_FILE
 from sync.errors import NotEnrolled
 
@@ -36,8 +37,8 @@ def load(data_dir: Path, name: str = CREDENTIAL_FILE) -> SyncCredential:
     except FileNotFoundError as exc:
         how = ("sync enroll --server URL --code CODE" if name == CREDENTIAL_FILE else
                "serve enroll --upstream URL --code CODE")
-        raise NotEnrolled(f"{data_dir} is not enrolled with a server: run `python main.py "
-                          f"{how} --data-dir {data_dir}`") from exc
+        raise NotEnrolled(f"{data_dir} is not enrolled with a server: run "
+                          f"{program.command(f'{how} --data-dir {data_dir}')}") from exc
     except (OSError, ValueError, TypeError) as exc:
         raise NotEnrolled(f"{path}: unreadable credential ({exc}); enroll again") from exc
 

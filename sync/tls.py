@@ -98,6 +98,34 @@ class TlsFiles:
     cert: Path
     key: Path
     fingerprint: str
+    hosts: tuple[str, ...] = ()  # every name and address the server certificate covers
+    changed: bool = True  # False: the certificate there already covered them all; kept as it was
+
+
+RENEW_BEFORE = timedelta(days=30)  # a certificate closer than this to its end is made again
+
+
+def default_hosts() -> list[str]:
+    return ["localhost", "127.0.0.1", socket.gethostname()]
+
+
+def certificate_hosts(cert_path: Path, ca_cert: object) -> tuple[list[str], bool]:
+    """The names and addresses in the server certificate at `cert_path` if `ca_cert` issued it
+    (else none: a certificate of a replaced CA is not kept), and whether it is still good for
+    more than RENEW_BEFORE."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    assert isinstance(ca_cert, x509.Certificate)
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        cert.verify_directly_issued_by(ca_cert)
+        alt = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (OSError, ValueError, TypeError, x509.ExtensionNotFound, InvalidSignature):
+        return [], False
+    names = [str(n.value) for n in alt if isinstance(n, x509.IPAddress | x509.DNSName)]
+    fresh = cert.not_valid_after_utc - datetime.now(UTC) > RENEW_BEFORE
+    return names, fresh
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
@@ -114,7 +142,11 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
              replace: bool = False) -> TlsFiles:
-    """A hall CA (kept if there is one) and a server certificate for `hosts` (names or IPs)."""
+    """A hall CA (kept if there is one) and a server certificate for `hosts` (names or IPs)
+    added to those the certificate there already covers (or, the first time, to localhost,
+    127.0.0.1 and this machine's name): naming a hub's LAN address later must not take away the
+    names enrolled terminals reach it by. When every name is already covered (and the
+    certificate is not near its end) nothing is written, so a unit may run this at every start."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -124,12 +156,11 @@ def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_cert_path, ca_key_path = folder / CA_CERT, folder / CA_KEY
     now = datetime.now(UTC)
-    if ca_cert_path.exists() and ca_key_path.exists() and not replace:
+    ca_key: ec.EllipticCurvePrivateKey | None = None  # read only when a certificate is made
+    if ca_cert_path.exists() and not replace:
+        # the hall CA stays, even if its key was taken off this PC (docs/security.md): a new
+        # CA here would cut off every enrolled terminal
         ca_cert = x509.load_pem_x509_certificate(ca_cert_path.read_bytes())
-        loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
-        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
-            raise ConfigError(f"{ca_key_path}: not an EC key", code="tls_config")
-        ca_key = loaded
     else:
         ca_key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "厅端 hall"),
@@ -150,9 +181,24 @@ def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()), 0o600)
         _write(ca_cert_path, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    names = hosts or ["localhost", "127.0.0.1", socket.gethostname()]
+    had, fresh = certificate_hosts(folder / SERVER_CERT, ca_cert)
+    names = list(dict.fromkeys([*had, *default_hosts(), *(_normal(h) for h in hosts or [])]))
+    if had and fresh and set(names) <= set(had) and (folder / SERVER_KEY).exists():
+        return TlsFiles(ca_cert_path, ca_key_path, folder / SERVER_CERT, folder / SERVER_KEY,
+                        fingerprint(ca_cert_path.read_bytes()), tuple(had), changed=False)
+    if ca_key is None:
+        if not ca_key_path.exists():
+            raise ConfigError(
+                f"{ca_key_path} is not here: a server certificate for {' '.join(names)} needs "
+                "the hall CA's key (run init-tls where it is kept and bring server.pem and "
+                "server.key back, or --new-ca and enroll every terminal again)",
+                code="tls_config")
+        loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
+        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+            raise ConfigError(f"{ca_key_path}: not an EC key", code="tls_config")
+        ca_key = loaded
     alt: list[x509.GeneralName] = []
-    for host in dict.fromkeys(names):
+    for host in names:
         try:
             alt.append(x509.IPAddress(ipaddress.ip_address(host)))
         except ValueError:
@@ -176,7 +222,18 @@ def init_tls(data_dir: Path, hosts: list[str] | None = None, *, days: int = 825,
         serialization.NoEncryption()), 0o600)
     _write(folder / SERVER_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return TlsFiles(ca_cert_path, ca_key_path, folder / SERVER_CERT, folder / SERVER_KEY,
-                    fingerprint(ca_cert_path.read_bytes()))
+                    fingerprint(ca_cert_path.read_bytes()), tuple(names))
+
+
+def _normal(host: str) -> str:
+    """An address as the certificate will hold it (`::1`, not `0::1`); a name in lower case."""
+    host = host.strip().strip("[]")
+    if not host:
+        raise ConfigError("an empty --host", code="tls_config")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.lower()
 
 
 def pin(data_dir: Path, ca_file: str, name: str = PINNED_CA) -> Path:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QLibraryInfo,
     QMessageLogContext,
     QSize,
     Qt,
@@ -30,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from hall import program
 from ui import i18n
 from ui.screenshots import SIZES, PageFactory, render_pages
 from ui.theme import MODES, Mode, Theme
@@ -64,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--elder", action="store_true", help="start in elder mode (适老化)")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="render every page offscreen to DIR as PNG and exit")
+    parser.add_argument("--page", action="append", dest="pages", metavar="NAME",
+                        help="with --screenshots: only this page (repeatable)")
+    parser.add_argument("--texts", action="store_true",
+                        help="with --screenshots: also write each page's visible texts beside "
+                        "its PNG (NAME.txt), for checks that read what a screen says")
     parser.add_argument("--locale", default=i18n.DEFAULT_LOCALE,
                         help="translation to load (default zh_CN; en shows the source strings)")
 
@@ -76,12 +83,26 @@ def create_application(argv: Sequence[str] | None = None, *,
         return existing
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    input_method(os.environ)
     # Fractional scale factors (1.25, 1.5) as they are, not rounded: sizes stay true to tokens.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(APP_NAME)
     return QApplication(list(argv if argv is not None else sys.argv[:1]))
+
+
+def input_method(env: MutableMapping[str, str], plugins: Path | None = None) -> None:
+    """Where the session asks for fcitx (UOS and Kylin set QT_IM_MODULE=fcitx) but this Qt has
+    no fcitx plugin (PySide6 ships Qt's ibus and compose ones only: fcitx builds its plugin
+    against each Qt release itself), use the ibus plugin: fcitx5 answers on IBus's D-Bus
+    interface too, so Chinese can still be typed at the desk. Must run before QApplication."""
+    if not env.get("QT_IM_MODULE", "").startswith("fcitx"):
+        return
+    folder = plugins or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    if any((folder / "platforminputcontexts").glob("*fcitx*")):
+        return
+    env["QT_IM_MODULE"] = "ibus"
 
 
 # Said by the offscreen platform for every top-level window shown: noise in screenshot runs.
@@ -121,7 +142,8 @@ def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], 
     """Parse the shell's options (and the face's, given a `parser`), then run or render.
     `sizes` and `modes`: what `--screenshots` renders (a clerk's desk has no portrait screen
     and no elder mode)."""
-    parser = parser or argparse.ArgumentParser(prog=f"main.py {name}")
+    parser = parser or argparse.ArgumentParser()
+    parser.prog = f"{program.name()} {name}"  # `tingduan kiosk` where installed
     add_arguments(parser)
     options = parser.parse_args(list(argv))
     app = create_application([sys.argv[0]], offscreen=options.screenshots is not None)
@@ -131,8 +153,14 @@ def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], 
         _quiet_offscreen_noise()
         if pages is None:
             parser.error(f"{name} has no pages to render")
-        written = render_pages(pages(shell), options.screenshots, shell.theme, sizes=sizes,
-                               modes=modes)
+        chosen = pages(shell)
+        if options.pages:
+            unknown = sorted(set(options.pages) - set(chosen))
+            if unknown:
+                parser.error(f"no page {', '.join(unknown)} (pages: {', '.join(chosen)})")
+            chosen = {n: f for n, f in chosen.items() if n in options.pages}
+        written = render_pages(chosen, options.screenshots, shell.theme, sizes=sizes,
+                               modes=modes, texts=options.texts)
         for path in written:
             print(path)
         shell.shutdown()

@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from sqlcipher3 import dbapi2 as _cipher
 
+from hall import program
 from hall.errors import StoreError
 from hall.security import keys
 
@@ -437,7 +438,7 @@ def _unopenable(path: Path, exc: Exception | None) -> StoreError:
                 code="store_foreign")
         return StoreError(
             f"{path} is an unencrypted hall store: a hall store is always encrypted. Encrypt it "
-            "with `python main.py admin encrypt-store`", code="store_plain")
+            f"with {program.command('admin encrypt-store')}", code="store_plain")
     if exc is None:
         return StoreError(
             f"{path}: not a hall store, or damaged, or encrypted with a key that is missing "

@@ -525,7 +525,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                         if await state.notifier.wait(waiter, min(left, auth_ttl),
                                                      asyncio.shield(gone)):
                             break  # woken: query again
-                        if gone.done():  # the client gave up (timed out, went away)
+                        # the client gave up (timed out, went away), or the server is stopping
+                        if gone.done() or state.notifier.closing:
                             return result
                         await _still_valid(request)
                 finally:

@@ -31,6 +31,13 @@ class HallNotifier:
     def __init__(self) -> None:
         self._halls: dict[str, set[_Waiter]] = {}
         self.woken = 0  # waiters woken so far (tests and the bench read it)
+        self.closing = False  # the server is stopping: every poll answers now, none waits
+
+    def close(self) -> None:
+        """The server was asked to stop: held polls answer at once (with what they have), so
+        they end inside the graceful shutdown instead of being cancelled with a traceback."""
+        self.closing = True
+        self.notify_all()
 
     def register(self, hall_id: str, terminal_id: str) -> _Waiter:
         """Before the poll's query, so a push between the query and the wait is not missed."""
@@ -47,7 +54,10 @@ class HallNotifier:
 
     async def wait(self, waiter: _Waiter, timeout: float,
                    gone: Awaitable[None] | None = None) -> bool:
-        """True if woken; False at the timeout, or when `gone` (the client left) ends first."""
+        """True if woken; False at the timeout, or when `gone` (the client left) ends first,
+        or when the server is stopping."""
+        if self.closing:
+            return False
         woken = asyncio.ensure_future(waiter.woken.wait())
         left = None if gone is None else asyncio.ensure_future(gone)
         try:
@@ -57,7 +67,7 @@ class HallNotifier:
             for task in (woken, left):
                 if task is not None and not task.done():
                     task.cancel()
-        return waiter.woken.is_set()
+        return waiter.woken.is_set() and not self.closing
 
     def notify(self, hall_id: str, pusher: str | None = None) -> None:
         """Events of `hall_id` landed, pushed by `pusher` (whose own polls would not see them)."""

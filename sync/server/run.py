@@ -37,6 +37,20 @@ def build(data_dir: Path, database: str | None, role: str,
                       api_docs=api_docs)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server that first ends the held long-polls when asked to stop: a poll waits up
+    to a minute, longer than the graceful shutdown, and uvicorn cancelling it logs an ASGI
+    CancelledError traceback for every terminal connected."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self._app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._app.state.sync.notifier.close()
+        await super().shutdown(sockets)
+
+
 def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
     # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default, handing any local
     # process a fresh rate-limit bucket per request: the app reads forwarded headers itself,
@@ -44,7 +58,7 @@ def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=2, lifespan="on", proxy_headers=False,
                             **extra)
-    return uvicorn.Server(config)
+    return _Server(config, app)
 
 
 def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,

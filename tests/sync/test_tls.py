@@ -58,6 +58,66 @@ def test_init_tls_writes_private_keys_0600(tmp_path: Path) -> None:
     assert tls.init_tls(tmp_path, replace=True).fingerprint != made.fingerprint
 
 
+def _handshake(made: tls.TlsFiles, name: str) -> bool:
+    """A real TLS handshake on 127.0.0.1 with the hub's certificate, the client pinned to the
+    hall CA and checking `name` (a DNS name or an IP address) as the host it asked for."""
+    import socket
+    import ssl
+    import threading
+
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(made.cert, made.key)
+    client_ctx = ssl.create_default_context(cafile=str(made.ca_cert))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        def serve() -> None:
+            conn, _ = listener.accept()
+            try:
+                with server_ctx.wrap_socket(conn, server_side=True):
+                    pass
+            except (ssl.SSLError, OSError):
+                pass
+        worker = threading.Thread(target=serve)
+        worker.start()
+        try:
+            with socket.create_connection(listener.getsockname(), timeout=10) as raw, \
+                    client_ctx.wrap_socket(raw, server_hostname=name):
+                return True
+        except ssl.SSLCertVerificationError:
+            return False
+        finally:
+            worker.join(timeout=10)
+
+
+def test_init_tls_host_adds_to_the_names_already_covered(tmp_path: Path) -> None:
+    first = tls.init_tls(tmp_path)  # the hub unit's first start: the defaults
+    assert set(first.hosts) >= {"localhost", "127.0.0.1"} and first.changed
+    assert _handshake(first, "localhost") and not _handshake(first, "192.0.2.2")
+    added = tls.init_tls(tmp_path, ["192.0.2.2", "HUB.hall.lan"])  # the technician names the LAN
+    assert added.changed and added.fingerprint == first.fingerprint  # the same hall CA
+    for name in ("localhost", "127.0.0.1", "192.0.2.2", "hub.hall.lan"):
+        assert _handshake(added, name), name  # kept and added: enrolled terminals still connect
+    cert = added.cert.read_bytes()
+    again = tls.init_tls(tmp_path, ["192.0.2.2"])  # every start of the unit: nothing to do
+    assert not again.changed and added.cert.read_bytes() == cert
+    with pytest.raises(ConfigError):
+        tls.init_tls(tmp_path, [" "])
+    ca = added.ca_cert.read_bytes()
+    added.ca_key.unlink()  # the CA key kept off the hub, as docs/security.md advises
+    assert not tls.init_tls(tmp_path, ["hub.hall.lan"]).changed  # covered: no key needed
+    with pytest.raises(ConfigError) as err:
+        tls.init_tls(tmp_path, ["10.0.0.9"])  # a new name needs the key: refused, CA kept
+    assert "ca.key" in err.value.message and added.ca_cert.read_bytes() == ca
+
+
+def test_cli_init_tls_reports_every_name(tmp_path: Path) -> None:
+    done = _cli("serve", "init-tls", "--data-dir", str(tmp_path), "--host", "192.0.2.2", "--json")
+    hosts = json.loads(done.stdout)["hosts"]
+    assert "192.0.2.2" in hosts and "localhost" in hosts and "127.0.0.1" in hosts
+    again = json.loads(_cli("serve", "init-tls", "--data-dir", str(tmp_path), "--host",
+                            "10.1.2.3", "--json").stdout)
+    assert set(again["hosts"]) == {*hosts, "10.1.2.3"} and again["changed"] is True
+
+
 def test_pinned_ca_accepted_other_ca_refused(servers: Any, make_terminal: Any,
                                              tmp_path: Path) -> None:
     hall_a = servers("hallA")
