@@ -12,19 +12,19 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from hall import sync_status
+from hall.sync_status import CONTACT, HUB_UP, PEERS
+from hall.sync_status import MAX_PEERS as MAX_PEERS  # the peer service reads it here
+from hall.sync_status import hub_reachable as hub_reachable
 from sync import local
 
-PEERS = "peers"  # {terminal_id: {"url", "seen_ms" (by the hub)}}
 PEER_KEY = "peer_key"  # base64
 PEER_PORT = "peer_port"  # the port this terminal's peer endpoint listened on last
-CONTACT = "peer_contact:"  # + terminal: {"ok_ms", "error", "error_ms"}
 CURSOR = "peer_cursor:"  # + terminal: that peer's log position pulled through
 CLAIM = "peer_claim:"  # + ticket: {"window", "expires_ms"}: this terminal is claiming it
 GRANT = "peer_grant:"  # + ticket: {"terminal", "window", "expires_ms"}: granted to a peer
 HUB_SEEN = "hub_seen_ms"  # the last time the hub answered the peer service
-HUB_UP = "hub_reachable"  # "1"/"0": what the peer service found last
 CLAIM_TTL_MS = 10_000  # a claim or grant never confirmed by a call frees its ticket after this
-MAX_PEERS = 64  # a hall's terminals; more in a list is not ours
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,7 @@ def save_list(conn: sqlite3.Connection, peers: list[PeerInfo], key: bytes | None
 
 
 def peers(conn: sqlite3.Connection) -> list[PeerInfo]:
-    listed = _json(conn, PEERS) or {}
-    return [PeerInfo(t, str(v["url"]), str(v.get("kind", "terminal")))
-            for t, v in sorted(listed.items())][:MAX_PEERS]
+    return [PeerInfo(t, url, kind) for t, url, kind in sync_status.peer_list(conn)]
 
 
 def peer_key(conn: sqlite3.Connection) -> bytes | None:
@@ -80,49 +78,18 @@ def hub_seen(conn: sqlite3.Connection, reachable: bool) -> None:
         local.put(conn, HUB_SEEN, str(local.now_ms()))
 
 
-def hub_reachable(conn: sqlite3.Connection) -> bool | None:
-    """None: the peer service never asked (no peer service ran yet)."""
-    raw = local.get(conn, HUB_UP)
-    return None if not raw else raw == "1"
 
 
-def status(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Each peer of the list with its last contact (`sync status --json`'s `peers`)."""
-    out = []
-    for p in peers(conn):
-        c = _json(conn, CONTACT + p.terminal_id) or {}
-        out.append({"terminal": p.terminal_id, "kind": p.kind, "url": p.url,
-                    "last_contact_ms": c.get("ok_ms"),
-                    "last_error": c.get("error"), "last_error_ms": c.get("error_ms")})
-    return out
 
 
-FRESH_MS = 8000  # a peer heard from within this long is heard (an idle one: every 5 s)
-
-
-def heard(conn: sqlite3.Connection, terminal: str, now: int) -> bool:
-    """Heard from lately, and no failure since."""
-    c = _json(conn, CONTACT + terminal) or {}
-    ok, failed = int(c.get("ok_ms") or 0), int(c.get("error_ms") or 0)
-    return now - ok <= FRESH_MS and ok >= failed
 
 
 def hearing(conn: sqlite3.Connection, hub_online: bool) -> dict[str, Any]:
-    """What this terminal can be sure of (the faces' banners, `sync status`):
-    `whole_queue`: it sees the whole hall's queue (the hub answers, or every listed peer does);
-    `unheard`: the peers it cannot hear now (the hub away); `screens`: call screens heard now
-    (None: the hub answers, it relays to them); `hears_anyone`: the hub or at least one peer."""
-    hub = hub_online and hub_reachable(conn) is not False
-    listed = peers(conn)
-    now = local.now_ms()
-    if hub:
-        return {"hub": True, "whole_queue": True, "unheard": [], "screens": None,
-                "hears_anyone": True}
-    unheard = [p.terminal_id for p in listed if not heard(conn, p.terminal_id, now)]
-    screens = [p.terminal_id for p in listed
-               if p.kind == "display" and p.terminal_id not in unheard]
-    return {"hub": False, "whole_queue": bool(listed) and not unheard, "unheard": unheard,
-            "screens": screens, "hears_anyone": len(unheard) < len(listed)}
+    """What this terminal can be sure of (hall/sync_status.py `Hearing`), as JSON."""
+    h = sync_status.hearing(conn, hub_online)
+    return {"hub": h.hub, "whole_queue": h.whole_queue, "unheard": list(h.unheard),
+            "screens": None if h.screens is None else list(h.screens),
+            "hears_anyone": h.hears_anyone}
 
 
 def cursor(conn: sqlite3.Connection, terminal: str) -> int:

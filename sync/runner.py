@@ -15,7 +15,7 @@ from hall.core import Core
 from hall.errors import HallError
 from hall.sync_status import LAST_ERROR, LAST_SUCCESS, ONLINE
 from hall.sync_status import read as read_status
-from sync import local, peerstate
+from sync import local
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.credential import SyncCredential
@@ -37,15 +37,9 @@ def record(hall: Core, error: str | None) -> None:
 
 
 def status(hall: Core) -> dict[str, Any]:
-    """`sync status --json`: the hall's typed status (hall/sync_status.py) as JSON, with the
-    hall's peers (the hub's list, kept), each with its last contact, and whether the hub
-    answered last (sync/peering.py)."""
-    conn = hall.store.conn
-    online = local.get(conn, ONLINE) == "1"
-    return {**read_status(hall).to_json(),
-            "hub_reachable": online and peerstate.hub_reachable(conn) is not False,
-            "peers": peerstate.status(conn),
-            "hearing": peerstate.hearing(conn, online)}
+    """`sync status --json`: the hall's typed status (hall/sync_status.py) as JSON, peers and
+    whether the hub answered last included."""
+    return read_status(hall).to_json()
 
 
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
