@@ -318,6 +318,7 @@ class Run:
         self.side = ThreadPoolExecutor(1, thread_name_prefix="soak-cli")
         self.side_jobs: list[Future[None]] = []
         self.kiosk_busy = False
+        self.queue_len = 0  # citizens arrived, not yet at the kiosk
         self.disk = soak_checks.DiskFiller(hall.dirs["desk2"]) if args.disk else None
         self.figures = soak_figures.Figures(hall)
 
@@ -354,7 +355,7 @@ class Run:
 
     # --- citizens
     def waiting_line_arrives(self) -> None:
-        self.queue_len = getattr(self, "queue_len", 0) + 1
+        self.queue_len += 1
 
     def kiosk_turn(self) -> None:
         kiosk = self.hall.faces["kiosk"]
@@ -379,7 +380,7 @@ class Run:
         if not kiosk.ready():
             self.kiosk_busy = False
             return
-        if not self.kiosk_busy and getattr(self, "queue_len", 0) > 0:
+        if not self.kiosk_busy and self.queue_len > 0:
             if kiosk.send({"op": "take", "service": SERVICE}):
                 self.queue_len -= 1
                 self.kiosk_busy = True
@@ -439,7 +440,7 @@ class Run:
                           "--id-reader", reader.path, "--ticket", number, "--service", SERVICE,
                           *[f"--material={m}=submitted" for m in soak_checks.materials(SERVICE)])
         if rc == 0:
-            self.cases.append(out["case"]["case_id"] if "case" in out else json.dumps(out))
+            self.cases.append(number)
         else:
             self.cli_failures.append(f"case accept {number} at {desk}: {rc} {out}")
 
@@ -545,7 +546,10 @@ class Run:
                     self.desk_turn(desk)
             time.sleep(0.1)
         for job in self.side_jobs:
-            job.result(timeout=300)
+            try:
+                job.result(timeout=300)
+            except Exception as exc:  # said as a failure of the run, not a crash of it
+                self.cli_failures.append(f"{type(exc).__name__}: {exc}")
         self.side.shutdown()
 
 
@@ -605,6 +609,7 @@ def main() -> int:
     result["run"] = {"hours": args.hours, "speed": args.speed, "seed": args.seed,
                      "folder": str(root), "load_1min_at_end": os.getloadavg()[0],
                      "cores": os.cpu_count()}
+    (root / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -171,6 +171,7 @@ def kiosk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) ->
 
     def take(service: str) -> Script:
         taken.clear()
+        began = time.monotonic()
         yield lambda: window.facts is not None and window.stack.currentWidget() is window.home
         reader.present(random_card(rng))
         yield on(window.services)
@@ -189,6 +190,7 @@ def kiosk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) ->
         QTest.mouseClick(window.ticket.ok, Qt.MouseButton.LeftButton)
         reader.present(None)
         yield on(window.home)
+        taken["took_s"] = round(time.monotonic() - began, 2)
 
     def handle(req: dict[str, Any]) -> None:
         if req["op"] == "take":

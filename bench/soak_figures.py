@@ -113,7 +113,7 @@ def summary(run: Any, hall: Any) -> dict[str, Any]:
         "waits": waits(run),
         "faults": run.faults,
         "restarts": len(run.restarts),
-        "visits": {"taken": len(run.visits), "called": len(run.calls),
+        "visits": {"taken": len(run.visits), "still_at_the_kiosk": run.queue_len, "called": len(run.calls),
                    "take_failures": run.take_failures[:20],
                    "call_failures": run.call_failures[:20],
                    "cli_failures": run.cli_failures[:20],
@@ -133,6 +133,9 @@ def show(result: dict[str, Any]) -> None:
     print(f"visits: {v['taken']} taken, {v['called']} calls, {v['cases']} cases, "
           f"{v['ratings']} ratings; printer {result['printer']}; disk full: "
           f"{result['disk_full']}")
+    for kind in ("take_failures", "call_failures", "cli_failures"):
+        if v[kind]:
+            print(f"{kind}: {v[kind]}")
     print(f"faults ({len(result['faults'])}): " + ", ".join(
         f"{f['hall_min']}′ {f['kind']}" + (f" {f['process']}" if "process" in f else "")
         + (f" {f['face']} {f['offset_s']:+d}s" if "face" in f else "")
