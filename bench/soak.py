@@ -324,10 +324,10 @@ class Run:
 
     # hall time, in hall seconds since the start
     def now(self) -> float:
-        return (time.time() - self.t0) * self.args.speed
+        return (time.time() - self.t0) * float(self.args.speed)
 
     def wall(self, hall_s: float) -> float:
-        return hall_s / self.args.speed
+        return hall_s / float(self.args.speed)
 
     def run(self) -> None:
         end = self.args.hours * 3600
@@ -380,10 +380,10 @@ class Run:
         if not kiosk.ready():
             self.kiosk_busy = False
             return
-        if not self.kiosk_busy and self.queue_len > 0:
-            if kiosk.send({"op": "take", "service": SERVICE}):
-                self.queue_len -= 1
-                self.kiosk_busy = True
+        if not self.kiosk_busy and self.queue_len > 0 and kiosk.send(
+                {"op": "take", "service": SERVICE}):
+            self.queue_len -= 1
+            self.kiosk_busy = True
 
     # --- clerks
     def desk_turn(self, desk: Desk) -> None:
@@ -432,8 +432,8 @@ class Run:
             self.side_jobs.append(self.side.submit(self.accept, desk.name, number))
 
     def accept(self, desk: str, number: str) -> None:
-        from devices.emulators.id_reader import IdReaderEmulator
         from bench.soak_face import random_card
+        from devices.emulators.id_reader import IdReaderEmulator
 
         with IdReaderEmulator(random_card(self.rng)) as reader:
             rc, out = cli("case", "accept", "--json", "--data-dir", str(self.hall.dirs[desk]),

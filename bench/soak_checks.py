@@ -195,15 +195,15 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
                                       "while_screen_up": len(expected),
                                       "missing": missing_calls[:20]}
     # cases and ratings arrived at the hub and the central platform
-    made = {t: set() for t in ("CaseAccepted", "RatingGiven")}
+    made: dict[str, set[str]] = {t: set() for t in ("CaseAccepted", "RatingGiven")}
     for name in ("desk1", "desk2"):
         for e, t, _, _ in stores[name]:
             if t in made:
                 made[t].add(e)
     arrived = {}
     for where in ("hub", "central", "kiosk", "desk1", "desk2", "screen"):
-        have = {e for e, t, _, _ in stores[where]}
-        arrived[where] = {t: len(ids - have) for t, ids in made.items()}
+        present = {e for e, _, _, _ in stores[where]}
+        arrived[where] = {t: len(ids - present) for t, ids in made.items()}
     checks["cases_and_ratings_arrived"] = {
         "ok": all(n == 0 for m in arrived.values() for n in m.values())
         and len(made["CaseAccepted"]) >= len(run.cases)

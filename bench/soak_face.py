@@ -58,7 +58,7 @@ def step_every_hall(clock: Clock) -> None:
 
     original = hall_app.Hall.open.__func__  # type: ignore[attr-defined]
 
-    def open_stepped(cls: Any, data_dir: Path, *, wall: Any = None, **kw: Any) -> Any:
+    def open_stepped(cls: Any, data_dir: Path, /, *, wall: Any = None, **kw: Any) -> Any:
         return original(cls, data_dir, wall=wall or clock.now, **kw)
 
     hall_app.Hall.open = classmethod(open_stepped)  # type: ignore[assignment, method-assign]
@@ -114,11 +114,10 @@ class Driver(QObject):
             self.waiting, self.since = None, time.monotonic()
         name, steps, answer = self.current
         try:
-            if self.waiting is not None:
-                if not self.waiting():
-                    if time.monotonic() - self.since > STEP_TIMEOUT_S:
-                        raise TimeoutError
-                    return
+            if self.waiting is not None and not self.waiting():
+                if time.monotonic() - self.since > STEP_TIMEOUT_S:
+                    raise TimeoutError
+                return
             self.waiting = next(steps)
             self.since = time.monotonic()
         except StopIteration:
@@ -261,10 +260,7 @@ def screen(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -
     from hall.app import Hall
     from ui.bridge import HallBridge
 
-    try:  # the call screen may have moved into a package of its own
-        from display.window import DisplayWindow  # type: ignore[import-not-found]
-    except ImportError:
-        from desk.display import DisplayWindow
+    DisplayWindow = call_screen_class()
 
     bridge = HallBridge(lambda: Hall.open(folder))
     bridge.start()
@@ -276,9 +272,25 @@ def screen(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -
     window.show()
     window.shown.connect(lambda call: say({"shown": call.number, "pos": call.pos,
                                            "t": time.time()}))
-    window.soak_handle = lambda req: None  # type: ignore[attr-defined]
-    window.soak_closers = [speaker.close, bridge.stop]  # type: ignore[attr-defined]
+    window.soak_handle = lambda req: None
+    window.soak_closers = [speaker.close, bridge.stop]
     return window
+
+
+def call_screen_class() -> Any:
+    """DisplayWindow, wherever the call screen lives (desk/display.py, or a package of its
+    own after the moves of issue 20)."""
+    import importlib
+
+    for module in ("desk.display", "display.window", "display", "callscreen.window",
+                   "callscreen"):
+        try:
+            found = getattr(importlib.import_module(module), "DisplayWindow", None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    raise ImportError("no DisplayWindow: where did the call screen go?")
 
 
 FACES = {"kiosk": kiosk, "desk": desk, "screen": screen}

@@ -4,6 +4,7 @@ the waits citizens saw against the schedule; the targets of issue 29."""
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,7 @@ def targets(rows: list[dict[str, Any]], faces: list[str]) -> dict[str, Any]:
         mine = [r for r in rows if r["process"] == face and "rss_mb" in r]
         judged = [r for r in mine if r["hour"] > 0]  # the first sample is the start-up's
         growth = []
-        for a, b in zip(mine, mine[1:], strict=False):
+        for a, b in itertools.pairwise(mine):
             if a["starts"] == b["starts"] and a["hour"] >= 1 and b["hour"] > a["hour"]:
                 growth.append((b["rss_mb"] - a["rss_mb"]) / (b["hour"] - a["hour"]))
         longest = max((r.get("stall_longest_ms", 0.0) for r in judged), default=0.0)
@@ -119,7 +120,7 @@ def summary(run: Any, hall: Any) -> dict[str, Any]:
                    "cli_failures": run.cli_failures[:20],
                    "cases": len(run.cases), "ratings": len(run.ratings)},
         "printer": {"printed": len(run.printer.tickets), "lost_out_of_paper": run.printer.lost},
-        "disk_full": ("tmpfs 64 MB on desk2" if run.disk is not None and run.disk.available
+        "disk_full": ("tmpfs 64 MB on desk2" if (run.disk is not None and run.disk.available)
                       or any(f["kind"] == "disk" for f in run.faults)
                       else "not available (needs root for a tmpfs)"),
     }
