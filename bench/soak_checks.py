@@ -149,6 +149,32 @@ def issued_ids(rows: list[tuple[str, str, str, dict[str, Any]]]) -> Counter[str]
     return Counter(e for e, t, _, _ in rows if t == "TicketIssued")
 
 
+Rows = list[tuple[str, str, str, dict[str, Any]]]
+
+
+def ticket_problems(stores: dict[str, Rows]) -> tuple[set[str], list[str]]:
+    """Every TicketIssued any store holds, and each store that lacks one or holds one twice."""
+    everyone: set[str] = set().union(*(issued_ids(rows) for rows in stores.values()))
+    problems = []
+    for name, rows in stores.items():
+        have = issued_ids(rows)
+        missing = everyone - set(have)
+        doubled = [e for e, n in have.items() if n > 1]
+        if missing or doubled:
+            problems.append(f"{name}: {len(missing)} missing, {len(doubled)} doubled")
+    return everyone, problems
+
+
+def calls_missing(calls: list[tuple[str, str, float]], shown: set[str],
+                  ups: list[tuple[float, float]], margin: float = 5.0
+                  ) -> tuple[list[tuple[str, str, float]], list[str]]:
+    """The calls made while the screen was up (from `margin` s after it started to `margin` s
+    before it went down), and those of them the screen never showed."""
+    expected = [(d, n, t) for d, n, t in calls
+                if any(a + margin <= t <= b - margin for a, b in ups)]
+    return expected, [f"{n} at {d}" for d, n, _ in expected if n not in shown]
+
+
 def finish(run: Any, hall: Any) -> dict[str, Any]:
     from bench.soak_figures import summary
 
@@ -162,14 +188,7 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
     stores["hub"] = server_events(hall.dirs["hub"])
     stores["central"] = server_events(hall.dirs["central"])
     # every ticket issued: by the kiosk (and any terminal), once in every store
-    everyone = set().union(*(issued_ids(rows) for rows in stores.values()))
-    problems = []
-    for name, rows in stores.items():
-        have = issued_ids(rows)
-        missing = everyone - set(have)
-        doubled = [e for e, n in have.items() if n > 1]
-        if missing or doubled:
-            problems.append(f"{name}: {len(missing)} missing, {len(doubled)} doubled")
+    everyone, problems = ticket_problems(stores)
     for name in TERMINALS:
         tickets = terminal_tickets(hall.dirs[name])
         ids = Counter(t for t, _, _ in tickets)
@@ -186,11 +205,8 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
     # every call made while the screen was up (from 5 s after it started to 5 s before it
     # went down) is on the screen's log
     screen = hall.faces["screen"]
-    shown = {s["shown"] for s in screen.shown}
-    ups = screen.up_intervals()
-    expected = [(d, n, t) for d, n, t in run.calls
-                if any(a + 5 <= t <= b - 5 for a, b in ups)]
-    missing_calls = [f"{n} at {d}" for d, n, t in expected if n not in shown]
+    expected, missing_calls = calls_missing(run.calls, {s["shown"] for s in screen.shown},
+                                            screen.up_intervals())
     checks["every_call_on_screen"] = {"ok": not missing_calls, "calls": len(run.calls),
                                       "while_screen_up": len(expected),
                                       "missing": missing_calls[:20]}
