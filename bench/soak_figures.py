@@ -5,6 +5,7 @@ the waits citizens saw against the schedule; the targets of issue 29."""
 from __future__ import annotations
 
 import itertools
+import os
 import statistics
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ class Figures:
 
         for name, proc in self.hall.procs().items():
             row: dict[str, Any] = {"hour": hour, "process": name, "last": last,
-                                   "starts": proc.starts}
+                                   "starts": proc.starts,
+                                   "load1": round(os.getloadavg()[0], 1)}  # the shared machine
             if proc.alive() and proc.proc is not None:
                 row.update(proc_figures(proc.proc.pid))
             store = STORE_FILE if name in self.hall.faces else _server_file(
@@ -54,7 +56,8 @@ class Figures:
             row.update(file_sizes(self.hall.dirs[name], store))
             stall = stalls.get(name)
             if stall:
-                row.update(stall_longest_ms=stall["longest_ms"], stall_p99_ms=stall["p99_ms"])
+                row.update(stall_longest_ms=stall["longest_ms"], stall_p99_ms=stall["p99_ms"],
+                           stalls_over_50ms=stall["over_50ms"])
             self.rows.append(row)
 
 
@@ -142,12 +145,13 @@ def show(result: dict[str, Any]) -> None:
         + (f" {f['face']} {f['offset_s']:+d}s" if "face" in f else "")
         for f in result["faults"]))
     print(f"{'hour':>5} {'process':8} {'starts':>6} {'rss MB':>7} {'fds':>4} {'thr':>4} "
-          f"{'stall ms':>8} {'p99 ms':>7} {'store kB':>9} {'wal kB':>8}")
+          f"{'stall ms':>8} {'p99 ms':>7} {'>50ms':>5} {'store kB':>9} {'wal kB':>8} {'load':>5}")
     for row in result["figures"]:
         print(f"{row['hour']:>5} {row['process']:8} {row['starts']:>6} "
               f"{row.get('rss_mb', '-'):>7} {row.get('fds', '-'):>4} "
               f"{row.get('threads', '-'):>4} {row.get('stall_longest_ms', '-'):>8} "
-              f"{row.get('stall_p99_ms', '-'):>7} {row['store_kb']:>9} {row['wal_kb']:>8}")
+              f"{row.get('stall_p99_ms', '-'):>7} {row.get('stalls_over_50ms', '-'):>5} "
+              f"{row['store_kb']:>9} {row['wal_kb']:>8} {row.get('load1', '-'):>5}")
     print("waits (hall minutes, ticket → call):")
     for w in result["waits"]:
         print(f"  hour {w['hour']}: {w['visits']} visits, seen p50 {w['seen_p50_min']} "
