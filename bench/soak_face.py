@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 PASSWORD = "soak-password-1"
 STEP_TIMEOUT_S = 30.0
+CARD_AWAY_S = 1.0  # > 2 polls of the kiosk's ID card watch
 Wait = Callable[[], bool]
 Script = Generator[Wait, None, None]
 
@@ -96,6 +97,7 @@ class Driver(QObject):
         self.current: tuple[str, Iterator[Wait], Callable[[], dict[str, Any]]] | None = None
         self.waiting: Wait | None = None
         self.since = 0.0
+        self.step = 0  # the move of the script waited for (in a failure's message)
         self.timer = QTimer(self)
         self.timer.setInterval(20)
         self.timer.timeout.connect(self._turn)
@@ -111,7 +113,7 @@ class Driver(QObject):
                 return
             name, script, answer = self.queue.pop(0)
             self.current = (name, iter(script()), answer)
-            self.waiting, self.since = None, time.monotonic()
+            self.waiting, self.since, self.step = None, time.monotonic(), 0
         name, steps, answer = self.current
         try:
             if self.waiting is not None and not self.waiting():
@@ -120,11 +122,12 @@ class Driver(QObject):
                 return
             self.waiting = next(steps)
             self.since = time.monotonic()
+            self.step += 1
         except StopIteration:
             say({"op": name, **answer()})
             self.current = None
         except Exception as exc:  # a move that never came: said, and the next one runs
-            say({"op": name, "failed": f"{type(exc).__name__}: {exc}"[:300]})
+            say({"op": name, "failed": f"{type(exc).__name__} at move {self.step}: {exc}"[:300]})
             self.current = None
 
 
@@ -156,7 +159,7 @@ def kiosk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) ->
     (folder / "voice.json").write_text('{"player": "none"}', encoding="utf-8")
     ctx = open_context(folder, shell=shell, voice=False, poll=0.3, reopen=1.0,
                        probe_interval=2.0, idle_s=20, sync=True, wedge=False)
-    window = KioskWindow(ctx, shell.theme, warning_s=10, done_s=20)
+    window = KioskWindow(ctx, shell.theme, warning_s=5, done_s=20)  # idle home in 25 s
     window.resize(1080, 1920)
     window.show()
     rng = random.Random(os.getpid())
@@ -171,7 +174,11 @@ def kiosk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) ->
     def take(service: str) -> Script:
         taken.clear()
         began = time.monotonic()
-        yield lambda: window.facts is not None and window.stack.currentWidget() is window.home
+        reader.present(None)  # the last citizen's card (or one a failed visit left) away,
+        lifted = time.monotonic()  # long enough for the reader to see it gone: it reads a
+        # card once and then waits for its removal (ui/hardware/idcard.py), every 0.3 s
+        yield lambda: (window.facts is not None and window.stack.currentWidget() is window.home
+                       and time.monotonic() - lifted > CARD_AWAY_S)
         reader.present(random_card(rng))
         yield on(window.services)
         yield lambda: service in window.services.tiles and ctx.bridge.pending == 0

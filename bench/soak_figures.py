@@ -49,7 +49,7 @@ class Figures:
             row: dict[str, Any] = {"hour": hour, "process": name, "last": last,
                                    "starts": proc.starts,
                                    "load1": round(os.getloadavg()[0], 1)}  # the shared machine
-            if proc.alive() and proc.proc is not None:
+            if proc.ready() and proc.proc is not None:  # not one still starting after a kill
                 row.update(proc_figures(proc.proc.pid))
             store = STORE_FILE if name in self.hall.faces else _server_file(
                 self.hall.dirs[name])
