@@ -56,6 +56,8 @@ class DeskOptions:
     export_dir: Path | None = None
 
 
+STALE_ACCOUNTS_S = 300  # accounts older than this (offline): the desk says how old
+
 class DeskWindow(QStackedWidget):
     conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
 
@@ -115,6 +117,7 @@ class DeskWindow(QStackedWidget):
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
         w.matters_button.clicked.connect(self.window_services)
+        w.settings_button.clicked.connect(self.hall_settings)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -162,12 +165,18 @@ class DeskWindow(QStackedWidget):
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(actor: Actor) -> None:
+        def done(got: tuple[Actor, dict[str, Any]]) -> None:
+            actor, heard = got
             self.actor, self.window_name = actor, window
             self.signin.reset()
             self.work.show_session(self.hall_name, window, actor.name, actor.role)
-            self.work.say("")
+            age = heard.get("age_s")
+            # Signed in from what this desk last heard of the hall's accounts: say how old.
+            self.work.say("" if age is None or age < STALE_ACCOUNTS_S else self.tr(
+                "Accounts as this desk last heard them from the hall server, {minutes} "
+                "minutes ago.").format(minutes=age // 60))
             self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.work.settings_button.setVisible(actor.can("settings"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -175,10 +184,11 @@ class DeskWindow(QStackedWidget):
             self._seen_conflicts = None
             self.refresh()
 
-        def check(h: Hall) -> Actor:
+        def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            return h.accounts.sign_in(user, password, window=check_window_name(window))
+            actor = h.accounts.sign_in(user, password, window=check_window_name(window))
+            return actor, h.accounts.as_of()
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))
@@ -360,6 +370,26 @@ class DeskWindow(QStackedWidget):
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
+
+    def hall_settings(self) -> None:
+        """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
+        if self.actor.kind != "account" or not self.actor.can("settings"):
+            return
+        self.submit(lambda h: h.settings.view(), self._settings_read)
+
+    def _settings_read(self, shown: Any) -> None:
+        from desk.settings_dialog import HallSettingsDialog
+
+        dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
+        if not self.run_dialog(dialog):
+            return
+        changes, actor = dialog.changes(), self.actor
+        if not changes:
+            return
+        self.submit(lambda h: h.settings.request(actor, changes),
+                    lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
+                                                     "then every terminal runs them."),
+                                             "status-ok"))
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()

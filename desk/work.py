@@ -12,9 +12,10 @@ from desk.applicant import ApplicantPanel
 from desk.delivery import DeliveryPanel
 from desk.figures import FiguresPanel
 from desk.names import ROLE, name
-from desk.parts import button, label, restyle
 from desk.queue_panel import QueuePanel
-from desk.state import QueueState, SyncState
+from desk.state import QueueState
+from ui.parts import button, label, restyle
+from ui.sync_state import SyncState
 from ui.theme import Theme
 
 
@@ -35,13 +36,15 @@ class WorkPage(QWidget):
         self.sync = label("", "muted")
         self.conflicts_button = button("")
         self.conflicts_button.hide()
+        self.settings_button = button(self.tr("Hall settings"))  # a supervisor's (大厅设置)
+        self.settings_button.hide()
         self.lock_button = button(self.tr("Lock"))
         self.sign_out_button = button(self.tr("Sign out"))
         bar.addWidget(self.where)
         bar.addWidget(self.matters_button)
         bar.addStretch(1)
-        for w in (self.who, self.sync, self.conflicts_button, self.lock_button,
-                  self.sign_out_button):
+        for w in (self.who, self.sync, self.conflicts_button, self.settings_button,
+                  self.lock_button, self.sign_out_button):
             bar.addWidget(w)
         outer.addLayout(bar)
         self.notice = label("", "notice", wrap=True)

@@ -28,7 +28,7 @@ _CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "c
 # Which matters a window serves is the hall's arrangement: its supervisor sets it (a clerk
 # serves what the window is given, and sees it).
 _SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock", "audit_view",
-                        "follow_up"}
+                        "follow_up", "settings"}
 _ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": _CLERK,

@@ -17,6 +17,7 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.retention     the purge of personal data after the retention period
     hall.exports       masked exports
     hall.maintenance   the store's integrity check and the rebuild of projections
+    hall.settings      the hall's settings signed by its hub, opening hours (hall/settings.py)
 
 Every command takes its actor first (hall/actors.py), checks the permission in the hall, records
 the actor on its events, and returns an `Outcome` (its typed value and the `Changes` it made).
@@ -45,10 +46,10 @@ from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
 from hall.ratings import Ratings
-from hall.readmodels import Views
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
+from hall.settings import Settings
 from hall.slips import (
     ReceiptSlip,
     TicketSlip,
@@ -61,12 +62,13 @@ from hall.slips import (
 )
 from hall.stats import Stats
 from hall.store import Store
-from hall.ticketing import Tickets
-from hall.tickets import TicketView
+from hall.ticket_views import TicketView
+from hall.tickets import Tickets
+from hall.views import Views
 from hall.windows import Windows
 
 if TYPE_CHECKING:
-    from hall.closing import Closing
+    from hall.close_day import Closing
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -93,6 +95,9 @@ class Hall:
         self.retention = Retention(core)
         self.exports = Exports(core)
         self.maintenance = Maintenance(core)
+        self.settings = Settings(core)
+        self.settings.current()  # the hall's signed settings over config.json, from the start
+        self.tickets.opening = self.settings.check_take
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,
@@ -126,7 +131,7 @@ class Hall:
         """The end of a day: made on first use (a nightly command; `ticket take` never pays
         for importing it)."""
         if self._closing is None:
-            from hall.closing import Closing
+            from hall.close_day import Closing
 
             self._closing = Closing(self.core)
         return self._closing

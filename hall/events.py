@@ -44,8 +44,15 @@ class EventType:
     APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
-    # (hall/closing.py; which close counts when several terminals close one day: hall/closures.py).
+    # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
     DAY_CLOSED = "DayClosed"
+    # Hall-wide accounts (hall/security/access.py): made, changed, disabled once for the hall;
+    # the payload carries a scrypt hash, never a password. Emitted by an admin's terminal (or a
+    # user changing their own password), or by the hub (`serve user add`).
+    ACCOUNT_CHANGED = "AccountChanged"
+    # Hall settings (hall/hall_settings.py): a supervisor asks, the hub signs and publishes.
+    HALL_SETTINGS_REQUESTED = "HallSettingsRequested"
+    HALL_SETTINGS_PUBLISHED = "HallSettingsPublished"
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -84,6 +91,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
+    EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
+    EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
+    EventType.HALL_SETTINGS_PUBLISHED: frozenset(
+        {"version", "settings", "signature", "signed_by", "at"}),
 }
 
 

@@ -111,7 +111,7 @@ def _withdrawn(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    """过号. The close of a day ends only tickets still open (hall/closing.py): a close that
+    """过号. The close of a day ends only tickets still open (hall/close_day.py): a close that
     reaches a store after the ticket was served or cancelled elsewhere changes nothing, and a
     later outcome (done, cancelled) overrides it, so every store ends the same way whatever
     order the events arrived in."""
@@ -122,9 +122,9 @@ def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _day_closed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    from hall import closures  # a nightly event: its module stays off the commands' start
+    from hall import counted_close  # a nightly event: its module stays off the commands' start
 
-    closures.record(conn, e)
+    counted_close.record(conn, e)
 
 
 def _set(sql: str, *fields: str) -> Handler:
@@ -301,6 +301,33 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
         (ratings,))
 
 
+def _account_changed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall.security import hall_accounts  # off the hot path's start
+
+    hall_accounts.project(conn, e, p)
+
+
+def _sign_in_counted(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """Lockouts count across the hall: every terminal's sign-in entries, wherever they happened,
+    move the same account's failure count (only sign-in and PIN entries: the rest pass)."""
+    if p.get("action") in ("sign_in", "sign_in_refused", "pin_check"):
+        from hall.security import hall_accounts
+
+        hall_accounts.count_sign_in(conn, p)
+
+
+def _settings_published(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall import hall_settings
+
+    if hall_settings.absorb(conn, e.hall_id, p) == "refused":
+        conn.execute(
+            "INSERT INTO sync_conflicts (kind, event_id, ticket_id, detail, detected_ms) "
+            "VALUES ('settings_refused', ?, NULL, ?, ?) ON CONFLICT(event_id, kind) DO NOTHING",
+            (e.event_id, f"settings version {p.get('version')} from terminal {e.terminal_id} "
+             "is not signed by this hall's hub: refused, the last version stays",
+             e.hlc >> 16))
+
+
 HANDLERS: dict[str, Handler] = {
     EventType.TICKET_ISSUED: _issued,
     EventType.TICKET_CALLED: _called,
@@ -340,6 +367,9 @@ HANDLERS: dict[str, Handler] = {
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,
     EventType.DAY_CLOSED: _day_closed,
+    EventType.ACCOUNT_CHANGED: _account_changed,
+    EventType.AUDIT_RECORDED: _sign_in_counted,
+    EventType.HALL_SETTINGS_PUBLISHED: _settings_published,
 }
 
 
@@ -356,6 +386,9 @@ def rebuild(conn: sqlite3.Connection) -> int:
     `integrity` conflict, sync/local.py) is skipped again: the replay gives what arrival gave."""
     for table in PROJECTION_KEYS:
         conn.execute(f"DELETE FROM {table}")
+    # Accounts are not cleared (rows made before accounts were events live only there), but
+    # their lockout counts are the log's: counted again from its sign-in entries.
+    conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0")
     unprojected = {row[0] for row in conn.execute(
         "SELECT event_id FROM sync_conflicts WHERE kind = 'integrity'")}
     count = 0

@@ -144,37 +144,6 @@
     </message>
 </context>
 <context>
-    <name>CallBoard</name>
-    <message>
-        <source>Now calling</source>
-        <translation>正在呼叫</translation>
-    </message>
-    <message>
-        <source>Last calls</source>
-        <translation>最近呼叫</translation>
-    </message>
-    <message>
-        <source>Window {window}</source>
-        <translation>{window}号窗口</translation>
-    </message>
-    <message>
-        <source>{number}, please go to window {window}</source>
-        <translation>请{number}号到{window}号窗口办理</translation>
-    </message>
-    <message>
-        <source>Calling again</source>
-        <translation>重复呼叫</translation>
-    </message>
-    <message>
-        <source>{n} waiting</source>
-        <translation>{n}人等候</translation>
-    </message>
-    <message>
-        <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>
-        <translation>与叫号服务器的连接已中断，屏幕显示的是最后收到的叫号信息。</translation>
-    </message>
-</context>
-<context>
     <name>Conflicts</name>
     <message>
         <source>now at window {window}</source>
@@ -385,12 +354,13 @@
         <source>Exported to {file}</source>
         <translation>已导出到{file}</translation>
     </message>
-</context>
-<context>
-    <name>DisplayWindow</name>
     <message>
-        <source>Call screen</source>
-        <translation>叫号屏</translation>
+        <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
+        <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
+    </message>
+    <message>
+        <source>Accounts as this desk last heard them from the hall server, {minutes} minutes ago.</source>
+        <translation>账号信息为本机 {minutes} 分钟前从大厅服务器获得。</translation>
     </message>
 </context>
 <context>
@@ -863,9 +833,64 @@
         <source>{n} conflicts</source>
         <translation>{n}个冲突</translation>
     </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
 </context>
 <context>
     <name>_Dialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>HallSettingsDialog</name>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+    <message>
+        <source>Version {version}, signed by {signer}</source>
+        <translation>版本 {version}，签发：{signer}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <source>No hall settings heard from the hub yet.</source>
+        <translation>尚未收到大厅服务器签发的设置。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>大厅名称</translation>
+    </message>
+    <message>
+        <source>Notices (one a line)</source>
+        <translation>公告（每行一条）</translation>
+    </message>
+    <message>
+        <source>Elder age</source>
+        <translation>老年人年龄</translation>
+    </message>
+    <message>
+        <source>Kiosk idle seconds</source>
+        <translation>自助终端无操作返回（秒）</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>办公时间</translation>
+    </message>
+    <message>
+        <source>The hub signs the change; every terminal of the hall then runs it.</source>
+        <translation>修改由大厅服务器签发，全厅终端随后统一生效。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>

@@ -196,6 +196,22 @@
         <source>{count} people are waiting now</source>
         <translation>当前共有 {count} 人等候</translation>
     </message>
+    <message>
+        <source>The hall is closed now. It opens again on {day} at {time}. You can still look up case progress, see what to bring, and rate our service.</source>
+        <translation>现在不在办公时间，下次开放：{day} {time}。您仍可办件查询、查看一次性告知、评价服务。</translation>
+    </message>
+    <message>
+        <source>The hall is closed now. You can still look up case progress, see what to bring, and rate our service.</source>
+        <translation>现在不在办公时间。您仍可办件查询、查看一次性告知、评价服务。</translation>
+    </message>
+    <message>
+        <source>No more numbers today: the last number was given at {time}.</source>
+        <translation>今日取号已结束：最后取号时间为 {time}。</translation>
+    </message>
+    <message>
+        <source>Numbers are given until {time}; the hall closes at {close}.</source>
+        <translation>取号截止 {time}，大厅 {close} 下班。</translation>
+    </message>
 </context>
 <context>
     <name>IdentifyPage</name>
@@ -229,6 +245,13 @@
     </message>
 </context>
 <context>
+    <name>IdleFlow</name>
+    <message>
+        <source>Back to the start screen in {seconds} seconds</source>
+        <translation>{seconds} 秒后返回首页，如需继续请点“继续”</translation>
+    </message>
+</context>
+<context>
     <name>Keyboard</name>
     <message>
         <source>Delete</source>
@@ -240,7 +263,7 @@
     </message>
 </context>
 <context>
-    <name>KioskWindow</name>
+    <name>KioskBase</name>
     <message>
         <source>Self-service terminal</source>
         <translation>自助服务终端</translation>
@@ -259,48 +282,15 @@
     </message>
     <message>
         <source>Standard text</source>
-        <translation>标准模式</translation>
+        <translation>标准字体</translation>
     </message>
     <message>
         <source>Larger text</source>
         <translation>大字模式</translation>
     </message>
-    <message>
-        <source>Back to the start screen in {seconds} seconds</source>
-        <translation>{seconds} 秒后返回首页，如需继续请点“继续”</translation>
-    </message>
-    <message>
-        <source>ID card</source>
-        <translation>身份证</translation>
-    </message>
-    <message>
-        <source>social security card</source>
-        <translation>社保卡</translation>
-    </message>
-    <message>
-        <source>ID code or enterprise code</source>
-        <translation>身份码或企业码</translation>
-    </message>
-    <message>
-        <source>These are the materials and conditions of {service}.</source>
-        <translation>以下是{service}所需的材料和办理条件。</translation>
-    </message>
-    <message>
-        <source>Senior citizen first</source>
-        <translation>老年人优先</translation>
-    </message>
-    <message>
-        <source>{service}. {count} people are waiting. Tap the button to take the number.</source>
-        <translation>{service}，前面有{count}人等候。请点击确认取号。</translation>
-    </message>
-    <message>
-        <source>Printing your ticket…</source>
-        <translation>正在打印号票……</translation>
-    </message>
-    <message>
-        <source>Your number is {number}. Please wait for the call.</source>
-        <translation>您的号码是{number}号，请留意叫号。</translation>
-    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
     <message>
         <source>Please take your ticket below.</source>
         <translation>请取走下方的号票。</translation>
@@ -308,22 +298,6 @@
     <message>
         <source>Printed. Please take the list below.</source>
         <translation>已打印，请取走下方的告知单。</translation>
-    </message>
-    <message>
-        <source>Choose a service to see what to bring.</source>
-        <translation>请选择事项，查看需要携带的材料。</translation>
-    </message>
-    <message>
-        <source>Printing…</source>
-        <translation>正在打印……</translation>
-    </message>
-    <message>
-        <source>{service}: {done} of {total} steps done.</source>
-        <translation>{service}：共{total}个环节，已完成{done}个。</translation>
-    </message>
-    <message>
-        <source>To rate a visit, enter the number on your ticket or scan the QR code on the ticket.</source>
-        <translation>评价请输入号票上的号码，或扫描号票上的二维码。</translation>
     </message>
     <message>
         <source>ID card reader</source>
@@ -344,6 +318,25 @@
     <message>
         <source>{device}: {problem}</source>
         <translation>{device}：{problem}</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceFlow</name>
+    <message>
+        <source>ID card reader</source>
+        <translation>身份证读卡器</translation>
+    </message>
+    <message>
+        <source>Social security card reader</source>
+        <translation>社保卡读卡器</translation>
+    </message>
+    <message>
+        <source>Code scanner</source>
+        <translation>扫码器</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
     </message>
     <message>
         <source>not configured</source>
@@ -401,6 +394,14 @@
         <source>Printed since the roll was changed</source>
         <translation>换纸后已打印张数</translation>
     </message>
+    <message>
+        <source>Hall settings version {version}</source>
+        <translation>大厅设置版本 {version}</translation>
+    </message>
+    <message>
+        <source>No hall settings heard yet (config.json values).</source>
+        <translation>尚未收到大厅设置（使用本机配置）。</translation>
+    </message>
 </context>
 <context>
     <name>MaintenancePage</name>
@@ -455,6 +456,21 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeFlow</name>
+    <message>
+        <source>Choose a service to see what to bring.</source>
+        <translation>请选择事项，查看需要携带的材料。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印……</translation>
     </message>
 </context>
 <context>
@@ -522,6 +538,13 @@
     <message>
         <source>{n}. {text}</source>
         <translation>{n}. {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressFlow</name>
+    <message>
+        <source>{service}: {done} of {total} steps done.</source>
+        <translation>{service}：共{total}个环节，已完成{done}个。</translation>
     </message>
 </context>
 <context>
@@ -605,6 +628,13 @@
     <message>
         <source>, </source>
         <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>RateFlow</name>
+    <message>
+        <source>To rate a visit, enter the number on your ticket or scan the QR code on the ticket.</source>
+        <translation>评价请输入号票上的号码，或扫描号票上的二维码。</translation>
     </message>
 </context>
 <context>
@@ -703,6 +733,45 @@
     <message>
         <source>{count} waiting, about {minutes} min</source>
         <translation>等候 {count} 人，约 {minutes} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>TakeFlow</name>
+    <message>
+        <source>ID card</source>
+        <translation>居民身份证</translation>
+    </message>
+    <message>
+        <source>social security card</source>
+        <translation>社保卡</translation>
+    </message>
+    <message>
+        <source>ID code or enterprise code</source>
+        <translation>身份码或企业码</translation>
+    </message>
+    <message>
+        <source>These are the materials and conditions of {service}.</source>
+        <translation>以下是{service}所需的材料和办理条件。</translation>
+    </message>
+    <message>
+        <source>Senior citizen first</source>
+        <translation>老年人优先</translation>
+    </message>
+    <message>
+        <source>{service}. {count} people are waiting. Tap the button to take the number.</source>
+        <translation>{service}，前面有{count}人等候。请点击确认取号。</translation>
+    </message>
+    <message>
+        <source>Printing your ticket…</source>
+        <translation>正在打印号票……</translation>
+    </message>
+    <message>
+        <source>Your number is {number}. Please wait for the call.</source>
+        <translation>您的号码是{number}号，请留意叫号。</translation>
+    </message>
+    <message>
+        <source>The hall closes at {time}: you may not be served today.</source>
+        <translation>大厅 {time} 下班，按目前等候人数今天可能办理不到。</translation>
     </message>
 </context>
 <context>

@@ -650,5 +650,37 @@
         <source>The material “{material}” is still missing.</source>
         <translation>还缺少材料“{material}”。</translation>
     </message>
+    <message>
+        <source>The hall is closed now. Please come back during opening hours.</source>
+        <translation>大厅现在不在办公时间，请在办公时间内前来。</translation>
+    </message>
+    <message>
+        <source>This account is disabled. Please ask the hall administrator.</source>
+        <translation>此账号已停用，请联系大厅管理员。</translation>
+    </message>
+    <message>
+        <source>A hall setting has a wrong value.</source>
+        <translation>大厅设置的取值有误。</translation>
+    </message>
+    <message>
+        <source>A department account needs its department, and only it has one.</source>
+        <translation>部门账号须填写所属部门，其他账号不填。</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>The hall server's signing key has changed. Please ask the hall IT staff to enroll this terminal again.</source>
+        <translation>大厅服务器的签名密钥已变更，请联系大厅技术人员重新登记本终端。</translation>
+    </message>
+    <message>
+        <source>The hall is closed now. It opens again at {opens}.</source>
+        <translation>大厅现在不在办公时间，下次开放时间：{opens}。</translation>
+    </message>
+    <message>
+        <source>The hall setting {key} has a wrong value.</source>
+        <translation>大厅设置 {key} 的取值有误。</translation>
+    </message>
 </context>
 </TS>

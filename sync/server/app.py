@@ -29,7 +29,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import db, log
+from hall.events import EventType
+from sync.server import authority, db, log
 from sync.server.auth import TTL, CredentialCache
 from sync.server.cursor import Cursors
 from sync.server.hub import CallDesk, CallRefused
@@ -257,6 +258,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         def resync() -> None:
             loop.call_soon_threadsafe(state.notifier.notify_all)
 
+        if role == db.HUB and state.hall is not None:
+            # a request stored before a stop, not yet published
+            await run_in_threadpool(_publish_locked, state.hall)
         if postgres:
             state.listener = PgListener(engine, from_thread, resync)
             state.listener.start()
@@ -359,6 +363,18 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         with state.locks.get(cred.hall_id):
             return log.push(engine, cred, events)
 
+    def _publish_locked(hall_id: str) -> int:
+        with state.locks.get(hall_id):
+            return authority.publish_requests(engine, data_dir, hall_id)
+
+    @app.get(f"{API}/hall/settings-key")
+    async def settings_key(request: Request) -> dict[str, str]:
+        """The hub's settings key: a terminal pins it over its enrolled, CA-pinned channel."""
+        await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "hall settings are signed by a hall hub")
+        return await run_in_threadpool(authority.settings_key, data_dir)
+
     @app.post(f"{API}/sync/push", response_model=PushResponse)
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
@@ -366,6 +382,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         limited(event_buckets.take(f"{cred.hall_id}\x00{cred.terminal_id}", len(req.events)),
                 "too many events from this terminal; slow down")
         result = await run_in_threadpool(_push_locked, cred, req.events)
+        # The hub signs the hall's settings: a supervisor's request is published at once.
+        if result.inserted and role == db.HUB and any(
+                isinstance(e, dict) and e.get("type") == EventType.HALL_SETTINGS_REQUESTED
+                for e in req.events) and await run_in_threadpool(_publish_locked, cred.hall_id):
+            landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
             if upstream is not None:
