@@ -211,15 +211,9 @@ def kiosk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) ->
 
 
 def start_sync(bridge: Any, folder: Path) -> None:
-    """Sync on the bridge's threads, as the face's own start does (before or after the moves of
-    issue 20 put that in sync/starter.py)."""
-    try:
-        from sync.starter import start_sync as starter
-    except ImportError:
-        from desk.app import start_sync as before
+    """Sync on the bridge's threads, as the faces start it (sync/starter.py)."""
+    from sync.starter import start_sync as starter
 
-        before(bridge, folder)
-        return
     starter(folder, bridge.start_sync)
 
 
@@ -300,7 +294,7 @@ def call_screen_class() -> Any:
     own after the moves of issue 20)."""
     import importlib
 
-    for module in ("display.window", "desk.display"):
+    for module in ("display.window", "desk.display"):  # after issue 20's moves, before
         try:
             found = getattr(importlib.import_module(module), "DisplayWindow", None)
         except ImportError:
