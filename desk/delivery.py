@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QWidget,
 )
 
-from desk.names import CASE, name
+from desk.names import CASE, PART, name
 from ui.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
@@ -25,11 +27,19 @@ class DeliveryPanel(QFrame):
     lookup = Signal(str)  # a case number
     complete = Signal(str)  # case id
     deliver = Signal(str, str, str)  # case id, channel (window|mail), tracking
+    correct = Signal(str, int)  # case id, step: the applicant handed in the 补正
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         gap = Theme.instance().current.size("gap")
         layout = card_layout(self, spacing=gap)
+        self.ready_title = label(self.tr("Ready to hand out"), "heading")  # 待出件, oldest first
+        layout.addWidget(self.ready_title)
+        self.ready_list = QListWidget()
+        self.ready_list.setMaximumHeight(140)
+        self.ready_list.itemActivated.connect(self._ready_chosen)
+        self.ready_list.itemClicked.connect(self._ready_chosen)
+        layout.addWidget(self.ready_list)
         layout.addWidget(label(self.tr("Hand out a result"), "heading"))
         find = QHBoxLayout()
         self.case_input = QLineEdit()
@@ -45,7 +55,8 @@ class DeliveryPanel(QFrame):
         for i, (key, caption) in enumerate([
                 ("number", self.tr("Case")), ("service", self.tr("Matter")),
                 ("applicant", self.tr("Applicant")), ("status", self.tr("Status")),
-                ("promised", self.tr("Promised by")), ("outstanding", self.tr("Still missing"))]):
+                ("promised", self.tr("Promised by")), ("outstanding", self.tr("Still missing")),
+                ("parts", self.tr("Parts"))]):
             grid.addWidget(label(caption, "muted"), i, 0)
             value = label("—", wrap=True)
             self.values[key] = value
@@ -67,6 +78,8 @@ class DeliveryPanel(QFrame):
         how.addWidget(self.tracking, 1)
         layout.addLayout(how)
         actions = QHBoxLayout()
+        self.correct_button = button(self.tr("Correction handed in"))
+        actions.addWidget(self.correct_button)
         self.complete_button = button(self.tr("Mark completed"))
         self.deliver_button = button(self.tr("Hand out"), "primary")
         actions.addWidget(self.complete_button)
@@ -85,7 +98,29 @@ class DeliveryPanel(QFrame):
         self.complete_button.clicked.connect(
             lambda: self._case is not None and self.complete.emit(self._case.id))
         self.deliver_button.clicked.connect(self._deliver)
+        self.correct_button.clicked.connect(self._correct)
         self.show_case(None)
+
+    def show_ready(self, cases: list[Any]) -> None:
+        """待出件: hall.cases.CaseView rows, oldest first."""
+        self.ready_list.clear()
+        for case in cases:
+            item = QListWidgetItem(f"{case.number}  {case.service_name}  {case.applicant}  "
+                                   f"{name(CASE, case.status)}")
+            item.setData(Qt.ItemDataRole.UserRole, case.number)
+            self.ready_list.addItem(item)
+        self.ready_title.setText(self.tr("Ready to hand out: {n}").format(n=len(cases)))
+
+    def _ready_chosen(self, item: QListWidgetItem) -> None:
+        self.lookup.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _owed(self) -> list[Any]:
+        return [s for s in self._case.steps if s.status == "correction"] if self._case else []
+
+    def _correct(self) -> None:
+        owed = self._owed()
+        if owed:
+            self.correct.emit(self._case.id, owed[0].step)
 
     def _find(self) -> None:
         text = self.case_input.text().strip()
@@ -119,9 +154,18 @@ class DeliveryPanel(QFrame):
             self.values["status"].setText(status)
             self.values["promised"].setText(case.promised or "—")
             self.values["outstanding"].setText("、".join(case.outstanding) or "—")
+            decided = sum(1 for s in case.steps if s.decided)
+            lines = [self.tr("{done} of {total} decided").format(done=decided,
+                                                                total=len(case.steps))]
+            lines += [f"{s.step} {s.department}: {name(PART, s.status)}"
+                      + (f" — {s.note}" if s.note else "")
+                      for s in case.steps if s.status in ("correction", "rejected")]
+            self.values["parts"].setText("\n".join(lines))
         state = case.status if case is not None else None
-        self.complete_button.setEnabled(state == "accepted" and not case.outstanding)
-        self.deliver_button.setEnabled(state == "completed")
+        self.complete_button.setEnabled(state == "accepted" and not case.outstanding
+                                        and all(s.decided for s in case.steps))
+        self.deliver_button.setEnabled(state in ("completed", "not_permitted"))
+        self.correct_button.setEnabled(bool(self._owed()))
         self._channel_changed()
 
     def say(self, text: str, role: str = "status-ok") -> None:

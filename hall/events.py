@@ -31,7 +31,14 @@ class EventType:
     MATERIALS_DEFERRED = "MaterialsDeferred"
     MATERIALS_SUPPLIED = "MaterialsSupplied"
     CASE_REFUSED = "CaseRefused"
-    CASE_STEP_DECIDED = "CaseStepDecided"  # one department's part (后台分类审批)
+    # A part's life (后台分类审批, hall/cases.py): its department signs for it (签收), then decides
+    # it (approved | rejected 不予许可 with reasons | correction 补正, what to correct); the window
+    # records what the applicant brought (补正 handed in: the clock restarts with a later due);
+    # a supervisor may hand it to another department, with the reason.
+    CASE_STEP_RECEIVED = "CaseStepReceived"
+    CASE_STEP_DECIDED = "CaseStepDecided"
+    CASE_STEP_CORRECTED = "CaseStepCorrected"
+    CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
@@ -78,7 +85,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_REFUSED: frozenset(
         {"case_id", "case_number", "service_id", "ticket_id", "applicant", "reasons", "at"}
     ),
+    EventType.CASE_STEP_RECEIVED: frozenset({"case_id", "step", "at"}),
     EventType.CASE_STEP_DECIDED: frozenset({"case_id", "step", "outcome", "at"}),
+    EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
+    EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),

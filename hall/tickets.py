@@ -141,14 +141,16 @@ class Tickets:
 
     # -- 叫号 ---------------------------------------------------------------------------------------
     def call_next(self, by: Actor, window: str) -> Outcome[TicketView]:
-        """The hub decides when this desk is a member that can reach it; else this store does."""
+        """The hub decides when this desk is a member that can reach it (else the hall's peers'
+        rule, sync/peercall.py); else this store does."""
         core = self._core
         core.require(by, "queue", "call")
         window = check_window_name(window)
         if self.router is not None:
             called = self.router.call_next(window, by)
             if called is not None:
-                return Outcome(replace(called, decided_by="hub"), core.last_changes)
+                return Outcome(replace(called, decided_by=called.decided_by or "hub"),
+                               core.last_changes)
         with core.write() as conn:
             _ensure_window_free(conn, window)
             chosen = choose_next(conn, core.config.policy, window, core.today(),

@@ -257,7 +257,15 @@ CATALOG: dict[str, str] = {
     "card_no_number": QT_TRANSLATE_NOOP("messages", "This card or code carries no identity number. Please "
                                                     "use another card."),
     "material_twice": QT_TRANSLATE_NOOP("messages", "A material is listed twice in the checklist."),
-    "bad_outcome": QT_TRANSLATE_NOOP("messages", "A step is either approved or rejected."),
+    "bad_outcome": QT_TRANSLATE_NOOP("messages", "A part is signed for, approved, not permitted "
+                                                 "or sent back for correction."),
+    "steps_pending": QT_TRANSLATE_NOOP("messages", "Some parts of this case are not decided "
+                                                   "yet: it cannot be completed."),
+    "correction_missing": QT_TRANSLATE_NOOP("messages", "Please write what must be corrected."),
+    "no_correction": QT_TRANSLATE_NOOP("messages", "This part owes no correction."),
+    "unknown_department": QT_TRANSLATE_NOOP("messages", "This department is not in the catalog."),
+    "same_department": QT_TRANSLATE_NOOP("messages", "This part already belongs to that department."),
+    "unknown_step": QT_TRANSLATE_NOOP("messages", "This case has no such part."),
     "no_pending_step": QT_TRANSLATE_NOOP("messages", "This step of the case has already been decided."),
     "step_rejected": QT_TRANSLATE_NOOP("messages", "A department did not approve its part of this case."),
     "bad_channel": QT_TRANSLATE_NOOP("messages", "A result is handed out at the window or sent by mail."),

@@ -54,10 +54,12 @@ class Account:
     active: bool
     failures: int
     locked_s: int
+    department: str | None = None  # a department account's (the back office)
 
     def to_json(self) -> dict[str, Any]:
         return {"user": self.user, "role": self.role, "active": self.active,
-                "failures": self.failures, "locked_s": self.locked_s}
+                "failures": self.failures, "locked_s": self.locked_s,
+                "department": self.department}
 
 
 def hash_secret(secret: str, *, n: int = SCRYPT_N) -> str:
@@ -116,9 +118,13 @@ class Accounts:
             roles = ", ".join((*ACCOUNT_ROLES, *_OPEN_ROLES))
             raise DomainError(f"unknown role {role!r} (one of {roles})",
                               code="unknown_role", params={"role": role})
+        department = (department or "").strip() or None
         if (role == "department") != bool(department):
             raise DomainError("a department account names its department (--department DEPT), "
                               "and only it", code="department_required", params={"role": role})
+        if department is not None and department not in core.catalog.departments():
+            raise DomainError(f"no department {department!r} in the catalog",
+                              code="unknown_department", params={"department": department})
         if not user or len(user) > 32 or not all(
                 c.isascii() and (c.isalnum() or c in "-_.") for c in user):
             raise DomainError("a user name is 1-32 ASCII letters, digits, '-', '_' or '.'",
@@ -148,7 +154,7 @@ class Accounts:
             core.emit(conn, EventType.ACCOUNT_CHANGED, payload, actor)
             audit.record_in(core, conn, actor=actor, action="account_change", target=user,
                             detail={"change": "add", "role": role})
-        return core.outcome(Actor.account(user, role))
+        return core.outcome(Actor.account(user, role, department=department))
 
     def set_password(self, by: Actor, user: str, password: str) -> Outcome[None]:
         core = self._core
@@ -248,10 +254,10 @@ class Accounts:
     def all(self, by: Actor) -> list[Account]:
         self._core.require(by, "unlock", "list_accounts")
         now = self._now_ms()
-        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000))
-                for u, r, a, f, lu in self._core.conn.execute(
-                    "SELECT user, role, active, failures, locked_until_ms FROM accounts "
-                    "ORDER BY user")]
+        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000), d)
+                for u, r, a, f, lu, d in self._core.conn.execute(
+                    "SELECT user, role, active, failures, locked_until_ms, department "
+                    "FROM accounts ORDER BY user")]
 
     def audit_trail(self, by: Actor, *, action: str | None = None,
                     limit: int = 50) -> list[dict[str, Any]]:
@@ -283,8 +289,8 @@ class Accounts:
     def _authenticate(self, user: str, secret: str, action: str, window: str | None) -> Actor:
         core = self._core
         row = core.conn.execute(
-            "SELECT user, role, pw_hash, active, failures, locked_until_ms FROM accounts "
-            "WHERE lower(user) = ?", (user,)).fetchone()
+            "SELECT user, role, pw_hash, active, failures, locked_until_ms, department "
+            "FROM accounts WHERE lower(user) = ?", (user,)).fetchone()
         now = self._now_ms()
         role = row[1] if row else "unknown"
         who = Actor.account(user, role)
@@ -310,7 +316,7 @@ class Accounts:
         with core.write(extra=_ACCOUNTS) as conn:
             audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
                             target=core.config.terminal_id)
-        return Actor.account(row[0], role, window)
+        return Actor.account(row[0], role, window, row[6])
 
     def _refused(self, who: Actor, action: str, reason: str) -> None:
         core = self._core

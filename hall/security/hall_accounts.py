@@ -58,12 +58,15 @@ def project(conn: sqlite3.Connection, e: Event, p: dict[str, Any]) -> None:
         return
     at = ms_of(str(p["at"]))
     if change == "add":
+        department = p.get("department")  # a department account's (migration 0007)
         conn.execute(
-            "INSERT INTO accounts (user, role, pw_hash, active, created_ms, changed_ms) "
-            "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (user) DO UPDATE SET role = excluded.role, "
-            "pw_hash = excluded.pw_hash, active = 1, failures = 0, locked_until_ms = 0, "
-            "changed_ms = excluded.changed_ms",
-            (user, str(p["role"]), str(p["pw_hash"]), at, at))
+            "INSERT INTO accounts (user, role, pw_hash, active, created_ms, changed_ms, "
+            "department) VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (user) DO UPDATE SET "
+            "role = excluded.role, pw_hash = excluded.pw_hash, active = 1, failures = 0, "
+            "locked_until_ms = 0, changed_ms = excluded.changed_ms, "
+            "department = excluded.department",
+            (user, str(p["role"]), str(p["pw_hash"]), at, at,
+             str(department) if department else None))
     elif change == "password":
         conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, locked_until_ms = 0, "
                      "changed_ms = ? WHERE user = ?", (str(p["pw_hash"]), at, user))

@@ -199,20 +199,52 @@ def _supplied(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     )
 
 
-def _step_decided(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+def _step_received(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
-        "UPDATE case_steps SET status = ?, decided_ms = ? WHERE case_id = ? AND step = ?",
-        (p["outcome"], ms_of(p["at"]), p["case_id"], p["step"]),
+        "UPDATE case_steps SET status = 'received', received_ms = ? WHERE case_id = ? AND step = ?",
+        (ms_of(p["at"]), p["case_id"], p["step"]),
     )
+
+
+def _step_decided(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    at = ms_of(p["at"])
+    outcome = p["outcome"]
+    bring = json.dumps(p["bring"], ensure_ascii=False) if p.get("bring") else None
+    if outcome == "correction":  # 补正: the clock stops; no decision date yet
+        conn.execute(
+            "UPDATE case_steps SET status = 'correction', correction_ms = ?, note = ?, bring = ? "
+            "WHERE case_id = ? AND step = ?",
+            (at, p.get("note"), bring, p["case_id"], p["step"]))
+        return
+    conn.execute(
+        "UPDATE case_steps SET status = ?, decided_ms = ?, note = ? WHERE case_id = ? AND step = ?",
+        (outcome, at, p.get("note"), p["case_id"], p["step"]),
+    )
+
+
+def _step_corrected(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """补正 handed in at the window: back to the department, due later by the days it waited."""
+    conn.execute(
+        "UPDATE case_steps SET status = 'corrected', due = ?, correction_ms = NULL "
+        "WHERE case_id = ? AND step = ?", (p["due"], p["case_id"], p["step"]))
+
+
+def _step_reassigned(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute("UPDATE case_steps SET department = ? WHERE case_id = ? AND step = ?",
+                 (p["department"], p["case_id"], p["step"]))
 
 
 def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     at = ms_of(p["at"])
+    # 不予许可: every part was rejected (hall/cases.py decides; older logs carry no result)
+    status = "not_permitted" if p.get("result") == "not_permitted" else "completed"
     conn.execute(
-        "UPDATE cases SET status = 'completed', completed_ms = ? WHERE case_id = ?",
-        (at, p["case_id"]),
+        "UPDATE cases SET status = ?, completed_ms = ? WHERE case_id = ?",
+        (status, at, p["case_id"]),
     )
-    # 办结 closes the parts the back office decided outside this log.
+    # Logs written before the back office (issue 23) completed cases with parts still pending,
+    # "decided outside this log": replayed, they read as before. Today's 办结 is refused while a
+    # part is undecided, so this touches nothing new.
     conn.execute(
         "UPDATE case_steps SET status = 'approved', decided_ms = ? "
         "WHERE case_id = ? AND status = 'pending'", (at, p["case_id"]))
@@ -278,6 +310,7 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
                  f"reasons = CASE WHEN reasons IS NULL THEN NULL ELSE '[]' END "
                  f"WHERE case_id {these}", (ids,))
     conn.execute(f"UPDATE case_materials SET promise = NULL WHERE case_id {these}", (ids,))
+    conn.execute(f"UPDATE case_steps SET note = NULL WHERE case_id {these}", (ids,))
     conn.execute(
         "UPDATE events SET payload = json_set(json_remove(payload, '$.applicant.sealed', "
         "'$.note', '$.promise'), '$.applicant.masked', '', '$.applicant.key', '') "
@@ -293,6 +326,10 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
         "UPDATE events SET payload = json_remove(payload, '$.note') "
         f"WHERE type = 'CaseStepDecided' AND json_extract(payload, '$.case_id') {these}", (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.reason', '') "
+        f"WHERE type = 'CaseStepReassigned' AND json_extract(payload, '$.case_id') {these}",
+        (ids,))
     ratings = json.dumps(p.get("rating_ids", []))
     conn.execute(f"UPDATE ratings SET text = NULL WHERE rating_id {these}", (ratings,))
     conn.execute(
@@ -357,7 +394,10 @@ HANDLERS: dict[str, Handler] = {
     EventType.CASE_REFUSED: _case_opened("refused"),
     EventType.MATERIALS_DEFERRED: _deferred,
     EventType.MATERIALS_SUPPLIED: _supplied,
+    EventType.CASE_STEP_RECEIVED: _step_received,
     EventType.CASE_STEP_DECIDED: _step_decided,
+    EventType.CASE_STEP_CORRECTED: _step_corrected,
+    EventType.CASE_STEP_REASSIGNED: _step_reassigned,
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,

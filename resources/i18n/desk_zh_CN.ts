@@ -239,6 +239,26 @@
         <source>, by mail {tracking}</source>
         <translation>，已邮寄 {tracking}</translation>
     </message>
+    <message>
+        <source>Ready to hand out</source>
+        <translation>待出件</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>办理环节</translation>
+    </message>
+    <message>
+        <source>Correction handed in</source>
+        <translation>补正材料已收</translation>
+    </message>
+    <message>
+        <source>Ready to hand out: {n}</source>
+        <translation>待出件：{n}件</translation>
+    </message>
+    <message>
+        <source>{done} of {total} decided</source>
+        <translation>共{total}个环节，已决定{done}个</translation>
+    </message>
 </context>
 <context>
     <name>DeskWindow</name>
@@ -355,12 +375,40 @@
         <translation>已导出到{file}</translation>
     </message>
     <message>
+        <source>Called {t} without the hall server, and no call screen can hear this desk: call the citizen by voice.</source>
+        <translation>未经大厅服务器叫号{t}，且没有叫号屏能收到本窗口的叫号：请口头呼叫群众。</translation>
+    </message>
+    <message>
         <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
         <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
     </message>
     <message>
         <source>Accounts as this desk last heard them from the hall server, {minutes} minutes ago.</source>
         <translation>账号信息为本机 {minutes} 分钟前从大厅服务器获得。</translation>
+    </message>
+    <message>
+        <source>Signed for.</source>
+        <translation>已签收。</translation>
+    </message>
+    <message>
+        <source>Approved.</source>
+        <translation>已准予许可。</translation>
+    </message>
+    <message>
+        <source>Not permitted: recorded with its reasons.</source>
+        <translation>不予许可，理由已记录。</translation>
+    </message>
+    <message>
+        <source>Correction asked: the window will tell the applicant.</source>
+        <translation>已要求补正，将由窗口告知申请人。</translation>
+    </message>
+    <message>
+        <source>Correction handed in: back with the department.</source>
+        <translation>补正材料已收，已退回部门继续办理。</translation>
+    </message>
+    <message>
+        <source>Completed; the notice of the parts not permitted is printing.</source>
+        <translation>已办结，不予许可决定告知书正在打印。</translation>
     </message>
 </context>
 <context>
@@ -583,6 +631,38 @@
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
+    <message>
+        <source>Not permitted, notice to hand out</source>
+        <translation>不予许可，待领取告知书</translation>
+    </message>
+    <message>
+        <source>To sign for</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Signed for</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>准予许可</translation>
+    </message>
+    <message>
+        <source>Not permitted</source>
+        <translation>不予许可</translation>
+    </message>
+    <message>
+        <source>Correction owed</source>
+        <translation>待补正</translation>
+    </message>
+    <message>
+        <source>Correction handed in</source>
+        <translation>补正已收</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
 </context>
 <context>
     <name>QueuePanel</name>
@@ -665,6 +745,18 @@
     <message>
         <source>I&apos;ll go</source>
         <translation>接单</translation>
+    </message>
+    <message>
+        <source>Possibly incomplete: {why}</source>
+        <translation>可能不完整: {why}</translation>
+    </message>
+    <message>
+        <source>cannot reach {who}; tickets issued there may be missing</source>
+        <translation>无法联系 {who}，在那里取的号可能未显示</translation>
+    </message>
+    <message>
+        <source>the hall server cannot be reached and no other terminal is known; only this desk&apos;s tickets are shown</source>
+        <translation>无法连接大厅服务器，也不知道其他终端，只显示本机所知的号码</translation>
     </message>
 </context>
 <context>
@@ -894,6 +986,131 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>CallBoard</name>
+    <message>
+        <source>Now calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <source>Last calls</source>
+        <translation>最近呼叫</translation>
+    </message>
+    <message>
+        <source>Window {window}</source>
+        <translation>{window}号窗口</translation>
+    </message>
+    <message>
+        <source>{number}, please go to window {window}</source>
+        <translation>请{number}号到{window}号窗口办理</translation>
+    </message>
+    <message>
+        <source>Calling again</source>
+        <translation>重复呼叫</translation>
+    </message>
+    <message>
+        <source>{n} waiting</source>
+        <translation>{n}人等候</translation>
+    </message>
+    <message>
+        <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>
+        <translation>与叫号服务器的连接已中断，屏幕显示的是最后收到的叫号信息。</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayWindow</name>
+    <message>
+        <source>Call screen</source>
+        <translation>叫号屏</translation>
+    </message>
+</context>
+<context>
+    <name>WorkbenchPage</name>
+    <message>
+        <source>Sign out</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>To decide</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>承诺时限</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>办件编号</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Reasons (不予许可) or what to correct (补正)</source>
+        <translation>不予许可的理由，或需补正的内容</translation>
+    </message>
+    <message>
+        <source>Sign for</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>准予许可</translation>
+    </message>
+    <message>
+        <source>Not permitted</source>
+        <translation>不予许可</translation>
+    </message>
+    <message>
+        <source>Ask for correction</source>
+        <translation>要求补正</translation>
+    </message>
+    <message>
+        <source>{date} overdue</source>
+        <translation>{date} 已逾期</translation>
+    </message>
+    <message>
+        <source>{date} due soon</source>
+        <translation>{date} 即将到期</translation>
+    </message>
+    <message>
+        <source>To decide: {n}</source>
+        <translation>待审批：{n}件</translation>
+    </message>
+    <message>
+        <source>Nothing to decide.</source>
+        <translation>暂无待审批事项。</translation>
+    </message>
+    <message>
+        <source> (deferred, due {date})</source>
+        <translation>（容缺，{date}前补交）</translation>
+    </message>
+    <message>
+        <source>{service} · {applicant}
+Materials: {materials}
+Parts: {parts}</source>
+        <translation>{service} · {applicant}
+材料：{materials}
+环节：{parts}</translation>
+    </message>
+    <message>
+        <source>Type the reasons or what to correct in the note line first.</source>
+        <translation>请先在意见栏填写理由或需补正的内容。</translation>
     </message>
 </context>
 </TS>

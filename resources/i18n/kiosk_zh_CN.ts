@@ -626,6 +626,46 @@
         <translation>尚需补交：{materials}</translation>
     </message>
     <message>
+        <source>Not permitted: pick up the written notice</source>
+        <translation>不予许可：请领取书面告知</translation>
+    </message>
+    <message>
+        <source>Ready to pick up</source>
+        <translation>可以领取</translation>
+    </message>
+    <message>
+        <source>bring {materials}</source>
+        <translation>携带{materials}</translation>
+    </message>
+    <message>
+        <source>ask at the window what to correct</source>
+        <translation>到窗口了解需补正的内容</translation>
+    </message>
+    <message>
+        <source>Correction needed for {matter}: please come to the window and {what}.</source>
+        <translation>{matter}需要补正：请到窗口{what}。</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>correction needed</source>
+        <translation>待补正</translation>
+    </message>
+    <message>
+        <source>{matter} ({department}): {state}</source>
+        <translation>{matter}（{department}）：{state}</translation>
+    </message>
+    <message>
+        <source>, decided {date}</source>
+        <translation>，{date}办结</translation>
+    </message>
+    <message>
+        <source>, due {date}</source>
+        <translation>，承诺{date}前办结</translation>
+    </message>
+    <message>
         <source>, </source>
         <translation>、</translation>
     </message>

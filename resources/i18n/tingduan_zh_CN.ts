@@ -535,8 +535,8 @@
         <translation>材料清单中有材料重复列出。</translation>
     </message>
     <message>
-        <source>A step is either approved or rejected.</source>
-        <translation>审批结果只能是通过或不通过。</translation>
+        <source>A part is signed for, approved, not permitted or sent back for correction.</source>
+        <translation>审批环节只能签收、准予许可、不予许可或要求补正。</translation>
     </message>
     <message>
         <source>This step of the case has already been decided.</source>
@@ -651,6 +651,32 @@
         <translation>还缺少材料“{material}”。</translation>
     </message>
     <message>
+        <source>Some parts of this case are not decided yet: it cannot be completed.</source>
+        <translation>该办件还有环节未办结审批，暂不能办结。</translation>
+    </message>
+    <message>
+        <source>Please write what must be corrected.</source>
+        <translation>请填写需要补正的内容。</translation>
+    </message>
+    <message>
+        <source>This part owes no correction.</source>
+        <translation>该环节没有待补正的内容。</translation>
+    </message>
+    <message>
+        <source>This department is not in the catalog.</source>
+        <translation>事项目录中没有该部门。</translation>
+    </message>
+    <message>
+        <source>This part already belongs to that department.</source>
+        <translation>该环节已由该部门办理。</translation>
+    </message>
+    <message>
+        <source>This case has no such part.</source>
+        <translation>该办件没有这个环节。</translation>
+    </message>
+    <message>
+        <source>Only a department account belongs to a department.</source>
+        <translation>只有部门账号才能指定部门。</translation>
         <source>The hall is closed now. Please come back during opening hours.</source>
         <translation>大厅现在不在办公时间，请在办公时间内前来。</translation>
     </message>

@@ -45,6 +45,7 @@ from sync.server.limits import (
     TokenBuckets,
 )
 from sync.server.notify import HallNotifier, PgListener
+from sync.server.peerlist import PeerAnnounce, PeerList, PeerRegistry
 from sync.server.peers import Peer, Peers
 from sync.server.tables import UPSTREAM
 from sync.server.upstream import Upstream
@@ -196,6 +197,13 @@ def hall_keys(data_dir: Path) -> dict[str, str]:
 
     return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
             for name in (keys.DATA, keys.INDEX)}
+
+
+def peer_key(data_dir: Path) -> str:
+    """The hub's hall-wide peer key (made on first use): terminals sign peer requests with it."""
+    from hall.security import keys
+
+    return base64.b64encode(keys.load_or_create(data_dir, "peer")).decode()
 
 
 def create_app(engine: Engine, *, role: str, data_dir: Path,
@@ -487,6 +495,24 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 status_code=exc.status,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
+
+    registry = PeerRegistry()
+
+    @app.post(f"{API}/peers", response_model=PeerList)
+    async def peer_list(request: Request) -> PeerList:
+        """A terminal's peer endpoint announced; the hall's others and its peer key back
+        (sync/server/peerlist.py). The key goes over TLS or loopback only, as the hall keys."""
+        cred = await auth(request)
+        req: PeerAnnounce = _parse(PeerAnnounce, await _body(request))
+        if role != db.HUB or cred.is_hub:
+            raise HTTPException(404, "peer lists are handed out by a hall hub to its terminals")
+        who = peer(request)
+        listed = registry.announce(cred.hall_id, cred.terminal_id, who.address, req.port,
+                                   req.kind)
+        key = None
+        if who.https or is_loopback(who.address):
+            key = await run_in_threadpool(peer_key, data_dir)
+        return PeerList(peers=listed, key=key)
 
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)])

@@ -254,10 +254,10 @@ def test_the_command_line(tmp_path: Path, cli: CliRun) -> None:
                          stdin=f"{PW}\nli-pass-123\n")
         assert code == 0, out
         code, out = cli(d1, "access", "user", "add", "dept1", "--role", "department",
-                         "--department", "市场监管局", "--as", "root",
+                         "--department", "市市场监管局", "--as", "root",
                          stdin=f"{PW}\ndept-pass-12\n")
         assert code == 0 and out["user"] == {"user": "dept1", "role": "department",
-                                             "department": "市场监管局"}
+                                             "department": "市市场监管局"}
         assert cli(d1, "sync")[0] == 0 and cli(d2, "sync")[0] == 0
         code, out = cli(d2, "access", "sign-in", "li", stdin="li-pass-123\n")
         assert code == 0 and out["signed_in"] == {"user": "li", "role": "clerk"}, out
