@@ -35,6 +35,8 @@ loop = threading.Thread(target=runner.run_forever, args=(lambda: Hall.open(folde
                         kwargs={"wait": 0.2, "cap": 0.3}, daemon=True)
 loop.start()
 time.sleep(1.5)  # its halls open (a store is refused at opening on a full disk), then full:
+started = sorted(t.name for t in threading.enumerate() if t.name.startswith("sync-"))
+print("STARTED", ",".join(started), flush=True)
 subprocess.run("dd if=/dev/zero of=/mnt/fill bs=4k 2>/dev/null", shell=True)
 time.sleep(3)  # several failed rounds, each failing to record itself on the full disk
 alive = sorted(t.name for t in threading.enumerate() if t.name.startswith("sync-"))
@@ -60,5 +62,7 @@ def test_the_sync_loop_outlives_a_full_disk() -> None:
     done = subprocess.run(["unshare", "-Urm", "sh", "-c", script], capture_output=True,
                           text=True, timeout=120, cwd=ROOT)
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
-    assert lines.get("FULL") == "sync-pull,sync-push", (done.stdout, done.stderr[-3000:])
+    started = lines.get("STARTED", "").split(",")
+    assert {"sync-pull", "sync-push"} <= set(started), (done.stdout, done.stderr[-3000:])
+    assert lines.get("FULL") == lines["STARTED"], (done.stdout, done.stderr[-3000:])  # all alive
     assert lines.get("FREED") == "True", (done.stdout, done.stderr[-3000:])
