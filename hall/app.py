@@ -103,6 +103,7 @@ class Hall:
         self.settings = Settings(core)
         self.settings.current()  # the hall's signed settings over config.json, from the start
         self.tickets.opening = self.settings.check_take
+        self.appointments.settings = self.settings
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,

@@ -292,6 +292,20 @@ class SyncClient:
             pass  # the call stands; the outbox carries it later
         return ticket
 
+    def book_appointment(self, service_id: str, day: str, time: str, holder_key: str) -> str:
+        """预约 decided by the hub (sync/server/bookings.py); its id once it reached this store."""
+        reply = self._request("POST", "/appointments", body={
+            "service": service_id, "day": day, "time": time, "holder_key": holder_key})
+        appointment_id = str(reply["appointment"]["id"])
+        for wait in (0.0, 0.5, 0.5):
+            self.pull(wait=wait)
+            if self.core.store.conn.execute(
+                    "SELECT 1 FROM appointments WHERE appointment_id = ?",
+                    (appointment_id,)).fetchone() is not None:
+                return appointment_id
+        raise NetworkError(f"the hub booked {appointment_id}, which has not reached this "
+                           "terminal yet")
+
     # -- a whole round --------------------------------------------------------------------------
     def once(self, wait: float = 0.0) -> dict[str, int]:
         pushed, rejected = self.push()

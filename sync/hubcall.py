@@ -57,10 +57,41 @@ class HubRouter:
         return call_through_hub(self._hall, window, by, self._timeout)
 
 
+class HubBooking:
+    """The hall's booking router for a member terminal enrolled with a hub: the hub decides
+    every seat hall-wide (sync/server/bookings.py). With the hub away a booking is refused
+    (`hub_unreachable`): an offline share of seats leased to the terminal is not built yet, and
+    selling from the local store alone could sell one seat twice."""
+
+    def __init__(self, hall: Hall, timeout: float = TIMEOUT_S) -> None:
+        self._hall = hall
+        self._timeout = timeout
+
+    def book(self, service_id: str, day: str, time: str, holder_key: str) -> str:
+        from hall.errors import DomainError
+        from sync import runner
+        from sync.client import SyncClient
+
+        hall = self._hall
+        cred = credential.load(hall.data_dir)
+        with SyncClient(hall, cred.server, cred.token, timeout=self._timeout, lease_series=(),
+                        ca=cred.ca, insecure=cred.insecure, check_own=False) as client:
+            try:
+                found = client.book_appointment(service_id, day, time, holder_key)
+            except NetworkError as exc:
+                runner.record(hall.core, exc.message)
+                raise DomainError(f"the hall's hub is out of reach, and only it books seats: "
+                                  f"{exc.message}", code="hub_unreachable") from exc
+        runner.record(hall.core, None)
+        return found
+
+
 def attach(hall: Hall) -> Hall:
-    """Route calls through the hub when this terminal is a member enrolled with one."""
+    """Route calls and bookings through the hub when this terminal is a member enrolled with
+    one."""
     if hall.config.numbering == "member" and credential.exists(hall.data_dir):
         from sync.peercall import PeerRouter  # without the hub: the peers' rule
 
         hall.tickets.router = PeerRouter(hall, HubRouter(hall))
+        hall.appointments.router = HubBooking(hall)
     return hall
