@@ -62,7 +62,8 @@ HALL = "SOAK"
 PASSWORD = "soak-password-1"
 SERVICE = "newborn"
 PY = sys.executable
-FACE = str(ROOT / "bench" / "soak_face.py")
+# a module of this bench, not a bench of its own (tests/test_bench_smoke.py runs those)
+FACE = ["-c", "import sys; from bench.soak_face import main; sys.exit(main())"]
 
 
 def free_port() -> int:
@@ -239,7 +240,7 @@ class Hall:
             self._terminal(folder, terminal, desk=kind == "desk")
             if kind == "kiosk":
                 extra = ["--printer", printer_url]
-            self.faces[name] = Proc(name, [PY, FACE, kind, str(folder), *extra],
+            self.faces[name] = Proc(name, [PY, *FACE, kind, str(folder), *extra],
                                     logs / f"{name}.log", face=True)
 
     def _code(self, server: str, terminal: str, *, hub: bool = False) -> str:

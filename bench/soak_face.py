@@ -1,7 +1,7 @@
 """One face of the soak run (bench/soak.py) in a process of its own: the kiosk, a desk or the
 call screen, offscreen, on its real bridge and sync threads, driven by its tests' moves.
 
-    python bench/soak_face.py kiosk|desk|screen DATA_DIR [--printer URL] [--window N]
+    python -c "from bench.soak_face import main; main()" kiosk|desk|screen DATA_DIR
                               [--clock-offset-ms MS]
 
 The orchestrator talks to it in JSON lines: on stdin {"op": "take"|"call"|"done"|"stall"|
@@ -356,6 +356,3 @@ def main() -> int:
     app.exec()
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

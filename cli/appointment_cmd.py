@@ -65,7 +65,7 @@ def slots(args: argparse.Namespace) -> Result:
 
 def book(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    by = acting(hall, args).actor
     hall.appointments.slots(args.service, args.day)  # bad service or day: before the card
     read = _holder(hall, by, args, "appointment")
     done = hall.appointments.book_slot(by, args.service, args.day, args.time,
@@ -76,20 +76,20 @@ def book(args: argparse.Namespace) -> Result:
 
 def cancel(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    done = hall.appointments.cancel(acting(hall, args), args.appointment).value
+    done = hall.appointments.cancel(acting(hall, args).actor, args.appointment).value
     return {"appointment": _short(done)}, f"cancelled {done.id}"
 
 
 def reschedule(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    done = hall.appointments.reschedule(acting(hall, args), args.appointment, args.day,
+    done = hall.appointments.reschedule(acting(hall, args).actor, args.appointment, args.day,
                                         args.time).value
     return {"appointment": _short(done)}, f"moved {done.id} to {done.day} {done.time}"
 
 
 def appointment_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    by = acting(hall, args).actor
     hall.appointments.record_no_shows(by)  # slots whose check-in has closed: no-shows
     found = hall.appointments.on_day(args.day)
     text = "\n".join(f"{a.time} {a.service:<28} {a.status:<10} {a.id}" for a in found) or (
@@ -99,7 +99,7 @@ def appointment_list(args: argparse.Namespace) -> Result:
 
 def check_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    by = acting(hall, args).actor
     read = _holder(hall, by, args, "check_in")
     done = hall.appointments.check_in_at(by, read).value
     ticket = done.ticket.to_json()

@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
                    metavar="ADDR",
                    help="a reverse proxy (address or network) whose X-Forwarded-For and "
                    "X-Forwarded-Proto are believed (repeatable; default: none)")
+    p.add_argument("--api-docs", action="store_true",
+                   help="serve the API document (/openapi.json, /docs, /redoc); off by default: "
+                   "it tells anyone on the network the whole API")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -57,6 +60,10 @@ def register(sub: Any) -> None:
             s.add_argument("--hub", action="store_true",
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
+            s.add_argument("--role", choices=("desk", "kiosk", "display"), default="desk",
+                           help="what the terminal is, which bounds the events it may send: a "
+                           "kiosk issues tickets, asks for help, rates, checks in; a display "
+                           "only records its audit (default: desk)")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
     usub = s.add_subparsers(dest="user_action", metavar="ACTION")
@@ -113,7 +120,7 @@ def serve(args: argparse.Namespace) -> Result:
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
-        trusted_proxies=args.trusted_proxies)
+        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -166,13 +173,14 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
     engine = _engine(args)
     try:
-        code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub)
+        code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub, role=args.role)
     finally:
         engine.dispose()
     from hall.ids import normal_id
 
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
-             "scope": "hub" if args.hub else "terminal", "expires_in_s": 86400}, code)
+             "scope": "hub" if args.hub else "terminal", "role": args.role,
+             "expires_in_s": 86400}, code)
 
 
 def revoke(args: argparse.Namespace) -> Result:

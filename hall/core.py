@@ -10,6 +10,7 @@ other's subscribers through `ChangeWatcher` (PRAGMA data_version).
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hall import changes as changes_mod
+from hall import event_schema
 from hall.actors import Actor
 from hall.catalog import Catalog
 from hall.changes import NOTHING, Changes, ChangeWatcher, Notifier, Source
 from hall.clock import WallClock, for_store, system_now
 from hall.config import TerminalConfig
-from hall.errors import AccessError, StoreError
+from hall.errors import AccessError, HallError, StoreError
 from hall.events import Event
 from hall.numbering import hall_day
 from hall.store import Store
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from hall.security.crypto import Sealer
 
 T = TypeVar("T")
+_KEPT_WRITES = 64  # the writes one command may make and still see in its outcome
+_KEPT_MARKS = 16  # commands nested (a call through the hub: 2)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,13 @@ class Core:
         self.data_dir: Path = store.path.parent
         self.hlc = for_store(store.path, wall, max_hlc(store.conn))  # shared with sync's absorb
         self.notifier = Notifier()
-        self.last_changes: Changes = NOTHING
+        self.last_changes: Changes = NOTHING  # the last commit's (close_day sums its days')
+        # Each command's own changes: `require` marks where its writes start, `outcome` sums
+        # the writes since that mark (a nested command, the hub's call, has its own mark). Both
+        # bounded: a command that failed after its check leaves a mark no outcome takes.
+        self._writes: deque[tuple[int, Changes]] = deque(maxlen=_KEPT_WRITES)
+        self._write_seq = 0
+        self._marks: list[int] = []
         self._watcher: ChangeWatcher | None = None
         self._emitted: list[str] = []
         self._sealer: Sealer | None = None
@@ -100,25 +110,40 @@ class Core:
         else:
             found = changes_mod.of_types(emitted, source) | extra
         self.last_changes = found.with_source(source)
+        self._write_seq += 1
+        self._writes.append((self._write_seq, self.last_changes))
         self.notifier.notify(self.last_changes)
 
     def emit(self, conn: sqlite3.Connection, event_type: str, payload: dict[str, Any],
              by: Actor) -> Event:
-        """Append an event of this terminal, naming its actor, and project it."""
+        """Append an event of this terminal, naming its actor, and project it. An event the
+        hall's own schema refuses is a bug here, never written: every hop would refuse it."""
+        payload = {**payload, "by": by.record()}
+        why = event_schema.problem(event_type, payload)
+        if why is not None:
+            raise HallError(why, code="invalid_event", params={"type": event_type})
         event = append_local(
             conn,
             hall_id=self.config.hall_id,
             terminal_id=self.config.terminal_id,
             hlc=self.hlc.tick(),
             event_type=event_type,
-            payload={**payload, "by": by.record()},
+            payload=payload,
         )
         apply(conn, event)
         self._emitted.append(event_type)
         return event
 
     def outcome(self, value: T) -> Outcome[T]:
-        return Outcome(value, self.last_changes)
+        """The command's value and what its own writes changed (since its `require`)."""
+        if not self._marks:  # a command with no check of its own (the first admin): its write
+            return Outcome(value, self.last_changes)
+        start = self._marks.pop()
+        mine = [changed for seq, changed in self._writes if seq > start]
+        found = mine[0] if mine else NOTHING
+        for changed in mine[1:]:
+            found = found | changed
+        return Outcome(value, found)
 
     # -- notifications ----------------------------------------------------------------------------
     def watch(self) -> ChangeWatcher:
@@ -131,6 +156,8 @@ class Core:
     def require(self, actor: Actor, permission: str, command: str) -> None:
         """Refuse, audited, before anything is written. Call it before opening a transaction."""
         if actor.can(permission):
+            self._marks.append(self._write_seq)
+            del self._marks[:-_KEPT_MARKS]
             return
         from hall.security import audit
 
@@ -209,6 +236,8 @@ _DOING = {
     "no_show": "mark tickets no-show", "done": "mark tickets done", "park": "park tickets",
     "cancel": "cancel tickets", "rate": "rate visits", "stats": "see the day's figures",
     "take_ticket": "take tickets", "configure_window": "set up windows",
+    "show_case": "look cases up", "complete_case": "complete cases",
+    "deliver_result": "hand results out",
 }
 
 

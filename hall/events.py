@@ -127,18 +127,6 @@ class Event:
     payload: dict[str, Any] = field(hash=False)
     schema_version: int = SCHEMA_VERSION
 
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "hall_id": self.hall_id,
-            "terminal_id": self.terminal_id,
-            "terminal_seq": self.terminal_seq,
-            "hlc": self.hlc,
-            "type": self.type,
-            "schema_version": self.schema_version,
-            "payload": self.payload,
-        }
-
 
 def missing_keys(event_type: str, payload: dict[str, Any]) -> list[str]:
     """Keys a payload lacks for its type; an unknown type lacks everything."""

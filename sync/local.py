@@ -4,29 +4,31 @@ conflicts, and absorbing pulled events (each with its projection, in the cursor'
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterable
 from typing import Any
 
+from hall import event_rules, sync_status
+from hall.clock import now_ms as now_ms  # the one wall clock in ms (sync.runner reads it here)
 from hall.events import Event, EventType
-from hall.store.engine import IntegrityError
+from hall.store.engine import IntegrityError, InterfaceError
 from hall.store.eventlog import insert
 from hall.store.projections import apply
 from sync.wire import Rejection, WireEvent
 
 # What one pulled event may raise while it is projected without stopping the page: a constraint
 # of the store (whichever driver: sqlite3's and sqlcipher3's errors are unrelated classes, so
-# catch the store's mapping), or a payload the projection cannot read. A full disk or a locked
-# store (OperationalError) is not one of these: the page is retried whole.
-UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeError, ValueError)
+# catch the store's mapping), a value the driver cannot bind, or a payload the projection cannot
+# read. Every pulled event passed hall/event_schema.py first; this is the second net. A full disk
+# or a locked store (OperationalError) is not one of these: the page is retried whole.
+UNPROJECTABLE: tuple[type[Exception], ...] = (
+    *IntegrityError, *InterfaceError, KeyError, TypeError, ValueError, OverflowError,
+    AttributeError, IndexError)
 
-PUSHED = "pushed_through"
-CURSOR = "pull_cursor"
+# the rows' names and the pending count: the hall reads them too (hall/sync_status.py)
+CURSOR = sync_status.CURSOR
+PUSHED = sync_status.PUSHED
+pending = sync_status.pending
 LAST_PULL = "last_pull_ms"  # when a pull last succeeded (hall/security/access.py: accounts' age)
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
@@ -37,12 +39,6 @@ def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
 def put(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
                  "DO UPDATE SET value = excluded.value", (key, value))
-
-
-def pending(conn: sqlite3.Connection, terminal_id: str) -> int:
-    row = conn.execute("SELECT COALESCE(MAX(terminal_seq), 0) FROM events WHERE terminal_id = ?",
-                       (terminal_id,)).fetchone()
-    return max(0, int(row[0]) - int(get(conn, PUSHED, "0")))
 
 
 def record_rejections(conn: sqlite3.Connection, rejected: Iterable[Rejection]) -> None:
@@ -97,6 +93,10 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent], *,
     for w in events:
         ev = Event(w.event_id, w.hall_id, w.terminal_id, w.terminal_seq, w.hlc, w.type,
                    w.payload, w.schema_version)
+        why = event_rules.refusal(ev)
+        if why is not None:  # never stored nor applied here: set aside, listed, sync goes on
+            _conflict(conn, "invalid", ev, _ticket_of(ev), why)
+            continue
         top = max(top, ev.hlc)
         if not insert(conn, ev):
             continue  # already here: a replayed page
@@ -106,13 +106,13 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent], *,
         if ev.type == EventType.TICKET_CALLED:
             clash = _call_conflict(conn, ev)
             if clash is not None:
-                _conflict(conn, "call", ev, ev.payload.get("ticket_id"), clash)
+                _conflict(conn, "call", ev, _ticket_of(ev), clash)
         conn.execute("SAVEPOINT absorb")
         try:
             apply(conn, ev)
         except UNPROJECTABLE as exc:
             conn.execute("ROLLBACK TO absorb")
-            _conflict(conn, "integrity", ev, ev.payload.get("ticket_id"),
+            _conflict(conn, "integrity", ev, _ticket_of(ev),
                       f"{ev.type} of terminal {ev.terminal_id} not applied: "
                       f"{type(exc).__name__}: {exc}")
         else:
@@ -120,6 +120,11 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent], *,
                 _shared_number(conn, ev)
         conn.execute("RELEASE absorb")
     return added, top
+
+
+def _ticket_of(ev: Event) -> str | None:
+    ticket = ev.payload.get("ticket_id") if isinstance(ev.payload, dict) else None
+    return ticket if isinstance(ticket, str) and len(ticket) <= 64 else None
 
 
 def _shared_number(conn: sqlite3.Connection, ev: Event) -> None:

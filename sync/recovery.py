@@ -25,6 +25,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from hall.store.eventlog import SEQ_FLOOR
 from sync import local
 from sync.wire import Rejection, WireEvent
 
@@ -62,6 +63,10 @@ def take_back(conn: sqlite3.Connection, terminal_id: str, theirs: list[WireEvent
         for sql in triggers:
             conn.execute(sql)
     local.put(conn, local.PUSHED, str(through))
+    # The server's mark may pass every event this store holds (its tail was refused events the
+    # old PC pushed): the next local event is numbered after it, never at a used number that
+    # the outbox (after the mark) would skip for good.
+    local.put(conn, SEQ_FLOOR, str(through))
     return TakenBack(added, len(aside), top)
 
 

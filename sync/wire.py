@@ -143,10 +143,20 @@ class OwnResponse(_Model):
 class LeaseRequest(_Model):
     day: str = Field(pattern=_DAY)
     series: str = Field(pattern=r"^[A-Z]$")
-    size: int = Field(strict=True, ge=1, le=1000)
+    # An integer as JSON Schema counts them (957.0 is one); never a string or true.
+    size: int = Field(ge=1, le=1000)
     # The same id on a retry (the answer was lost) gets the same block back; the same id with
     # another day, series or size is refused (409), never answered with the old block.
     request_id: str | None = Field(default=None, pattern=_ID)
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _integral(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("an integer")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("an integer")
+        return int(value) if isinstance(value, float) else value
 
     @field_validator("day")
     @classmethod
@@ -206,7 +216,8 @@ class EnrollResponse(_Model):
 
 class Health(_Model):
     status: str
-    role: str
-    server_time_ms: int
-    epoch: str
+    # Only for those allowed (sync/server/app.py `health`): anyone else learns up or down.
+    role: str | None = None
+    server_time_ms: int | None = None
+    epoch: str | None = None
     upstream: dict[str, Any] | None = None  # a hub's forwarding to its upstream

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+
+from hall.logs import redact
 
 if TYPE_CHECKING:
     from hall.slips import ReceiptSlip, TicketSlip
@@ -27,6 +29,20 @@ EC_CODES: dict[ErrorLevel, int] = {"L": 48, "M": 49, "Q": 50, "H": 51}
 
 # A plain 18-character citizen number: a ticket or receipt may carry personal data only masked.
 _UNMASKED_ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+# An ID number as people type it in free text (a 不予受理 reason): 15 or 18 characters, maybe
+# spaced or dashed in groups ("420302 19900101 1234").
+_SPACED_ID = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){13,16}[ -]?[0-9Xx](?![0-9A-Za-z])")
+
+
+def masked(text: str) -> str:
+    """Text as it may be printed (and wait in the spool): ID numbers (18 or 15 digits, spaced
+    or not), mobile numbers and sealed tokens masked (hall/logs.py `redact` for the rest)."""
+    def one(m: re.Match[str]) -> str:
+        compact = re.sub(r"[ -]", "", m.group(0))
+        if len(compact) not in (15, 18):
+            return m.group(0)
+        return compact[:6] + "*" * (len(compact) - 10) + compact[-4:]
+    return redact(_SPACED_ID.sub(one, text))
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,11 @@ class Layout:
     elements: tuple[Element, ...]
 
     def __post_init__(self) -> None:
+        # Personal data in typed text is masked before it is laid out, so it never reaches the
+        # printer's bytes nor the spool that keeps them while the printer is away.
+        object.__setattr__(self, "elements", tuple(
+            replace(el, text=masked(el.text)) if isinstance(el, Text) else el
+            for el in self.elements))
         for el in self.elements:
             value = el.text if isinstance(el, Text) else el.data if isinstance(el, QR) else ""
             if _UNMASKED_ID.search(value):

@@ -15,6 +15,7 @@ is preferred over a lost one.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -64,13 +65,18 @@ class PrintQueue:
                  retry_interval: float = 2.0, print_when_unknown: bool = False,
                  on_state: Callable[[QueueState], None] | None = None) -> None:
         """`print_when_unknown`: for printers that never answer DLE EOT (many USB ones)."""
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = directory / "print-queue.sqlite3"
+        # 0600 before SQLite opens it (its -wal and -shm take the same mode): the bytes of jobs
+        # waiting for paper are the owner's alone.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
         self.url = url
         self._connect = connect
         self.retry_interval = retry_interval
         self.print_when_unknown = print_when_unknown
         self.on_state = on_state
-        self._db = sqlite3.connect(directory / "print-queue.sqlite3", isolation_level=None,
+        self._db = sqlite3.connect(path, isolation_level=None,
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")

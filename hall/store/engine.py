@@ -41,6 +41,8 @@ DatabaseError: tuple[type[Exception], ...] = (sqlite3.DatabaseError, _cipher.Dat
 IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, _cipher.IntegrityError)
 OperationalError: tuple[type[Exception], ...] = (
     sqlite3.OperationalError, _cipher.OperationalError)
+# A value the driver cannot bind (a dict, an int beyond 64 bits): the statement, not the store.
+InterfaceError: tuple[type[Exception], ...] = (sqlite3.InterfaceError, _cipher.InterfaceError)
 BUSY_TIMEOUT_S = 10.0  # how long a connection waits for another's write lock
 
 # The page format (set after `PRAGMA key`, before the first read). HMAC_SHA256 authenticates every

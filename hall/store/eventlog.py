@@ -13,10 +13,16 @@ from hall.ids import new_id
 _COLUMNS = "event_id, hall_id, terminal_id, terminal_seq, hlc, type, schema_version, payload"
 
 
+SEQ_FLOOR = "seq_floor"  # sync_state: numbers of this stream a server used up (sync/recovery.py)
+
+
 def next_seq(conn: sqlite3.Connection, terminal_id: str) -> int:
+    """The next number of this terminal's stream: after its last event, and after every number
+    its server has used up (refused events this store never held: they are not in its log)."""
     row = conn.execute(
-        "SELECT MAX(terminal_seq) FROM events WHERE terminal_id = ?", (terminal_id,)
-    ).fetchone()
+        "SELECT MAX(COALESCE((SELECT MAX(terminal_seq) FROM events WHERE terminal_id = ?), 0), "
+        "COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = ?), 0))",
+        (terminal_id, SEQ_FLOOR)).fetchone()
     return int(row[0] or 0) + 1
 
 
@@ -89,18 +95,6 @@ def iter_events(conn: sqlite3.Connection, after_pos: int = 0, batch: int = 2000)
         for row in rows:
             yield _row_to_event(row[1:])
         pos = rows[-1][0]
-
-
-def events_of(
-    conn: sqlite3.Connection, terminal_id: str, after_seq: int, limit: int
-) -> list[Event]:
-    """A terminal's events after a sequence number, in order (the outbox)."""
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM events WHERE terminal_id = ? AND terminal_seq > ? "
-        "ORDER BY terminal_seq LIMIT ?",
-        (terminal_id, after_seq, limit),
-    ).fetchall()
-    return [_row_to_event(r) for r in rows]
 
 
 def max_hlc(conn: sqlite3.Connection) -> int:

@@ -149,6 +149,46 @@ async def _body(request: Request) -> Any:
         raise HTTPException(400, "body is not JSON this server takes: nested too deep") from exc
 
 
+def _body_doc(model: type[BaseModel], **fields: dict[str, Any]) -> dict[str, Any]:
+    """The request body as the API document states it (the handlers read bodies themselves:
+    after authenticating, bounded, gzip allowed); `fields`: a field's schema stated as the
+    server's own rule (a validator the model's schema cannot show)."""
+    schema = model.model_json_schema()
+    schema["properties"].update(fields)
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": schema}}}}
+
+
+def _enroll_doc() -> dict[str, Any]:
+    """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
+    props = EnrollRequest.model_json_schema()["properties"]
+    ident = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "oneOf": [
+            {"type": "object", "properties": {"code": props["code"]}, "required": ["code"],
+             "additionalProperties": False},
+            {"type": "object", "properties": {"code": props["code"], "hall_id": ident,
+                                              "terminal_id": ident},
+             "required": ["code", "hall_id", "terminal_id"], "additionalProperties": False}]}}}}}
+
+
+_PROBLEM = {"content": {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {}, "code": {"type": "string"}}}}}}
+
+
+def _answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals an endpoint gives, each with its reason in `detail`."""
+    why = {400: "the body is not JSON (or a bad gzip body)", 401: "no or an unknown credential",
+           403: "a revoked credential, another hall's, or a role that may not do this",
+           404: "not on this server (call-next on a central platform)",
+           409: "refused as asked (a lease's terms, a quota, a busy window, an offer cap)",
+           410: "a stale cursor: push, then pull from the start",
+           413: "the body is over the limit", 422: "the body or a parameter is invalid",
+           429: "too many requests: wait Retry-After seconds",
+           503: "busy or not available now: retry after Retry-After seconds"}
+    return {c: {"description": why[c], **_PROBLEM} for c in codes}
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")  # NaN/Infinity: Python's json allows them
 
@@ -212,14 +252,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                trusted_proxies: Iterable[str] = (), event_rate: float = EVENT_RATE,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
-               max_polls: int = MAX_POLLS, auth_ttl: float = TTL) -> FastAPI:
+               max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
+               api_docs: bool = False) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
     authentications (and enrollments) per source address; `max_keys`: buckets kept per table;
     `hall`: the one hall a hub serves (else its upstream's, else fixed at its first enrollment);
     `trusted_proxies`: addresses or networks whose X-Forwarded-For/-Proto are believed;
-    `max_polls`: long-polls one credential may hold at once (more: 429)."""
+    `max_polls`: long-polls one credential may hold at once (more: 429); `api_docs`: serve
+    /openapi.json, /docs and /redoc (off: they tell anyone the whole API)."""
     if upstream is not None:
         if hall is not None and hall != upstream.hall_id:
             raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
@@ -290,7 +332,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if state.listener is None or not state.listener.listening.is_set():
             wake(hall_id, pusher)
 
-    app = FastAPI(title="厅端 sync", lifespan=lifespan)
+    app = FastAPI(title="厅端 sync", lifespan=lifespan,
+                  openapi_url="/openapi.json" if api_docs else None,
+                  docs_url="/docs" if api_docs else None,
+                  redoc_url="/redoc" if api_docs else None)
     app.state.sync = state
 
     @app.exception_handler(db.AuthFailure)
@@ -335,13 +380,25 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
-    @app.get(f"{API}/health", response_model=Health)
-    async def health() -> Health:
+    @app.get(f"{API}/health", response_model=Health, response_model_exclude_none=True)
+    async def health(request: Request) -> Health:
+        """Up or down for anyone; the role, epoch and upstream link (its URL, hall and last
+        error) only for the hub's own machine (loopback: `serve status`) or a desk's or hub's
+        credential."""
+        if not is_loopback(peer(request).address):
+            try:
+                cred = await auth(request) if request.headers.get("authorization") else None
+            except db.AuthFailure:
+                cred = None
+            if cred is None or not (cred.is_hub or cred.role == "desk"):
+                return Health(status="ok")
         link = None if upstream is None else await run_in_threadpool(upstream.status)
         return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch,
                       upstream=link)
 
-    @app.post(f"{API}/enroll", response_model=EnrollResponse)
+    @app.post(f"{API}/enroll", response_model=EnrollResponse,
+              openapi_extra=_enroll_doc(),
+              responses=_answers(400, 401, 403, 413, 422, 429, 503))
     async def enroll(request: Request) -> EnrollResponse:
         who = peer(request)
         limited(enroll_buckets.take(who.source),
@@ -375,7 +432,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         with state.locks.get(hall_id):
             return authority.publish_requests(engine, data_dir, hall_id)
 
-    @app.get(f"{API}/hall/settings-key")
+    @app.get(f"{API}/hall/settings-key", responses=_answers(401, 403, 404, 429))
     async def settings_key(request: Request) -> dict[str, str]:
         """The hub's settings key: a terminal pins it over its enrolled, CA-pinned channel."""
         await auth(request)
@@ -383,7 +440,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(404, "hall settings are signed by a hall hub")
         return await run_in_threadpool(authority.settings_key, data_dir)
 
-    @app.post(f"{API}/sync/push", response_model=PushResponse)
+    @app.post(f"{API}/sync/push", response_model=PushResponse,
+              openapi_extra=_body_doc(PushRequest),
+              responses=_answers(400, 401, 403, 413, 422, 429, 503))
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
         req: PushRequest = _parse(PushRequest, await _body(request))
@@ -408,7 +467,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 limiter=all_queries.get(""))
         return result
 
-    @app.get(f"{API}/sync/pull", response_model=PullResponse)
+    @app.get(f"{API}/sync/pull", response_model=PullResponse,
+             responses=_answers(401, 403, 410, 422, 429, 503))
     async def pull(request: Request, cursor: str = Query("", max_length=80),
                    limit: int = Query(500, ge=1, le=2000),
                    wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
@@ -431,27 +491,50 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 else:
                     del state.polls[me]
 
+    async def _still_valid(request: Request) -> None:
+        """A long-poll's credential, checked again each cache period: a revoked one's polls end
+        (AuthFailure: 403) within the time `serve revoke` takes everywhere else."""
+        token_hash = db.bearer(request.headers.get("authorization"))
+        if known.get(token_hash) is not None:
+            return
+        try:
+            fresh = await anyio.to_thread.run_sync(db.lookup, engine, token_hash,
+                                                   limiter=auth_limiter.get(""))
+        except db.AuthFailure:
+            known.forget(token_hash)
+            raise
+        known.put(token_hash, fresh)
+
     async def _long_poll(cred: db.Credential, cursor: str, limit: int, wait: float,
                          request: Request) -> PullResponse:
         deadline = time.monotonic() + wait
-        while True:
-            if wait <= 0:
-                return await _pull_once(cred, cursor, limit)
-            # Registered before the query: a push landing between the query and the wait
-            # still wakes this poll.
-            waiter = state.notifier.register(cred.hall_id, cred.terminal_id)
-            try:
-                result = await _pull_once(cred, cursor, limit)
-                left = deadline - time.monotonic()
-                if result.events or left <= 0:
-                    return result
-                # A client that gave up (timed out, went away) frees its place at once.
-                if not await state.notifier.wait(waiter, left, _gone(request)):
-                    return result
-            finally:
-                state.notifier.unregister(cred.hall_id, waiter)
+        if wait <= 0:
+            return await _pull_once(cred, cursor, limit)
+        gone = asyncio.ensure_future(_gone(request))
+        try:
+            while True:
+                # Registered before the query: a push landing between the query and the wait
+                # still wakes this poll.
+                waiter = state.notifier.register(cred.hall_id, cred.terminal_id)
+                try:
+                    result = await _pull_once(cred, cursor, limit)
+                    while True:
+                        left = deadline - time.monotonic()
+                        if result.events or left <= 0:
+                            return result
+                        if await state.notifier.wait(waiter, min(left, auth_ttl),
+                                                     asyncio.shield(gone)):
+                            break  # woken: query again
+                        if gone.done():  # the client gave up (timed out, went away)
+                            return result
+                        await _still_valid(request)
+                finally:
+                    state.notifier.unregister(cred.hall_id, waiter)
+        finally:
+            gone.cancel()
 
-    @app.get(f"{API}/sync/own", response_model=OwnResponse)
+    @app.get(f"{API}/sync/own", response_model=OwnResponse,
+             responses=_answers(401, 403, 422, 429, 503))
     async def own(request: Request, after: int = Query(0, ge=0, le=2**62),
                   limit: int = Query(500, ge=1, le=2000)) -> Response:
         """The caller's own events after `after` (a terminal restored from an older backup
@@ -462,7 +545,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 log.own, engine, cred, after, limit, limiter=all_queries.get(""))
         return _json(result)
 
-    @app.post(f"{API}/leases", response_model=LeaseResponse)
+    @app.post(f"{API}/leases", response_model=LeaseResponse,
+              openapi_extra=_body_doc(LeaseRequest, day={
+                  "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                  "description": "today (within a day of the server's UTC date)"}),
+              responses=_answers(400, 401, 403, 409, 413, 422, 429, 503))
     async def leases(request: Request) -> LeaseResponse:
         cred = await auth(request)
         req: LeaseRequest = _parse(LeaseRequest, await _body(request))
@@ -471,9 +558,14 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                                   req.size, req.request_id)
         except log.LeaseConflict as exc:
             raise HTTPException(409, str(exc)) from exc
+        except log.LeaseRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from exc
         return LeaseResponse(day=req.day, series=req.series, first=first, last=last)
 
-    @app.post(f"{API}/calls/next", response_model=CallResponse)
+    @app.post(f"{API}/calls/next", response_model=CallResponse,
+              openapi_extra=_body_doc(CallRequest, window={
+                  "type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"}),
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def call_next(request: Request) -> CallResponse | JSONResponse:
         cred = await auth(request)
         body = await _body(request)
@@ -487,9 +579,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(422, _problems(exc.errors())) from exc
         if role != "hub":
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
+        if cred.role != "desk" and not cred.is_hub:
+            raise HTTPException(403, f"a {cred.role} terminal calls no tickets")
         try:
             result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
-                                                           req.window)
+                                                           req.window, cred.terminal_id)
         except CallRefused as exc:  # refused (window busy) or conflicting: 409 with the reason
             return JSONResponse({"detail": exc.message, "code": exc.code},
                                 status_code=exc.status,
@@ -545,5 +639,6 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"appointment": booked})
 
     app.state.code_reader = code_reader(engine, data_dir)
-    app.include_router(verify_router, dependencies=[Depends(auth)])
+    app.include_router(verify_router, dependencies=[Depends(auth)],
+                       responses=_answers(400, 401, 403, 413, 422, 429, 503))
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
+from hall.clock import now_ms as now_ms  # the one wall clock in ms (log, upstream import it here)
 from hall.errors import ConfigError
+from hall.event_rules import DEFAULT_ROLE, TERMINAL_ROLES
 from hall.ids import normal_id
 from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
 
@@ -32,6 +33,7 @@ class Credential:
     hall_id: str
     terminal_id: str
     scope: str = "terminal"  # HUB: a hall's hub, enrolled with its upstream for the whole hall
+    role: str = DEFAULT_ROLE  # desk | kiosk | display: what it may emit (hall/event_rules.py)
 
     @property
     def is_hub(self) -> bool:
@@ -43,10 +45,6 @@ class AuthFailure(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def digest(secret: str) -> str:
@@ -236,9 +234,12 @@ def _foreign_to_hub(conn: Any, hall_id: str) -> str | None:
 
 
 def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
-                    hub: bool = False) -> str:
+                    hub: bool = False, role: str = DEFAULT_ROLE) -> str:
     """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
-    a code for a hall other than the one it serves is refused (HubHallError)."""
+    a code for a hall other than the one it serves is refused (HubHallError). `role`: what the
+    terminal is (desk, kiosk, display), which bounds what it may emit."""
+    if role not in TERMINAL_ROLES:
+        raise ValueError(f"a terminal's role is one of {', '.join(TERMINAL_ROLES)}, not {role!r}")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)  # SY-ZW01 = sy-zw01
     with engine.begin() as conn:
@@ -248,7 +249,8 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
                                "enrolls with its own hall's hub (or the central platform)")
         conn.execute(insert(enroll_codes).values(
             code_hash=digest(code), hall_id=hall_id, terminal_id=terminal_id,
-            expires_ms=now_ms() + CODE_TTL_MS, used_ms=None, scope=HUB if hub else None))
+            expires_ms=now_ms() + CODE_TTL_MS, used_ms=None, scope=HUB if hub else None,
+            role=role))
     return code
 
 
@@ -259,7 +261,7 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
     with engine.begin() as conn:
         row = conn.execute(
             select(enroll_codes.c.hall_id, enroll_codes.c.terminal_id, enroll_codes.c.expires_ms,
-                   enroll_codes.c.used_ms, enroll_codes.c.scope)
+                   enroll_codes.c.used_ms, enroll_codes.c.scope, enroll_codes.c.role)
             .where(enroll_codes.c.code_hash == digest(code.strip()))
             .with_for_update()
         ).first()
@@ -288,8 +290,9 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
         token = secrets.token_urlsafe(32)
         conn.execute(insert(credentials).values(
             token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
-            revoked=False, created_ms=now_ms(), scope=row.scope))
-    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal"), token
+            revoked=False, created_ms=now_ms(), scope=row.scope, role=row.role))
+    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal",
+                      row.role or DEFAULT_ROLE), token
 
 
 class DbReplayGuard:
@@ -335,11 +338,12 @@ def lookup(engine: Engine, token_hash: str) -> Credential:
     with engine.connect() as conn:
         row = conn.execute(
             select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked,
-                   credentials.c.scope)
+                   credentials.c.scope, credentials.c.role)
             .where(credentials.c.token_hash == token_hash)
         ).first()
     if row is None:
         raise AuthFailure(401, "unknown credential")
     if row.revoked:
         raise AuthFailure(403, f"terminal {row.terminal_id} of hall {row.hall_id} is revoked")
-    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal")
+    return Credential(row.hall_id, row.terminal_id, row.scope or "terminal",
+                      row.role or DEFAULT_ROLE)

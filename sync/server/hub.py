@@ -26,15 +26,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
+from hall import event_rules
 from hall.actors import Actor
 from hall.app import Hall
 from hall.catalog import load_catalog
+from hall.clock import now_ms as _now_ms
 from hall.config import TerminalConfig
 from hall.core import Core
 from hall.errors import DomainError, HallError, StoreError
@@ -49,6 +50,7 @@ from sync.wire import CallResponse
 
 HUB_TERMINAL = "hub"
 OFFER_TTL_S = 30.0
+OFFER_CAP = 2  # unconfirmed offers one credential holds at once (a desk serves one window)
 HUB = Actor.system("hub")  # the hub deciding a call in its own projection of the hall
 _APPLIED = "hub_applied_pos"
 _OFFER = "hub_offer:"  # + window: {"ticket_id", "label", "expires_ms", "streak", "targeted"}
@@ -93,11 +95,13 @@ class CallDesk:
         return hall
 
     # -- the decision ---------------------------------------------------------------------------
-    def call_next(self, hall_id: str, window: str) -> CallResponse:
-        """The ticket this window calls next, or none waiting; CallRefused otherwise."""
+    def call_next(self, hall_id: str, window: str, holder: str | None = None) -> CallResponse:
+        """The ticket this window calls next, or none waiting; CallRefused otherwise. `holder`:
+        the desk asking; it holds at most OFFER_CAP unconfirmed offers at once (a stolen
+        credential asking for made-up windows cannot hold the hall's queue)."""
         with self._lock:
             try:
-                return self._call_next(hall_id, window)
+                return self._call_next(hall_id, window, holder)
             except DomainError as exc:
                 raise CallRefused(409, exc.code, exc.message) from exc
             except StoreError as exc:
@@ -115,15 +119,20 @@ class CallDesk:
         self._catch_up(hall)
         self._expire(hall)
 
-    def _call_next(self, hall_id: str, window: str) -> CallResponse:
+    def _call_next(self, hall_id: str, window: str, holder: str | None = None) -> CallResponse:
         hall = self._hall(hall_id)
         self._refresh(hall)
-        offer = _offers(hall.core.store.conn).get(window)
+        offers = _offers(hall.core.store.conn)
+        offer = offers.get(window)
         if offer is not None:  # asked again before confirming: the answer was lost on the way
             offer["expires_ms"] = _now_ms() + int(self.offer_ttl * 1000)
             with hall.core.store.write() as conn:
                 _put_offer(conn, window, offer)
             return CallResponse(ticket_id=offer["ticket_id"], label=offer["label"])
+        held = sum(1 for o in offers.values() if holder is not None and o.get("holder") == holder)
+        if held >= OFFER_CAP:
+            raise DomainError(f"terminal {holder} holds {held} calls no desk has confirmed: "
+                              "confirm or let them expire first", code="offer_cap")
         conn = hall.core.store.conn
         row = conn.execute("SELECT regular_streak FROM windows WHERE window = ?",
                            (window,)).fetchone()
@@ -132,7 +141,7 @@ class CallDesk:
             "AND target_window = ?",
             (window,))]
         pending = {"ticket_id": None, "label": None, "streak": None if row is None else row[0],
-                   "targeted": targeted,
+                   "targeted": targeted, "holder": holder,
                    "expires_ms": _now_ms() + int(self.offer_ttl * 1000)}
         with hall.core.store.write() as wconn:
             _put_offer(wconn, window, pending)
@@ -221,6 +230,10 @@ class CallDesk:
                 for r in rows:
                     ev = Event(r.event_id, hall.config.hall_id, r.terminal_id, r.terminal_seq,
                                r.hlc, r.type, json.loads(r.payload), r.schema_version)
+                    if event_rules.refusal(ev) is not None:
+                        # Stored by an older release, or brought from upstream: the hub's
+                        # projection never takes what no hop may apply; terminals list it.
+                        continue
                     if not insert(wconn, ev):
                         continue
                     hall.core.hlc.observe(ev.hlc)
@@ -230,10 +243,6 @@ class CallDesk:
                 after = rows[-1].pos
                 wconn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
                               "DO UPDATE SET value = excluded.value", (_APPLIED, str(after)))
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _offers(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:

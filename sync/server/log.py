@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,7 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text, union_all, update
 from sqlalchemy.exc import IntegrityError
 
-from hall.events import SCHEMA_VERSION, missing_keys
+from hall import event_rules
+from hall.events import Event
 from sync.server import notify, purge
 from sync.server.cursor import Cursors, StaleCursor
 from sync.server.db import Credential, now_ms
@@ -45,10 +48,25 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_NUMBER = 1_000_000  # numbers of a series in a day: far above any hall, far below the column
 _LOCK_SPACE = 0x7464  # the advisory-lock namespace of hall pushes ("td")
 _BODY_CHARS = 65536
+TOMBSTONE = "refused"  # a hub's stand-in for an event it refused: {"refused": reason, ...}
 
 
 class LeaseConflict(Exception):
     """A lease that cannot be granted as asked (409)."""
+
+
+class LeaseRefused(Exception):
+    """A lease this credential may not have at all (403) or for that day (409)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+LEASING_ROLES = frozenset({"desk", "kiosk"})
+# Numbers one terminal may lease of one series a day: far above a busy kiosk (~1,000 tickets),
+# far below a series' MAX_NUMBER, so one stolen credential cannot use up the hall's numbers.
+LEASE_QUOTA = 20_000
 
 
 def _dialect_insert(conn: Connection, table: Any) -> Any:
@@ -120,11 +138,13 @@ def refusal(raw: dict[str, Any], cred: Credential, now: int) -> tuple[WireEvent 
     if ahead > MAX_FUTURE_MS:
         return ev, (f"clock: event time is {ahead / 1000:.0f} s ahead of the server clock "
                     f"(limit {MAX_FUTURE_MS // 1000} s); check the terminal's clock")
-    if ev.schema_version <= SCHEMA_VERSION:
-        missing = missing_keys(ev.type, ev.payload)
-        if missing:
-            return ev, f"invalid {ev.type}: missing {', '.join(missing)}"
-    return ev, None
+    # Every schema version is checked: a newer release adds fields and types, never changes
+    # a field's meaning, so "version 2" is no way around the checks of version 1.
+    why = event_rules.refusal(
+        Event(ev.event_id, ev.hall_id, ev.terminal_id, ev.terminal_seq, ev.hlc, ev.type,
+              ev.payload, ev.schema_version),
+        None if cred.is_hub else cred.role)
+    return ev, why
 
 
 def _stream(raw: dict[str, Any], cred: Credential) -> str | None:
@@ -186,6 +206,7 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
     rejected: list[Rejection] = []
     expected: dict[str, int] = {}
     blocked: set[str] = set()
+    replays: list[tuple[dict[str, Any], str, int]] = []
 
     def refuse(raw: dict[str, Any], terminal: str, seq: int | None, reason: str) -> None:
         event_id = _short(raw.get("event_id", ""), 64)
@@ -217,7 +238,22 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
             if stream not in expected:
                 expected[stream] = _last_seq(conn, cred.hall_id, stream) + 1
             if seq < expected[stream]:
-                continue  # a replay of what we hold
+                replays.append((raw, stream, seq))  # the same event again, or another one
+                continue
+            tomb = raw.get(TOMBSTONE) if cred.is_hub else None
+            if tomb is not None:
+                if seq > expected[stream]:
+                    blocked.add(stream)
+                    continue
+                # Refused by the hub: the sequence number is used up here too, with its reason.
+                expected[stream] += 1
+                dead.append({"hall_id": cred.hall_id, "terminal_id": stream,
+                             "terminal_seq": seq, "event_id": _short(raw.get("event_id", ""), 64),
+                             "type": _short(raw.get("type", ""), 64),
+                             "reason": escaped(f"refused by hub {cred.terminal_id}: "
+                                               f"{_short(tomb, 400)}"),
+                             "received_ms": now, "body": "{}"})
+                continue
             if seq > expected[stream]:
                 blocked.add(stream)  # a gap: nothing past it; the pusher resends from our mark
                 continue
@@ -228,6 +264,9 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
                 continue
             assert ev is not None
             fresh.append((raw, stream, seq, ev))
+        _reused(conn, cred.hall_id, replays, lambda raw, stream, seq, why: rejected.append(
+            Rejection(event_id=_short(raw.get("event_id", ""), 64), terminal_seq=seq,
+                      type=_short(raw.get("type", ""), 64), reason=escaped(why))))
         # Event ids are unique across halls: an id already held (or earlier in this batch) is
         # the same event again, or a different one that must not vanish silently.
         held = _held(conn, (ev.event_id for *_, ev in fresh))
@@ -264,6 +303,34 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
     return PushResponse(accepted_through_seq=expected.get(cred.terminal_id, 1) - 1,
                         inserted=inserted, rejected=rejected,
                         accepted={t: n - 1 for t, n in expected.items()} if cred.is_hub else {})
+
+
+def _reused(conn: Connection, hall_id: str, replays: list[tuple[dict[str, Any], str, int]],
+            report: Any) -> None:
+    """Events at sequence numbers the server has used: the same event again is a retry (quiet);
+    another event at that number is a conflict, reported in the answer, never "accepted". (Not
+    dead-lettered: the number's first event or refusal stands, and recovery reads those.)"""
+    if not replays:
+        return
+    by_stream: dict[str, list[int]] = {}
+    for _raw, stream, seq in replays:
+        by_stream.setdefault(stream, []).append(seq)
+    held: dict[tuple[str, int], str] = {}
+    for stream, seqs in by_stream.items():
+        for i in range(0, len(seqs), 500):
+            part = seqs[i:i + 500]
+            for table in (events, dead_letters):
+                for r in conn.execute(select(table.c.terminal_seq, table.c.event_id).where(
+                        table.c.hall_id == hall_id, table.c.terminal_id == stream,
+                        table.c.terminal_seq.in_(part))):
+                    held.setdefault((stream, int(r.terminal_seq)), str(r.event_id or ""))
+    for raw, stream, seq in replays:
+        known = held.get((stream, seq))
+        if known is None or known == raw.get("event_id"):
+            continue
+        report(raw, stream, seq,
+               f"sequence conflict: terminal {stream} sequence {seq} is another event here "
+               f"({_short(known, 64)}); this one is not stored (a copied or restored store?)")
 
 
 def pull(engine: Engine, cred: Credential, cursors: Cursors, cursor: str,
@@ -338,6 +405,13 @@ def lease(engine: Engine, cred: Credential, day: str, series: str, size: int,
     series or size is refused (LeaseConflict), never answered with the old block."""
     key = (number_blocks.c.hall_id == cred.hall_id, number_blocks.c.day == day,
            number_blocks.c.series == series)
+    if cred.role not in LEASING_ROLES and not cred.is_hub:
+        raise LeaseRefused(403, f"a {cred.role} terminal issues no tickets: no numbers for it")
+    today = datetime.fromtimestamp(now_ms() / 1000, UTC).date()
+    if abs((date.fromisoformat(day) - today).days) > 1:
+        # Every hall's today is within a day of UTC's: other days are hoarding, never issuing.
+        raise LeaseRefused(409, f"numbers are leased for today only (within a day of "
+                           f"{today.isoformat()}), not for {day}")
     try:
         with engine.begin() as conn:
             # The series' row exists before it is locked: two first leases of a day never race
@@ -360,15 +434,25 @@ def lease(engine: Engine, cred: Credential, day: str, series: str, size: int,
                             f"request id {request_id} was granted {known.series} {first}-{last} "
                             f"of {known.day}; a new request needs a new id")
                     return first, last
+            taken = int(conn.execute(select(
+                func.coalesce(func.sum(lease_grants.c.last - lease_grants.c.first + 1), 0))
+                .where(lease_grants.c.hall_id == cred.hall_id,
+                       lease_grants.c.terminal_id == cred.terminal_id,
+                       lease_grants.c.day == day, lease_grants.c.series == series)).scalar()
+                or 0)
+            if taken + size > LEASE_QUOTA:
+                raise LeaseConflict(f"terminal {cred.terminal_id} has leased {taken} numbers of "
+                                    f"series {series} on {day}: the quota is {LEASE_QUOTA} a day")
             if current + size - 1 > MAX_NUMBER:
                 raise LeaseConflict(f"series {series} of {day} has no numbers left "
                                     f"(limit {MAX_NUMBER})")
             conn.execute(update(number_blocks).where(*key).values(next=current + size))
-            if request_id is not None:
-                conn.execute(insert(lease_grants).values(
-                    hall_id=cred.hall_id, terminal_id=cred.terminal_id, request_id=request_id,
-                    day=day, series=series, first=current, last=current + size - 1,
-                    granted_ms=now_ms()))
+            # Every grant is kept (the quota counts them), under its request id or a fresh one.
+            conn.execute(insert(lease_grants).values(
+                hall_id=cred.hall_id, terminal_id=cred.terminal_id,
+                request_id=request_id or f"~{uuid.uuid4().hex}",
+                day=day, series=series, first=current, last=current + size - 1,
+                granted_ms=now_ms()))
     except IntegrityError as exc:  # the same request id, at the same moment, for another series
         raise LeaseConflict(f"request id {request_id} is in use by another lease") from exc
     return current, current + size - 1
@@ -388,6 +472,15 @@ def absorb_upstream(engine: Engine, hall_id: str, batch: list[WireEvent], cursor
         rows: list[dict[str, Any]] = []
         dead: list[dict[str, Any]] = []
         for ev in mine:
+            why = event_rules.refusal(Event(ev.event_id, ev.hall_id, ev.terminal_id,
+                                            ev.terminal_seq, ev.hlc, ev.type, ev.payload,
+                                            ev.schema_version))
+            if why is not None:  # the hub checks what its upstream brings, as a terminal does
+                dead.append({"hall_id": hall_id, "terminal_id": ev.terminal_id,
+                             "terminal_seq": None, "event_id": ev.event_id, "type": ev.type,
+                             "reason": escaped(f"from upstream: {why}"), "received_ms": now,
+                             "body": _kept_body(ev.model_dump())})
+                continue
             known = held.get(ev.event_id)
             if known is not None:
                 if not _same_event(ev, known):

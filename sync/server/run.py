@@ -23,7 +23,8 @@ UPSTREAM_FILE = "upstream.json"  # a hub's credential with its upstream (serve e
 
 def build(data_dir: Path, database: str | None, role: str,
           upstream: str | None = None, *, rate: float = RATE, burst: int = BURST,
-          hall: str | None = None, trusted_proxies: Sequence[str] = ()) -> FastAPI:
+          hall: str | None = None, trusted_proxies: Sequence[str] = (),
+          api_docs: bool = False) -> FastAPI:
     link_cred = None
     if upstream is not None:
         cred = credential.load(data_dir, UPSTREAM_FILE)
@@ -32,7 +33,8 @@ def build(data_dir: Path, database: str | None, role: str,
     engine = open_engine(database_url(data_dir, database))
     link = None if link_cred is None else Upstream(engine, link_cred)
     return create_app(engine, role=role, data_dir=data_dir, upstream=link, rate=rate,
-                      burst=burst, hall=hall, trusted_proxies=trusted_proxies)
+                      burst=burst, hall=hall, trusted_proxies=trusted_proxies,
+                      api_docs=api_docs)
 
 
 def server(app: FastAPI, host: str, port: int, **extra: Any) -> uvicorn.Server:
@@ -49,10 +51,10 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
           upstream: str | None = None, *, tls_cert: str | None = None,
           tls_key: str | None = None, insecure: bool = False, rate: float = RATE,
           burst: int = BURST, hall: str | None = None,
-          trusted_proxies: Sequence[str] = ()) -> None:
+          trusted_proxies: Sequence[str] = (), api_docs: bool = False) -> None:
     check_bind(host, tls_cert, tls_key, insecure)
     app = build(data_dir, database, role, upstream, rate=rate, burst=burst, hall=hall,
-                trusted_proxies=trusted_proxies)
+                trusted_proxies=trusted_proxies, api_docs=api_docs)
     extra: dict[str, Any] = {}
     if tls_cert is not None:
         extra = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}

@@ -149,7 +149,8 @@ def upstream_link(data_dir: Path, engine: Engine | None,
     live = (health or {}).get("upstream")
     if isinstance(live, dict):
         link["running"] = True
-        for key in ("online", "last_success_ms", "last_error", "pushed", "pulled", "rejected"):
+        for key in ("online", "last_success_ms", "last_error", "stalled", "pushed", "pulled",
+                    "rejected"):
             link[key] = live.get(key)
     else:
         link["running"] = False  # the hub is down, or runs without --upstream
@@ -181,4 +182,6 @@ def describe(result: dict[str, Any]) -> str:
         online = {True: "online", False: "offline", None: "-"}[link.get("online")]
         lines.append(f"upstream {link.get('server')}: {link.get('pending', '?')} events to forward, "
                      f"{'running, ' + online if link.get('running') else 'link not running'}")
+        if link.get("stalled"):
+            lines.append(f"  ERROR: {link['stalled']}")
     return "\n".join(lines)

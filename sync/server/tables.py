@@ -69,6 +69,9 @@ credentials = Table(
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("scope", Text),  # "hub": may push events of any terminal of its hall; else terminal
+    # desk | kiosk | display (hall/event_rules.py: what each may emit); NULL: desk (enrolled
+    # before roles existed)
+    Column("role", Text),
 )
 
 enroll_codes = Table(
@@ -80,6 +83,7 @@ enroll_codes = Table(
     Column("expires_ms", BigInteger, nullable=False),
     Column("used_ms", BigInteger),
     Column("scope", Text),
+    Column("role", Text),  # the role the credential it buys gets (NULL: desk)
 )
 
 # The next unleased number of a hall's series on a day.

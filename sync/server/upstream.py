@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
@@ -27,7 +27,7 @@ from sync.server import log
 from sync.server.db import now_ms
 from sync.server.tables import UPSTREAM, dead_letters, events
 from sync.transport import Http
-from sync.wire import PullResponse, PushResponse
+from sync.wire import MAX_BATCH, PullResponse, PushResponse
 
 PUSHED = "upstream_pushed_pos"
 CURSOR = "upstream_cursor"
@@ -56,6 +56,7 @@ class Upstream:
         self.last_success_ms: int | None = None
         self.last_error: dict[str, Any] | None = None
         self.online = False
+        self.stalled: str | None = None  # why forwarding makes no progress, while it makes none
 
     # -- life -----------------------------------------------------------------------------------
     def start(self, push_lock: threading.Lock, notify: Callable[[], None]) -> None:
@@ -100,12 +101,22 @@ class Upstream:
                        events.c.schema_version, events.c.payload)
                 .where(events.c.hall_id == self.hall_id, events.c.pos > after, _ours())
                 .order_by(events.c.pos).limit(self.batch)).all()
-        if not rows:
-            return False, 0
-        body = [{"event_id": r.event_id, "hall_id": r.hall_id, "terminal_id": r.terminal_id,
-                 "terminal_seq": r.terminal_seq, "hlc": r.hlc, "type": r.type,
-                 "schema_version": r.schema_version, "payload": json.loads(r.payload)}
-                for r in rows]
+            if not rows:
+                return False, 0
+            graves = _tombstones(conn, self.hall_id, after, rows)
+        body: list[dict[str, Any]] = []
+        for r in rows:
+            if len(body) >= MAX_BATCH - 1:  # the rest next time (the mark stops before them)
+                break
+            # The numbers this hub refused before this event: forwarded as tombstones, so the
+            # upstream sees the stream whole (a gap would stop it there for good).
+            stones = graves.get(r.terminal_id, [])
+            while stones and stones[0]["terminal_seq"] < r.terminal_seq:
+                body.append(stones.pop(0))
+            body.append({"event_id": r.event_id, "hall_id": r.hall_id,
+                         "terminal_id": r.terminal_id, "terminal_seq": r.terminal_seq,
+                         "hlc": r.hlc, "type": r.type, "schema_version": r.schema_version,
+                         "payload": json.loads(r.payload)})
         reply = PushResponse.model_validate(http.request("POST", "/sync/push",
                                                          body={"events": body}))
         refused = {r.event_id for r in reply.rejected}
@@ -131,6 +142,13 @@ class Upstream:
                      "terminal_seq": None, "event_id": r.event_id, "type": r.type,
                      "reason": f"upstream refused: {r.reason}", "received_ms": now_ms(),
                      "body": "{}"} for r in reply.rejected])
+        if mark == after:
+            first = rows[0]
+            self.stalled = (f"uplink stalled: the upstream takes nothing from terminal "
+                            f"{first.terminal_id} sequence {first.terminal_seq} on (it holds "
+                            f"{reply.accepted.get(first.terminal_id, 0)}); events wait here")
+        else:
+            self.stalled = None
         accepted = sum(1 for r in rows if r.pos <= mark) - len(refused)
         self.totals["pushed"] += max(accepted, 0)
         self.totals["rejected"] += len(refused)
@@ -174,12 +192,15 @@ class Upstream:
         return {"server": self.cred.server, "hall": self.hall_id, "hub": self.cred.terminal_id,
                 "pending": self.pending(), "online": self.online,
                 "last_success_ms": self.last_success_ms, "last_error": self.last_error,
-                **self.totals}
+                "stalled": self.stalled, **self.totals}
 
     # -- the threads ----------------------------------------------------------------------------
     def _push_step(self, http: Http) -> float:
         self._wake.clear()
         self.push_once(http)
+        if self.stalled is not None:  # reached, but not moving: an error, never "online"
+            self._fail(self.stalled)
+            return self.idle
         self._ok()
         return -1.0  # wait for new events (or the idle period)
 
@@ -221,6 +242,37 @@ class Upstream:
     def _fail(self, message: str) -> None:
         self.online = False
         self.last_error = {"at_ms": now_ms(), "message": message}
+
+
+def _tombstones(conn: Any, hall_id: str, after: int,
+                rows: Sequence[Any]) -> dict[str, list[dict[str, Any]]]:
+    """For each terminal stream in a batch: the sequence numbers this hub refused (its dead
+    letters) between the last event it forwarded of that stream and the batch's last one."""
+    top: dict[str, int] = {}
+    for r in rows:
+        top[r.terminal_id] = max(top.get(r.terminal_id, 0), int(r.terminal_seq))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for terminal, last in top.items():
+        sent = conn.execute(select(func.max(events.c.terminal_seq)).where(
+            events.c.hall_id == hall_id, events.c.terminal_id == terminal,
+            events.c.pos <= after, _ours())).scalar()
+        dead = conn.execute(
+            select(dead_letters.c.terminal_seq, dead_letters.c.event_id, dead_letters.c.type,
+                   dead_letters.c.reason)
+            .where(dead_letters.c.hall_id == hall_id, dead_letters.c.terminal_id == terminal,
+                   dead_letters.c.terminal_seq > int(sent or 0),
+                   dead_letters.c.terminal_seq < last)
+            .order_by(dead_letters.c.terminal_seq)).all()
+        seen: set[int] = set()
+        for d in dead:
+            if int(d.terminal_seq) in seen:
+                continue
+            seen.add(int(d.terminal_seq))
+            out.setdefault(terminal, []).append({
+                "hall_id": hall_id, "terminal_id": terminal, "terminal_seq": int(d.terminal_seq),
+                "event_id": d.event_id or "", "type": d.type or "",
+                log.TOMBSTONE: (d.reason or "refused")[:400]})
+    return out
 
 
 def _ours() -> Any:

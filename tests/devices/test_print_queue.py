@@ -125,3 +125,27 @@ def test_print_layout_with_spool_reports_instead_of_raising(printer: PrinterEmul
     result = print_layout(printer.url, Layout((Text("next"),)), spool_dir=tmp_path / "spool")
     assert result["printed"] and result["waiting"] == 0
     assert printer.wait_for(1)
+
+
+def test_a_waiting_receipt_holds_no_plain_numbers_and_only_its_owner_reads_it(
+        printer: PrinterEmulator, tmp_path: Path) -> None:
+    """Issue #19: a 不予受理 receipt waiting for paper held a mobile number and ID numbers (18,
+    15 and spaced) in plain text in a 0644 spool. They are masked before layout; the spool and
+    its WAL are 0600 in a 0700 folder."""
+    from devices.escpos import receipt_layout
+
+    reasons = ("材料不齐：联系 13912345678；身份证 420302199001011234；旧证 420302900101123；"
+               "另一证件 420302 19900101 123X、4203-0219-9001-0112-34")
+    printer.paper = "out"
+    with PrintQueue(tmp_path / "spool", printer.url) as queue:
+        queue.submit(receipt_layout("不予受理告知书", [("理由", reasons)]), kind="receipt")
+        assert queue.pump().state == "out_of_paper"
+        files = sorted((tmp_path / "spool").iterdir())
+        assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files), files
+        assert (tmp_path / "spool").stat().st_mode & 0o777 == 0o700
+        held = b"".join(f.read_bytes() for f in files)
+    for plain in ("13912345678", "420302199001011234", "420302900101123", "19900101",
+                  "0219-9001"):
+        for encoding in ("gb18030", "utf-8"):
+            assert plain.encode(encoding) not in held, plain
+    assert "139****5678".encode("gb18030") in held

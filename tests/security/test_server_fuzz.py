@@ -24,6 +24,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from hall import event_rules
+from hall.event_schema import SCHEMAS
+from hall.events import Event
 from hall.security.codes import CodeError
 from sync.backoff import Backoff
 from sync.errors import NetworkError
@@ -41,12 +44,14 @@ from sync.server.tables import (
     purged_cases,
 )
 from sync.transport import Http
+from tests.hall.event_samples import HOSTILE, SAMPLES
 from tests.security.samples import SampleIssuer
 from tests.sync import pg
 from tests.sync.conftest import RunningServer
 
 ISSUER = SampleIssuer("FZ1.")
 NOW_HLC = (int(time.time() * 1000)) << 16
+TODAY = time.strftime("%Y-%m-%d", time.gmtime())  # leases are for today (within a day of UTC)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -148,7 +153,7 @@ JSON = st.recursive(
 
 VALID = {
     "/v1/sync/push": {"events": [_event("HA", "KA", 1)]},
-    "/v1/leases": {"day": "2026-01-01", "series": "A", "size": 10, "request_id": "r1"},
+    "/v1/leases": {"day": TODAY, "series": "A", "size": 10, "request_id": "r1"},
     "/v1/calls/next": {"window": "1"},
     "/v1/enroll": {"code": "AAAA-BBBB-CCCC", "hall_id": "HA", "terminal_id": "KA"},
     "/v1/codes/verify": {"payload": "FZ1.abc"},
@@ -178,8 +183,14 @@ def bodies(draw: st.DrawFn, path: str, next_seq: dict[str, int]) -> bytes:
         ev = body["events"][0]
         ev["terminal_seq"] = next_seq["A"]  # the next of the stream, so the event is looked at
         ev["event_id"] = str(uuid.uuid4())
-        field = draw(st.sampled_from([*FIELDS, "extra", "duplicate"]))
-        if field == "extra":
+        field = draw(st.sampled_from([*FIELDS, "extra", "duplicate", "typed", "typed"]))
+        if field == "typed":  # a payload of its type's schema with one field made hostile
+            kind = draw(st.sampled_from(sorted(SAMPLES)))
+            ev["type"] = kind
+            ev["payload"] = dict(SAMPLES[kind])
+            target = draw(st.sampled_from(sorted(SCHEMAS[kind])))
+            ev["payload"][target] = draw(st.sampled_from(HOSTILE) | JSON)
+        elif field == "extra":
             ev[draw(TEXT)] = draw(JSON)
         elif field == "duplicate":  # an id another hall holds, or one of this batch
             ev["event_id"] = draw(st.sampled_from(HELD_IDS))
@@ -263,6 +274,13 @@ def _fuzz_once(hub: RunningServer, tokens: dict[str, str], http: httpx.Client,
     # What the examples reached (pytest --hypothesis-show-statistics): refusals by kind.
     event(f"{path} {response.status_code}")
     if path == "/v1/sync/push" and response.status_code == 200:
+        # what was stored passes every hop's check: no event a terminal would refuse to apply
+        with hub.engine.connect() as c:
+            for r in c.execute(select(events).order_by(events.c.pos.desc()).limit(
+                    response.json()["inserted"])):
+                stored = Event(r.event_id, r.hall_id, r.terminal_id, r.terminal_seq, r.hlc,
+                               r.type, json.loads(r.payload), r.schema_version)
+                assert event_rules.refusal(stored) is None, (r.type, r.payload)
         for refused in response.json()["rejected"]:
             event(f"push refused: {refused['reason'].split(':')[0]}")
 
@@ -307,9 +325,9 @@ def test_hall_a_cannot_reach_into_hall_b(hub: RunningServer, tokens: dict[str, s
         assert all(e["hall_id"] == "HA" for e in got["events"])
         assert "secret-of-B" not in json.dumps(got)
     # leases: hall A's numbers, never touching hall B's series
-    first_b = http.post("/v1/leases", json={"day": "2026-02-02", "series": "Q", "size": 5},
+    first_b = http.post("/v1/leases", json={"day": TODAY, "series": "Q", "size": 5},
                         headers=b).json()
-    got_a = http.post("/v1/leases", json={"day": "2026-02-02", "series": "Q", "size": 5},
+    got_a = http.post("/v1/leases", json={"day": TODAY, "series": "Q", "size": 5},
                       headers=a).json()
     assert first_b["first"] == got_a["first"] == 1  # each hall counts its own
     # enroll: a code of hall B, asked for by hall A's terminal: refused and not spent

@@ -61,8 +61,9 @@ class RunningServer:
             assert self.thread.is_alive(), "server thread died"
             time.sleep(0.02)
 
-    def token(self, hall_id: str, terminal_id: str, *, hub: bool = False) -> str:
-        code = db.new_enroll_code(self.engine, hall_id, terminal_id, hub=hub)
+    def token(self, hall_id: str, terminal_id: str, *, hub: bool = False,
+              role: str = "desk") -> str:
+        code = db.new_enroll_code(self.engine, hall_id, terminal_id, hub=hub, role=role)
         return db.enroll(self.engine, code)[1]
 
     def stop(self) -> None:

@@ -21,6 +21,10 @@ def _event(terminal: str, seq: int, kind: str, payload: dict) -> dict:
             "type": kind, "schema_version": 1, "payload": payload}
 
 
+# A purge is an admin's (or a desk's local operator's): every hop refuses one from anyone else.
+ADMIN = {"kind": "account", "name": "boss", "role": "admin"}
+
+
 def _case(terminal: str, seq: int, case_id: str) -> dict:
     return _event(terminal, seq, "CaseAccepted", {
         "case_id": case_id, "case_number": f"N-{case_id}", "service_id": "newborn",
@@ -50,7 +54,8 @@ def test_purge_erases_the_servers_copies(make_server) -> None:
                       headers={"Authorization": f"Bearer {k1}"})
         assert r.json()["rejected"][0]["reason"].startswith("invalid CaseAccepted")
         push(k2, [_event("K2", 1, "PersonalDataPurged", {
-            "case_ids": ["c1", "c3"], "cutoff": "2025-07-01", "at": "2026-01-01T10:00:00+08:00"})])
+            "case_ids": ["c1", "c3"], "cutoff": "2025-07-01", "at": "2026-01-01T10:00:00+08:00",
+            "by": ADMIN})])
         push(k1, [_case("K1", 5, "c3")])  # a purged case's event arriving late
         pulled = http.get("/v1/sync/pull", headers={"Authorization": f"Bearer {k2}"}).json()
     with hub.engine.connect() as c:
@@ -96,7 +101,7 @@ def test_purge_erases_free_text_and_ratings_on_the_server(make_server) -> None:
         push(k1, [refused, accepted, rating])
         push(k2, [_event("K2", 1, "PersonalDataPurged", {
             "case_ids": ["c9", "c8"], "rating_ids": ["r1", "r2"], "cutoff": "2025-07-01",
-            "at": "2026-01-01T10:00:00+08:00"})])
+            "at": "2026-01-01T10:00:00+08:00", "by": ADMIN})])
         push(k1, [late_rating])  # a purged rating arriving late is stored erased
     with hub.engine.connect() as c:
         stored = [r[0] for r in c.execute(select(events.c.payload)

@@ -23,6 +23,8 @@ from tests.conftest import OP
 from tests.sync.conftest import RunningServer
 
 NOW_HLC = int(time.time() * 1000) << 16
+TODAY = time.strftime("%Y-%m-%d", time.gmtime())  # leases are for today (within a day of UTC)
+TOMORROW = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
 
 
 def _event(hall: str, terminal: str, seq: int, **over: Any) -> dict[str, Any]:
@@ -433,20 +435,20 @@ def test_lease_day_must_be_an_ascii_calendar_date(make_server) -> None:
 
         assert [lease(d) for d in ("9999-99-99", "٢٠٢٦-٠١-٠١", "2026-02-30", "２０２６-01-01",
                                    "2026-1-01")] == [422] * 5
-        assert lease("2026-02-28") == 200
+        assert lease(TODAY) == 200
 
 
 def test_a_reused_lease_request_id_with_other_terms_is_refused(make_server) -> None:
     srv = make_server()
     token = srv.token("H1", "K1")
-    ask = {"day": "2026-03-01", "series": "A", "size": 5, "request_id": "r1"}
+    ask = {"day": TODAY, "series": "A", "size": 5, "request_id": "r1"}
     with httpx.Client(base_url=srv.url, timeout=10) as http:
         def lease(**over: Any) -> httpx.Response:
             return http.post("/v1/leases", json={**ask, **over}, headers=_auth(token))
 
-        assert lease().json() == {"day": "2026-03-01", "series": "A", "first": 1, "last": 5}
+        assert lease().json() == {"day": TODAY, "series": "A", "first": 1, "last": 5}
         assert lease().json()["first"] == 1  # a retry: the same block
-        for other in ({"series": "B"}, {"size": 6}, {"day": "2026-03-02"}):
+        for other in ({"series": "B"}, {"size": 6}, {"day": TOMORROW}):
             refused = lease(**other)
             assert refused.status_code == 409 and "new id" in refused.json()["detail"]
         assert lease(request_id="r2").json()["first"] == 6
