@@ -42,6 +42,16 @@ def status(hall: Core) -> dict[str, Any]:
     return read_status(hall).to_json()
 
 
+def _record_quietly(hall: Core, error: str | None) -> None:
+    """The status, unless writing it fails too (a full disk: the soak of issue 29 found the
+    loop's thread ended there for good, so the terminal never synced again until restarted).
+    The loop goes on and backs off; the next round records once the store takes writes."""
+    try:
+        record(hall, error)
+    except HallError:
+        pass
+
+
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
          **options: Any) -> dict[str, int]:
     with SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
@@ -81,18 +91,18 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
             try:
                 pause = step(client)
             except AuthError as exc:
-                record(hall.core, exc.message)
+                _record_quietly(hall.core, exc.message)
                 pause = cap  # an operator must re-enroll; keep quiet meanwhile
             except NetworkError as exc:
-                record(hall.core, exc.message)
+                _record_quietly(hall.core, exc.message)
                 pause = backoff.next_delay(exc.retry_after)
             except HallError as exc:
-                record(hall.core, exc.message)
+                _record_quietly(hall.core, exc.message)
                 pause = backoff.next_delay()
             else:
                 if backoff.failures:
                     backoff.reset()
-                    record(hall.core, None)
+                    _record_quietly(hall.core, None)
                 totals[f"{name}_rounds"] = totals.get(f"{name}_rounds", 0) + 1
             if wake.is_set():
                 wake.clear()
