@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hall.timefmt import iso_of_ms
-
 from cli.common import common_options, data_dir, port, positive_float, positive_int
+from hall.timefmt import iso_of_ms
 
 Result = tuple[dict[str, Any], str | None]
 

@@ -401,7 +401,7 @@ class Cases:
             return None
         return find(self._core.conn, ref, self._core.zone).id
 
-    def cases_of_ticket(self, by: Actor, ticket: str) -> list[CaseView]:
+    def cases_of_ticket(self, by: Actor, ticket: str) -> tuple[CaseView, ...]:
         """The cases a visit already has (refused ones included), oldest first: what a desk
         restarted mid-visit shows before anything is accepted again."""
         self._core.require(by, "case_lookup", "list_cases")
@@ -409,7 +409,7 @@ class Cases:
         rows = self._core.conn.execute(
             "SELECT case_id FROM cases WHERE ticket_id = ? ORDER BY accepted_ms",
             (ticket_id,)).fetchall()
-        return [self.get(by, r[0]) for r in rows]
+        return tuple(self.get(by, r[0]) for r in rows)
 
     def _refuse_second_case(self, ticket_id: str) -> None:
         # A refused case (不予受理) does not count: the applicant may come back to the same

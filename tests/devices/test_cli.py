@@ -152,8 +152,9 @@ def test_emulated_printer_runs_out_of_paper_from_stdin(
         (tmp_path / "devices.json").write_text(json.dumps({"printer": url}), encoding="utf-8")
 
         def printer_state() -> str:
-            code, result = run(capsys, "check", "--data-dir", str(tmp_path))
-            return {d["kind"]: d for d in result["devices"]}["printer"]["state"]  # type: ignore[no-any-return]
+            _, result = run(capsys, "check", "--data-dir", str(tmp_path))
+            states = {d["kind"]: d["state"] for d in result["devices"]}
+            return str(states["printer"])
 
         assert printer_state() == "error"
         assert _command(proc, "paper ok")["status"] == "paper ok"
