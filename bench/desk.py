@@ -151,10 +151,10 @@ class TimedApplication(QApplication):
 def display_child(screen_dir: Path, voice_dir: Path) -> int:
     """Prints {"ready"}, then {"shown": number, "t"} and {"wav": number, "t"} per call; on a
     line on stdin, {"stall": …} and exits."""
-    from desk.app import start_sync
-    from desk.display import DisplayWindow
     from devices.voice import AudioOut, CallSpeaker, VoiceConfig
+    from display.window import DisplayWindow
     from hall.app import Hall
+    from sync.starter import start_sync
     from ui.app import configure
     from ui.bridge import HallBridge
     from ui.stall import StallProbe
@@ -170,7 +170,7 @@ def display_child(screen_dir: Path, voice_dir: Path) -> int:
 
     bridge = HallBridge(lambda: Hall.open(screen_dir))
     bridge.start()
-    start_sync(bridge, screen_dir)
+    start_sync(screen_dir, bridge.start_sync)
     speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=voice_dir, audio=AudioOut("none"))
     display = DisplayWindow(bridge, speaker)
     display.resize(1920, 1080)
@@ -247,15 +247,15 @@ class InProcessScreen:
     """--one-process: the screen in this process, as the first version measured it."""
 
     def __init__(self, screen_dir: Path, voice_dir: Path) -> None:
-        from desk.app import start_sync
-        from desk.display import DisplayWindow
         from devices.voice import AudioOut, CallSpeaker, VoiceConfig
+        from display.window import DisplayWindow
         from hall.app import Hall
+        from sync.starter import start_sync
         from ui.bridge import HallBridge
 
         self.bridge = HallBridge(lambda: Hall.open(screen_dir))
         self.bridge.start()
-        start_sync(self.bridge, screen_dir)
+        start_sync(screen_dir, self.bridge.start_sync)
         self.speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=voice_dir,
                                    audio=AudioOut("none"))
         self.display = DisplayWindow(self.bridge, self.speaker)
@@ -330,12 +330,12 @@ def main() -> int:
         return display_child(args.display_child, args.voice_dir)
 
     from cli.demo_cmd import local_hub
-    from desk.app import start_sync
     from desk.window import DeskOptions, DeskWindow
     from hall.app import Hall
     from sync import credential
     from sync.client import SyncClient
     from sync.hubcall import attach
+    from sync.starter import start_sync
     from ui.app import configure
     from ui.bridge import HallBridge
     from ui.stall import StallProbe
@@ -371,7 +371,7 @@ def main() -> int:
         screen.wait_ready()
         desk_bridge = HallBridge(lambda: attach(Hall.open(desk_dir)))
         desk_bridge.start()
-        start_sync(desk_bridge, desk_dir)
+        start_sync(desk_dir, desk_bridge.start_sync)
         desk = DeskWindow(desk_bridge, DeskOptions(desk_dir), family=shell.theme.family)
         desk.resize(1920, 1080)
         desk.show()

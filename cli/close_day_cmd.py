@@ -25,7 +25,7 @@ def register(asub: Any, common: argparse.ArgumentParser, who: argparse.ArgumentP
 
 def _day(text: str) -> str:
     """A malformed day is a usage error (exit 2), caught before the store is opened."""
-    from hall.closing import checked_day
+    from hall.close_day import checked_day
     from hall.errors import DomainError
 
     try:

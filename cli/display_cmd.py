@@ -16,6 +16,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from cli.common import common_options, data_dir
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from hall.readmodels import Call
+    from hall.views import Call
 
 POLL_S = 0.05  # how often the store is read for new calls (an indexed range on the log)
 
@@ -108,17 +109,17 @@ def _print(call: Call, as_json: bool) -> None:
 
 
 def _start_sync(folder: Path, stop: threading.Event) -> threading.Thread | None:
-    """Long-poll the hub in this process when the terminal is enrolled (its own Halls)."""
-    from hall.app import Hall
-    from sync import credential, runner
+    """Long-poll the hub in this process when the terminal is enrolled (sync.starter)."""
+    from sync.starter import start_sync
 
-    if not credential.exists(folder):
-        return None
-    cred = credential.load(folder)
-    thread = threading.Thread(target=runner.run_forever, name="display-sync", daemon=True,
-                              args=(lambda: Hall.open(folder), cred, stop))
-    thread.start()
-    return thread
+    threads: list[threading.Thread] = []
+
+    def launch(run: Callable[[], None], _stop: Callable[[], None]) -> None:
+        threads.append(threading.Thread(target=run, name="display-sync", daemon=True))
+        threads[0].start()
+
+    start_sync(folder, launch, stop)
+    return threads[0] if threads else None
 
 
 def _speaker(folder: Path, voice_dir: Path) -> Any:

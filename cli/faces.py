@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-FACES = {"kiosk": "kiosk.app", "desk": "desk.app", "display": "desk.display"}
+FACES = {"kiosk": "kiosk.app", "desk": "desk.app", "display": "display.app"}
 
 
 def face_of(argv: list[str]) -> str | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import Card
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
 
 
 def ticket_printer(url: str | None, data_dir: Path) -> str | None:

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.parts import button, label
 from hall.catalog import Service
+from ui.parts import button, label
 from ui.theme import Theme
 
 MARKS = ("submitted", "deferred", "exempt", "missing")

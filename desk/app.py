@@ -14,7 +14,6 @@ opened in the bridge's worker thread; sync runs in this process on its own threa
 from __future__ import annotations
 
 import argparse
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -61,6 +60,7 @@ def options_of(shell: Shell) -> DeskOptions:
 def build_window(shell: Shell, options: DeskOptions | None = None) -> QWidget:
     from hall.app import Hall
     from sync.hubcall import attach
+    from sync.starter import start_sync
     from ui.bridge import HallBridge
 
     options = options or options_of(shell)
@@ -68,25 +68,8 @@ def build_window(shell: Shell, options: DeskOptions | None = None) -> QWidget:
     bridge = HallBridge(lambda: attach(Hall.open(folder)))
     shell.on_quit(bridge.stop)
     bridge.start()
-    start_sync(bridge, folder)
+    start_sync(folder, bridge.start_sync)
     return attach_devices(shell, bridge, options)
-
-
-def start_sync(bridge: object, folder: Path) -> bool:
-    """Push and long-poll in this process when the terminal is enrolled with a hub."""
-    from hall.app import Hall
-    from sync import credential, runner
-
-    if not credential.exists(folder):
-        return False
-    cred = credential.load(folder)
-    stop = threading.Event()
-
-    def run() -> None:
-        runner.run_forever(lambda: Hall.open(folder), cred, stop)
-
-    bridge.start_sync(run, stop.set)  # type: ignore[attr-defined]
-    return True
 
 
 def attach_devices(shell: Shell, bridge: object, options: DeskOptions) -> DeskWindow:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
 from desk.names import CARD, name
-from desk.parts import button, card_layout, label, restyle
+from ui.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
 

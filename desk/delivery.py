@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.names import CASE, name
-from desk.parts import button, card_layout, label, restyle
+from ui.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
 

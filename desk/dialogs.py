@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.parts import button, label
-from desk.state import Conflict
 from hall.catalog import Service
+from ui.parts import button, label
+from ui.sync_state import Conflict
 from ui.theme import Theme
 
 

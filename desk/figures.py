@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.parts import button, card_layout, label, restyle
 from desk.state import FiguresState
 from hall.stats import Figures
+from ui.parts import button, card_layout, label, restyle
 
 
 def _seconds(value: float | None) -> str:

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from desk.keys import ACTIONS, key_hint
 from desk.names import HELP, PRIORITY, STATUS, name
-from desk.parts import button, card, label
 from desk.state import QueueState
+from ui.parts import button, card, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:
     from hall.help import HelpRequest
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
 
 
 class QueuePanel(QFrame):

@@ -1,5 +1,5 @@
 """Sample data for `--screenshots`: a throwaway terminal (its own temporary data directory, a
-fictitious hall day made through the hall API) and each page of the desk and the display fed
+fictitious hall day made through the hall API) and each page of the desk fed
 with what it would read. Nothing of a real hall is touched."""
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ PASSWORD = "sample-desk-2026"
 @cache
 def sample() -> dict[str, Any]:
     """One sample hall per process: a morning at window 3."""
-    from desk.state import Conflict, read_display, read_figures, read_queue
+    from desk.state import read_figures, read_queue
     from devices.emulators.people import HK_RESIDENT, RESIDENT
     from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
+    from ui.sync_state import Conflict
 
     folder = Path(tempfile.mkdtemp(prefix="tingduan-desk-sample-"))
     atexit.register(shutil.rmtree, folder, True)
@@ -79,14 +80,13 @@ def sample() -> dict[str, Any]:
         offline = replace(queue, sync=replace(queue.sync, enrolled=True, online=False,
                                               pending=3, conflicts=conflicts))
         hall.tickets.call_next(clerk, "1")
-        display = read_display(hall)
         return {
             "folder": folder, "queue": queue, "offline": offline, "read": read,
             "expired": expired, "current": current, "case": case,
             "services": list(hall.catalog.services),
             "figures_clerk": read_figures(hall, clerk),
             "figures_boss": read_figures(hall, boss),
-            "display": display, "hall_name": hall.config.display_name,
+            "hall_name": hall.config.display_name,
             "slip": hall.case_receipt(case),
         }
     finally:
@@ -115,7 +115,7 @@ def _work(state: str = "queue", tab: int = 0, read: str | None = "read",
 
 def _on_page(make_dialog: Callable[[], QWidget]) -> QWidget:
     """A dialog shown as it sits over the desk: centred on a page (a grab sees one widget)."""
-    from desk.parts import card
+    from ui.parts import card
 
     page = QWidget()
     page.setProperty("role", "page")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from desk.parts import button, label, restyle
+from ui.parts import button, label, restyle
 from ui.theme import Theme
 
 

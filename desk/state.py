@@ -1,50 +1,21 @@
-"""What the desk and the display show, read in the hall's worker thread (Qt-free): one snapshot
-per redraw, so a slot in the GUI thread only paints plain values.
-
-Sync's state comes from sync.runner.status (the terminal's own store): online or not, events
-not yet pushed, and the conflicts sync found (a call two windows made offline, a number two
-terminals issued: C001 and C001·T2), each told to the clerk by ticket label and window.
+"""What the desk shows, read in the hall's worker thread (Qt-free): one snapshot per redraw, so
+a slot in the GUI thread only paints plain values. Sync's state: ui/sync_state.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hall.errors import DomainError
-from hall.timefmt import iso_of_ms
+from ui.sync_state import SyncState, read_sync
 
 if TYPE_CHECKING:
     from hall.actors import Actor
     from hall.app import Hall
     from hall.help import HelpRequest
     from hall.ratings import RatingView
-    from hall.readmodels import Call, WaitingBoard
     from hall.stats import DayStats
-    from hall.tickets import TicketView
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One clash sync reported, as the clerk reads it."""
-
-    kind: str  # call | number | integrity
-    key: str  # unique per clash (the event it was found on + kind): what was already shown
-    ticket: str  # the label: C001, or C001·T2
-    labels: tuple[str, ...]  # every ticket sharing the number (kind "number")
-    window: str | None  # where the ticket is held now (kind "call")
-    detected_ms: int
-    detected_at: str = ""  # the same moment in the hall's time (ISO with its offset)
-
-
-@dataclass(frozen=True)
-class SyncState:
-    enrolled: bool
-    online: bool
-    pending: int
-    last_success_ms: int | None
-    conflicts: tuple[Conflict, ...] = ()
-    failing: bool = False  # offline because a request failed (not merely not tried yet)
+    from hall.ticket_views import TicketView
 
 
 @dataclass(frozen=True)
@@ -70,54 +41,6 @@ class FiguresState:
     follow_ups: tuple[RatingView, ...]  # a supervisor's only
     service_names: dict[str, str]
     hall_wide: bool
-
-
-@dataclass(frozen=True)
-class DisplayState:
-    hall_name: str
-    last: tuple[Call, ...]  # newest first
-    waiting: WaitingBoard
-    sync: SyncState
-    pos: int  # the log position these were read at: follow calls after it
-    timezone: str = "Asia/Shanghai"  # the hall's: its clock on the screen
-
-
-def read_sync(hall: Hall) -> SyncState:
-    from sync import credential, runner
-
-    status = runner.status(hall.core)
-    enrolled = credential.exists(hall.data_dir)
-    return SyncState(enrolled, bool(status["online"]) if enrolled else False,
-                     int(status["pending"]), status["last_success_ms"],
-                     tuple(_conflicts(hall, status["conflicts"])),
-                     enrolled and not status["online"] and status["last_error"] is not None)
-
-
-def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:
-    out = []
-    for c in raw:
-        ticket_id = c.get("ticket_id")
-        label: str = ""
-        labels: tuple[str, ...] = ()
-        window: str | None = None
-        if ticket_id:
-            try:
-                ticket = hall.tickets.get(str(ticket_id))
-            except DomainError:
-                ticket = None
-            if ticket is not None:
-                label, window = ticket.number, ticket.window
-                if c["kind"] == "number":
-                    printed = ticket.printed or ticket.number
-                    try:
-                        shared = hall.tickets.get(printed)
-                        labels = tuple(sorted({shared.number, *shared.shared_with}))
-                    except DomainError:
-                        labels = (ticket.number,)
-        detected = int(c["detected_ms"])
-        out.append(Conflict(str(c["kind"]), f"{c['event_id']}:{c['kind']}", label, labels,
-                            window, detected, iso_of_ms(detected, hall.core.zone)))
-    return out
 
 
 def service_names(hall: Hall) -> dict[str, str]:
@@ -154,10 +77,3 @@ def read_figures(hall: Hall, actor: Actor) -> FiguresState:
     hall_wide = actor.can("stats_hall")
     follow = tuple(hall.ratings.follow_ups(actor)) if actor.can("follow_up") else ()
     return FiguresState(hall.stats.day(actor), follow, service_names(hall), hall_wide)
-
-
-def read_display(hall: Hall, last: int = 8) -> DisplayState:
-    pos = hall.views.log_position()  # first: a call committed after it is followed, not lost
-    calls = tuple(c for c in hall.views.last_calls(last + 4) if c.pos <= pos)[:last]
-    return DisplayState(hall.config.display_name, calls,
-                        hall.views.waiting(), read_sync(hall), pos, hall.config.timezone)

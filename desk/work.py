@@ -12,9 +12,10 @@ from desk.applicant import ApplicantPanel
 from desk.delivery import DeliveryPanel
 from desk.figures import FiguresPanel
 from desk.names import ROLE, name
-from desk.parts import button, label, restyle
 from desk.queue_panel import QueuePanel
-from desk.state import QueueState, SyncState
+from desk.state import QueueState
+from ui.parts import button, label, restyle
+from ui.sync_state import SyncState
 from ui.theme import Theme
 
 

@@ -45,7 +45,6 @@ from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
 from hall.ratings import Ratings
-from hall.readmodels import Views
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
@@ -61,12 +60,13 @@ from hall.slips import (
 )
 from hall.stats import Stats
 from hall.store import Store
-from hall.ticketing import Tickets
-from hall.tickets import TicketView
+from hall.ticket_views import TicketView
+from hall.tickets import Tickets
+from hall.views import Views
 from hall.windows import Windows
 
 if TYPE_CHECKING:
-    from hall.closing import Closing
+    from hall.close_day import Closing
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -126,7 +126,7 @@ class Hall:
         """The end of a day: made on first use (a nightly command; `ticket take` never pays
         for importing it)."""
         if self._closing is None:
-            from hall.closing import Closing
+            from hall.close_day import Closing
 
             self._closing = Closing(self.core)
         return self._closing

@@ -18,8 +18,8 @@ from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.ids import new_id
-from hall.ticketing import Tickets
-from hall.tickets import TicketView, find
+from hall.ticket_views import TicketView, find
+from hall.tickets import Tickets
 from hall.timefmt import in_zone, iso_local, iso_of_ms
 
 

@@ -25,7 +25,7 @@ from hall.events import EventType
 from hall.identity import Applicant
 from hall.ids import new_id
 from hall.security.crypto import applicant_payload
-from hall.tickets import find
+from hall.ticket_views import find
 from hall.timefmt import iso_of_ms
 
 MaterialStatus = Literal["submitted", "deferred", "exempt"]

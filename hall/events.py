@@ -44,7 +44,7 @@ class EventType:
     APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
-    # (hall/closing.py; which close counts when several terminals close one day: hall/closures.py).
+    # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
     DAY_CLOSED = "DayClosed"
 
 

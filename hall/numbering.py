@@ -187,7 +187,7 @@ def label_shared_number(conn: sqlite3.Connection, hall_id: str, day: str, series
     The rule depends only on the tickets: the earliest issued (issue time, then issuing terminal,
     then ticket id) keeps `C001`; every other copy becomes `C001·<its terminal>` (and `·2`, `·3`
     should one terminal hold several copies). The printed number still finds each of them
-    (hall/tickets.find)."""
+    (hall/ticket_views.find)."""
     rows = conn.execute(
         "SELECT ticket_id, issued_ms, issuing_terminal, label FROM tickets "
         "WHERE hall_id = ? AND day = ? AND series = ? AND number = ?",

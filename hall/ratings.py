@@ -16,7 +16,7 @@ from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.ids import new_id
-from hall.tickets import find
+from hall.ticket_views import find
 from hall.timefmt import iso_of_ms
 
 GRADES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}

@@ -16,7 +16,7 @@ from hall.catalog import Service
 from hall.config import TerminalConfig
 from hall.core import Core
 from hall.queue import PRIORITY_NAMES
-from hall.tickets import TicketView
+from hall.ticket_views import TicketView
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The day's figures: issued, served, no-show, wait and service times per service and window.
 
 A clerk sees the tickets they served; a supervisor (or the operator) the whole hall's. Once a day
-is closed (hall/closing.py) the hall's figures of that day are the frozen ones of its close
+is closed (hall/close_day.py) the hall's figures of that day are the frozen ones of its close
 (`frozen`, with `closed` saying which close and what arrived after it).
 """
 
@@ -18,7 +18,7 @@ from hall.core import Core
 from hall.ratings import BAD
 
 if TYPE_CHECKING:
-    from hall import closures
+    from hall import counted_close
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class DayStats:
     by_window: dict[str, Figures]
     ratings: dict[int, int]  # grade -> count
     follow_ups: int  # 差评 of the day, each with a follow-up deadline
-    closed: closures.ClosedDay | None = None  # the day's close, once some terminal closed it
+    closed: counted_close.ClosedDay | None = None  # the day's close, once some terminal closed it
 
     @property
     def frozen(self) -> bool:
@@ -75,7 +75,7 @@ class DayStats:
                 "follow_ups": self.follow_ups}
 
     @classmethod
-    def frozen_of(cls, close: closures.ClosedDay) -> DayStats:
+    def frozen_of(cls, close: counted_close.ClosedDay) -> DayStats:
         """The figures a close froze, read back from its event."""
         f = close.figures
         return cls(day=str(f["day"]), hall=str(f["hall"]), terminal=str(f["terminal"]),
@@ -126,9 +126,9 @@ class Stats:
         if not hall_wide:
             core.require(by, "stats_own", "stats")
         day = day or core.today()
-        from hall import closures
+        from hall import counted_close
 
-        close = closures.closed(core.conn, day)
+        close = counted_close.closed(core.conn, day)
         if close is not None and hall_wide:
             return DayStats.frozen_of(close)
         counted = count_day(core.conn, core.config, day, None if hall_wide else by.name)

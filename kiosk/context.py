@@ -5,17 +5,16 @@ first screen paints without waiting for them."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from kiosk.devices import KioskDevices
+from kiosk.flows.base import KioskContext
 from kiosk.paper import PaperCounter
 from kiosk.voice import Guide
-from kiosk.window import KioskContext
+from sync.starter import enrolled as is_enrolled
+from sync.starter import start_sync
 from ui.app import Shell
 from ui.bridge import HallBridge
-
-SYNC_FILE = "sync.json"  # sync.credential.CREDENTIAL_FILE, without importing httpx here
 
 
 def default_data_dir(arg: Path | None) -> Path:
@@ -29,22 +28,6 @@ def open_hall(data_dir: Path) -> object:
     from hall.app import Hall
 
     return Hall.open(data_dir)
-
-
-def start_sync(bridge: HallBridge, data_dir: Path) -> bool:
-    """Sync (push + long-poll pull) on its own threads with their own halls, when enrolled."""
-    if not (data_dir / SYNC_FILE).exists():
-        return False
-    stop = threading.Event()
-
-    def run() -> None:
-        from hall.app import Hall
-        from sync import credential, runner
-
-        runner.run_forever(lambda: Hall.open(data_dir), credential.load(data_dir), stop)
-
-    bridge.start_sync(run, stop.set)
-    return True
 
 
 def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = True,
@@ -68,7 +51,7 @@ def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = Tr
                            probe_interval=probe_interval, wedge=wedge)
     guide = Guide(data_dir, enabled=voice)
     paper = PaperCounter(data_dir)
-    enrolled = sync and (data_dir / SYNC_FILE).exists()
+    enrolled = sync and is_enrolled(data_dir)
     ctx = KioskContext(bridge, devices, guide, paper, enrolled=enrolled, idle_s=idle_s)
 
     def start_all() -> None:
@@ -79,7 +62,7 @@ def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = Tr
         guide.start()
         paper.load()
         if enrolled:
-            start_sync(bridge, data_dir)
+            start_sync(data_dir, bridge.start_sync)
 
     ctx.starters.append(start_all)
     if shell is not None:

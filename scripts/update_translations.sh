@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 declare -A catalog=([ui]=tingduan [kiosk]=kiosk [desk]=desk)
-packages=("${@:-ui kiosk desk}")
+packages=("${@:-ui kiosk desk display}")
 for pkg in ${packages[@]}; do
   [ -n "${catalog[$pkg]:-}" ] || { echo "unknown package $pkg (ui, kiosk or desk)" >&2; exit 2; }
   [ -d "$pkg" ] || continue

@@ -26,7 +26,7 @@ from hall.core import Core
 from hall.errors import DomainError, HallError
 from hall.events import EventType
 from hall.numbering import lease_remaining
-from hall.tickets import TicketView
+from hall.ticket_views import TicketView
 from sync import local, recovery
 from sync.errors import NetworkError, StaleCursor
 from sync.transport import Http

@@ -19,7 +19,7 @@ from sync.errors import NetworkError, NotEnrolled
 if TYPE_CHECKING:
     from hall.actors import Actor
     from hall.app import Hall
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
 
 TIMEOUT_S = 3.0
 

@@ -111,7 +111,7 @@ def _withdrawn(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    """过号. The close of a day ends only tickets still open (hall/closing.py): a close that
+    """过号. The close of a day ends only tickets still open (hall/close_day.py): a close that
     reaches a store after the ticket was served or cancelled elsewhere changes nothing, and a
     later outcome (done, cancelled) overrides it, so every store ends the same way whatever
     order the events arrived in."""
@@ -122,9 +122,9 @@ def _no_show(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _day_closed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    from hall import closures  # a nightly event: its module stays off the commands' start
+    from hall import counted_close  # a nightly event: its module stays off the commands' start
 
-    closures.record(conn, e)
+    counted_close.record(conn, e)
 
 
 def _set(sql: str, *fields: str) -> Handler:

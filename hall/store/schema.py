@@ -89,7 +89,7 @@ tickets = Table(
 # Every index of the tickets is one more page written per change; each one serves a query of the
 # hot path (tests/hall/test_query_plans.py checks their plans):
 # - the waiting tickets, in calling order per urgency, covering what the call filters on: the one
-#   call-next query (hall/call_choice.py), the people ahead (hall/tickets.ahead_of). Partial: a
+#   call-next query (hall/call_choice.py), the people ahead (hall/ticket_views.ahead_of). Partial: a
 #   ticket enters at issue and leaves at its call, so the index holds the queue, not the history.
 Index(
     "ix_tickets_waiting",

@@ -14,7 +14,7 @@ from kiosk.widgets import Keyboard, Page, button, clear_layout, entry, label
 from ui.theme import Theme
 
 if TYPE_CHECKING:
-    from hall.readmodels import Progress
+    from hall.views import Progress
 
 
 class ProgressPage(Page):

@@ -24,9 +24,9 @@ from ui.theme import Theme
 if TYPE_CHECKING:
     from hall.cards import CardRead
     from hall.catalog import Service
-    from hall.readmodels import Waiting, WaitingBoard
     from hall.slips import TicketSlip
-    from hall.tickets import TicketView
+    from hall.ticket_views import TicketView
+    from hall.views import Waiting, WaitingBoard
 
 
 def minutes(seconds: int) -> int:

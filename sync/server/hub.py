@@ -42,7 +42,7 @@ from hall.events import Event, EventType
 from hall.store import Store
 from hall.store.eventlog import insert
 from hall.store.projections import apply
-from hall.tickets import URGENCIES
+from hall.ticket_views import URGENCIES
 from sync.local import UNPROJECTABLE
 from sync.server.tables import events
 from sync.wire import CallResponse

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desk.display import Ticker
-from desk.display import screenshot_pages as display_pages
 from desk.samples import desk_pages
+from display.app import screenshot_pages as display_pages
+from display.board import Ticker
 from ui.app import Shell
 from ui.audit import audit, contrast, text_color_pairs
 from ui.screenshots import LANDSCAPE, PORTRAIT, settle

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desk.app import start_sync
-from desk.display import DisplayWindow
 from devices.voice import AudioOut, CallSpeaker, VoiceConfig, call_sentence, wav_seconds
+from display.window import DisplayWindow
 from hall.app import Hall
 from sync import credential
 from sync.client import SyncClient
+from sync.starter import start_sync
 from tests.conftest import ROOT
 from tests.desk.conftest import add_accounts, member, sign_in
 from ui.app import Shell
@@ -48,7 +48,7 @@ def test_two_desks_calling_at_once_never_share_a_ticket_and_the_display_follows(
     bridge = HallBridge(lambda: Hall.open(screen))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
         bridge.start()
-    assert start_sync(bridge, screen)
+    assert start_sync(screen, bridge.start_sync)
     voice = tmp_path / "voice"
     speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=voice, audio=AudioOut("none"))
     display = DisplayWindow(bridge, speaker)

@@ -22,7 +22,8 @@ from devices.emulators.scanner import ScannerEmulator
 from hall.actors import Actor
 from hall.app import Hall
 from kiosk.context import close_context, open_context
-from kiosk.window import KioskContext, KioskWindow
+from kiosk.flows.base import KioskContext
+from kiosk.window import KioskWindow
 from tests.security.samples import SampleIssuer
 from tests.ui.conftest import data_dir, shell, terminal_template  # noqa: F401 (fixtures)
 from ui.app import Shell

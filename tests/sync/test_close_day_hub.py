@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hall import closures
+from hall import counted_close
 from sync.client import SyncClient
 from sync.server.tables import events
 from tests.conftest import OP
@@ -62,7 +62,7 @@ def test_two_terminals_close_one_day(make_server: Any, make_terminal: Any) -> No
         assert conn.execute(select(func.count()).select_from(events).where(
             events.c.type == "DayClosed")).scalar() == 2
 
-    kept = [closures.closed(c.core.conn, day) for c in (k1, k2)]
+    kept = [counted_close.closed(c.core.conn, day) for c in (k1, k2)]
     assert kept[0] is not None and kept[1] is not None
     assert kept[0].event_id == kept[1].event_id  # the same close counts everywhere
     assert kept[0].terminal == "K2" and kept[0].closes == kept[1].closes == 2

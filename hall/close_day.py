@@ -19,7 +19,7 @@ Closing twice changes nothing: a day some store of the hall has closed (this one
 whose close sync brought) gets no second `DayClosed`, and the answer says it was already closed,
 by whom, with its frozen figures. Only tickets open again are ended (reported as `no_shows`,
 the figures stay frozen). When two terminals close one day before either hears of the other,
-hall/closures.py decides which close counts, the same on every store; nothing is counted twice.
+hall/counted_close.py decides which close counts, the same on every store; nothing is counted twice.
 
 Run it after a sync (`sync --once`), so the close counts what the hub knows of the day.
 """
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hall import closures
+from hall import counted_close
 from hall.actors import Actor
 from hall.changes import NOTHING, Changes
 from hall.core import Core, Outcome
@@ -112,7 +112,7 @@ class Closing:
         reopened = {r[0] for r in conn.execute(
             "SELECT DISTINCT day FROM tickets WHERE day < ? AND status IN (?, ?, ?)",
             (today, *OPEN))}
-        return sorted((with_tickets - closures.closed_days(conn)) | reopened)
+        return sorted((with_tickets - counted_close.closed_days(conn)) | reopened)
 
     def _close(self, conn: sqlite3.Connection, by: Actor, day: str) -> DayClosing:
         core = self._core
@@ -123,7 +123,7 @@ class Closing:
         for ticket_id in still_open:
             core.emit(conn, EventType.TICKET_NO_SHOW,
                       {"ticket_id": ticket_id, "at": at, "reason": REASON}, by)
-        earlier = closures.closed(conn, day)
+        earlier = counted_close.closed(conn, day)
         if earlier is None:
             figures = count_day(conn, core.config, day)
             core.emit(conn, EventType.DAY_CLOSED, {
@@ -137,11 +137,11 @@ class Closing:
                             detail={"no_shows": len(still_open)})
         serving = int(conn.execute("SELECT COUNT(*) FROM tickets WHERE day = ? AND "
                                    "status = 'serving'", (day,)).fetchone()[0])
-        close = closures.closed(conn, day)
+        close = counted_close.closed(conn, day)
         assert close is not None  # just written, or found
         return DayClosing(day, earlier is None, len(still_open), serving,
                           DayStats.frozen_of(close))
 
-    def closed(self, day: str) -> closures.ClosedDay | None:
+    def closed(self, day: str) -> counted_close.ClosedDay | None:
         """The close of `day` that counts, or None."""
-        return closures.closed(self._core.conn, checked_day(day))
+        return counted_close.closed(self._core.conn, checked_day(day))

@@ -1,31 +1,13 @@
-"""`python main.py display`: the hall's call screen (叫号屏) with the voice.
-
-    python main.py display --data-dir DIR [--fullscreen] [--last 8]
-    python main.py display --screenshots DIR
-    python main.py display --headless --json [--voice-dir DIR]   (cli/display_cmd.py, no Qt)
-
-The display is a terminal of its own: its store is kept in sync with the hub by sync.runner's
-long-poll in this process, and it follows the calls in that store (hall.views.calls_after from
-the log position it last showed), so a call reaches the screen within a poll of arriving. Each
-call is spoken (devices/voice.py: "请A001号到3号窗口办理", repeated per voice.json, one at a time).
-A display that loses the hub says so and keeps showing the last state.
-
-Notices for the ticker come from `display.json` in the data directory:
-{"notices": ["…", "…"], "last_calls": 8}.
-"""
+"""What the call screen shows, painted from plain values: the call being made, big; the last
+calls; who waits; the notices' ticker. No hall here (display/window.py feeds it)."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
-from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -37,44 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.parts import ElidedLabel, FitLabel, label, restyle
-from desk.state import DisplayState, SyncState, read_display, read_sync
-from ui.app import Shell, run_face
-from ui.screenshots import PageFactory
+from ui.parts import ElidedLabel, FitLabel, label, restyle
 from ui.theme import Theme
 
 if TYPE_CHECKING:
-    from devices.voice import Announcement, CallSpeaker
-    from hall.readmodels import Call, WaitingBoard
-    from ui.bridge import HallBridge
+    from hall.views import Call, WaitingBoard
+    from ui.sync_state import SyncState
 
-log = logging.getLogger("tingduan.display")
-
-DISPLAY_FILE = "display.json"
-STATUS_MS = 1000
 TICK_MS = 300
-
-
-def load_display_config(data_dir: Path | None) -> dict[str, Any]:
-    """display.json: {"notices": [str, …], "last_calls": n}; missing means none and 8."""
-    out: dict[str, Any] = {"notices": [], "last_calls": 8}
-    if data_dir is None:
-        return out
-    try:
-        raw = json.loads((data_dir / DISPLAY_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return out
-    except (OSError, ValueError) as exc:
-        log.warning("display.json unreadable (%s): no notices", type(exc).__name__)
-        return out
-    if isinstance(raw, dict):
-        notices = raw.get("notices", [])
-        if isinstance(notices, list):
-            out["notices"] = [str(n)[:200] for n in notices if str(n).strip()][:20]
-        last = raw.get("last_calls")
-        if isinstance(last, int) and 1 <= last <= 20:
-            out["last_calls"] = last
-    return out
 
 
 class Ticker(QLabel):
@@ -315,159 +267,3 @@ class CallBoard(QWidget):
             self.status.show()
         else:
             self.status.hide()
-
-
-class DisplayWindow(CallBoard):
-    """The board following the hall through the bridge, and speaking each call."""
-
-    shown = Signal(object)  # a Call, once it is on the screen (tests, the benchmark)
-
-    def __init__(self, bridge: HallBridge, speaker: CallSpeaker | None, *,
-                 config: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
-        config = config or load_display_config(None)
-        super().__init__("", config["notices"], parent)
-        self.setWindowTitle(self.tr("Call screen"))
-        self.bridge = bridge
-        self.speaker = speaker
-        self.last_calls = int(config["last_calls"])
-        self.log_pos: int | None = None
-        self._reading = False
-        self._again = False
-        self._history: list[Call] = []
-        self.announcements: list[tuple[Call, Announcement]] = []
-        bridge.ready.connect(self._start)
-        bridge.changed.connect(self._changed)
-        if bridge.is_ready:
-            self._start()
-        self._status = QTimer(self)
-        self._status.setInterval(STATUS_MS)
-        self._status.timeout.connect(
-            lambda: bridge.submit(read_sync, self.show_sync, lambda _e: None))
-        self._status.start()
-
-    def _start(self) -> None:
-        n = self.last_calls
-        self.bridge.submit(lambda h: read_display(h, n), self._first_state)
-
-    def _first_state(self, state: DisplayState) -> None:
-        self.hall.setText(state.hall_name)
-        self.zone = ZoneInfo(state.timezone)
-        self._tick()
-        self._history = list(state.last)
-        if state.last:
-            self.show_call(state.last[0])
-        self.show_last(self._history[1:])
-        self.show_waiting(state.waiting)
-        self.show_sync(state.sync)
-        self.log_pos = state.pos
-        self._follow()
-
-    def _changed(self, changes: Any) -> None:
-        if self.log_pos is not None and (changes.calls or changes.tickets):
-            self._follow()
-
-    def _follow(self) -> None:
-        """New calls since the last position shown; one read in flight at a time."""
-        if self.log_pos is None:
-            return
-        if self._reading:
-            self._again = True
-            return
-        self._reading = True
-        pos = self.log_pos
-        self.bridge.submit(lambda h: (h.views.calls_after(pos), h.views.waiting()),
-                           self._new_calls, lambda _e: self._done_reading())
-
-    def _done_reading(self) -> None:
-        self._reading = False
-        if self._again:
-            self._again = False
-            self._follow()
-
-    def _new_calls(self, result: tuple[list[Call], WaitingBoard]) -> None:
-        calls, board = result
-        for call in calls:
-            self.log_pos = max(self.log_pos or 0, call.pos)
-            self._history.insert(0, call)
-            self.show_call(call)
-            if self.speaker is not None:
-                try:
-                    self.announcements.append(
-                        (call, self.speaker.announce_call(call.number, call.window)))
-                except Exception as exc:  # a closed or broken voice never stops the screen
-                    log.warning("voice: %s", type(exc).__name__)
-            self.shown.emit(call)
-        del self._history[self.last_calls + 1:]
-        self.announcements = self.announcements[-50:]
-        if calls:
-            self.show_last(self._history[1:])
-        self.show_waiting(board)
-        self._done_reading()
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py display", description="the call screen")
-    p.add_argument("--data-dir", type=Path, default=None, help="the display terminal's data")
-    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--no-voice", action="store_true", help="show calls without speaking them")
-    return p
-
-
-def main(argv: list[str]) -> int:
-    return run_face("display", build_window, argv, pages=screenshot_pages, parser=parser(),
-                    modes=("normal",))
-
-
-def make_speaker(folder: Path) -> CallSpeaker | None:
-    from devices.errors import DeviceError
-    from devices.voice import CallSpeaker, load_voice_config
-
-    try:
-        return CallSpeaker(load_voice_config(folder))
-    except DeviceError as exc:
-        log.warning("voice off: %s", exc.code)
-        return None
-
-
-def build_window(shell: Shell) -> QWidget:
-    from cli.common import data_dir
-    from desk.app import start_sync
-    from hall.app import Hall
-    from ui.bridge import HallBridge
-
-    folder = data_dir(shell.options.data_dir)
-    bridge = HallBridge(lambda: Hall.open(folder))
-    shell.on_quit(bridge.stop)
-    bridge.start()
-    start_sync(bridge, folder)
-    speaker = None if shell.options.no_voice else make_speaker(folder)
-    if speaker is not None:
-        shell.on_quit(speaker.close)
-    return DisplayWindow(bridge, speaker, config=load_display_config(folder))
-
-
-def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
-    from dataclasses import replace
-
-    from desk.samples import sample
-
-    notices = ["办事高峰时段为上午9点至11点，可通过“鄂汇办”预约办理。",
-               "老年人、残疾人、孕妇可到“帮办代办”窗口优先办理。"]
-
-    def board(offline: bool = False, shared: bool = False) -> QWidget:
-        state: DisplayState = sample()["display"]
-        page = CallBoard(state.hall_name, notices)
-        page.zone = ZoneInfo(state.timezone)
-        page._tick()
-        # a number two stations issued before they joined one hub, called at window 12
-        page.show_call(replace(state.last[0], number="C001·T2", window="12") if shared
-                       else state.last[0])
-        page.show_last(state.last[1:])
-        page.show_waiting(state.waiting)
-        sync = state.sync if not offline else replace(state.sync, enrolled=True, online=False,
-                                                             failing=True)
-        page.show_sync(sync)
-        return page
-
-    return {"display": board, "display-offline": lambda: board(True),
-            "display-shared-number": lambda: board(shared=True)}

@@ -1,6 +1,6 @@
-"""Small builders the desk's pages share: a label or a button with its theme role, a card frame,
-and two labels that adapt to their room (one line that elides instead of widening the window;
-a number whose font fills the width it gets)."""
+"""Small builders the desk's and the call screen's pages share: a label or a button with its
+theme role, a card frame, and two labels that adapt to their room (one line that elides instead
+of widening the window; a number whose font fills the width it gets)."""
 
 from __future__ import annotations
 

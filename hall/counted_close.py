@@ -1,6 +1,6 @@
 """Which close of a day counts, when the terminals of a hall each close it (日结).
 
-Any terminal of a hall may close a day (hall/closing.py); sync brings every `DayClosed` to every
+Any terminal of a hall may close a day (hall/close_day.py); sync brings every `DayClosed` to every
 store, the hub and the central platform. Two closes of one day happen only when neither terminal
 had heard of the other's yet (a terminal that has absorbed a close says "already closed" and
 writes none). Their figures are never added up (each counted the whole hall as it saw it) and

@@ -16,7 +16,7 @@ from hall.call_choice import upcoming
 from hall.clock import to_ms
 from hall.core import Core
 from hall.errors import DomainError
-from hall.tickets import URGENCIES, TicketView, find
+from hall.ticket_views import URGENCIES, TicketView, find
 from hall.timefmt import iso_of_ms, previous_day
 
 DEFAULT_SERVICE_S = 300  # a service time to estimate with before the day has any

@@ -1,0 +1,31 @@
+"""What the call screen shows, read in the hall's worker thread (Qt-free): one snapshot for the
+first paint; the calls after it are followed by log position (display/window.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ui.sync_state import SyncState, read_sync
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+    from hall.views import Call, WaitingBoard
+
+
+@dataclass(frozen=True)
+class DisplayState:
+    hall_name: str
+    last: tuple[Call, ...]  # newest first
+    waiting: WaitingBoard
+    sync: SyncState
+    pos: int  # the log position these were read at: follow calls after it
+    timezone: str = "Asia/Shanghai"  # the hall's: its clock on the screen
+
+
+
+def read_display(hall: Hall, last: int = 8) -> DisplayState:
+    pos = hall.views.log_position()  # first: a call committed after it is followed, not lost
+    calls = tuple(c for c in hall.views.last_calls(last + 4) if c.pos <= pos)[:last]
+    return DisplayState(hall.config.display_name, calls,
+                        hall.views.waiting(), read_sync(hall), pos, hall.config.timezone)

@@ -1,0 +1,102 @@
+"""Maintenance: the hidden panel behind the PIN (devices, paper, voice, sync, a test print)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+
+from devices.escpos.layout import receipt_layout
+from kiosk.flows.base import (
+    KioskBase,
+    Visit,
+)
+from ui import messages
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+
+
+def _sync_status(hall: Hall) -> dict[str, Any]:
+    from sync import runner
+
+    return runner.status(hall.core)
+
+
+class MaintenanceFlow(KioskBase):
+    """Maintenance, and the sync status it shows (the header's offline line too)."""
+
+    def refresh_sync(self) -> None:
+        self.call(_sync_status, self._sync_status, on_error=lambda _e: None)
+
+    def _sync_status(self, state: dict[str, Any]) -> None:
+        self.sync_state = state
+        known = state.get("last_success_ms") is not None or state.get("last_error") is not None
+        self.offline.setVisible(self.ctx.enrolled and known and not state.get("online"))
+        if self.stack.currentWidget() is self.maintenance:
+            self._maintenance_panel()
+
+    def open_maintenance(self) -> None:
+        self.visit = Visit()
+        self.maintenance.reset()
+        self.go(self.maintenance)
+
+    def check_pin(self, pin: str) -> None:
+        self.call(lambda hall: hall.accounts.check_pin(pin), self._pin_ok)
+
+    def _pin_ok(self, _actor: object) -> None:
+        self.maintenance.open_panel()
+        self._maintenance_panel()
+        if self.ctx.enrolled:
+            self.refresh_sync()
+
+    def _maintenance_panel(self) -> None:
+        names = {"id_reader": self.tr("ID card reader"),
+                 "sscard_reader": self.tr("Social security card reader"),
+                 "scanner": self.tr("Code scanner"), "printer": self.tr("Printer")}
+        lines = []
+        for state in self.devices.states():
+            if not state.configured:
+                status = self.tr("not configured")
+            elif state.ready:
+                status = self.tr("working")
+            else:
+                status = messages.text(state.code or "device")
+            lines.append(self.tr("{device}: {status}").format(device=names[state.kind],
+                                                              status=status))
+        m = self.maintenance
+        m.devices.setText("\n".join(lines))
+        paper = self.ctx.paper
+        m.paper.setText(self.tr("{count} slips printed since the roll was changed; {state}")
+                        .format(count=paper.printed,
+                                state=self.tr("out of paper") if self.devices.paper_out()
+                                else self.tr("paper loaded")))
+        m.voice.setText(self.tr("working") if self.guide.available
+                        else messages.text(self.guide.error.code if self.guide.error
+                                           else "voice_missing"))
+        sync = self.sync_state
+        if not self.ctx.enrolled:
+            m.sync.setText(self.tr("This terminal works alone (not enrolled with a hub)."))
+        elif sync is None:
+            m.sync.setText(self.tr("Checking…"))
+        else:
+            m.sync.setText(self.tr("{online}; {pending} events waiting to be sent").format(
+                online=self.tr("online") if sync.get("online") else self.tr("offline"),
+                pending=sync.get("pending", 0)))
+
+    def check_devices(self) -> None:
+        self.devices.printer.check_now()
+        QTimer.singleShot(1500, self, self._maintenance_panel)
+        self._maintenance_panel()
+
+    def test_print(self) -> None:
+        layout = receipt_layout(self.tr("Test print"),
+                                [(self.tr("Terminal"), self.facts.name if self.facts else ""),
+                                 (self.tr("Printed since the roll was changed"),
+                                  str(self.ctx.paper.printed))])
+        token = self.devices.printer.print_layout(layout, kind="test")
+        self._prints[token] = "test"
+
+    def paper_changed(self) -> None:
+        self.ctx.paper.reset()
+        self._maintenance_panel()

@@ -1,0 +1,138 @@
+"""取号: who the person is (a card, a code, or no ID), a service, the confirmation, the ticket
+printed and said.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from devices.escpos.layout import slip_layout
+from hall.errors import HallError
+from kiosk.flows.base import (
+    KioskBase,
+    Taken,
+)
+from kiosk.qr import qr_matrix
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+    from hall.cards import CardRead
+    from hall.catalog import Service
+
+
+def take_ticket(hall: Hall, service_id: str, priority: str, read: CardRead | None) -> Taken:
+    ticket = hall.tickets.take(hall.kiosk(), service_id, priority,
+                               holder=read.holder if read else None).value
+    slip = hall.ticket_slip(ticket)
+    return Taken(ticket, slip, qr_matrix(slip.qr_url))
+
+
+class TakeFlow(KioskBase):
+    """取号."""
+
+    def start_take(self) -> None:
+        self.visit.purpose = "take"
+        self.identify.set_ways(self._ways())
+        self.devices.printer.check_now()
+        self.go(self.identify, self.identify.instruction.text())
+
+    def _ways(self) -> list[str]:
+        ways = []
+        if self.devices.state("id_reader").ready:
+            ways.append(self.tr("ID card"))
+        if self.devices.state("sscard_reader").ready:
+            ways.append(self.tr("social security card"))
+        scanner = self.devices.state("scanner")
+        if scanner.ready or (not scanner.configured and self.devices.wedge is not None):
+            ways.append(self.tr("ID code or enterprise code"))
+        return ways
+
+    def start_no_id(self) -> None:
+        self.visit.purpose = "take"
+        self.visit.no_id = True
+        self.visit.read = None
+        if self.visit.service is not None and self.visit.service.no_id:
+            self.choose(self.visit.service.id)
+            return
+        self.visit.service = None
+        self.show_services()
+
+    def show_services(self) -> None:
+        self.services.set_who(self.visit.read, self.visit.no_id)
+        self.search(self.services.search.text())
+        self.go(self.services, self.services.title.text())
+
+    def search(self, query: str) -> None:
+        no_id = self.visit.no_id and self.visit.purpose == "take"
+        self.call(lambda hall: hall.catalog.search(query, no_id=no_id),
+                  lambda found: self.services.set_services(found, self.board))
+
+    def back_to_services(self) -> None:
+        self.visit.service = None
+        self.show_services()
+
+    def choose(self, service_id: str) -> None:
+        self.devices.printer.check_now()
+
+        def look(hall: Hall) -> tuple[Service, str, Any]:
+            service = hall.catalog.get(service_id)
+            return (service, hall.catalog.series.get(service.series, ""),
+                    hall.views.waiting().service(service_id))
+
+        self.call(look, self._chosen)
+
+    def _chosen(self, got: tuple[Service, str, Any]) -> None:
+        service, group, waiting = got
+        self.visit.service = service
+        if self.visit.purpose == "notice":
+            self.notice.show_service(service, group)
+            self.go(self.notice, self.tr("These are the materials and conditions of {service}.")
+                    .format(service=service.name))
+            return
+        if self.visit.read is None and not (self.visit.no_id and service.no_id):
+            self.identify.set_ways(self._ways())
+            self.go(self.identify, self.identify.instruction.text())
+            return
+        read = self.visit.read
+        priority = self.tr("Senior citizen first") if read is not None and read.elder else None
+        self.confirm.show_choice(service, group, waiting, read, priority,
+                                 self.devices.paper_out())
+        self.confirm.ok.setEnabled(True)
+        count = waiting.count if waiting else 0
+        say = self.tr("{service}. {count} people are waiting. Tap the button to take the "
+                      "number.").format(service=service.name, count=count)
+        if self.devices.paper_out():
+            say = self.confirm.paper.text() + " " + say
+        self.go(self.confirm, say)
+
+    def take(self) -> None:
+        service = self.visit.service
+        if service is None:
+            return
+        self.confirm.ok.setEnabled(False)  # one tap, one number
+        read = self.visit.read
+        priority = "elder" if read is not None and read.elder else "regular"
+        self.call(lambda hall: take_ticket(hall, service.id, priority, read), self._taken,
+                  on_error=self._take_failed, hold="taking")
+
+    def _take_failed(self, error: HallError) -> None:
+        self.confirm.ok.setEnabled(True)
+        self.show_error(error)
+
+    def _taken(self, taken: Taken) -> None:
+        self.visit.ticket = taken.ticket
+        self.ticket.show_ticket(taken.ticket, taken.slip, taken.qr)
+        printer = self.devices.printer
+        if self.devices.config.get("printer") and printer.state.state in ("idle", "printing",
+                                                                           "unknown"):
+            token = printer.print_layout(slip_layout(taken.slip), kind="ticket")
+            self._prints[token] = "ticket"
+            self.idle.hold("printing")
+            self.ticket.set_status(self.tr("Printing your ticket…"), ok=True)
+        else:
+            self.ticket.set_status(self._no_print_text(printer.state))
+        self.go(self.ticket)
+        spoken = self.tr("Your number is {number}. Please wait for the call.").format(
+            number=self.guide.spoken_number(taken.slip.number))
+        self.guide.say(spoken)  # the number is said in every mode
+        self.finished()

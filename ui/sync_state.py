@@ -1,0 +1,78 @@
+"""Sync's state as the faces show it, read in the hall's worker thread (Qt-free).
+
+It comes from sync.runner.status (the terminal's own store): online or not, events not yet
+pushed, and the conflicts sync found (a call two windows made offline, a number two terminals
+issued: C001 and C001·T2), each told to the clerk by ticket label and window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hall.errors import DomainError
+from hall.timefmt import iso_of_ms
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One clash sync reported, as the clerk reads it."""
+
+    kind: str  # call | number | integrity
+    key: str  # unique per clash (the event it was found on + kind): what was already shown
+    ticket: str  # the label: C001, or C001·T2
+    labels: tuple[str, ...]  # every ticket sharing the number (kind "number")
+    window: str | None  # where the ticket is held now (kind "call")
+    detected_ms: int
+    detected_at: str = ""  # the same moment in the hall's time (ISO with its offset)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    enrolled: bool
+    online: bool
+    pending: int
+    last_success_ms: int | None
+    conflicts: tuple[Conflict, ...] = ()
+    failing: bool = False  # offline because a request failed (not merely not tried yet)
+
+
+def read_sync(hall: Hall) -> SyncState:
+    from sync import credential, runner
+
+    status = runner.status(hall.core)
+    enrolled = credential.exists(hall.data_dir)
+    return SyncState(enrolled, bool(status["online"]) if enrolled else False,
+                     int(status["pending"]), status["last_success_ms"],
+                     tuple(_conflicts(hall, status["conflicts"])),
+                     enrolled and not status["online"] and status["last_error"] is not None)
+
+
+def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:
+    out = []
+    for c in raw:
+        ticket_id = c.get("ticket_id")
+        label: str = ""
+        labels: tuple[str, ...] = ()
+        window: str | None = None
+        if ticket_id:
+            try:
+                ticket = hall.tickets.get(str(ticket_id))
+            except DomainError:
+                ticket = None
+            if ticket is not None:
+                label, window = ticket.number, ticket.window
+                if c["kind"] == "number":
+                    printed = ticket.printed or ticket.number
+                    try:
+                        shared = hall.tickets.get(printed)
+                        labels = tuple(sorted({shared.number, *shared.shared_with}))
+                    except DomainError:
+                        labels = (ticket.number,)
+        detected = int(c["detected_ms"])
+        out.append(Conflict(str(c["kind"]), f"{c['event_id']}:{c['kind']}", label, labels,
+                            window, detected, iso_of_ms(detected, hall.core.zone)))
+    return out
