@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -73,6 +74,10 @@ class AcceptancePanel(QFrame):
         self.all_submitted = button(self.tr("All submitted"))
         head.addWidget(self.all_submitted)
         layout.addLayout(head)
+        # the cases the ticket being served already has (a desk restarted mid-visit)
+        self.existing = label("", "notice", wrap=True)
+        self.existing.hide()
+        layout.addWidget(self.existing)
 
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Material"), self.tr("Handed in"),
@@ -135,6 +140,16 @@ class AcceptancePanel(QFrame):
             when = self.table.cellWidget(row, 2)
             if isinstance(when, QDateEdit):
                 when.setMinimumDate(QDate(today.year, today.month, today.day))
+
+    def show_existing(self, cases: tuple[Any, ...]) -> None:
+        """The cases (hall.cases.CaseView) of the ticket being served, or none."""
+        from desk.names import CASE, name
+
+        text = "；".join(self.tr("This ticket already has case {case} ({matter}, {status})")
+                        .format(case=c.number, matter=c.service_name,
+                                status=name(CASE, c.status)) for c in cases)
+        self.existing.setText(text)
+        self.existing.setVisible(bool(cases))
 
     def choose(self, service_id: str) -> None:
         index = self.service.findData(service_id)

@@ -52,6 +52,10 @@
         <translation>不予受理  F11</translation>
     </message>
     <message>
+        <source>This ticket already has case {case} ({matter}, {status})</source>
+        <translation>此号已有办件 {case}（{matter}，{status}）</translation>
+    </message>
+    <message>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
@@ -259,6 +263,14 @@
         <translation>EMS运单号</translation>
     </message>
     <message>
+        <source>Hand in (补交)</source>
+        <translation>补交</translation>
+    </message>
+    <message>
+        <source>Deferred material</source>
+        <translation>容缺材料</translation>
+    </message>
+    <message>
         <source>Mark completed</source>
         <translation>办结</translation>
     </message>
@@ -269,6 +281,30 @@
     <message>
         <source>, by mail {tracking}</source>
         <translation>，已邮寄 {tracking}</translation>
+    </message>
+    <message>
+        <source>Find a case to complete or hand it out.</source>
+        <translation>查找办件后可办结或出件。</translation>
+    </message>
+    <message>
+        <source>Completing waits for the deferred materials: {m}. Record each with 补交 when it is handed in.</source>
+        <translation>尚缺容缺材料：{m}，补交后才能办结。材料交来时逐项点“补交”。</translation>
+    </message>
+    <message>
+        <source>Mark it completed, then hand the result out.</source>
+        <translation>可以办结，办结后出件。</translation>
+    </message>
+    <message>
+        <source>Completed: hand the result out. At the window, read the card of the person collecting it first.</source>
+        <translation>已办结，可以出件。窗口领取请先读取领取人的证件。</translation>
+    </message>
+    <message>
+        <source>A refused case is neither completed nor handed out.</source>
+        <translation>不予受理的办件无需办结或出件。</translation>
+    </message>
+    <message>
+        <source>The result has been handed out.</source>
+        <translation>已出件。</translation>
     </message>
 </context>
 <context>
@@ -338,6 +374,10 @@
         <translation>{window}号窗口的办理事项已保存。</translation>
     </message>
     <message>
+        <source>Collector: {who}</source>
+        <translation>领取人：{who}</translation>
+    </message>
+    <message>
         <source>Read the applicant&apos;s card or code first.</source>
         <translation>请先读取申请人的证件或身份码。</translation>
     </message>
@@ -352,6 +392,14 @@
     <message>
         <source> {n} deferred, under a signed promise.</source>
         <translation>容缺{n}项，已签告知承诺。</translation>
+    </message>
+    <message>
+        <source>This ticket has a case</source>
+        <translation>此号已有办件</translation>
+    </message>
+    <message>
+        <source>This ticket already has case {case}. Accept another matter of the same visit?</source>
+        <translation>此号已受理办件 {case}。是否作为同一次来访的另一事项再次受理？</translation>
     </message>
     <message>
         <source>Nothing is missing: every material is marked.</source>
@@ -370,8 +418,20 @@
         <translation>A4打印机不可用，回执已由小票打印机打印。</translation>
     </message>
     <message>
+        <source>{m} handed in.</source>
+        <translation>{m} 已补交。</translation>
+    </message>
+    <message>
         <source>Completed.</source>
         <translation>已办结。</translation>
+    </message>
+    <message>
+        <source>Read the card of the person collecting the result first (ID card, 社保卡 or code).</source>
+        <translation>请先读取领取人的身份证、社保卡或身份码，再出件。</translation>
+    </message>
+    <message>
+        <source>Handed out to {who}.</source>
+        <translation>已交给 {who}。</translation>
     </message>
     <message>
         <source>Handed out.</source>
