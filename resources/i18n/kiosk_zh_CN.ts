@@ -229,6 +229,13 @@
     </message>
 </context>
 <context>
+    <name>IdleFlow</name>
+    <message>
+        <source>Back to the start screen in {seconds} seconds</source>
+        <translation>{seconds} 秒后返回首页，如需继续请点“继续”</translation>
+    </message>
+</context>
+<context>
     <name>Keyboard</name>
     <message>
         <source>Delete</source>
@@ -240,7 +247,7 @@
     </message>
 </context>
 <context>
-    <name>KioskWindow</name>
+    <name>KioskBase</name>
     <message>
         <source>Self-service terminal</source>
         <translation>自助服务终端</translation>
@@ -265,42 +272,9 @@
         <source>Larger text</source>
         <translation>大字模式</translation>
     </message>
-    <message>
-        <source>Back to the start screen in {seconds} seconds</source>
-        <translation>{seconds} 秒后返回首页，如需继续请点“继续”</translation>
-    </message>
-    <message>
-        <source>ID card</source>
-        <translation>身份证</translation>
-    </message>
-    <message>
-        <source>social security card</source>
-        <translation>社保卡</translation>
-    </message>
-    <message>
-        <source>ID code or enterprise code</source>
-        <translation>身份码或企业码</translation>
-    </message>
-    <message>
-        <source>These are the materials and conditions of {service}.</source>
-        <translation>以下是{service}所需的材料和办理条件。</translation>
-    </message>
-    <message>
-        <source>Senior citizen first</source>
-        <translation>老年人优先</translation>
-    </message>
-    <message>
-        <source>{service}. {count} people are waiting. Tap the button to take the number.</source>
-        <translation>{service}，前面有{count}人等候。请点击确认取号。</translation>
-    </message>
-    <message>
-        <source>Printing your ticket…</source>
-        <translation>正在打印号票……</translation>
-    </message>
-    <message>
-        <source>Your number is {number}. Please wait for the call.</source>
-        <translation>您的号码是{number}号，请留意叫号。</translation>
-    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
     <message>
         <source>Please take your ticket below.</source>
         <translation>请取走下方的号票。</translation>
@@ -308,22 +282,6 @@
     <message>
         <source>Printed. Please take the list below.</source>
         <translation>已打印，请取走下方的告知单。</translation>
-    </message>
-    <message>
-        <source>Choose a service to see what to bring.</source>
-        <translation>请选择事项，查看需要携带的材料。</translation>
-    </message>
-    <message>
-        <source>Printing…</source>
-        <translation>正在打印……</translation>
-    </message>
-    <message>
-        <source>{service}: {done} of {total} steps done.</source>
-        <translation>{service}：共{total}个环节，已完成{done}个。</translation>
-    </message>
-    <message>
-        <source>To rate a visit, enter the number on your ticket or scan the QR code on the ticket.</source>
-        <translation>评价请输入号票上的号码，或扫描号票上的二维码。</translation>
     </message>
     <message>
         <source>ID card reader</source>
@@ -342,8 +300,35 @@
         <translation>打印机</translation>
     </message>
     <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
         <source>{device}: {problem}</source>
         <translation>{device}：{problem}</translation>
+    </message>
+    <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceFlow</name>
+    <message>
+        <source>ID card reader</source>
+        <translation>身份证读卡器</translation>
+    </message>
+    <message>
+        <source>Social security card reader</source>
+        <translation>社保卡读卡器</translation>
+    </message>
+    <message>
+        <source>Code scanner</source>
+        <translation>扫码器</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
     </message>
     <message>
         <source>not configured</source>
@@ -368,6 +353,18 @@
     <message>
         <source>paper loaded</source>
         <translation>纸张正常</translation>
+    </message>
+    <message>
+        <source>no audio player is installed: nothing is heard</source>
+        <translation>未安装播放程序，听不到语音</translation>
+    </message>
+    <message>
+        <source>no sound device was found: nothing is heard</source>
+        <translation>未检测到声音设备，听不到语音</translation>
+    </message>
+    <message>
+        <source>the sound device does not play: nothing is heard</source>
+        <translation>声音设备无法播放，听不到语音</translation>
     </message>
     <message>
         <source>This terminal works alone (not enrolled with a hub).</source>
@@ -456,6 +453,21 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Too many wrong PINs: try again in {s} seconds.</source>
+        <translation>密码错误次数过多，请{s}秒后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeFlow</name>
+    <message>
+        <source>Choose a service to see what to bring.</source>
+        <translation>请选择事项，查看需要携带的材料。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印……</translation>
+    </message>
 </context>
 <context>
     <name>NoticePage</name>
@@ -522,6 +534,13 @@
     <message>
         <source>{n}. {text}</source>
         <translation>{n}. {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressFlow</name>
+    <message>
+        <source>{service}: {done} of {total} steps done.</source>
+        <translation>{service}：共{total}个环节，已完成{done}个。</translation>
     </message>
 </context>
 <context>
@@ -605,6 +624,13 @@
     <message>
         <source>, </source>
         <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>RateFlow</name>
+    <message>
+        <source>To rate a visit, enter the number on your ticket or scan the QR code on the ticket.</source>
+        <translation>评价请输入号票上的号码，或扫描号票上的二维码。</translation>
     </message>
 </context>
 <context>
@@ -706,6 +732,41 @@
     </message>
 </context>
 <context>
+    <name>TakeFlow</name>
+    <message>
+        <source>ID card</source>
+        <translation>身份证</translation>
+    </message>
+    <message>
+        <source>social security card</source>
+        <translation>社保卡</translation>
+    </message>
+    <message>
+        <source>ID code or enterprise code</source>
+        <translation>身份码或企业码</translation>
+    </message>
+    <message>
+        <source>These are the materials and conditions of {service}.</source>
+        <translation>以下是{service}所需的材料和办理条件。</translation>
+    </message>
+    <message>
+        <source>Senior citizen first</source>
+        <translation>老年人优先</translation>
+    </message>
+    <message>
+        <source>{service}. {count} people are waiting. Tap the button to take the number.</source>
+        <translation>{service}，前面有{count}人等候。请点击确认取号。</translation>
+    </message>
+    <message>
+        <source>Printing your ticket…</source>
+        <translation>正在打印号票……</translation>
+    </message>
+    <message>
+        <source>Your number is {number}. Please wait for the call.</source>
+        <translation>您的号码是{number}号，请留意叫号。</translation>
+    </message>
+</context>
+<context>
     <name>TicketPage</name>
     <message>
         <source>Your number</source>
@@ -718,6 +779,12 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+    <message>
+        <source>{service}
+{priority} first</source>
+        <translation>{service}
+{priority}优先</translation>
     </message>
     <message>
         <source>Please wait for the call to a window of: {group}</source>
