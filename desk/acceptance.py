@@ -84,8 +84,14 @@ class AcceptancePanel(QFrame):
                                               self.tr("Supply by"), self.tr("E-licence")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # the 补交期限 column holds a date editor only once an item is deferred: sized for a
+        # whole date and the editor's button from the start, never cut to "2026-"
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(2, self.date_width())
+        # the header as tall as its text and padding: it overlapped the first row
+        header.setMinimumHeight(header.fontMetrics().height() + 2 * theme.size("padding"))
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -119,6 +125,16 @@ class AcceptancePanel(QFrame):
         self.notice_button.clicked.connect(lambda: self.notice_requested.emit(self.form()))
         self.refuse_button.clicked.connect(
             lambda: self.refuse_requested.emit(self.current_service().id))
+
+    def date_width(self) -> int:
+        theme = Theme.instance().current
+        probe = QDateEdit()
+        probe.setDisplayFormat("yyyy-MM-dd")
+        probe.setCalendarPopup(True)
+        probe.setDate(QDate(2026, 12, 31))
+        return max(probe.sizeHint().width(),
+                   probe.fontMetrics().horizontalAdvance("2026-12-31")
+                   + theme.size("target") + 2 * theme.size("padding"))
 
     # -- filling ---------------------------------------------------------------------------
     def set_services(self, services: list[Service]) -> None:

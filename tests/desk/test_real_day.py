@@ -160,3 +160,54 @@ def test_hand_out_says_why_takes_the_supply_and_asks_for_the_collectors_card(
     assert "测**" in delivery.message.text()
     with Hall.open(desk_dir) as hall:
         assert hall.cases.get(OP, case.number).status == "delivered"
+
+
+def test_the_date_cell_and_the_header_are_not_clipped(shell, make_desk, desk_dir: Path,  # type: ignore[no-untyped-def]
+                                                      qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDateEdit
+
+    desk = make_desk(desk_dir)
+    sign_in(qtbot, desk, "li", "3")
+    panel = desk.work.acceptance
+    panel.choose("newborn")
+    panel.set_mark("父母结婚证", "deferred", "2099-12-31")
+    when = panel.table.cellWidget(4, 2)
+    assert isinstance(when, QDateEdit)
+    qtbot.waitUntil(lambda: when.isVisible(), timeout=5_000)
+    assert when.width() >= when.sizeHint().width()  # the whole date, not "2099-"
+    assert when.width() >= when.fontMetrics().horizontalAdvance("2099-12-31")
+    header = panel.table.horizontalHeader()
+    assert header.height() >= header.fontMetrics().height()
+    assert panel.table.rowViewportPosition(0) >= 0  # the first row starts below the header
+
+
+def test_the_signature_lines_never_stand_alone_on_page_two(shell, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A long receipt (many materials, a long promise): set tighter until it fits one page,
+    else the promise goes to page 2 with the lines that sign it. The thermal slip wraps."""
+    import re
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from desk.printing import render_pdf
+    from devices.escpos.layout import receipt_slip_layout
+    from hall.slips import ReceiptSlip
+
+    promise = "申请人承诺：" + "本人承诺所提交材料真实有效，容缺材料于期限内补交，逾期未补交的自愿承担相应责任。" * 3
+    for count in (12, 40):
+        rows = tuple((f"材料{i}", "已提交（原件核验，复印件存档）") for i in range(count))
+        slip = ReceiptSlip("十堰市政务服务中心", "受理回执", (("办件编号", "SY-ZW01-0001"), *rows),
+                           (promise,), "https://zwfw.example.gov.cn/c/SY/0001",
+                           ("申请人(承诺人)签名", "受理人签名"))
+        pages = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()))
+                 for p in PdfReader(str(render_pdf(slip, tmp_path / f"r{count}.pdf"))).pages]
+        signed = next(i for i, text in enumerate(pages) if "签名" in text)
+        assert "本人承诺" in pages[signed]  # the words signed are on the signatures' page
+        if count == 12:
+            assert len(pages) == 1  # set tighter: one page
+    layout = receipt_slip_layout(slip)
+    from devices.escpos.layout import Text
+
+    widths = [sum(2 if ord(c) > 0x2E80 else 1 for c in e.text) for e in layout.elements
+              if isinstance(e, Text)]
+    assert max(widths) <= 48  # nothing runs off an 80 mm roll
