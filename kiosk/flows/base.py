@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -128,6 +128,20 @@ class KioskBase(QWidget):
         self._build()
         self.idle_s = float(ctx.idle_s or 60)
         self.idle = IdleWatch(self.idle_s, warning_s, parent=self)
+
+    def tr(self, sourceText: str, disambiguation: str | None = None, n: int = -1) -> str:
+        """A flow's strings carry the context of the class that holds them (as pyside6-lupdate
+        files them: TakeFlow, IdleFlow, ...), while PySide6's own tr() asks only the context of
+        the instance's class (KioskWindow). Ask each class of the window's MRO in turn."""
+        # untranslated, translate() still fills in %n: that is what "not found" looks like
+        untranslated = QCoreApplication.translate("tingduan:none", sourceText, disambiguation, n)
+        for cls in type(self).__mro__:
+            if cls is KioskBase.__base__:
+                break
+            text = QCoreApplication.translate(cls.__name__, sourceText, disambiguation, n)
+            if text != untranslated:
+                return text
+        return untranslated
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -266,7 +266,7 @@
     </message>
     <message>
         <source>Standard text</source>
-        <translation>标准模式</translation>
+        <translation>标准字体</translation>
     </message>
     <message>
         <source>Larger text</source>
@@ -300,16 +300,16 @@
         <translation>打印机</translation>
     </message>
     <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
         <source>{device}: {problem}</source>
         <translation>{device}：{problem}</translation>
-    </message>
-    <message>
-        <source>out of paper</source>
-        <translation>缺纸</translation>
     </message>
 </context>
 <context>
@@ -735,7 +735,7 @@
     <name>TakeFlow</name>
     <message>
         <source>ID card</source>
-        <translation>身份证</translation>
+        <translation>居民身份证</translation>
     </message>
     <message>
         <source>social security card</source>
