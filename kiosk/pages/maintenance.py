@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.widgets import Page, button, entry, label
+from ui.parts import restyle
 from ui.theme import Theme
 
 
@@ -57,7 +58,7 @@ class MaintenancePage(Page):
         pad.addWidget(self.ok, 3, 2)
         # a wrong PIN is said here, in a slot that is always there: the pad never moves
         # under the technician's finger (a banner above it pushed it down ~60 px)
-        self.pin_error = label("", "error")
+        self.pin_error = label("")
         self.pin_error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._locked_until = 0.0
         self._lock_timer = QTimer(self)
@@ -120,12 +121,17 @@ class MaintenancePage(Page):
         lines = self.pin_error.fontMetrics().lineSpacing() * 2
         self.pin_error.setFixedHeight(lines + 8)
 
+    def _say_pin(self, text: str) -> None:
+        # the red of an error only around words: an empty slot is the page's own colour
+        restyle(self.pin_error, "error" if text else "")
+        self.pin_error.setText(text)
+
     def show_pin_error(self, text: str, locked_s: int = 0) -> None:
         """A wrong PIN, or the lockout with the seconds left (counted down on the pad)."""
         import time
 
         self._error_slot()
-        self.pin_error.setText(text)
+        self._say_pin(text)
         if locked_s > 0:
             self._locked_until = time.monotonic() + locked_s
             self._lock_tick()
@@ -137,12 +143,11 @@ class MaintenancePage(Page):
         left = int(self._locked_until - time.monotonic() + 0.999)
         if left <= 0:
             self._lock_timer.stop()
-            self.pin_error.setText("")
+            self._say_pin("")
             self.ok.setEnabled(True)
             return
         self.ok.setEnabled(False)
-        self.pin_error.setText(self.tr("Too many wrong PINs: try again in {s} seconds.")
-                               .format(s=left))
+        self._say_pin(self.tr("Too many wrong PINs: try again in {s} seconds.").format(s=left))
 
     def _pin(self) -> None:
         pin = self.pin_field.text()
@@ -159,7 +164,7 @@ class MaintenancePage(Page):
     def reset(self) -> None:
         self.pin_field.clear()
         if not self._lock_timer.isActive():
-            self.pin_error.setText("")
+            self._say_pin("")
         self.pin_box.show()
         self.panel.hide()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
