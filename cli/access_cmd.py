@@ -29,8 +29,16 @@ def register(sub: Any) -> None:
                         help="add an account (stdin: [--as password], new password); the first "
                         "account of a terminal is an admin and needs no --as")
     p.add_argument("user")
-    p.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"])
+    p.add_argument("--role", required=True,
+                   choices=["clerk", "supervisor", "admin", "department"])
+    p.add_argument("--department", metavar="DEPT",
+                   help="the department of a department account (--role department)")
     p.set_defaults(handler=user_add)
+    for name, text in (("disable", "disable a hall account: refused at sign-in everywhere "
+                        "once terminals sync"), ("enable", "enable a disabled account again")):
+        p = usub.add_parser(name, parents=[common, acting], help=text + " (stdin: --as password)")
+        p.add_argument("user")
+        p.set_defaults(handler=user_disable, enable=name == "enable")
     p = usub.add_parser("password", parents=[common, acting],
                         help="set a password (stdin: [--as password], new password)")
     p.add_argument("user")
@@ -85,8 +93,20 @@ def user_add(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     by = _principal(hall, args, required=False)
     p = hall.accounts.add(by, args.user, args.role,
-                          read_secret(f"new password of {args.user}: ")).value
-    return {"user": {"user": p.name, "role": p.role}}, f"account {p.name} ({p.role}) added"
+                          read_secret(f"new password of {args.user}: "),
+                          department=args.department).value
+    out: dict[str, Any] = {"user": p.name, "role": p.role}
+    if args.department:
+        out["department"] = args.department
+    return {"user": out}, f"account {p.name} ({p.role}) added for the hall"
+
+
+def user_disable(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    hall.accounts.disable(_principal(hall, args), args.user, enable=args.enable)
+    state = "enabled" if args.enable else "disabled"
+    return {"user": {"user": args.user.strip().lower(), "state": state}}, \
+        f"{args.user} {state} (every terminal of the hall once it syncs)"
 
 
 def user_password(args: argparse.Namespace) -> Result:
@@ -108,7 +128,11 @@ def user_list(args: argparse.Namespace) -> Result:
 def sign_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     p = hall.accounts.sign_in(args.user, read_secret(f"password of {args.user}: "))
-    return {"signed_in": {"user": p.name, "role": p.role}}, f"{p.name} signed in ({p.role})"
+    heard = hall.accounts.as_of()
+    age = ("" if heard["age_s"] is None else
+           f"; accounts as this terminal last heard them {heard['age_s']} s ago")
+    return ({"signed_in": {"user": p.name, "role": p.role}, "accounts_age_s": heard["age_s"]},
+            f"{p.name} signed in ({p.role}){age}")
 
 
 def unlock(args: argparse.Namespace) -> Result:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.common import acting_option, common_options
+from cli.common import acting_option, common_options, positive_int
 from cli.context import acting, open_hall
 from cli.output import EXIT_REFUSED, Failed
 from hall.errors import DomainError
@@ -63,10 +63,45 @@ def register(sub: Any) -> None:
     p.add_argument("--reveal", action="store_true", help="typed text (reasons, promises, notes) "
                    "with ID and phone numbers unmasked: permission data_view, audited")
     p.set_defaults(handler=show)
-    p = csub.add_parser("list", parents=[common, who], help="cases, newest first")
+    p = csub.add_parser("list", parents=[common, who],
+                        help="cases, newest first; --ready: 待出件, oldest first")
     p.add_argument("--day", help="YYYY-MM-DD")
-    p.add_argument("--status", choices=["accepted", "refused", "completed", "delivered"])
+    p.add_argument("--status", choices=["accepted", "refused", "completed", "not_permitted",
+                                        "delivered"])
+    p.add_argument("--ready", action="store_true",
+                   help="the cases whose every part is decided, not yet handed out (待出件)")
     p.set_defaults(handler=case_list)
+
+    p = csub.add_parser("queue", parents=[common, who],
+                        help="待审批: open parts, overdue first, then by due date")
+    p.add_argument("--department", metavar="DEPT")
+    p.set_defaults(handler=queue)
+    p = csub.add_parser("decide", parents=[common, who],
+                        help="签收 or decide a part (a department account, its own parts)")
+    p.add_argument("--case", required=True)
+    p.add_argument("--step", required=True, type=positive_int, metavar="K")
+    p.add_argument("--outcome", required=True,
+                   choices=["received", "approved", "rejected", "correction"])
+    p.add_argument("--note", metavar="TEXT", help="不予许可: the reasons; 补正: what to correct")
+    p.add_argument("--bring", action="append", default=[], metavar="MATERIAL",
+                   help="补正: a material of the catalog the applicant must bring (repeat)")
+    p.set_defaults(handler=decide)
+    p = csub.add_parser("correct", parents=[common, who],
+                        help="the window records a 补正 the applicant handed in")
+    p.add_argument("--case", required=True)
+    p.add_argument("--step", required=True, type=positive_int, metavar="K")
+    p.set_defaults(handler=correct)
+    p = csub.add_parser("reassign", parents=[common, who],
+                        help="a supervisor hands a part to another department, with the reason")
+    p.add_argument("--case", required=True)
+    p.add_argument("--step", required=True, type=positive_int, metavar="K")
+    p.add_argument("--department", required=True, metavar="DEPT")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=reassign)
+    p = csub.add_parser("overdue", parents=[common, who],
+                        help="per department: parts overdue and due within one working day; "
+                        "容缺 materials past their due date")
+    p.set_defaults(handler=overdue)
 
     p = sub.add_parser("rate", parents=[common, who], help="好差评 of a finished visit")
     p.add_argument("--ticket", required=True)
@@ -163,9 +198,50 @@ def show(args: argparse.Namespace) -> Result:
 
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    found = hall.cases.list(acting(hall, args), day=args.day, status=args.status)
+    by = acting(hall, args)
+    found = (hall.parts.ready(by) if args.ready
+             else hall.cases.list(by, day=args.day, status=args.status))
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
+
+
+def queue(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    parts = hall.parts.queue(acting(hall, args), args.department)
+    text = "\n".join(f"{p.case}  {p.step}  {p.department}  {p.status}  {p.due or '-'}"
+                     f"{'  逾期' if p.overdue else ''}  {p.matter}" for p in parts) or "no parts"
+    return {"parts": [p.to_json() for p in parts]}, text
+
+
+def decide(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.parts.decide(acting(hall, args), args.case, args.step, args.outcome,
+                                   args.note, args.bring).value)
+
+
+def correct(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.parts.correct(acting(hall, args), args.case, args.step).value)
+
+
+def reassign(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(hall.parts.reassign(acting(hall, args), args.case, args.step, args.department,
+                                     args.reason).value)
+
+
+def overdue(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    by = acting(hall, args)
+    found = hall.parts.supervision(by)
+    owed = hall.parts.owed_materials(by)  # 容缺 past due: the window chases them
+    text = "\n".join([f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
+                      for d, v in sorted(found.items())]
+                     + [f"{m.case}  {m.material}  容缺 due {m.due}" for m in owed]
+                     ) or "nothing overdue or due soon"
+    return {"departments": {d: {k: [p.to_json() for p in v[k]] for k in ("overdue", "due_soon")}
+                            for d, v in sorted(found.items())},
+            "materials": [m.to_json() for m in owed]}, text
 
 
 def rate(args: argparse.Namespace) -> Result:

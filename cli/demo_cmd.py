@@ -49,14 +49,19 @@ def register(sub: Any) -> None:
 
 
 class SimulatedClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
+    """The demo's day: DAY_LENGTH ending now, squeezed after midnight when today is younger than
+    that (a day that crossed midnight would split its figures over two hall days)."""
+
+    def __init__(self, now: datetime) -> None:
+        since_midnight = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
+        self.scale = max(0.0, min(1.0, (since_midnight - timedelta(minutes=1)) / DAY_LENGTH))
+        self.now = now - DAY_LENGTH * self.scale
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+        self.now += timedelta(seconds=seconds * self.scale)
 
 
 @contextmanager
@@ -150,7 +155,7 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     from sync import credential
     from sync.client import SyncClient
 
-    clock = SimulatedClock(datetime.now(config.zone) - DAY_LENGTH)
+    clock = SimulatedClock(datetime.now(config.zone))
     rng = random.Random(seed)
     hall = Hall.open(desk_dir, wall=clock)
     kiosk = hall.kiosk()

@@ -71,6 +71,7 @@ def follow(args: argparse.Namespace) -> tuple[dict[str, Any] | None, str | None]
     speaker = _speaker(folder, args.voice_dir) if args.voice_dir else None
     rendering: list[Future[Path]] = []
     shown = 0
+    deaf = _Deafness(hall) if sync_thread is not None else None
     try:
         pos = hall.views.log_position() if args.since is None else max(args.since, 0)
         deadline = None if args.seconds is None else time.monotonic() + args.seconds
@@ -87,6 +88,8 @@ def follow(args: argparse.Namespace) -> tuple[dict[str, Any] | None, str | None]
                     break
             if deadline is not None and time.monotonic() >= deadline:
                 break
+            if deaf is not None:
+                deaf.check()
             stop.wait(POLL_S)
     finally:
         stop.set()
@@ -97,6 +100,33 @@ def follow(args: argparse.Namespace) -> tuple[dict[str, Any] | None, str | None]
             sync_thread.join(20)
         hall.close()
     return None, None  # every line is out already
+
+
+class _Deafness:
+    """Says on stderr when the screen hears neither the hub nor any desk (and when it hears
+    again): stdout stays one line per call for the LED controller."""
+
+    EVERY_S = 1.0
+
+    def __init__(self, hall: Any) -> None:
+        self.hall = hall
+        self.next = time.monotonic() + 5.0  # the sync service's first round
+        self.deaf = False
+
+    def check(self) -> None:
+        if time.monotonic() < self.next:
+            return
+        self.next = time.monotonic() + self.EVERY_S
+        from sync import runner
+
+        status = runner.status(self.hall.core)
+        deaf = not status["online"] and not status["hearing"]["hears_anyone"]
+        if deaf != self.deaf:
+            self.deaf = deaf
+            sys.stderr.write("warning: this screen hears neither the hall server nor any "
+                             "window: calls made now are not shown; call by voice\n" if deaf
+                             else "this screen hears the windows again\n")
+            sys.stderr.flush()
 
 
 def _print(call: Call, as_json: bool) -> None:
@@ -118,7 +148,7 @@ def _start_sync(folder: Path, stop: threading.Event) -> threading.Thread | None:
         threads.append(threading.Thread(target=run, name="display-sync", daemon=True))
         threads[0].start()
 
-    start_sync(folder, launch, stop)
+    start_sync(folder, launch, stop, kind="display")
     return threads[0] if threads else None
 
 

@@ -165,6 +165,7 @@ def take(args: argparse.Namespace) -> Result:
     from cli.printing import ticket_printer
 
     hall = open_hall(args)
+    _open_for(hall, args.service)  # a closed hall reads no card and prints nothing
     printer = ticket_printer(args.printer, hall.data_dir)  # before anything is issued
     appointment = _appointment(args.appointment)
     by = acting(hall, args)
@@ -190,6 +191,21 @@ def take(args: argparse.Namespace) -> Result:
         notes.append(printed_line(extra["printed"]))
     result, text = _ticket(ticket, extra)
     return result, "\n".join([text or "", *notes])
+
+
+def _open_for(hall: Any, service: str) -> None:
+    """Outside the hall's hours: exit 3, `hall_closed`, the next opening in the JSON too."""
+    from cli.output import EXIT_REFUSED, Failed
+    from hall.errors import DomainError
+
+    try:
+        hall.settings.check_take(hall.catalog.get(service).id)
+    except DomainError as exc:
+        if exc.code != "hall_closed":
+            raise
+        raise Failed(exc.code, exc.message, {"next_opening": exc.params["next_opening"],
+                                             "reason": exc.params["reason"]},
+                     EXIT_REFUSED) from exc
 
 
 def _appointment(text: str | None) -> datetime | None:

@@ -61,6 +61,17 @@ def register(sub: Any) -> None:
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
         s.set_defaults(handler=fn)
+    s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
+    usub = s.add_subparsers(dest="user_action", metavar="ACTION")
+    u = usub.add_parser("add", parents=[common],
+                        help="make a hall account on this hub (its first admin), before its "
+                        "first start or while it runs; password on stdin; terminals hear of it "
+                        "when they sync")
+    u.add_argument("user")
+    u.add_argument("--role", required=True, choices=["admin", "supervisor", "clerk"])
+    u.add_argument("--hall", required=True)
+    u.add_argument("--database", metavar="URL")
+    u.set_defaults(handler=user_add)
     s = ssub.add_parser("status", parents=[common],
                         help="is the hub up, its terminals, their last sync and pending events, "
                         "the upstream link (read-only)")
@@ -223,3 +234,34 @@ def enroll_hub(args: argparse.Namespace) -> Result:
     return ({"enrolled": True, "upstream": url, "hall": got.hall_id, "hub": got.terminal_id},
             f"hub {got.terminal_id} of hall {got.hall_id} enrolled with {url}; run "
             f"`serve --role hub --upstream {url}`")
+
+
+def user_add(args: argparse.Namespace) -> Result:
+    """Only the scrypt hash reaches the hub's database and its terminals."""
+    from cli.context import read_secret
+    from hall.errors import DomainError
+    from hall.ids import normal_id
+    from hall.security.access import MIN_PASSWORD, check_strength, hash_secret, normal_user
+    from sync.server import authority
+    from sync.server.db import HUB, HubHallError, serve_as
+
+    user = normal_user(args.user)
+    if not user or len(user) > 32 or not all(
+            c.isascii() and (c.isalnum() or c in "-_.") for c in user):
+        raise DomainError("a user name is 1-32 ASCII letters, digits, '-', '_' or '.'",
+                          code="bad_user")
+    password = read_secret(f"new password of {user}: ")
+    check_strength(password, MIN_PASSWORD, "password")
+    hall = normal_id(args.hall)
+    engine = _engine(args)
+    try:
+        try:
+            fixed = serve_as(engine, HUB, hall)
+        except HubHallError as exc:
+            raise DomainError(str(exc), code="hub_hall", params={"hall": hall}) from exc
+        authority.add_user(engine, fixed or hall, user, args.role, hash_secret(password))
+    finally:
+        engine.dispose()
+    return ({"user": {"user": user, "role": args.role}, "hall": hall},
+            f"account {user} ({args.role}) made for hall {hall}; terminals hear of it when "
+            "they sync")

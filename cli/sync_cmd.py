@@ -107,6 +107,15 @@ def status(args: argparse.Namespace) -> Result:
     if state["last_error"]:
         at = (state["last_error"]["at"] or "")[:19].replace("T", " ")
         lines.append(f"last error ({at}): {state['last_error']['message']}")
+    if state["peers"]:
+        heard = ", ".join(f"{p['terminal']} ({(when(p['last_contact_ms']) or '')[11:19]})"
+                          if p["last_contact_ms"] else f"{p['terminal']} (never)"
+                          for p in state["peers"])
+        lines.append(f"hub {'reachable' if state['hub_reachable'] else 'not reachable'}; "
+                     f"peers last heard: {heard}")
+        for p in state["peers"]:
+            if p["last_contact_ms"]:
+                p["last_contact"] = when(p["last_contact_ms"])
     lines += [f"rejected seq {r['terminal_seq']} {r['type']}: {r['reason']}"
               for r in state["rejected"]]
     lines += [f"conflict ({c['kind']}): {c['detail']}" for c in state["conflicts"]]

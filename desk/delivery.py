@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QWidget,
 )
 
-from desk.names import CASE, name
+from desk.names import CASE, PART, name
 from ui.parts import button, card_layout, label, restyle
 from ui.theme import Theme
 
@@ -27,11 +29,19 @@ class DeliveryPanel(QFrame):
     complete = Signal(str)  # case id
     deliver = Signal(str, str, str)  # case id, channel (window|mail), tracking
     supply = Signal(str, str)  # case id, the deferred material handed in (补交)
+    correct = Signal(str, int)  # case id, step: the applicant handed in the 补正
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         gap = Theme.instance().current.size("gap")
         layout = card_layout(self, spacing=gap)
+        self.ready_title = label(self.tr("Ready to hand out"), "heading")  # 待出件, oldest first
+        layout.addWidget(self.ready_title)
+        self.ready_list = QListWidget()
+        self.ready_list.setMaximumHeight(140)
+        self.ready_list.itemActivated.connect(self._ready_chosen)
+        self.ready_list.itemClicked.connect(self._ready_chosen)
+        layout.addWidget(self.ready_list)
         layout.addWidget(label(self.tr("Hand out a result"), "heading"))
         find = QHBoxLayout()
         self.case_input = QLineEdit()
@@ -47,7 +57,8 @@ class DeliveryPanel(QFrame):
         for i, (key, caption) in enumerate([
                 ("number", self.tr("Case")), ("service", self.tr("Matter")),
                 ("applicant", self.tr("Applicant")), ("status", self.tr("Status")),
-                ("promised", self.tr("Promised by")), ("outstanding", self.tr("Still missing"))]):
+                ("promised", self.tr("Promised by")), ("outstanding", self.tr("Still missing")),
+                ("parts", self.tr("Parts"))]):
             grid.addWidget(label(caption, "muted"), i, 0)
             value = label("—", wrap=True)
             self.values[key] = value
@@ -76,6 +87,8 @@ class DeliveryPanel(QFrame):
         supply_row.addWidget(self.supply_button)
         layout.addLayout(supply_row)
         actions = QHBoxLayout()
+        self.correct_button = button(self.tr("Correction handed in"))
+        actions.addWidget(self.correct_button)
         self.complete_button = button(self.tr("Mark completed"))
         self.deliver_button = button(self.tr("Hand out"), "primary")
         actions.addWidget(self.complete_button)
@@ -100,7 +113,29 @@ class DeliveryPanel(QFrame):
         self.supply_button.clicked.connect(
             lambda: self._case is not None and self.supply_choice.currentText() and
             self.supply.emit(self._case.id, self.supply_choice.currentText()))
+        self.correct_button.clicked.connect(self._correct)
         self.show_case(None)
+
+    def show_ready(self, cases: list[Any]) -> None:
+        """待出件: hall.cases.CaseView rows, oldest first."""
+        self.ready_list.clear()
+        for case in cases:
+            item = QListWidgetItem(f"{case.number}  {case.service_name}  {case.applicant}  "
+                                   f"{name(CASE, case.status)}")
+            item.setData(Qt.ItemDataRole.UserRole, case.number)
+            self.ready_list.addItem(item)
+        self.ready_title.setText(self.tr("Ready to hand out: {n}").format(n=len(cases)))
+
+    def _ready_chosen(self, item: QListWidgetItem) -> None:
+        self.lookup.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _owed(self) -> list[Any]:
+        return [s for s in self._case.steps if s.status == "correction"] if self._case else []
+
+    def _correct(self) -> None:
+        owed = self._owed()
+        if owed:
+            self.correct.emit(self._case.id, owed[0].step)
 
     def _find(self) -> None:
         text = self.case_input.text().strip()
@@ -134,10 +169,19 @@ class DeliveryPanel(QFrame):
             self.values["status"].setText(status)
             self.values["promised"].setText(case.promised or "—")
             self.values["outstanding"].setText("、".join(case.outstanding) or "—")
+            decided = sum(1 for s in case.steps if s.decided)
+            lines = [self.tr("{done} of {total} decided").format(done=decided,
+                                                                total=len(case.steps))]
+            lines += [f"{s.step} {s.department}: {name(PART, s.status)}"
+                      + (f" — {s.note}" if s.note else "")
+                      for s in case.steps if s.status in ("correction", "rejected")]
+            self.values["parts"].setText("\n".join(lines))
         state = case.status if case is not None else None
         outstanding = list(case.outstanding) if case is not None else []
-        self.complete_button.setEnabled(state == "accepted" and not outstanding)
-        self.deliver_button.setEnabled(state == "completed")
+        self.complete_button.setEnabled(state == "accepted" and not outstanding
+                                        and all(s.decided for s in case.steps))
+        self.deliver_button.setEnabled(state in ("completed", "not_permitted"))
+        self.correct_button.setEnabled(bool(self._owed()))
         self.supply_choice.clear()
         self.supply_choice.addItems(outstanding if state == "accepted" else [])
         self.supply_choice.setEnabled(bool(outstanding) and state == "accepted")
@@ -151,9 +195,11 @@ class DeliveryPanel(QFrame):
         if case.status == "accepted" and outstanding:
             return self.tr("Completing waits for the deferred materials: {m}. Record each "
                            "with 补交 when it is handed in.").format(m="、".join(outstanding))
+        if case.status == "accepted" and not all(s.decided for s in case.steps):
+            return self.tr("Completing waits for the departments to decide their parts.")
         if case.status == "accepted":
             return self.tr("Mark it completed, then hand the result out.")
-        if case.status == "completed":
+        if case.status in ("completed", "not_permitted"):
             return self.tr("Completed: hand the result out. At the window, read the card of "
                            "the person collecting it first.")
         if case.status == "refused":

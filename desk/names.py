@@ -46,12 +46,22 @@ CASE = {
     "accepted": QT_TRANSLATE_NOOP("Names", "Accepted"),
     "refused": QT_TRANSLATE_NOOP("Names", "Refused"),
     "completed": QT_TRANSLATE_NOOP("Names", "Completed, ready to hand out"),
+    "not_permitted": QT_TRANSLATE_NOOP("Names", "Not permitted, notice to hand out"),
     "delivered": QT_TRANSLATE_NOOP("Names", "Handed out"),
+}
+PART = {  # a part's life (后台分类审批)
+    "pending": QT_TRANSLATE_NOOP("Names", "To sign for"),
+    "received": QT_TRANSLATE_NOOP("Names", "Signed for"),
+    "approved": QT_TRANSLATE_NOOP("Names", "Approved"),
+    "rejected": QT_TRANSLATE_NOOP("Names", "Not permitted"),
+    "correction": QT_TRANSLATE_NOOP("Names", "Correction owed"),
+    "corrected": QT_TRANSLATE_NOOP("Names", "Correction handed in"),
 }
 ROLE = {
     "clerk": QT_TRANSLATE_NOOP("Names", "Clerk"),
     "supervisor": QT_TRANSLATE_NOOP("Names", "Supervisor"),
     "admin": QT_TRANSLATE_NOOP("Names", "Administrator"),
+    "department": QT_TRANSLATE_NOOP("Names", "Department"),
 }
 
 

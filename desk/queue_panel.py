@@ -74,11 +74,14 @@ class QueuePanel(QFrame):
                                                                      self.resume))
         self.help_rows = Rows(self.lists, lambda: self._button_row(self.tr("I'll go"),
                                                                    self.take_help))
+        # without the hub, and not every peer heard: what the panel shows may lack tickets
+        self.incomplete = label("", "error", wrap=True)
         self.nobody = label(self.tr("Nobody is waiting."), "muted")
         self.no_ticket = label(self.tr("No ticket for this window."), "muted")
         self.parked_heading = label(self.tr("Parked at this window"), "heading")
         self.help_heading = label(self.tr("Help requests from kiosks"), "heading")
-        for part in (label(self.tr("Waiting"), "heading"), self.nobody, self.waiting_rows,
+        for part in (self.incomplete, label(self.tr("Waiting"), "heading"), self.nobody,
+                     self.waiting_rows,
                      label(self.tr("Next in line"), "heading"), self.no_ticket,
                      self.upcoming_rows, self.parked_heading, self.parked_rows,
                      self.help_heading, self.help_rows):
@@ -126,7 +129,7 @@ class QueuePanel(QFrame):
         current = state.current if state else None
         names = state.service_names if state else {}
         shown = (current, state.waiting, state.upcoming, state.parked, state.help,
-                 ) if state else None
+                 state.sync.whole_queue, state.sync.unheard) if state else None
         if shown == self._shown:
             return  # the status timer's read, or a commit elsewhere: nothing to redraw
         self._shown = shown
@@ -153,6 +156,7 @@ class QueuePanel(QFrame):
         upcoming = state.upcoming if state else ()
         parked = state.parked if state else ()
         helps = state.help if state else ()
+        self.show_completeness(state)
         self.nobody.setVisible(state is not None and not waiting)
         self.no_ticket.setVisible(state is not None and not upcoming)
 
@@ -179,6 +183,22 @@ class QueuePanel(QFrame):
         self.parked_rows.show(list(parked), fill_parked)
         self.help_heading.setVisible(bool(helps))
         self.help_rows.show(list(helps), fill_help)
+
+
+    def show_completeness(self, state: QueueState | None) -> None:
+        """Without the hub, a desk that does not hear every terminal of the hall says so."""
+        sync = state.sync if state is not None else None
+        if sync is None or sync.whole_queue:
+            self.incomplete.hide()
+            return
+        if sync.unheard:
+            why = self.tr("cannot reach {who}; tickets issued there may be missing").format(
+                who=", ".join(sync.unheard))
+        else:
+            why = self.tr("the hall server cannot be reached and no other terminal is known; "
+                          "only this desk's tickets are shown")
+        self.incomplete.setText(self.tr("Possibly incomplete: {why}").format(why=why))
+        self.incomplete.show()
 
 
 class Rows:

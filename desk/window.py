@@ -29,6 +29,7 @@ from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
 from desk.state import FiguresState, QueueState, read_figures, read_queue
 from desk.work import WorkPage
+from desk.workbench import WorkbenchPage
 from hall.actors import Actor
 from hall.errors import HallError
 from ui import messages
@@ -56,6 +57,8 @@ class DeskOptions:
     export_dir: Path | None = None
 
 
+STALE_ACCOUNTS_S = 300  # accounts older than this (offline): the desk says how old
+
 class DeskWindow(QStackedWidget):
     conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
     # a ticket called or started here: the card readers read again what lies on them
@@ -81,7 +84,8 @@ class DeskWindow(QStackedWidget):
         self.signin = SignInPage(hall_name, options.window)
         self.lock = LockPage()
         self.work = WorkPage()
-        for page in (self.signin, self.work, self.lock):
+        self.bench = WorkbenchPage()  # a department account's 待审批
+        for page in (self.signin, self.work, self.lock, self.bench):
             self.addWidget(page)
         self.a4 = A4Printer(options.receipt_pdf, options.a4_printer, family, parent=self)
         self.a4.printed.connect(self._a4_printed)
@@ -117,6 +121,7 @@ class DeskWindow(QStackedWidget):
         w.sign_out_button.clicked.connect(self.sign_out)
         w.conflicts_button.clicked.connect(self.show_conflicts)
         w.matters_button.clicked.connect(self.window_services)
+        w.settings_button.clicked.connect(self.hall_settings)
         w.queue.action.connect(self.act)
         w.queue.resume.connect(self.resume)
         w.queue.take_help.connect(self.take_help)
@@ -128,11 +133,17 @@ class DeskWindow(QStackedWidget):
         w.delivery.complete.connect(self.complete_case)
         w.delivery.deliver.connect(self.deliver_case)
         w.delivery.supply.connect(self.supply_material)
+        w.delivery.correct.connect(self.correct_part)
+        self.bench.decide.connect(self.decide_part)
+        self.bench.case_chosen.connect(self.bench_case)
+        self.bench.sign_out.connect(self.sign_out)
         w.figures.export.connect(self.export_figures)
         w.figures.refresh.connect(self.refresh_figures)
         w.tabs.currentChanged.connect(self._tab_changed)
 
     def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.refresh_ready()
         if index == 2:
             self.refresh_figures()
 
@@ -165,12 +176,29 @@ class DeskWindow(QStackedWidget):
 
     # -- session -----------------------------------------------------------------------------
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(actor: Actor) -> None:
+        def done(got: tuple[Actor, dict[str, Any]]) -> None:
+            actor, heard = got
             self.actor, self.window_name = actor, window
             self.signin.reset()
+            if actor.role == "department":  # the workbench: 待审批, with its own F5–F8
+                self.keys.remove()
+                self.bench.show_session(self.hall_name, actor.department or "", actor.name)
+                self.bench.say("")
+                self.setCurrentWidget(self.bench)
+                self._locked = False
+                self.idle.start()
+                self._status_timer.start()
+                self.refresh()
+                self.bench.table.setFocus()
+                return
             self.work.show_session(self.hall_name, window, actor.name, actor.role)
-            self.work.say("")
+            age = heard.get("age_s")
+            # Signed in from what this desk last heard of the hall's accounts: say how old.
+            self.work.say("" if age is None or age < STALE_ACCOUNTS_S else self.tr(
+                "Accounts as this desk last heard them from the hall server, {minutes} "
+                "minutes ago.").format(minutes=age // 60))
             self.work.figures.csv_button.setVisible(actor.can("export"))
+            self.work.settings_button.setVisible(actor.can("settings"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -178,10 +206,11 @@ class DeskWindow(QStackedWidget):
             self._seen_conflicts = None
             self.refresh()
 
-        def check(h: Hall) -> Actor:
+        def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            return h.accounts.sign_in(user, password, window=check_window_name(window))
+            actor = h.accounts.sign_in(user, password, window=check_window_name(window))
+            return actor, h.accounts.as_of()
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))
@@ -200,7 +229,7 @@ class DeskWindow(QStackedWidget):
         def done(actor: Actor) -> None:
             self.actor = actor
             self._locked = False
-            self.setCurrentWidget(self.work)
+            self.setCurrentWidget(self.bench if actor.role == "department" else self.work)
             self.work.say("")
             self.idle.start()
             self.refresh()
@@ -215,6 +244,7 @@ class DeskWindow(QStackedWidget):
         self._status_timer.stop()
         self.show_read(None)
         self.work.delivery.show_case(None)
+        self.keys.install()  # the window's F1–F7 again
         self.bridge.submit(lambda h: h.accounts.sign_out(actor))
         self.signin.reset()
         self.setCurrentWidget(self.signin)
@@ -222,7 +252,7 @@ class DeskWindow(QStackedWidget):
     # -- the queue ---------------------------------------------------------------------------
     def _changed(self, changes: Any) -> None:
         if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
-                                             or changes.sync or changes.calls):
+                                             or changes.sync or changes.calls or changes.cases):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
@@ -230,6 +260,11 @@ class DeskWindow(QStackedWidget):
         meanwhile (a command's answer and its commit's notification ask together)."""
         if self.actor.kind != "account":
             return
+        if self.actor.role == "department":
+            self.refresh_bench()
+            return
+        if self.work.tabs.currentWidget() is self.work.delivery:
+            self.refresh_ready()
         if self._reading:
             self._read_again = True
             return
@@ -329,7 +364,12 @@ class DeskWindow(QStackedWidget):
 
     def _called(self, ticket: Any) -> None:
         state = self.queue_state
-        if ticket.decided_by == "local" and state is not None and state.sync.enrolled:
+        if (ticket.decided_by == "peers" and state is not None
+                and state.sync.screen_hears is False):
+            self.work.say(self.tr("Called {t} without the hall server, and no call screen can "
+                                  "hear this desk: call the citizen by voice.")
+                          .format(t=ticket.number), "error")
+        elif ticket.decided_by == "local" and state is not None and state.sync.enrolled:
             self.work.say(self.tr("Called {t} while the hall server cannot be reached. If "
                                   "another window called it too, you will be told.")
                           .format(t=ticket.number), "error")
@@ -385,6 +425,26 @@ class DeskWindow(QStackedWidget):
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
+
+    def hall_settings(self) -> None:
+        """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
+        if self.actor.kind != "account" or not self.actor.can("settings"):
+            return
+        self.submit(lambda h: h.settings.view(), self._settings_read)
+
+    def _settings_read(self, shown: Any) -> None:
+        from desk.settings_dialog import HallSettingsDialog
+
+        dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
+        if not self.run_dialog(dialog):
+            return
+        changes, actor = dialog.changes(), self.actor
+        if not changes:
+            return
+        self.submit(lambda h: h.settings.request(actor, changes),
+                    lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
+                                                     "then every terminal runs them."),
+                                             "status-ok"))
 
     def show_conflicts(self) -> None:
         conflicts = self.queue_state.sync.conflicts if self.queue_state else ()
@@ -574,12 +634,66 @@ class DeskWindow(QStackedWidget):
                                    m=material))),
                     where=self.work.delivery.say)
 
+    # -- the back office ---------------------------------------------------------------------
+    def refresh_bench(self) -> None:
+        actor = self.actor
+        self.bridge.submit(lambda h: h.parts.queue(actor), self.bench.show_parts,
+                           lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def bench_case(self, number: str) -> None:
+        actor = self.actor
+        self.bridge.submit(lambda h: h.cases.get(actor, number), self.bench.show_case,
+                           lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def decide_part(self, number: str, step: int, outcome: str, note: str) -> None:
+        actor = self.actor
+        said = {"received": self.tr("Signed for."), "approved": self.tr("Approved."),
+                "rejected": self.tr("Not permitted: recorded with its reasons."),
+                "correction": self.tr("Correction asked: the window will tell the applicant.")}
+
+        def done(outcome_: Any) -> None:
+            self.bench.say(f"{number} · {step}: {said[outcome]}", "status-ok")
+            self.bench.show_case(outcome_.value)
+            self.refresh_bench()
+
+        self.bridge.submit(lambda h: h.parts.decide(actor, number, step, outcome, note or None),
+                           done, lambda e: self.bench.say(messages.for_error(e), "error"))
+
+    def refresh_ready(self) -> None:
+        actor = self.actor
+        if actor.kind != "account" or not actor.can("case"):
+            return
+        self.bridge.submit(lambda h: h.parts.ready(actor), self.work.delivery.show_ready,
+                           lambda e: self.work.delivery.say(messages.for_error(e), "error"))
+
+    def correct_part(self, case_id: str, step: int) -> None:
+        actor = self.actor
+        self.submit(lambda h: h.parts.correct(actor, case_id, step).value,
+                    lambda c: (self.work.delivery.show_case(c),
+                               self.work.delivery.say(self.tr("Correction handed in: back with "
+                                                              "the department."))),
+                    where=self.work.delivery.say)
+
     def complete_case(self, case_id: str) -> None:
         actor = self.actor
-        self.submit(lambda h: h.cases.complete(actor, case_id).value,
-                    lambda c: (self.work.delivery.show_case(c),
-                               self.work.delivery.say(self.tr("Completed."))),
-                    where=self.work.delivery.say)
+
+        def complete(h: Hall) -> tuple[Any, ReceiptSlip | None]:
+            case = h.cases.complete(actor, case_id).value
+            rejected = any(s.status == "rejected" for s in case.steps)
+            return case, h.not_permitted_notice(case) if rejected else None
+
+        def done(result: tuple[Any, ReceiptSlip | None]) -> None:
+            case, notice = result
+            self.work.delivery.show_case(case)
+            if notice is not None:  # 不予许可: its notice on A4 and the thermal printer
+                self.print_slip(notice, f"{case.number}-notice")
+                self.work.delivery.say(self.tr("Completed; the notice of the parts not "
+                                               "permitted is printing."))
+            else:
+                self.work.delivery.say(self.tr("Completed."))
+            self.refresh_ready()
+
+        self.submit(complete, done, where=self.work.delivery.say)
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
         actor = self.actor

@@ -36,13 +36,15 @@ class WorkPage(QWidget):
         self.sync = label("", "muted")
         self.conflicts_button = button("")
         self.conflicts_button.hide()
+        self.settings_button = button(self.tr("Hall settings"))  # a supervisor's (大厅设置)
+        self.settings_button.hide()
         self.lock_button = button(self.tr("Lock"))
         self.sign_out_button = button(self.tr("Sign out"))
         bar.addWidget(self.where)
         bar.addWidget(self.matters_button)
         bar.addStretch(1)
-        for w in (self.who, self.sync, self.conflicts_button, self.lock_button,
-                  self.sign_out_button):
+        for w in (self.who, self.sync, self.conflicts_button, self.settings_button,
+                  self.lock_button, self.sign_out_button):
             bar.addWidget(w)
         outer.addLayout(bar)
         self.notice = label("", "notice", wrap=True)

@@ -66,7 +66,7 @@ def build_window(shell: Shell) -> QWidget:
     bridge = HallBridge(lambda: Hall.open(folder))
     shell.on_quit(bridge.stop)
     bridge.start()
-    start_sync(folder, bridge.start_sync)
+    start_sync(folder, bridge.start_sync, kind="display")
     speaker, problem = (None, None) if shell.options.no_voice else make_speaker(folder)
     if speaker is not None:
         shell.on_quit(speaker.close)

@@ -283,7 +283,9 @@ class CallBoard(QWidget):
                                 for group in board.by_group])
 
     def show_sync(self, sync: SyncState) -> None:
-        if sync.enrolled and not sync.online and sync.failing:
+        # Without the hub the screen still hears the desks directly (sync/peering.py): the
+        # banner is for a screen that hears no one at all
+        if sync.enrolled and not sync.online and sync.failing and not sync.hears_anyone:
             restyle(self.status, "error")
             self.status.setText(self.tr("The connection to the hall server is lost. This screen "
                                         "shows the last calls it received."))

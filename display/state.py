@@ -24,7 +24,15 @@ class DisplayState:
 
 
 
+def read_hall_face(hall: Hall) -> tuple[str, list[str] | None]:
+    """The hall's name and notices (the ticker) as its signed settings say (None: the hall
+    set no notices, display.json's stay)."""
+    notices = hall.settings.current().settings.get("notices")
+    return hall.config.display_name, (list(notices) if isinstance(notices, list) else None)
+
+
 def read_display(hall: Hall, last: int = 8) -> DisplayState:
+    hall.settings.current()  # the hall's signed settings (its name) over config.json
     pos = hall.views.log_position()  # first: a call committed after it is followed, not lost
     calls = tuple(c for c in hall.views.last_calls(last + 4) if c.pos <= pos)[:last]
     return DisplayState(hall.config.display_name, calls,

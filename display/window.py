@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from display.board import CallBoard
 from display.config import load_display_config
-from display.state import DisplayState, read_display
+from display.state import DisplayState, read_display, read_hall_face
 from ui.sync_state import read_sync
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class DisplayWindow(CallBoard):
     def _start(self) -> None:
         n = self.last_calls
         self.bridge.submit(lambda h: read_display(h, n), self._first_state)
+        self.bridge.submit(read_hall_face, self._hall_face, lambda _e: None)
 
     def _first_state(self, state: DisplayState) -> None:
         self.hall.setText(state.hall_name)
@@ -88,6 +89,14 @@ class DisplayWindow(CallBoard):
     def _changed(self, changes: Any) -> None:
         if self.log_pos is not None and (changes.calls or changes.tickets):
             self._follow()
+        if changes.config:  # a new hall settings version: its name and notices on the screen
+            self.bridge.submit(read_hall_face, self._hall_face, lambda _e: None)
+
+    def _hall_face(self, face: tuple[str, list[str] | None]) -> None:
+        name, notices = face
+        self.hall.setText(name)
+        if notices is not None:
+            self.ticker.set_notices(notices)
 
     def _follow(self) -> None:
         """New calls since the last position shown; one read in flight at a time."""

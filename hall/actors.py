@@ -28,12 +28,18 @@ _CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "c
 # Which matters a window serves is the hall's arrangement: its supervisor sets it (a clerk
 # serves what the window is given, and sees it).
 _SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock", "audit_view",
-                        "follow_up"}
+                        "follow_up", "settings"}
+# The back office (hall/parts.py): a supervisor watches every department's parts (待审批, overdue)
+# and hands a part to another department; only a department's own account decides its parts.
+_SUPERVISOR |= {"case_queue", "reassign"}
 _ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
+# A department's account (后台分类审批): its parts of the hall's cases, nothing at the window.
+_DEPARTMENT = frozenset({"case_lookup", "case_queue", "decide", "free_text"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": _CLERK,
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_ADMIN),
+    "department": _DEPARTMENT,
     "technician": frozenset({"kiosk_maintenance"}),
     "kiosk": _CITIZEN,
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
@@ -42,7 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "system": frozenset({"take", "queue", "case", "sync", "close_day", "card_read"}),
     "none": frozenset(),
 }
-ACCOUNT_ROLES = ("clerk", "supervisor", "admin")
+ACCOUNT_ROLES = ("clerk", "supervisor", "admin", "department")
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,12 @@ class Actor:
     name: str
     role: str
     window: str | None = None  # the window a signed-in clerk serves, when known
+    department: str | None = None  # the department a `department` account acts for
 
     @classmethod
-    def account(cls, user: str, role: str, window: str | None = None) -> Actor:
-        return cls("account", user, role, window)
+    def account(cls, user: str, role: str, window: str | None = None,
+                department: str | None = None) -> Actor:
+        return cls("account", user, role, window, department)
 
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
@@ -87,6 +95,8 @@ class Actor:
         out: dict[str, Any] = {"kind": self.kind, "name": self.name, "role": self.role}
         if self.window is not None:
             out["window"] = self.window
+        if self.department is not None:
+            out["department"] = self.department
         return out
 
     def __str__(self) -> str:

@@ -5,7 +5,9 @@ every face use. Its parts, each a small class over the shared `Core`:
 
     hall.tickets       取号, 叫号, recall, no-show, start, done, park, resume, transfer, cancel
     hall.windows       the services each window serves
-    hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, department steps, 办结, 出件
+    hall.cases         受理 (容缺 + 告知承诺, 免提交), 不予受理, 办结 (every part decided), 出件
+    hall.parts         the back office: a department's 待审批, 签收/approve/reject/补正, the
+                       window's 补正 hand-in and 待出件, a supervisor's reassignment and overdue list
     hall.ratings       好差评 and the 差评 follow-ups
     hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
     hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
@@ -17,6 +19,7 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.retention     the purge of personal data after the retention period
     hall.exports       masked exports
     hall.maintenance   the store's integrity check and the rebuild of projections
+    hall.settings      the hall's settings signed by its hub, opening hours (hall/settings.py)
 
 Every command takes its actor first (hall/actors.py), checks the permission in the hall, records
 the actor on its events, and returns an `Outcome` (its typed value and the `Changes` it made).
@@ -44,16 +47,19 @@ from hall.core import Core, refuse_lost_key
 from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
+from hall.parts import Parts
 from hall.ratings import Ratings
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
+from hall.settings import Settings
 from hall.slips import (
     ReceiptSlip,
     TicketSlip,
     case_of_qr,
     case_receipt,
     missing_notice,
+    not_permitted_notice,
     notice_slip,
     ticket_of_qr,
     ticket_slip,
@@ -82,6 +88,7 @@ class Hall:
         self.tickets = Tickets(core)
         self.windows = Windows(core)
         self.cases = Cases(core)
+        self.parts = Parts(core, self.cases)
         self.ratings = Ratings(core)
         self.stats = Stats(core)
         self._closing: Closing | None = None
@@ -93,6 +100,9 @@ class Hall:
         self.retention = Retention(core)
         self.exports = Exports(core)
         self.maintenance = Maintenance(core)
+        self.settings = Settings(core)
+        self.settings.current()  # the hall's signed settings over config.json, from the start
+        self.tickets.opening = self.settings.check_take
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,
@@ -170,6 +180,10 @@ class Hall:
 
     def case_receipt(self, case: CaseView) -> ReceiptSlip:
         return case_receipt(self.core, case)
+
+    def not_permitted_notice(self, case: CaseView) -> ReceiptSlip:
+        """不予许可 notice of a case's rejected parts, with their reasons."""
+        return not_permitted_notice(self.core, case)
 
     def missing_notice(self, service_id: str, missing: list[str],
                        applicant: str = "") -> ReceiptSlip:

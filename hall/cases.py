@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
+from hall import workdays
 from hall.actors import Actor
 from hall.catalog import Service
 from hall.core import Core, Outcome
@@ -27,6 +28,7 @@ from hall.ids import new_id
 from hall.security.crypto import applicant_payload
 from hall.ticket_views import find
 from hall.timefmt import iso_of_ms
+from hall.workdays import WorkCalendar
 
 MaterialStatus = Literal["submitted", "deferred", "exempt"]
 DeliveryChannel = Literal["window", "mail"]
@@ -62,13 +64,33 @@ class StepView:
     step: int
     department: str
     matter: str
-    status: str  # pending | approved | rejected
-    due: str | None  # 承诺时限 of this part
+    # pending | received (签收) | approved | rejected (不予许可) | correction (补正 owed by the
+    # applicant: the clock stops) | corrected (补正 handed in, back with its department)
+    status: str
+    due: str | None  # 承诺时限 of this part, in working days on the hall's calendar
     decided_at: str | None
+    received_at: str | None = None
+    correction_at: str | None = None
+    note: str | None = None  # reasons / what to correct: plain only for roles allowed free text
+    bring: tuple[str, ...] = ()  # the catalog materials a 补正 asks for
+
+    @property
+    def open(self) -> bool:
+        """Undecided: with its department (the applicant owes nothing)."""
+        return self.status in OPEN_STEPS
+
+    @property
+    def decided(self) -> bool:
+        return self.status in ("approved", "rejected")
 
     def to_json(self) -> dict[str, Any]:
         return {"step": self.step, "department": self.department, "matter": self.matter,
-                "status": self.status, "due": self.due, "decided_at": self.decided_at}
+                "status": self.status, "due": self.due, "decided_at": self.decided_at,
+                "received_at": self.received_at, "correction_at": self.correction_at,
+                "note": self.note, "bring": list(self.bring)}
+
+
+OPEN_STEPS = ("pending", "received", "corrected")
 
 
 @dataclass(frozen=True)
@@ -78,7 +100,7 @@ class CaseView:
     service: str
     service_name: str
     ticket_id: str | None
-    status: str  # accepted | refused | completed | delivered
+    status: str  # accepted | refused | completed | not_permitted (不予许可) | delivered
     applicant: str  # masked (张* 420302********1234); empty once purged
     materials: tuple[MaterialView, ...]
     steps: tuple[StepView, ...]
@@ -91,6 +113,12 @@ class CaseView:
     delivered_at: str | None
     delivery_channel: str | None
     delivery_tracking: str | None
+
+    @property
+    def ready(self) -> bool:
+        """Every part decided: the window may 办结 and hand out (待出件)."""
+        return (self.status in ("accepted", "completed", "not_permitted")
+                and all(s.decided for s in self.steps))
 
     @property
     def outstanding(self) -> list[str]:
@@ -176,6 +204,7 @@ def _text(value: str | None, what: str) -> str | None:
 class Cases:
     def __init__(self, core: Core) -> None:
         self._core = core
+        self._calendar: WorkCalendar | None = None
 
     # -- 受理 / 不予受理 ----------------------------------------------------------------------------
     def accept(self, by: Actor, service_id: str, applicant: Applicant,
@@ -196,7 +225,8 @@ class Cases:
         ticket_id = self._ticket_id(ticket)
         if ticket_id is not None and not another:
             self._refuse_second_case(ticket_id)
-        promised = self._promised(service)
+        dues = self._dues(service)
+        promised = max((d for d in dues if d), default=None)
         with core.write() as conn:
             case_id, number = new_id(), self._number()
             payload: dict[str, Any] = {
@@ -206,7 +236,8 @@ class Cases:
                 "materials": [{"name": i.name, "status": "submitted" if i.status == "deferred"
                                else i.status, "licence": i.licence} for i in checked],
                 "steps": [{"step": n, "department": s.department, "matter": s.matter,
-                           "due": promised} for n, s in enumerate(service.steps, 1)],
+                           "due": due}
+                          for n, (s, due) in enumerate(zip(service.steps, dues, strict=True), 1)],
                 "promised": promised, "assisted": assisted,
             }
             sealed_note = core.seal_text(note)
@@ -254,44 +285,28 @@ class Cases:
                 "case_id": case.id, "material": material, "at": core.now_iso()}, by)
         return core.outcome(self.get(by, ref))
 
-    def decide_step(self, by: Actor, ref: str, step: int, outcome: Literal["approved", "rejected"],
-                    note: str | None = None) -> Outcome[CaseView]:
-        """One department's decision on its part (后台分类审批)."""
-        core = self._core
-        core.require(by, "case", "decide_step")
-        case = self.get(by, ref)
-        if case.status != "accepted":
-            raise DomainError(f"case {case.number} is {case.status}, not accepted",
-                              code="illegal_transition",
-                              params={"case": case.number, "status": case.status})
-        if outcome not in ("approved", "rejected"):
-            raise DomainError("a step is approved or rejected", code="bad_outcome")
-        target = next((s for s in case.steps if s.step == step), None)
-        if target is None or target.status != "pending":
-            raise DomainError(f"case {case.number} has no pending step {step}",
-                              code="no_pending_step", params={"case": case.number, "step": step})
-        payload: dict[str, Any] = {"case_id": case.id, "step": step, "outcome": outcome,
-                                   "at": core.now_iso()}
-        sealed = core.seal_text(_text(note, "note"))
-        if sealed:
-            payload["note"] = sealed
-        with core.write() as conn:
-            core.emit(conn, EventType.CASE_STEP_DECIDED, payload, by)
-        return core.outcome(self.get(by, ref))
-
     def complete(self, by: Actor, ref: str) -> Outcome[CaseView]:
-        """办结. Parts still pending are closed with it (decided outside this log)."""
+        """办结, once every part is decided (nothing is decided silently). A case whose every
+        part was rejected ends as 不予许可 (`not_permitted`)."""
         case = self.get(by, ref)
         if case.outstanding:
             raise DomainError(f"case {case.number} still waits for deferred (容缺) materials: "
                               f"{', '.join(case.outstanding)}", code="materials_outstanding",
                               params={"case": case.number,
                                       "materials": ", ".join(case.outstanding)})
-        if any(s.status == "rejected" for s in case.steps):
-            raise DomainError(f"a department rejected its part of case {case.number}",
-                              code="step_rejected", params={"case": case.number})
+        if case.status == "accepted":
+            undecided = [s for s in case.steps if not s.decided]
+            if undecided:
+                raise DomainError(
+                    f"case {case.number} has parts not decided yet: "
+                    + ", ".join(f"{s.step} {s.department} ({s.status})" for s in undecided),
+                    code="steps_pending", params={"case": case.number,
+                                                  "steps": ", ".join(str(s.step)
+                                                                     for s in undecided)})
+        rejected_all = bool(case.steps) and all(s.status == "rejected" for s in case.steps)
         return self._transition(by, case, "accepted", EventType.CASE_COMPLETED,
-                                "complete_case")
+                                "complete_case",
+                                result="not_permitted" if rejected_all else "completed")
 
     def deliver(self, by: Actor, ref: str, channel: DeliveryChannel = "window",
                 tracking: str | None = None) -> Outcome[CaseView]:
@@ -308,8 +323,9 @@ class Cases:
         extra: dict[str, Any] = {"channel": channel}
         if channel == "mail":
             extra["tracking"] = tracking
-        return self._transition(by, case, "completed", EventType.RESULT_DELIVERED,
-                                "deliver_result", **extra)
+        # 不予许可: the written notice is handed out (or mailed) like a result
+        return self._transition(by, case, ("completed", "not_permitted"),
+                                EventType.RESULT_DELIVERED, "deliver_result", **extra)
 
     # -- reading ------------------------------------------------------------------------------------
     def get(self, by: Actor, ref: str, *, reveal: bool = False) -> CaseView:
@@ -326,17 +342,24 @@ class Cases:
             "WHERE case_id = ? OR case_number = ?", (ref, ref.strip())).fetchone()
         if row is None:
             raise DomainError(f"no case {ref!r}", code="unknown_case", params={"case": ref})
+
+        def at(ms: int | None) -> str | None:
+            return iso_of_ms(ms, core.zone) if ms is not None else None
+
         materials = tuple(
             MaterialView(m[0], m[1], m[3], m[4], core.open_text(m[2], by, reveal=reveal))
             for m in conn.execute(
                 "SELECT material, status, promise, due, licence FROM case_materials "
                 "WHERE case_id = ? ORDER BY rowid", (row[0],)))
         steps = tuple(
-            StepView(s[0], s[1], s[2], s[3], s[4],
-                     iso_of_ms(s[5], core.zone) if s[5] is not None else None)
+            StepView(s[0], s[1], s[2], s[3], s[4], at(s[5]), at(s[6]), at(s[7]),
+                     core.open_text(s[8], by, reveal=reveal),
+                     tuple(json.loads(s[9])) if s[9] else ())
             for s in conn.execute(
-                "SELECT step, department, matter, status, due, decided_ms FROM case_steps "
-                "WHERE case_id = ? ORDER BY step", (row[0],)))
+                "SELECT step, department, matter, status, due, decided_ms, received_ms, "
+                "correction_ms, note, bring FROM case_steps WHERE case_id = ? ORDER BY step",
+                (row[0],)))
+        steps = self._visible(by, row[0], row[1], row[2], steps)
         reasons: tuple[str, ...] | None = None
         if row[6] is not None and by.can("free_text"):
             reasons = tuple(t for t in (core.open_text(tok, by, reveal=reveal)
@@ -352,13 +375,11 @@ class Cases:
             audit.record(core, actor=by, action="data_view", target=row[1],
                          detail={"fields": ["typed_text"]})
 
-        def at(ms: int | None) -> str | None:
-            return iso_of_ms(ms, core.zone) if ms is not None else None
-
         return CaseView(
             id=row[0], number=row[1], service=row[2], service_name=service_name,
             ticket_id=row[3], status=row[4], applicant=row[5], materials=materials,
-            steps=steps, promised=row[12], reasons=reasons, note=core.open_text(row[14], by, reveal=reveal),
+            steps=steps, promised=row[12], reasons=reasons,
+            note=core.open_text(row[14], by, reveal=reveal),
             assisted=bool(row[13]), accepted_at=iso_of_ms(row[7], core.zone),
             completed_at=at(row[8]), delivered_at=at(row[9]), delivery_channel=row[10],
             delivery_tracking=row[11])
@@ -378,17 +399,41 @@ class Cases:
         if applicant_key is not None:
             sql += " AND applicant_key = ? AND applicant_key != ''"
             params.append(applicant_key)
+        if by.role == "department":  # its parts' cases only (and the lead's whole bundles)
+            sql += (" AND (case_id IN (SELECT case_id FROM case_steps WHERE department = ?)"
+                    " OR service_id IN (SELECT value FROM json_each(?)))")
+            params += [by.department or "", json.dumps(
+                [s.id for s in self._core.catalog.services if s.department == by.department])]
         rows = self._core.conn.execute(sql + " ORDER BY accepted_ms DESC LIMIT ?",
                                        (*params, max(1, min(limit, 5000)))).fetchall()
         return [self.get(by, r[0]) for r in rows]
 
     # -- internals ----------------------------------------------------------------------------------
-    def _transition(self, by: Actor, case: CaseView, needs: str, event_type: str, command: str,
-                    **extra: Any) -> Outcome[CaseView]:
+    def _visible(self, by: Actor, case_id: str, number: str, service_id: str,
+                 steps: tuple[StepView, ...]) -> tuple[StepView, ...]:
+        """A department sees its own parts; the lead department (牵头部门) the whole case; a
+        department with no part in a case does not see it."""
+        if by.role != "department":
+            return steps
+        try:
+            lead = self._core.catalog.get(service_id).department
+        except DomainError:
+            lead = ""
+        if by.department and by.department == lead:
+            return steps
+        own = tuple(s for s in steps if s.department == by.department)
+        if not own:
+            raise DomainError(f"no case {number!r} for {by.department}", code="unknown_case",
+                              params={"case": number})
+        return own
+
+    def _transition(self, by: Actor, case: CaseView, needs: str | tuple[str, ...],
+                    event_type: str, command: str, **extra: Any) -> Outcome[CaseView]:
         core = self._core
         core.require(by, "case", command)
-        if case.status != needs:
-            raise DomainError(f"case {case.number} is {case.status}, not {needs}",
+        allowed = (needs,) if isinstance(needs, str) else needs
+        if case.status not in allowed:
+            raise DomainError(f"case {case.number} is {case.status}, not {' or '.join(allowed)}",
                               code="illegal_transition",
                               params={"case": case.number, "status": case.status,
                                       "action": command})
@@ -431,8 +476,17 @@ class Cases:
             "SELECT COUNT(*) FROM cases WHERE case_number LIKE ?", (prefix + "%",)).fetchone()
         return f"{prefix}{int(row[0]) + 1:04d}"
 
-    def _promised(self, service: Service) -> str | None:
-        if service.time_limit_days is None:
-            return None
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The hall's working days (made on first use: only commands that count days pay)."""
+        if self._calendar is None:
+            self._calendar = workdays.load(self._core.data_dir)
+        return self._calendar
+
+    def _dues(self, service: Service) -> tuple[str | None, ...]:
+        """Each part's 承诺时限: its matter's limit, else the service's, in working days."""
         start = date.fromisoformat(self._core.today())
-        return (start + timedelta(days=service.time_limit_days)).isoformat()
+        limits = (step.time_limit_days if step.time_limit_days is not None
+                  else service.time_limit_days for step in service.steps)
+        return tuple(None if limit is None else self.calendar.add(start, limit).isoformat()
+                     for limit in limits)

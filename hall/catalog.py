@@ -37,6 +37,7 @@ class Step:
 
     matter: str
     department: str
+    time_limit_days: int | None = None  # this matter's own 承诺时限 (else the service's)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Service:
     materials: tuple[Material, ...]
     sample: bool
     steps: tuple[Step, ...] = ()
-    time_limit_days: int | None = None  # 承诺时限, in days (sample data: the seeds give none)
+    time_limit_days: int | None = None  # 承诺时限, in working days (sample data: the seeds give none)
     conditions: tuple[str, ...] = ()  # 受理条件, for 一次性告知
     category: str = ""
     # 无证取号: a kiosk may give a number for it with no card or code (咨询, 取件). Catalog data
@@ -102,6 +103,11 @@ class Catalog:
         if letter is None:
             return (service_id,)
         return tuple(s.id for s in self.services if s.series == letter)
+
+    def departments(self) -> frozenset[str]:
+        """Every department that decides a part of some service (后台分类审批)."""
+        return frozenset(s.department for service in self.services for s in service.steps
+                         if s.department)
 
     def without_id(self) -> tuple[Service, ...]:
         """What a kiosk offers with no card or code (the catalog's `no_id` services)."""
@@ -191,11 +197,8 @@ def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
         if not (isinstance(s, dict) and isinstance(s.get("matter"), str)
                 and isinstance(s.get("department"), str)):
             raise fail(s, f"service {sid!r}: each step needs a matter and a department")
-        steps.append(Step(s["matter"], s["department"]))
-    limit = raw.get("time_limit_days")
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
-                              or not 0 <= limit <= 3650):
-        raise fail(raw, f"service {sid!r}: time_limit_days must be a whole number of days")
+        steps.append(Step(s["matter"], s["department"], _limit(s, sid, fail)))
+    limit = _limit(raw, sid, fail)
     conditions = raw.get("conditions", [])
     if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
         raise fail(raw, f"service {sid!r}: conditions must be a list of sentences")
@@ -215,6 +218,15 @@ def _service(raw: Any, series: dict[str, str], fail: Any) -> Service:
         category=str(raw.get("category", "")),
         no_id=_flag(raw, "no_id", fail),
     )
+
+
+def _limit(raw: dict[str, Any], sid: str, fail: Any) -> int | None:
+    """承诺时限 in working days (hall/workdays.py), of a service or one of its steps."""
+    limit = raw.get("time_limit_days")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
+                              or not 0 <= limit <= 3650):
+        raise fail(raw, f"service {sid!r}: time_limit_days must be a whole number of days")
+    return limit
 
 
 def _flag(raw: dict[str, Any], key: str, fail: Any) -> bool:

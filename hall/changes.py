@@ -69,6 +69,9 @@ _BY_TYPE: dict[str, Changes] = {
     EventType.RATING_GIVEN: Changes(ratings=True),
     EventType.AUDIT_RECORDED: Changes(accounts=True),
     EventType.PERSONAL_DATA_PURGED: Changes(cases=True, ratings=True),
+    EventType.ACCOUNT_CHANGED: Changes(accounts=True),
+    EventType.HALL_SETTINGS_REQUESTED: Changes(config=True),
+    EventType.HALL_SETTINGS_PUBLISHED: Changes(config=True),
 }
 
 

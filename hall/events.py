@@ -31,7 +31,14 @@ class EventType:
     MATERIALS_DEFERRED = "MaterialsDeferred"
     MATERIALS_SUPPLIED = "MaterialsSupplied"
     CASE_REFUSED = "CaseRefused"
-    CASE_STEP_DECIDED = "CaseStepDecided"  # one department's part (后台分类审批)
+    # A part's life (后台分类审批, hall/cases.py): its department signs for it (签收), then decides
+    # it (approved | rejected 不予许可 with reasons | correction 补正, what to correct); the window
+    # records what the applicant brought (补正 handed in: the clock restarts with a later due);
+    # a supervisor may hand it to another department, with the reason.
+    CASE_STEP_RECEIVED = "CaseStepReceived"
+    CASE_STEP_DECIDED = "CaseStepDecided"
+    CASE_STEP_CORRECTED = "CaseStepCorrected"
+    CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
@@ -46,6 +53,13 @@ class EventType:
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
     DAY_CLOSED = "DayClosed"
+    # Hall-wide accounts (hall/security/access.py): made, changed, disabled once for the hall;
+    # the payload carries a scrypt hash, never a password. Emitted by an admin's terminal (or a
+    # user changing their own password), or by the hub (`serve user add`).
+    ACCOUNT_CHANGED = "AccountChanged"
+    # Hall settings (hall/hall_settings.py): a supervisor asks, the hub signs and publishes.
+    HALL_SETTINGS_REQUESTED = "HallSettingsRequested"
+    HALL_SETTINGS_PUBLISHED = "HallSettingsPublished"
 
 
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
@@ -71,7 +85,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_REFUSED: frozenset(
         {"case_id", "case_number", "service_id", "ticket_id", "applicant", "reasons", "at"}
     ),
+    EventType.CASE_STEP_RECEIVED: frozenset({"case_id", "step", "at"}),
     EventType.CASE_STEP_DECIDED: frozenset({"case_id", "step", "outcome", "at"}),
+    EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
+    EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
@@ -84,6 +101,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
+    EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
+    EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
+    EventType.HALL_SETTINGS_PUBLISHED: frozenset(
+        {"version", "settings", "signature", "signed_by", "at"}),
 }
 
 

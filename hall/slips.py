@@ -87,6 +87,22 @@ def case_receipt(core: Core, case: CaseView) -> ReceiptSlip:
                        ("申请人(承诺人)签名", "受理人签名") if deferred else ())
 
 
+def not_permitted_notice(core: Core, case: CaseView) -> ReceiptSlip:
+    """不予许可决定: each rejected part with its department's written reasons (opened for the
+    clerk who prints it; the applicant is masked), printed like the 回执."""
+    rows: list[tuple[str, str]] = [("办件编号", case.number), ("办理事项", case.service_name),
+                                   ("申请人", case.applicant or "—")]
+    for s in case.steps:
+        if s.status == "rejected":
+            rows.append((f"{s.matter}({s.department})", "不予许可"))
+            rows.append(("理由", s.note or "见部门书面决定"))
+            if s.decided_at:
+                rows.append(("决定时间", s.decided_at[:10]))
+    return ReceiptSlip(core.config.display_name, "不予许可决定告知书", tuple(rows),
+                       ("如不服本决定,可依法申请行政复议或提起行政诉讼",),
+                       core.config.case_url.format(hall=core.config.hall_id, case=case.number))
+
+
 def missing_notice(core: Core, service_id: str, missing: list[str],
                    applicant: str = "") -> ReceiptSlip:
     """一次性告知书: what a matter needs and what the applicant still lacks, told once and in
@@ -110,7 +126,7 @@ def missing_notice(core: Core, service_id: str, missing: list[str],
         rows.append(("已备材料", m.name))
     rows += [(f"受理条件{i}", c) for i, c in enumerate(service.conditions, 1)]
     if service.time_limit_days is not None:
-        rows.append(("承诺时限", f"受理后{service.time_limit_days}日内"))
+        rows.append(("承诺时限", f"受理后{service.time_limit_days}个工作日内"))
     return ReceiptSlip(core.config.display_name, "一次性告知书", tuple(rows),
                        ("请备齐上述尚缺材料后再来办理", "本告知一次性告知全部所需材料"), None)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hall.actors import Actor
@@ -52,6 +52,9 @@ class DayStats:
     by_window: dict[str, Figures]
     ratings: dict[int, int]  # grade -> count
     follow_ups: int  # 差评 of the day, each with a follow-up deadline
+    # 办件 of the day (the back office, hall/parts.py): accepted, parts decided on time, parts
+    # overdue (open past their due date, as of the count), 补正 asked
+    cases: dict[str, int] = field(default_factory=dict)
     closed: counted_close.ClosedDay | None = None  # the day's close, once some terminal closed it
 
     @property
@@ -72,7 +75,7 @@ class DayStats:
                 "by_service": {k: v.to_json() for k, v in self.by_service.items()},
                 "by_window": {k: v.to_json() for k, v in self.by_window.items()},
                 "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
-                "follow_ups": self.follow_ups}
+                "follow_ups": self.follow_ups, "cases": dict(self.cases)}
 
     @classmethod
     def frozen_of(cls, close: counted_close.ClosedDay) -> DayStats:
@@ -83,7 +86,8 @@ class DayStats:
                    by_service={k: Figures.from_json(v) for k, v in f["by_service"].items()},
                    by_window={k: Figures.from_json(v) for k, v in f["by_window"].items()},
                    ratings={int(k): int(v) for k, v in f["ratings"].items()},
-                   follow_ups=int(f["follow_ups"]), closed=close)
+                   follow_ups=int(f["follow_ups"]),
+                   cases={k: int(v) for k, v in f.get("cases", {}).items()}, closed=close)
 
 
 def _p90(values: list[float]) -> float | None:
@@ -162,4 +166,31 @@ def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
         by_service={k: figures(v) for k, v in sorted(by_service.items())},
         by_window={k: figures(v) for k, v in sorted(by_window.items())},
         ratings={int(g): int(n) for g, n in grade_rows},
-        follow_ups=int(bad))
+        follow_ups=int(bad), cases=count_cases(conn, day, served_by))
+
+
+def count_cases(conn: sqlite3.Connection, day: str, accepted_by: str | None = None
+                ) -> dict[str, int]:
+    """The day's 办件 figures; a clerk's own: the cases they accepted."""
+    stamp = f"%-{day.replace('-', '')}-%"
+    if accepted_by is not None:
+        row = conn.execute("SELECT COUNT(*) FROM cases WHERE status != 'refused' AND "
+                           "case_number LIKE ? AND accepted_by = ?", (stamp, accepted_by))
+        return {"accepted": int(row.fetchone()[0])}
+    accepted = conn.execute("SELECT COUNT(*) FROM cases WHERE status != 'refused' AND "
+                            "case_number LIKE ?", (stamp,)).fetchone()[0]
+    on_time, corrections = conn.execute(
+        "SELECT COALESCE(SUM(json_extract(e.payload, '$.outcome') IN ('approved', 'rejected') "
+        "AND (s.due IS NULL OR substr(json_extract(e.payload, '$.at'), 1, 10) <= s.due)), 0), "
+        "COALESCE(SUM(json_extract(e.payload, '$.outcome') = 'correction'), 0) "
+        "FROM events e LEFT JOIN case_steps s "
+        "ON s.case_id = json_extract(e.payload, '$.case_id') "
+        "AND s.step = json_extract(e.payload, '$.step') "
+        "WHERE e.type = 'CaseStepDecided' AND substr(json_extract(e.payload, '$.at'), 1, 10) = ?",
+        (day,)).fetchone()
+    overdue = conn.execute(
+        "SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.case_id = s.case_id "
+        "WHERE c.status = 'accepted' AND s.status IN ('pending', 'received', 'corrected') "
+        "AND s.due < ?", (day,)).fetchone()[0]
+    return {"accepted": int(accepted), "decided_on_time": int(on_time),
+            "overdue": int(overdue), "corrections": int(corrections)}

@@ -36,7 +36,7 @@ class TicketView:
     target_window: str | None
     terminal: str
     ahead: int | None = None
-    decided_by: str | None = None  # a call: "hub" or "local"
+    decided_by: str | None = None  # a call: "hub", "peers" (sync/peercall.py) or "local"
     printed: str | None = None  # the number on the paper, when the label differs (C001·T2)
     shared_with: tuple[str, ...] = ()  # labels of the other tickets issued with this number
 

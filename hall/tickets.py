@@ -47,6 +47,9 @@ class Tickets:
     def __init__(self, core: Core) -> None:
         self._core = core
         self.router: CallRouter | None = None
+        # The hall's opening hours, asked before a ticket is issued (Hall plugs in
+        # hall.settings.check_take; a bare Tickets never closes).
+        self.opening: Callable[[str], None] = _always_open
 
     # -- 取号 ---------------------------------------------------------------------------------------
     def take(
@@ -67,6 +70,7 @@ class Tickets:
         core = self._core
         core.require(by, "take", "take_ticket")
         service = core.catalog.get(service_id)
+        self.opening(service.id)
         if priority not in queue.PRIORITIES:
             raise DomainError(
                 f"unknown priority {priority!r} (one of {', '.join(queue.PRIORITIES)})",
@@ -138,14 +142,16 @@ class Tickets:
 
     # -- 叫号 ---------------------------------------------------------------------------------------
     def call_next(self, by: Actor, window: str) -> Outcome[TicketView]:
-        """The hub decides when this desk is a member that can reach it; else this store does."""
+        """The hub decides when this desk is a member that can reach it (else the hall's peers'
+        rule, sync/peercall.py); else this store does."""
         core = self._core
         core.require(by, "queue", "call")
         window = check_window_name(window)
         if self.router is not None:
             called = self.router.call_next(window, by)
             if called is not None:
-                return Outcome(replace(called, decided_by="hub"), core.last_changes)
+                return Outcome(replace(called, decided_by=called.decided_by or "hub"),
+                               core.last_changes)
         with core.write() as conn:
             _ensure_window_free(conn, window)
             chosen = choose_next(conn, core.config.policy, window, core.today(),
@@ -285,3 +291,7 @@ def _ensure_window_free(conn: sqlite3.Connection, window: str) -> None:
             f"window {window} still holds {row[0]} ({row[1]}): finish it, park it, "
             "transfer it or mark it no-show first",
             code="window_busy", params={"window": window, "ticket": row[0], "status": row[1]})
+
+
+def _always_open(service_id: str) -> None:
+    return None

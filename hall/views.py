@@ -92,6 +92,24 @@ class Place:
 
 
 @dataclass(frozen=True)
+class PartProgress:
+    """One part of a case as the applicant sees it: no free text (a 补正 names the catalog
+    materials to bring; what else to correct is told at the window)."""
+
+    step: int
+    matter: str
+    department: str
+    status: str  # pending | received | approved | rejected | correction | corrected
+    due: str | None
+    decided_at: str | None
+    bring: tuple[str, ...]  # a 补正 owed: the materials to bring
+
+    @property
+    def owed(self) -> bool:
+        return self.status == "correction"
+
+
+@dataclass(frozen=True)
 class Progress:
     """办件查询: a case as a citizen may see it (masked; no free text)."""
 
@@ -100,17 +118,31 @@ class Progress:
     status: str
     steps_done: int
     steps_total: int
-    steps: tuple[tuple[str, str], ...]  # (department, status)
+    steps: tuple[PartProgress, ...]
     promised: str | None  # 承诺时限
     accepted_at: str
     completed_at: str | None
     delivered_at: str | None
     outstanding: tuple[str, ...]  # 容缺 materials still to bring
 
+    @property
+    def ready(self) -> bool:
+        """可以领取: every part decided, the result not handed out yet."""
+        return (self.status in ("accepted", "completed", "not_permitted") and self.steps_total > 0
+                and self.steps_done == self.steps_total)
+
+    @property
+    def owed(self) -> tuple[PartProgress, ...]:
+        """The parts waiting on a 补正 from the applicant."""
+        return tuple(p for p in self.steps if p.owed)
+
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["steps"] = [{"department": d, "status": s} for d, s in self.steps]
+        out["steps"] = [{"step": p.step, "matter": p.matter, "department": p.department,
+                         "status": p.status, "due": p.due, "decided_at": p.decided_at,
+                         "bring": list(p.bring)} for p in self.steps]
         out["outstanding"] = list(self.outstanding)
+        out["ready"] = self.ready
         return out
 
 
@@ -261,9 +293,16 @@ class Views:
         if row is None:
             raise DomainError(f"no case {case_ref!r}", code="unknown_case",
                               params={"case": case_ref})
-        steps = tuple((s[0], s[1]) for s in core.conn.execute(
-            "SELECT department, status FROM case_steps WHERE case_id = ? ORDER BY step",
-            (row[0],)))
+
+        def at(ms: int | None) -> str | None:
+            return iso_of_ms(ms, core.zone) if ms is not None else None
+
+        steps = tuple(
+            PartProgress(s[0], s[1], s[2], s[3], s[4], at(s[5]),
+                         tuple(json.loads(s[6])) if s[6] else ())
+            for s in core.conn.execute(
+                "SELECT step, matter, department, status, due, decided_ms, bring FROM case_steps "
+                "WHERE case_id = ? ORDER BY step", (row[0],)))
         outstanding = tuple(m[0] for m in core.conn.execute(
             "SELECT material FROM case_materials WHERE case_id = ? AND status = 'deferred' "
             "ORDER BY rowid", (row[0],)))
@@ -271,11 +310,8 @@ class Views:
             name = core.catalog.get(row[2]).name
         except DomainError:
             name = row[2]
-
-        def at(ms: int | None) -> str | None:
-            return iso_of_ms(ms, core.zone) if ms is not None else None
-
-        return Progress(row[1], name, row[3], sum(1 for _, s in steps if s != "pending"),
+        return Progress(row[1], name, row[3],
+                        sum(1 for p in steps if p.status in ("approved", "rejected")),
                         len(steps), steps, row[4], iso_of_ms(row[5], core.zone), at(row[6]),
                         at(row[7]), outstanding)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from devices.escpos.spool import QueueState
 from kiosk.flows.base import (
     DONE_S,
+    HOURS_MS,
     SYNC_STATUS_MS,
     WARM_UP_MS,
     WARNING_S,
@@ -123,6 +124,11 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         self._board_timer.setSingleShot(True)
         self._board_timer.setInterval(300)
         self._board_timer.timeout.connect(self.refresh_board)
+        # the hours move on their own (opening, lunch, last ticket): looked at every 30 s
+        self._hours_timer = QTimer(self)
+        self._hours_timer.setInterval(HOURS_MS)
+        self._hours_timer.timeout.connect(self._hall_ready_again)
+        self._hours_timer.start()
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(SYNC_STATUS_MS)
         self._sync_timer.timeout.connect(self.refresh_sync)
@@ -144,14 +150,18 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
             cfg = hall.config
             from hall.ratings import BAD_REASONS
 
+            signed = hall.settings.current()  # the hall's signed settings over config.json
+            cfg = hall.config
             return (HallFacts(cfg.display_name, cfg.kiosk_idle_s, dict(hall.catalog.series),
-                              hall.catalog.services, BAD_REASONS), hall.views.waiting())
+                              hall.catalog.services, BAD_REASONS, hall.settings.standing(),
+                              signed.version), hall.views.waiting())
 
         self.call(facts, self._facts)
 
     def _facts(self, got: tuple[HallFacts, WaitingBoard]) -> None:
         self.facts, board = got
         self.hall_name.setText(self.facts.name)
+        self.home.set_hours(self.facts.standing)
         self.rate.set_reasons(self.facts.bad_reasons)
         if self.ctx.idle_s is None:
             self.idle_s = float(self.facts.idle_s)
@@ -163,11 +173,17 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         # after the start, rather than at the first tap on 拼音搜索
         QTimer.singleShot(WARM_UP_MS, self, self._warm_up)  # cancelled with the window
 
+    def _hall_ready_again(self) -> None:
+        if self.facts is not None:
+            self._hall_ready()
+
     def _warm_up(self) -> None:
         self.call(lambda hall: hall.catalog.search_keys, lambda _keys: None,
                   on_error=lambda _e: None)
 
     def _changed(self, changes: Changes) -> None:
+        if changes.config:  # a new hall settings version (name, idle time, hours) arrived
+            self._hall_ready()
         if changes.tickets or changes.calls:
             self._board_timer.start()
         if changes.help and self.visit.help_id:

@@ -176,15 +176,41 @@ class SyncClient:
                     local.put(conn, local.CURSOR, "")
                 continue
             reply = PullResponse.model_validate(data)
+            if any(e.type == EventType.HALL_SETTINGS_PUBLISHED for e in reply.events):
+                self.pin_settings_key()
             with self.core.write(source="sync") as conn:
                 added, top = local.absorb(conn, reply.events)
                 local.put(conn, local.CURSOR, reply.cursor)
+                # what the terminal last heard from the hall (accounts' age when offline)
+                local.put(conn, local.LAST_PULL, str(local.now_ms()))
                 if top:  # before the commit: no event of this process is stamped below them
                     self.core.hlc.observe(top)
             pulled += added
             if not reply.more:
                 break
         return pulled
+
+    def pin_settings_key(self) -> None:
+        """Pin the hub's settings key (hall/hall_settings.py) the first time settings arrive,
+        over this client's channel (the hall CA pinned at enrollment, the terminal's token). A
+        station that signed its own settings before it joined the hall gives way to the hub:
+        its own versions are dropped for the hub's."""
+        from hall import hall_settings
+
+        conn = self.core.store.conn
+        held = hall_settings.pinned_key(conn)
+        own = _own_settings_key(self.core)
+        if held is not None and held != own:
+            return
+        try:
+            key = str(self._request("GET", "/hall/settings-key")["key"])
+        except (HallError, KeyError, TypeError):
+            return  # no key: the settings stay unapplied (refused) until one is pinned
+        with self.core.store.write() as wconn:
+            if held is not None and held == own and key != own:
+                wconn.execute("DELETE FROM meta WHERE key IN (?, ?)",
+                              (hall_settings.KEY_META, hall_settings.SETTINGS_META))
+            hall_settings.pin_key(wconn, key)
 
     # -- numbers --------------------------------------------------------------------------------
     def top_up_leases(self) -> int:
@@ -297,3 +323,12 @@ def _outbox(conn: Any, terminal_id: str, after: int, limit: int) -> list[dict[st
     return [{"event_id": r[0], "hall_id": r[1], "terminal_id": r[2], "terminal_seq": r[3],
              "hlc": r[4], "type": r[5], "schema_version": r[6], "payload": json.loads(r[7])}
             for r in rows]
+
+
+def _own_settings_key(core: Core) -> str | None:
+    """This terminal's own settings key, when it signed as a station (else None)."""
+    from hall import hall_settings
+    from hall.security import keys
+
+    seed = keys.load(core.data_dir, hall_settings.SIGN_KEY)
+    return None if seed is None else hall_settings.public_key(seed)

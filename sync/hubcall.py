@@ -60,5 +60,7 @@ class HubRouter:
 def attach(hall: Hall) -> Hall:
     """Route calls through the hub when this terminal is a member enrolled with one."""
     if hall.config.numbering == "member" and credential.exists(hall.data_dir):
-        hall.tickets.router = HubRouter(hall)
+        from sync.peercall import PeerRouter  # without the hub: the peers' rule
+
+        hall.tickets.router = PeerRouter(hall, HubRouter(hall))
     return hall

@@ -22,6 +22,7 @@ UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeErr
 
 PUSHED = "pushed_through"
 CURSOR = "pull_cursor"
+LAST_PULL = "last_pull_ms"  # when a pull last succeeded (hall/security/access.py: accounts' age)
 
 
 def now_ms() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from hall.app import Hall
 from hall.changes import Changes
 from hall.core import Core
 from hall.errors import HallError
-from sync import local
+from sync import local, peerstate
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.credential import SyncCredential
@@ -56,6 +57,12 @@ def status(hall: Core) -> dict[str, Any]:
         # restored from a backup and not yet given back its own events by the hub
         # (hall/restore_guard.py): until then it issues from a fresh series only
         "recovering": guard is not None and guard.recovering,
+        # the hall's peers (the hub's list, kept), each with its last contact; and whether the
+        # hub answered last (sync/peering.py)
+        "hub_reachable": local.get(conn, ONLINE) == "1" and peerstate.hub_reachable(conn)
+        is not False,
+        "peers": peerstate.status(conn),
+        "hearing": peerstate.hearing(conn, local.get(conn, ONLINE) == "1"),
     }
 
 
@@ -72,9 +79,23 @@ def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
     return result
 
 
+def _pause(stop: threading.Event, wake: threading.Event, seconds: float) -> None:
+    """Wait `seconds`, or until stopped, or woken (the peer service saw the hub come back)."""
+    if seconds <= 0:
+        return
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and not wake.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        stop.wait(min(left, 0.2))
+    wake.clear()
+
+
 def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event,
           step: Callable[[SyncClient], float], totals: dict[str, int], cap: float,
-          options: dict[str, Any]) -> None:
+          options: dict[str, Any], wake: threading.Event | None = None) -> None:
+    wake = wake or threading.Event()
     hall = opener()
     client = SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
                     **options)
@@ -97,16 +118,22 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
                     backoff.reset()
                     record(hall.core, None)
                 totals[f"{name}_rounds"] = totals.get(f"{name}_rounds", 0) + 1
-            stop.wait(pause)
+            if wake.is_set():
+                wake.clear()
+                backoff.reset()  # the hub is back: from the first step again
+                continue
+            _pause(stop, wake, pause)
     finally:
         client.close()
         hall.close()
 
 
 def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
-                wait: float = 10.0, idle: float = 0.1, cap: float = 60.0,
-                **options: Any) -> dict[str, int]:
-    """Until `stop` is set: push whenever the outbox holds events, top leases up, long-poll."""
+                wait: float = 10.0, idle: float = 0.1, cap: float = 60.0, peers: bool = True,
+                kind: str = "terminal", **options: Any) -> dict[str, int]:
+    """Until `stop` is set: push whenever the outbox holds events, top leases up, long-poll;
+    and (`peers`) the peer service that keeps the hall's queue when the hub is gone
+    (sync/peering.py)."""
     totals: dict[str, int] = {"pushed": 0, "pulled": 0, "rejected": 0}
     first = {"done": False}
 
@@ -127,9 +154,20 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
         record(client.core, None)
         return 0.0
 
+    wakes = {"push": threading.Event(), "pull": threading.Event()}
     threads = [threading.Thread(target=_loop, name=f"sync-{name}", daemon=True,
-                                args=(name, opener, cred, stop, fn, totals, cap, options))
+                                args=(name, opener, cred, stop, fn, totals, cap, options,
+                                      wakes[name]))
                for name, fn in (("push", push_step), ("pull", pull_step))]
+    if peers:
+        from sync.peering import PeerService
+
+        def wake_all() -> None:
+            for event in wakes.values():
+                event.set()
+
+        service = PeerService(opener, cred, stop, wake_all, kind=kind)
+        threads.append(threading.Thread(target=service.run, name="sync-peers", daemon=True))
     for t in threads:
         t.start()
     for t in threads:

@@ -22,9 +22,11 @@ def enrolled(data_dir: Path) -> bool:
     return (data_dir / SYNC_FILE).exists()
 
 
-def start_sync(data_dir: Path, launch: Launch, stop: threading.Event | None = None) -> bool:
+def start_sync(data_dir: Path, launch: Launch, stop: threading.Event | None = None,
+               kind: str = "terminal") -> bool:
     """When the terminal is enrolled, hand `launch` the sync loop (its own Halls, opened on its
-    thread) and its stop; False (nothing started) when it is not."""
+    thread) and its stop; False (nothing started) when it is not. `kind`: what this terminal is
+    to its peers ("display": a call screen, which desks without the hub look for)."""
     if not enrolled(data_dir):
         return False
     done = stop if stop is not None else threading.Event()
@@ -33,7 +35,8 @@ def start_sync(data_dir: Path, launch: Launch, stop: threading.Event | None = No
         from hall.app import Hall
         from sync import credential, runner
 
-        runner.run_forever(lambda: Hall.open(data_dir), credential.load(data_dir), done)
+        runner.run_forever(lambda: Hall.open(data_dir), credential.load(data_dir), done,
+                           kind=kind)
 
     launch(run, done.set)
     return True

@@ -18,7 +18,10 @@ class InternalError(HallError):
 
 
 class HallClosed(HallError):
-    code = "hall_closed"
+    """The face's hall is shut (the program is stopping). Not `hall_closed`, which is the
+    hall's opening hours refusing a ticket (hall/hours.py)."""
+
+    code = "shutting_down"
 
 
 def as_hall_error(exc: BaseException) -> HallError:

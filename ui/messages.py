@@ -32,8 +32,20 @@ CATALOG: dict[str, str] = {
     # the shell itself
     "internal": QT_TRANSLATE_NOOP("messages", "Something went wrong inside the program. "
                                               "Please try again or ask the hall staff."),
-    "hall_closed": QT_TRANSLATE_NOOP("messages", "The program is shutting down; "
-                                                 "this was not done."),
+    "shutting_down": QT_TRANSLATE_NOOP("messages", "The program is shutting down; "
+                                                   "this was not done."),
+    # one hall, set up once: opening hours, hall accounts, hall settings
+    "hall_closed": QT_TRANSLATE_NOOP("messages", "The hall is closed now. Please come back "
+                                                 "during opening hours."),
+    "account_disabled": QT_TRANSLATE_NOOP("messages", "This account is disabled. Please ask "
+                                                      "the hall administrator."),
+    "bad_setting": QT_TRANSLATE_NOOP("messages", "A hall setting has a wrong value."),
+    "department_required": QT_TRANSLATE_NOOP("messages", "A department account needs its "
+                                                         "department, and only it has one."),
+    "disable_self": QT_TRANSLATE_NOOP("messages", "You cannot disable your own account."),
+    "settings_key_changed": QT_TRANSLATE_NOOP("messages", "The hall server's signing key has "
+                                                          "changed. Please ask the hall IT staff "
+                                                          "to enroll this terminal again."),
     "error": QT_TRANSLATE_NOOP("messages", "This could not be done. Please try again."),
     # queue and tickets
     "refused": QT_TRANSLATE_NOOP("messages", "This is not possible right now."),
@@ -245,7 +257,15 @@ CATALOG: dict[str, str] = {
     "card_no_number": QT_TRANSLATE_NOOP("messages", "This card or code carries no identity number. Please "
                                                     "use another card."),
     "material_twice": QT_TRANSLATE_NOOP("messages", "A material is listed twice in the checklist."),
-    "bad_outcome": QT_TRANSLATE_NOOP("messages", "A step is either approved or rejected."),
+    "bad_outcome": QT_TRANSLATE_NOOP("messages", "A part is signed for, approved, not permitted "
+                                                 "or sent back for correction."),
+    "steps_pending": QT_TRANSLATE_NOOP("messages", "Some parts of this case are not decided "
+                                                   "yet: it cannot be completed."),
+    "correction_missing": QT_TRANSLATE_NOOP("messages", "Please write what must be corrected."),
+    "no_correction": QT_TRANSLATE_NOOP("messages", "This part owes no correction."),
+    "unknown_department": QT_TRANSLATE_NOOP("messages", "This department is not in the catalog."),
+    "same_department": QT_TRANSLATE_NOOP("messages", "This part already belongs to that department."),
+    "unknown_step": QT_TRANSLATE_NOOP("messages", "This case has no such part."),
     "no_pending_step": QT_TRANSLATE_NOOP("messages", "This step of the case has already been decided."),
     "step_rejected": QT_TRANSLATE_NOOP("messages", "A department did not approve its part of this case."),
     "bad_channel": QT_TRANSLATE_NOOP("messages", "A result is handed out at the window or sent by mail."),
@@ -289,6 +309,9 @@ WITH_PARAMS: dict[str, str] = {
                                               "{material} is already past."),
     "bad_date": QT_TRANSLATE_NOOP("messages", "The date given for {material} is not a valid date."),
     "bad_days": QT_TRANSLATE_NOOP("messages", "The retention period must be between 1 and {max} days."),
+    "hall_closed": QT_TRANSLATE_NOOP("messages", "The hall is closed now. It opens again at "
+                                                 "{opens}."),
+    "bad_setting": QT_TRANSLATE_NOOP("messages", "The hall setting {key} has a wrong value."),
 }
 
 

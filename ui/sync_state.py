@@ -38,6 +38,13 @@ class SyncState:
     last_success_ms: int | None
     conflicts: tuple[Conflict, ...] = ()
     failing: bool = False  # offline because a request failed (not merely not tried yet)
+    # Without the hub (sync/peerstate.hearing): does this terminal see the whole hall's queue,
+    # which peers it cannot hear, whether it hears anyone at all, and whether a call screen
+    # hears it (None: the hub answers and relays to the screens)
+    whole_queue: bool = True
+    unheard: tuple[str, ...] = ()
+    hears_anyone: bool = True
+    screen_hears: bool | None = None
 
 
 def read_sync(hall: Hall) -> SyncState:
@@ -45,10 +52,16 @@ def read_sync(hall: Hall) -> SyncState:
 
     status = runner.status(hall.core)
     enrolled = credential.exists(hall.data_dir)
+    hearing = status["hearing"]
+    failing = enrolled and not status["online"] and status["last_error"] is not None
     return SyncState(enrolled, bool(status["online"]) if enrolled else False,
                      int(status["pending"]), status["last_success_ms"],
-                     tuple(_conflicts(hall, status["conflicts"])),
-                     enrolled and not status["online"] and status["last_error"] is not None)
+                     tuple(_conflicts(hall, status["conflicts"])), failing,
+                     whole_queue=not failing or hearing["whole_queue"],
+                     unheard=tuple(hearing["unheard"]) if failing else (),
+                     hears_anyone=not failing or hearing["hears_anyone"],
+                     screen_hears=None if not failing or hearing["screens"] is None
+                     else bool(hearing["screens"]))
 
 
 def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:

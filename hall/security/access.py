@@ -8,7 +8,10 @@ MAX_DELAY_S; while locked, a try is refused without even checking the password. 
 refusal, PIN check, unlock and account change is an audit event (hall/security/audit.py).
 
 User names are compared case-insensitively: `ADMIN1` and `admin1` are one account. Accounts are
-local to the terminal's store.
+the hall's: every change is an `AccountChanged` event (with the scrypt hash, never the password)
+that syncs through the hub, and the lockout counts every terminal's sign-in entries
+(hall/security/hall_accounts.py). The first-admin bootstrap (no account known yet, no --as) is kept
+for a standalone station; a hall with a hub makes its first admin there (`serve user add`).
 """
 
 from __future__ import annotations
@@ -26,18 +29,22 @@ from hall.changes import Changes
 from hall.clock import to_ms
 from hall.core import Core, Outcome
 from hall.errors import AccessError, DomainError
+from hall.events import EventType
 from hall.security import audit
+from hall.security.hall_accounts import BASE_DELAY_S, FREE_TRIES, MAX_DELAY_S
 
 TECHNICIAN = "@technician"  # the kiosk technician PIN is the password of this account
 
-FREE_TRIES = 3
-BASE_DELAY_S = 5
-MAX_DELAY_S = 3600
+__all__ = ["BASE_DELAY_S", "FREE_TRIES", "MAX_DELAY_S", "Account", "Accounts",
+           "check_strength"]
 MIN_PASSWORD = 8
 MIN_PIN = 6
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _ACCOUNTS = Changes(accounts=True)  # account rows change beside their audit events
+# Roles an account may hold beyond ACCOUNT_ROLES: a department's (the back office), whose
+# permissions hall/actors.py gives (kept open here so the role list lives in one place there).
+_OPEN_ROLES = tuple(r for r in ("department",) if r not in ACCOUNT_ROLES)
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,12 @@ class Account:
     active: bool
     failures: int
     locked_s: int
+    department: str | None = None  # a department account's (the back office)
 
     def to_json(self) -> dict[str, Any]:
         return {"user": self.user, "role": self.role, "active": self.active,
-                "failures": self.failures, "locked_s": self.locked_s}
+                "failures": self.failures, "locked_s": self.locked_s,
+                "department": self.department}
 
 
 def hash_secret(secret: str, *, n: int = SCRYPT_N) -> str:
@@ -97,18 +106,30 @@ class Accounts:
             "SELECT COUNT(*) FROM accounts WHERE user != ?", (TECHNICIAN,)).fetchone()
         return int(row[0]) > 0
 
-    def add(self, by: Actor | None, user: str, role: str, password: str) -> Outcome[Actor]:
-        """`by` None only while the terminal has no account yet: the first account is an admin."""
+    def add(self, by: Actor | None, user: str, role: str, password: str, *,
+            department: str | None = None) -> Outcome[Actor]:
+        """`by` None only while the terminal knows no account yet: the first account is an admin
+        (a standalone station's bootstrap; on a hall with a hub, `serve user add` makes the
+        first admin on the hub). The account is the hall's: it reaches every terminal through
+        the hub."""
         core = self._core
         user = normal_user(user)
-        if role not in ACCOUNT_ROLES:
-            raise DomainError(f"unknown role {role!r} (one of {', '.join(ACCOUNT_ROLES)})",
+        if role not in (*ACCOUNT_ROLES, *_OPEN_ROLES):
+            roles = ", ".join((*ACCOUNT_ROLES, *_OPEN_ROLES))
+            raise DomainError(f"unknown role {role!r} (one of {roles})",
                               code="unknown_role", params={"role": role})
+        department = (department or "").strip() or None
+        if (role == "department") != bool(department):
+            raise DomainError("a department account names its department (--department DEPT), "
+                              "and only it", code="department_required", params={"role": role})
+        if department is not None and department not in core.catalog.departments():
+            raise DomainError(f"no department {department!r} in the catalog",
+                              code="unknown_department", params={"department": department})
         if not user or len(user) > 32 or not all(
                 c.isascii() and (c.isalnum() or c in "-_.") for c in user):
             raise DomainError("a user name is 1-32 ASCII letters, digits, '-', '_' or '.'",
                               code="bad_user")
-        _check_strength(password, MIN_PASSWORD, "password")
+        check_strength(password, MIN_PASSWORD, "password")
         if by is None:
             if self.any():
                 raise AccessError("accounts exist: an admin must add new ones (--as ADMIN)",
@@ -123,31 +144,61 @@ class Accounts:
             actor = by
         pw_hash = hash_secret(password)
         with core.write(extra=_ACCOUNTS) as conn:
-            now = self._now_ms()
             if conn.execute("SELECT 1 FROM accounts WHERE lower(user) = ?", (user,)).fetchone():
                 raise DomainError(f"user {user} exists", code="user_exists",
                                   params={"user": user})
-            conn.execute("INSERT INTO accounts (user, role, pw_hash, created_ms, changed_ms) "
-                         "VALUES (?, ?, ?, ?, ?)", (user, role, pw_hash, now, now))
+            payload: dict[str, Any] = {"user": user, "change": "add", "role": role,
+                                       "pw_hash": pw_hash, "at": core.now_iso()}
+            if department:
+                payload["department"] = department
+            core.emit(conn, EventType.ACCOUNT_CHANGED, payload, actor)
             audit.record_in(core, conn, actor=actor, action="account_change", target=user,
                             detail={"change": "add", "role": role})
-        return core.outcome(Actor.account(user, role))
+        return core.outcome(Actor.account(user, role, department=department))
 
     def set_password(self, by: Actor, user: str, password: str) -> Outcome[None]:
         core = self._core
         user = normal_user(user)
         if by.name != user:
             core.require(by, "accounts", "set_password")
-        _check_strength(password, MIN_PIN if user == TECHNICIAN else MIN_PASSWORD, "password")
-        with core.write(extra=_ACCOUNTS) as conn:
-            cur = conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, "
-                               "locked_until_ms = 0, changed_ms = ? WHERE lower(user) = ?",
-                               (hash_secret(password), self._now_ms(), user))
-            if cur.rowcount == 0:
-                raise DomainError(f"no user {user}", code="unknown_user", params={"user": user})
-            audit.record_in(core, conn, actor=by, action="account_change", target=user,
-                            detail={"change": "password"})
+        check_strength(password, MIN_PIN if user == TECHNICIAN else MIN_PASSWORD, "password")
+        if user == TECHNICIAN:  # the kiosk's PIN is the terminal's own, not the hall's
+            return self._local_pin(by, password, "account_change", user, {"change": "password"})
+        self._change(by, user, "password", pw_hash=hash_secret(password))
         return core.outcome(None)
+
+    def disable(self, by: Actor, user: str, *, enable: bool = False) -> Outcome[None]:
+        """Disable (or enable again) a hall account: sign-in refused (`account_disabled`) here
+        at once, and at every terminal once it hears of it."""
+        self._core.require(by, "accounts", "disable_account")
+        user = normal_user(user)
+        if not enable and user == by.name:
+            raise DomainError("an admin does not disable their own account",
+                              code="disable_self", params={"user": user})
+        self._change(by, user, "enable" if enable else "disable")
+        return self._core.outcome(None)
+
+    def _change(self, by: Actor, user: str, change: str, **extra: Any) -> None:
+        core = self._core
+        with core.write(extra=_ACCOUNTS) as conn:
+            if conn.execute("SELECT 1 FROM accounts WHERE lower(user) = ?",
+                            (user,)).fetchone() is None:
+                raise DomainError(f"no user {user}", code="unknown_user", params={"user": user})
+            core.emit(conn, EventType.ACCOUNT_CHANGED,
+                      {"user": user, "change": change, "at": core.now_iso(), **extra}, by)
+            audit.record_in(core, conn, actor=by, action="unlock" if change == "unlock" else
+                            "account_change", target=user,
+                            detail=None if change == "unlock" else {"change": change})
+
+    def as_of(self) -> dict[str, Any]:
+        """How old this terminal's view of the hall's accounts is: when it last heard from the
+        hub (None: never, or a station without one)."""
+        row = self._core.conn.execute(
+            "SELECT value FROM sync_state WHERE key = 'last_pull_ms'").fetchone()
+        if row is None:
+            return {"heard_ms": None, "age_s": None}
+        heard = int(row[0])
+        return {"heard_ms": heard, "age_s": max(0, (self._now_ms() - heard) // 1000)}
 
     def set_technician_pin(self, by: Actor, pin: str) -> Outcome[None]:
         core = self._core
@@ -155,7 +206,13 @@ class Accounts:
         if not pin.isdigit():
             raise DomainError("the technician PIN is digits only", code="weak_secret",
                               params={"what": "PIN"})
-        _check_strength(pin, MIN_PIN, "PIN")
+        check_strength(pin, MIN_PIN, "PIN")
+        return self._local_pin(by, pin, "config_change", "technician_pin", None)
+
+    def _local_pin(self, by: Actor, pin: str, action: str, target: str,
+                   detail: dict[str, Any] | None) -> Outcome[None]:
+        """The kiosk technician PIN: the terminal's own (a row no event makes)."""
+        core = self._core
         with core.write(extra=_ACCOUNTS) as conn:
             now = self._now_ms()
             conn.execute(
@@ -163,8 +220,7 @@ class Accounts:
                 "VALUES (?, 'technician', ?, ?, ?) ON CONFLICT (user) DO UPDATE SET "
                 "pw_hash = excluded.pw_hash, failures = 0, locked_until_ms = 0, "
                 "changed_ms = excluded.changed_ms", (TECHNICIAN, hash_secret(pin), now, now))
-            audit.record_in(core, conn, actor=by, action="config_change",
-                            target="technician_pin")
+            audit.record_in(core, conn, actor=by, action=action, target=target, detail=detail)
         return core.outcome(None)
 
     def sign_in(self, user: str, password: str, *, window: str | None = None) -> Actor:
@@ -186,21 +242,22 @@ class Accounts:
         core = self._core
         core.require(by, "unlock", "unlock")
         user = normal_user(user)
-        with core.write(extra=_ACCOUNTS) as conn:
-            cur = conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
-                               "WHERE lower(user) = ?", (user,))
-            if cur.rowcount == 0:
-                raise DomainError(f"no user {user}", code="unknown_user", params={"user": user})
-            audit.record_in(core, conn, actor=by, action="unlock", target=user)
+        if user == TECHNICIAN:
+            with core.write(extra=_ACCOUNTS) as conn:
+                conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
+                             "WHERE user = ?", (user,))
+                audit.record_in(core, conn, actor=by, action="unlock", target=user)
+            return core.outcome(None)
+        self._change(by, user, "unlock")
         return core.outcome(None)
 
     def all(self, by: Actor) -> list[Account]:
         self._core.require(by, "unlock", "list_accounts")
         now = self._now_ms()
-        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000))
-                for u, r, a, f, lu in self._core.conn.execute(
-                    "SELECT user, role, active, failures, locked_until_ms FROM accounts "
-                    "ORDER BY user")]
+        return [Account(u, r, bool(a), f, max(0, (lu - now + 999) // 1000), d)
+                for u, r, a, f, lu, d in self._core.conn.execute(
+                    "SELECT user, role, active, failures, locked_until_ms, department "
+                    "FROM accounts ORDER BY user")]
 
     def audit_trail(self, by: Actor, *, action: str | None = None,
                     limit: int = 50) -> list[dict[str, Any]]:
@@ -232,42 +289,38 @@ class Accounts:
     def _authenticate(self, user: str, secret: str, action: str, window: str | None) -> Actor:
         core = self._core
         row = core.conn.execute(
-            "SELECT user, role, pw_hash, active, failures, locked_until_ms FROM accounts "
-            "WHERE lower(user) = ?", (user,)).fetchone()
+            "SELECT user, role, pw_hash, active, failures, locked_until_ms, department "
+            "FROM accounts WHERE lower(user) = ?", (user,)).fetchone()
         now = self._now_ms()
         role = row[1] if row else "unknown"
         who = Actor.account(user, role)
         if row is not None and row[5] > now:
             wait = (row[5] - now + 999) // 1000
-            self._refused(who, action, "locked", None)
+            self._refused(who, action, "locked")
             raise AccessError(f"too many wrong tries: locked, try again in {wait} s",
                               code="locked_out", params={"seconds": wait})
         # an unknown user costs the same scrypt as a known one: no timing oracle for user names
-        ok = verify_secret(secret, row[2] if row else _dummy()) and row is not None and bool(
-            row[3])
+        ok = verify_secret(secret, row[2] if row else _dummy()) and row is not None
+        if ok and not row[3]:
+            # Said plainly only to one who knows the password: a disabled account is not probed.
+            self._refused(who, action, "disabled")
+            raise AccessError(f"account {row[0]} is disabled", code="account_disabled",
+                              params={"user": row[0]})
         if not ok:
-            failures = (row[4] if row else 0) + 1
-            lock = 0
-            if failures >= FREE_TRIES:
-                lock = now + min(BASE_DELAY_S * 2 ** (failures - FREE_TRIES), MAX_DELAY_S) * 1000
-            self._refused(who, action, "wrong_secret", (failures, lock) if row else None)
+            # The failure count moves in the projection of this entry (hall_accounts), the
+            # same on every terminal that hears of it.
+            self._refused(who, action, "wrong_secret")
             what = "PIN" if user == TECHNICIAN else "user name or password"
             raise AccessError(f"wrong {what}", code="wrong_password" if user != TECHNICIAN
                               else "wrong_pin")
         with core.write(extra=_ACCOUNTS) as conn:
-            conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 "
-                         "WHERE user = ?", (row[0],))
             audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
                             target=core.config.terminal_id)
-        return Actor.account(row[0], role, window)
+        return Actor.account(row[0], role, window, row[6])
 
-    def _refused(self, who: Actor, action: str, reason: str,
-                 update: tuple[int, int] | None) -> None:
+    def _refused(self, who: Actor, action: str, reason: str) -> None:
         core = self._core
         with core.write(extra=_ACCOUNTS) as conn:
-            if update is not None:
-                conn.execute("UPDATE accounts SET failures = ?, locked_until_ms = ? "
-                             "WHERE lower(user) = ?", (*update, who.name))
             audit.record_in(core, conn, actor=who,
                             action="sign_in_refused" if action == "sign_in" else action,
                             target=core.config.terminal_id, outcome=reason)
@@ -282,7 +335,7 @@ def _dummy() -> str:
     return _DUMMY[0]
 
 
-def _check_strength(secret: str, minimum: int, what: str) -> None:
+def check_strength(secret: str, minimum: int, what: str) -> None:
     if len(secret) < minimum:
         raise DomainError(f"the {what} needs at least {minimum} characters", code="weak_secret",
                           params={"what": what, "minimum": minimum})

@@ -199,20 +199,52 @@ def _supplied(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     )
 
 
-def _step_decided(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+def _step_received(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
-        "UPDATE case_steps SET status = ?, decided_ms = ? WHERE case_id = ? AND step = ?",
-        (p["outcome"], ms_of(p["at"]), p["case_id"], p["step"]),
+        "UPDATE case_steps SET status = 'received', received_ms = ? WHERE case_id = ? AND step = ?",
+        (ms_of(p["at"]), p["case_id"], p["step"]),
     )
+
+
+def _step_decided(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    at = ms_of(p["at"])
+    outcome = p["outcome"]
+    bring = json.dumps(p["bring"], ensure_ascii=False) if p.get("bring") else None
+    if outcome == "correction":  # 补正: the clock stops; no decision date yet
+        conn.execute(
+            "UPDATE case_steps SET status = 'correction', correction_ms = ?, note = ?, bring = ? "
+            "WHERE case_id = ? AND step = ?",
+            (at, p.get("note"), bring, p["case_id"], p["step"]))
+        return
+    conn.execute(
+        "UPDATE case_steps SET status = ?, decided_ms = ?, note = ? WHERE case_id = ? AND step = ?",
+        (outcome, at, p.get("note"), p["case_id"], p["step"]),
+    )
+
+
+def _step_corrected(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """补正 handed in at the window: back to the department, due later by the days it waited."""
+    conn.execute(
+        "UPDATE case_steps SET status = 'corrected', due = ?, correction_ms = NULL "
+        "WHERE case_id = ? AND step = ?", (p["due"], p["case_id"], p["step"]))
+
+
+def _step_reassigned(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute("UPDATE case_steps SET department = ? WHERE case_id = ? AND step = ?",
+                 (p["department"], p["case_id"], p["step"]))
 
 
 def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     at = ms_of(p["at"])
+    # 不予许可: every part was rejected (hall/cases.py decides; older logs carry no result)
+    status = "not_permitted" if p.get("result") == "not_permitted" else "completed"
     conn.execute(
-        "UPDATE cases SET status = 'completed', completed_ms = ? WHERE case_id = ?",
-        (at, p["case_id"]),
+        "UPDATE cases SET status = ?, completed_ms = ? WHERE case_id = ?",
+        (status, at, p["case_id"]),
     )
-    # 办结 closes the parts the back office decided outside this log.
+    # Logs written before the back office (issue 23) completed cases with parts still pending,
+    # "decided outside this log": replayed, they read as before. Today's 办结 is refused while a
+    # part is undecided, so this touches nothing new.
     conn.execute(
         "UPDATE case_steps SET status = 'approved', decided_ms = ? "
         "WHERE case_id = ? AND status = 'pending'", (at, p["case_id"]))
@@ -278,6 +310,7 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
                  f"reasons = CASE WHEN reasons IS NULL THEN NULL ELSE '[]' END "
                  f"WHERE case_id {these}", (ids,))
     conn.execute(f"UPDATE case_materials SET promise = NULL WHERE case_id {these}", (ids,))
+    conn.execute(f"UPDATE case_steps SET note = NULL WHERE case_id {these}", (ids,))
     conn.execute(
         "UPDATE events SET payload = json_set(json_remove(payload, '$.applicant.sealed', "
         "'$.note', '$.promise'), '$.applicant.masked', '', '$.applicant.key', '') "
@@ -293,12 +326,43 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
         "UPDATE events SET payload = json_remove(payload, '$.note') "
         f"WHERE type = 'CaseStepDecided' AND json_extract(payload, '$.case_id') {these}", (ids,))
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.reason', '') "
+        f"WHERE type = 'CaseStepReassigned' AND json_extract(payload, '$.case_id') {these}",
+        (ids,))
     ratings = json.dumps(p.get("rating_ids", []))
     conn.execute(f"UPDATE ratings SET text = NULL WHERE rating_id {these}", (ratings,))
     conn.execute(
         "UPDATE events SET payload = json_set(payload, '$.text', json('null')) "
         f"WHERE type = 'RatingGiven' AND json_extract(payload, '$.rating_id') {these}",
         (ratings,))
+
+
+def _account_changed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall.security import hall_accounts  # off the hot path's start
+
+    hall_accounts.project(conn, e, p)
+
+
+def _sign_in_counted(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """Lockouts count across the hall: every terminal's sign-in entries, wherever they happened,
+    move the same account's failure count (only sign-in and PIN entries: the rest pass)."""
+    if p.get("action") in ("sign_in", "sign_in_refused", "pin_check"):
+        from hall.security import hall_accounts
+
+        hall_accounts.count_sign_in(conn, p)
+
+
+def _settings_published(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    from hall import hall_settings
+
+    if hall_settings.absorb(conn, e.hall_id, p) == "refused":
+        conn.execute(
+            "INSERT INTO sync_conflicts (kind, event_id, ticket_id, detail, detected_ms) "
+            "VALUES ('settings_refused', ?, NULL, ?, ?) ON CONFLICT(event_id, kind) DO NOTHING",
+            (e.event_id, f"settings version {p.get('version')} from terminal {e.terminal_id} "
+             "is not signed by this hall's hub: refused, the last version stays",
+             e.hlc >> 16))
 
 
 HANDLERS: dict[str, Handler] = {
@@ -330,7 +394,10 @@ HANDLERS: dict[str, Handler] = {
     EventType.CASE_REFUSED: _case_opened("refused"),
     EventType.MATERIALS_DEFERRED: _deferred,
     EventType.MATERIALS_SUPPLIED: _supplied,
+    EventType.CASE_STEP_RECEIVED: _step_received,
     EventType.CASE_STEP_DECIDED: _step_decided,
+    EventType.CASE_STEP_CORRECTED: _step_corrected,
+    EventType.CASE_STEP_REASSIGNED: _step_reassigned,
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,
@@ -340,6 +407,9 @@ HANDLERS: dict[str, Handler] = {
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,
     EventType.DAY_CLOSED: _day_closed,
+    EventType.ACCOUNT_CHANGED: _account_changed,
+    EventType.AUDIT_RECORDED: _sign_in_counted,
+    EventType.HALL_SETTINGS_PUBLISHED: _settings_published,
 }
 
 
@@ -356,6 +426,9 @@ def rebuild(conn: sqlite3.Connection) -> int:
     `integrity` conflict, sync/local.py) is skipped again: the replay gives what arrival gave."""
     for table in PROJECTION_KEYS:
         conn.execute(f"DELETE FROM {table}")
+    # Accounts are not cleared (rows made before accounts were events live only there), but
+    # their lockout counts are the log's: counted again from its sign-in entries.
+    conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0")
     unprojected = {row[0] for row in conn.execute(
         "SELECT event_id FROM sync_conflicts WHERE kind = 'integrity'")}
     count = 0

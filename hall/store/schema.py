@@ -190,6 +190,10 @@ case_steps = Table(
     Column("status", Text, nullable=False),
     Column("due", Text),
     Column("decided_ms", BigInteger),
+    Column("received_ms", BigInteger),  # 签收
+    Column("correction_ms", BigInteger),  # 补正 asked: the clock stops until it is handed in
+    Column("note", Text),  # sealed: the reasons of 不予许可, or what a 补正 asks for
+    Column("bring", Text),  # JSON list of catalog materials a 补正 asks for (plain: no one's data)
     PrimaryKeyConstraint("case_id", "step"),
 )
 
@@ -217,6 +221,8 @@ appointments = Table(
     Column("status", Text, nullable=False),
     Column("ticket_id", Text),
 )
+Index("ix_case_steps_open", case_steps.c.department, case_steps.c.due,
+      sqlite_where=text("status IN ('pending', 'received', 'corrected')"))
 Index("ix_appointments_holder", appointments.c.holder_key, appointments.c.day)
 
 ratings = Table(

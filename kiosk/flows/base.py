@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
     from hall.catalog import Service
+    from hall.hours import Standing
     from hall.slips import TicketSlip
     from hall.ticket_views import TicketView
     from hall.views import WaitingBoard
@@ -47,6 +48,7 @@ log = logging.getLogger("tingduan.kiosk")
 WARNING_S = 10.0  # the visible countdown before going home
 DONE_S = 20.0  # after a finished flow: home sooner (a touch still holds it)
 SYNC_STATUS_MS = 3000
+HOURS_MS = 30_000  # the hall's hours looked at again (opening, lunch, the last ticket)
 WARM_UP_MS = 1500
 
 
@@ -95,6 +97,8 @@ class HallFacts:
     series: dict[str, str]
     services: tuple[Service, ...]
     bad_reasons: tuple[str, ...]  # hall.ratings.BAD_REASONS: the 差评 buttons
+    standing: Standing | None = None  # the hall's hours now (hall.settings.standing)
+    settings_version: int = 0  # the hall settings version this kiosk runs (0: none heard)
 
 
 @dataclass(frozen=True)

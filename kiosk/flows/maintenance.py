@@ -88,6 +88,9 @@ class MaintenanceFlow(KioskBase):
                                           else "voice_missing"))
         else:
             m.voice.setText(problems.get(heard, heard) if heard else self.tr("working"))
+        m.settings.setText(self.tr("Hall settings version {version}").format(
+            version=self.facts.settings_version) if self.facts and self.facts.settings_version
+            else self.tr("No hall settings heard yet (config.json values)."))
         sync = self.sync_state
         if not self.ctx.enrolled:
             m.sync.setText(self.tr("This terminal works alone (not enrolled with a hub)."))

@@ -4,6 +4,7 @@ printed and said.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from devices.escpos.layout import slip_layout
@@ -74,15 +75,16 @@ class TakeFlow(KioskBase):
     def choose(self, service_id: str) -> None:
         self.devices.printer.check_now()
 
-        def look(hall: Hall) -> tuple[Service, str, Any]:
+        def look(hall: Hall) -> tuple[Service, str, Any, Any]:
             service = hall.catalog.get(service_id)
             return (service, hall.catalog.series.get(service.series, ""),
-                    hall.views.waiting().service(service_id))
+                    hall.views.waiting().service(service_id),
+                    hall.settings.standing(service.id))
 
         self.call(look, self._chosen)
 
-    def _chosen(self, got: tuple[Service, str, Any]) -> None:
-        service, group, waiting = got
+    def _chosen(self, got: tuple[Service, str, Any, Any]) -> None:
+        service, group, waiting, standing = got
         self.visit.service = service
         if self.visit.purpose == "notice":
             self.notice.show_service(service, group)
@@ -97,6 +99,7 @@ class TakeFlow(KioskBase):
         priority = self.tr("Senior citizen first") if read is not None and read.elder else None
         self.confirm.show_choice(service, group, waiting, read, priority,
                                  self.devices.paper_out())
+        self._closing_warning(waiting, standing)
         self.confirm.ok.setEnabled(True)
         count = waiting.count if waiting else 0
         say = self.tr("{service}. {count} people are waiting. Tap the button to take the "
@@ -104,6 +107,20 @@ class TakeFlow(KioskBase):
         if self.devices.paper_out():
             say = self.confirm.paper.text() + " " + say
         self.go(self.confirm, say)
+
+    def _closing_warning(self, waiting: Any, standing: Any) -> None:
+        """Near closing: the expected wait passes the closing time — said before the number is
+        taken, so nobody waits for a call that will not come today."""
+        if standing is None or standing.closes_at is None or waiting is None:
+            return
+        from datetime import timedelta
+
+        done_by = datetime.now(standing.closes_at.tzinfo) + timedelta(
+            seconds=waiting.expected_wait_s)
+        if done_by > standing.closes_at:
+            self.confirm.wait.setText(self.confirm.wait.text() + " " + self.tr(
+                "The hall closes at {time}: you may not be served today.").format(
+                time=standing.closes_at.strftime("%H:%M")))
 
     def take(self) -> None:
         service = self.visit.service

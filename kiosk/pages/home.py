@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout
 
 from kiosk.widgets import Page, Tile, button, label
 from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from hall.hours import Standing
 
 
 class HomePage(Page):
@@ -45,7 +50,12 @@ class HomePage(Page):
                                 self.tr("Seniors, people with disabilities, pregnant women"))
         self.help_button.clicked.connect(self.help)
         self.waiting = label("", "muted", center=True)
+        # The hall's hours: closed (what works without a clerk stays), or closing soon.
+        self.hours = label("", "heading", center=True)
+        self.hours.hide()
+        self.closed = False
         self.body.addWidget(self.title)
+        self.body.addWidget(self.hours)
         self.body.addWidget(self.hint)
         self.body.addStretch(1)
         self.body.addWidget(self.start)
@@ -66,6 +76,37 @@ class HomePage(Page):
     def mode_changed(self) -> None:
         gap = self.theme.current.size("gap")
         self.tiles.setSpacing(gap)
+
+    def set_hours(self, standing: Standing | None) -> None:
+        """Closed: say so plainly, with the next opening, and offer only what works without a
+        clerk (办件查询, 一次性告知, 好差评). Near the last ticket: say until when."""
+        self.closed = standing is not None and not standing.open_now
+        for widget in (self.start, self.no_id_tile, self.check_in_tile, self.help_button,
+                       self.hint):
+            widget.setVisible(not self.closed)
+        note = ""
+        if standing is not None and self.closed:
+            nxt = standing.next_opening
+            note = (self.tr("The hall is closed now. It opens again on {day} at {time}. You can "
+                            "still look up case progress, see what to bring, and rate our "
+                            "service.").format(day=nxt.strftime("%m-%d"),
+                                               time=nxt.strftime("%H:%M")) if nxt else
+                    self.tr("The hall is closed now. You can still look up case progress, see "
+                            "what to bring, and rate our service."))
+        elif standing is not None and standing.last_ticket_at is not None and (
+                standing.next_opening is not None):
+            note = self.tr("No more numbers today: the last number was given at {time}.").format(
+                time=standing.last_ticket_at.strftime("%H:%M"))
+            self.closed = True
+            self.start.hide()
+            self.no_id_tile.hide()
+            self.check_in_tile.hide()
+        elif standing is not None and standing.last_ticket_at is not None:
+            note = self.tr("Numbers are given until {time}; the hall closes at {close}.").format(
+                time=standing.last_ticket_at.strftime("%H:%M"),
+                close=standing.closes_at.strftime("%H:%M") if standing.closes_at else "")
+        self.hours.setText(note)
+        self.hours.setVisible(bool(note))
 
     def set_waiting(self, total: int | None) -> None:
         self.waiting.setText("" if total is None else

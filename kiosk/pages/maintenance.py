@@ -75,7 +75,9 @@ class MaintenancePage(Page):
         self.sync = label("")
         self.paper = label("")
         self.voice = label("")
+        self.settings = label("")  # the hall settings version this kiosk runs
         for heading, value in ((self.tr("Devices"), self.devices), (self.tr("Sync"), self.sync),
+                               (self.tr("Hall settings"), self.settings),
                                (self.tr("Paper"), self.paper), (self.tr("Voice"), self.voice)):
             box.addWidget(label(heading, "heading"))
             box.addWidget(value)

@@ -75,17 +75,35 @@ class ProgressPage(Page):
         box.addWidget(label(self.tr("Case number: {number}").format(number=p.number), "muted"))
         status = {"accepted": self.tr("Being handled"), "completed": self.tr("Done: ready to "
                                                                              "pick up"),
+                  "not_permitted": self.tr("Not permitted: pick up the written notice"),
                   "delivered": self.tr("Done and handed over"),
                   "refused": self.tr("Not accepted")}.get(p.status, p.status)
+        if p.status == "accepted" and p.ready:
+            status = self.tr("Ready to pick up")  # 可以领取
         box.addWidget(label(self.tr("Status: {status}").format(status=status), "heading"))
+        for part in p.owed:  # said plainly first: what the applicant must do
+            what = (self.tr("bring {materials}").format(
+                materials=self.tr(", ").join(part.bring)) if part.bring
+                else self.tr("ask at the window what to correct"))
+            box.addWidget(label(self.tr("Correction needed for {matter}: please come to the "
+                                        "window and {what}.").format(matter=part.matter,
+                                                                     what=what), "notice"))
         if p.steps_total:
             box.addWidget(label(self.tr("Steps done: {done} of {total}").format(
                 done=p.steps_done, total=p.steps_total)))
-            states = {"pending": self.tr("in progress"), "approved": self.tr("approved"),
-                      "rejected": self.tr("not approved")}
-            for department, state in p.steps:
-                box.addWidget(label(self.tr("{department}: {state}").format(
-                    department=department, state=states.get(state, state)), "muted"))
+            states = {"pending": self.tr("waiting"), "received": self.tr("in progress"),
+                      "corrected": self.tr("in progress"), "approved": self.tr("approved"),
+                      "rejected": self.tr("not approved"),
+                      "correction": self.tr("correction needed")}
+            for part in p.steps:
+                line = self.tr("{matter} ({department}): {state}").format(
+                    matter=part.matter, department=part.department,
+                    state=states.get(part.status, part.status))
+                if part.decided_at:
+                    line += self.tr(", decided {date}").format(date=part.decided_at[:10])
+                elif part.due and part.status != "correction":
+                    line += self.tr(", due {date}").format(date=part.due)
+                box.addWidget(label(line, "muted"))
         if p.promised:
             box.addWidget(label(self.tr("Promised by {date}").format(date=p.promised)))
         if p.outstanding:

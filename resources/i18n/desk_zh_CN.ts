@@ -260,6 +260,10 @@
         <translation>尚缺容缺材料：{m}，补交后才能办结。材料交来时逐项点“补交”。</translation>
     </message>
     <message>
+        <source>Completing waits for the departments to decide their parts.</source>
+        <translation>各部门审批完成后才能办结。</translation>
+    </message>
+    <message>
         <source>Mark it completed, then hand the result out.</source>
         <translation>可以办结，办结后出件。</translation>
     </message>
@@ -274,6 +278,26 @@
     <message>
         <source>The result has been handed out.</source>
         <translation>已出件。</translation>
+    </message>
+    <message>
+        <source>Ready to hand out</source>
+        <translation>待出件</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>办理环节</translation>
+    </message>
+    <message>
+        <source>Correction handed in</source>
+        <translation>补正材料已收</translation>
+    </message>
+    <message>
+        <source>Ready to hand out: {n}</source>
+        <translation>待出件：{n}件</translation>
+    </message>
+    <message>
+        <source>{done} of {total} decided</source>
+        <translation>共{total}个环节，已决定{done}个</translation>
     </message>
 </context>
 <context>
@@ -414,6 +438,42 @@
         <source>Exported to {file}</source>
         <translation>已导出到{file}</translation>
     </message>
+    <message>
+        <source>Called {t} without the hall server, and no call screen can hear this desk: call the citizen by voice.</source>
+        <translation>未经大厅服务器叫号{t}，且没有叫号屏能收到本窗口的叫号：请口头呼叫群众。</translation>
+    </message>
+    <message>
+        <source>Hall settings sent: the hub signs them, then every terminal runs them.</source>
+        <translation>大厅设置已提交：由大厅服务器签发后，全厅终端统一生效。</translation>
+    </message>
+    <message>
+        <source>Accounts as this desk last heard them from the hall server, {minutes} minutes ago.</source>
+        <translation>账号信息为本机 {minutes} 分钟前从大厅服务器获得。</translation>
+    </message>
+    <message>
+        <source>Signed for.</source>
+        <translation>已签收。</translation>
+    </message>
+    <message>
+        <source>Approved.</source>
+        <translation>已准予许可。</translation>
+    </message>
+    <message>
+        <source>Not permitted: recorded with its reasons.</source>
+        <translation>不予许可，理由已记录。</translation>
+    </message>
+    <message>
+        <source>Correction asked: the window will tell the applicant.</source>
+        <translation>已要求补正，将由窗口告知申请人。</translation>
+    </message>
+    <message>
+        <source>Correction handed in: back with the department.</source>
+        <translation>补正材料已收，已退回部门继续办理。</translation>
+    </message>
+    <message>
+        <source>Completed; the notice of the parts not permitted is printing.</source>
+        <translation>已办结，不予许可决定告知书正在打印。</translation>
+    </message>
 </context>
 <context>
     <name>FiguresPanel</name>
@@ -496,6 +556,53 @@
     <message>
         <source>Window {window}</source>
         <translation>{window}号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>HallSettingsDialog</name>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+    <message>
+        <source>Version {version}, signed by {signer}</source>
+        <translation>版本 {version}，签发：{signer}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <source>No hall settings heard from the hub yet.</source>
+        <translation>尚未收到大厅服务器签发的设置。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>大厅名称</translation>
+    </message>
+    <message>
+        <source>Notices (one a line)</source>
+        <translation>公告（每行一条）</translation>
+    </message>
+    <message>
+        <source>Elder age</source>
+        <translation>老年人年龄</translation>
+    </message>
+    <message>
+        <source>Kiosk idle seconds</source>
+        <translation>自助终端无操作返回（秒）</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>办公时间</translation>
+    </message>
+    <message>
+        <source>The hub signs the change; every terminal of the hall then runs it.</source>
+        <translation>修改由大厅服务器签发，全厅终端随后统一生效。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
 </context>
 <context>
@@ -635,6 +742,38 @@
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
+    <message>
+        <source>Not permitted, notice to hand out</source>
+        <translation>不予许可，待领取告知书</translation>
+    </message>
+    <message>
+        <source>To sign for</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>Signed for</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>准予许可</translation>
+    </message>
+    <message>
+        <source>Not permitted</source>
+        <translation>不予许可</translation>
+    </message>
+    <message>
+        <source>Correction owed</source>
+        <translation>待补正</translation>
+    </message>
+    <message>
+        <source>Correction handed in</source>
+        <translation>补正已收</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
 </context>
 <context>
     <name>QueuePanel</name>
@@ -717,6 +856,18 @@
     <message>
         <source>I&apos;ll go</source>
         <translation>接单</translation>
+    </message>
+    <message>
+        <source>Possibly incomplete: {why}</source>
+        <translation>可能不完整: {why}</translation>
+    </message>
+    <message>
+        <source>cannot reach {who}; tickets issued there may be missing</source>
+        <translation>无法联系 {who}，在那里取的号可能未显示</translation>
+    </message>
+    <message>
+        <source>the hall server cannot be reached and no other terminal is known; only this desk&apos;s tickets are shown</source>
+        <translation>无法连接大厅服务器，也不知道其他终端，只显示本机所知的号码</translation>
     </message>
 </context>
 <context>
@@ -884,6 +1035,97 @@
     <message>
         <source>{n} conflicts</source>
         <translation>{n}个冲突</translation>
+    </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+</context>
+<context>
+    <name>WorkbenchPage</name>
+    <message>
+        <source>Sign out</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>To decide</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>承诺时限</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>办件编号</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Reasons (不予许可) or what to correct (补正)</source>
+        <translation>不予许可的理由，或需补正的内容</translation>
+    </message>
+    <message>
+        <source>Sign for</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>准予许可</translation>
+    </message>
+    <message>
+        <source>Not permitted</source>
+        <translation>不予许可</translation>
+    </message>
+    <message>
+        <source>Ask for correction</source>
+        <translation>要求补正</translation>
+    </message>
+    <message>
+        <source>{date} overdue</source>
+        <translation>{date} 已逾期</translation>
+    </message>
+    <message>
+        <source>{date} due soon</source>
+        <translation>{date} 即将到期</translation>
+    </message>
+    <message>
+        <source>To decide: {n}</source>
+        <translation>待审批：{n}件</translation>
+    </message>
+    <message>
+        <source>Nothing to decide.</source>
+        <translation>暂无待审批事项。</translation>
+    </message>
+    <message>
+        <source> (deferred, due {date})</source>
+        <translation>（容缺，{date}前补交）</translation>
+    </message>
+    <message>
+        <source>{service} · {applicant}
+Materials: {materials}
+Parts: {parts}</source>
+        <translation>{service} · {applicant}
+材料：{materials}
+环节：{parts}</translation>
+    </message>
+    <message>
+        <source>Type the reasons or what to correct in the note line first.</source>
+        <translation>请先在意见栏填写理由或需补正的内容。</translation>
     </message>
 </context>
 <context>

@@ -196,6 +196,22 @@
         <source>{count} people are waiting now</source>
         <translation>当前共有 {count} 人等候</translation>
     </message>
+    <message>
+        <source>The hall is closed now. It opens again on {day} at {time}. You can still look up case progress, see what to bring, and rate our service.</source>
+        <translation>现在不在办公时间，下次开放：{day} {time}。您仍可办件查询、查看一次性告知、评价服务。</translation>
+    </message>
+    <message>
+        <source>The hall is closed now. You can still look up case progress, see what to bring, and rate our service.</source>
+        <translation>现在不在办公时间。您仍可办件查询、查看一次性告知、评价服务。</translation>
+    </message>
+    <message>
+        <source>No more numbers today: the last number was given at {time}.</source>
+        <translation>今日取号已结束：最后取号时间为 {time}。</translation>
+    </message>
+    <message>
+        <source>Numbers are given until {time}; the hall closes at {close}.</source>
+        <translation>取号截止 {time}，大厅 {close} 下班。</translation>
+    </message>
 </context>
 <context>
     <name>IdentifyPage</name>
@@ -398,6 +414,14 @@
         <source>Printed since the roll was changed</source>
         <translation>换纸后已打印张数</translation>
     </message>
+    <message>
+        <source>Hall settings version {version}</source>
+        <translation>大厅设置版本 {version}</translation>
+    </message>
+    <message>
+        <source>No hall settings heard yet (config.json values).</source>
+        <translation>尚未收到大厅设置（使用本机配置）。</translation>
+    </message>
 </context>
 <context>
     <name>MaintenancePage</name>
@@ -456,6 +480,10 @@
     <message>
         <source>Too many wrong PINs: try again in {s} seconds.</source>
         <translation>密码错误次数过多，请{s}秒后再试。</translation>
+    </message>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
     </message>
 </context>
 <context>
@@ -610,16 +638,52 @@
         <translation>未通过</translation>
     </message>
     <message>
-        <source>{department}: {state}</source>
-        <translation>{department}：{state}</translation>
-    </message>
-    <message>
         <source>Promised by {date}</source>
         <translation>承诺办结时间：{date}</translation>
     </message>
     <message>
         <source>Still to bring: {materials}</source>
         <translation>尚需补交：{materials}</translation>
+    </message>
+    <message>
+        <source>Not permitted: pick up the written notice</source>
+        <translation>不予许可：请领取书面告知</translation>
+    </message>
+    <message>
+        <source>Ready to pick up</source>
+        <translation>可以领取</translation>
+    </message>
+    <message>
+        <source>bring {materials}</source>
+        <translation>携带{materials}</translation>
+    </message>
+    <message>
+        <source>ask at the window what to correct</source>
+        <translation>到窗口了解需补正的内容</translation>
+    </message>
+    <message>
+        <source>Correction needed for {matter}: please come to the window and {what}.</source>
+        <translation>{matter}需要补正：请到窗口{what}。</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <source>correction needed</source>
+        <translation>待补正</translation>
+    </message>
+    <message>
+        <source>{matter} ({department}): {state}</source>
+        <translation>{matter}（{department}）：{state}</translation>
+    </message>
+    <message>
+        <source>, decided {date}</source>
+        <translation>，{date}办结</translation>
+    </message>
+    <message>
+        <source>, due {date}</source>
+        <translation>，承诺{date}前办结</translation>
     </message>
     <message>
         <source>, </source>
@@ -764,6 +828,10 @@
     <message>
         <source>Your number is {number}. Please wait for the call.</source>
         <translation>您的号码是{number}号，请留意叫号。</translation>
+    </message>
+    <message>
+        <source>The hall closes at {time}: you may not be served today.</source>
+        <translation>大厅 {time} 下班，按目前等候人数今天可能办理不到。</translation>
     </message>
 </context>
 <context>

@@ -535,8 +535,8 @@
         <translation>材料清单中有材料重复列出。</translation>
     </message>
     <message>
-        <source>A step is either approved or rejected.</source>
-        <translation>审批结果只能是通过或不通过。</translation>
+        <source>A part is signed for, approved, not permitted or sent back for correction.</source>
+        <translation>审批环节只能签收、准予许可、不予许可或要求补正。</translation>
     </message>
     <message>
         <source>This step of the case has already been decided.</source>
@@ -649,6 +649,64 @@
     <message>
         <source>The material “{material}” is still missing.</source>
         <translation>还缺少材料“{material}”。</translation>
+    </message>
+    <message>
+        <source>Some parts of this case are not decided yet: it cannot be completed.</source>
+        <translation>该办件还有环节未办结审批，暂不能办结。</translation>
+    </message>
+    <message>
+        <source>Please write what must be corrected.</source>
+        <translation>请填写需要补正的内容。</translation>
+    </message>
+    <message>
+        <source>This part owes no correction.</source>
+        <translation>该环节没有待补正的内容。</translation>
+    </message>
+    <message>
+        <source>This department is not in the catalog.</source>
+        <translation>事项目录中没有该部门。</translation>
+    </message>
+    <message>
+        <source>This part already belongs to that department.</source>
+        <translation>该环节已由该部门办理。</translation>
+    </message>
+    <message>
+        <source>This case has no such part.</source>
+        <translation>该办件没有这个环节。</translation>
+    </message>
+    <message>
+        <source>Only a department account belongs to a department.</source>
+        <translation>只有部门账号才能指定部门。</translation>
+        <source>The hall is closed now. Please come back during opening hours.</source>
+        <translation>大厅现在不在办公时间，请在办公时间内前来。</translation>
+    </message>
+    <message>
+        <source>This account is disabled. Please ask the hall administrator.</source>
+        <translation>此账号已停用，请联系大厅管理员。</translation>
+    </message>
+    <message>
+        <source>A hall setting has a wrong value.</source>
+        <translation>大厅设置的取值有误。</translation>
+    </message>
+    <message>
+        <source>A department account needs its department, and only it has one.</source>
+        <translation>部门账号须填写所属部门，其他账号不填。</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <source>The hall server's signing key has changed. Please ask the hall IT staff to enroll this terminal again.</source>
+        <translation>大厅服务器的签名密钥已变更，请联系大厅技术人员重新登记本终端。</translation>
+    </message>
+    <message>
+        <source>The hall is closed now. It opens again at {opens}.</source>
+        <translation>大厅现在不在办公时间，下次开放时间：{opens}。</translation>
+    </message>
+    <message>
+        <source>The hall setting {key} has a wrong value.</source>
+        <translation>大厅设置 {key} 的取值有误。</translation>
     </message>
 </context>
 </TS>

@@ -29,7 +29,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import db, log
+from hall.events import EventType
+from sync.server import authority, db, log
 from sync.server.auth import TTL, CredentialCache
 from sync.server.cursor import Cursors
 from sync.server.hub import CallDesk, CallRefused
@@ -44,6 +45,7 @@ from sync.server.limits import (
     TokenBuckets,
 )
 from sync.server.notify import HallNotifier, PgListener
+from sync.server.peerlist import PeerAnnounce, PeerList, PeerRegistry
 from sync.server.peers import Peer, Peers
 from sync.server.tables import UPSTREAM
 from sync.server.upstream import Upstream
@@ -197,6 +199,13 @@ def hall_keys(data_dir: Path) -> dict[str, str]:
             for name in (keys.DATA, keys.INDEX)}
 
 
+def peer_key(data_dir: Path) -> str:
+    """The hub's hall-wide peer key (made on first use): terminals sign peer requests with it."""
+    from hall.security import keys
+
+    return base64.b64encode(keys.load_or_create(data_dir, "peer")).decode()
+
+
 def create_app(engine: Engine, *, role: str, data_dir: Path,
                upstream: Upstream | None = None, rate: float = RATE,
                burst: int = BURST, hall: str | None = None,
@@ -257,6 +266,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         def resync() -> None:
             loop.call_soon_threadsafe(state.notifier.notify_all)
 
+        if role == db.HUB and state.hall is not None:
+            # a request stored before a stop, not yet published
+            await run_in_threadpool(_publish_locked, state.hall)
         if postgres:
             state.listener = PgListener(engine, from_thread, resync)
             state.listener.start()
@@ -359,6 +371,18 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         with state.locks.get(cred.hall_id):
             return log.push(engine, cred, events)
 
+    def _publish_locked(hall_id: str) -> int:
+        with state.locks.get(hall_id):
+            return authority.publish_requests(engine, data_dir, hall_id)
+
+    @app.get(f"{API}/hall/settings-key")
+    async def settings_key(request: Request) -> dict[str, str]:
+        """The hub's settings key: a terminal pins it over its enrolled, CA-pinned channel."""
+        await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "hall settings are signed by a hall hub")
+        return await run_in_threadpool(authority.settings_key, data_dir)
+
     @app.post(f"{API}/sync/push", response_model=PushResponse)
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
@@ -366,6 +390,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         limited(event_buckets.take(f"{cred.hall_id}\x00{cred.terminal_id}", len(req.events)),
                 "too many events from this terminal; slow down")
         result = await run_in_threadpool(_push_locked, cred, req.events)
+        # The hub signs the hall's settings: a supervisor's request is published at once.
+        if result.inserted and role == db.HUB and any(
+                isinstance(e, dict) and e.get("type") == EventType.HALL_SETTINGS_REQUESTED
+                for e in req.events) and await run_in_threadpool(_publish_locked, cred.hall_id):
+            landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
             if upstream is not None:
@@ -466,6 +495,24 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 status_code=exc.status,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
+
+    registry = PeerRegistry()
+
+    @app.post(f"{API}/peers", response_model=PeerList)
+    async def peer_list(request: Request) -> PeerList:
+        """A terminal's peer endpoint announced; the hall's others and its peer key back
+        (sync/server/peerlist.py). The key goes over TLS or loopback only, as the hall keys."""
+        cred = await auth(request)
+        req: PeerAnnounce = _parse(PeerAnnounce, await _body(request))
+        if role != db.HUB or cred.is_hub:
+            raise HTTPException(404, "peer lists are handed out by a hall hub to its terminals")
+        who = peer(request)
+        listed = registry.announce(cred.hall_id, cred.terminal_id, who.address, req.port,
+                                   req.kind)
+        key = None
+        if who.https or is_loopback(who.address):
+            key = await run_in_threadpool(peer_key, data_dir)
+        return PeerList(peers=listed, key=key)
 
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)])

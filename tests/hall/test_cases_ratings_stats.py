@@ -39,20 +39,26 @@ def test_accept_with_deferred_and_exempt_materials(hall: Hall) -> None:
     assert {m.name: m.promise for m in case.materials}["父母结婚证"] == "五日内补交"
     assert "11010519491231002X" not in str(case) and "王小明" not in str(case)
     # 承诺时限 and one step per department of the bundle's matters
-    assert case.promised == "2026-12-03"
+    assert case.promised == "2026-12-07"  # 10 working days after Monday 23 November
     assert len(case.steps) == len(hall.catalog.get("newborn").steps) > 1
     assert {s.status for s in case.steps} == {"pending"}
     with pytest.raises(DomainError, match="still waits for deferred"):
         hall.cases.complete(CLERK, case.number)
     hall.cases.supply(CLERK, case.number, "父母结婚证")
-    hall.cases.decide_step(CLERK, case.number, 1, "approved")
+    with pytest.raises(DomainError) as pending:  # nothing is decided silently
+        hall.cases.complete(CLERK, case.number)
+    assert pending.value.code == "steps_pending"
+    for step in case.steps:
+        who = Actor.account("d", "department", department=step.department)
+        hall.parts.decide(who, case.number, step.step, "received")
+        hall.parts.decide(who, case.number, step.step, "approved")
     done = hall.cases.complete(CLERK, case.id).value
     assert done.status == "completed" and {s.status for s in done.steps} == {"approved"}
     with pytest.raises(DomainError, match="tracking number"):
         hall.cases.deliver(CLERK, case.id, "mail")
     out = hall.cases.deliver(CLERK, case.id, "mail", "ea123456789cn").value
     assert out.status == "delivered" and out.delivery_tracking == "EA123456789CN"
-    with pytest.raises(DomainError, match="is delivered, not completed"):
+    with pytest.raises(DomainError, match="is delivered, not completed or not_permitted"):
         hall.cases.deliver(CLERK, case.id)
     again = hall.cases.accept(CLERK, "newborn", PERSON, newborn_items(), promise="p")
     assert again.value.number.endswith("0002")

@@ -26,6 +26,19 @@ def desk(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _decide_all(folder: Path, number: str) -> None:
+    """Every part approved by its department's account (the back office: tests/hall/
+    test_cli_back_office.py drives it through the CLI)."""
+    from hall.actors import Actor
+    from hall.app import Hall
+
+    with Hall.open(folder) as hall:
+        for step in hall.cases.get(Actor.operator("t"), number).steps:
+            who = Actor.account("d", "department", department=step.department)
+            hall.parts.decide(who, number, step.step, "received")
+            hall.parts.decide(who, number, step.step, "approved")
+
+
 def test_accept_show_complete_deliver_and_rate(desk: Path) -> None:
     with IdReaderEmulator(RESIDENT) as reader:
         code, out, err = cli(desk, "case", "accept", "--ticket", "A001", "--service", "newborn",
@@ -42,6 +55,9 @@ def test_accept_show_complete_deliver_and_rate(desk: Path) -> None:
     code, out, _ = cli(desk, "case", "complete", "--case", case["number"])
     assert code == 3 and out["error"] == "materials_outstanding"
     cli(desk, "case", "supply", "--case", case["number"], "--material", "父母结婚证")
+    code, out, _ = cli(desk, "case", "complete", "--case", case["number"])
+    assert code == 3 and out["error"] == "steps_pending"  # nothing is decided silently
+    _decide_all(desk, case["number"])
     code, out, _ = cli(desk, "case", "complete", "--case", case["number"])
     assert code == 0 and out["case"]["status"] == "completed"
     code, out, _ = cli(desk, "case", "deliver", "--case", case["number"], "--channel", "mail",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from devices.emulators import people
+from hall.actors import Actor
 from hall.cases import MaterialItem
 from tests.kiosk.conftest import OP, Kiosk
 
@@ -17,8 +18,13 @@ def _case(kiosk: Kiosk) -> str:
         service = hall.catalog.get("newborn")
         items = [MaterialItem(m.name, "submitted") for m in service.materials]
         case = hall.cases.accept(OP, "newborn", hall.cards.applicant(read), items).value
-        hall.cases.decide_step(OP, case.number, 1, "approved")
-        hall.cases.decide_step(OP, case.number, 2, "approved")
+        health = Actor.account("wjw1", "department", department="市卫健委")  # 后台: its parts
+        for step in (1, 2):
+            hall.parts.decide(health, case.number, step, "received")
+            hall.parts.decide(health, case.number, step, "approved")
+        police = Actor.account("gaj1", "department", department="市公安局")
+        hall.parts.decide(police, case.number, 3, "received")
+        hall.parts.decide(police, case.number, 3, "correction", "缺页", bring=["户口簿"])
         return case.number
 
 
@@ -42,6 +48,15 @@ def test_case_progress_by_number_receipt_qr_and_card(make_kiosk) -> None:  # typ
     shown = _shown(kiosk)
     assert "办理进度：共7个环节，已完成2个" in shown and "状态：办理中" in shown
     assert "承诺办结时间：" in shown
+    # each part: matter, department, state, due or decision date; a 补正 owed said plainly
+    assert "《出生医学证明》办理(首签)（市卫健委）：已通过，" in shown and "办结" in shown
+    assert "社会保障卡申领（市人社局）：待签收，承诺" in shown
+    assert "需要补正：请到窗口携带户口簿。" in shown and "缺页" not in shown  # no free text
+    import os
+
+    if os.environ.get("TINGDUAN_SCREENS"):
+        kiosk.qtbot.wait(300)
+        w.grab().save(os.path.join(os.environ["TINGDUAN_SCREENS"], "kiosk_progress.png"))
     # the receipt's QR, scanned on the home screen
     kiosk.tap(w.home_button)
     kiosk.on(w.home)

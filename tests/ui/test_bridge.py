@@ -164,11 +164,11 @@ def test_a_hall_that_cannot_open_says_why(tmp_path: Path, qtbot: QtBot) -> None:
     out = Outcome()
     bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value, out.done, out.failed)
     qtbot.waitUntil(lambda: bool(out.errors), timeout=10_000)
-    assert out.errors[0].code == "hall_closed"
+    assert out.errors[0].code == "shutting_down"
     assert bridge.stop()
     bridge.submit(lambda hall: None, out.done, out.failed)  # after stop: refused, not lost
     qtbot.waitUntil(lambda: len(out.errors) == 2, timeout=10_000)
-    assert out.errors[1].code == "hall_closed"
+    assert out.errors[1].code == "shutting_down"
 
 
 def test_background_services_start_and_stop(bridge: HallBridge, qtbot: QtBot) -> None:
