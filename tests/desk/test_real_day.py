@@ -131,6 +131,10 @@ def test_hand_out_says_why_takes_the_supply_and_asks_for_the_collectors_card(
              MaterialItem("出生医学证明", "submitted"),
              MaterialItem("父母结婚证", "deferred", due="2099-01-31")],
             promise="按期补交").value
+        for step in case.steps:  # decided by its department (the back office)
+            dept = Actor.account("d1", "department", department=step.department)
+            hall.parts.decide(dept, case.number, step.step, "received")
+            hall.parts.decide(dept, case.number, step.step, "approved")
     sign_in(qtbot, desk, "li", "3")
     delivery = desk.work.delivery
     desk.work.tabs.setCurrentWidget(delivery)
