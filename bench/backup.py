@@ -7,6 +7,7 @@ copy_database) against `sqlcipher_export` into an attached database keyed the sa
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -16,15 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.machine import describe
 from hall import backup
 from hall.actors import Actor
 from hall.app import Hall
-from hall.catalog import load_catalog
-from hall.config import TerminalConfig, save
-from hall.core import Core
 from hall.security import keys
-from hall.store import Store
 from hall.store.engine import attach_encrypted, copy_database, open_with_key
+from hall.terminal_setup import setup_terminal
 
 TICKETS = int(os.environ.get("BACKUP_TICKETS", "20000"))
 
@@ -48,8 +47,7 @@ def export_copy(path: Path, target: Path) -> None:
 def with_writer(folder: Path, work: object) -> tuple[float, float, int]:
     """Run `work` while another connection takes tickets; returns (seconds, worst commit ms,
     tickets taken meanwhile)."""
-    hall = Hall(Core(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
-                       index_key=keys.load_or_create(folder, keys.INDEX)))
+    hall = Hall.open(folder)
     stop = threading.Event()
     worst = [0.0, 0]
 
@@ -73,16 +71,22 @@ def with_writer(folder: Path, work: object) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=TICKETS)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
+    args = parser.parse_args()
+    tickets = 20 if args.smoke else args.tickets
+    print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "t"
-        save(folder, TerminalConfig("H1", "K3"))
-        hall = Hall(Core(Store.open(folder), TerminalConfig("H1", "K3"), load_catalog(),
-                           index_key=keys.load_or_create(folder, keys.INDEX)))
-        for _ in range(TICKETS):
+        # a terminal set up as `setup` does (a store is opened only where one was made: issue 16)
+        setup_terminal(folder, "H1", "K3", standalone=True)
+        hall = Hall.open(folder)
+        for _ in range(tickets):
             hall.tickets.take(OP, "newborn")
         hall.core.store.close()
         size = (folder / "hall.db").stat().st_size
-        print(f"store: {TICKETS} tickets, {size / 1e6:.1f} MB (+ WAL)")
+        print(f"store: {tickets} tickets, {size / 1e6:.1f} MB (+ WAL)")
         took_by: dict[str, float] = {}
         for name, fn in (("backup API (chosen)", lambda t: copy_database(
                              open_with_key(folder / "hall.db", keys.load(folder, "store") or b""), t)),
@@ -106,7 +110,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from bench.machine import describe
-
-    print(describe(), flush=True)
     main()

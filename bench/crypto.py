@@ -32,7 +32,7 @@ from bench.machine import describe  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.catalog import load_catalog  # noqa: E402
-from hall.config import TerminalConfig, save  # noqa: E402
+from hall.config import TerminalConfig  # noqa: E402
 from hall.core import Core  # noqa: E402
 from hall.events import EventType  # noqa: E402
 from hall.identity import Applicant  # noqa: E402
@@ -42,6 +42,7 @@ from hall.security.crypto import Sealer, seal_applicant  # noqa: E402
 from hall.store import Store  # noqa: E402
 from hall.store.engine import CIPHER_FORMAT, LEGACY_FORMAT, connect, key_pragma  # noqa: E402
 from hall.store.migrate import ensure_schema  # noqa: E402
+from hall.terminal_setup import setup_terminal  # noqa: E402
 
 NAME, ID_NUMBER, ADDRESS = "测试甲乙", "99000019800101" + "0017", "虚构省测试市样例区假想路一号"
 
@@ -96,7 +97,8 @@ def visits(folder: Path, n: int) -> dict[bool, list[float]]:
     return out
 
 
-def page_costs(folder: Path, rounds: int = 9) -> dict[str, tuple[float, float]]:
+def page_costs(folder: Path, rounds: int = 9,
+               rows: int = 40000) -> dict[str, tuple[float, float]]:
     """µs per cached-page miss and per one-page commit, by page format (median of rounds)."""
     import random
     import sqlite3
@@ -121,7 +123,7 @@ def page_costs(folder: Path, rounds: int = 9) -> dict[str, tuple[float, float]]:
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO t (v) VALUES (?)", [("x" * 200,) for _ in range(40000)])
+        conn.executemany("INSERT INTO t (v) VALUES (?)", [("x" * 200,) for _ in range(rows)])
         conn.execute("COMMIT")
         conn.execute("PRAGMA cache_size=8")  # nearly every read misses the cache
         conns[name] = conn
@@ -129,7 +131,7 @@ def page_costs(folder: Path, rounds: int = 9) -> dict[str, tuple[float, float]]:
     writes: dict[str, list[float]] = {n: [] for n in formats}
     for _ in range(rounds):
         for name, conn in conns.items():
-            ids = [random.randint(1, 40000) for _ in range(1000)]
+            ids = [random.randint(1, rows) for _ in range(1000)]
             t0 = time.perf_counter()
             for i in ids:
                 conn.execute("SELECT v FROM t WHERE id = ?", (i,)).fetchone()
@@ -147,10 +149,9 @@ def page_costs(folder: Path, rounds: int = 9) -> dict[str, tuple[float, float]]:
 
 def starts(folder: Path, n: int, encrypted: bool) -> float:
     """Median wall time of `python main.py ticket take` minus `python -c pass`."""
-    save(folder, TerminalConfig("H1", "K3", numbering="standalone"))
     if not encrypted:
         return 0.0
-    Store.open(folder).close()
+    setup_terminal(folder, "H1", "K3", standalone=True)  # as `setup` makes it (issue 16)
     takes, passes = [], []
     for _ in range(n):
         t0 = time.perf_counter()
@@ -199,11 +200,14 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=300)
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.visits, args.records, args.starts = 3, 10, 1
     print(describe())
     with tempfile.TemporaryDirectory(prefix="bench-crypto-") as tmp:
         root = Path(tmp)
-        visits(root / "warm", 20)
+        visits(root / "warm", 2 if args.smoke else 20)
         results = visits(root / "visits", args.visits)
         for on in (False, True):
             v = results[on]
@@ -214,7 +218,7 @@ def main() -> None:
         med = pct(results[True], 0.5) / pct(results[False], 0.5)
         print(f"ratio on/off: mean {ratio:.3f}x, median {med:.3f}x (target <= 1.3x)")
         (root / "pages").mkdir()
-        costs = page_costs(root / "pages")
+        costs = page_costs(root / "pages", *((1, 500) if args.smoke else ()))
         plain_read, plain_write = costs["plain SQLite"]
         for name, (read, write) in costs.items():
             print(f"page format {name:<21} page miss {read:5.1f} us ({read / plain_read:.2f}x "

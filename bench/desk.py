@@ -325,7 +325,10 @@ def main() -> int:
                              "CPU and waiting for the GIL")
     parser.add_argument("--display-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--voice-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.calls = 3
     if args.display_child:
         return display_child(args.display_child, args.voice_dir)
 

@@ -117,7 +117,10 @@ def bench_sscard(reads: int) -> tuple[list[float], list[float]] | None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.reads = 3
     a, b = ours(), escpos_default()
     print(f"ticket bytes: ours {len(a)}  python-escpos default {len(b)}  "
           f"ratio {len(a) / len(b):.3f}  (targets ≤ 512, ≤ 0.333)")

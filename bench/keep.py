@@ -116,7 +116,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--tickets", type=int, default=3000)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.events, args.tickets = 200, 30
     with tempfile.TemporaryDirectory() as tmp:
         recovery(Path(tmp), args.events)
         close_day(Path(tmp), args.tickets)

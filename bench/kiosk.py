@@ -244,7 +244,10 @@ def main() -> int:
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--child", choices=["bare", "kiosk"])
     parser.add_argument("--data-dir")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.starts = 2, 1
     if args.child:
         return child(args.child, args.data_dir)
     with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp:

@@ -146,7 +146,10 @@ def through_sync(root: Path, samples: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.samples = 2
     print(f"a face polls every {POLL_S * 1000:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -140,7 +140,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--queue", type=int, default=200, help="tickets waiting at any time")
     parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.history, args.tickets, args.queue, args.cli_runs = 200, 60, 10, 1
     print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -188,7 +188,10 @@ def main() -> None:
                     "--polls 750 --per-terminal 750, one credential)")
     ap.add_argument("--pause", type=float, default=0.02, help="seconds between H2's rounds")
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve from")
+    ap.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = ap.parse_args()
+    if args.smoke:
+        args.polls, args.rounds, args.per_terminal, args.pause = 4, 3, 4, 0.0
     terminals = -(-args.polls // args.per_terminal)
     cluster = None
     with tempfile.TemporaryDirectory() as tmp:

@@ -42,9 +42,14 @@ def terminal(root: Path, name: str, numbering: str = "standalone") -> Hall:
     return Hall(Core(Store.open(root / name), cfg, load_catalog()))
 
 
+# A benchmark measures throughput: the per-terminal rate limits a deployed hub keeps against a
+# misbehaving terminal (sync/server/limits.py) would measure the limit instead (429s).
+UNLIMITED = {"rate": 1e9, "burst": 10**9, "event_rate": 1e12, "event_burst": 10**12}
+
+
 def server(root: Path, name: str) -> RunningServer:
-    """A hub as deployed: its SQLCipher database in its data dir."""
-    return RunningServer(root / name, db.database_url(root / name, None))
+    """A hub as deployed (its SQLCipher database in its data dir), without the rate limits."""
+    return RunningServer(root / name, db.database_url(root / name, None), **UNLIMITED)
 
 
 def drain(root: Path, n: int) -> None:
@@ -140,7 +145,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--slow-events", type=int, default=5_000)
     parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.events, args.slow_events, args.samples = 200, 100, 3
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         drain(root, args.events)

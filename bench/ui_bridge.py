@@ -94,7 +94,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--external", type=int, default=10)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
+    if args.smoke:
+        args.commands, args.external = 5, 1
     app = QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-")) / "data"
     subprocess.run([sys.executable, str(ROOT / "main.py"), "setup", "--data-dir", str(folder),

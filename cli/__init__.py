@@ -16,9 +16,9 @@ from cli.interrupts import end_on_interrupt, ignore_interrupts, restore
 from cli.output import EXIT_FAILURE, EXIT_USAGE, Failed, emit, exit_code_for, fail
 from hall.errors import HallError
 
-COMMAND_MODULES = ("cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
+COMMAND_MODULES = ("cli.faces", "cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
                    "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd",
-                   "cli.display_cmd", "cli.hall_cmd")
+                   "cli.display_cmd", "cli.hall_cmd", "cli.appointment_cmd")
 
 # A handler that streams its own lines (display --headless) returns None as its result.
 Handler = Callable[[argparse.Namespace], tuple[dict[str, Any] | None, str | None]]
@@ -33,8 +33,18 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class _OneLineEach(argparse.HelpFormatter):
+    """argparse measures the commands' names at the group's indent but prints them 2 deeper:
+    the longest (`appointment`) would wrap its help onto a second line."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        self._action_max_length += 2
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python main.py", description="厅端 hall terminal")
+    parser = Parser(prog="python main.py", description="厅端 hall terminal",
+                    formatter_class=_OneLineEach)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:

@@ -86,15 +86,18 @@ def _principal(hall: Any, args: argparse.Namespace, required: bool = True) -> An
             raise AccessError("this needs an authorizing account: --as USER", code="forbidden",
                               params={"command": args.action})
         return None
-    return hall.accounts.sign_in(args.acting, read_secret(f"password of {args.acting}: "))
+    return hall.sign_in(args.acting, read_secret(f"password of {args.acting}: "))
 
 
 def user_add(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = _principal(hall, args, required=False)
-    p = hall.accounts.add(by, args.user, args.role,
-                          read_secret(f"new password of {args.user}: "),
-                          department=args.department).value
+    session = _principal(hall, args, required=False)
+    secret = read_secret(f"new password of {args.user}: ")
+    # no account yet: the first (an admin) is added by no one (hall.accounts.add)
+    p = (session.accounts.add(args.user, args.role, secret, department=args.department)
+         if session is not None
+         else hall.accounts.add(None, args.user, args.role, secret,
+                                department=args.department)).value
     out: dict[str, Any] = {"user": p.name, "role": p.role}
     if args.department:
         out["department"] = args.department
@@ -103,7 +106,7 @@ def user_add(args: argparse.Namespace) -> Result:
 
 def user_disable(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.disable(_principal(hall, args), args.user, enable=args.enable)
+    _principal(hall, args).accounts.disable(args.user, enable=args.enable)
     state = "enabled" if args.enable else "disabled"
     return {"user": {"user": args.user.strip().lower(), "state": state}}, \
         f"{args.user} {state} (every terminal of the hall once it syncs)"
@@ -111,14 +114,14 @@ def user_disable(args: argparse.Namespace) -> Result:
 
 def user_password(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = _principal(hall, args)
-    hall.accounts.set_password(by, args.user, read_secret(f"new password of {args.user}: "))
+    _principal(hall, args).accounts.set_password(args.user,
+                                                 read_secret(f"new password of {args.user}: "))
     return {"user": {"user": args.user, "password": "changed"}}, f"password of {args.user} set"
 
 
 def user_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rows = hall.accounts.all(_principal(hall, args))
+    rows = _principal(hall, args).accounts.all()
     text = "\n".join(f"{u.user:<16} {u.role:<11} "
                      f"{'locked ' + str(u.locked_s) + ' s' if u.locked_s else ''}"
                      for u in rows) or "no accounts"
@@ -127,7 +130,7 @@ def user_list(args: argparse.Namespace) -> Result:
 
 def sign_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    p = hall.accounts.sign_in(args.user, read_secret(f"password of {args.user}: "))
+    p = hall.sign_in(args.user, read_secret(f"password of {args.user}: "))
     heard = hall.accounts.as_of()
     age = ("" if heard["age_s"] is None else
            f"; accounts as this terminal last heard them {heard['age_s']} s ago")
@@ -137,26 +140,26 @@ def sign_in(args: argparse.Namespace) -> Result:
 
 def unlock(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.unlock(_principal(hall, args), args.user)
+    _principal(hall, args).accounts.unlock(args.user)
     return {"unlocked": args.user}, f"{args.user} unlocked"
 
 
 def pin_set(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.set_technician_pin(_principal(hall, args), read_secret("technician PIN: "))
+    _principal(hall, args).accounts.set_technician_pin(read_secret("technician PIN: "))
     return {"pin": "set"}, "technician PIN set"
 
 
 def pin_check(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    hall.accounts.check_pin(read_secret("technician PIN: "))
+    hall.technician_session(read_secret("technician PIN: "))
     return {"pin": "ok"}, "PIN accepted"
 
 
 def audit_trail(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    entries = hall.accounts.audit_trail(_principal(hall, args), action=args.audit_action,
-                                        limit=args.limit)
+    entries = _principal(hall, args).accounts.audit_trail(action=args.audit_action,
+                                                          limit=args.limit)
     text = "\n".join(f"{e['at']}  {e['terminal']}#{e['seq']}  {e['actor']} ({e['role']})  "
                      f"{e['action']} {e['target']}  {e['outcome']}" for e in entries)
     return {"audit": entries}, text or "no audit entries"
@@ -167,10 +170,10 @@ def code(args: argparse.Namespace) -> Result:
     from hall.security.codes import CodeError
 
     hall = open_hall(args)
-    kiosk = hall.kiosk()
+    kiosk = hall.kiosk_session()
     payload = sys.stdin.readline(8192).strip()
     try:
-        read = hall.cards.read_code(kiosk, payload)
+        read = kiosk.cards.read_code(payload)
     except CodeError as exc:
         exc.message = f"{exc.person} ({exc.message})"
         raise
@@ -180,7 +183,7 @@ def code(args: argparse.Namespace) -> Result:
     text = (f"{shown['kind']} {shown['name']} {shown['id']} "
             f"{'verified' if read.verified else 'UNVERIFIED'} via {shown['resolver']}")
     if args.take:
-        ticket = hall.tickets.take(kiosk, args.take, holder=read.holder).value
+        ticket = kiosk.tickets.take(args.take, holder=read.holder).value
         out["ticket"] = ticket.to_json()
         text += f"; ticket {ticket.number}"
     return out, text
@@ -188,6 +191,6 @@ def code(args: argparse.Namespace) -> Result:
 
 def reveal(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    record = hall.accounts.reveal_applicant(_principal(hall, args), args.case)
+    record = _principal(hall, args).accounts.reveal_applicant(args.case)
     text = "\n".join(f"{k}: {v}" for k, v in record.items())
     return {"case": args.case, "applicant": record}, text

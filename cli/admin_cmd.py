@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
 
 def rebuild(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    report = hall.maintenance.rebuild(acting(hall, args)).value
+    report = acting(hall, args).admin.rebuild().value
     verdict = "identical" if report.identical else f"differ in {', '.join(report.changed)}"
     return {"rebuild": report.to_json()}, f"replayed {report.events} events; projections {verdict}"
 
@@ -94,8 +94,8 @@ def rotate_key(args: argparse.Namespace) -> Result:
     config = config_file.load(folder)
     hall = open_hall(args)
     try:
-        by = acting(hall, args)
-        hall.core.require(by, "rotate_key", "rotate_key")
+        checked = acting(hall, args)
+        checked.require("rotate_key", "rotate_key")
     finally:
         hall.close()
     report = rotate(folder, config.hall_id, batch=max(1, args.batch))
@@ -105,12 +105,10 @@ def rotate_key(args: argparse.Namespace) -> Result:
               "reseal_seconds": round(report.reseal_seconds, 3),
               "records_per_s": round(report.records_per_s, 1), "resumed": report.resumed,
               "data_key": report.data_kid}
-    from hall.security.audit import record
-
     hall = open_hall(args)
     try:
-        record(hall.core, actor=by, action="rotate_key", target=hall.config.terminal_id,
-               detail={"data_key": report.data_kid, "fields": report.fields_resealed})
+        hall.same_actor(checked).audit("rotate_key", hall.config.terminal_id, detail={
+            "data_key": report.data_kid, "fields": report.fields_resealed})
     finally:
         hall.close()
     resumed = " (resumed an interrupted rotation)" if report.resumed else ""
@@ -121,8 +119,7 @@ def rotate_key(args: argparse.Namespace) -> Result:
 
 def purge(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    report = hall.retention.purge(acting(hall, args), days=args.days,
-                                  dry_run=args.dry_run).value
+    report = acting(hall, args).admin.purge(days=args.days, dry_run=args.dry_run).value
     verb = "would erase" if args.dry_run else "erased"
     return {"purge": report.to_json()}, (
         f"{verb} the personal data of {report.cases} cases and {report.ratings} rating comments "
@@ -132,6 +129,6 @@ def purge(args: argparse.Namespace) -> Result:
 def export(args: argparse.Namespace) -> Result:
     """Cases with masked applicants only: an export never holds a plain personal field."""
     hall = open_hall(args)
-    report = hall.exports.cases(acting(hall, args), args.out).value
+    report = acting(hall, args).admin.export_cases(args.out).value
     return {"export": report.to_json()}, (
         f"{report.cases} cases written to {report.file} (masked)")

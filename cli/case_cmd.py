@@ -5,12 +5,15 @@ screen, for hall IT and our checks (a thin face: the rules live in hall/cases.py
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.common import acting_option, common_options, positive_int
 from cli.context import acting, open_hall
 from cli.output import EXIT_REFUSED, Failed
 from hall.errors import DomainError
+
+if TYPE_CHECKING:
+    from hall.session import Session
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -138,23 +141,23 @@ def _case(case: Any) -> Result:
     return {"case": case.to_json()}, text
 
 
-def _applicant(hall: Any, by: Any, args: argparse.Namespace) -> Any:
+def _applicant(session: Session, args: argparse.Namespace) -> Any:
     from cli.printing import read_card
 
-    read = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader), purpose="case")
-    return hall.cards.applicant(read)
+    read = session.cards.read(read_card(args.id_reader, args.sscard_reader), purpose="case")
+    return session.cards.applicant(read)
 
 
 def accept(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    session = acting(hall, args)
     items = [_material(m) for m in args.material]
-    hall.core.require(by, "case", "accept_case")  # before the card is read and audited
-    applicant = _applicant(hall, by, args)
+    session.require("case", "accept_case")  # before the card is read and audited
+    applicant = _applicant(session, args)
     try:
-        done = hall.cases.accept(by, args.service, applicant, items, ticket=args.ticket,
-                                 promise=args.promise, assisted=args.assisted,
-                                 another=args.another)
+        done = session.cases.accept(args.service, applicant, items, ticket=args.ticket,
+                                    promise=args.promise, assisted=args.assisted,
+                                    another=args.another)
     except DomainError as exc:
         if exc.code != "ticket_has_case":
             raise
@@ -166,48 +169,46 @@ def accept(args: argparse.Namespace) -> Result:
 
 def refuse(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
-    hall.core.require(by, "case", "refuse_case")
-    applicant = _applicant(hall, by, args)
-    return _case(hall.cases.refuse(by, args.service, applicant, args.reason,
-                                   ticket=args.ticket).value)
+    session = acting(hall, args)
+    session.require("case", "refuse_case")
+    applicant = _applicant(session, args)
+    return _case(session.cases.refuse(args.service, applicant, args.reason,
+                                      ticket=args.ticket).value)
 
 
 def complete(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.complete(acting(hall, args), args.case).value)
+    return _case(acting(hall, args).cases.complete(args.case).value)
 
 
 def deliver(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.deliver(acting(hall, args), args.case, args.channel,
-                                    args.tracking).value)
+    return _case(acting(hall, args).cases.deliver(args.case, args.channel, args.tracking).value)
 
 
 def supply(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.cases.supply(acting(hall, args), args.case, args.material).value)
+    return _case(acting(hall, args).cases.supply(args.case, args.material).value)
 
 
 def show(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
-    hall.core.require(by, "case_lookup", "show_case")
-    return _case(hall.cases.get(by, args.case, reveal=args.reveal))
+    # checked before it is looked for; --reveal asks data_view too, audited
+    return _case(acting(hall, args).cases.get(args.case, reveal=args.reveal))
 
 
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
-    found = (hall.parts.ready(by) if args.ready
-             else hall.cases.list(by, day=args.day, status=args.status))
+    session = acting(hall, args)
+    found = (hall.parts.ready(session.actor) if args.ready
+             else session.cases.list(day=args.day, status=args.status))
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
 
 
 def queue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    parts = hall.parts.queue(acting(hall, args), args.department)
+    parts = hall.parts.queue(acting(hall, args).actor, args.department)
     text = "\n".join(f"{p.case}  {p.step}  {p.department}  {p.status}  {p.due or '-'}"
                      f"{'  逾期' if p.overdue else ''}  {p.matter}" for p in parts) or "no parts"
     return {"parts": [p.to_json() for p in parts]}, text
@@ -215,24 +216,24 @@ def queue(args: argparse.Namespace) -> Result:
 
 def decide(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.decide(acting(hall, args), args.case, args.step, args.outcome,
+    return _case(hall.parts.decide(acting(hall, args).actor, args.case, args.step, args.outcome,
                                    args.note, args.bring).value)
 
 
 def correct(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.correct(acting(hall, args), args.case, args.step).value)
+    return _case(hall.parts.correct(acting(hall, args).actor, args.case, args.step).value)
 
 
 def reassign(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.reassign(acting(hall, args), args.case, args.step, args.department,
+    return _case(hall.parts.reassign(acting(hall, args).actor, args.case, args.step, args.department,
                                      args.reason).value)
 
 
 def overdue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args)
+    by = acting(hall, args).actor
     found = hall.parts.supervision(by)
     owed = hall.parts.owed_materials(by)  # 容缺 past due: the window chases them
     text = "\n".join([f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
@@ -246,6 +247,6 @@ def overdue(args: argparse.Namespace) -> Result:
 
 def rate(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rating = hall.ratings.rate(acting(hall, args), args.ticket, args.grade, args.comment).value
+    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment).value
     due = f", follow up by {rating.follow_up_due}" if rating.follow_up_due else ""
     return {"rating": rating.to_json()}, f"{rating.ticket}: {rating.grade_name}{due}"

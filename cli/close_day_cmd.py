@@ -40,7 +40,7 @@ def close_day(args: argparse.Namespace) -> Result:
         from cli import UsageError
 
         raise UsageError("--force closes today only when --day names it")
-    done = hall.closing.close_day(acting(hall, args), args.day, force=args.force).value
+    done = acting(hall, args).admin.close_day(args.day, force=args.force).value
     lines = []
     for d in done:
         t = d.stats.total

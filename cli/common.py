@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from hall.location import data_dir as data_dir  # the one data-dir rule (faces use it too)
+
 
 def common_options() -> argparse.ArgumentParser:
     """--json and --data-dir, for `parents=[…]` of every leaf command."""
@@ -30,10 +32,6 @@ def acting_option() -> argparse.ArgumentParser:
     return acting
 
 
-def data_dir(arg: Path | None) -> Path:
-    from hall.location import data_dir as resolve
-
-    return resolve(arg)
 
 
 # -- argument types: a value out of range is a usage error (exit 2) at parse time, never a

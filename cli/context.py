@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from cli.common import data_dir
 
 if TYPE_CHECKING:
-    from hall.actors import Actor
     from hall.app import Hall
+    from hall.session import Session
 
 
 def open_hall(args: argparse.Namespace, *, damaged_ok: bool = False) -> Hall:
@@ -28,15 +28,14 @@ def open_hall(args: argparse.Namespace, *, damaged_ok: bool = False) -> Hall:
     return hall
 
 
-def acting(hall: Hall, args: argparse.Namespace) -> Actor:
-    """`--as USER` signs that account in (password on stdin); else the local operator, the OS
-    user who holds this data directory and its keys (recorded as os:<user>)."""
-    from hall.actors import Actor
-
+def acting(hall: Hall, args: argparse.Namespace) -> Session:
+    """The session the command runs in: `--as USER` signs that account in (password on stdin);
+    else the local operator, the OS user who holds this data directory and its keys (recorded
+    as os:<user>)."""
     user = getattr(args, "acting", None)
     if not user:
-        return Actor.operator()
-    return hall.accounts.sign_in(user, read_secret(f"password of {user}: "))
+        return hall.operator_session()
+    return hall.sign_in(user, read_secret(f"password of {user}: "))
 
 
 def read_secret(prompt: str) -> str:

@@ -149,7 +149,6 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
          id_reader: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from cli.printing import print_ticket
     from devices.ga467 import read_id_card
-    from hall.actors import Actor
     from hall.app import Hall
     from hall.errors import DomainError
     from sync import credential
@@ -158,10 +157,11 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     clock = SimulatedClock(datetime.now(config.zone))
     rng = random.Random(seed)
     hall = Hall.open(desk_dir, wall=clock)
-    kiosk = hall.kiosk()
-    admin = hall.accounts.add(None, "demo-admin", "admin", DEMO_PASSWORD).value
-    hall.accounts.add(admin, "demo-clerk", "clerk", DEMO_PASSWORD)
-    clerks = {w: hall.accounts.sign_in("demo-clerk", DEMO_PASSWORD, window=w) for w in WINDOWS}
+    kiosk = hall.kiosk_session()
+    hall.accounts.add(None, "demo-admin", "admin", DEMO_PASSWORD)
+    hall.sign_in("demo-admin", DEMO_PASSWORD).accounts.add("demo-clerk", "clerk", DEMO_PASSWORD)
+    clerks = {w: hall.sign_in("demo-clerk", DEMO_PASSWORD, window=w) for w in WINDOWS}
+    operator = hall.operator_session()
     cred = credential.load(desk_dir)
     log: list[dict[str, Any]] = []
 
@@ -171,43 +171,42 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     def serve(window: str) -> None:
         clerk = clerks[window]
         try:
-            t = hall.tickets.call_next(clerk, window).value
+            t = clerk.tickets.call_next(window).value
         except DomainError:
             return
         say("叫号", ticket=t.number, window=window)
         clock.advance(rng.uniform(10, 40))
         if rng.random() < 0.1:
-            hall.tickets.recall(clerk, t.id)
+            clerk.tickets.recall(t.id)
             say("重呼", ticket=t.number, window=window)
             clock.advance(30)
-            hall.tickets.no_show(clerk, t.id)
+            clerk.tickets.no_show(t.id)
             say("过号", ticket=t.number, window=window)
             return
-        hall.tickets.start(clerk, t.id)
+        clerk.tickets.start(t.id)
         service = hall.catalog.get(t.service)
         clock.advance(rng.uniform(120, 600))
         if service.materials:
-            read = hall.cards.read(clerk, read_id_card(id_reader.path, timeout=5),
-                                   purpose="case")  # 读卡: nothing typed twice
+            read = clerk.cards.read(read_id_card(id_reader.path, timeout=5),
+                                    purpose="case")  # 读卡: nothing typed twice
             say("读卡", ticket=t.number, holder=f"{read.masked_name} {read.masked_id}")
-            case = hall.cases.accept(clerk, service.id, hall.cards.applicant(read),
-                                     _checklist(service, clock), ticket=t.id,
-                                     promise="申请人承诺五个工作日内补交").value
+            case = clerk.cases.accept(service.id, clerk.cards.applicant(read),
+                                      _checklist(service, clock), ticket=t.id,
+                                      promise="申请人承诺五个工作日内补交").value
             deferred = sum(1 for m in case.materials if m.status == "deferred")
             say("受理", ticket=t.number, case=case.number,
                 materials=f"{len(case.materials)} (容缺 {deferred})")
-        hall.tickets.done(clerk, t.id)
-        r = hall.ratings.rate(kiosk, t.id,
-                              rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0]).value
+        clerk.tickets.done(t.id)
+        r = kiosk.ratings.rate(t.id, rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0]).value
         say("评价", ticket=t.number, grade=r.grade_name)
 
     try:
         with SyncClient(hall, cred.server, cred.token) as client:
             client.once()  # number blocks from the hub before the doors open
             for window, services in WINDOWS.items():
-                hall.windows.configure(Actor.operator(), window, services)  # the hall's set-up
+                operator.windows.configure(window, services)  # the hall's set-up
             for i, (service, priority) in enumerate(VISITORS):
-                t = hall.tickets.take(kiosk, service, priority).value
+                t = kiosk.tickets.take(service, priority).value
                 printed = print_ticket(hall, t, printer.url)
                 say("取号", ticket=t.number, service=hall.catalog.get(service).name,
                     priority=priority, ahead=t.ahead, printed=printed["printed"])
@@ -221,7 +220,7 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
                     serve(window)
             result = client.once()
             say("同步", pushed=result["pushed"], pending=result["pending"])
-        figures = hall.stats.day(Actor.operator()).to_json()
+        figures = operator.stats().to_json()
     finally:
         hall.close()
     return log, figures

@@ -88,7 +88,6 @@ def run(args: argparse.Namespace) -> Result:
     from devices.emulators.id_reader import IdReaderEmulator
     from devices.emulators.people import RESIDENT, RESIDENT_ELDER
     from devices.emulators.printer import PrinterEmulator
-    from hall.actors import Actor
     from hall.app import Hall
     from sync import credential, runner
     from sync.hubcall import attach
@@ -110,12 +109,12 @@ def run(args: argparse.Namespace) -> Result:
         screen = _terminal(folder, "S1", hub_url, engine)
         other = _terminal(folder, "D2", hub_url, engine)  # window 2: the clerk nobody sees
         with Hall.open(desk) as hall:
-            admin = hall.accounts.add(None, "demo-admin", "admin", PASSWORD).value
-            hall.accounts.add(admin, CLERK, "clerk", PASSWORD)
+            hall.accounts.add(None, "demo-admin", "admin", PASSWORD)
+            hall.sign_in("demo-admin", PASSWORD).accounts.add(CLERK, "clerk", PASSWORD)
         arrivals = Hall.open(kiosk)
         second = Hall.open(other)
         attach(second)  # window 2's calls are decided by the hub, as a desk's are
-        clerk2 = Actor.operator()
+        clerk2 = second.operator_session()
         syncing = threading.Thread(target=runner.run_forever, daemon=True,
                                    args=(lambda: Hall.open(other), credential.load(other), stop))
         syncing.start()
@@ -124,12 +123,12 @@ def run(args: argparse.Namespace) -> Result:
 
         def arrive() -> None:
             service, priority = ARRIVALS[next(turn) % len(ARRIVALS)]
-            arrivals.tickets.take(arrivals.kiosk(), service, priority)
+            arrivals.kiosk_session().tickets.take(service, priority)
 
         def window_two() -> None:
             if serving:
-                second.tickets.done(clerk2, serving.pop())
-            serving.append(second.tickets.call_next(clerk2, "2").value.id)
+                clerk2.tickets.done(serving.pop())
+            serving.append(clerk2.tickets.call_next("2").value.id)
 
         faces.append(_face("display", screen))
         faces.append(_face("kiosk", kiosk))

@@ -32,8 +32,7 @@ POLL_S = 0.05  # how often the store is read for new calls (an indexed range on 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("display", parents=[common_options()],
-                       help="the call screen: `display` opens it; `display --headless` prints "
-                            "the calls")
+                       help="the call screen (with --headless: one line per call)")
     p.add_argument("--headless", action="store_true",
                    help="no screen: one line (with --json, one JSON object) per call")
     p.add_argument("--voice-dir", type=Path, metavar="DIR",

@@ -7,8 +7,16 @@ The CLI never imports Qt itself: a face's module is imported only when its comma
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 FACES = {"kiosk": "kiosk.app", "desk": "desk.app", "display": "display.app"}
+
+
+def register(sub: Any) -> None:
+    """The faces in `main.py --help` (a technician finds them there); their own options are in
+    `main.py kiosk --help` and `main.py desk --help`: `face_of` routes them before argparse."""
+    sub.add_parser("kiosk", help="the self-service kiosk (取号, 办件查询, 好差评, …)", add_help=False)
+    sub.add_parser("desk", help="the clerk's comprehensive window (叫号, 受理, 出件)", add_help=False)
 
 
 def face_of(argv: list[str]) -> str | None:

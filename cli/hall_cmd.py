@@ -40,7 +40,7 @@ def settings(args: argparse.Namespace) -> Result:
     # Checked before the password is read: a bad value is exit 2 naming the key.
     changes = dict(hall_settings.parse_assignment(a) for a in args.assignments)
     hall_settings.check_changes(changes)
-    by = acting(hall, args)
+    by = acting(hall, args).actor
     before = hall.settings.current().version
     shown = hall.settings.request(by, changes).value
     out = shown.to_json()

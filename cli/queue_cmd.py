@@ -123,18 +123,18 @@ def _ticket(t: Any, extra: dict[str, Any] | None = None) -> Result:
 
 def call(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    ticket = hall.tickets.call_next(acting(hall, args), args.window).value
+    ticket = acting(hall, args).tickets.call_next(args.window).value
     return _ticket(ticket, {"decided_by": ticket.decided_by})
 
 
 def _simple(action: str) -> Callable[[argparse.Namespace], Result]:
     def handler(args: argparse.Namespace) -> Result:
         hall = open_hall(args)
-        by = acting(hall, args)
-        method = {"recall": hall.tickets.recall, "no-show": hall.tickets.no_show,
-                  "start": hall.tickets.start, "done": hall.tickets.done,
-                  "park": hall.tickets.park, "cancel": hall.tickets.cancel}[action]
-        ticket = method(by, args.ticket).value
+        tickets = acting(hall, args).tickets
+        method = {"recall": tickets.recall, "no-show": tickets.no_show,
+                  "start": tickets.start, "done": tickets.done,
+                  "park": tickets.park, "cancel": tickets.cancel}[action]
+        ticket = method(args.ticket).value
         result, text = _ticket(ticket)
         if action == "recall" and ticket.status == "no_show":
             limit = hall.config.policy.recall_limit
@@ -152,13 +152,13 @@ def show(args: argparse.Namespace) -> Result:
 
 def resume(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _ticket(hall.tickets.resume(acting(hall, args), args.ticket, args.window).value)
+    return _ticket(acting(hall, args).tickets.resume(args.ticket, args.window).value)
 
 
 def transfer(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _ticket(hall.tickets.transfer(acting(hall, args), args.ticket,
-                                         service_id=args.service, window=args.window).value)
+    return _ticket(acting(hall, args).tickets.transfer(args.ticket, service_id=args.service,
+                                                       window=args.window).value)
 
 
 def take(args: argparse.Namespace) -> Result:
@@ -168,20 +168,20 @@ def take(args: argparse.Namespace) -> Result:
     _open_for(hall, args.service)  # a closed hall reads no card and prints nothing
     printer = ticket_printer(args.printer, hall.data_dir)  # before anything is issued
     appointment = _appointment(args.appointment)
-    by = acting(hall, args)
+    session = acting(hall, args)
     extra: dict[str, Any] = {}
     notes: list[str] = []
     card = None
     if args.id_reader or args.sscard_reader:
         from cli.printing import read_card
 
-        card = hall.cards.read(by, read_card(args.id_reader, args.sscard_reader))
+        card = session.cards.read(read_card(args.id_reader, args.sscard_reader))
         extra["holder"] = {"kind": card.kind, "card": card.card_fields(args.reveal),
                            "age": card.age, "elder": card.elder, "expired": card.expired}
         if card.expired:
             notes.append("the card has expired (accepted: this hall's accept_expired_cards)")
-    ticket = hall.tickets.take(by, args.service, args.priority, appointment_at=appointment,
-                               card=card).value
+    ticket = session.tickets.take(args.service, args.priority, appointment_at=appointment,
+                                  card=card).value
     if card is not None and card.elder and args.priority == "regular":
         notes.append(f"{ticket.priority} priority: the card shows age {card.age}")
     if printer:
@@ -233,14 +233,14 @@ def ticket_list(args: argparse.Namespace) -> Result:
 def window(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     chosen = None if args.services == "all" else [s for s in args.services.split(",") if s]
-    done = hall.windows.configure(acting(hall, args), args.window, chosen).value
+    done = acting(hall, args).windows.configure(args.window, chosen).value
     return {"window": done.window, "services": chosen}, (
         f"window {done.window} serves {'every service' if chosen is None else ', '.join(chosen)}")
 
 
 def stats(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    figures = hall.stats.day(acting(hall, args), args.day)
+    figures = acting(hall, args).stats(args.day)
     t = figures.total
 
     def seconds(value: float | None) -> str:

@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> Result:
         totals = runner.run_forever(lambda: open_hall(args), cred, stop, wait=wait)
         hall = open_hall(args)
         try:
-            state = runner.status(hall.core)
+            pending = hall.operator_session().sync_status().pending
         finally:
             hall.close()
-        result = {**totals, "pending": state["pending"], "stopped": True}
+        result = {**totals, "pending": pending, "stopped": True}
         return result, f"sync stopped: pushed {totals['pushed']}, pulled {totals['pulled']}"
     hall = open_hall(args)
     try:
@@ -74,12 +74,12 @@ def status(args: argparse.Namespace) -> Result:
     worked or failed, in hall time."""
     from cli.context import open_hall
     from hall.timefmt import iso_of_ms
-    from sync import credential, runner
+    from sync import credential
 
     hall = open_hall(args)
     try:
-        state = runner.status(hall.core)
-        zone = hall.core.zone
+        state = hall.operator_session().sync_status().to_json()
+        zone = hall.config.zone
         numbering = hall.config.numbering
     finally:
         hall.close()
@@ -168,6 +168,6 @@ def _holds_sealed_data(args: argparse.Namespace) -> bool:
 
     hall = open_hall(args)
     try:
-        return holds_sealed_data(hall.core)
+        return holds_sealed_data(hall)
     finally:
         hall.close()

@@ -39,53 +39,54 @@ def sample() -> dict[str, Any]:
     setup_terminal(folder, "SY-ZW01", "D3", standalone=True, hall_name="十堰市政务服务中心")
     hall = Hall.open(folder)
     try:
-        admin = hall.accounts.add(None, "admin", "admin", PASSWORD).value
-        hall.accounts.add(admin, "li.na", "clerk", PASSWORD)
-        hall.accounts.add(admin, "zhao.min", "supervisor", PASSWORD)
-        clerk = hall.accounts.sign_in("li.na", PASSWORD, window="3")
-        boss = hall.accounts.sign_in("zhao.min", PASSWORD, window="3")
-        kiosk = hall.kiosk()
-        hall.windows.configure(boss, "3", ["newborn", "retirement", "hukou_transfer",
+        hall.accounts.add(None, "admin", "admin", PASSWORD)  # the first account: by no one
+        admin = hall.sign_in("admin", PASSWORD)
+        admin.accounts.add("li.na", "clerk", PASSWORD)
+        admin.accounts.add("zhao.min", "supervisor", PASSWORD)
+        clerk = hall.sign_in("li.na", PASSWORD, window="3")
+        boss = hall.sign_in("zhao.min", PASSWORD, window="3")
+        kiosk = hall.kiosk_session()
+        boss.windows.configure("3", ["newborn", "retirement", "hukou_transfer",
                                            "social_security_card"])
-        hall.windows.configure(boss, "1", None)
-        hall.windows.configure(boss, "5", ["enterprise_info_change", "tax_invoice"])
+        boss.windows.configure("1", None)
+        boss.windows.configure("5", ["enterprise_info_change", "tax_invoice"])
         for service, priority in [("newborn", "regular"), ("retirement", "elder"),
                                   ("newborn", "regular"), ("hukou_transfer", "regular"),
                                   ("social_security_card", "pregnant"), ("newborn", "regular"),
                                   ("retirement", "regular"), ("tax_invoice", "regular")]:
-            hall.tickets.take(kiosk, service, priority)
+            kiosk.tickets.take(service, priority)
         for grade in (5, 1):
-            t = hall.tickets.call_next(clerk, "3").value
-            hall.tickets.start(clerk, t.id)
-            hall.tickets.done(clerk, t.id)
-            hall.ratings.rate(kiosk, t.id, grade)
-        parked = hall.tickets.call_next(clerk, "3").value
-        hall.tickets.park(clerk, parked.id)
-        current = hall.tickets.call_next(clerk, "3").value
-        hall.help.request(kiosk, "elder")
-        read = hall.cards.read(clerk, RESIDENT, purpose="case")
-        expired = hall.cards.read(clerk, HK_RESIDENT, purpose="case")
-        due = (hall.core.now() + timedelta(days=5)).date().isoformat()
-        case = hall.cases.accept(clerk, "newborn", hall.cards.applicant(read), [
+            t = clerk.tickets.call_next("3").value
+            clerk.tickets.start(t.id)
+            clerk.tickets.done(t.id)
+            kiosk.ratings.rate(t.id, grade)
+        parked = clerk.tickets.call_next("3").value
+        clerk.tickets.park(parked.id)
+        current = clerk.tickets.call_next("3").value
+        kiosk.help.request("elder")
+        read = clerk.cards.read(RESIDENT, purpose="case")
+        expired = clerk.cards.read(HK_RESIDENT, purpose="case")
+        due = (hall.now() + timedelta(days=5)).date().isoformat()
+        case = clerk.cases.accept("newborn", hall.cards.applicant(read), [
             MaterialItem("申请人居民身份证", "exempt"), MaterialItem("户口簿", "exempt"),
             MaterialItem("申请表(系统自动生成,当场签字)", "submitted"),
             MaterialItem("出生医学证明", "submitted"),
             MaterialItem("父母结婚证", "deferred", due=due)],
             promise="申请人承诺五日内补交父母结婚证").value
         queue = read_queue(hall, "3")
-        now_ms, now_at = int(hall.core.now().timestamp() * 1000), hall.core.now_iso()
+        now_ms, now_at = int(hall.now().timestamp() * 1000), hall.now_iso()
         conflicts = (
             Conflict("number", "e1:number", "C001", ("C001", "C001·T2"), None, now_ms, now_at),
             Conflict("call", "e2:call", "A006", (), "5", now_ms, now_at))
         offline = replace(queue, sync=replace(queue.sync, enrolled=True, online=False,
                                               pending=3, conflicts=conflicts))
-        hall.tickets.call_next(clerk, "1")
+        clerk.tickets.call_next("1")
         return {
             "folder": folder, "queue": queue, "offline": offline, "read": read,
             "expired": expired, "current": current, "case": case,
             "services": list(hall.catalog.services),
-            "figures_clerk": read_figures(hall, clerk),
-            "figures_boss": read_figures(hall, boss),
+            "figures_clerk": read_figures(hall, clerk.actor),
+            "figures_boss": read_figures(hall, boss.actor),
             "hall_name": hall.config.display_name,
             "slip": hall.case_receipt(case),
         }

@@ -43,15 +43,6 @@ class Printer(Protocol):
 
 
 @runtime_checkable
-class Scanner(Protocol):
-    """A QR scanner; payloads are opaque strings (resolving them is the core's business)."""
-
-    def read_payload(self, timeout: float | None = None) -> str: ...
-
-    def close(self) -> None: ...
-
-
-@runtime_checkable
 class Speaker(Protocol):
     """Voice calling: say a sentence (Mandarin) and return when it has been played."""
 

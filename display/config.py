@@ -8,6 +8,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from hall.text_limits import DISPLAY_NOTICE
+
 log = logging.getLogger("tingduan.display")
 
 DISPLAY_FILE = "display.json"
@@ -28,7 +30,7 @@ def load_display_config(data_dir: Path | None) -> dict[str, Any]:
     if isinstance(raw, dict):
         notices = raw.get("notices", [])
         if isinstance(notices, list):
-            out["notices"] = [str(n)[:200] for n in notices if str(n).strip()][:20]
+            out["notices"] = [str(n)[:DISPLAY_NOTICE] for n in notices if str(n).strip()][:20]
         last = raw.get("last_calls")
         if isinstance(last, int) and 1 <= last <= 20:
             out["last_calls"] = last

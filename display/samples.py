@@ -26,20 +26,21 @@ def sample() -> DisplayState:
     setup_terminal(folder, "SY-ZW01", "D3", standalone=True, hall_name="十堰市政务服务中心")
     hall = Hall.open(folder)
     try:
-        admin = hall.accounts.add(None, "admin", "admin", PASSWORD).value
-        hall.accounts.add(admin, "li.na", "clerk", PASSWORD)
-        clerk = hall.accounts.sign_in("li.na", PASSWORD, window="3")
-        kiosk = hall.kiosk()
+        hall.accounts.add(None, "admin", "admin", PASSWORD)  # the first account: by no one
+        admin = hall.sign_in("admin", PASSWORD)
+        admin.accounts.add("li.na", "clerk", PASSWORD)
+        clerk = hall.sign_in("li.na", PASSWORD, window="3")
+        kiosk = hall.kiosk_session()
         for service, priority in [("newborn", "regular"), ("retirement", "elder"),
                                   ("newborn", "regular"), ("hukou_transfer", "regular"),
                                   ("social_security_card", "pregnant"), ("newborn", "regular"),
                                   ("retirement", "regular"), ("tax_invoice", "regular")]:
-            hall.tickets.take(kiosk, service, priority)
-        done = hall.tickets.call_next(clerk, "3").value
-        hall.tickets.start(clerk, done.id)
-        hall.tickets.done(clerk, done.id)
-        hall.tickets.call_next(clerk, "3")
-        hall.tickets.call_next(clerk, "1")
+            kiosk.tickets.take(service, priority)
+        done = clerk.tickets.call_next("3").value
+        clerk.tickets.start(done.id)
+        clerk.tickets.done(done.id)
+        clerk.tickets.call_next("3")
+        clerk.tickets.call_next("1")
         return read_display(hall)
     finally:
         hall.close()

@@ -15,6 +15,7 @@ Actors:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,15 +41,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "supervisor": frozenset(_SUPERVISOR),
     "admin": frozenset(_ADMIN),
     "department": _DEPARTMENT,
-    "technician": frozenset({"kiosk_maintenance"}),
+    "technician": frozenset(),  # the PIN opens the kiosk's maintenance screen: nothing more
     "kiosk": _CITIZEN,
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
     # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
-    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN | {"kiosk_maintenance"}),
-    "system": frozenset({"take", "queue", "case", "sync", "close_day", "card_read"}),
+    "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN),
+    "system": frozenset({"take", "queue", "case", "close_day", "card_read"}),
     "none": frozenset(),
 }
 ACCOUNT_ROLES = ("clerk", "supervisor", "admin", "department")
+
+# Set only while one of Actor's own constructors runs (per thread): `Actor(...)` and
+# `dataclasses.replace(actor, role=...)` anywhere else are refused, so a face cannot forge an
+# actor or raise its own; it gets a session from the hall (hall/session.py).
+_minting = threading.local()
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,30 @@ class Actor:
     window: str | None = None  # the window a signed-in clerk serves, when known
     department: str | None = None  # the department a `department` account acts for
 
+    def __post_init__(self) -> None:
+        if not getattr(_minting, "on", False):
+            from hall.errors import AccessError
+
+            raise AccessError("an actor is made by the hall only: sign in, or use the session "
+                              "the hall gives", code="forged_actor")
+
+    @classmethod
+    def _mint(cls, kind: Kind, name: str, role: str, window: str | None = None,
+              department: str | None = None) -> Actor:
+        _minting.on = True
+        try:
+            return cls(kind, name, role, window, department)
+        finally:
+            _minting.on = False
+
     @classmethod
     def account(cls, user: str, role: str, window: str | None = None,
                 department: str | None = None) -> Actor:
-        return cls("account", user, role, window, department)
+        return cls._mint("account", user, role, window, department)
 
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
-        return cls("kiosk", terminal_id, "kiosk")
+        return cls._mint("kiosk", terminal_id, "kiosk")
 
     @classmethod
     def operator(cls, user: str | None = None) -> Actor:
@@ -77,15 +99,15 @@ class Actor:
                 user = getpass.getuser()
             except (KeyError, OSError):  # no passwd entry (a container): still an operator
                 user = "unknown"
-        return cls("operator", f"os:{user}", "operator")
+        return cls._mint("operator", f"os:{user}", "operator")
 
     @classmethod
     def system(cls, name: str) -> Actor:
-        return cls("system", name, "system")
+        return cls._mint("system", name, "system")
 
     @classmethod
     def nobody(cls) -> Actor:
-        return cls("nobody", "", "none")
+        return cls._mint("nobody", "", "none")
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())

@@ -31,6 +31,7 @@ connection made to the same store: the CLI, `sync --forever`, a sync thread of t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,8 @@ from hall.ratings import Ratings
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create
 from hall.security.retention import Retention
+from hall.session import Session
+from hall.session import make as make_session
 from hall.settings import Settings
 from hall.slips import (
     ReceiptSlip,
@@ -103,6 +106,7 @@ class Hall:
         self.settings = Settings(core)
         self.settings.current()  # the hall's signed settings over config.json, from the start
         self.tickets.opening = self.settings.check_take
+        self.appointments.settings = self.settings
 
     @classmethod
     def open(cls, data_dir: Path, *, wall: WallClock = system_now,
@@ -158,8 +162,41 @@ class Hall:
         """The actor of a citizen's own actions at this terminal."""
         return Actor.kiosk(self.core.config.terminal_id)
 
+    # -- sessions: the only way a face or the CLI acts (hall/session.py) --------------------------
+    def sign_in(self, user: str, password: str, *, window: str | None = None) -> Session:
+        """An account's session at a desk, or AccessError (hall.accounts.sign_in)."""
+        return make_session(self, self.accounts.sign_in(user, password, window=window))
+
+    def technician_session(self, pin: str) -> Session:
+        """The kiosk technician's session behind the PIN, or AccessError."""
+        return make_session(self, self.accounts.check_pin(pin))
+
+    def kiosk_session(self) -> Session:
+        """A citizen's own actions at this terminal (取号, 办件查询, 好差评, 帮办, 预约签到)."""
+        return make_session(self, self.kiosk())
+
+    def display_session(self) -> Session:
+        """The call screen: it reads the public board and sync's status, and may do nothing."""
+        return make_session(self, Actor.nobody())
+
+    def operator_session(self, user: str | None = None) -> Session:
+        """The local operator (the OS user holding the data directory): the CLI's actor."""
+        return make_session(self, Actor.operator(user))
+
+    def same_actor(self, session: Session) -> Session:
+        """`session`'s actor on this hall: a command that closes its store and opens it again
+        (the key rotation) audits as whoever it checked."""
+        return make_session(self, session.actor)
+
     def today(self) -> str:
         return self.core.today()
+
+    def now(self) -> datetime:
+        """The hall's clock (a simulated one in the demo and tests)."""
+        return self.core.now()
+
+    def now_iso(self) -> str:
+        return self.core.now_iso()
 
     # -- changes --------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[Changes], None]) -> Callable[[], None]:

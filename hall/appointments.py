@@ -1,18 +1,25 @@
-"""预约 and 预约签到: an appointment holder checks in by card at a kiosk and gets a ticket at the
-appointment's priority (counted as priority from a little before the slot: CallPolicy
-`appointment_early_minutes`).
+"""预约 and 预约签到: booking a slot, cancelling and moving it, and checking in by card at a kiosk
+or a desk for a ticket at the appointment's priority (counted as priority from a little before
+the slot: CallPolicy `appointment_early_minutes`).
 
-Appointments come from the platform's booking (pulled like any event) or are booked at a desk.
-Only a keyed hash of the holder's number is kept.
+Slots come from the hall's hours and its `booking` setting (hall/booking_slots.py). A slot is
+never sold twice on one store: the count and the booking are one write transaction. Across
+terminals the hall's hub is the one store that decides (a member terminal's booking is not yet
+routed through it: see docs/architecture.md, 预约).
+
+Appointments come from the platform's booking (pulled like any event) or are booked at a desk
+or kiosk. Only a keyed hash of the holder's number is kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
 
+from hall import booking_slots
 from hall.actors import Actor
+from hall.booking_slots import Slot
 from hall.cards import CardRead
 from hall.core import Core, Outcome
 from hall.errors import DomainError
@@ -22,6 +29,35 @@ from hall.ticket_views import TicketView, find
 from hall.tickets import Tickets
 from hall.timefmt import in_zone, iso_local, iso_of_ms
 
+# Seats a slot has sold: cancelled ones are free again.
+_HOLDING = ("booked", "checked_in", "late", "no_show")
+
+
+class BookingRouter(Protocol):
+    def book(self, service_id: str, day: str, time: str, holder_key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class SlotView:
+    start: str  # HH:MM, hall time
+    end: str
+    capacity: int
+    booked: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What a check-in gave: the ticket, the appointment, and whether it came too late (then
+    the ticket is a walk-in's and `note` says so plainly)."""
+
+    ticket: TicketView
+    appointment: Appointment
+    late: bool
+    note: str | None
+
 
 @dataclass(frozen=True)
 class Appointment:
@@ -29,39 +65,213 @@ class Appointment:
     service: str
     slot_at: str
     day: str
-    status: str  # booked | checked_in
+    status: str  # booked | checked_in | late | cancelled | no_show
     ticket_id: str | None
 
+    @property
+    def time(self) -> str:
+        return self.slot_at[11:16]
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "service": self.service, "day": self.day, "time": self.time,
+                "status": self.status, "slot_at": self.slot_at, "ticket_id": self.ticket_id}
 
 
 class Appointments:
-    def __init__(self, core: Core, tickets: Tickets) -> None:
+    def __init__(self, core: Core, tickets: Tickets, settings: Any = None) -> None:
         self._core = core
         self._tickets = tickets
+        self.settings = settings  # hall.settings.Settings: the hours and the booking rules
+        # A member terminal enrolled with a hub books through it (sync/hubcall.py HubBooking):
+        # the hub counts every terminal's seats. None: this store decides (a standalone
+        # station, or a member not enrolled yet).
+        self.router: BookingRouter | None = None
 
+    # -- slots ------------------------------------------------------------------------------------
+    def _slots(self, service_id: str, day: date) -> list[Slot]:
+        settings = self._settings()
+        return booking_slots.slots_of(settings.hours(), settings.booking(), service_id, day)
+
+    def _settings(self) -> Any:
+        from hall.settings import Settings  # one per Hall; built lazily for a bare Appointments
+
+        if self.settings is None:
+            self.settings = Settings(self._core)
+        return self.settings
+
+    def slots(self, service_id: str, day_text: str) -> list[SlotView]:
+        """The day's slots of a service with what each has sold."""
+        service = self._core.catalog.get(service_id)
+        day = _day(day_text)
+        counts = dict(self._core.conn.execute(
+            "SELECT slot_ms, COUNT(*) FROM appointments WHERE service_id = ? AND day = ? "
+            f"AND status IN ({','.join('?' * len(_HOLDING))}) GROUP BY slot_ms",
+            (service.id, day.isoformat(), *_HOLDING)).fetchall())
+        return [SlotView(s.start_text, s.end_text, s.capacity,
+                         int(counts.get(self._ms(day, s.start), 0)))
+                for s in self._slots(service.id, day)]
+
+    def _at(self, day: date, minute: int) -> datetime:
+        return datetime.combine(day, time(0), self._core.zone) + timedelta(minutes=minute)
+
+    def _ms(self, day: date, minute: int) -> int:
+        return int(self._at(day, minute).timestamp() * 1000)
+
+    def _slot(self, service_id: str, moment: datetime) -> tuple[date, Slot]:
+        """The slot holding a moment (hall time), or `no_slot` naming the day's slots."""
+        local = in_zone(moment, self._core.zone)
+        if local is None:
+            raise DomainError(f"an appointment slot of {moment.isoformat()} has no place on the "
+                              "hall's calendar", code="appointment_slot")
+        day = local.date()
+        minute = local.hour * 60 + local.minute
+        slots = self._slots(service_id, day)
+        for slot in slots:
+            if slot.start <= minute < slot.end:
+                return day, slot
+        starts = ", ".join(s.start_text for s in slots[:8])
+        raise DomainError(
+            f"no bookable slot of {service_id} at {day.isoformat()} {local.strftime('%H:%M')} "
+            f"({'the slots start at ' + starts if slots else 'none that day'})",
+            code="no_slot", params={"service": service_id, "day": day.isoformat(),
+                                   "time": local.strftime("%H:%M")})
+
+    def _check_seat(self, conn: Any, service_id: str, day: date, slot: Slot) -> None:
+        """Inside the booking's write transaction, so two bookings of one store never both
+        take the last seat."""
+        end = self._at(day, slot.end)
+        if end <= self._core.now():
+            raise DomainError(f"the slot {day.isoformat()} {slot.start_text}-{slot.end_text} "
+                              "is over", code="slot_past",
+                              params={"day": day.isoformat(), "time": slot.start_text})
+        sold = conn.execute(
+            "SELECT COUNT(*) FROM appointments WHERE service_id = ? AND slot_ms = ? "
+            f"AND status IN ({','.join('?' * len(_HOLDING))})",
+            (service_id, self._ms(day, slot.start), *_HOLDING)).fetchone()[0]
+        if sold >= slot.capacity:
+            raise DomainError(f"the slot {day.isoformat()} {slot.start_text} is full "
+                              f"({sold} of {slot.capacity} booked)", code="slot_full",
+                              params={"day": day.isoformat(), "time": slot.start_text,
+                                      "capacity": slot.capacity})
+
+    # -- booking ------------------------------------------------------------------------------------
     def book(self, by: Actor, service_id: str, slot_at: datetime,
              holder_key: str) -> Outcome[Appointment]:
+        """Book the slot holding `slot_at` (kept as the slot's start): `no_slot`, `slot_past`
+        (the slot is over), `slot_full`, `already_booked` (this holder in this slot)."""
         core = self._core
         core.require(by, "appointment", "book_appointment")
-        core.catalog.get(service_id)
+        service = core.catalog.get(service_id)
         if len(holder_key) != 64:
             raise DomainError("an appointment is kept by the holder's keyed hash",
                               code="bad_holder")
-        local = in_zone(slot_at, core.zone)
-        if local is None:
-            raise DomainError(f"an appointment slot of {slot_at.isoformat()} has no place on the "
-                              "hall's calendar", code="appointment_slot")
-        slot = iso_local(local, core.zone)
-        if slot[:10] < core.today():
-            raise DomainError("an appointment slot in the past", code="slot_past")
+        day, slot = self._slot(service.id, slot_at)
+        start = self._at(day, slot.start)
+        if self.router is not None:
+            if self._at(day, slot.end) <= core.now():
+                self._check_seat(core.conn, service.id, day, slot)  # says slot_past
+            found = self.router.book(service.id, day.isoformat(), slot.start_text, holder_key)
+            return Outcome(self.get(found), core.last_changes)
         appointment_id = new_id()
         with core.write() as conn:
+            self._check_seat(conn, service.id, day, slot)
+            mine = conn.execute(
+                "SELECT 1 FROM appointments WHERE holder_key = ? AND service_id = ? AND "
+                "slot_ms = ? AND status = 'booked'",
+                (holder_key, service.id, self._ms(day, slot.start))).fetchone()
+            if mine is not None:
+                raise DomainError("this card already holds that slot", code="already_booked")
             core.emit(conn, EventType.APPOINTMENT_BOOKED, {
-                "appointment_id": appointment_id, "service_id": service_id, "slot_at": slot,
-                "holder_key": holder_key}, by)
+                "appointment_id": appointment_id, "service_id": service.id,
+                "slot_at": iso_local(start, core.zone), "holder_key": holder_key}, by)
         return core.outcome(self.get(appointment_id))
+
+    def book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
+                  holder_key: str) -> Outcome[Appointment]:
+        """`appointment book --day D --time HH:MM`: the time must be a slot's start."""
+        day = _day(day_text)
+        at = _time(time_text)
+        service = self._core.catalog.get(service_id)
+        starts = [s.start_text for s in self._slots(service.id, day)]
+        if time_text not in starts:
+            raise DomainError(
+                f"{day_text} {time_text} is not the start of a slot of {service.id} "
+                f"({'slots start at ' + ', '.join(starts[:8]) if starts else 'none that day'})",
+                code="no_slot", params={"service": service.id, "day": day_text,
+                                       "time": time_text})
+        return self.book(by, service.id, datetime.combine(day, at, self._core.zone), holder_key)
+
+    def cancel(self, by: Actor, appointment_id: str) -> Outcome[Appointment]:
+        core = self._core
+        core.require(by, "appointment", "book_appointment")
+        with core.write() as conn:
+            held = self._open(appointment_id)
+            core.emit(conn, EventType.APPOINTMENT_CANCELLED,
+                      {"appointment_id": held.id, "at": core.now_iso()}, by)
+        return core.outcome(self.get(appointment_id))
+
+    def reschedule(self, by: Actor, appointment_id: str, day_text: str,
+                   time_text: str) -> Outcome[Appointment]:
+        """Move a booking to another slot of its service, the new seat checked as a booking's
+        (through the hub on a member terminal: a new booking there, this one cancelled)."""
+        core = self._core
+        core.require(by, "appointment", "book_appointment")
+        held = self._open(appointment_id)
+        day = _day(day_text)
+        moment = datetime.combine(day, _time(time_text), core.zone)
+        if self.router is not None:  # the hub counts the new seat: a new booking, the old freed
+            key = core.conn.execute("SELECT holder_key FROM appointments WHERE appointment_id = ?",
+                                    (held.id,)).fetchone()[0]
+            moved = self.book(by, held.service, moment, str(key)).value
+            self.cancel(by, held.id)
+            return core.outcome(moved)
+        day, slot = self._slot(held.service, moment)
+        with core.write() as conn:
+            self._open(appointment_id)
+            self._check_seat(conn, held.service, day, slot)
+            core.emit(conn, EventType.APPOINTMENT_RESCHEDULED, {
+                "appointment_id": held.id,
+                "slot_at": iso_local(self._at(day, slot.start), core.zone),
+                "at": core.now_iso()}, by)
+        return core.outcome(self.get(appointment_id))
+
+    def _open(self, appointment_id: str) -> Appointment:
+        held = self.get(appointment_id)
+        if held.status != "booked":
+            raise DomainError(f"appointment {appointment_id} is {held.status}, not booked",
+                              code="appointment_closed", params={"status": held.status})
+        return held
+
+    def on_day(self, day: str | None = None) -> list[Appointment]:
+        rows = self._core.conn.execute(
+            "SELECT appointment_id FROM appointments WHERE day = ? ORDER BY slot_ms, "
+            "appointment_id", (day or self._core.today(),)).fetchall()
+        return [self.get(r[0]) for r in rows]
+
+    def due(self, within_min: int = 30) -> list[Appointment]:
+        """Booked appointments whose slot starts in the next `within_min` minutes (the desk's
+        and the display's "due soon")."""
+        now = self._core.now()
+        lo = int(now.timestamp() * 1000)
+        hi = int((now + timedelta(minutes=within_min)).timestamp() * 1000)
+        rows = self._core.conn.execute(
+            "SELECT appointment_id FROM appointments WHERE status = 'booked' AND slot_ms "
+            "BETWEEN ? AND ? ORDER BY slot_ms", (lo, hi)).fetchall()
+        return [self.get(r[0]) for r in rows]
+
+    def record_no_shows(self, by: Actor) -> Outcome[list[str]]:
+        """Bookings whose check-in window has closed become no-shows (once each)."""
+        core = self._core
+        late = self._settings().booking().late_min
+        cutoff = int((core.now() - timedelta(minutes=late)).timestamp() * 1000)
+        with core.write() as conn:
+            gone = [r[0] for r in conn.execute(
+                "SELECT appointment_id FROM appointments WHERE status = 'booked' AND "
+                "slot_ms < ? ORDER BY slot_ms", (cutoff,)).fetchall()]
+            for appointment_id in gone:
+                core.emit(conn, EventType.APPOINTMENT_MISSED,
+                          {"appointment_id": appointment_id, "at": core.now_iso()}, by)
+        return core.outcome(gone)
 
     def of_holder(self, holder_key: str, day: str | None = None) -> list[Appointment]:
         rows = self._core.conn.execute(
@@ -70,23 +280,49 @@ class Appointments:
         return [self.get(r[0]) for r in rows]
 
     def check_in(self, by: Actor, read: CardRead) -> Outcome[TicketView]:
-        """The holder's next booked appointment of today becomes a ticket, in one transaction."""
+        """The holder's next booked appointment of today becomes a ticket (check_in_at)."""
+        done = self.check_in_at(by, read)
+        return Outcome(done.value.ticket, done.changes)
+
+    def check_in_at(self, by: Actor, read: CardRead) -> Outcome[CheckIn]:
+        """预约签到 in the hall's window around the slot, in one transaction: from `early_min`
+        before the slot an appointment-priority ticket; earlier `too_early` (with when to come
+        back); later than `late_min` after its start a walk-in ticket and a plain note."""
         core = self._core
         core.require(by, "check_in", "check_in")
         booked = [a for a in self.of_holder(read.holder.key) if a.status == "booked"]
         if not booked:
             raise DomainError("no appointment today for this card", code="no_appointment")
+        rules = self._settings().booking()
+        now = core.now()
         chosen = booked[0]
-        service = core.catalog.get(chosen.service)
+        for held in booked:  # the first whose window has not closed, else the last
+            chosen = held
+            if now <= datetime.fromisoformat(held.slot_at) + timedelta(minutes=rules.late_min):
+                break
         slot = datetime.fromisoformat(chosen.slot_at)
+        opens = slot - timedelta(minutes=rules.early_min)
+        if now < opens:
+            back = opens.astimezone(core.zone).strftime("%H:%M")
+            raise DomainError(f"too early for the {chosen.time} appointment: check in from "
+                              f"{back}", code="too_early",
+                              params={"come_back_at": back, "time": chosen.time})
+        late = now > slot + timedelta(minutes=rules.late_min)
+        service = core.catalog.get(chosen.service)
         with core.write() as conn:
-            ticket_id = self._tickets.issue_in(conn, by, service.id, service.series,
-                                               "appointment", appointment_at=slot,
-                                               holder=read.holder)
-            core.emit(conn, EventType.APPOINTMENT_CHECKED_IN, {
-                "appointment_id": chosen.id, "ticket_id": ticket_id, "at": core.now_iso()}, by)
+            ticket_id = self._tickets.issue_in(
+                conn, by, service.id, service.series, "regular" if late else "appointment",
+                appointment_at=None if late else slot, holder=read.holder)
+            payload: dict[str, Any] = {"appointment_id": chosen.id, "ticket_id": ticket_id,
+                                       "at": core.now_iso()}
+            if late:
+                payload["late"] = True
+            core.emit(conn, EventType.APPOINTMENT_CHECKED_IN, payload, by)
             ticket = find(conn, ticket_id, core.zone)
-        return core.outcome(ticket)
+        note = (f"the {chosen.time} appointment was missed (check-in closed "
+                f"{rules.late_min} min after it): a regular ticket in the walk-in queue"
+                if late else None)
+        return core.outcome(CheckIn(ticket, self.get(chosen.id), late, note))
 
     def get(self, appointment_id: str) -> Appointment:
         row = self._core.conn.execute(
@@ -97,3 +333,30 @@ class Appointments:
         return Appointment(row[0], row[1], iso_of_ms(row[2], self._core.zone), row[3], row[4],
                            row[5])
 
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        from hall.errors import ConfigError
+
+        raise ConfigError(f"--day: not a date (YYYY-MM-DD): {str(text)[:20]!r}",
+                          code="bad_day", params={"day": str(text)[:20]}) from None
+
+
+def _time(text: str) -> time:
+    if not isinstance(text, str) or len(text) != 5 or text[2] != ":":
+        _bad_time(text)
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        _bad_time(text)
+        raise
+
+
+def _bad_time(text: Any) -> None:
+    from hall.errors import ConfigError
+
+    raise ConfigError(f"--time: not a time (HH:MM): {str(text)[:20]!r}", code="bad_time",
+                      params={"time": str(text)[:20]})

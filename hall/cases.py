@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from hall import workdays
+from hall import text_limits, workdays
 from hall.actors import Actor
 from hall.catalog import Service
 from hall.core import Core, Outcome
@@ -30,9 +30,10 @@ from hall.ticket_views import find
 from hall.timefmt import iso_of_ms
 from hall.workdays import WorkCalendar
 
+MAX_TEXT = text_limits.CASE_NOTE  # hall/parts.py checks its notes by it
+
 MaterialStatus = Literal["submitted", "deferred", "exempt"]
 DeliveryChannel = Literal["window", "mail"]
-MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -194,13 +195,6 @@ def checklist(service: Service, items: list[MaterialItem], promise: str | None,
     return out
 
 
-def _text(value: str | None, what: str) -> str | None:
-    if value is not None and len(value) > MAX_TEXT:
-        raise DomainError(f"the {what} is longer than {MAX_TEXT} characters", code="text_long",
-                          params={"what": what, "limit": MAX_TEXT})
-    return value
-
-
 class Cases:
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -210,24 +204,34 @@ class Cases:
     def accept(self, by: Actor, service_id: str, applicant: Applicant,
                items: list[MaterialItem], *, ticket: str | None = None,
                promise: str | None = None, note: str | None = None,
-               assisted: bool = False, another: bool = False) -> Outcome[CaseView]:
+               assisted: bool = False, another: bool = False,
+               start_ticket: bool = False) -> Outcome[CaseView]:
         """受理. A ticket already holding a case is refused (`ticket_has_case`, naming it) unless
         `another` says this is a second matter of the same visit: a desk restarted mid-visit
-        must not make a second case for one matter without a word."""
+        must not make a second case for one matter without a word. `start_ticket`: the ticket,
+        when it is still only called, starts being served in the same transaction (the desk
+        accepts at the counter: both or neither)."""
         core = self._core
         core.require(by, "case", "accept_case")
+        if start_ticket and ticket is not None:
+            core.require(by, "queue", "start")
         service = core.catalog.get(service_id)
         if not applicant.verified:
             raise DomainError("accepting a case needs a verified identity (a card read or a "
                               "verified code)", code="identity_unverified")
-        checked = checklist(service, items, _text(promise, "promise"), core.today())
-        _text(note, "note")
+        checked = checklist(service, items, text_limits.checked(promise, "promise"), core.today())
+        text_limits.checked(note, "note")
         ticket_id = self._ticket_id(ticket)
         if ticket_id is not None and not another:
             self._refuse_second_case(ticket_id)
         dues = self._dues(service)
         promised = max((d for d in dues if d), default=None)
         with core.write() as conn:
+            if start_ticket and ticket_id is not None:
+                held = find(conn, ticket_id, core.zone)
+                if held.status == "called":
+                    core.emit(conn, EventType.SERVICE_STARTED, {
+                        "ticket_id": held.id, "at": core.now_iso(), "window": held.window}, by)
             case_id, number = new_id(), self._number()
             payload: dict[str, Any] = {
                 "case_id": case_id, "case_number": number, "service_id": service.id,
@@ -249,7 +253,7 @@ class Cases:
                     core.emit(conn, EventType.MATERIALS_DEFERRED, {
                         "case_id": case_id, "material": i.name,
                         "promise": core.seal_text(i.promise), "due": i.due}, by)
-        return core.outcome(self.get(by, number))
+        return core.outcome(self._read(by, number))
 
     def refuse(self, by: Actor, service_id: str, applicant: Applicant, reasons: list[str], *,
                ticket: str | None = None) -> Outcome[CaseView]:
@@ -260,7 +264,7 @@ class Cases:
         if not reasons:
             raise DomainError("不予受理 needs at least one written reason", code="reason_missing")
         for r in reasons:
-            _text(r, "reason")
+            text_limits.checked(r, "reason")
         ticket_id = self._ticket_id(ticket)
         with core.write() as conn:
             number = self._number()
@@ -268,14 +272,14 @@ class Cases:
                 "case_id": new_id(), "case_number": number, "service_id": service.id,
                 "ticket_id": ticket_id, "applicant": applicant_payload(applicant),
                 "reasons": [core.seal_text(r) for r in reasons], "at": core.now_iso()}, by)
-        return core.outcome(self.get(by, number))
+        return core.outcome(self._read(by, number))
 
     # -- after 受理 ---------------------------------------------------------------------------------
     def supply(self, by: Actor, ref: str, material: str) -> Outcome[CaseView]:
         """补交: a deferred material arrives."""
         core = self._core
         core.require(by, "case", "supply_material")
-        case = self.get(by, ref)
+        case = self._read(by, ref)
         if material not in case.outstanding:
             raise DomainError(f"{material!r} is not outstanding on case {case.number}",
                               code="not_deferred", params={"material": material,
@@ -283,12 +287,13 @@ class Cases:
         with core.write() as conn:
             core.emit(conn, EventType.MATERIALS_SUPPLIED, {
                 "case_id": case.id, "material": material, "at": core.now_iso()}, by)
-        return core.outcome(self.get(by, ref))
+        return core.outcome(self._read(by, ref))
 
     def complete(self, by: Actor, ref: str) -> Outcome[CaseView]:
         """办结, once every part is decided (nothing is decided silently). A case whose every
         part was rejected ends as 不予许可 (`not_permitted`)."""
-        case = self.get(by, ref)
+        self._core.require(by, "case", "complete_case")  # before the case is read
+        case = self._read(by, ref)
         if case.outstanding:
             raise DomainError(f"case {case.number} still waits for deferred (容缺) materials: "
                               f"{', '.join(case.outstanding)}", code="materials_outstanding",
@@ -319,7 +324,8 @@ class Cases:
             if not (8 <= len(tracking) <= 20 and tracking.isascii() and tracking.isalnum()):
                 raise DomainError("a result sent by mail needs its tracking number (EMS)",
                                   code="tracking_missing")
-        case = self.get(by, ref)
+        self._core.require(by, "case", "deliver_result")  # before the case is read
+        case = self._read(by, ref)
         extra: dict[str, Any] = {"channel": channel}
         if channel == "mail":
             extra["tracking"] = tracking
@@ -330,7 +336,14 @@ class Cases:
     # -- reading ------------------------------------------------------------------------------------
     def get(self, by: Actor, ref: str, *, reveal: bool = False) -> CaseView:
         """A case by id or number, masked; free text in plain only for roles allowed it, with
-        ID- and phone-shaped runs masked unless `reveal` (permission `data_view`, audited)."""
+        ID- and phone-shaped runs masked unless `reveal` (permission `data_view`, audited). Its
+        permission is checked (and a refusal audited) before the case is looked for, so a
+        refused actor learns nothing of whether it exists."""
+        self._core.require(by, "case_lookup", "show_case")
+        return self._read(by, ref, reveal=reveal)
+
+    def _read(self, by: Actor, ref: str, *, reveal: bool = False) -> CaseView:
+        """A case, for a command that has checked its own permission already."""
         core = self._core
         conn = core.conn
         if reveal:
@@ -406,7 +419,7 @@ class Cases:
                 [s.id for s in self._core.catalog.services if s.department == by.department])]
         rows = self._core.conn.execute(sql + " ORDER BY accepted_ms DESC LIMIT ?",
                                        (*params, max(1, min(limit, 5000)))).fetchall()
-        return [self.get(by, r[0]) for r in rows]
+        return [self._read(by, r[0]) for r in rows]
 
     # -- internals ----------------------------------------------------------------------------------
     def _visible(self, by: Actor, case_id: str, number: str, service_id: str,
@@ -439,7 +452,7 @@ class Cases:
                                       "action": command})
         with core.write() as conn:
             core.emit(conn, event_type, {"case_id": case.id, "at": core.now_iso(), **extra}, by)
-        return core.outcome(self.get(by, case.id))
+        return core.outcome(self._read(by, case.id))
 
     def _ticket_id(self, ref: str | None) -> str | None:
         if ref is None:

@@ -12,6 +12,7 @@ events already pulled, whichever thread made it.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +22,12 @@ LOGICAL_BITS = 16
 LOGICAL_MASK = (1 << LOGICAL_BITS) - 1
 
 WallClock = Callable[[], datetime]
+
+
+def now_ms() -> int:
+    """This machine's wall clock in ms since the epoch (sync's and the server's stamps; the
+    hall's own moments come from its clock: `Core.now`)."""
+    return time.time_ns() // 1_000_000
 
 
 def system_now() -> datetime:

@@ -95,6 +95,7 @@ class TerminalConfig:
         return replace(self, policy=replace(self.policy, **changes))
 
 
+
 def default_short_code(terminal_id: str) -> str:
     """The code of a terminal's fallback series (A-K3-001): the terminal id itself, which no
     other terminal of the hall has. (A shorter code derived from it could be shared: DESK01 and

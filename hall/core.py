@@ -10,6 +10,7 @@ other's subscribers through `ChangeWatcher` (PRAGMA data_version).
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from hall.security.crypto import Sealer
 
 T = TypeVar("T")
+_KEPT_WRITES = 64  # the writes one command may make and still see in its outcome
+_KEPT_MARKS = 16  # commands nested (a call through the hub: 2)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,13 @@ class Core:
         self.data_dir: Path = store.path.parent
         self.hlc = for_store(store.path, wall, max_hlc(store.conn))  # shared with sync's absorb
         self.notifier = Notifier()
-        self.last_changes: Changes = NOTHING
+        self.last_changes: Changes = NOTHING  # the last commit's (close_day sums its days')
+        # Each command's own changes: `require` marks where its writes start, `outcome` sums
+        # the writes since that mark (a nested command, the hub's call, has its own mark). Both
+        # bounded: a command that failed after its check leaves a mark no outcome takes.
+        self._writes: deque[tuple[int, Changes]] = deque(maxlen=_KEPT_WRITES)
+        self._write_seq = 0
+        self._marks: list[int] = []
         self._watcher: ChangeWatcher | None = None
         self._emitted: list[str] = []
         self._sealer: Sealer | None = None
@@ -100,6 +109,8 @@ class Core:
         else:
             found = changes_mod.of_types(emitted, source) | extra
         self.last_changes = found.with_source(source)
+        self._write_seq += 1
+        self._writes.append((self._write_seq, self.last_changes))
         self.notifier.notify(self.last_changes)
 
     def emit(self, conn: sqlite3.Connection, event_type: str, payload: dict[str, Any],
@@ -118,7 +129,15 @@ class Core:
         return event
 
     def outcome(self, value: T) -> Outcome[T]:
-        return Outcome(value, self.last_changes)
+        """The command's value and what its own writes changed (since its `require`)."""
+        if not self._marks:  # a command with no check of its own (the first admin): its write
+            return Outcome(value, self.last_changes)
+        start = self._marks.pop()
+        mine = [changed for seq, changed in self._writes if seq > start]
+        found = mine[0] if mine else NOTHING
+        for changed in mine[1:]:
+            found = found | changed
+        return Outcome(value, found)
 
     # -- notifications ----------------------------------------------------------------------------
     def watch(self) -> ChangeWatcher:
@@ -131,6 +150,8 @@ class Core:
     def require(self, actor: Actor, permission: str, command: str) -> None:
         """Refuse, audited, before anything is written. Call it before opening a transaction."""
         if actor.can(permission):
+            self._marks.append(self._write_seq)
+            del self._marks[:-_KEPT_MARKS]
             return
         from hall.security import audit
 
@@ -212,6 +233,8 @@ _DOING = {
     "no_show": "mark tickets no-show", "done": "mark tickets done", "park": "park tickets",
     "cancel": "cancel tickets", "rate": "rate visits", "stats": "see the day's figures",
     "take_ticket": "take tickets", "configure_window": "set up windows",
+    "show_case": "look cases up", "complete_case": "complete cases",
+    "deliver_result": "hand results out",
 }
 
 

@@ -48,7 +48,12 @@ class EventType:
     HELP_REQUESTED = "HelpRequested"  # 帮办: a kiosk asks for a staff member
     HELP_ANSWERED = "HelpAnswered"
     APPOINTMENT_BOOKED = "AppointmentBooked"  # 预约
-    APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到
+    APPOINTMENT_CHECKED_IN = "AppointmentCheckedIn"  # 预约签到 (late: true, a walk-in ticket)
+    # 预约 changed (hall/appointments.py): cancelled and moved by a clerk or the citizen online;
+    # missed (no-show) recorded once the slot's check-in window has ended.
+    APPOINTMENT_CANCELLED = "AppointmentCancelled"
+    APPOINTMENT_RESCHEDULED = "AppointmentRescheduled"
+    APPOINTMENT_MISSED = "AppointmentMissed"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
@@ -100,6 +105,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.APPOINTMENT_BOOKED: frozenset(
         {"appointment_id", "service_id", "slot_at", "holder_key"}),
     EventType.APPOINTMENT_CHECKED_IN: frozenset({"appointment_id", "ticket_id", "at"}),
+    EventType.APPOINTMENT_CANCELLED: frozenset({"appointment_id", "at"}),
+    EventType.APPOINTMENT_RESCHEDULED: frozenset({"appointment_id", "slot_at", "at"}),
+    EventType.APPOINTMENT_MISSED: frozenset({"appointment_id", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
     EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
     EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
@@ -118,18 +126,6 @@ class Event:
     type: str
     payload: dict[str, Any] = field(hash=False)
     schema_version: int = SCHEMA_VERSION
-
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "hall_id": self.hall_id,
-            "terminal_id": self.terminal_id,
-            "terminal_seq": self.terminal_seq,
-            "hlc": self.hlc,
-            "type": self.type,
-            "schema_version": self.schema_version,
-            "payload": self.payload,
-        }
 
 
 def missing_keys(event_type: str, payload: dict[str, Any]) -> list[str]:

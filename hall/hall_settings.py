@@ -38,7 +38,7 @@ SIGN_KEY = "settings_sign"  # the signer's seed in its keys/ folder (a hub, a st
 MAX_NOTICES, MAX_NOTICE = 10, 200
 
 # The keys a hall setting may have, and what each holds (ConfigError names the key otherwise).
-KEYS = ("name", "notices", "elder_age", "kiosk_idle_s", "hours")
+KEYS = ("name", "notices", "elder_age", "kiosk_idle_s", "hours", "booking")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ def check_value(key: str, value: Any) -> Any:
     if key == "kiosk_idle_s":
         if type(value) is not int or not 15 <= value <= 3600:
             _bad(key, "whole seconds, 15-3600")
+        return value
+    if key == "booking":
+        from hall.booking_slots import parse as parse_booking
+
+        parse_booking(value)  # raises naming the field
         return value
     parse_hours(value, key="hours")  # raises naming the field
     return value

@@ -141,7 +141,7 @@ class Parts:
         with core.write() as conn:
             core.emit(conn, EventType.CASE_STEP_RECEIVED if outcome == "received"
                       else EventType.CASE_STEP_DECIDED, payload, by)
-        return core.outcome(self._cases.get(by, case.id))
+        return core.outcome(self._cases._read(by, case.id))
 
     def correct(self, by: Actor, ref: str, step: int) -> Outcome[CaseView]:
         """The window records the 补正 the applicant handed in: the part goes back to its
@@ -163,7 +163,7 @@ class Parts:
         with core.write() as conn:
             core.emit(conn, EventType.CASE_STEP_CORRECTED, {
                 "case_id": case.id, "step": step, "due": due, "at": core.now_iso()}, by)
-        return core.outcome(self._cases.get(by, case.id))
+        return core.outcome(self._cases._read(by, case.id))
 
     def reassign(self, by: Actor, ref: str, step: int, department: str,
                  reason: str) -> Outcome[CaseView]:
@@ -192,7 +192,7 @@ class Parts:
                 "case_id": case.id, "step": step, "department": department,
                 "from": part.department, "reason": core.seal_text(reason_text),
                 "at": core.now_iso()}, by)
-        return core.outcome(self._cases.get(by, case.id))
+        return core.outcome(self._cases._read(by, case.id))
 
     # -- the window -----------------------------------------------------------------------------
     def ready(self, by: Actor, limit: int = 500) -> list[CaseView]:
@@ -206,7 +206,7 @@ class Parts:
             "GROUP BY c.case_id HAVING SUM(s.status NOT IN ('approved', 'rejected')) = 0 "
             "ORDER BY MAX(COALESCE(c.completed_ms, 0), MAX(s.decided_ms)), c.accepted_ms "
             "LIMIT ?", (max(1, min(limit, 5000)),)).fetchall()
-        return [self._cases.get(by, r[0]) for r in rows]
+        return [self._cases._read(by, r[0]) for r in rows]
 
     def owed_materials(self, by: Actor) -> list[OwedMaterial]:
         """Deferred (容缺) materials past their due date, oldest due first."""
@@ -248,7 +248,7 @@ class Parts:
         return parts
 
     def _part(self, ref: str, step: int) -> tuple[CaseView, StepView]:
-        case = self._cases.get(_READER, ref)
+        case = self._cases._read(_READER, ref)
         part = next((s for s in case.steps if s.step == step), None)
         if part is None:
             raise DomainError(f"case {case.number} has no part {step}", code="unknown_step",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from hall import text_limits
 from hall.actors import Actor
 from hall.core import Core, Outcome
 from hall.errors import DomainError
@@ -21,7 +22,6 @@ from hall.timefmt import iso_of_ms
 
 GRADES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 BAD = 2  # grades at or below this are 差评 and need follow-up
-MAX_TEXT = 500
 # 差评 reasons a kiosk offers as big buttons (the comment carries them, sealed like any text)
 BAD_REASONS = ("等候时间长", "工作人员态度", "材料要求不清楚", "多次跑动", "系统或设备故障", "其他")
 
@@ -53,9 +53,7 @@ class Ratings:
         if isinstance(grade, bool) or grade not in GRADES:
             raise DomainError("a rating is one of 1 (非常不满意) … 5 (非常满意)", code="bad_grade",
                               params={"grade": str(grade)})
-        if len(comment) > MAX_TEXT:
-            raise DomainError(f"the comment is longer than {MAX_TEXT} characters",
-                              code="text_long", params={"what": "comment", "limit": MAX_TEXT})
+        text_limits.checked(comment, "comment")
         sealed = core.seal_text(comment)
         with core.write() as conn:
             ticket = find(conn, ticket_ref, core.zone)

@@ -15,9 +15,12 @@ from typing import Any
 from hall import hall_settings
 from hall import hours as opening
 from hall.actors import Actor
+from hall.booking_slots import Booking
+from hall.booking_slots import parse as parse_booking
 from hall.changes import Changes
 from hall.config import TerminalConfig
 from hall.core import Core, Outcome
+from hall.errors import ConfigError
 from hall.events import EventType
 from hall.hall_settings import SignedSettings
 from hall.security import audit
@@ -59,6 +62,14 @@ class Settings:
     def hours(self) -> opening.Hours | None:
         self.current()
         return self._hours
+
+    def booking(self) -> Booking:
+        """The hall's `booking` setting (hall/booking_slots.py), its defaults when unset."""
+        raw = self.current().settings.get("booking")
+        try:
+            return parse_booking(raw)
+        except ConfigError:  # verified and signed, yet unreadable (a newer release's form)
+            return parse_booking(None)
 
     def standing(self, service_id: str | None = None,
                  at: datetime | None = None) -> opening.Standing:

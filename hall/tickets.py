@@ -150,8 +150,7 @@ class Tickets:
         if self.router is not None:
             called = self.router.call_next(window, by)
             if called is not None:
-                return Outcome(replace(called, decided_by=called.decided_by or "hub"),
-                               core.last_changes)
+                return core.outcome(replace(called, decided_by=called.decided_by or "hub"))
         with core.write() as conn:
             _ensure_window_free(conn, window)
             chosen = choose_next(conn, core.config.policy, window, core.today(),

@@ -26,10 +26,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def build_window(shell: Shell) -> QWidget:
-    from kiosk.context import default_data_dir, open_context
+    from hall.location import data_dir as resolve
+    from kiosk.context import open_context
     from kiosk.window import KioskWindow
 
-    data_dir = default_data_dir(shell.options.data_dir)
+    data_dir = resolve(shell.options.data_dir)
     ctx = open_context(data_dir, shell=shell)
     window = KioskWindow(ctx, shell.theme,
                          default_mode="elder" if shell.options.elder else "normal")

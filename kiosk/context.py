@@ -17,13 +17,6 @@ from ui.app import Shell
 from ui.bridge import HallBridge
 
 
-def default_data_dir(arg: Path | None) -> Path:
-    """--data-dir, else $TINGDUAN_DATA_DIR, else the per-user data directory (as the CLI)."""
-    from hall.location import data_dir
-
-    return data_dir(arg)
-
-
 def open_hall(data_dir: Path) -> object:
     from hall.app import Hall
 

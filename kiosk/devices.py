@@ -104,16 +104,8 @@ class KioskDevices(QObject):
     def states(self) -> list[DeviceState]:
         return [self._states[k] for k in KINDS]
 
-    def can_identify(self) -> bool:
-        """Some way to read a card or a code is working now."""
-        return any(self._states[k].ready for k in ("id_reader", "sscard_reader", "scanner")) \
-            or self.wedge is not None
-
     def paper_out(self) -> bool:
         return self.printer.state.state == "out_of_paper"
-
-    def can_print(self) -> bool:
-        return self._states["printer"].ready
 
     def _loop_state(self, kind: str, state: str, error: object) -> None:
         if state == "stopped":

@@ -37,30 +37,30 @@ def seed(data_dir: Path) -> None:
     """A set-up terminal with a technician PIN, an accepted case of the sample resident and a
     served visit to rate (all through the hall, as a desk would)."""
     from devices.emulators import people
-    from hall.actors import Actor
+    from hall.actors import Actor  # a department's decisions: no session for it yet (pyproject)
     from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
 
     setup_terminal(data_dir, "SY-ZW01", "K3", hall_name=HALL_NAME, standalone=True)
-    op = Actor.operator("preview")
     with Hall.open(data_dir) as hall:
-        hall.accounts.set_technician_pin(op, "246810")
-        read = hall.cards.read(op, people.RESIDENT)
+        op = hall.operator_session("preview")
+        op.accounts.set_technician_pin("246810")
+        read = op.cards.read(people.RESIDENT)
         service = hall.catalog.get("newborn")
         items = [MaterialItem(m.name, "submitted") for m in service.materials]
-        case = hall.cases.accept(op, "newborn", hall.cards.applicant(read), items).value
+        case = op.cases.accept("newborn", op.cards.applicant(read), items).value
         health = Actor.account("wjw1", "department", department="市卫健委")  # 后台: its parts
         for step in (1, 2):
             hall.parts.decide(health, case.number, step, "received")
             hall.parts.decide(health, case.number, step, "approved")
         for service_id in ("newborn", "newborn", "retirement", "hukou_transfer"):
-            hall.tickets.take(op, service_id)
-        served = hall.tickets.take(op, "consultation").value
-        hall.windows.configure(op, "1", None)
-        called = hall.tickets.call_ticket(op, served.id, "1").value
-        hall.tickets.start(op, called.id)
-        hall.tickets.done(op, called.id)
+            op.tickets.take(service_id)
+        served = op.tickets.take("consultation").value
+        op.windows.configure("1", None)
+        called = op.tickets.call_ticket(served.id, "1").value
+        op.tickets.start(called.id)
+        op.tickets.done(called.id)
 
 
 class Preview:
@@ -89,9 +89,9 @@ class Preview:
         self.ctx.start()
         wait_until(lambda: self.ctx.bridge.is_ready and all(
             s.ready for s in self.ctx.devices.states() if s.configured))
-        self.read = self._job(lambda hall: hall.cards.read(hall.kiosk(), self._resident()))
-        self.elder_read = self._job(lambda hall: hall.cards.read(hall.kiosk(),
-                                                                 self._resident(elder=True)))
+        self.read = self._job(lambda hall: hall.kiosk_session().cards.read(self._resident()))
+        self.elder_read = self._job(
+            lambda hall: hall.kiosk_session().cards.read(self._resident(elder=True)))
         shell.on_quit(self.close)
         atexit.register(self._remove)
         self._close_context = close_context
@@ -207,8 +207,12 @@ class Preview:
 
         def offline(win: Any) -> None:
             win.ctx = replace(win.ctx, enrolled=True)
-            win._sync_status({"online": False, "last_error": {"message": "hub unreachable"},
-                              "last_success_ms": None, "pending": 3})
+            from hall.sync_status import SyncError, SyncStatus
+
+            win._sync_status(SyncStatus(
+                terminal="K3", hall="SY-ZW01", enrolled=True, online=False, pending=3,
+                last_success_ms=None, last_error=SyncError(0, "hub unreachable"), cursor=None,
+                rejected=(), conflicts=(), recovering=False))
 
         return {
             "home": lambda: self.window(),

@@ -51,7 +51,7 @@ def _scan(hall: Hall, payload: str) -> tuple[str, Any]:
     number = hall.ticket_of_qr(payload)
     if number:
         return ("ticket", number)
-    return ("identity", hall.cards.read_code(hall.kiosk(), payload))
+    return ("identity", hall.kiosk_session().cards.read_code(payload))
 
 
 class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, HelpFlow, MaintenanceFlow,
@@ -207,7 +207,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
                 self.show_note(self.rate_hint())
             return
         self.idle.poke()
-        self.call(lambda hall: hall.cards.read(hall.kiosk(), card), self.identified,  # type: ignore[arg-type]
+        self.call(lambda hall: hall.kiosk_session().cards.read(card), self.identified,  # type: ignore[arg-type]
                   hold="card")
 
     def on_scan(self, payload: str) -> None:

@@ -14,7 +14,10 @@ again with the same request id and comes back the same, so it is never orphaned 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -45,15 +48,29 @@ MAX_RECOVERY_PAGES = 2000  # of BATCH events: a backup months behind still comes
 SYNC = Actor.system("sync")  # who records what sync brings (number blocks)
 
 
+@dataclass
+class Gate:
+    """Who may touch the store: a client holds `lock` except while a request waits; its caller
+    closes the gate (under the lock) when it stops waiting for it."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    open: bool = True
+
+
 class SyncClient:
     def __init__(self, hall: Hall, server: str, token: str, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 15.0,
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
-                 insecure: bool = False, check_own: bool = True) -> None:
+                 insecure: bool = False, check_own: bool = True,
+                 deadline: float | None = None, gate: Gate | None = None) -> None:
         """`check_own`: ask the server for this terminal's own stream before the first push
         (`recover`): off for the short-lived clients of a hub call, whose terminal's sync loop
-        asks; a store restored and not yet recovered is always asked for, whatever this says."""
+        asks; a store restored and not yet recovered is always asked for, whatever this says.
+        `deadline` (time.monotonic): every request ends by it, the whole exchange included (a
+        hub call's 3 s). `gate`: the store is this client's only while it holds the gate's lock,
+        which it lets go for each request and takes back after it; once the gate is closed
+        (its caller gave up) the client touches the store no more (sync/hubcall.py)."""
         self.hall = hall
         self.core: Core = hall.core
         self.batch = batch
@@ -64,6 +81,9 @@ class SyncClient:
                           insecure=insecure)
         self.http = self._http.client
         self._recovered = not check_own  # asked for this terminal's own stream (`recover`)
+        self.timeout = timeout
+        self.deadline = deadline
+        self._gate = gate
 
     def close(self) -> None:
         self._http.close()
@@ -76,7 +96,20 @@ class SyncClient:
 
     def _request(self, method: str, path: str, *, body: Any = None,
                  params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
-        return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise NetworkError("the hub did not answer in time (the call's deadline passed)")
+            timeout = min(self.timeout if timeout is None else timeout, left)
+        if self._gate is None:
+            return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        self._gate.lock.release()  # the store is free while this request waits
+        try:
+            return self._http.request(method, path, body=body, params=params, timeout=timeout)
+        finally:
+            self._gate.lock.acquire()
+            if not self._gate.open:
+                raise NetworkError("the hub call was given up: its deadline passed")
 
     # -- recovery -------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -268,8 +301,9 @@ class SyncClient:
         return sorted(used)
 
     # -- calling --------------------------------------------------------------------------------
-    def call_next(self, window: str, by: Actor) -> TicketView:
-        """The hub decides; the desk then records the call as its own event, by its clerk."""
+    def ask_hub(self, window: str) -> str:
+        """Which ticket the hub offers `window` (its id), once that ticket is in this store:
+        this terminal's events pushed and the hall's pulled first. The caller records the call."""
         self.push()
         self.pull()
         reply = CallResponse.model_validate(self._request("POST", "/calls/next",
@@ -280,17 +314,33 @@ class SyncClient:
         for _ in range(3):
             if self.core.store.conn.execute("SELECT 1 FROM tickets WHERE ticket_id = ?",
                                             (reply.ticket_id,)).fetchone() is not None:
-                break
+                return reply.ticket_id
             self.pull(wait=0.5)
-        else:
-            raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
-        ticket = self.hall.tickets.call_ticket(by, reply.ticket_id, window,
-                                               decided_by="hub").value
+        raise NetworkError(f"the hub called {reply.label}, which has not reached this desk")
+
+    def call_next(self, window: str, by: Actor) -> TicketView:
+        """The hub decides; the desk then records the call as its own event, by its clerk."""
+        ticket_id = self.ask_hub(window)
+        ticket = self.hall.tickets.call_ticket(by, ticket_id, window, decided_by="hub").value
         try:
             self.push()
         except NetworkError:
             pass  # the call stands; the outbox carries it later
         return ticket
+
+    def book_appointment(self, service_id: str, day: str, time: str, holder_key: str) -> str:
+        """预约 decided by the hub (sync/server/bookings.py); its id once it reached this store."""
+        reply = self._request("POST", "/appointments", body={
+            "service": service_id, "day": day, "time": time, "holder_key": holder_key})
+        appointment_id = str(reply["appointment"]["id"])
+        for wait in (0.0, 0.5, 0.5):
+            self.pull(wait=wait)
+            if self.core.store.conn.execute(
+                    "SELECT 1 FROM appointments WHERE appointment_id = ?",
+                    (appointment_id,)).fetchone() is not None:
+                return appointment_id
+        raise NetworkError(f"the hub booked {appointment_id}, which has not reached this "
+                           "terminal yet")
 
     # -- a whole round --------------------------------------------------------------------------
     def once(self, wait: float = 0.0) -> dict[str, int]:

@@ -7,9 +7,8 @@ import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from hall.sync_status import CREDENTIAL_FILE
 from sync.errors import NotEnrolled
-
-CREDENTIAL_FILE = "sync.json"
 
 
 @dataclass(frozen=True)

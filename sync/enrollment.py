@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hall import config as config_file
-from hall.core import Core
 from hall.errors import DomainError
 from hall.security import keys
 from sync.errors import AuthError, NetworkError
 from sync.tls import check_url, verify_for
+
+if TYPE_CHECKING:
+    from hall.app import Hall
 from sync.wire import API, EnrollResponse
 
 HALL_KEYS = (keys.DATA, keys.INDEX)  # hall-wide: the same on every terminal of a hall
@@ -73,10 +76,10 @@ def install_keys(data_dir: Path, got: EnrollResponse, *, replace: bool) -> list[
     return written
 
 
-def holds_sealed_data(core: Core) -> bool:
+def holds_sealed_data(hall: Hall) -> bool:
     """Whether the terminal's store holds sealed fields or blind-index keys already (so taking
     other hall keys would strand them)."""
-    row = core.conn.execute(
+    row = hall.core.conn.execute(
         "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
         "LIMIT 1").fetchone()
     return row is not None

@@ -4,10 +4,11 @@ conflicts, and absorbing pulled events (each with its projection, in the cursor'
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterable
 from typing import Any
 
+from hall import sync_status
+from hall.clock import now_ms as now_ms  # the one wall clock in ms (sync.runner reads it here)
 from hall.events import Event, EventType
 from hall.store.engine import IntegrityError
 from hall.store.eventlog import insert
@@ -20,13 +21,11 @@ from sync.wire import Rejection, WireEvent
 # store (OperationalError) is not one of these: the page is retried whole.
 UNPROJECTABLE: tuple[type[Exception], ...] = (*IntegrityError, KeyError, TypeError, ValueError)
 
-PUSHED = "pushed_through"
-CURSOR = "pull_cursor"
+# the rows' names and the pending count: the hall reads them too (hall/sync_status.py)
+CURSOR = sync_status.CURSOR
+PUSHED = sync_status.PUSHED
+pending = sync_status.pending
 LAST_PULL = "last_pull_ms"  # when a pull last succeeded (hall/security/access.py: accounts' age)
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
@@ -37,12 +36,6 @@ def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
 def put(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
                  "DO UPDATE SET value = excluded.value", (key, value))
-
-
-def pending(conn: sqlite3.Connection, terminal_id: str) -> int:
-    row = conn.execute("SELECT COALESCE(MAX(terminal_seq), 0) FROM events WHERE terminal_id = ?",
-                       (terminal_id,)).fetchone()
-    return max(0, int(row[0]) - int(get(conn, PUSHED, "0")))
 
 
 def record_rejections(conn: sqlite3.Connection, rejected: Iterable[Rejection]) -> None:

@@ -9,20 +9,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hall import restore_guard
 from hall.app import Hall
 from hall.changes import Changes
 from hall.core import Core
 from hall.errors import HallError
+from hall.sync_status import LAST_ERROR, LAST_SUCCESS, ONLINE
+from hall.sync_status import read as read_status
 from sync import local, peerstate
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.credential import SyncCredential
 from sync.errors import AuthError, NetworkError
-
-LAST_SUCCESS = "last_success_ms"
-LAST_ERROR = "last_error"
-ONLINE = "online"
 
 Opener = Callable[[], Hall]
 STATUS = Changes(sync=True)
@@ -40,30 +37,15 @@ def record(hall: Core, error: str | None) -> None:
 
 
 def status(hall: Core) -> dict[str, Any]:
+    """`sync status --json`: the hall's typed status (hall/sync_status.py) as JSON, with the
+    hall's peers (the hub's list, kept), each with its last contact, and whether the hub
+    answered last (sync/peering.py)."""
     conn = hall.store.conn
-    last_error = local.get(conn, LAST_ERROR)
-    success = local.get(conn, LAST_SUCCESS)
-    guard = restore_guard.load(conn)
-    return {
-        "terminal": hall.config.terminal_id,
-        "hall": hall.config.hall_id,
-        "pending": local.pending(conn, hall.config.terminal_id),
-        "last_success_ms": int(success) if success else None,
-        "last_error": json.loads(last_error) if last_error else None,
-        "online": local.get(conn, ONLINE) == "1",
-        "cursor": local.get(conn, local.CURSOR) or None,
-        "rejected": local.rejected_list(conn),
-        "conflicts": local.conflict_list(conn),
-        # restored from a backup and not yet given back its own events by the hub
-        # (hall/restore_guard.py): until then it issues from a fresh series only
-        "recovering": guard is not None and guard.recovering,
-        # the hall's peers (the hub's list, kept), each with its last contact; and whether the
-        # hub answered last (sync/peering.py)
-        "hub_reachable": local.get(conn, ONLINE) == "1" and peerstate.hub_reachable(conn)
-        is not False,
-        "peers": peerstate.status(conn),
-        "hearing": peerstate.hearing(conn, local.get(conn, ONLINE) == "1"),
-    }
+    online = local.get(conn, ONLINE) == "1"
+    return {**read_status(hall).to_json(),
+            "hub_reachable": online and peerstate.hub_reachable(conn) is not False,
+            "peers": peerstate.status(conn),
+            "hearing": peerstate.hearing(conn, online)}
 
 
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,

@@ -11,15 +11,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-SYNC_FILE = "sync.json"  # sync.credential.CREDENTIAL_FILE, without importing httpx here
-
 # launch(run, stop): start `run` (it blocks until `stop` is called) on a thread of its own
 Launch = Callable[[Callable[[], None], Callable[[], None]], None]
 
 
 def enrolled(data_dir: Path) -> bool:
-    """A member of a hub: this terminal syncs."""
-    return (data_dir / SYNC_FILE).exists()
+    """A member of a hub: this terminal syncs (hall/sync_status.py, without importing httpx)."""
+    from hall.sync_status import enrolled as has_credential
+
+    return has_credential(data_dir)
 
 
 def start_sync(data_dir: Path, launch: Launch, stop: threading.Event | None = None,

@@ -91,18 +91,6 @@ def iter_events(conn: sqlite3.Connection, after_pos: int = 0, batch: int = 2000)
         pos = rows[-1][0]
 
 
-def events_of(
-    conn: sqlite3.Connection, terminal_id: str, after_seq: int, limit: int
-) -> list[Event]:
-    """A terminal's events after a sequence number, in order (the outbox)."""
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM events WHERE terminal_id = ? AND terminal_seq > ? "
-        "ORDER BY terminal_seq LIMIT ?",
-        (terminal_id, after_seq, limit),
-    ).fetchall()
-    return [_row_to_event(r) for r in rows]
-
-
 def max_hlc(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT MAX(hlc) FROM events").fetchone()
     return int(row[0] or 0)

@@ -287,9 +287,26 @@ def _booked(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 def _checked_in(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
-        "UPDATE appointments SET status = 'checked_in', ticket_id = ? WHERE appointment_id = ?",
-        (p["ticket_id"], p["appointment_id"]),
+        "UPDATE appointments SET status = ?, ticket_id = ? WHERE appointment_id = ?",
+        ("late" if p.get("late") else "checked_in", p["ticket_id"], p["appointment_id"]),
     )
+
+
+def _appointment_cancelled(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    # Only a booking still open: a check-in heard from another terminal first stands.
+    conn.execute("UPDATE appointments SET status = 'cancelled' WHERE appointment_id = ? "
+                 "AND status = 'booked'", (p["appointment_id"],))
+
+
+def _appointment_rescheduled(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute("UPDATE appointments SET slot_ms = ?, day = ? WHERE appointment_id = ? "
+                 "AND status = 'booked'",
+                 (ms_of(p["slot_at"]), p["slot_at"][:10], p["appointment_id"]))
+
+
+def _appointment_missed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    conn.execute("UPDATE appointments SET status = 'no_show' WHERE appointment_id = ? "
+                 "AND status = 'booked'", (p["appointment_id"],))
 
 
 def _rated(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
@@ -406,6 +423,9 @@ HANDLERS: dict[str, Handler] = {
     EventType.HELP_ANSWERED: _help_answered,
     EventType.APPOINTMENT_BOOKED: _booked,
     EventType.APPOINTMENT_CHECKED_IN: _checked_in,
+    EventType.APPOINTMENT_CANCELLED: _appointment_cancelled,
+    EventType.APPOINTMENT_RESCHEDULED: _appointment_rescheduled,
+    EventType.APPOINTMENT_MISSED: _appointment_missed,
     EventType.DAY_CLOSED: _day_closed,
     EventType.ACCOUNT_CHANGED: _account_changed,
     EventType.AUDIT_RECORDED: _sign_in_counted,

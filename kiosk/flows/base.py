@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QPaintEvent
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hall.catalog import Service
     from hall.hours import Standing
     from hall.slips import TicketSlip
+    from hall.sync_status import SyncStatus
     from hall.ticket_views import TicketView
     from hall.views import WaitingBoard
 
@@ -124,7 +125,7 @@ class KioskBase(QWidget):
         self.visit = Visit()
         self.facts: HallFacts | None = None
         self.board: WaitingBoard | None = None
-        self.sync_state: dict[str, Any] | None = None
+        self.sync_state: SyncStatus | None = None
         self._prints: dict[int, str] = {}  # printer token → what it is (ticket, notice, test)
         self.setProperty("role", "page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

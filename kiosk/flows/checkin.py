@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def check_in_ticket(hall: Hall, read: CardRead) -> Taken:
-    ticket = hall.appointments.check_in(hall.kiosk(), read).value
+    ticket = hall.kiosk_session().appointments.check_in(read).value
     slip = hall.ticket_slip(ticket)
     return Taken(ticket, slip, qr_matrix(slip.qr_url))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
@@ -16,12 +16,11 @@ from ui import messages
 if TYPE_CHECKING:
     from hall.app import Hall
     from hall.errors import HallError
+    from hall.sync_status import SyncStatus
 
 
-def _sync_status(hall: Hall) -> dict[str, Any]:
-    from sync import runner
-
-    return runner.status(hall.core)
+def _sync_status(hall: Hall) -> SyncStatus:
+    return hall.kiosk_session().sync_status()
 
 
 class MaintenanceFlow(KioskBase):
@@ -30,10 +29,10 @@ class MaintenanceFlow(KioskBase):
     def refresh_sync(self) -> None:
         self.call(_sync_status, self._sync_status, on_error=lambda _e: None)
 
-    def _sync_status(self, state: dict[str, Any]) -> None:
+    def _sync_status(self, state: SyncStatus) -> None:
         self.sync_state = state
-        known = state.get("last_success_ms") is not None or state.get("last_error") is not None
-        self.offline.setVisible(self.ctx.enrolled and known and not state.get("online"))
+        known = state.last_success_ms is not None or state.last_error is not None
+        self.offline.setVisible(self.ctx.enrolled and known and not state.online)
         if self.stack.currentWidget() is self.maintenance:
             self._maintenance_panel()
 
@@ -43,7 +42,7 @@ class MaintenanceFlow(KioskBase):
         self.go(self.maintenance)
 
     def check_pin(self, pin: str) -> None:
-        self.call(lambda hall: hall.accounts.check_pin(pin), self._pin_ok,
+        self.call(lambda hall: hall.technician_session(pin), self._pin_ok,
                   on_error=self._pin_refused)
 
     def _pin_refused(self, error: HallError) -> None:
@@ -98,8 +97,8 @@ class MaintenanceFlow(KioskBase):
             m.sync.setText(self.tr("Checking…"))
         else:
             m.sync.setText(self.tr("{online}; {pending} events waiting to be sent").format(
-                online=self.tr("online") if sync.get("online") else self.tr("offline"),
-                pending=sync.get("pending", 0)))
+                online=self.tr("online") if sync.online else self.tr("offline"),
+                pending=sync.pending))
 
     def check_devices(self) -> None:
         self.devices.printer.check_now()

@@ -49,7 +49,7 @@ class RateFlow(KioskBase):
         if ticket is None:
             return
         comment = "；".join(reasons)
-        self.call(lambda hall: hall.ratings.rate(hall.kiosk(), ticket, grade, comment).value,
+        self.call(lambda hall: hall.kiosk_session().ratings.rate(ticket, grade, comment).value,
                   self._rated, on_error=self._rate_failed)
 
     def _rated(self, _rating: object) -> None:

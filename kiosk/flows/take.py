@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from hall.catalog import Service
 
 
-def take_ticket(hall: Hall, service_id: str, priority: str, read: CardRead | None) -> Taken:
-    ticket = hall.tickets.take(hall.kiosk(), service_id, priority,
-                               holder=read.holder if read else None).value
+def take_ticket(hall: Hall, service_id: str, read: CardRead | None) -> Taken:
+    """The hall decides the priority: a card at or past its elder age gives 老年人 by itself."""
+    ticket = hall.kiosk_session().tickets.take(service_id, card=read).value
     slip = hall.ticket_slip(ticket)
     return Taken(ticket, slip, qr_matrix(slip.qr_url))
 
@@ -128,8 +128,7 @@ class TakeFlow(KioskBase):
             return
         self.confirm.ok.setEnabled(False)  # one tap, one number
         read = self.visit.read
-        priority = "elder" if read is not None and read.elder else "regular"
-        self.call(lambda hall: take_ticket(hall, service.id, priority, read), self._taken,
+        self.call(lambda hall: take_ticket(hall, service.id, read), self._taken,
                   on_error=self._take_failed, hold="taking")
 
     def _take_failed(self, error: HallError) -> None:

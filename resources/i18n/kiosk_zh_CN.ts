@@ -282,7 +282,7 @@
     </message>
     <message>
         <source>Standard text</source>
-        <translation>标准字体</translation>
+        <translation>标准模式</translation>
     </message>
     <message>
         <source>Larger text</source>

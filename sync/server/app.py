@@ -514,6 +514,36 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             key = await run_in_threadpool(peer_key, data_dir)
         return PeerList(peers=listed, key=key)
 
+    @app.post(f"{API}/appointments")
+    async def book_appointment(request: Request) -> JSONResponse:
+        """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
+        Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
+        from hall.errors import DomainError
+        from sync.server import bookings
+
+        cred = await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "bookings are decided by a hall hub")
+        body = await _body(request)
+        if not isinstance(body, dict) or not all(
+                isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
+                for k in ("service", "day", "time", "id_number", "holder_key")):
+            raise HTTPException(422, "service, day, time and id_number (or holder_key), as text")
+
+        def locked() -> dict[str, Any]:
+            with state.locks.get(cred.hall_id):
+                return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
+                                     body.get("day", ""), body.get("time", ""),
+                                     body.get("id_number", ""),
+                                     holder_key=body.get("holder_key", ""))
+
+        try:
+            booked = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, authority.HUB_STREAM)
+        return JSONResponse({"appointment": booked})
+
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)])
     return app

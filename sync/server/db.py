@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 
+from hall.clock import now_ms as now_ms  # the one wall clock in ms (log, upstream import it here)
 from hall.errors import ConfigError
 from hall.ids import normal_id
 from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
@@ -43,10 +43,6 @@ class AuthFailure(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def digest(secret: str) -> str:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from sqlalchemy import Engine, select
 from hall.actors import Actor
 from hall.app import Hall
 from hall.catalog import load_catalog
+from hall.clock import now_ms as _now_ms
 from hall.config import TerminalConfig
 from hall.core import Core
 from hall.errors import DomainError, HallError, StoreError
@@ -230,10 +230,6 @@ class CallDesk:
                 after = rows[-1].pos
                 wconn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
                               "DO UPDATE SET value = excluded.value", (_APPLIED, str(after)))
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _offers(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:

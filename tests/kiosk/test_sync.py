@@ -36,7 +36,7 @@ def test_help_reaches_another_terminal_and_offline_numbers_stay_valid(
         kiosk = make_kiosk(kiosk_dir, sync=True)
         w = kiosk.window
         assert kiosk.ctx.enrolled and kiosk.ctx.bridge.services.running() == ["sync"]
-        kiosk.qtbot.waitUntil(lambda: w.sync_state is not None and w.sync_state["online"],
+        kiosk.qtbot.waitUntil(lambda: w.sync_state is not None and w.sync_state.online,
                               timeout=20_000)
         assert not w.offline.isVisible()
         # 请求帮办 at the kiosk …

@@ -1,0 +1,254 @@
+"""A session: the hall as one actor sees it. The faces and the CLI act only through one.
+
+A session is made by the hall, never by a face: signing in (`Hall.sign_in`), the kiosk's own
+identity (`Hall.kiosk_session`), the call screen's (`Hall.display_session`), the technician's PIN
+(`Hall.technician_session`) and the local operator (`Hall.operator_session`). Its actor is fixed
+for its life (no setter; `Actor` itself cannot be built outside the hall: hall/actors.py), so a
+face can neither forge an actor nor swap one into a session.
+
+It offers the hall's commands with the actor bound (`session.tickets.call_next("3")` is
+`hall.tickets.call_next(actor, "3")`, typed the same), the typed reads (`sync_status()`), and
+the permission check with its audited refusal (`require`) for what a caller must know before it
+starts (the CLI reads a card only once the case would be allowed). Each command still checks its
+own permission in the hall, before it reads or writes anything.
+
+    session = hall.sign_in("li.na", password, window="3")
+    ticket = session.tickets.call_next("3").value
+    session.tickets.start(ticket.id)
+    kiosk = hall.kiosk_session()
+    kiosk.tickets.take("newborn", card=read)      # the card decides 老年人 priority
+    hall.display_session().sync_status().online
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from hall.actors import Actor
+
+if TYPE_CHECKING:
+    from hall.app import Hall
+    from hall.close_day import Closing, DayClosing
+    from hall.core import Outcome
+    from hall.stats import DayStats
+    from hall.sync_status import SyncStatus
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_MADE_BY_HALL = object()  # only hall/app.py passes it: a session is the hall's to make
+
+
+def _bound(command: Callable[Concatenate[Actor, P], R], actor: Actor) -> Callable[P, R]:
+    """`command` with its actor given: the caller passes the rest, typed as the command's."""
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return command(actor, *args, **kwargs)
+
+    call.__name__ = getattr(command, "__name__", "command")
+    call.__doc__ = command.__doc__
+    return call
+
+
+class SessionTickets:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        t = hall.tickets
+        self.take = _bound(t.take, actor)
+        self.call_next = _bound(t.call_next, actor)
+        self.call_ticket = _bound(t.call_ticket, actor)
+        self.recall = _bound(t.recall, actor)
+        self.start = _bound(t.start, actor)
+        self.done = _bound(t.done, actor)
+        self.park = _bound(t.park, actor)
+        self.resume = _bound(t.resume, actor)
+        self.transfer = _bound(t.transfer, actor)
+        self.no_show = _bound(t.no_show, actor)
+        self.cancel = _bound(t.cancel, actor)
+        self.get = t.get  # a ticket by id or number: what its printed slip already says
+        self.list = t.list
+
+
+class SessionCases:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        c = hall.cases
+        self.accept = _bound(c.accept, actor)
+        self.refuse = _bound(c.refuse, actor)
+        self.supply = _bound(c.supply, actor)
+        self.complete = _bound(c.complete, actor)
+        self.deliver = _bound(c.deliver, actor)
+        self.get = _bound(c.get, actor)
+        self.list = _bound(c.list, actor)
+
+
+class SessionRatings:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        r = hall.ratings
+        self.rate = _bound(r.rate, actor)
+        self.get = _bound(r.get, actor)
+        self.follow_ups = _bound(r.follow_ups, actor)
+
+
+class SessionAccounts:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        a = hall.accounts
+        self.add = _bound(a.add, actor)
+        self.all = _bound(a.all, actor)
+        self.audit_trail = _bound(a.audit_trail, actor)
+        self.reveal_applicant = _bound(a.reveal_applicant, actor)
+        self.set_password = _bound(a.set_password, actor)
+        self.set_technician_pin = _bound(a.set_technician_pin, actor)
+        self.unlock = _bound(a.unlock, actor)
+        self.disable = _bound(a.disable, actor)
+
+
+class SessionCards:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        self.read = _bound(hall.cards.read, actor)
+        self.read_code = _bound(hall.cards.read_code, actor)
+        self.applicant = hall.cards.applicant
+
+
+class SessionHelp:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        self.request = _bound(hall.help.request, actor)
+        self.answer = _bound(hall.help.answer, actor)
+        self.get = hall.help.get
+        self.open = hall.help.open
+
+
+class SessionAppointments:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        self.book = _bound(hall.appointments.book, actor)
+        self.check_in = _bound(hall.appointments.check_in, actor)
+        self.get = hall.appointments.get
+
+
+class SessionWindows:
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        self.configure = _bound(hall.windows.configure, actor)
+        self.get = hall.windows.get
+        self.list = hall.windows.list
+
+
+class SessionAdmin:
+    """What the operator and admins run on the store: the end of a day, the purge, the rebuild,
+    the exports."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        self._hall, self._actor = hall, actor
+        self.purge = _bound(hall.retention.purge, actor)
+        self.rebuild = _bound(hall.maintenance.rebuild, actor)
+        self.export_cases = _bound(hall.exports.cases, actor)
+        self.export_stats = _bound(hall.exports.stats, actor)
+
+    @property
+    def closing(self) -> Closing:
+        return self._hall.closing
+
+    def close_day(self, day: str | None = None, *,
+                  force: bool = False) -> Outcome[list[DayClosing]]:
+        return self._hall.closing.close_day(self._actor, day, force=force)
+
+
+class Session:
+    """The hall as one actor sees it (module docstring). Made by the hall only."""
+
+    __slots__ = ("_actor", "_hall", "accounts", "admin", "appointments", "cards", "cases", "help",
+                 "ratings", "tickets", "windows")
+    _hall: Hall
+    _actor: Actor
+    tickets: SessionTickets
+    cases: SessionCases
+    ratings: SessionRatings
+    accounts: SessionAccounts
+    cards: SessionCards
+    help: SessionHelp
+    appointments: SessionAppointments
+    windows: SessionWindows
+    admin: SessionAdmin
+
+    def __init__(self, hall: Hall, actor: Actor, made_by: object) -> None:
+        if made_by is not _MADE_BY_HALL:
+            from hall.errors import AccessError
+
+            raise AccessError("a session is made by the hall (sign in, the kiosk, the operator)",
+                              code="forged_actor")
+        fixed = object.__setattr__  # set once here; `__setattr__` refuses every later change
+        fixed(self, "_hall", hall)
+        fixed(self, "_actor", actor)
+        fixed(self, "tickets", SessionTickets(hall, actor))
+        fixed(self, "cases", SessionCases(hall, actor))
+        fixed(self, "ratings", SessionRatings(hall, actor))
+        fixed(self, "accounts", SessionAccounts(hall, actor))
+        fixed(self, "cards", SessionCards(hall, actor))
+        fixed(self, "help", SessionHelp(hall, actor))
+        fixed(self, "appointments", SessionAppointments(hall, actor))
+        fixed(self, "windows", SessionWindows(hall, actor))
+        fixed(self, "admin", SessionAdmin(hall, actor))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a session's {name} is fixed for its life (sign in again)")
+
+    # -- who --------------------------------------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        """The actor, for the hall's own modules (a face never needs the object)."""
+        return self._actor
+
+    @property
+    def name(self) -> str:
+        return self._actor.name
+
+    @property
+    def role(self) -> str:
+        return self._actor.role
+
+    @property
+    def kind(self) -> str:
+        return self._actor.kind
+
+    @property
+    def window(self) -> str | None:
+        return self._actor.window
+
+    @property
+    def signed_in(self) -> bool:
+        """An account signed in at a desk (not the kiosk, the screen or the operator)."""
+        return self._actor.kind == "account"
+
+    def can(self, permission: str) -> bool:
+        return self._actor.can(permission)
+
+    # -- checks and the audit trail ----------------------------------------------------------
+    def require(self, permission: str, command: str) -> None:
+        """Refuse, audited, unless this actor may: for a caller that must know before it starts
+        (the hall's commands check again themselves)."""
+        self._hall.core.require(self._actor, permission, command)
+
+    def audit(self, action: str, target: str, outcome: str = "ok",
+              detail: dict[str, Any] | None = None) -> None:
+        """An entry of the audit trail naming this session's actor."""
+        from hall.security import audit
+
+        audit.record(self._hall.core, actor=self._actor, action=action, target=target,
+                     outcome=outcome, detail=detail or {})
+
+    def sign_out(self) -> None:
+        self._hall.accounts.sign_out(self._actor)
+
+    # -- typed reads -------------------------------------------------------------------------
+    def sync_status(self) -> SyncStatus:
+        """This terminal's sync (hall/sync_status.py): no personal data, any session reads it."""
+        from hall.sync_status import read
+
+        return read(self._hall.core)
+
+    def stats(self, day: str | None = None) -> DayStats:
+        """The day's figures this actor may see (a clerk's own, or the hall's)."""
+        return self._hall.stats.day(self._actor, day)
+
+
+def make(hall: Hall, actor: Actor) -> Session:
+    """For hall/app.py only."""
+    return Session(hall, actor, _MADE_BY_HALL)

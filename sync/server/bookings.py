@@ -1,0 +1,103 @@
+"""预约 decided by a hall's hub: the online channel's booking (POST /v1/appointments).
+
+The hub is the one place that sees every terminal's bookings of its hall, so a booking it takes
+is counted against all of them: under the hall's lock it replays the hall's appointment events
+from its log, checks the slot (the hours and `booking` setting the hub last published), and
+appends `AppointmentBooked` to its own stream, which terminals pull as any event. The citizen's
+ID number is turned into the hall's keyed hash (the hall's index key, which the hub holds and
+hands to its terminals) and dropped: only the hash is stored, so the kiosk's check-in by card
+finds the booking.
+
+A member terminal's desk or kiosk books through here too (sync/hubcall.py `HubBooking`), with
+the holder's keyed hash instead of the number. Not yet: a leased share of seats for a terminal
+whose hub is away (it refuses, `hub_unreachable`), and bookings on the central platform.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from hall import booking_slots, hall_settings
+from hall.config import TerminalConfig
+from hall.errors import ConfigError, DomainError
+from hall.events import EventType
+from hall.identity import blind_index
+from hall.ids import new_id
+from sync.server import authority
+from sync.server.log import get_meta, lock_hall
+from sync.server.tables import events
+
+_TYPES = (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED,
+          EventType.APPOINTMENT_CANCELLED)
+
+
+def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
+    """Seats of one slot sold hall-wide, from the hall's log (cancelled ones freed)."""
+    held: dict[str, tuple[str, datetime]] = {}
+    rows = conn.execute(select(events.c.type, events.c.payload).where(
+        events.c.hall_id == hall_id, events.c.type.in_(_TYPES)).order_by(events.c.pos))
+    for kind, raw in rows:
+        p = json.loads(raw)
+        aid = str(p.get("appointment_id"))
+        if kind == EventType.APPOINTMENT_BOOKED:
+            held[aid] = (str(p["service_id"]), datetime.fromisoformat(p["slot_at"]))
+        elif kind == EventType.APPOINTMENT_RESCHEDULED and aid in held:
+            held[aid] = (held[aid][0], datetime.fromisoformat(p["slot_at"]))
+        elif kind == EventType.APPOINTMENT_CANCELLED:
+            held.pop(aid, None)
+    return sum(1 for sid, at in held.values() if sid == service_id and at == slot_at)
+
+
+def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,
+         time_text: str, id_number: str = "", *, holder_key: str = "",
+         now: datetime | None = None) -> dict[str, Any]:
+    """Book a seat for the holder of `id_number` (the platform's caller) or of `holder_key`
+    (a terminal of the hall, which holds the index key and sends no number); DomainError
+    `no_slot`, `slot_past`, `slot_full`."""
+    from hall.security import keys
+
+    zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
+    try:
+        day = date.fromisoformat(day_text)
+        start_time = time.fromisoformat(time_text)
+    except (TypeError, ValueError):
+        raise DomainError("day YYYY-MM-DD and time HH:MM", code="bad_slot") from None
+    if holder_key:
+        if len(holder_key) != 64 or not all(c in "0123456789abcdef" for c in holder_key):
+            raise DomainError("holder_key: the hall's keyed hash (64 hex)", code="bad_holder")
+    elif id_number.strip():
+        holder_key = blind_index(keys.load_or_create(data_dir, keys.INDEX), id_number)
+    else:
+        raise DomainError("the applicant's ID number is required", code="bad_holder")
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        doc = json.loads(get_meta(conn, "settings:" + hall_id, '{"settings": {}}'))
+        settings = dict(doc.get("settings") or {})
+        try:
+            rules = booking_slots.parse(settings.get("booking"))
+        except ConfigError:
+            rules = booking_slots.DEFAULT
+        slots = booking_slots.slots_of(hall_settings.hours_of(settings), rules, service_id, day)
+        slot = next((s for s in slots if s.start_text == time_text[:5]), None)
+        if slot is None:
+            raise DomainError(f"{day_text} {time_text} is not a slot of {service_id}",
+                              code="no_slot")
+        start = datetime.combine(day, start_time, zone)
+        if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
+            raise DomainError("the slot is over", code="slot_past")
+        sold = _sold(conn, hall_id, service_id, start)
+        if sold >= slot.capacity:
+            raise DomainError(f"the slot is full ({sold} of {slot.capacity})",
+                              code="slot_full")
+        appointment_id = new_id()
+        authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, {
+            "appointment_id": appointment_id, "service_id": service_id,
+            "slot_at": start.isoformat(timespec="milliseconds"), "holder_key": holder_key,
+            "channel": "online" if id_number else "terminal"})
+    return {"id": appointment_id, "service": service_id, "day": day_text,
+            "time": slot.start_text, "status": "booked"}
