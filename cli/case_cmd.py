@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from cli.common import acting_option, common_options, positive_int
 from cli.context import acting, open_hall
+from cli.output import EXIT_REFUSED, Failed
+from hall.errors import DomainError
 
 if TYPE_CHECKING:
     from hall.session import Session
@@ -36,6 +38,9 @@ def register(sub: Any) -> None:
     p.add_argument("--promise", metavar="TEXT", help="告知承诺: the applicant's written promise "
                    "for the deferred materials")
     p.add_argument("--assisted", action="store_true", help="帮办代办: staff helped the applicant")
+    p.add_argument("--another", action="store_true", help="a second matter of the same visit: "
+                   "accept although the ticket already has a case (else exit 3, "
+                   "ticket_has_case)")
     p.set_defaults(handler=accept)
 
     p = csub.add_parser("refuse", parents=[common, who, identity], help="不予受理, with reasons")
@@ -58,6 +63,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=supply)
     p = csub.add_parser("show", parents=[common, who], help="a case (masked)")
     p.add_argument("--case", required=True)
+    p.add_argument("--reveal", action="store_true", help="typed text (reasons, promises, notes) "
+                   "with ID and phone numbers unmasked: permission data_view, audited")
     p.set_defaults(handler=show)
     p = csub.add_parser("list", parents=[common, who],
                         help="cases, newest first; --ready: 待出件, oldest first")
@@ -147,8 +154,17 @@ def accept(args: argparse.Namespace) -> Result:
     items = [_material(m) for m in args.material]
     session.require("case", "accept_case")  # before the card is read and audited
     applicant = _applicant(session, args)
-    return _case(session.cases.accept(args.service, applicant, items, ticket=args.ticket,
-                                      promise=args.promise, assisted=args.assisted).value)
+    try:
+        done = session.cases.accept(args.service, applicant, items, ticket=args.ticket,
+                                    promise=args.promise, assisted=args.assisted,
+                                    another=args.another)
+    except DomainError as exc:
+        if exc.code != "ticket_has_case":
+            raise
+        # the case it already has, as a field of its own for scripts (`case show --case` it)
+        raise Failed(exc.code, exc.message, {"case": exc.params["case"]},
+                     exit_code=EXIT_REFUSED) from exc
+    return _case(done.value)
 
 
 def refuse(args: argparse.Namespace) -> Result:
@@ -177,7 +193,8 @@ def supply(args: argparse.Namespace) -> Result:
 
 def show(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(acting(hall, args).cases.get(args.case))  # checked before it is looked for
+    # checked before it is looked for; --reveal asks data_view too, audited
+    return _case(acting(hall, args).cases.get(args.case, reveal=args.reveal))
 
 
 def case_list(args: argparse.Namespace) -> Result:

@@ -1,4 +1,5 @@
-"""demo --headless: a scripted hall day on the embedded defaults.
+"""demo --headless: a scripted hall day on the embedded defaults (without --headless, on a
+machine with a display, the hall opens as windows: cli/demo_windows.py).
 
 A local hub (the reference server on 127.0.0.1), a desk terminal enrolled with it (SQLCipher
 store, numbers leased from the hub), a TCP 9100 printer emulator that renders every ticket to PNG,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import threading
 import time
@@ -38,8 +40,10 @@ DEMO_PASSWORD = "demo-hall-2026"  # the demo's own accounts, in its throwaway da
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("demo", parents=[common_options()], help="a scripted hall day")
-    p.add_argument("--headless", action="store_true", help="no screen: print the day")
+    p = sub.add_parser("demo", parents=[common_options()],
+                       help="the hall as windows where there is a display, else a scripted day")
+    p.add_argument("--headless", action="store_true", help="no screen: print a scripted day "
+                   "(also what demo does where there is no display)")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=demo)
 
@@ -84,6 +88,17 @@ def local_hub(folder: Path) -> Iterator[tuple[str, Any]]:
 
 
 def demo(args: argparse.Namespace) -> Result:
+    from cli import demo_windows
+
+    if not args.headless:
+        if demo_windows.has_display():
+            return demo_windows.run(args)
+        sys.stderr.write("demo: no display here ($DISPLAY is not set): the scripted day, "
+                         "headless\n")
+    return headless_day(args)
+
+
+def headless_day(args: argparse.Namespace) -> Result:
     from sqlalchemy import text
 
     from cli import sync_cmd

@@ -7,8 +7,10 @@ and a command loads only the stack it drives.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +47,28 @@ def register(sub: Any) -> None:
 
     emulate = leaves.add_parser("emulate", help="run a device emulator (for the demo and tests)")
     kinds = emulate.add_subparsers(dest="emulator", metavar="KIND")
-    p = leaf("id-reader", emulate_id_reader, "GA 467 reader on a pty", kinds)
-    p.add_argument("--card", default="resident", choices=["resident", "elder", "foreign", "hk"])
+    p = leaf("id-reader", emulate_id_reader, "GA 467 reader on a pty; on stdin: lift | put "
+             "[resident|elder|foreign|hk]", kinds)
+    p.add_argument("--card", default="resident",
+                   choices=["resident", "elder", "foreign", "hk", "none"],
+                   help="the card lying on the reader at start (none: an empty reader)")
     p.add_argument("--link", type=Path, default=None, help="also reachable as this symlink")
     _run_options(p)
-    p = leaf("sscard", emulate_sscard, "a virtual 社保卡 in pcscd's vpcd reader", kinds)
+    p = leaf("sscard", emulate_sscard, "a virtual 社保卡 in pcscd's vpcd reader; on stdin: "
+             "lift | put", kinds)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--vpcd-port", type=port, default=35963)
     p.add_argument("--blocked", action="store_true", help="a card whose application is locked")
     _run_options(p)
     for parent, name in ((kinds, "printer"), (leaves, "printer-emulator")):
-        p = leaf(name, emulate_printer, "TCP 9100 printer writing tickets as PNG + text", parent)
+        p = leaf(name, emulate_printer, "TCP 9100 printer writing tickets as PNG + text; on "
+                 "stdin: paper ok|near-end|out, unplug, plug", parent)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=port, default=9100)
         p.add_argument("--out", type=Path, required=True, help="where tickets are written")
+        p.add_argument("--paper", choices=["ok", "near-end", "out"], default="ok",
+                       help="the paper roll at start (out: jobs are swallowed, as a real "
+                       "printer does)")
         _run_options(p)
     p = leaf("scanner", emulate_scanner, "serial QR scanner on a pty", kinds)
     p.add_argument("--payload", action="append", default=[],
@@ -277,15 +287,61 @@ def _link(path: Path | None, target: str) -> None:
         path.symlink_to(target)
 
 
+def _commands(args: argparse.Namespace, what: str,
+              handle: Callable[[list[str]], str | None]) -> None:
+    """Commands typed on stdin (one a line) change the emulated device while it runs: the
+    technician lifts a card or runs the printer out of paper to see what each face does.
+    Each is answered by a status line (`_say`); a line it does not know says what it takes."""
+
+    def serve() -> None:
+        pending = b""
+        while True:
+            try:
+                # the raw descriptor, not sys.stdin: a daemon thread blocked inside stdin's
+                # buffer lock can abort the interpreter at exit
+                chunk = os.read(0, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                words = line.decode("utf-8", "replace").split()
+                if words:
+                    said = handle(words)
+                    _say(args, said if said is not None else
+                         f"unknown command {' '.join(words)!r}; {what}", command=words[0])
+
+    threading.Thread(target=serve, name="emulator-commands", daemon=True).start()
+
+
 def emulate_id_reader(args: argparse.Namespace) -> Result:
     done = _stopper()
     from devices.emulators import people
     from devices.emulators.id_reader import IdReaderEmulator
 
-    card = people.ID_CARDS[args.card]
-    with IdReaderEmulator(card, english_name=people.FOREIGN_ENGLISH_NAME) as emu:
+    def card_of(kind: str) -> Any:
+        return None if kind == "none" else people.ID_CARDS[kind]
+
+    with IdReaderEmulator(card_of(args.card), english_name=people.FOREIGN_ENGLISH_NAME) as emu:
         _link(args.link, emu.path)
-        _say(args, f"GA 467 reader emulator on {emu.path} ({args.card} card)", port=emu.path)
+        kinds = "|".join(people.ID_CARDS)
+
+        def handle(words: list[str]) -> str | None:
+            if words == ["lift"]:
+                emu.present(None)
+                return "card lifted: the reader is empty"
+            if words[0] == "put" and len(words) <= 2:
+                kind = words[1] if len(words) == 2 else "resident"
+                if kind in people.ID_CARDS:
+                    emu.present(card_of(kind), english_name=people.FOREIGN_ENGLISH_NAME)
+                    return f"{kind} card on the reader"
+            return None
+
+        _say(args, f"GA 467 reader emulator on {emu.path} ({args.card} card); type lift or "
+             f"put {kinds}", port=emu.path)
+        _commands(args, f"lift | put {kinds}", handle)
         _run(args, done)
         reads = emu.reads
     if args.link is not None:
@@ -308,7 +364,19 @@ def emulate_sscard(args: argparse.Namespace) -> Result:
         raise DeviceMissing(f"vpcd 不在 {args.host}:{args.vpcd_port}（pcscd 未运行？）：{exc}") \
             from exc
     with card:
-        _say(args, f"virtual 社保卡 inserted in vpcd at {args.host}:{args.vpcd_port}")
+        def handle(words: list[str]) -> str | None:
+            if words == ["lift"]:
+                card.remove()
+                return "card lifted from the reader"
+            if words == ["put"]:
+                if not card.inserted:
+                    card.insert()
+                return "card on the reader"
+            return None
+
+        _say(args, f"virtual 社保卡 inserted in vpcd at {args.host}:{args.vpcd_port}; type "
+             "lift or put")
+        _commands(args, "lift | put", handle)
         _run(args, done)
         apdus = len(card.behaviour.apdus)
     return {"stopped": True, "apdus": apdus}, f"card removed after {apdus} APDUs"
@@ -319,7 +387,24 @@ def emulate_printer(args: argparse.Namespace) -> Result:
     from devices.emulators.printer import PrinterEmulator
 
     with PrinterEmulator(args.port, args.out, host=args.host) as emu:
-        _say(args, f"printer emulator on {emu.url}, tickets to {args.out}", url=emu.url)
+        emu.paper = args.paper.replace("-", "_")
+
+        def handle(words: list[str]) -> str | None:
+            if len(words) == 2 and words[0] == "paper" and words[1] in ("ok", "near-end", "out"):
+                emu.paper = words[1].replace("-", "_")
+                return f"paper {words[1]}"
+            if words == ["unplug"]:
+                emu.unplug()
+                return "unplugged: nothing answers on the port"
+            if words == ["plug"]:
+                if not emu.plugged:
+                    emu.plug()
+                return f"plugged in on {emu.url}"
+            return None
+
+        _say(args, f"printer emulator on {emu.url}, tickets to {args.out}, paper {args.paper}; "
+             "type paper ok|near-end|out, unplug or plug", url=emu.url)
+        _commands(args, "paper ok|near-end|out | unplug | plug", handle)
         _run(args, done)
     count = len(emu.tickets)  # after close: a ticket being rendered has been counted
     return {"stopped": True, "tickets": count}, f"stopped after {count} tickets"

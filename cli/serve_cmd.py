@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cli.common import common_options, data_dir, port, positive_float, positive_int
+from hall.timefmt import iso_of_ms
 
 Result = tuple[dict[str, Any], str | None]
 
@@ -86,6 +89,8 @@ def register(sub: Any) -> None:
     s.add_argument("--port", type=port, default=8470)
     s.add_argument("--ca", metavar="FILE", help="the CA to trust (default: DATA_DIR/tls/ca.pem)")
     s.add_argument("--database", metavar="URL")
+    s.add_argument("--timezone", metavar="ZONE", help="the hall's timezone for the times shown "
+                   "(default: config.json of DATA_DIR, else Asia/Shanghai)")
     s.set_defaults(handler=status)
     s = ssub.add_parser("enroll", parents=[common],
                         help="enroll this hub with its upstream (a code from `serve enroll-code "
@@ -126,8 +131,6 @@ def serve(args: argparse.Namespace) -> Result:
 
 
 def status(args: argparse.Namespace) -> Result:
-    from pathlib import Path
-
     from sync.server import status as hub
 
     folder = data_dir(args.data_dir)
@@ -144,10 +147,34 @@ def status(args: argparse.Namespace) -> Result:
         if engine is not None:
             engine.dispose()
     health = probe.health or {}
+    zone = _hall_zone(folder, args.timezone)
+    for t in terminals:  # hall time beside the milliseconds, as `sync status` speaks
+        t["last_sync"] = iso_of_ms(t["last_sync_ms"], zone) if t["last_sync_ms"] else None
     result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
               "epoch": health.get("epoch"), "database": engine is not None,
-              "terminals": terminals, "upstream": link}
-    return result, hub.describe(result)
+              "timezone": zone.key, "terminals": terminals, "upstream": link}
+    return result, hub.describe(result, zone)
+
+
+def _hall_zone(folder: Path, name: str | None) -> ZoneInfo:
+    """The hall's timezone: --timezone, else the data dir's config.json (a hub set up beside a
+    terminal), else the default zone. A hub's machine clock may be UTC; the hall's is not."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from cli import UsageError
+    from hall import config as config_file
+    from hall.errors import ConfigError
+
+    if name is not None:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise UsageError(f"--timezone {name!r}: not a timezone (e.g. Asia/Shanghai)") \
+                from exc
+    try:
+        return config_file.load(folder).zone
+    except ConfigError:
+        return ZoneInfo(config_file.DEFAULT_TIMEZONE)
 
 
 def init_tls(args: argparse.Namespace) -> Result:

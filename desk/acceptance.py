@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -73,14 +74,24 @@ class AcceptancePanel(QFrame):
         self.all_submitted = button(self.tr("All submitted"))
         head.addWidget(self.all_submitted)
         layout.addLayout(head)
+        # the cases the ticket being served already has (a desk restarted mid-visit)
+        self.existing = label("", "notice", wrap=True)
+        self.existing.hide()
+        layout.addWidget(self.existing)
 
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels([self.tr("Material"), self.tr("Handed in"),
                                               self.tr("Supply by"), self.tr("E-licence")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # the 补交期限 column holds a date editor only once an item is deferred: sized for a
+        # whole date and the editor's button from the start, never cut to "2026-"
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(2, self.date_width())
+        # the header as tall as its text and padding: it overlapped the first row
+        header.setMinimumHeight(header.fontMetrics().height() + 2 * theme.size("padding"))
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -115,6 +126,16 @@ class AcceptancePanel(QFrame):
         self.refuse_button.clicked.connect(
             lambda: self.refuse_requested.emit(self.current_service().id))
 
+    def date_width(self) -> int:
+        theme = Theme.instance().current
+        probe = QDateEdit()
+        probe.setDisplayFormat("yyyy-MM-dd")
+        probe.setCalendarPopup(True)
+        probe.setDate(QDate(2026, 12, 31))
+        return max(probe.sizeHint().width(),
+                   probe.fontMetrics().horizontalAdvance("2026-12-31")
+                   + theme.size("target") + 2 * theme.size("padding"))
+
     # -- filling ---------------------------------------------------------------------------
     def set_services(self, services: list[Service]) -> None:
         self._services = [s for s in services if s.materials] or list(services)
@@ -135,6 +156,16 @@ class AcceptancePanel(QFrame):
             when = self.table.cellWidget(row, 2)
             if isinstance(when, QDateEdit):
                 when.setMinimumDate(QDate(today.year, today.month, today.day))
+
+    def show_existing(self, cases: tuple[Any, ...]) -> None:
+        """The cases (hall.cases.CaseView) of the ticket being served, or none."""
+        from desk.names import CASE, name
+
+        text = "；".join(self.tr("This ticket already has case {case} ({matter}, {status})")
+                        .format(case=c.number, matter=c.service_name,
+                                status=name(CASE, c.status)) for c in cases)
+        self.existing.setText(text)
+        self.existing.setVisible(bool(cases))
 
     def choose(self, service_id: str) -> None:
         index = self.service.findData(service_id)

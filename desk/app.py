@@ -105,6 +105,7 @@ def attach_devices(shell: Shell, bridge: object, options: DeskOptions) -> DeskWi
     if config.get("id_reader"):
         watch = IdCardWatch(config["id_reader"])
         watch.card_read.connect(window.card_presented)
+        window.serving_started.connect(watch.read_again)  # a card already lying there
         watch.failed.connect(lambda e: window.work.applicant.show_warning(messages.for_error(e)))
         watch.start()
         shell.on_quit(watch.stop)

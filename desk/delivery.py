@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +28,7 @@ class DeliveryPanel(QFrame):
     lookup = Signal(str)  # a case number
     complete = Signal(str)  # case id
     deliver = Signal(str, str, str)  # case id, channel (window|mail), tracking
+    supply = Signal(str, str)  # case id, the deferred material handed in (补交)
     correct = Signal(str, int)  # case id, step: the applicant handed in the 补正
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -77,6 +79,13 @@ class DeliveryPanel(QFrame):
         how.addWidget(self.by_mail)
         how.addWidget(self.tracking, 1)
         layout.addLayout(how)
+        supply_row = QHBoxLayout()  # 补交: a 容缺 material handed in after acceptance
+        self.supply_choice = QComboBox()
+        self.supply_button = button(self.tr("Hand in (补交)"))
+        supply_row.addWidget(label(self.tr("Deferred material"), "muted"))
+        supply_row.addWidget(self.supply_choice, 1)
+        supply_row.addWidget(self.supply_button)
+        layout.addLayout(supply_row)
         actions = QHBoxLayout()
         self.correct_button = button(self.tr("Correction handed in"))
         actions.addWidget(self.correct_button)
@@ -86,6 +95,9 @@ class DeliveryPanel(QFrame):
         actions.addStretch(1)
         actions.addWidget(self.deliver_button)
         layout.addLayout(actions)
+        # why a button is greyed: a clerk never guesses
+        self.why = label("", "muted", wrap=True)
+        layout.addWidget(self.why)
         self.message = label("", "status-ok", wrap=True)
         self.message.hide()
         layout.addWidget(self.message)
@@ -98,6 +110,9 @@ class DeliveryPanel(QFrame):
         self.complete_button.clicked.connect(
             lambda: self._case is not None and self.complete.emit(self._case.id))
         self.deliver_button.clicked.connect(self._deliver)
+        self.supply_button.clicked.connect(
+            lambda: self._case is not None and self.supply_choice.currentText() and
+            self.supply.emit(self._case.id, self.supply_choice.currentText()))
         self.correct_button.clicked.connect(self._correct)
         self.show_case(None)
 
@@ -162,11 +177,38 @@ class DeliveryPanel(QFrame):
                       for s in case.steps if s.status in ("correction", "rejected")]
             self.values["parts"].setText("\n".join(lines))
         state = case.status if case is not None else None
-        self.complete_button.setEnabled(state == "accepted" and not case.outstanding
+        outstanding = list(case.outstanding) if case is not None else []
+        self.complete_button.setEnabled(state == "accepted" and not outstanding
                                         and all(s.decided for s in case.steps))
         self.deliver_button.setEnabled(state in ("completed", "not_permitted"))
         self.correct_button.setEnabled(bool(self._owed()))
+        self.supply_choice.clear()
+        self.supply_choice.addItems(outstanding if state == "accepted" else [])
+        self.supply_choice.setEnabled(bool(outstanding) and state == "accepted")
+        self.supply_button.setEnabled(bool(outstanding) and state == "accepted")
+        self.why.setText(self._why(case, outstanding))
         self._channel_changed()
+
+    def _why(self, case: Any, outstanding: list[str]) -> str:
+        if case is None:
+            return self.tr("Find a case to complete or hand it out.")
+        if case.status == "accepted" and outstanding:
+            return self.tr("Completing waits for the deferred materials: {m}. Record each "
+                           "with 补交 when it is handed in.").format(m="、".join(outstanding))
+        if case.status == "accepted" and not all(s.decided for s in case.steps):
+            return self.tr("Completing waits for the departments to decide their parts.")
+        if case.status == "accepted":
+            return self.tr("Mark it completed, then hand the result out.")
+        if case.status in ("completed", "not_permitted"):
+            return self.tr("Completed: hand the result out. At the window, read the card of "
+                           "the person collecting it first.")
+        if case.status == "refused":
+            return self.tr("A refused case is neither completed nor handed out.")
+        return self.tr("The result has been handed out.")
+
+    def clear_message(self) -> None:
+        self.message.setText("")
+        self.message.hide()
 
     def say(self, text: str, role: str = "status-ok") -> None:
         restyle(self.message, role)

@@ -23,9 +23,10 @@ import logging
 import os
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QUrl, Signal
+from PySide6.QtCore import QMarginsF, QObject, QSizeF, QUrl, Signal
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from hall.slips import ReceiptSlip
@@ -45,20 +46,43 @@ def qr_png(data: str) -> bytes:
     return out.getvalue()
 
 
-def slip_html(slip: ReceiptSlip) -> str:
+@dataclass(frozen=True)
+class Fit:
+    """How tight a paper is set: the text's size, the QR's, the cells' padding; and whether
+    the footer with its signature lines starts a page of its own."""
+
+    text_pt: int = 12
+    qr_px: int = 150
+    padding: int = 7
+    break_before_footer: bool = False
+
+
+# tighter and tighter until the paper fits one A4 page; the last resort moves the footer (the
+# promise's words) to page 2 together with the lines to sign under it
+FITS = (Fit(), Fit(11, 120, 5), Fit(10, 100, 4), Fit(10, 100, 4, break_before_footer=True))
+# A4 less the 18 mm margins, in the document's layout units (96 per inch, as print_ scales);
+# print_ then keeps 2 cm inside that for its own margin and the page number
+PAGE_PX = ((210 - 36) / 25.4 * 96, (297 - 36) / 25.4 * 96)
+PRINT_MARGIN_PX = 2 / 2.54 * 96
+
+
+def slip_html(slip: ReceiptSlip, fit: Fit = Fit()) -> str:
     e = html.escape
     rows = "".join(
         f"<tr><td width='28%' style='background:#eef1f5'><b>{e(k)}</b></td><td>{e(v)}</td></tr>"
         for k, v in slip.rows)
     parts = [f"<p align='center' style='font-size:13pt'>{e(slip.hall_name)}</p>",
              f"<h1 align='center' style='font-size:22pt'>{e(slip.title)}</h1>",
-             "<table width='100%' border='1' cellspacing='0' cellpadding='7' "
-             f"style='border-color:#333;font-size:12pt'>{rows}</table>"]
+             f"<table width='100%' border='1' cellspacing='0' cellpadding='{fit.padding}' "
+             f"style='border-color:#333;font-size:{fit.text_pt}pt'>{rows}</table>"]
     if slip.qr_url:
-        parts.append(f"<p align='center'><img src='{QR_RESOURCE}' width='150' height='150'>"
-                     f"<br><span style='font-size:9pt'>{e(slip.qr_url)}</span></p>")
-    parts += [f"<p style='font-size:11pt'>{e(line)}</p>" for line in slip.footer]
-    parts += [f"<p style='font-size:12pt'><br>{e(who)}：________________　　"
+        parts.append(f"<p align='center'><img src='{QR_RESOURCE}' width='{fit.qr_px}' "
+                     f"height='{fit.qr_px}'><br><span style='font-size:9pt'>"
+                     f"{e(slip.qr_url)}</span></p>")
+    brk = " page-break-before:always;" if fit.break_before_footer else ""
+    parts += [f"<p style='font-size:{fit.text_pt - 1}pt;{brk if i == 0 else ''}'>{e(line)}</p>"
+              for i, line in enumerate(slip.footer)]
+    parts += [f"<p style='font-size:{fit.text_pt}pt'><br>{e(who)}：________________　　"
               "日期：______年____月____日</p>" for who in slip.signatures]
     return "<html><body>" + "".join(parts) + "</body></html>"
 
@@ -70,15 +94,34 @@ LATIN_FAMILY = "DejaVu Sans"
 
 
 def document(slip: ReceiptSlip, family: str | None) -> QTextDocument:
+    """The paper set as loosely as fits one page; the signature lines never stand alone on a
+    page of their own (they come with the words they sign)."""
+    qr = QImage.fromData(qr_png(slip.qr_url)) if slip.qr_url else None
+    for fit in FITS:
+        doc = _laid_out(slip, family, fit, qr)
+        if doc.pageCount() == 1:
+            break
+    doc.setPageSize(QSizeF())  # print_ lays it out again on the printer's page
+    frame = doc.rootFrame().frameFormat()
+    frame.setMargin(4)  # Qt's default: print_ sets its own 2 cm
+    doc.rootFrame().setFrameFormat(frame)
+    return doc
+
+
+def _laid_out(slip: ReceiptSlip, family: str | None, fit: Fit,
+              qr: QImage | None) -> QTextDocument:
     doc = QTextDocument()
     font = QFont()
     font.setFamilies([LATIN_FAMILY, *([family] if family else [])])
-    font.setPointSize(12)
+    font.setPointSize(fit.text_pt)
     doc.setDefaultFont(font)
-    if slip.qr_url:
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE),
-                        QImage.fromData(qr_png(slip.qr_url)))
-    doc.setHtml(slip_html(slip))
+    if qr is not None:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr)
+    doc.setHtml(slip_html(slip, fit))
+    doc.setPageSize(QSizeF(*PAGE_PX))
+    frame = doc.rootFrame().frameFormat()
+    frame.setMargin(PRINT_MARGIN_PX)  # as print_ lays it out
+    doc.rootFrame().setFrameFormat(frame)
     return doc
 
 

@@ -12,6 +12,7 @@ from ui.sync_state import SyncState, read_sync
 if TYPE_CHECKING:
     from hall.actors import Actor
     from hall.app import Hall
+    from hall.cases import CaseView
     from hall.help import HelpRequest
     from hall.ratings import RatingView
     from hall.stats import DayStats
@@ -33,6 +34,9 @@ class QueueState:
     window_services: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # by window
     served: tuple[str, ...] | None = None  # this window's service ids; None: every service
     today: str = ""  # the hall's calendar day (its timezone, not this machine's)
+    # the cases the current ticket already has: a desk restarted mid-visit shows them, and
+    # accepting again asks first (hall.cases: ticket_has_case)
+    current_cases: tuple[CaseView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,14 @@ def service_names(hall: Hall) -> dict[str, str]:
     return {s.id: s.name for s in hall.catalog.services}
 
 
-def read_queue(hall: Hall, window: str) -> QueueState:
+def read_queue(hall: Hall, window: str, actor: Actor | None = None) -> QueueState:
     names = service_names(hall)
     served = hall.windows.get(window).services
     held = hall.views.held_by(window)
     current = next((t for t in held if t.status in ("called", "serving")), None)
+    cases: tuple[CaseView, ...] = ()
+    if current is not None and actor is not None and actor.can("case_lookup"):
+        cases = hall.cases.cases_of_ticket(actor, current.id)
     board = hall.views.waiting()
     waiting = tuple((w.key, w.name, w.count) for w in board.by_service
                     if (served is None and w.count) or (served is not None and w.key in served))
@@ -70,6 +77,7 @@ def read_queue(hall: Hall, window: str) -> QueueState:
         window_services={w.window: w.services for w in views},
         served=served,
         today=hall.today(),
+        current_cases=cases,
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QStackedWidget, QWidget
 
 from desk.acceptance import AcceptForm
 from desk.dialogs import (
@@ -61,6 +61,8 @@ STALE_ACCOUNTS_S = 300  # accounts older than this (offline): the desk says how 
 
 class DeskWindow(QStackedWidget):
     conflicts_told = Signal(object)  # the conflicts just told to the clerk (tests, the log)
+    # a ticket called or started here: the card readers read again what lies on them
+    serving_started = Signal()
 
     def __init__(self, bridge: HallBridge, options: DeskOptions, *, hall_name: str = "",
                  printer: ReceiptPrinter | None = None, family: str | None = None,
@@ -130,6 +132,7 @@ class DeskWindow(QStackedWidget):
         w.delivery.lookup.connect(self.find_case)
         w.delivery.complete.connect(self.complete_case)
         w.delivery.deliver.connect(self.deliver_case)
+        w.delivery.supply.connect(self.supply_material)
         w.delivery.correct.connect(self.correct_part)
         self.bench.decide.connect(self.decide_part)
         self.bench.case_chosen.connect(self.bench_case)
@@ -272,7 +275,8 @@ class DeskWindow(QStackedWidget):
             self._read_done()
             self._error(error)
 
-        self.bridge.submit(lambda h: read_queue(h, window), self._queue_read, failed)
+        actor = self.actor
+        self.bridge.submit(lambda h: read_queue(h, window, actor), self._queue_read, failed)
 
     def _read_done(self) -> None:
         self._reading = False
@@ -284,10 +288,19 @@ class DeskWindow(QStackedWidget):
         self._read_done()
         if self.actor.kind != "account" or state.window != self.window_name:
             return
+        before = self.queue_state.current if self.queue_state else None
         self.queue_state = state
         self.work.show_queue(state)
         if state.today:
             self.work.acceptance.set_today(state.today)
+        current = state.current
+        if current is not None and (before is None or before.id != current.id):
+            # a ticket the window already held (a restarted desk) or just called: its matter,
+            # not the first of the list, so a hurried F9 accepts what the citizen came for
+            self.work.acceptance.choose(current.service)
+            if self.read is None:
+                self.serving_started.emit()
+        self.work.acceptance.show_existing(state.current_cases)
         keys = {c.key for c in state.sync.conflicts}
         if self._seen_conflicts is not None:
             new = [c for c in state.sync.conflicts if c.key not in self._seen_conflicts]
@@ -304,6 +317,15 @@ class DeskWindow(QStackedWidget):
 
     def act(self, action: str) -> None:
         if self.actor.kind != "account":
+            return
+        if action in ("accept", "notice", "refuse"):  # F9 / F10 / F11: the panel's buttons
+            panel = self.work.acceptance
+            self.work.tabs.setCurrentIndex(0)
+            target = {"accept": panel.accept_button, "notice": panel.notice_button,
+                      "refuse": panel.refuse_button}[action]
+            # after the key's dispatch, not inside it: 不予受理 opens a modal dialog, and a
+            # nested event loop inside the shortcut's delivery left the next F-key unheard
+            QTimer.singleShot(0, target.click)
             return
         actor, window, current = self.actor, self.window_name, self.current()
         if action == "call":
@@ -334,6 +356,8 @@ class DeskWindow(QStackedWidget):
             self.work.say(text, "status-ok")
             if action in ("done", "no_show"):
                 self.show_read(None)
+            if action == "start" and self.read is None:
+                self.serving_started.emit()
             self.refresh()
 
         self.submit(commands[action], done)
@@ -353,6 +377,7 @@ class DeskWindow(QStackedWidget):
             self.work.say(self.tr("Calling {t}.").format(t=ticket.number), "status-ok")
         self.show_read(None)
         self.work.acceptance.choose(ticket.service)
+        self.serving_started.emit()
         self.refresh()
 
     def transfer(self, current: Any) -> None:
@@ -451,8 +476,11 @@ class DeskWindow(QStackedWidget):
     def show_read(self, read: CardRead | None) -> None:
         self.read = read
         self.work.applicant.show_read(read)
-        if read is not None:
-            self.work.tabs.setCurrentIndex(0)
+        if read is not None and self.work.tabs.currentWidget() is not self.work.delivery:
+            self.work.tabs.setCurrentIndex(0)  # on 出件 the card is the collector's: stay
+        if read is not None and self.work.tabs.currentWidget() is self.work.delivery:
+            self.work.delivery.say(self.tr("Collector: {who}").format(
+                who=f"{read.masked_name} {read.masked_id}"))
 
     # -- cases -------------------------------------------------------------------------------
     def _need_read(self) -> CardRead | None:
@@ -475,6 +503,10 @@ class DeskWindow(QStackedWidget):
 
         items = [MaterialItem(m.material, m.status, due=m.due)  # type: ignore[arg-type]
                  for m in form.marks if m.status != "missing"]
+        self._accept(form, read, items, another=False)
+
+    def _accept(self, form: AcceptForm, read: CardRead, items: list[Any], *,
+                another: bool) -> None:
         actor, current = self.actor, self.current()
 
         def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
@@ -482,8 +514,18 @@ class DeskWindow(QStackedWidget):
                 h.tickets.start(actor, current.id)
             case = h.cases.accept(actor, form.service_id, h.cards.applicant(read), items,
                                   ticket=current.id if current else None,
-                                  promise=form.promise or None, assisted=form.assisted).value
+                                  promise=form.promise or None, assisted=form.assisted,
+                                  another=another).value
             return case, h.case_receipt(case)
+
+        def refused(error: HallError) -> None:
+            if error.code != "ticket_has_case" or another:
+                self.work.say(messages.for_error(error), "error")
+                return
+            # the ticket has a case already (a desk restarted mid-visit): a second matter of
+            # the same visit only when the clerk says so
+            if self.ask_another_case(str(error.params.get("case", ""))):
+                self._accept(form, read, items, another=True)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
             case, slip = result
@@ -497,7 +539,19 @@ class DeskWindow(QStackedWidget):
             self.work.acceptance.reset()
             self.refresh()
 
-        self.submit(accept, done)
+        self.bridge.submit(accept, done, refused)
+
+    def ask_another_case(self, case: str) -> bool:
+        """This ticket already has `case`: accept a second matter of the same visit?"""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("This ticket has a case"),
+                          self.tr("This ticket already has case {case}. Accept another matter "
+                                  "of the same visit?").format(case=case),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # a hurried Enter makes no case
+        answer = box.exec()
+        box.deleteLater()
+        self.activateWindow()
+        return bool(answer == QMessageBox.StandardButton.Yes)
 
     def missing_notice(self, form: AcceptForm) -> None:
         if not form.missing:
@@ -560,7 +614,24 @@ class DeskWindow(QStackedWidget):
     # -- 出件 --------------------------------------------------------------------------------
     def find_case(self, ref: str) -> None:
         actor = self.actor
-        self.submit(lambda h: h.cases.get(actor, ref), self.work.delivery.show_case,
+
+        def found(case: Any) -> None:
+            self.work.delivery.clear_message()  # no stale "找不到办件…" beside a found case
+            self.work.delivery.show_case(case)
+
+        def missing(text: str, _role: str) -> None:
+            self.work.delivery.show_case(None)  # no case left beside "找不到办件…"
+            self.work.delivery.say(text, "error")
+
+        self.submit(lambda h: h.cases.get(actor, ref), found, where=missing)
+
+    def supply_material(self, case_id: str, material: str) -> None:
+        """补交 at the desk: a deferred (容缺) material is handed in."""
+        actor = self.actor
+        self.submit(lambda h: h.cases.supply(actor, case_id, material).value,
+                    lambda c: (self.work.delivery.show_case(c),
+                               self.work.delivery.say(self.tr("{m} handed in.").format(
+                                   m=material))),
                     where=self.work.delivery.say)
 
     # -- the back office ---------------------------------------------------------------------
@@ -626,10 +697,19 @@ class DeskWindow(QStackedWidget):
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
         actor = self.actor
+        collector = self.read
+        if channel == "window" and collector is None:
+            # the result goes to a person: whose card was read (audited as the read is)
+            self.work.delivery.say(self.tr("Read the card of the person collecting the result "
+                                           "first (ID card, 社保卡 or code)."), "error")
+            return
+        handed = (self.tr("Handed out to {who}.").format(
+            who=f"{collector.masked_name} {collector.masked_id}") if collector is not None
+            else self.tr("Handed out."))
         self.submit(lambda h: h.cases.deliver(actor, case_id, channel,  # type: ignore[arg-type]
                                               tracking or None).value,
                     lambda c: (self.work.delivery.show_case(c),
-                               self.work.delivery.say(self.tr("Handed out.") if channel == "window"
+                               self.work.delivery.say(handed if channel == "window"
                                                       else self.tr("Sent by mail."))),
                     where=self.work.delivery.say)
 

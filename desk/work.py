@@ -98,6 +98,9 @@ class WorkPage(QWidget):
             text, role = self.tr("Offline: {n} to send").format(n=sync.pending), "error"
         self.sync.setText(text)
         restyle(self.sync, role)
+        # a badge keeps its padding in a crowded bar: the bar squeezed it to the bare text
+        pad = Theme.instance().current.size("padding")
+        self.sync.setMinimumWidth(self.sync.fontMetrics().horizontalAdvance(text) + 2 * pad + 4)
         count = len(sync.conflicts)
         self.conflicts_button.setVisible(count > 0)
         self.conflicts_button.setText(self.tr("{n} conflicts").format(n=count))

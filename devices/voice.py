@@ -35,7 +35,8 @@ log = logging.getLogger("tingduan.voice")
 
 VOICE_FILE = "voice.json"
 DIGITS = "零一二三四五六七八九"
-Player = Literal["auto", "aplay", "paplay", "none"]
+Player = Literal["auto", "aplay", "paplay", "windows", "none"]
+Engine = Literal["auto", "espeak-ng", "windows"]
 
 
 # --- what is said ------------------------------------------------------------------------------
@@ -102,14 +103,17 @@ class VoiceConfig:
     player: Player = "auto"
     device: str | None = None  # aplay -D / paplay --device; None: the system default
     binary: str = "espeak-ng"
+    engine: Engine = "auto"  # auto: espeak-ng where installed, else Windows' own speech
 
     def __post_init__(self) -> None:
         if not 1 <= self.repeat <= 5:
             raise DeviceError(f"voice repeat {self.repeat} is outside 1–5", code="voice_config")
         if not 80 <= self.speed <= 400:
             raise DeviceError(f"voice speed {self.speed} is outside 80–400", code="voice_config")
-        if self.player not in ("auto", "aplay", "paplay", "none"):
+        if self.player not in ("auto", "aplay", "paplay", "windows", "none"):
             raise DeviceError(f"unknown audio player {self.player!r}", code="voice_config")
+        if self.engine not in ("auto", "espeak-ng", "windows"):
+            raise DeviceError(f"unknown speech engine {self.engine!r}", code="voice_config")
 
 
 def load_voice_config(data_dir: Path | None) -> VoiceConfig:
@@ -126,7 +130,7 @@ def load_voice_config(data_dir: Path | None) -> VoiceConfig:
                           code="voice_config") from exc
     if not isinstance(raw, dict):
         raise DeviceError(f"{path}: expected a JSON object", code="voice_config")
-    known = {"voice", "speed", "repeat", "gap", "player", "device", "binary"}
+    known = {"voice", "speed", "repeat", "gap", "player", "device", "binary", "engine"}
     unknown = set(raw) - known
     if unknown:
         raise DeviceError(f"{path}: unknown keys {sorted(unknown)}", code="voice_config")
@@ -198,6 +202,89 @@ class Espeak:
         return done.stdout.decode("utf-8", "replace").strip()
 
 
+# Windows has no espeak-ng but its own speech engine (System.Speech, SAPI 5: Microsoft Huihui
+# on a Chinese Windows) and its own wav player (System.Media.SoundPlayer), both reachable from
+# the PowerShell every Windows 10/11 ships. The text comes in on stdin and the file names in the
+# environment: nothing a person typed becomes part of the script.
+WINDOWS_RENDER = (
+    "$ErrorActionPreference = 'Stop'; Add-Type -AssemblyName System.Speech; "
+    "$s = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
+    "$zh = $s.GetInstalledVoices() | Where-Object { $_.Enabled -and "
+    "$_.VoiceInfo.Culture.Name -like 'zh-*' } | Select-Object -First 1; "
+    "if ($zh) { $s.SelectVoice($zh.VoiceInfo.Name) } "
+    "else { [Console]::Error.WriteLine('no Chinese voice installed'); exit 3 }; "
+    "$s.Rate = [int]$env:TINGDUAN_VOICE_RATE; "
+    "$s.SetOutputToWaveFile($env:TINGDUAN_WAV); "
+    "$s.Speak([Console]::In.ReadToEnd()); $s.Dispose()")
+WINDOWS_PLAY = ("$ErrorActionPreference = 'Stop'; "
+                "(New-Object System.Media.SoundPlayer $env:TINGDUAN_WAV).PlaySync()")
+
+
+def powershell() -> str | None:
+    """Windows PowerShell (always there on Windows 10/11), else PowerShell 7."""
+    return shutil.which("powershell") or shutil.which("pwsh")
+
+
+def windows_command(script: str, shell: str) -> list[str]:
+    return [shell, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+            "-Command", script]
+
+
+def sapi_rate(words_per_minute: int) -> int:
+    """voice.json's speed (espeak's words a minute, 150 by default) as SAPI's rate, −10..10
+    (0 is SAPI's normal pace, about 180 a minute; a hall speaks a little slower)."""
+    return max(-10, min(10, round((words_per_minute - 180) / 15)))
+
+
+class WindowsSpeech:
+    """Windows' own speech engine (SAPI 5 through System.Speech) to a wav file: the engine the
+    display uses on Windows, where espeak-ng is not installed. Same contract as `Espeak`."""
+
+    def __init__(self, config: VoiceConfig, *, shell: str | None = None) -> None:
+        self.config = config
+        found = shell or powershell()
+        if found is None:
+            raise DeviceMissing("找不到 PowerShell，无法使用 Windows 语音", code="voice_missing")
+        self.shell = found
+
+    def command(self) -> list[str]:
+        return windows_command(WINDOWS_RENDER, self.shell)
+
+    def render(self, text: str, path: Path) -> Path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DeviceError(f"语音文件目录不可用：{exc}", code="voice_render") from exc
+        partial = path.with_name(f".{path.name}.part.wav")
+        env = {**os.environ, "TINGDUAN_WAV": str(partial),
+               "TINGDUAN_VOICE_RATE": str(sapi_rate(self.config.speed))}
+        try:
+            done = subprocess.run(self.command(), input=text.encode("utf-8"), env=env,
+                                  capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DeviceError(f"语音合成失败：{exc}", code="voice_render") from exc
+        if done.returncode != 0 or not partial.exists() or partial.stat().st_size <= 44:
+            partial.unlink(missing_ok=True)
+            reason = done.stderr.decode("utf-8", "replace").strip()[:200]
+            code = "voice_missing" if done.returncode == 3 else "voice_render"
+            raise DeviceError(f"Windows 语音合成失败：{reason}", code=code)
+        os.replace(partial, path)
+        return path
+
+
+Renderer = Espeak | WindowsSpeech
+
+
+def make_renderer(config: VoiceConfig, *, system: str | None = None) -> Renderer:
+    """The speech engine voice.json asks for; `auto`: espeak-ng where it is installed (Linux,
+    the tested path), else Windows' own engine on Windows. `system` stands in for `os.name`."""
+    system = system or os.name
+    if config.engine == "windows" or (
+            config.engine == "auto" and system == "nt" and shutil.which(config.binary) is None):
+        return WindowsSpeech(config)
+    return Espeak(config)
+
+
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate())
@@ -206,17 +293,46 @@ def wav_seconds(path: Path) -> float:
 # --- playing -----------------------------------------------------------------------------------
 class AudioOut:
     """Plays a wav with aplay (ALSA) or paplay (PulseAudio/PipeWire). A failure is logged once
-    per streak (a missing sound card fails every time) and the call is skipped, never raised."""
+    per streak (a missing sound card fails every time) and the call is skipped, never raised;
+    `problem` says why calls are not heard, for the faces to show."""
 
-    def __init__(self, player: Player = "auto", device: str | None = None) -> None:
+    def __init__(self, player: Player = "auto", device: str | None = None, *,
+                 system: str | None = None) -> None:
         self.device = device
-        self.command = self._command(player)
+        self.player = player
+        self.command = self._command(player, system)
         self._failing = False
+        self.problem: str | None = None  # why calls are not heard, or None
         if self.command is None and player != "none":
+            self.problem = "no_player"
             log.warning("voice: no audio player (aplay or paplay) installed: calls are rendered "
                         "but not heard")
 
-    def _command(self, player: Player) -> list[str] | None:
+    def probe(self) -> str | None:
+        """Ask before the first call whether there is anything to play on (a kiosk's maintenance
+        page and the call screen say so at start, not after a citizen missed a call): aplay on
+        the default device with no sound card at all is `no_sound_device`. Other players and a
+        named device are known only from a play (`play` sets `problem`)."""
+        if self.command is None or self.problem is not None:
+            return self.problem
+        if Path(self.command[0]).name == "aplay" and self.device is None:
+            try:
+                done = subprocess.run([self.command[0], "-l"], capture_output=True, timeout=10,
+                                      check=False)
+            except (OSError, subprocess.TimeoutExpired):
+                return self.problem
+            listing = done.stdout.decode("utf-8", "replace")
+            if "card " not in listing:
+                self.problem = "no_sound_device"
+        return self.problem
+
+    def _command(self, player: Player, system: str | None = None) -> list[str] | None:
+        """The player's command line, the wav's path to follow. On Windows (`auto`) the
+        system's own player through PowerShell, which takes the path from the environment."""
+        system = system or os.name
+        if player == "windows" or (player == "auto" and system == "nt"):
+            shell = powershell()
+            return windows_command(WINDOWS_PLAY, shell) if shell else None
         choices = ["aplay", "paplay"] if player == "auto" else [player] if player != "none" else []
         for name in choices:
             found = shutil.which(name)
@@ -227,13 +343,20 @@ class AudioOut:
             return [found, *([f"--device={self.device}"] if self.device else [])]
         return None
 
+    def argv(self, wav: Path) -> tuple[list[str], dict[str, str] | None]:
+        """The command that plays `wav`, and its environment (None: this process's)."""
+        assert self.command is not None
+        if "-Command" in self.command:
+            return self.command, {**os.environ, "TINGDUAN_WAV": str(wav)}
+        return [*self.command, str(wav)], None
+
     def play(self, wav: Path) -> bool:
         """True when the player played it through; False when there was nothing to play on."""
         if self.command is None:
             return False
         try:
-            done = subprocess.run([*self.command, str(wav)], capture_output=True, timeout=120,
-                                  check=False)
+            argv, env = self.argv(wav)
+            done = subprocess.run(argv, env=env, capture_output=True, timeout=120, check=False)
             ok, reason = done.returncode == 0, done.stderr.decode("utf-8", "replace")
         except (OSError, subprocess.TimeoutExpired) as exc:
             ok, reason = False, str(exc)
@@ -241,7 +364,9 @@ class AudioOut:
             if self._failing:
                 log.info("voice: the audio device %s plays again", self.device or "default")
             self._failing = False
+            self.problem = None
             return True
+        self.problem = "play_failed"
         if not self._failing:
             last = [line for line in reason.strip().splitlines() if line][-1:] or ["no reason"]
             log.warning("voice: cannot play on %s (%s): calls are rendered but not heard",
@@ -251,6 +376,43 @@ class AudioOut:
 
 
 # --- the speaking queue ------------------------------------------------------------------------
+VOICE_DIR_PREFIX = "tingduan-voice-"
+
+
+def sweep_voice_dirs(root: Path | None = None) -> list[Path]:
+    """Remove the voice folders of processes that are gone (`tingduan-voice-<pid>-…` in the temp
+    dir): a face killed (-9, a power cut) cannot remove its own, so the next one does. A folder
+    of a live process, or one whose process cannot be told, is left alone."""
+    root = root or Path(tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        found = list(root.glob(f"{VOICE_DIR_PREFIX}*-*"))
+    except OSError:
+        return removed
+    for folder in found:
+        pid_text = folder.name[len(VOICE_DIR_PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":
+        # os.kill(pid, 0) is CTRL_C_EVENT on Windows, not a probe: never send it. A live
+        # player keeps its wav open there, so removing a live folder fails harmlessly anyway;
+        # still, count every pid as alive and leave Windows' temp cleaner to it.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's live process
+        return True
+    return True
+
+
 @dataclass
 class Announcement:
     """One queued sentence: `rendered` resolves to its wav, `spoken` to how often it was heard
@@ -269,10 +431,14 @@ class CallSpeaker:
     def __init__(self, config: VoiceConfig | None = None, *, out_dir: Path | None = None,
                  audio: AudioOut | None = None) -> None:
         self.config = config or VoiceConfig()
-        self.espeak = Espeak(self.config)
+        self.espeak: Renderer = make_renderer(self.config)
         self.audio = audio or AudioOut(self.config.player, self.config.device)
+        self.audio.probe()  # a missing sound card is shown from the start (`problem`)
         self._own_dir = out_dir is None
-        self.out_dir = out_dir or Path(tempfile.mkdtemp(prefix="tingduan-voice-"))
+        if out_dir is None:
+            sweep_voice_dirs()
+        self.out_dir = out_dir or Path(
+            tempfile.mkdtemp(prefix=f"{VOICE_DIR_PREFIX}{os.getpid()}-"))
         self._count = 0
         self._lock = threading.Lock()
         self._to_render: queue.Queue[tuple[Announcement, Path] | None] = queue.Queue()
@@ -285,6 +451,11 @@ class CallSpeaker:
                                              daemon=True)
         self._render_thread.start()
         self._play_thread.start()
+
+    @property
+    def problem(self) -> str | None:
+        """Why calls are not heard (no_player, no_sound_device, play_failed), or None."""
+        return self.audio.problem
 
     def announce(self, text: str, *, repeat: int | None = None,
                  file_name: str | None = None) -> Announcement:

@@ -44,15 +44,16 @@ def main(argv: list[str]) -> int:
                     modes=("normal",))
 
 
-def make_speaker(folder: Path) -> CallSpeaker | None:
+def make_speaker(folder: Path) -> tuple[CallSpeaker | None, str | None]:
+    """The speaker, or None and why (the screen says it: calls shown, not spoken)."""
     from devices.errors import DeviceError
     from devices.voice import CallSpeaker, load_voice_config
 
     try:
-        return CallSpeaker(load_voice_config(folder))
+        return CallSpeaker(load_voice_config(folder)), None
     except DeviceError as exc:
         log.warning("voice off: %s", exc.code)
-        return None
+        return None, exc.code
 
 
 def build_window(shell: Shell) -> QWidget:
@@ -66,10 +67,11 @@ def build_window(shell: Shell) -> QWidget:
     shell.on_quit(bridge.stop)
     bridge.start()
     start_sync(folder, bridge.start_sync, kind="display")
-    speaker = None if shell.options.no_voice else make_speaker(folder)
+    speaker, problem = (None, None) if shell.options.no_voice else make_speaker(folder)
     if speaker is not None:
         shell.on_quit(speaker.close)
-    return DisplayWindow(bridge, speaker, config=load_display_config(folder))
+    return DisplayWindow(bridge, speaker, config=load_display_config(folder),
+                         voice_problem=problem)
 
 
 def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:

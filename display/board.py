@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ui.sync_state import SyncState
 
 TICK_MS = 300
+NUMBER_SHARE = 0.3  # the number's font size as a share of a landscape board's height
+NUMBER_SHARE_PORTRAIT = 0.2
 
 
 class Ticker(QLabel):
@@ -159,14 +161,18 @@ class CallBoard(QWidget):
         outer.setContentsMargins(gap * 2, gap, gap * 2, gap)
         outer.setSpacing(gap)
         top = QHBoxLayout()
-        self.hall = ElidedLabel(hall_name, "title")
+        # the hall's name wraps on a narrow screen instead of ending in "…" after a character
+        self.hall = label(hall_name, "title", wrap=True)
         self.clock = label("", "heading")
         top.addWidget(self.hall, 1)
-        top.addWidget(self.clock)
+        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
         self.status = label("", "error", wrap=True)
         self.status.hide()
         outer.addWidget(self.status)
+        self.voice = label("", "notice", wrap=True)  # why calls are not heard, when they are not
+        self.voice.hide()
+        outer.addWidget(self.voice)
 
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.body.setSpacing(gap * 2)
@@ -225,9 +231,26 @@ class CallBoard(QWidget):
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
                                else QBoxLayout.Direction.LeftToRight)
         height = max(size.height(), 400)
-        self.number.fit(int(height * (0.17 if portrait else 0.22)))
+        # NUMBER_SHARE of the height as the font's pixel size gives digits (cap height ~0.72
+        # of it) at least a fifth of the screen's height on a landscape panel: read from
+        # across the hall. A long number (A-K3-001) is bounded by the card's width instead.
+        self.number.fit(int(height * (NUMBER_SHARE_PORTRAIT if portrait else NUMBER_SHARE)))
         self.where.fit(int(height * (0.07 if portrait else 0.09)))
         super().resizeEvent(event)
+
+    def show_voice(self, problem: str | None) -> None:
+        """Why calls are not heard (devices/voice.py's codes), or None when they are."""
+        words = {"no_player": self.tr("no audio player is installed"),
+                 "no_sound_device": self.tr("no sound device was found"),
+                 "play_failed": self.tr("the sound device does not play"),
+                 "voice_missing": self.tr("no speech engine is installed"),
+                 "voice_config": self.tr("voice.json is wrong")}
+        if problem is None:
+            self.voice.hide()
+            return
+        self.voice.setText(self.tr("Calls are shown but not spoken: {why}.").format(
+            why=words.get(problem, problem)))
+        self.voice.show()
 
     def show_call(self, call: Call) -> None:
         self.current = call

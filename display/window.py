@@ -38,7 +38,8 @@ class DisplayWindow(CallBoard):
     shown = Signal(object)  # a Call, once it is on the screen (tests, the benchmark)
 
     def __init__(self, bridge: HallBridge, speaker: CallSpeaker | None, *,
-                 config: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+                 config: dict[str, Any] | None = None, voice_problem: str | None = None,
+                 parent: QWidget | None = None) -> None:
         config = config or load_display_config(None)
         super().__init__("", config["notices"], parent)
         self.setWindowTitle(self.tr("Call screen"))
@@ -58,7 +59,14 @@ class DisplayWindow(CallBoard):
         self._status.setInterval(STATUS_MS)
         self._status.timeout.connect(
             lambda: bridge.submit(read_sync, self.show_sync, lambda _e: None))
+        self._voice_problem = voice_problem  # the speaker could not be made at all
+        self._status.timeout.connect(self._voice_status)
         self._status.start()
+        self._voice_status()
+
+    def _voice_status(self) -> None:
+        problem = self.speaker.problem if self.speaker is not None else self._voice_problem
+        self.show_voice(problem)
 
     def _start(self) -> None:
         n = self.last_calls

@@ -204,9 +204,13 @@ class Cases:
     def accept(self, by: Actor, service_id: str, applicant: Applicant,
                items: list[MaterialItem], *, ticket: str | None = None,
                promise: str | None = None, note: str | None = None,
-               assisted: bool = False, start_ticket: bool = False) -> Outcome[CaseView]:
-        """受理. `start_ticket`: the ticket, when it is still only called, starts being served in
-        the same transaction (the desk accepts at the counter: both or neither)."""
+               assisted: bool = False, another: bool = False,
+               start_ticket: bool = False) -> Outcome[CaseView]:
+        """受理. A ticket already holding a case is refused (`ticket_has_case`, naming it) unless
+        `another` says this is a second matter of the same visit: a desk restarted mid-visit
+        must not make a second case for one matter without a word. `start_ticket`: the ticket,
+        when it is still only called, starts being served in the same transaction (the desk
+        accepts at the counter: both or neither)."""
         core = self._core
         core.require(by, "case", "accept_case")
         if start_ticket and ticket is not None:
@@ -218,6 +222,8 @@ class Cases:
         checked = checklist(service, items, text_limits.checked(promise, "promise"), core.today())
         text_limits.checked(note, "note")
         ticket_id = self._ticket_id(ticket)
+        if ticket_id is not None and not another:
+            self._refuse_second_case(ticket_id)
         dues = self._dues(service)
         promised = max((d for d in dues if d), default=None)
         with core.write() as conn:
@@ -328,17 +334,20 @@ class Cases:
                                 EventType.RESULT_DELIVERED, "deliver_result", **extra)
 
     # -- reading ------------------------------------------------------------------------------------
-    def get(self, by: Actor, ref: str) -> CaseView:
-        """A case by id or number, masked; free text in plain only for roles allowed it. Its
+    def get(self, by: Actor, ref: str, *, reveal: bool = False) -> CaseView:
+        """A case by id or number, masked; free text in plain only for roles allowed it, with
+        ID- and phone-shaped runs masked unless `reveal` (permission `data_view`, audited). Its
         permission is checked (and a refusal audited) before the case is looked for, so a
         refused actor learns nothing of whether it exists."""
         self._core.require(by, "case_lookup", "show_case")
-        return self._read(by, ref)
+        return self._read(by, ref, reveal=reveal)
 
-    def _read(self, by: Actor, ref: str) -> CaseView:
+    def _read(self, by: Actor, ref: str, *, reveal: bool = False) -> CaseView:
         """A case, for a command that has checked its own permission already."""
         core = self._core
         conn = core.conn
+        if reveal:
+            core.require(by, "data_view", "reveal_case_text")
         row = conn.execute(
             "SELECT case_id, case_number, service_id, ticket_id, status, applicant_masked, "
             "reasons, accepted_ms, completed_ms, delivered_ms, delivery_channel, "
@@ -351,13 +360,14 @@ class Cases:
             return iso_of_ms(ms, core.zone) if ms is not None else None
 
         materials = tuple(
-            MaterialView(m[0], m[1], m[3], m[4], core.open_text(m[2], by))
+            MaterialView(m[0], m[1], m[3], m[4], core.open_text(m[2], by, reveal=reveal))
             for m in conn.execute(
                 "SELECT material, status, promise, due, licence FROM case_materials "
                 "WHERE case_id = ? ORDER BY rowid", (row[0],)))
         steps = tuple(
             StepView(s[0], s[1], s[2], s[3], s[4], at(s[5]), at(s[6]), at(s[7]),
-                     core.open_text(s[8], by), tuple(json.loads(s[9])) if s[9] else ())
+                     core.open_text(s[8], by, reveal=reveal),
+                     tuple(json.loads(s[9])) if s[9] else ())
             for s in conn.execute(
                 "SELECT step, department, matter, status, due, decided_ms, received_ms, "
                 "correction_ms, note, bring FROM case_steps WHERE case_id = ? ORDER BY step",
@@ -365,17 +375,24 @@ class Cases:
         steps = self._visible(by, row[0], row[1], row[2], steps)
         reasons: tuple[str, ...] | None = None
         if row[6] is not None and by.can("free_text"):
-            reasons = tuple(t for t in (core.open_text(tok, by) for tok in json.loads(row[6]))
-                            if t is not None)
+            reasons = tuple(t for t in (core.open_text(tok, by, reveal=reveal)
+                                        for tok in json.loads(row[6])) if t is not None)
         try:
             service_name = core.catalog.get(row[2]).name
         except DomainError:
             service_name = row[2]  # a service a newer catalog dropped: the case stays readable
 
+        if reveal:
+            from hall.security import audit
+
+            audit.record(core, actor=by, action="data_view", target=row[1],
+                         detail={"fields": ["typed_text"]})
+
         return CaseView(
             id=row[0], number=row[1], service=row[2], service_name=service_name,
             ticket_id=row[3], status=row[4], applicant=row[5], materials=materials,
-            steps=steps, promised=row[12], reasons=reasons, note=core.open_text(row[14], by),
+            steps=steps, promised=row[12], reasons=reasons,
+            note=core.open_text(row[14], by, reveal=reveal),
             assisted=bool(row[13]), accepted_at=iso_of_ms(row[7], core.zone),
             completed_at=at(row[8]), delivered_at=at(row[9]), delivery_channel=row[10],
             delivery_tracking=row[11])
@@ -441,6 +458,28 @@ class Cases:
         if ref is None:
             return None
         return find(self._core.conn, ref, self._core.zone).id
+
+    def cases_of_ticket(self, by: Actor, ticket: str) -> tuple[CaseView, ...]:
+        """The cases a visit already has (refused ones included), oldest first: what a desk
+        restarted mid-visit shows before anything is accepted again."""
+        self._core.require(by, "case_lookup", "list_cases")
+        ticket_id = self._ticket_id(ticket)
+        rows = self._core.conn.execute(
+            "SELECT case_id FROM cases WHERE ticket_id = ? ORDER BY accepted_ms",
+            (ticket_id,)).fetchall()
+        return tuple(self.get(by, r[0]) for r in rows)
+
+    def _refuse_second_case(self, ticket_id: str) -> None:
+        # A refused case (不予受理) does not count: the applicant may come back to the same
+        # window with what was missing and be accepted on the same ticket.
+        row = self._core.conn.execute(
+            "SELECT case_number, service_id FROM cases WHERE ticket_id = ? AND status != "
+            "'refused' ORDER BY accepted_ms LIMIT 1", (ticket_id,)).fetchone()
+        if row is not None:
+            raise DomainError(
+                f"this ticket already has case {row[0]} ({row[1]}); accept a second matter of "
+                "the same visit only on purpose (--another)", code="ticket_has_case",
+                params={"case": row[0], "service": row[1]})
 
     def _number(self) -> str:
         """Unique across the platform: hall id, day, terminal id, the terminal's daily count."""

@@ -97,6 +97,14 @@ class Catalog:
 
         return search(self, query, no_id=no_id)
 
+    def group_of(self, service_id: str) -> tuple[str, ...]:
+        """The services of `service_id`'s window group (its series letter: one line of people
+        for the same windows). A service the catalog no longer has is a group of its own."""
+        letter = next((s.series for s in self.services if s.id == service_id), None)
+        if letter is None:
+            return (service_id,)
+        return tuple(s.id for s in self.services if s.series == letter)
+
     def departments(self) -> frozenset[str]:
         """Every department that decides a part of some service (后台分类审批)."""
         return frozenset(s.department for service in self.services for s in service.steps

@@ -186,17 +186,20 @@ class Core:
             return None
         return self.sealer.seal(text.strip().encode("utf-8"))
 
-    def open_text(self, token: str | None, actor: Actor) -> str | None:
+    def open_text(self, token: str | None, actor: Actor, *, reveal: bool = False) -> str | None:
         """The text behind a sealed token for an actor allowed free text; None otherwise, and
-        None once purged. An unopenable token (another hall's key) reads as None too."""
+        None once purged. An unopenable token (another hall's key) reads as None too. ID- and
+        phone-shaped runs in it are masked unless `reveal` (the caller checks and audits it)."""
         if not token or not actor.can("free_text"):
             return None
         from hall.security.crypto import SealError
+        from hall.typed_text import mask_typed_text
 
         try:
-            return self.sealer.open(token).decode("utf-8")
+            text = self.sealer.open(token).decode("utf-8")
         except SealError:
             return None
+        return text if reveal else mask_typed_text(text)
 
 
 def refuse_lost_key(conn: sqlite3.Connection, data_dir: Path, name: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,12 +111,17 @@ def find(conn: sqlite3.Connection, ref: str, zone: ZoneInfo) -> TicketView:
     return replace(ticket, shared_with=tuple(sorted(r[0] for r in others))) if others else ticket
 
 
-def ahead_of(conn: sqlite3.Connection, ticket: TicketView) -> int:
-    """Waiting tickets of the same service issued before this one. Every urgency is named so
-    the count searches ix_tickets_waiting (urgent, issued_ms, …) instead of scanning it."""
+def ahead_of(conn: sqlite3.Connection, ticket: TicketView,
+             group: Sequence[str] | None = None) -> int:
+    """Waiting tickets of the same window group (`group`: its services; by default the
+    ticket's service alone) issued before this one: the people who wait for the same windows.
+    Every urgency is named so the count searches ix_tickets_waiting (urgent, issued_ms, …)
+    instead of scanning it."""
+    services = tuple(group) if group else (ticket.service,)
+    marks = ", ".join("?" for _ in services)
     row = conn.execute(
         f"SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND urgent IN {URGENCIES} "
-        "AND issued_ms < ? AND service_id = ? AND day >= ?",
-        (ticket.issued_ms, ticket.service, ticket.day),
+        f"AND (issued_ms, ticket_id) < (?, ?) AND service_id IN ({marks}) AND day >= ?",
+        (ticket.issued_ms, ticket.id, *services, ticket.day),
     ).fetchone()
     return int(row[0])

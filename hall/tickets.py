@@ -91,7 +91,8 @@ class Tickets:
                                       appointment_at=appointment_at, window=window,
                                       holder=holder)
             ticket = find(conn, ticket_id, core.zone)
-            ticket = replace(ticket, ahead=ahead_of(conn, ticket))
+            ticket = replace(ticket, ahead=ahead_of(conn, ticket,
+                                                    core.catalog.group_of(service.id)))
         return core.outcome(ticket)
 
     def _todays_slot(self, moment: datetime) -> datetime:
@@ -242,7 +243,8 @@ class Tickets:
     def get(self, ref: str) -> TicketView:
         """A ticket by id or by its printed number (A003)."""
         ticket = find(self._core.conn, ref, self._core.zone)
-        return replace(ticket, ahead=ahead_of(self._core.conn, ticket)) if (
+        group = self._core.catalog.group_of(ticket.service)
+        return replace(ticket, ahead=ahead_of(self._core.conn, ticket, group)) if (
             ticket.status == "waiting") else ticket
 
     def list(self, day: str | None = None, status: str | None = None) -> list[TicketView]:

@@ -237,10 +237,12 @@ class Views:
         ticket = find(core.conn, ref, core.zone)
         if ticket.status != "waiting":
             return Place(ticket.number, ticket.status, 0, 0)
+        group = core.catalog.group_of(ticket.service)  # who waits for the same windows
+        marks = ", ".join("?" for _ in group)
         row = core.conn.execute(
             f"SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND urgent IN {URGENCIES} "
-            "AND (issued_ms, ticket_id) < (?, ?) AND service_id = ? AND day >= ?",
-            (ticket.issued_ms, ticket.id, ticket.service, previous_day(ticket.day))).fetchone()
+            f"AND (issued_ms, ticket_id) < (?, ?) AND service_id IN ({marks}) AND day >= ?",
+            (ticket.issued_ms, ticket.id, *group, previous_day(ticket.day))).fetchone()
         ahead = int(row[0])
         windows = self._windows()
         wait = self._estimate(ahead, self._service_seconds(core.today()).get(ticket.service),

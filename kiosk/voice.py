@@ -57,6 +57,12 @@ class Guide:
     def available(self) -> bool:
         return self._speaker is not None
 
+    @property
+    def problem(self) -> str | None:
+        """Why what is said is not heard (no sound device, …), or None."""
+        speaker = self._speaker
+        return speaker.problem if speaker is not None else None
+
     def wait_ready(self, timeout: float) -> bool:
         """For tests and the benchmark: the speaker is made (or known to be missing)."""
         return self._ready.wait(timeout)

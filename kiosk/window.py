@@ -138,6 +138,13 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
             self._hall_ready()
         self._device_changed("")
 
+    def show_device_notes(self) -> None:
+        """The devices' line, except where the page itself says what the printer means for
+        this citizen (the confirmation and the ticket): one message, not two banners."""
+        page = self.stack.currentWidget()
+        self.device_notes.setVisible(bool(self.device_notes.text())
+                                     and page not in (self.confirm, self.ticket))
+
     def _hall_ready(self) -> None:
         def facts(hall: Hall) -> tuple[HallFacts, WaitingBoard]:
             cfg = hall.config
@@ -274,13 +281,18 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         names = {"id_reader": self.tr("ID card reader"),
                  "sscard_reader": self.tr("Social security card reader"),
                  "scanner": self.tr("Code scanner"), "printer": self.tr("Printer")}
+        # the printer's state in words of its own: the messages for a ticket ("your number is
+        # shown on the screen") read wrong before anyone has taken a number
+        printer_words = {"paper_out": self.tr("out of paper"),
+                         "printer_offline": self.tr("not connected")}
         notes = []
         for state in self.devices.states():
             if state.configured and not state.ready and state.code:
+                problem = (printer_words.get(state.code) if state.kind == "printer" else None)
                 notes.append(self.tr("{device}: {problem}").format(
-                    device=names[state.kind], problem=messages.text(state.code)))
+                    device=names[state.kind], problem=problem or messages.text(state.code)))
         self.device_notes.setText("\n".join(notes))
-        self.device_notes.setVisible(bool(notes))
+        self.show_device_notes()
         if self.stack.currentWidget() is self.identify:
             self.identify.set_ways(self._ways())
         if self.stack.currentWidget() is self.maintenance:

@@ -129,7 +129,9 @@ def configure(app: QApplication, *, elder: bool = False,
 
 def show(window: QWidget, *, fullscreen: bool) -> None:
     if fullscreen:
-        window.showFullScreen()
+        from ui.fullscreen import show_fullscreen
+
+        show_fullscreen(window)  # says so, and covers the screen, when no window manager does
     else:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -165,6 +167,9 @@ def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], 
             print(path)
         shell.shutdown()
         return 0
+    from ui.stopping import quit_on_signals
+
+    quit_on_signals(app)  # SIGTERM and Ctrl-C run the on_quit stops (the voice's folder too)
     window = build(shell)
     show(window, fullscreen=options.fullscreen)
     return int(app.exec())

@@ -73,15 +73,20 @@ class Tokens:
             raise ValueError(f"unknown theme mode {mode!r} (one of {', '.join(MODES)})")
         raw = self.raw
         sizes = {k: int(v) for k, v in raw["size"].items()}
+        colors = dict(raw["color"])
         line_spacing = float(raw["line_spacing"])
         if mode == "elder":
             elder = raw["elder"]
             sizes.update({k: round(sizes[k] * float(elder["scale"])) for k in elder["scaled"]})
+            sizes.update({k: round(sizes[k] * float(elder.get("space_scale", elder["scale"])))
+                          for k in elder.get("spaced", ())})
             sizes["target"] = int(elder["target"])
             line_spacing = float(elder["line_spacing"])
+            # hints (muted) as dark as the text: an older reader gets no grey small print
+            colors.update(elder.get("color", {}))
         limits = raw["limits"]
         return ModeTokens(mode=mode, families=tuple(raw["font"]["families"]),
-                          colors=dict(raw["color"]), sizes=sizes, line_spacing=line_spacing,
+                          colors=colors, sizes=sizes, line_spacing=line_spacing,
                           min_contrast=float(limits["min_contrast"]),
                           min_target=int(limits["min_target"]),
                           min_text=int(limits["min_text"][mode]),

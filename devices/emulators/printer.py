@@ -48,6 +48,10 @@ class PrinterEmulator:
     def url(self) -> str:
         return f"tcp://{self.host}:{self.port}"
 
+    @property
+    def plugged(self) -> bool:
+        return self._listener is not None
+
     def plug(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

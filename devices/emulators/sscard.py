@@ -81,6 +81,10 @@ class VirtualSocialCard:
         self._thread = threading.Thread(target=self._serve, name="vpcd-card", daemon=True)
         self._thread.start()
 
+    @property
+    def inserted(self) -> bool:
+        return self._sock is not None
+
     def remove(self) -> None:
         if self._thread is not None:
             self._wake_w.send(b"x")

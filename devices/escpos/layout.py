@@ -140,7 +140,7 @@ def encode(layout: Layout) -> bytes:
 
 def ticket_layout(number: str, service_name: str, issued_at: datetime | str, ahead: int,
                   qr_url: str | None, hall_name: str, lines: Iterable[str] = (), *,
-                  group_name: str = "") -> Layout:
+                  group_name: str = "", priority: str | None = None) -> Layout:
     """A queue ticket: the number big and bold, the service and its window group, people
     ahead, a QR to follow the queue."""
     when = issued_at.strftime("%Y-%m-%d %H:%M") if isinstance(issued_at, datetime) else issued_at
@@ -149,6 +149,8 @@ def ticket_layout(number: str, service_name: str, issued_at: datetime | str, ahe
         Text(number, align="center", bold=True, width=3, height=3),
         Text(service_name, align="center", width=1, height=2),
     ]
+    if priority:
+        elements.append(Text(priority, align="center", bold=True))
     if group_name:
         elements.append(Text(f"请到 {group_name} 窗口办理", align="center"))
     elements += [
@@ -162,13 +164,32 @@ def ticket_layout(number: str, service_name: str, issued_at: datetime | str, ahe
     return Layout(tuple(elements))
 
 
+PAPER_COLUMNS = 48  # an 80 mm roll in font A; a Chinese character takes two columns
+
+
+def wrap_columns(text: str, columns: int = PAPER_COLUMNS) -> list[str]:
+    """`text` broken into lines of at most `columns` (a wide character counts two), the way
+    the printer would cut it off at the paper's edge otherwise."""
+    import unicodedata
+
+    lines, line, used = [], "", 0
+    for char in text:
+        wide = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + wide > columns and line:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += wide
+    lines.append(line)
+    return lines
+
+
 def slip_layout(slip: TicketSlip) -> Layout:
     """A ticket as the hall words it (hall/slips.py)."""
-    service = slip.service_name
-    if slip.priority_name:
-        service = f"{service}({slip.priority_name})"
-    return ticket_layout(slip.number, service, slip.issued_at, slip.ahead, slip.qr_url,
-                         slip.hall_name, slip.footer, group_name=slip.group_name)
+    # the priority on a line of its own: "新生儿出生“一件事”(老年人)" read as a matter's name
+    return ticket_layout(slip.number, slip.service_name, slip.issued_at, slip.ahead,
+                         slip.qr_url, slip.hall_name, slip.footer, group_name=slip.group_name,
+                         priority=f"{slip.priority_name}优先" if slip.priority_name else None)
 
 
 def receipt_slip_layout(slip: ReceiptSlip) -> Layout:
@@ -185,9 +206,11 @@ def receipt_layout(title: str, rows: Sequence[tuple[str, str]], *, hall_name: st
         elements.append(Text(hall_name, align="center"))
     elements.append(Text(title, align="center", bold=True, width=2, height=2))
     elements.append(Text("-" * 32))
-    elements.extend(Text(f"{label}：{value}") for label, value in rows)
+    # wrapped to the paper: a 告知承诺 line runs on over several lines, never off the edge
+    elements.extend(Text(part) for label, value in rows
+                    for part in wrap_columns(f"{label}：{value}"))
     elements.append(Text("-" * 32))
-    elements.extend(Text(line) for line in footer)
+    elements.extend(Text(part) for line in footer for part in wrap_columns(line))
     if qr_url:
         elements.append(QR(qr_url, module=4))
     elements.append(Cut())

@@ -247,6 +247,7 @@ class KioskBase(QWidget):
         if self.stack.currentWidget() is not page:
             self.message.hide()
         self.stack.setCurrentWidget(page)
+        self.show_device_notes()
         if page is self.home:
             self.idle.stop()
             self.countdown.hide()
@@ -254,6 +255,9 @@ class KioskBase(QWidget):
             self.idle.start()
         if say:
             self.guide_step(say)
+
+    def show_device_notes(self) -> None:
+        """The devices' line for the page shown (kiosk/window.py)."""
 
     def guide_step(self, text: str) -> None:
         """Voice guidance of each step, in elder mode (a number taken is always said)."""

@@ -14,8 +14,10 @@ class IdleFlow(KioskBase):
     """Elder mode and idle."""
 
     def go_home(self) -> None:
-        """Back to the start and forget: the card, the choices, what the pages showed."""
-        if self.visit.elder_by_card or self.visit.read is not None:
+        """Back to the start and forget: the card, the choices, what the pages showed, and the
+        text size (elder mode switched on by hand or by a card is this citizen's, not the
+        next one's)."""
+        if self.theme.mode != self.default_mode:
             self.theme.set_mode(self.default_mode)
         self.visit = Visit()
         for page in self.pages:

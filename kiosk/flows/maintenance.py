@@ -15,6 +15,7 @@ from ui import messages
 
 if TYPE_CHECKING:
     from hall.app import Hall
+    from hall.errors import HallError
     from hall.sync_status import SyncStatus
 
 
@@ -41,9 +42,16 @@ class MaintenanceFlow(KioskBase):
         self.go(self.maintenance)
 
     def check_pin(self, pin: str) -> None:
-        self.call(lambda hall: hall.technician_session(pin), self._pin_ok)
+        self.call(lambda hall: hall.technician_session(pin), self._pin_ok,
+                  on_error=self._pin_refused)
+
+    def _pin_refused(self, error: HallError) -> None:
+        seconds = error.params.get("seconds") if error.code == "locked_out" else None
+        self.maintenance.show_pin_error(messages.for_error(error),
+                                        int(seconds) if isinstance(seconds, int) else 0)
 
     def _pin_ok(self, _actor: object) -> None:
+        self.maintenance.show_pin_error("")
         self.maintenance.open_panel()
         self._maintenance_panel()
         if self.ctx.enrolled:
@@ -70,9 +78,15 @@ class MaintenanceFlow(KioskBase):
                         .format(count=paper.printed,
                                 state=self.tr("out of paper") if self.devices.paper_out()
                                 else self.tr("paper loaded")))
-        m.voice.setText(self.tr("working") if self.guide.available
-                        else messages.text(self.guide.error.code if self.guide.error
-                                           else "voice_missing"))
+        problems = {"no_player": self.tr("no audio player is installed: nothing is heard"),
+                    "no_sound_device": self.tr("no sound device was found: nothing is heard"),
+                    "play_failed": self.tr("the sound device does not play: nothing is heard")}
+        heard = self.guide.problem
+        if not self.guide.available:
+            m.voice.setText(messages.text(self.guide.error.code if self.guide.error
+                                          else "voice_missing"))
+        else:
+            m.voice.setText(problems.get(heard, heard) if heard else self.tr("working"))
         m.settings.setText(self.tr("Hall settings version {version}").format(
             version=self.facts.settings_version) if self.facts and self.facts.settings_version
             else self.tr("No hall settings heard yet (config.json values)."))

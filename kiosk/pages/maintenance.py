@@ -4,10 +4,19 @@ status, the paper counter, restart."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.widgets import Page, button, entry, label
+from ui.parts import restyle
 from ui.theme import Theme
 
 
@@ -47,7 +56,16 @@ class MaintenancePage(Page):
         pad.addWidget(delete, 3, 0)
         pad.addWidget(zero, 3, 1)
         pad.addWidget(self.ok, 3, 2)
+        # a wrong PIN is said here, in a slot that is always there: the pad never moves
+        # under the technician's finger (a banner above it pushed it down ~60 px)
+        self.pin_error = label("")
+        self.pin_error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._locked_until = 0.0
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setInterval(1000)
+        self._lock_timer.timeout.connect(self._lock_tick)
         pin.addWidget(self.pin_field)
+        pin.addWidget(self.pin_error)
         pin.addLayout(pad)
         # the panel
         self.panel = QFrame()
@@ -98,6 +116,40 @@ class MaintenancePage(Page):
         gap = self.theme.current.size("gap")
         self.pad.setSpacing(gap)
         self.action_grid.setSpacing(gap)
+        self._error_slot()
+
+    def _error_slot(self) -> None:
+        """Two lines of the error's font, whether or not there is an error."""
+        lines = self.pin_error.fontMetrics().lineSpacing() * 2
+        self.pin_error.setFixedHeight(lines + 8)
+
+    def _say_pin(self, text: str) -> None:
+        # the red of an error only around words: an empty slot is the page's own colour
+        restyle(self.pin_error, "error" if text else "")
+        self.pin_error.setText(text)
+
+    def show_pin_error(self, text: str, locked_s: int = 0) -> None:
+        """A wrong PIN, or the lockout with the seconds left (counted down on the pad)."""
+        import time
+
+        self._error_slot()
+        self._say_pin(text)
+        if locked_s > 0:
+            self._locked_until = time.monotonic() + locked_s
+            self._lock_tick()
+            self._lock_timer.start()
+
+    def _lock_tick(self) -> None:
+        import time
+
+        left = int(self._locked_until - time.monotonic() + 0.999)
+        if left <= 0:
+            self._lock_timer.stop()
+            self._say_pin("")
+            self.ok.setEnabled(True)
+            return
+        self.ok.setEnabled(False)
+        self._say_pin(self.tr("Too many wrong PINs: try again in {s} seconds.").format(s=left))
 
     def _pin(self) -> None:
         pin = self.pin_field.text()
@@ -113,6 +165,8 @@ class MaintenancePage(Page):
 
     def reset(self) -> None:
         self.pin_field.clear()
+        if not self._lock_timer.isActive():
+            self._say_pin("")
         self.pin_box.show()
         self.panel.hide()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):

@@ -295,7 +295,8 @@ class TicketPage(Page):
                     qr: Sequence[Sequence[bool]]) -> None:
         self.number.setText(slip.number)
         self.service.setText(slip.service_name if not slip.priority_name else
-                             f"{slip.service_name}（{slip.priority_name}）")
+                             self.tr("{service}\n{priority} first").format(
+                                 service=slip.service_name, priority=slip.priority_name))
         self.group.setText(self.tr("Please wait for the call to a window of: {group}")
                            .format(group=slip.group_name) if slip.group_name else "")
         self.ahead.setText(self.tr("{count} people ahead of you").format(count=slip.ahead))

@@ -52,6 +52,10 @@
         <translation>不予受理  F11</translation>
     </message>
     <message>
+        <source>This ticket already has case {case} ({matter}, {status})</source>
+        <translation>此号已有办件 {case}（{matter}，{status}）</translation>
+    </message>
+    <message>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
@@ -228,6 +232,14 @@
         <translation>EMS运单号</translation>
     </message>
     <message>
+        <source>Hand in (补交)</source>
+        <translation>补交</translation>
+    </message>
+    <message>
+        <source>Deferred material</source>
+        <translation>容缺材料</translation>
+    </message>
+    <message>
         <source>Mark completed</source>
         <translation>办结</translation>
     </message>
@@ -238,6 +250,34 @@
     <message>
         <source>, by mail {tracking}</source>
         <translation>，已邮寄 {tracking}</translation>
+    </message>
+    <message>
+        <source>Find a case to complete or hand it out.</source>
+        <translation>查找办件后可办结或出件。</translation>
+    </message>
+    <message>
+        <source>Completing waits for the deferred materials: {m}. Record each with 补交 when it is handed in.</source>
+        <translation>尚缺容缺材料：{m}，补交后才能办结。材料交来时逐项点“补交”。</translation>
+    </message>
+    <message>
+        <source>Completing waits for the departments to decide their parts.</source>
+        <translation>各部门审批完成后才能办结。</translation>
+    </message>
+    <message>
+        <source>Mark it completed, then hand the result out.</source>
+        <translation>可以办结，办结后出件。</translation>
+    </message>
+    <message>
+        <source>Completed: hand the result out. At the window, read the card of the person collecting it first.</source>
+        <translation>已办结，可以出件。窗口领取请先读取领取人的证件。</translation>
+    </message>
+    <message>
+        <source>A refused case is neither completed nor handed out.</source>
+        <translation>不予受理的办件无需办结或出件。</translation>
+    </message>
+    <message>
+        <source>The result has been handed out.</source>
+        <translation>已出件。</translation>
     </message>
     <message>
         <source>Ready to hand out</source>
@@ -327,6 +367,10 @@
         <translation>{window}号窗口的办理事项已保存。</translation>
     </message>
     <message>
+        <source>Collector: {who}</source>
+        <translation>领取人：{who}</translation>
+    </message>
+    <message>
         <source>Read the applicant&apos;s card or code first.</source>
         <translation>请先读取申请人的证件或身份码。</translation>
     </message>
@@ -341,6 +385,14 @@
     <message>
         <source> {n} deferred, under a signed promise.</source>
         <translation>容缺{n}项，已签告知承诺。</translation>
+    </message>
+    <message>
+        <source>This ticket has a case</source>
+        <translation>此号已有办件</translation>
+    </message>
+    <message>
+        <source>This ticket already has case {case}. Accept another matter of the same visit?</source>
+        <translation>此号已受理办件 {case}。是否作为同一次来访的另一事项再次受理？</translation>
     </message>
     <message>
         <source>Nothing is missing: every material is marked.</source>
@@ -359,8 +411,20 @@
         <translation>A4打印机不可用，回执已由小票打印机打印。</translation>
     </message>
     <message>
+        <source>{m} handed in.</source>
+        <translation>{m} 已补交。</translation>
+    </message>
+    <message>
         <source>Completed.</source>
         <translation>已办结。</translation>
+    </message>
+    <message>
+        <source>Read the card of the person collecting the result first (ID card, 社保卡 or code).</source>
+        <translation>请先读取领取人的身份证、社保卡或身份码，再出件。</translation>
+    </message>
+    <message>
+        <source>Handed out to {who}.</source>
+        <translation>已交给 {who}。</translation>
     </message>
     <message>
         <source>Handed out.</source>
@@ -492,6 +556,53 @@
     <message>
         <source>Window {window}</source>
         <translation>{window}号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>HallSettingsDialog</name>
+    <message>
+        <source>Hall settings</source>
+        <translation>大厅设置</translation>
+    </message>
+    <message>
+        <source>Version {version}, signed by {signer}</source>
+        <translation>版本 {version}，签发：{signer}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <source>No hall settings heard from the hub yet.</source>
+        <translation>尚未收到大厅服务器签发的设置。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>大厅名称</translation>
+    </message>
+    <message>
+        <source>Notices (one a line)</source>
+        <translation>公告（每行一条）</translation>
+    </message>
+    <message>
+        <source>Elder age</source>
+        <translation>老年人年龄</translation>
+    </message>
+    <message>
+        <source>Kiosk idle seconds</source>
+        <translation>自助终端无操作返回（秒）</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>办公时间</translation>
+    </message>
+    <message>
+        <source>The hub signs the change; every terminal of the hall then runs it.</source>
+        <translation>修改由大厅服务器签发，全厅终端随后统一生效。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
 </context>
 <context>
@@ -931,102 +1042,6 @@
     </message>
 </context>
 <context>
-    <name>_Dialog</name>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>HallSettingsDialog</name>
-    <message>
-        <source>Hall settings</source>
-        <translation>大厅设置</translation>
-    </message>
-    <message>
-        <source>Version {version}, signed by {signer}</source>
-        <translation>版本 {version}，签发：{signer}</translation>
-    </message>
-    <message>
-        <source>nobody yet</source>
-        <translation>尚无</translation>
-    </message>
-    <message>
-        <source>No hall settings heard from the hub yet.</source>
-        <translation>尚未收到大厅服务器签发的设置。</translation>
-    </message>
-    <message>
-        <source>Hall name</source>
-        <translation>大厅名称</translation>
-    </message>
-    <message>
-        <source>Notices (one a line)</source>
-        <translation>公告（每行一条）</translation>
-    </message>
-    <message>
-        <source>Elder age</source>
-        <translation>老年人年龄</translation>
-    </message>
-    <message>
-        <source>Kiosk idle seconds</source>
-        <translation>自助终端无操作返回（秒）</translation>
-    </message>
-    <message>
-        <source>Opening hours</source>
-        <translation>办公时间</translation>
-    </message>
-    <message>
-        <source>The hub signs the change; every terminal of the hall then runs it.</source>
-        <translation>修改由大厅服务器签发，全厅终端随后统一生效。</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>CallBoard</name>
-    <message>
-        <source>Now calling</source>
-        <translation>正在呼叫</translation>
-    </message>
-    <message>
-        <source>Last calls</source>
-        <translation>最近呼叫</translation>
-    </message>
-    <message>
-        <source>Window {window}</source>
-        <translation>{window}号窗口</translation>
-    </message>
-    <message>
-        <source>{number}, please go to window {window}</source>
-        <translation>请{number}号到{window}号窗口办理</translation>
-    </message>
-    <message>
-        <source>Calling again</source>
-        <translation>重复呼叫</translation>
-    </message>
-    <message>
-        <source>{n} waiting</source>
-        <translation>{n}人等候</translation>
-    </message>
-    <message>
-        <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>
-        <translation>与叫号服务器的连接已中断，屏幕显示的是最后收到的叫号信息。</translation>
-    </message>
-</context>
-<context>
-    <name>DisplayWindow</name>
-    <message>
-        <source>Call screen</source>
-        <translation>叫号屏</translation>
-    </message>
-</context>
-<context>
     <name>WorkbenchPage</name>
     <message>
         <source>Sign out</source>
@@ -1111,6 +1126,13 @@ Parts: {parts}</source>
     <message>
         <source>Type the reasons or what to correct in the note line first.</source>
         <translation>请先在意见栏填写理由或需补正的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>_Dialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>

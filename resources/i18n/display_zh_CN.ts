@@ -12,6 +12,30 @@
         <translation>最近呼叫</translation>
     </message>
     <message>
+        <source>no audio player is installed</source>
+        <translation>未安装播放程序</translation>
+    </message>
+    <message>
+        <source>no sound device was found</source>
+        <translation>未检测到声音设备</translation>
+    </message>
+    <message>
+        <source>the sound device does not play</source>
+        <translation>声音设备无法播放</translation>
+    </message>
+    <message>
+        <source>no speech engine is installed</source>
+        <translation>未安装语音合成程序</translation>
+    </message>
+    <message>
+        <source>voice.json is wrong</source>
+        <translation>语音设置（voice.json）有误</translation>
+    </message>
+    <message>
+        <source>Calls are shown but not spoken: {why}.</source>
+        <translation>语音播报不可用：{why}。叫号照常显示。</translation>
+    </message>
+    <message>
         <source>Window {window}</source>
         <translation>{window}号窗口</translation>
     </message>

@@ -316,6 +316,14 @@
         <translation>打印机</translation>
     </message>
     <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
         <source>{device}: {problem}</source>
         <translation>{device}：{problem}</translation>
     </message>
@@ -361,6 +369,18 @@
     <message>
         <source>paper loaded</source>
         <translation>纸张正常</translation>
+    </message>
+    <message>
+        <source>no audio player is installed: nothing is heard</source>
+        <translation>未安装播放程序，听不到语音</translation>
+    </message>
+    <message>
+        <source>no sound device was found: nothing is heard</source>
+        <translation>未检测到声音设备，听不到语音</translation>
+    </message>
+    <message>
+        <source>the sound device does not play: nothing is heard</source>
+        <translation>声音设备无法播放，听不到语音</translation>
     </message>
     <message>
         <source>This terminal works alone (not enrolled with a hub).</source>
@@ -456,6 +476,10 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: try again in {s} seconds.</source>
+        <translation>密码错误次数过多，请{s}秒后再试。</translation>
     </message>
     <message>
         <source>Hall settings</source>
@@ -612,10 +636,6 @@
     <message>
         <source>not approved</source>
         <translation>未通过</translation>
-    </message>
-    <message>
-        <source>{department}: {state}</source>
-        <translation>{department}：{state}</translation>
     </message>
     <message>
         <source>Promised by {date}</source>
@@ -827,6 +847,12 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+    <message>
+        <source>{service}
+{priority} first</source>
+        <translation>{service}
+{priority}优先</translation>
     </message>
     <message>
         <source>Please wait for the call to a window of: {group}</source>

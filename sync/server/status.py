@@ -16,6 +16,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import Engine, case, create_engine, func, or_, select
@@ -157,15 +158,16 @@ def upstream_link(data_dir: Path, engine: Engine | None,
     return link
 
 
-def describe(result: dict[str, Any]) -> str:
-    """The status as lines for a person at a terminal."""
-    from datetime import datetime
+def describe(result: dict[str, Any], zone: ZoneInfo) -> str:
+    """The status as lines for a person at a terminal, times in the hall's `zone`."""
+    from datetime import UTC, datetime
 
     def when(ms: int | None) -> str:
-        return "never" if ms is None else datetime.fromtimestamp(ms / 1000).strftime("%m-%d %H:%M:%S")
+        return "never" if ms is None else datetime.fromtimestamp(ms / 1000, UTC).astimezone(
+            zone).strftime("%m-%d %H:%M:%S")
 
     state = "up" if result["up"] else f"DOWN ({result['error']})"
-    lines = [f"hub {result['url']}: {state}"]
+    lines = [f"hub {result['url']}: {state} (times in {zone.key})"]
     if not result["database"]:
         lines.append("no server database in this data dir (not a hub's, or never started)")
     for t in result["terminals"]:

@@ -165,6 +165,7 @@ def read_card(shell: Shell, make_desk, desk_dir: Path, qtbot: QtBot):
         desk = make_desk(desk_dir)
         watch = IdCardWatch(emulator.path, poll=0.1, reopen=0.2)
         watch.card_read.connect(desk.card_presented)
+        desk.serving_started.connect(watch.read_again)  # as desk/app.py wires it
         with qtbot.waitSignal(watch.state_changed, timeout=10_000,
                               check_params_cb=lambda state, _e: state == "ready"):
             watch.start()

@@ -109,6 +109,65 @@ def test_printer_emulator_command(tmp_path: Path) -> None:
     assert "B007" in (tmp_path / "ticket-0001.txt").read_text(encoding="utf-8")
 
 
+def _emulator(*argv: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "main.py", "devices", "emulate", *argv,
+                             "--seconds", "30", "--json"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+
+
+def _command(proc: subprocess.Popen[str], line: str) -> dict:  # type: ignore[type-arg]
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    return json.loads(proc.stdout.readline())  # type: ignore[no-any-return]
+
+
+def test_emulated_reader_lifts_and_lays_cards_from_stdin(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`devices emulate id-reader` takes `lift` / `put KIND` while it runs (README walkthrough)."""
+    proc = _emulator("id-reader", "--card", "none")
+    try:
+        assert proc.stdout is not None
+        port = json.loads(proc.stdout.readline())["port"]
+        code, result = run(capsys, "read-id", "--port", port, "--timeout", "0.3")
+        assert code == 4 and result["error"] == "no_card"
+        assert "elder card" in _command(proc, "put elder")["status"]
+        code, result = run(capsys, "read-id", "--port", port, "--reveal")
+        assert code == 0 and result["card"]["id_number"] == people.RESIDENT_ELDER.id_number
+        assert "lifted" in _command(proc, "lift")["status"]
+        code, result = run(capsys, "read-id", "--port", port, "--timeout", "0.3")
+        assert code == 4 and result["error"] == "no_card"
+        assert "unknown command" in _command(proc, "shake")["status"]
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_emulated_printer_runs_out_of_paper_from_stdin(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    proc = _emulator("printer", "--port", "0", "--out", str(tmp_path), "--paper", "out")
+    try:
+        assert proc.stdout is not None
+        url = json.loads(proc.stdout.readline())["url"]
+        (tmp_path / "devices.json").write_text(json.dumps({"printer": url}), encoding="utf-8")
+
+        def printer_state() -> str:
+            _, result = run(capsys, "check", "--data-dir", str(tmp_path))
+            states = {d["kind"]: d["state"] for d in result["devices"]}
+            return str(states["printer"])
+
+        assert printer_state() == "error"
+        assert _command(proc, "paper ok")["status"] == "paper ok"
+        assert printer_state() == "ok"
+        _command(proc, "unplug")
+        assert printer_state() in ("missing", "error")
+        _command(proc, "plug")
+        assert printer_state() == "ok"
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
 def test_cli_module_imports_nothing_heavy() -> None:
     code = ("import sys, cli.devices_cmd; heavy = {'serial', 'smartcard', 'escpos', 'PIL', "
             "'qrcode'} & {m.split('.')[0] for m in sys.modules}; print(sorted(heavy))")

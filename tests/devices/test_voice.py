@@ -176,3 +176,86 @@ def test_voice_config_file(tmp_path: Path) -> None:
     (tmp_path / "voice.json").write_text(json.dumps({"loud": True}))
     with pytest.raises(DeviceError, match="unknown keys"):
         load_voice_config(tmp_path)
+
+
+STAND_IN_POWERSHELL = """#!/bin/sh
+# Stands in for Windows PowerShell: records how it was called, and writes a valid wav where the
+# render script would (the text from stdin, the file from the environment).
+printf '%s\\n' "$@" > "$TRACE.args"
+env | grep '^TINGDUAN_' > "$TRACE.env"
+cat > "$TRACE.stdin"
+if [ -n "$RENDER" ]; then
+  python3 -c "import wave,sys; w=wave.open(sys.argv[1],'wb'); w.setnchannels(1); \\
+w.setsampwidth(2); w.setframerate(16000); w.writeframes(bytes(3200)); w.close()" "$TINGDUAN_WAV"
+fi
+"""
+
+
+def test_windows_speaks_through_its_own_engine_and_player(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows (no espeak-ng) the call is rendered by System.Speech and played by
+    System.Media.SoundPlayer through PowerShell: the commands chosen, the text on stdin and the
+    files in the environment. PowerShell itself is a stand-in here: no Windows to run it on."""
+    from devices.voice import WINDOWS_PLAY, WINDOWS_RENDER, WindowsSpeech, make_renderer
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stand_in = bin_dir / "powershell"
+    stand_in.write_text(STAND_IN_POWERSHELL)
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("TRACE", str(tmp_path / "render"))
+    monkeypatch.setenv("RENDER", "1")
+    config = VoiceConfig(binary="no-such-espeak")
+    renderer = make_renderer(config, system="nt")
+    assert isinstance(renderer, WindowsSpeech)
+    sentence = call_sentence("A001", "3")
+    wav = renderer.render(sentence.spoken, tmp_path / "out" / "A001-3.wav")
+    assert wav_seconds(wav) > 0
+    args = (tmp_path / "render.args").read_text().splitlines()
+    assert args[:5] == ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+                        "-Command"] and args[5] == WINDOWS_RENDER
+    assert "System.Speech" in WINDOWS_RENDER and "zh-*" in WINDOWS_RENDER
+    assert (tmp_path / "render.stdin").read_text(encoding="utf-8") == sentence.spoken
+    assert "TINGDUAN_VOICE_RATE=-2" in (tmp_path / "render.env").read_text()
+
+    monkeypatch.setenv("TRACE", str(tmp_path / "play"))
+    monkeypatch.delenv("RENDER")
+    audio = AudioOut("auto", system="nt")
+    assert audio.play(wav) is True
+    assert (tmp_path / "play.args").read_text().splitlines()[5] == WINDOWS_PLAY
+    assert f"TINGDUAN_WAV={wav}" in (tmp_path / "play.env").read_text()
+    assert AudioOut("auto", system="posix").command != audio.command
+
+
+def test_voice_folders_of_dead_processes_are_swept(tmp_path: Path) -> None:
+    """A face killed with -9 leaves its tingduan-voice-<pid>-… folder; the next one removes it,
+    never a live process's."""
+    import os
+    import subprocess
+    import sys
+
+    from devices.voice import sweep_voice_dirs
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    gone = tmp_path / f"tingduan-voice-{dead}-abc"
+    mine = tmp_path / f"tingduan-voice-{os.getpid()}-def"
+    init = tmp_path / "tingduan-voice-1-ghi"  # pid 1 is alive (and not ours)
+    for folder in (gone, mine, init):
+        folder.mkdir()
+        (folder / "A001-3.wav").write_bytes(b"x")
+    assert sweep_voice_dirs(tmp_path) == [gone]
+    assert not gone.exists() and mine.exists() and init.exists()
+
+
+def test_missing_sound_card_is_known_before_the_first_call() -> None:
+    """aplay with no sound card: `probe` says so at start (the faces show it)."""
+    cards = Path("/proc/asound/cards")
+    if shutil.which("aplay") is None:
+        assert AudioOut("auto").probe() in ("no_player", None)
+        return
+    if cards.exists() and "no soundcards" not in cards.read_text():
+        pytest.skip("this machine has a sound card")
+    assert AudioOut("aplay").probe() == "no_sound_device"
+    assert AudioOut("none").probe() is None

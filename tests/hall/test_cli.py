@@ -163,3 +163,25 @@ def test_a_bug_still_answers_with_the_error_contract(tmp_path: Path, capsys) -> 
     reports = list((tmp_path / "logs").glob("crash-*.txt"))
     assert len(reports) == 1 and "11010519491231002X" not in reports[0].read_text()
     assert "ValueError" in reports[0].read_text()
+
+
+def test_demo_opens_windows_only_where_there_is_a_display(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`./dev demo` runs `demo`: the hall's windows with a display, the printed day without."""
+    import sys as system
+
+    from cli.demo_windows import has_display
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(system, "platform", "linux")
+    assert has_display() is False
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert has_display() is True
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert has_display() is False
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.setattr(system, "platform", "win32")
+    assert has_display() is True
+

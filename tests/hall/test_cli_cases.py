@@ -9,6 +9,8 @@ import pytest
 
 from devices.emulators.id_reader import IdReaderEmulator
 from devices.emulators.people import RESIDENT
+from hall.app import Hall
+from hall.security import audit
 from tests.hall.test_cli import cli
 
 MATERIALS = ["--material", "申请人居民身份证=exempt", "--material", "户口簿=submitted",
@@ -90,3 +92,45 @@ def test_refuse_with_reasons_and_bad_input(desk: Path) -> None:
     assert code == 2
     code, out, _ = cli(desk, "case", "show", "--case", "nope")
     assert code == 3 and out["error"] == "unknown_case"
+
+
+def test_a_ticket_with_a_case_refuses_a_second_unless_another(desk: Path) -> None:
+    """A desk restarted mid-visit accepting again: exit 3 naming the case, nothing written;
+    `--another` is a second matter of the same visit on purpose."""
+    deferred = ["--material", "父母结婚证=deferred:2099-01-31", "--promise", "按期补交"]
+    with IdReaderEmulator(RESIDENT) as reader:
+        accept = ["case", "accept", "--ticket", "A001", "--service", "newborn",
+                  "--id-reader", reader.path, *MATERIALS, *deferred]
+        code, first, err = cli(desk, *accept)
+        assert code == 0, err
+        number = first["case"]["number"]
+        code, out, err = cli(desk, *accept)
+        assert code == 3 and out["error"] == "ticket_has_case" and out["case"] == number
+        assert number in out["message"] and number in err
+        assert len(cli(desk, "case", "list")[1]["cases"]) == 1  # nothing written
+        code, out, err = cli(desk, *accept, "--another")
+        assert code == 0, err
+        assert out["case"]["number"] != number and out["case"]["ticket_id"] == \
+            first["case"]["ticket_id"]
+
+
+def test_typed_text_masks_id_and_phone_runs_unless_revealed(desk: Path) -> None:
+    typed = "申请人420302199001011234未带户口簿，回电13812345678"
+    with IdReaderEmulator(RESIDENT) as reader:
+        code, out, err = cli(desk, "case", "refuse", "--ticket", "A001", "--service", "newborn",
+                             "--id-reader", reader.path, "--reason", typed)
+    assert code == 0, err
+    number = out["case"]["number"]
+    masked = ["申请人420302********1234未带户口簿，回电138****5678"]
+    assert out["case"]["reasons"] == masked
+    code, out, _ = cli(desk, "case", "show", "--case", number)
+    assert code == 0 and out["case"]["reasons"] == masked
+    assert "199001011234" not in str(out) and "12345678" not in str(out)
+    code, out, _ = cli(desk, "case", "show", "--case", number, "--reveal")
+    assert code == 0 and out["case"]["reasons"] == [typed]
+    hall = Hall.open(desk)
+    try:
+        trail = audit.trail(hall.core.conn, action="data_view")
+    finally:
+        hall.close()
+    assert [(e["target"], e["detail"]) for e in trail] == [(number, {"fields": ["typed_text"]})]

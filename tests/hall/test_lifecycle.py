@@ -117,3 +117,14 @@ def test_call_a_given_ticket(hall: Hall) -> None:
         hall.tickets.call_ticket(OP, first.id, "4")
     with pytest.raises(DomainError, match="ticket A002 cannot be called"):
         hall.tickets.call_ticket(OP, second.id, "5")
+
+
+def test_ahead_counts_the_window_group(hall: Hall) -> None:
+    """A retirement ticket waits before a newborn one: both are series A (one line of people for
+    the same windows), so the newborn ticket has one ahead; another group's ticket does not count."""
+    hall.tickets.take(OP, "enterprise_info_change")  # series B
+    hall.tickets.take(OP, "retirement")  # series A
+    taken = hall.tickets.take(OP, "newborn").value
+    assert taken.ahead == 1
+    assert hall.tickets.get(taken.number).ahead == 1
+    assert hall.views.place_in_line(taken.number).ahead == 1

@@ -34,6 +34,32 @@ def test_idle_goes_home_and_forgets_the_card(make_kiosk) -> None:  # type: ignor
     assert not w.countdown.isVisible()
 
 
+def test_elder_mode_by_hand_ends_with_the_visit(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    """Switched on by a citizen's tap, it is not the next citizen's; every text grows 1.5×
+    (hints too), and the ticket says the priority on a line of its own."""
+    kiosk = make_kiosk()
+    w = kiosk.window
+    normal = {k: w.theme.current.size(k) for k in ("text", "small", "heading", "title")}
+    kiosk.tap(w.elder_button)
+    assert w.theme.elder
+    assert all(w.theme.current.size(k) >= 1.5 * v for k, v in normal.items())
+    assert w.theme.current.color("muted") == w.theme.current.color("text")
+    kiosk.card(people.RESIDENT_ELDER)
+    kiosk.on(w.services)
+    kiosk.qtbot.waitUntil(lambda: "newborn" in w.services.tiles, timeout=10_000)
+    kiosk.idle()
+    kiosk.tap(w.services.tiles["newborn"])
+    kiosk.on(w.confirm)
+    kiosk.tap(w.confirm.ok)
+    kiosk.on(w.ticket)
+    assert w.ticket.service.text() == "新生儿出生“一件事”\n老年人优先"
+    printed = kiosk.printed().text()
+    assert "（老年人）" not in printed and "(老年人)" not in printed and "老年人优先" in printed
+    kiosk.tap(w.ticket.ok)
+    kiosk.on(w.home)
+    assert not w.theme.elder  # the next citizen starts at the standard size
+
+
 def test_a_person_still_acting_is_not_cut_off(make_kiosk) -> None:  # type: ignore[no-untyped-def]
     kiosk = make_kiosk(idle_s=2, warning_s=1)
     w = kiosk.window
@@ -51,7 +77,9 @@ def test_out_of_paper_is_said_before_taking_and_the_number_is_on_screen(make_kio
     w = kiosk.window
     kiosk.printer.paper = "out"
     kiosk.qtbot.waitUntil(lambda: kiosk.ctx.devices.paper_out(), timeout=10_000)
-    assert "打印机缺纸" in w.device_notes.text()
+    # before any number: the printer's state, not "your number is shown on the screen"
+    kiosk.qtbot.waitUntil(lambda: "打印机：缺纸" in w.device_notes.text(), timeout=10_000)
+    assert "屏幕" not in w.device_notes.text()
     kiosk.card(people.RESIDENT)
     kiosk.on(w.services)
     kiosk.qtbot.waitUntil(lambda: "newborn" in w.services.tiles, timeout=10_000)
@@ -59,6 +87,7 @@ def test_out_of_paper_is_said_before_taking_and_the_number_is_on_screen(make_kio
     kiosk.tap(w.services.tiles["newborn"])
     kiosk.on(w.confirm)
     assert w.confirm.paper.isVisible() and "打印机缺纸" in w.confirm.paper.text()
+    assert not w.device_notes.isVisible()  # one message about the paper, not two banners
     kiosk.tap(w.confirm.ok)
     kiosk.on(w.ticket)
     assert w.ticket.number.text() and w.ticket.qr.matrix
@@ -130,16 +159,25 @@ def test_wrong_pins_are_locked_out_by_the_core(make_kiosk) -> None:  # type: ign
     w.hall_name.knocked.emit()
     kiosk.on(w.maintenance)
     seen = []
+    pad = w.maintenance.digit_buttons["5"]
+    kiosk.idle()
+    kiosk.qtbot.wait(200)  # laid out
+    where = pad.mapTo(w, pad.rect().topLeft())
     for _ in range(5):
+        if not w.maintenance.ok.isEnabled():
+            break  # locked out
         for digit in "111111":
             kiosk.tap(w.maintenance.digit_buttons[digit])
         kiosk.tap(w.maintenance.ok)
         kiosk.idle()
-        seen.append(w.message.text())
+        seen.append(w.maintenance.pin_error.text())
+        # the error is said on the pad: the keys stay where the finger is
+        assert pad.mapTo(w, pad.rect().topLeft()) == where
     assert "口令" in seen[0] and not w.maintenance.panel.isVisible()
-    assert seen[-1] != seen[0]  # locked: another sentence, the PIN is not even checked
+    assert not w.message.isVisible()
+    # locked: the wait is shown and counted down, OK waits it out (the PIN is not checked)
+    assert "秒后再试" in seen[-1] and not w.maintenance.ok.isEnabled()
     for digit in PIN:
         kiosk.tap(w.maintenance.digit_buttons[digit])
-    kiosk.tap(w.maintenance.ok)
-    kiosk.idle()
-    assert not w.maintenance.panel.isVisible()  # the right PIN waits out the lockout too
+    kiosk.qtbot.wait(300)
+    assert not w.maintenance.panel.isVisible()

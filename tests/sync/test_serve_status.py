@@ -64,6 +64,21 @@ def test_status_of_a_hub_up_then_down(make_server: Any, make_terminal: Any) -> N
     assert k3["pending_upstream"] == held[0]
     code, _, text = _status(hub.data_dir, "--url", hub.url)
     assert code == 0 and "DOWN" in text and "H1/K3" in text and "to forward" in text
+    # hall time, not the machine's UTC: the last sync as the hall's clock read it
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    synced = datetime.fromtimestamp(k3["last_sync_ms"] / 1000, UTC)
+    assert k3["last_sync"] == synced.astimezone(ZoneInfo("Asia/Shanghai")).isoformat(
+        timespec="milliseconds") and body["timezone"] == "Asia/Shanghai"
+    assert "times in Asia/Shanghai" in text
+    assert synced.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M:%S") in text
+    code, body, _ = _status(hub.data_dir, "--url", hub.url, "--timezone", "Europe/Paris",
+                            "--json")
+    assert code == 0 and body["timezone"] == "Europe/Paris"
+    code, body, _ = _status(hub.data_dir, "--url", hub.url, "--timezone", "Mars/Base",
+                            "--json")
+    assert code == 2 and body["error"] == "usage"
 
 
 def test_status_of_a_folder_that_is_no_hub(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ unplugged or silent is state "missing" until it answers again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -44,7 +45,14 @@ class IdCardWatch(DeviceLoop):
         self.port = port
         self.poll = poll
         self._open_reader = open_reader
+        self._again = threading.Event()
         self.setObjectName("id-card-reader")
+
+    def read_again(self) -> None:
+        """Read the card lying on the reader once more, though it was read already: the desk
+        asks when a clerk starts serving, so a card put down before (while nobody served, or
+        for the last citizen) is not left unread."""
+        self._again.set()
 
     def run(self) -> None:
         reader: ga467.Ga467Reader | None = None
@@ -62,6 +70,9 @@ class IdCardWatch(DeviceLoop):
                     continue
                 self._set_state("ready")
             try:
+                if awaiting_removal and self._again.is_set():
+                    awaiting_removal = False
+                self._again.clear()
                 if awaiting_removal:
                     awaiting_removal = self._card_present(reader)
                     if awaiting_removal:

@@ -1,0 +1,1 @@
+from tests.ui.conftest import normal_mode, shell  # noqa: F401
