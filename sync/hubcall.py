@@ -130,12 +130,28 @@ class HubBooking:
         return found
 
 
+class PeerRouter:
+    """The hall's `CallRouter` for a member enrolled with a hub: the hub decides; without it,
+    the calling rule among the peers (sync/peercall.py, loaded on the first call the hub does
+    not decide, so that `ticket take` loads no network client)."""
+
+    def __init__(self, hall: Hall, hub: HubRouter) -> None:
+        self._hall = hall
+        self._hub = hub
+
+    def call_next(self, window: str, by: Actor) -> TicketView | None:
+        called = self._hub.call_next(window, by)
+        if called is not None:
+            return called
+        from sync.peercall import claim_and_call
+
+        return claim_and_call(self._hall, window, by)
+
+
 def attach(hall: Hall) -> Hall:
     """Route calls and bookings through the hub when this terminal is a member enrolled with
     one."""
     if hall.config.numbering == "member" and credential.exists(hall.data_dir):
-        from sync.peercall import PeerRouter  # without the hub: the peers' rule
-
         hall.tickets.router = PeerRouter(hall, HubRouter(hall))
         hall.appointments.router = HubBooking(hall)
     return hall

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from hall.actors import Actor
     from hall.app import Hall
     from hall.ticket_views import TicketView
-    from sync.hubcall import HubRouter
 
 CANDIDATES = 8  # tickets tried, in the order this window would call them
 LAST_CALL = "peer_last_call"  # what the last call without the hub was told (for the desk)
@@ -130,18 +129,3 @@ def _mark(hall: Hall, ticket_id: str, window: str) -> bool:
 def _still_mine(hall: Hall, ticket_id: str) -> bool:
     """A lower terminal claiming it at the same moment took it over (peerserver.decide)."""
     return peerstate.own_claim(hall.core.store.conn, ticket_id, local.now_ms()) is not None
-
-
-class PeerRouter:
-    """The hall's `CallRouter` for a member enrolled with a hub: the hub decides; without it,
-    the calling rule among the peers."""
-
-    def __init__(self, hall: Hall, hub: HubRouter) -> None:
-        self._hall = hall
-        self._hub = hub
-
-    def call_next(self, window: str, by: Actor) -> TicketView | None:
-        called = self._hub.call_next(window, by)
-        if called is not None:
-            return called
-        return claim_and_call(self._hall, window, by)
