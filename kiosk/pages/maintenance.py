@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -102,7 +103,13 @@ class MaintenancePage(Page):
         side.addWidget(self.leave_button)
         self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.main.addWidget(self.pin_box)
-        self.main.addWidget(self.panel)
+        # a technician's page: in elder sizes on a landscape screen its figures may outgrow the
+        # panel, so it scrolls rather than squeezing a line
+        self.panel_scroll = QScrollArea()
+        self.panel_scroll.setWidget(self.panel)
+        self.panel_scroll.setWidgetResizable(True)
+        self.panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.main.addWidget(self.panel_scroll)
         self.main.addLayout(side, 1)
         self.body.addWidget(self.title)
         self.body.addLayout(self.main, 1)
@@ -159,7 +166,7 @@ class MaintenancePage(Page):
 
     def open_panel(self) -> None:
         self.pin_box.hide()
-        self.panel.show()
+        self.panel_scroll.show()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.show()
 
@@ -168,6 +175,6 @@ class MaintenancePage(Page):
         if not self._lock_timer.isActive():
             self._say_pin("")
         self.pin_box.show()
-        self.panel.hide()
+        self.panel_scroll.hide()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.hide()
