@@ -263,7 +263,7 @@ class DeskWindow(QStackedWidget):
         if self.actor.role == "department":
             self.refresh_bench()
             return
-        if self.work.tabs.currentWidget() is self.work.delivery:
+        if self.work.tabs.currentWidget() is self.work.delivery_page:
             self.refresh_ready()
         if self._reading:
             self._read_again = True
@@ -465,7 +465,7 @@ class DeskWindow(QStackedWidget):
         if self.actor.kind != "account" or self._locked:
             return
         self.idle.poke()
-        if self.work.tabs.currentWidget() is self.work.delivery:
+        if self.work.tabs.currentWidget() is self.work.delivery_page:
             self.work.delivery.case_input.setText(payload)
             self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
             return
@@ -476,9 +476,9 @@ class DeskWindow(QStackedWidget):
     def show_read(self, read: CardRead | None) -> None:
         self.read = read
         self.work.applicant.show_read(read)
-        if read is not None and self.work.tabs.currentWidget() is not self.work.delivery:
+        if read is not None and self.work.tabs.currentWidget() is not self.work.delivery_page:
             self.work.tabs.setCurrentIndex(0)  # on 出件 the card is the collector's: stay
-        if read is not None and self.work.tabs.currentWidget() is self.work.delivery:
+        if read is not None and self.work.tabs.currentWidget() is self.work.delivery_page:
             self.work.delivery.say(self.tr("Collector: {who}").format(
                 who=f"{read.masked_name} {read.masked_id}"))
 

@@ -5,7 +5,7 @@ day's figures. It only shows; desk/window.py feeds it and acts on its signals.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from desk.acceptance import AcceptancePanel
 from desk.applicant import ApplicantPanel
@@ -67,7 +67,12 @@ class WorkPage(QWidget):
         self.delivery = DeliveryPanel()
         self.figures = FiguresPanel()
         self.tabs.addTab(accept_tab, self.tr("Applicant and acceptance"))
-        self.tabs.addTab(self.delivery, self.tr("Hand out results"))
+        # 待出件, the case, 补交 and 补正 make a long page: it scrolls within the clerk's screen
+        self.delivery_page = QScrollArea()
+        self.delivery_page.setWidget(self.delivery)
+        self.delivery_page.setWidgetResizable(True)
+        self.delivery_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.tabs.addTab(self.delivery_page, self.tr("Hand out results"))
         self.tabs.addTab(self.figures, self.tr("Today's figures"))
         body.addWidget(self.tabs, 16)
         outer.addLayout(body, 1)

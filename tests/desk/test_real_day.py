@@ -137,7 +137,7 @@ def test_hand_out_says_why_takes_the_supply_and_asks_for_the_collectors_card(
             hall.parts.decide(dept, case.number, step.step, "approved")
     sign_in(qtbot, desk, "li", "3")
     delivery = desk.work.delivery
-    desk.work.tabs.setCurrentWidget(delivery)
+    desk.work.tabs.setCurrentWidget(desk.work.delivery_page)
     delivery.case_input.setText("NO-SUCH-CASE")
     delivery.find_button.click()
     qtbot.waitUntil(lambda: "找不到" in delivery.message.text(), timeout=10_000)
@@ -158,7 +158,7 @@ def test_hand_out_says_why_takes_the_supply_and_asks_for_the_collectors_card(
         assert hall.cases.get(OP, case.number).status == "completed"
     emulator.present(people.RESIDENT)  # the collector's card; the desk stays on 出件
     qtbot.waitUntil(lambda: desk.read is not None, timeout=10_000)
-    assert desk.work.tabs.currentWidget() is delivery
+    assert desk.work.tabs.currentWidget() is desk.work.delivery_page
     delivery.deliver_button.click()
     qtbot.waitUntil(lambda: "已交给" in delivery.message.text(), timeout=10_000)
     assert "测**" in delivery.message.text()

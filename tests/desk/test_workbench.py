@@ -65,7 +65,7 @@ def test_workbench_by_keyboard_then_the_window_hands_the_correction_in(
     bench.sign_out_button.click()
 
     sign_in(qtbot, desk, "li", "1")
-    desk.work.tabs.setCurrentWidget(desk.work.delivery)
+    desk.work.tabs.setCurrentWidget(desk.work.delivery_page)
     delivery = desk.work.delivery
     delivery.case_input.setText(number)
     delivery.find_button.click()
