@@ -206,11 +206,12 @@ def receipt_layout(title: str, rows: Sequence[tuple[str, str]], *, hall_name: st
         elements.append(Text(hall_name, align="center"))
     elements.append(Text(title, align="center", bold=True, width=2, height=2))
     elements.append(Text("-" * 32))
-    # wrapped to the paper: a 告知承诺 line runs on over several lines, never off the edge
+    # wrapped to the paper: a 告知承诺 line runs on over several lines, never off the edge;
+    # masked before it is wrapped, or a number broken over two lines would escape the mask
     elements.extend(Text(part) for label, value in rows
-                    for part in wrap_columns(f"{label}：{value}"))
+                    for part in wrap_columns(masked(f"{label}：{value}")))
     elements.append(Text("-" * 32))
-    elements.extend(Text(part) for line in footer for part in wrap_columns(line))
+    elements.extend(Text(part) for line in footer for part in wrap_columns(masked(line)))
     if qr_url:
         elements.append(QR(qr_url, module=4))
     elements.append(Cut())
