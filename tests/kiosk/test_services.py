@@ -156,7 +156,8 @@ def test_appointment_check_in_gives_a_priority_ticket(make_kiosk) -> None:  # ty
     kiosk.card(people.RESIDENT)
     kiosk.on(w.ticket)
     text = kiosk.printed().text()
-    assert "退休“一件事”(预约)" in text and w.ticket.number.text() in text
+    # the priority on a line of its own (issue 21), not glued to the service's name
+    assert "退休“一件事”\n预约优先" in text and w.ticket.number.text() in text
     with kiosk.hall() as hall:
         ticket = hall.tickets.get(w.ticket.number.text())
         assert ticket.priority == "appointment"
