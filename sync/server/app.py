@@ -159,6 +159,16 @@ def _body_doc(model: type[BaseModel], **fields: dict[str, Any]) -> dict[str, Any
         "schema": schema}}}}
 
 
+_TEXT64 = {"type": "string", "maxLength": 64}
+# 预约 online (sync/server/bookings.py): the service, the slot, and the applicant by ID number
+# (turned into the hall's keyed hash at once) or by that hash
+_BOOKING_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["service", "day", "time"],
+        "properties": {"service": _TEXT64, "day": _TEXT64, "time": _TEXT64,
+                       "id_number": _TEXT64, "holder_key": _TEXT64}}}}}}
+
+
 def _enroll_doc() -> dict[str, Any]:
     """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
     props = EnrollRequest.model_json_schema()["properties"]
@@ -593,7 +603,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     registry = PeerRegistry()
 
-    @app.post(f"{API}/peers", response_model=PeerList)
+    @app.post(f"{API}/peers", response_model=PeerList,
+              openapi_extra=_body_doc(PeerAnnounce),
+              responses=_answers(400, 401, 403, 404, 413, 422, 429, 503))
     async def peer_list(request: Request) -> PeerList:
         """A terminal's peer endpoint announced; the hall's others and its peer key back
         (sync/server/peerlist.py). The key goes over TLS or loopback only, as the hall keys."""
@@ -609,7 +621,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             key = await run_in_threadpool(peer_key, data_dir)
         return PeerList(peers=listed, key=key)
 
-    @app.post(f"{API}/appointments")
+    @app.post(f"{API}/appointments", openapi_extra=_BOOKING_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def book_appointment(request: Request) -> JSONResponse:
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
         Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""

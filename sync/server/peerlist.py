@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORGET_S = 24 * 3600.0  # a terminal not heard from in a day leaves the list
 MAX_PER_HALL = 64
@@ -20,8 +20,19 @@ MAX_PER_HALL = 64
 
 class PeerAnnounce(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    port: int = Field(strict=True, ge=1, le=65535)
+    port: int = Field(ge=1, le=65535)
     kind: str = Field(default="terminal", pattern=r"^[a-z]{1,16}$")  # "display": a call screen
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _integral(cls, value: object) -> object:
+        """A JSON number that is whole (1144.0 is an integer to JSON Schema), never text or a
+        boolean."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("an integer")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("an integer")
+        return int(value) if isinstance(value, float) else value
 
 
 class PeerEntry(BaseModel):
