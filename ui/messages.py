@@ -239,6 +239,31 @@ CATALOG: dict[str, str] = {
     "no_appointment": QT_TRANSLATE_NOOP("messages", "There is no appointment today for this card. Please "
                                                     "take a regular number."),
     "unknown_appointment": QT_TRANSLATE_NOOP("messages", "This appointment was not found."),
+    "no_slot": QT_TRANSLATE_NOOP("messages", "There is no bookable time at that hour. Please "
+                                             "choose another time."),
+    "bad_slot": QT_TRANSLATE_NOOP("messages", "The appointment day or time is not valid."),
+    "bad_time": QT_TRANSLATE_NOOP("messages", "The time is not valid (HH:MM)."),
+    "slot_full": QT_TRANSLATE_NOOP("messages", "That time is fully booked. Please choose another "
+                                               "time."),
+    "already_booked": QT_TRANSLATE_NOOP("messages", "This card already holds that appointment."),
+    "appointment_closed": QT_TRANSLATE_NOOP("messages", "This appointment can no longer be "
+                                                        "changed."),
+    "too_early": QT_TRANSLATE_NOOP("messages", "It is too early to check in. Please come back "
+                                               "a little before your appointment."),
+    "hub_unreachable": QT_TRANSLATE_NOOP("messages", "The hall server cannot be reached now, and "
+                                                     "only it books appointments. Please try "
+                                                     "again later."),
+    # a case, the hall's peers, trust
+    "ticket_has_case": QT_TRANSLATE_NOOP("messages", "This number already has a case. A second "
+                                                     "matter of the same visit must be accepted "
+                                                     "on purpose."),
+    "peer_away": QT_TRANSLATE_NOOP("messages", "Another terminal of the hall cannot be reached."),
+    "offer_cap": QT_TRANSLATE_NOOP("messages", "This window already holds calls it has not "
+                                               "confirmed. Please finish them first."),
+    "invalid_event": QT_TRANSLATE_NOOP("messages", "The program refused to record something "
+                                                   "malformed. Please tell the hall's IT."),
+    "forged_actor": QT_TRANSLATE_NOOP("messages", "This action was refused: who acts is given by "
+                                                  "signing in. Please tell the hall's IT."),
     "backup": QT_TRANSLATE_NOOP("messages", "The backup could not be made or read."),
     "backup_nothing": QT_TRANSLATE_NOOP("messages", "There is no terminal or hub data in this folder to back "
                                                     "up."),
@@ -296,6 +321,11 @@ CATALOG: dict[str, str] = {
 # Sentences that say more when the error carries `params`; used only when every {name} is
 # there, else the plain sentence of CATALOG.
 WITH_PARAMS: dict[str, str] = {
+    "too_early": QT_TRANSLATE_NOOP("messages", "It is too early to check in. Please come back "
+                                               "from {come_back_at}."),
+    "ticket_has_case": QT_TRANSLATE_NOOP("messages", "This number already has case {case}. A "
+                                                     "second matter of the same visit must be "
+                                                     "accepted on purpose."),
     "locked_out": QT_TRANSLATE_NOOP("messages", "Too many wrong tries. Please try again in "
                                                 "{seconds} seconds."),
     "nothing_waiting": QT_TRANSLATE_NOOP("messages", "Nobody is waiting for window {window}."),

@@ -483,6 +483,66 @@
         <translation>未找到该预约。</translation>
     </message>
     <message>
+        <source>There is no bookable time at that hour. Please choose another time.</source>
+        <translation>该时段不可预约，请选择其他时间。</translation>
+    </message>
+    <message>
+        <source>The appointment day or time is not valid.</source>
+        <translation>预约的日期或时间无效。</translation>
+    </message>
+    <message>
+        <source>The time is not valid (HH:MM).</source>
+        <translation>时间格式无效（时:分）。</translation>
+    </message>
+    <message>
+        <source>That time is fully booked. Please choose another time.</source>
+        <translation>该时段已约满，请选择其他时间。</translation>
+    </message>
+    <message>
+        <source>This card already holds that appointment.</source>
+        <translation>此证件已预约该时段。</translation>
+    </message>
+    <message>
+        <source>This appointment can no longer be changed.</source>
+        <translation>此预约已不能更改。</translation>
+    </message>
+    <message>
+        <source>It is too early to check in. Please come back a little before your appointment.</source>
+        <translation>现在签到还早，请在预约时间前不久再来。</translation>
+    </message>
+    <message>
+        <source>This number already has a case. A second matter of the same visit must be accepted on purpose.</source>
+        <translation>此号码已有办件。同一次来访的第二件事项须确认后另行受理。</translation>
+    </message>
+    <message>
+        <source>It is too early to check in. Please come back from {come_back_at}.</source>
+        <translation>现在签到还早，请于{come_back_at}后再来。</translation>
+    </message>
+    <message>
+        <source>The hall server cannot be reached now, and only it books appointments. Please try again later.</source>
+        <translation>暂时联系不上大厅服务器，预约须经服务器办理，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>This number already has case {case}. A second matter of the same visit must be accepted on purpose.</source>
+        <translation>此号码已有办件{case}。同一次来访的第二件事项须确认后另行受理。</translation>
+    </message>
+    <message>
+        <source>Another terminal of the hall cannot be reached.</source>
+        <translation>联系不上大厅的另一台终端。</translation>
+    </message>
+    <message>
+        <source>This window already holds calls it has not confirmed. Please finish them first.</source>
+        <translation>本窗口还有未确认的叫号，请先处理。</translation>
+    </message>
+    <message>
+        <source>The program refused to record something malformed. Please tell the hall&apos;s IT.</source>
+        <translation>程序拒绝记录一条格式有误的数据，请告知大厅技术人员。</translation>
+    </message>
+    <message>
+        <source>This action was refused: who acts is given by signing in. Please tell the hall&apos;s IT.</source>
+        <translation>此操作被拒绝：操作人须通过登录确定。请告知大厅技术人员。</translation>
+    </message>
+    <message>
         <source>The backup could not be made or read.</source>
         <translation>备份未能完成或无法读取。</translation>
     </message>
@@ -675,8 +735,6 @@
         <translation>该办件没有这个环节。</translation>
     </message>
     <message>
-        <source>Only a department account belongs to a department.</source>
-        <translation>只有部门账号才能指定部门。</translation>
         <source>The hall is closed now. Please come back during opening hours.</source>
         <translation>大厅现在不在办公时间，请在办公时间内前来。</translation>
     </message>
@@ -697,7 +755,7 @@
         <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-        <source>The hall server's signing key has changed. Please ask the hall IT staff to enroll this terminal again.</source>
+        <source>The hall server&apos;s signing key has changed. Please ask the hall IT staff to enroll this terminal again.</source>
         <translation>大厅服务器的签名密钥已变更，请联系大厅技术人员重新登记本终端。</translation>
     </message>
     <message>
