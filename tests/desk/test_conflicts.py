@@ -100,7 +100,8 @@ def test_an_offline_call_clash_is_told_on_both_desks(shell: Shell, make_desk, hu
                 "SELECT json_extract(payload, '$.decided_by') FROM events WHERE type = "
                 "'TicketCalled' AND terminal_id = ?", (hall.config.terminal_id,))]
         assert [c["kind"] for c in listed] == ["call"]
-        assert decided == (["hub"] if desk is one else [None])  # desk 2 decided alone
+        # desk 2 without the hub: alone, or by the peers' rule once it had heard the peer list
+        assert decided in ([["hub"]] if desk is one else [[None], ["peers"]])
         from datetime import datetime
 
         hall_time = datetime.fromtimestamp(listed[0]["detected_ms"] / 1000, zone)
