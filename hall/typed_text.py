@@ -1,8 +1,8 @@
 """Text a person typed (a refusal reason, a note, a promise), as others may read it: runs shaped
 like an ID number or a phone number are masked the way the applicant's own fields are.
 
-A clerk types "申请人990000199001011234未带户口簿" or a callback number into a reason; the sealed
-text keeps it, but what a screen, the CLI or a receipt shows keeps only the region and the last
+A clerk types an applicant's ID number or a callback number into a reason; the sealed text
+keeps it, but what a screen, the CLI or a receipt shows keeps only the region and the last
 four digits unless the reader asks to reveal it (audited by the caller).
 """
 
