@@ -21,6 +21,7 @@ from hall import booking_slots
 from hall.actors import Actor
 from hall.booking_slots import Slot
 from hall.cards import CardRead
+from hall.changes import NOTHING
 from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
@@ -57,6 +58,12 @@ class CheckIn:
     appointment: Appointment
     late: bool
     note: str | None
+
+
+@dataclass(frozen=True)
+class NoShowSweep:
+    missed: tuple[str, ...]  # appointments recorded as no-shows by this sweep
+    next_at: datetime | None  # when the next one is due (None: no open booking)
 
 
 @dataclass(frozen=True)
@@ -159,8 +166,12 @@ class Appointments:
              holder_key: str) -> Outcome[Appointment]:
         """Book the slot holding `slot_at` (kept as the slot's start): `no_slot`, `slot_past`
         (the slot is over), `slot_full`, `already_booked` (this holder in this slot)."""
+        return self._book(by, service_id, slot_at, holder_key, "appointment")
+
+    def _book(self, by: Actor, service_id: str, slot_at: datetime, holder_key: str,
+              permission: str) -> Outcome[Appointment]:
         core = self._core
-        core.require(by, "appointment", "book_appointment")
+        core.require(by, permission, "book_appointment")
         service = core.catalog.get(service_id)
         if len(holder_key) != 64:
             raise DomainError("an appointment is kept by the holder's keyed hash",
@@ -189,6 +200,10 @@ class Appointments:
     def book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
                   holder_key: str) -> Outcome[Appointment]:
         """`appointment book --day D --time HH:MM`: the time must be a slot's start."""
+        return self._book_slot(by, service_id, day_text, time_text, holder_key, "appointment")
+
+    def _book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
+                   holder_key: str, permission: str) -> Outcome[Appointment]:
         day = _day(day_text)
         at = _time(time_text)
         service = self._core.catalog.get(service_id)
@@ -199,7 +214,15 @@ class Appointments:
                 f"({'slots start at ' + ', '.join(starts[:8]) if starts else 'none that day'})",
                 code="no_slot", params={"service": service.id, "day": day_text,
                                        "time": time_text})
-        return self.book(by, service.id, datetime.combine(day, at, self._core.zone), holder_key)
+        return self._book(by, service.id, datetime.combine(day, at, self._core.zone),
+                          holder_key, permission)
+
+    def book_own(self, by: Actor, service_id: str, day_text: str, time_text: str,
+                 read: CardRead) -> Outcome[Appointment]:
+        """A citizen at the kiosk books a slot for the card they hold (today's wait is long):
+        the seat is counted as any booking's (through the hub on a member terminal)."""
+        return self._book_slot(by, service_id, day_text, time_text, read.holder.key,
+                               "book_own")
 
     def cancel(self, by: Actor, appointment_id: str) -> Outcome[Appointment]:
         core = self._core
@@ -264,6 +287,9 @@ class Appointments:
         core = self._core
         late = self._settings().booking().late_min
         cutoff = int((core.now() - timedelta(minutes=late)).timestamp() * 1000)
+        if core.conn.execute("SELECT 1 FROM appointments WHERE status = 'booked' AND "
+                             "slot_ms < ? LIMIT 1", (cutoff,)).fetchone() is None:
+            return Outcome([], NOTHING)  # nothing due: no write, no notice
         with core.write() as conn:
             gone = [r[0] for r in conn.execute(
                 "SELECT appointment_id FROM appointments WHERE status = 'booked' AND "
@@ -272,6 +298,22 @@ class Appointments:
                 core.emit(conn, EventType.APPOINTMENT_MISSED,
                           {"appointment_id": appointment_id, "at": core.now_iso()}, by)
         return core.outcome(gone)
+
+    def next_no_show_at(self) -> datetime | None:
+        """When the next open booking's check-in window closes (its no-show is due), or None:
+        a desk's timer sleeps until then (ui/booking_clock.py) rather than polling."""
+        late = self._settings().booking().late_min
+        row = self._core.conn.execute(
+            "SELECT MIN(slot_ms) FROM appointments WHERE status = 'booked'").fetchone()
+        if row is None or row[0] is None:
+            return None
+        return datetime.fromtimestamp(row[0] / 1000, self._core.zone) + timedelta(minutes=late)
+
+    def sweep_no_shows(self, by: Actor) -> Outcome[NoShowSweep]:
+        """The clock's turn: record the no-shows that are due and say when to look again."""
+        missed = self.record_no_shows(by)
+        return Outcome(NoShowSweep(tuple(missed.value), self.next_no_show_at()),
+                       missed.changes)
 
     def of_holder(self, holder_key: str, day: str | None = None) -> list[Appointment]:
         rows = self._core.conn.execute(

@@ -79,7 +79,7 @@ RULES: dict[str, Rule] = {
     T.PERSONAL_DATA_PURGED: Rule(_DESK, _ADMIN, needs_actor=True),
     T.HELP_REQUESTED: Rule(_KIOSK, _ANYONE),
     T.HELP_ANSWERED: Rule(_DESK, _STAFF),
-    T.APPOINTMENT_BOOKED: Rule(_DESK, _STAFF),
+    T.APPOINTMENT_BOOKED: Rule(_KIOSK, _STAFF | {"kiosk"}),  # a citizen books with their card
     T.APPOINTMENT_CHECKED_IN: Rule(_KIOSK, _ANYONE),
     T.APPOINTMENT_CANCELLED: Rule(_DESK, _STAFF),
     T.APPOINTMENT_RESCHEDULED: Rule(_DESK, _STAFF),
