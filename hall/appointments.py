@@ -118,6 +118,24 @@ class Appointments:
                          int(counts.get(self._ms(day, s.start), 0)))
                 for s in self._slots(service.id, day)]
 
+    def open_slots(self, service_id: str, days: int = 7, limit: int = 12
+                   ) -> list[tuple[str, SlotView]]:
+        """The next slots with a free seat from now on (today's not yet over, then the next
+        `days` days), at most `limit`: what the kiosk offers when today's wait is long."""
+        now = self._core.now()
+        today = in_zone(now, self._core.zone) or now
+        out: list[tuple[str, SlotView]] = []
+        for n in range(days + 1):
+            day = (today + timedelta(days=n)).date()
+            for slot in self.slots(service_id, day.isoformat()):
+                hour, minute = slot.end.split(":")  # may be 24:00
+                over = self._at(day, int(hour) * 60 + int(minute)) <= now
+                if not over and slot.booked < slot.capacity:
+                    out.append((day.isoformat(), slot))
+                    if len(out) >= limit:
+                        return out
+        return out
+
     def _at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(0), self._core.zone) + timedelta(minutes=minute)
 

@@ -128,6 +128,7 @@ class SessionAppointments:
         self.check_in_at = _bound(hall.appointments.check_in_at, actor)
         self.sweep_no_shows = _bound(hall.appointments.sweep_no_shows, actor)
         self.slots = hall.appointments.slots
+        self.open_slots = hall.appointments.open_slots
         self.on_day = hall.appointments.on_day
         self.due = hall.appointments.due
 
