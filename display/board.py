@@ -187,7 +187,13 @@ class CallBoard(QWidget):
         self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sentence = label("", "heading", wrap=True)
         self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        now_layout.addWidget(self.caption)
+        # an appointment's ticket (预约) is marked, so those who walked in see why it came first
+        self.booked = label(self.tr("Appointment"), "status-ok", wrap=False)
+        self.booked.hide()
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        caption_row.addWidget(self.booked)
+        now_layout.addLayout(caption_row)
         now_layout.addStretch(1)
         now_layout.addWidget(self.number)
         now_layout.addWidget(self.where)
@@ -260,6 +266,7 @@ class CallBoard(QWidget):
             number=call.number, window=call.window))
         self.caption.setText(self.tr("Calling again") if call.kind == "recall"
                              else self.tr("Now calling"))
+        self.booked.setVisible(call.booked)
 
     def show_last(self, calls: tuple[Call, ...] | list[Call]) -> None:
         """The last calls, newest first, in rows kept from one call to the next."""
@@ -274,7 +281,8 @@ class CallBoard(QWidget):
                 call = calls[i]
                 number.setText(call.number)
                 where.setText(self.tr("Window {window}").format(window=call.window))
-                when.setText(call.called_at[11:16])
+                when.setText(call.called_at[11:16] if not call.booked else self.tr(
+                    "{time} appointment").format(time=call.called_at[11:16]))
             for cell in (number, where, when):
                 cell.setVisible(i < len(calls))
 

@@ -8,6 +8,10 @@
         <translation>正在呼叫</translation>
     </message>
     <message>
+        <source>Appointment</source>
+        <translation>预约</translation>
+    </message>
+    <message>
         <source>Last calls</source>
         <translation>最近呼叫</translation>
     </message>
@@ -46,6 +50,10 @@
     <message>
         <source>Calling again</source>
         <translation>重复呼叫</translation>
+    </message>
+    <message>
+        <source>{time} appointment</source>
+        <translation>{time} 预约</translation>
     </message>
     <message>
         <source>{n} waiting</source>
