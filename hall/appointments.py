@@ -64,6 +64,11 @@ class CheckIn:
 class NoShowSweep:
     missed: tuple[str, ...]  # appointments recorded as no-shows by this sweep
     next_at: datetime | None  # when the next one is due (None: no open booking)
+    checked_at: datetime  # the hall's clock at the sweep: next_at - checked_at is the sleep
+
+    @property
+    def wait_s(self) -> float | None:
+        return None if self.next_at is None else (self.next_at - self.checked_at).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -330,8 +335,8 @@ class Appointments:
     def sweep_no_shows(self, by: Actor) -> Outcome[NoShowSweep]:
         """The clock's turn: record the no-shows that are due and say when to look again."""
         missed = self.record_no_shows(by)
-        return Outcome(NoShowSweep(tuple(missed.value), self.next_no_show_at()),
-                       missed.changes)
+        return Outcome(NoShowSweep(tuple(missed.value), self.next_no_show_at(),
+                                   self._core.now()), missed.changes)
 
     def of_holder(self, holder_key: str, day: str | None = None) -> list[Appointment]:
         rows = self._core.conn.execute(
