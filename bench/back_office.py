@@ -135,12 +135,12 @@ def main() -> None:
         root = Path(tmp)
         setup_terminal(root / "t", "H1", "K3", standalone=True)
         base = local(root / "t", samples)
-        show("same store (accept -> list)", base)
+        show("same store (accept -> list)", base, width=34)
         hub = through_hub(root, samples)
         if len(hub) < samples:
             print(f"{samples - len(hub)} of {samples} cases never reached the list in 10 s")
         if hub:
-            show("through the hub (accept -> list)", hub)
+            show("through the hub (accept -> list)", hub, width=34)
             print(f"{'':<34} p99 / 1 s bound = {pct(hub, 0.99) / 1000:.2f}; "
                   f"p50 / same-store p50 = {statistics.median(hub) / statistics.median(base):.1f}")
 
