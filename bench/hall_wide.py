@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
-from bench.hub_pair import HubPair, hub_pair, pct, show, until  # noqa: E402
+from bench.figures import pct  # noqa: E402
+from bench.hub_pair import HubPair, hub_pair, show, until  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.terminal_setup import setup_terminal  # noqa: E402

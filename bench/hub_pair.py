@@ -1,7 +1,7 @@
 """What bench/booking.py and bench/hall_wide.py share: a real hub on 127.0.0.1 with two member
 desks — D2 that makes changes and pushes them (its SyncClient), D1 whose sync thread long-polls
 the hub and whose own connection the bench reads, as its face would — and the figures' helpers
-(percentiles, one printed line, waiting for a change with a bound).
+(one printed line with a ratio to the baseline, waiting for a change with a bound).
 
     with hub_pair(root, attach_sender=True) as pair:
         pair.sender.tickets.take(...); pair.client.push()
@@ -19,16 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.figures import pct
 from hall.app import Hall
 from hall.terminal_setup import setup_terminal
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def show(name: str, ms: list[float], base: float | None = None) -> None:
+    """bench/figures.py's line, with the ratio of its p50 to a baseline's."""
     ratio = f"   ×{statistics.median(ms) / base:5.2f} of the baseline's p50" if base else ""
     print(f"{name:<22} n={len(ms):<3} p50 {statistics.median(ms):7.1f} ms   "
           f"p99 {pct(ms, 0.99):7.1f} ms   max {max(ms):7.1f} ms{ratio}", flush=True)
