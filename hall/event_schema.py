@@ -291,6 +291,8 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     T.APPOINTMENT_CANCELLED: {"appointment_id": ID, "at": AT},
     T.APPOINTMENT_RESCHEDULED: {"appointment_id": ID, "slot_at": AT, "at": AT},
     T.APPOINTMENT_MISSED: {"appointment_id": ID, "at": AT},
+    T.APPOINTMENT_BOOKED_ONLINE: {"appointment_id": ID, "service_id": ID, "slot_at": AT,
+                                  "holder_sealed": text(4096, min_len=1), "at": AT},
     T.DAY_CLOSED: {"day": DAY, "figures": obj({}), "no_shows": COUNT, "at": AT},
     T.ACCOUNT_CHANGED: {"user": name(64), "change": name(32), "at": AT,
                         "role": optional(name(32)), "pw_hash": optional(text(512, controls=True)),

@@ -169,6 +169,13 @@ _BOOKING_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
                        "id_number": _TEXT64, "holder_key": _TEXT64}}}}}}
 
 
+# a hall's public key registered with the platform (sync/server/platform_bookings.py)
+_HALL_KEY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["public_key"],
+        "properties": {"public_key": {"type": "string", "maxLength": 100}}}}}}}
+
+
 def _enroll_doc() -> dict[str, Any]:
     """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
     props = EnrollRequest.model_json_schema()["properties"]
@@ -277,6 +284,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
                                   f"{upstream.hall_id}")
         hall = upstream.hall_id
+        from sync.server import bookings as _bookings
+
+        hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
+        upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
     fixed = db.serve_as(engine, role, hall)
     postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
@@ -627,11 +638,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
         Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
         from hall.errors import DomainError
-        from sync.server import bookings
+        from sync.server import bookings, platform_bookings
 
         cred = await auth(request)
-        if role != db.HUB:
-            raise HTTPException(404, "bookings are decided by a hall hub")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
                 isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
@@ -640,6 +649,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
         def locked() -> dict[str, Any]:
             with state.locks.get(cred.hall_id):
+                if role != db.HUB:  # the platform's own share, the applicant sealed for the hall
+                    return platform_bookings.book(
+                        engine, cred.hall_id, body.get("service", ""), body.get("day", ""),
+                        body.get("time", ""), body.get("id_number", ""))
                 return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
@@ -649,8 +662,55 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             booked = await run_in_threadpool(locked)
         except DomainError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
-        landed(cred.hall_id, authority.HUB_STREAM)
+        landed(cred.hall_id, authority.HUB_STREAM if role == db.HUB else platform_bookings.STREAM)
         return JSONResponse({"appointment": booked})
+
+    @app.post(f"{API}/appointments/{{appointment_id}}/cancel",
+              responses=_answers(400, 401, 403, 404, 409, 429, 503))
+    async def cancel_appointment(appointment_id: str, request: Request) -> JSONResponse:
+        """The citizen cancels online a booking the platform made (issue 26); 409 with `code`."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "online bookings are cancelled on the platform")
+        if len(appointment_id) > 64:
+            raise HTTPException(422, "an appointment id")
+
+        def locked() -> dict[str, Any]:
+            with state.locks.get(cred.hall_id):
+                return platform_bookings.cancel(engine, cred.hall_id, appointment_id)
+
+        try:
+            done = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, platform_bookings.STREAM)
+        return JSONResponse({"appointment": done})
+
+    @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def register_hall_key(request: Request) -> JSONResponse:
+        """A hall's hub registers the hall's public key, for the platform to seal applicants."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "the platform keeps the halls' keys")
+        if not cred.is_hub:
+            raise HTTPException(403, "only the hall's hub registers its key")
+        body = await _body(request)
+        key = body.get("public_key") if isinstance(body, dict) else None
+        if not isinstance(key, str) or len(key) > 100:
+            raise HTTPException(422, "public_key: base64 text")
+        try:
+            kid = await run_in_threadpool(platform_bookings.register_key, engine, cred.hall_id,
+                                          key)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        return JSONResponse({"kid": kid})
 
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
