@@ -13,6 +13,7 @@ or kiosk. Only a keyed hash of the holder's number is kept.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -204,7 +205,13 @@ class Appointments:
         if self.router is not None:
             if self._at(day, slot.end) <= core.now():
                 self._check_seat(core.conn, service.id, day, slot)  # says slot_past
-            found = self.router.book(service.id, day.isoformat(), slot.start_text, holder_key)
+            try:
+                found = self.router.book(service.id, day.isoformat(), slot.start_text,
+                                         holder_key)
+            except DomainError as away:
+                if away.code != "hub_unreachable":
+                    raise
+                return self._book_from_share(by, service.id, day, slot, holder_key, away)
             return Outcome(self.get(found), core.last_changes)
         appointment_id = new_id()
         with core.write() as conn:
@@ -219,6 +226,45 @@ class Appointments:
                 "appointment_id": appointment_id, "service_id": service.id,
                 "slot_at": iso_local(start, core.zone), "holder_key": holder_key}, by)
         return core.outcome(self.get(appointment_id))
+
+    def _book_from_share(self, by: Actor, service_id: str, day: date, slot: Slot,
+                         holder_key: str, away: DomainError) -> Outcome[Appointment]:
+        """The hub is away: a seat of the share it leased this terminal for the slot
+        (AppointmentSharesLeased, sync/server/bookings.py), which the hub counts as sold
+        already, so no one else sells it. None left: the hub's refusal stands."""
+        core = self._core
+        appointment_id = new_id()
+        slot_ms = self._ms(day, slot.start)
+        with core.write() as conn:
+            leases = [json.loads(r[0]) for r in conn.execute(
+                "SELECT payload FROM events WHERE type = ?",
+                (EventType.APPOINTMENT_SHARES_LEASED,))]
+            mine = [p for p in leases if p.get("terminal_id") == core.config.terminal_id
+                    and p.get("service_id") == service_id and p.get("day") == day.isoformat()]
+            leased = sum(int(dict(p.get("slots") or {}).get(slot.start_text, 0)) for p in mine)
+            used = conn.execute(
+                "SELECT COUNT(*) FROM appointments a JOIN events e ON e.type = ? AND "
+                "json_extract(e.payload, '$.appointment_id') = a.appointment_id WHERE "
+                "json_extract(e.payload, '$.lease_id') IS NOT NULL AND a.service_id = ? AND "
+                f"a.slot_ms = ? AND a.status IN ({','.join('?' * len(_HOLDING))})",
+                (EventType.APPOINTMENT_BOOKED, service_id, slot_ms, *_HOLDING)).fetchone()[0]
+            if used >= leased or not mine:
+                raise DomainError(f"{away.message}; this terminal's share of the slot "
+                                  f"{slot.start_text} is {'used up' if mine else 'none'}",
+                                  code="hub_unreachable", params={"share": leased})
+            core.emit(conn, EventType.APPOINTMENT_BOOKED, {
+                "appointment_id": appointment_id, "service_id": service_id,
+                "slot_at": iso_local(self._at(day, slot.start), core.zone),
+                "holder_key": holder_key, "lease_id": str(mine[-1]["lease_id"])}, by)
+        return core.outcome(self.get(appointment_id))
+
+    def lease_shares(self, service_id: str, day_text: str, seats: int) -> dict[str, int]:
+        """Ask the hub for this terminal's share of a day's slots (a member terminal only)."""
+        lease = getattr(self.router, "lease", None)
+        if lease is None:
+            raise DomainError("only a member terminal with a hub leases seats",
+                              code="no_hub")
+        return dict(lease(service_id, _day(day_text).isoformat(), seats))
 
     def book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
                   holder_key: str) -> Outcome[Appointment]:

@@ -176,6 +176,13 @@ _HALL_KEY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "properties": {"public_key": {"type": "string", "maxLength": 100}}}}}}}
 
 
+_SHARES_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["service", "day", "seats"],
+        "properties": {"service": _TEXT64, "day": _TEXT64,
+                       "seats": {"type": "integer", "minimum": 0, "maximum": 20}}}}}}}
+
+
 def _enroll_doc() -> dict[str, Any]:
     """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
     props = EnrollRequest.model_json_schema()["properties"]
@@ -688,6 +695,36 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         landed(cred.hall_id, platform_bookings.STREAM)
         return JSONResponse({"appointment": done})
+
+    @app.post(f"{API}/appointments/shares", openapi_extra=_SHARES_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def lease_booking_shares(request: Request) -> JSONResponse:
+        """A member terminal's share of a day's slots, for booking while the hub is away."""
+        from hall.errors import DomainError
+        from sync.server import bookings
+
+        cred = await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "shares are leased by a hall hub")
+        if cred.is_hub or cred.role == "display":
+            raise HTTPException(403, "a desk or a kiosk books")
+        body = await _body(request)
+        seats = body.get("seats") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or type(seats) is not int or not all(
+                isinstance(body.get(k), str) and len(body[k]) <= 64 for k in ("service", "day")):
+            raise HTTPException(422, "service and day as text, seats a whole number")
+
+        def locked() -> dict[str, int]:
+            with state.locks.get(cred.hall_id):
+                return bookings.lease_shares(engine, cred.hall_id, cred.terminal_id,
+                                             body["service"], body["day"], int(seats))
+
+        try:
+            shares = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, authority.HUB_STREAM)
+        return JSONResponse({"shares": shares})
 
     @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
               responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))

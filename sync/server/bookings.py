@@ -44,8 +44,24 @@ _TYPES = (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED,
           EventType.APPOINTMENT_CANCELLED)
 
 
+def _leased(conn: Any, hall_id: str, service_id: str, day: str,
+            terminal_id: str | None = None) -> dict[str, int]:
+    """Seats of a day's slots leased to terminals (or to one): HH:MM -> seats."""
+    out: dict[str, int] = {}
+    for (raw,) in conn.execute(select(events.c.payload).where(
+            events.c.hall_id == hall_id, events.c.type == EventType.APPOINTMENT_SHARES_LEASED)):
+        p = json.loads(raw)
+        if p.get("service_id") != service_id or p.get("day") != day or (
+                terminal_id is not None and p.get("terminal_id") != terminal_id):
+            continue
+        for hhmm, n in dict(p.get("slots") or {}).items():
+            out[str(hhmm)] = out.get(str(hhmm), 0) + int(n)
+    return out
+
+
 def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
-    """Seats of one slot sold hall-wide, from the hall's log (cancelled ones freed); the
+    """Seats of one slot sold hall-wide, from the hall's log (cancelled ones freed), seats
+    leased to terminals counted whole (what a terminal books from its lease is inside it); the
     central platform's bookings are not counted: they are of its own share of the slot."""
     held: dict[str, tuple[str, datetime]] = {}
     rows = conn.execute(select(events.c.type, events.c.payload).where(
@@ -53,7 +69,8 @@ def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
     for kind, raw in rows:
         p = json.loads(raw)
         aid = str(p.get("appointment_id"))
-        if kind == EventType.APPOINTMENT_BOOKED and p.get("channel") == PLATFORM:
+        if kind == EventType.APPOINTMENT_BOOKED and (p.get("channel") == PLATFORM
+                                                     or p.get("lease_id")):
             continue
         if kind == EventType.APPOINTMENT_BOOKED:
             held[aid] = (str(p["service_id"]), datetime.fromisoformat(p["slot_at"]))
@@ -61,7 +78,54 @@ def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
             held[aid] = (held[aid][0], datetime.fromisoformat(p["slot_at"]))
         elif kind == EventType.APPOINTMENT_CANCELLED:
             held.pop(aid, None)
-    return sum(1 for sid, at in held.values() if sid == service_id and at == slot_at)
+    leased = _leased(conn, hall_id, service_id, slot_at.date().isoformat()).get(
+        slot_at.strftime("%H:%M"), 0)
+    return leased + sum(1 for sid, at in held.values() if sid == service_id and at == slot_at)
+
+
+def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str,
+                 day_text: str, seats: int, *, now: datetime | None = None) -> dict[str, int]:
+    """Top up a terminal's share of each slot of a day (not yet over) to `seats`, from the
+    seats still free: those seats are sold as far as the hub counts, and the terminal books
+    them alone while the hub is away. Returns the terminal's whole share: HH:MM -> seats."""
+    zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
+    try:
+        day = date.fromisoformat(day_text)
+    except (TypeError, ValueError):
+        raise DomainError("day YYYY-MM-DD", code="bad_slot") from None
+    if not 0 <= seats <= 20:
+        raise DomainError("seats: 0-20 a slot", code="bad_share")
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        hours, rules = _rules_of(conn, hall_id)
+        mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
+        more: dict[str, int] = {}
+        for slot in booking_slots.slots_of(hours, rules, service_id, day):
+            start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
+            if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
+                continue
+            free = (slot.capacity - rules.online_share(slot.capacity)
+                    - _sold(conn, hall_id, service_id, start))
+            want = min(seats - mine.get(slot.start_text, 0), free)
+            if want > 0:
+                more[slot.start_text] = want
+        if more:
+            authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
+                "lease_id": new_id(), "terminal_id": terminal_id, "service_id": service_id,
+                "day": day_text, "slots": more,
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
+    return {k: mine.get(k, 0) + more.get(k, 0) for k in sorted(set(mine) | set(more))}
+
+
+def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
+    """The hours and booking setting the hub last published."""
+    doc = json.loads(get_meta(conn, "settings:" + hall_id, '{"settings": {}}'))
+    settings = dict(doc.get("settings") or {})
+    try:
+        rules = booking_slots.parse(settings.get("booking"))
+    except ConfigError:
+        rules = booking_slots.DEFAULT
+    return hall_settings.hours_of(settings), rules
 
 
 def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,

@@ -29,9 +29,10 @@ def test_every_type_has_a_schema_a_rule_and_a_sample() -> None:
 @pytest.mark.parametrize("kind", TYPES)
 def test_the_sample_passes_and_each_field_refuses_hostile_values(kind: str) -> None:
     sample = SAMPLES[kind]
-    # the central platform's own events (预约 online): no terminal pushes them; a hop applying
+    # the platform's and the hub's own events (预约): no terminal pushes them; a hop applying
     # a pulled one checks schema and actor
-    pusher = None if kind == EventType.APPOINTMENT_BOOKED_ONLINE else "desk"
+    pusher = None if kind in (EventType.APPOINTMENT_BOOKED_ONLINE,
+                              EventType.APPOINTMENT_SHARES_LEASED) else "desk"
     assert event_rules.refusal(_event(kind, sample), pusher) is None
     if pusher is None:
         assert event_rules.refusal(_event(kind, sample), "desk") is not None
