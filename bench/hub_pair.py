@@ -57,10 +57,12 @@ class HubPair:
 @contextmanager
 def hub_pair(root: Path, *, attach_sender: bool = False,
              before_terminals: Callable[[Any], None] | None = None,
-             before_receiver: Callable[[HubPair], None] | None = None) -> Iterator[HubPair]:
+             before_receiver: Callable[[HubPair], None] | None = None,
+             upstream: str | None = None) -> Iterator[HubPair]:
     """The hub and both desks, stopped and closed on the way out. `attach_sender`: D2 routes
     calls and bookings through the hub (sync.hubcall). `before_terminals(engine)` runs before
-    the desks are set up (hub accounts); `before_receiver(pair)` before D1 starts syncing."""
+    the desks are set up (hub accounts); `before_receiver(pair)` before D1 starts syncing.
+    `upstream`: the central platform's URL (the hub's credential in root/hub/upstream.json)."""
     from sync import runner
     from sync.client import SyncClient
     from sync.credential import SyncCredential, save
@@ -68,7 +70,7 @@ def hub_pair(root: Path, *, attach_sender: bool = False,
     from sync.server import db
     from sync.server.run import bound_socket, build, server
 
-    app = build(root / "hub", None, "hub")
+    app = build(root / "hub", None, "hub", upstream)
     sock = bound_socket()
     hub = server(app, "127.0.0.1", sock.getsockname()[1])
     thread = threading.Thread(target=hub.run, kwargs={"sockets": [sock]}, daemon=True)
