@@ -32,7 +32,6 @@ from ui.booking_clock import NoShowClock
 from ui.parts import button, card_layout, label, restyle
 
 if TYPE_CHECKING:
-    from hall.actors import Actor
     from hall.app import Hall
     from hall.appointments import Appointment, CheckIn, SlotView
     from hall.cards import CardRead
@@ -161,7 +160,9 @@ class BookingsPanel(QFrame):
 class DeskBookings(QObject):
     """The desk's 预约: the panel's actions as the signed-in clerk, and the no-show clock."""
 
-    def __init__(self, panel: BookingsPanel, bridge: HallBridge, actor: Callable[[], Actor],
+    # the signed-in clerk's actor as desk/window.py holds it (typed loosely: the faces import
+    # no hall.actors; the desk moves onto sessions with issue 20)
+    def __init__(self, panel: BookingsPanel, bridge: HallBridge, actor: Callable[[], Any],
                  read: Callable[[], CardRead | None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.panel, self.bridge, self._actor, self._read = panel, bridge, actor, read
