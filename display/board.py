@@ -212,6 +212,10 @@ class CallBoard(QWidget):
         last_layout.addStretch(1)
         self.body.addWidget(last, 2)
         outer.addLayout(self.body, 1)
+        # 预约: how many booked visitors are due in the next half hour (hall.appointments.due)
+        self.due = label("", "notice", wrap=True)
+        self.due.hide()
+        outer.addWidget(self.due)
         self.waiting = WaitingGrid()
         outer.addWidget(self.waiting)
         self.ticker = Ticker(notices or [])
@@ -289,6 +293,11 @@ class CallBoard(QWidget):
     def show_waiting(self, board: WaitingBoard) -> None:
         self.waiting.set_items([(group.name, self.tr("{n} waiting").format(n=group.count))
                                 for group in board.by_group])
+
+    def show_due(self, count: int) -> None:
+        self.due.setText(self.tr("{n} booked visitors are due in the next half hour").format(
+            n=count))
+        self.due.setVisible(count > 0)
 
     def show_sync(self, sync: SyncState) -> None:
         # Without the hub the screen still hears the desks directly (sync/peering.py): the

@@ -60,6 +60,10 @@
         <translation>{n}人等候</translation>
     </message>
     <message>
+        <source>{n} booked visitors are due in the next half hour</source>
+        <translation>半小时内将有 {n} 位预约群众到号</translation>
+    </message>
+    <message>
         <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>
         <translation>与叫号服务器的连接已中断，屏幕显示的是最后收到的叫号信息。</translation>
     </message>

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from devices.emulators import people
 from display.board import CallBoard
+from display.state import read_due
 from hall.actors import Actor
 from hall.app import Hall
 from hall.terminal_setup import setup_terminal
@@ -28,7 +29,10 @@ def test_a_booked_ticket_is_marked_on_the_screen(normal_mode: Shell, qtbot: QtBo
     with Hall.open(tmp_path / "t", wall=lambda: wall[0]) as hall:
         read = hall.cards.read(OP, people.RESIDENT)
         hall.appointments.book_slot(OP, "retirement", "2026-12-08", "10:00", read.holder.key)
+        other = hall.cards.read(OP, people.FOREIGN).holder.key
+        hall.appointments.book_slot(OP, "retirement", "2026-12-08", "10:00", other)
         walk_in = hall.tickets.take(hall.kiosk(), "retirement").value
+        due = read_due(hall)
         booked = hall.appointments.check_in_at(hall.kiosk(), read).value.ticket
         wall[0] = datetime(2026, 12, 8, 10, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
         first = hall.tickets.call_next(OP, "1").value
@@ -49,6 +53,9 @@ def test_a_booked_ticket_is_marked_on_the_screen(normal_mode: Shell, qtbot: QtBo
     rows = {r[0].text(): r[2].text() for r in board._last_rows if r[0].isVisible()}
     assert rows[booked.number] == "10:01 预约" and rows[walk_in.number] == "10:01"
     assert board.booked.text() == "预约"
+    assert due == 2  # both 10:00 bookings, at 09:50, before either checked in
+    board.show_due(due)
+    assert board.due.isVisible() and board.due.text() == "半小时内将有 2 位预约群众到号"
     if os.environ.get("TINGDUAN_SCREENS"):
         qtbot.wait(100)
         board.grab().save(os.path.join(os.environ["TINGDUAN_SCREENS"], "display_booked.png"))
