@@ -42,10 +42,11 @@ def _sync(folder: Path) -> None:
             client.close()
 
 
-def _until(check, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def _until(check, seconds: float = 90.0) -> None:  # type: ignore[no-untyped-def]
+    """Bounded (a loaded CI machine runs other servers beside these); says which step."""
     deadline = time.monotonic() + seconds
     while not check():
-        assert time.monotonic() < deadline, "not reached in time"
+        assert time.monotonic() < deadline, f"not reached in time: {check.__code__.co_firstlineno}"
         time.sleep(0.1)
 
 
