@@ -56,6 +56,7 @@ def read_bookings(hall: Hall) -> BookingsState:
 
 class BookingsPanel(QFrame):
     check_in = Signal()
+    cancel = Signal(str)  # an appointment id: a clerk cancels it (the citizen asked)
     book = Signal(str, str, str)  # service, day, time
     slots_wanted = Signal(str, str)  # service, day
     refresh = Signal()
@@ -76,13 +77,20 @@ class BookingsPanel(QFrame):
         self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Matter"),
                                               self.tr("State"), self.tr("Due soon")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.check_in_button = button(self.tr("Check in the card read"), "primary")
         self.check_in_button.clicked.connect(self.check_in)
-        layout.addWidget(self.check_in_button)
+        self.cancel_button = button(self.tr("Cancel the chosen booking"))
+        self.cancel_button.clicked.connect(self._cancel)
+        actions = QHBoxLayout()
+        actions.addWidget(self.check_in_button, 2)
+        actions.addWidget(self.cancel_button, 1)
+        layout.addLayout(actions)
+        self._ids: list[str] = []  # the table's rows' appointment ids
         layout.addWidget(label(self.tr("Book the next visit for the card read"), "heading"))
         form = QHBoxLayout()
         self.service = QComboBox()
@@ -132,6 +140,11 @@ class BookingsPanel(QFrame):
                 item.setEnabled(False)
         self.book_button.setEnabled(any(s.booked < s.capacity for s in slots))
 
+    def _cancel(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self._ids):
+            self.cancel.emit(self._ids[row])
+
     def _book(self) -> None:
         service, time = self.service.currentData(), self.slot.currentData()
         if service and time:
@@ -143,6 +156,7 @@ class BookingsPanel(QFrame):
                   "cancelled": self.tr("Cancelled")}
         rows = sorted(state.today, key=lambda a: (a.id not in state.due, a.slot_at))
         self.table.setRowCount(len(rows))
+        self._ids = [a.id for a in rows]
         for r, a in enumerate(rows):
             cells = (a.time, self._names.get(a.service, a.service), states.get(a.status, a.status),
                      self.tr("Due soon") if a.id in state.due else "")
@@ -170,6 +184,7 @@ class DeskBookings(QObject):
         self.clock.swept.connect(self._swept)
         panel.refresh.connect(self.refresh)
         panel.check_in.connect(self.check_in)
+        panel.cancel.connect(self.cancel)
         panel.book.connect(self.book)
         panel.slots_wanted.connect(self.load_slots)
 
@@ -221,6 +236,15 @@ class DeskBookings(QObject):
             self.panel.say(self.tr("Checked in for {time}: number {number}, called as "
                                    "booked.").format(time=done.appointment.time,
                                                      number=done.ticket.number))
+        self.refresh()
+
+    def cancel(self, appointment_id: str) -> None:
+        actor = self._actor()
+        self.bridge.submit(lambda h: h.appointments.cancel(actor, appointment_id).value,
+                           self._cancelled, self._error)
+
+    def _cancelled(self, done: Appointment) -> None:
+        self.panel.say(self.tr("The {time} booking is cancelled.").format(time=done.time))
         self.refresh()
 
     def book(self, service: str, day: str, time: str) -> None:

@@ -178,6 +178,10 @@
         <translation>为已读证件签到</translation>
     </message>
     <message>
+        <source>Cancel the chosen booking</source>
+        <translation>取消所选预约</translation>
+    </message>
+    <message>
         <source>Book the next visit for the card read</source>
         <translation>为已读证件预约下次办理</translation>
     </message>
@@ -380,6 +384,10 @@
     <message>
         <source>Checked in for {time}: number {number}, called as booked.</source>
         <translation>已签到（{time} 的预约）：{number} 号按预约优先叫号。</translation>
+    </message>
+    <message>
+        <source>The {time} booking is cancelled.</source>
+        <translation>{time} 的预约已取消。</translation>
     </message>
     <message>
         <source>Booked: {day} {time}.</source>

@@ -81,6 +81,18 @@ def test_desk_bookings_check_in_book_and_no_show_clock(shell: Shell, make_desk, 
         key = hall.cards.read(OP, people.RESIDENT).holder.key
         booked = hall.appointments.of_holder(key, tomorrow)
     assert [(a.service, a.time) for a in booked] == [("retirement", "00:00")]
+    if later:  # a clerk cancels a booking the citizen gives up (today's list: the open one)
+        with Hall.open(data_dir) as hall:
+            spare = hall.appointments.book_slot(
+                OP, "retirement", today, later[-1].start,
+                hall.cards.read(OP, people.FOREIGN).holder.key).value
+        panel.refresh_button.click()
+        qtbot.waitUntil(lambda: spare.id in panel._ids, timeout=10_000)
+        panel.table.selectRow(panel._ids.index(spare.id))
+        panel.cancel_button.click()
+        qtbot.waitUntil(lambda: "已取消" in panel.message.text(), timeout=10_000)
+        with Hall.open(data_dir) as hall:
+            assert hall.appointments.get(spare.id).status == "cancelled"
     if os.environ.get("TINGDUAN_SCREENS"):
         qtbot.wait(200)
         desk.grab().save(os.path.join(os.environ["TINGDUAN_SCREENS"], "desk_bookings.png"))
