@@ -59,10 +59,10 @@ def _leased(conn: Any, hall_id: str, service_id: str, day: str,
     return out
 
 
-def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
-    """Seats of one slot sold hall-wide, from the hall's log (cancelled ones freed), seats
-    leased to terminals counted whole (what a terminal books from its lease is inside it); the
-    central platform's bookings are not counted: they are of its own share of the slot."""
+def _held(conn: Any, hall_id: str) -> list[tuple[str, datetime]]:
+    """(service, slot start) of every booking the hub counts, from the hall's log: cancelled
+    ones freed; a terminal's booking from its lease and the platform's bookings left out (the
+    lease is counted whole, the platform sells its own share)."""
     held: dict[str, tuple[str, datetime]] = {}
     rows = conn.execute(select(events.c.type, events.c.payload).where(
         events.c.hall_id == hall_id, events.c.type.in_(_TYPES)).order_by(events.c.pos))
@@ -78,9 +78,20 @@ def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
             held[aid] = (held[aid][0], datetime.fromisoformat(p["slot_at"]))
         elif kind == EventType.APPOINTMENT_CANCELLED:
             held.pop(aid, None)
-    leased = _leased(conn, hall_id, service_id, slot_at.date().isoformat()).get(
-        slot_at.strftime("%H:%M"), 0)
-    return leased + sum(1 for sid, at in held.values() if sid == service_id and at == slot_at)
+    return list(held.values())
+
+
+def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime,
+          held: list[tuple[str, datetime]] | None = None,
+          leased: dict[str, int] | None = None) -> int:
+    """Seats of one slot sold hall-wide: bookings the hub counts and seats leased to terminals
+    (`held` and `leased` given when one caller asks for many slots of a day)."""
+    if held is None:
+        held = _held(conn, hall_id)
+    if leased is None:
+        leased = _leased(conn, hall_id, service_id, slot_at.date().isoformat())
+    return leased.get(slot_at.strftime("%H:%M"), 0) + sum(
+        1 for sid, at in held if sid == service_id and at == slot_at)
 
 
 def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str,
@@ -99,13 +110,15 @@ def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str
         lock_hall(conn, hall_id)
         hours, rules = _rules_of(conn, hall_id)
         mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
+        held = _held(conn, hall_id)  # read once for the day's slots, not once a slot
+        leased = _leased(conn, hall_id, service_id, day_text)
         more: dict[str, int] = {}
         for slot in booking_slots.slots_of(hours, rules, service_id, day):
             start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
             if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
                 continue
             free = (slot.capacity - rules.online_share(slot.capacity)
-                    - _sold(conn, hall_id, service_id, start))
+                    - _sold(conn, hall_id, service_id, start, held, leased))
             want = min(seats - mine.get(slot.start_text, 0), free)
             if want > 0:
                 more[slot.start_text] = want
