@@ -241,12 +241,17 @@ def code_reader(engine: Engine, data_dir: Path) -> Any:
                             keys.load_or_create(data_dir, keys.INDEX), db.DbReplayGuard(engine))
 
 
-def hall_keys(data_dir: Path) -> dict[str, str]:
-    """A hub's hall-wide keys (made on first use), for its terminals' enrollment."""
-    from hall.security import keys
+def hall_keys(data_dir: Path, role: str) -> dict[str, str]:
+    """The hub's hall-wide keys (made on first use) a terminal of `role` is handed at
+    enrollment, and no more (hall/security/keys.py ROLE_KEYS): a kiosk or a display gets the
+    hall's public key to seal with, never a key that opens."""
+    from hall.security import hall_pair, keys
 
-    return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
-            for name in (keys.DATA, keys.INDEX)}
+    pair = hall_pair.ensure(data_dir)
+    made = {keys.HALL_PRIVATE: pair.private, keys.HALL_PUBLIC: pair.public}
+    return {name: base64.b64encode(made[name] if name in made
+                                   else keys.load_or_create(data_dir, name)).decode()
+            for name in keys.ROLE_KEYS[role]}
 
 
 def peer_key(data_dir: Path) -> str:
@@ -278,6 +283,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                   f"{upstream.hall_id}")
         hall = upstream.hall_id
     fixed = db.serve_as(engine, role, hall)
+    if role == db.HUB:  # the hall's key pair, there from the start (the directory publishes it)
+        from hall.security import hall_pair
+
+        hall_pair.ensure(data_dir)
     postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir),
@@ -430,9 +439,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         # the LAN; a central platform serves many halls and hands out none.
         if (role == db.HUB and not cred.is_hub and cred.hall_id == state.hall
                 and (who.https or is_loopback(who.address))):
-            sent = await run_in_threadpool(hall_keys, data_dir)
+            sent = await run_in_threadpool(hall_keys, data_dir, cred.role)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
-                              scope=cred.scope, keys=sent)
+                              scope=cred.scope, keys=sent,
+                              role=None if cred.is_hub else cred.role)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         with state.locks.get(cred.hall_id):
