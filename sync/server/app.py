@@ -71,6 +71,7 @@ MAX_POLLS = 4  # long-polls held at once per credential (a terminal holds one; a
 POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
 POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
 AUTH_LOOKUPS = 8  # credential lookups running at once
+AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
 
 
 class HallLocks:
@@ -602,6 +603,12 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
         if cred.role != "desk" and not cred.is_hub:
             raise HTTPException(403, f"a {cred.role} terminal calls no tickets")
+        # 409 with a code, as a busy window: the desk shows it (a 403 would read as its
+        # credential refused, sync/transport.py)
+        if not await run_in_threadpool(_window_configured, cred, req.window):
+            return JSONResponse({"detail": f"window {req.window} is not one of the hall's "
+                                 "configured windows (hall settings `windows`)",
+                                 "code": "window_not_configured"}, status_code=409)
         try:
             result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
                                                            req.window, cred.terminal_id)
@@ -610,6 +617,25 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 status_code=exc.status,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
+
+    audited_windows: dict[tuple[str, str, str], float] = {}
+
+    def _window_configured(cred: db.Credential, window: str) -> bool:
+        """Whether the hall configured this window (or lists none); a refusal is audited in
+        the hub's stream, once a minute per terminal and window (a loop asking is one entry)."""
+        with engine.connect() as conn:
+            windows = log.configured_windows(conn, cred.hall_id)
+        if windows is None or window in windows:
+            return True
+        key, now = (cred.hall_id, cred.terminal_id, window), time.monotonic()
+        if now - audited_windows.get(key, -AUDIT_EVERY_S) >= AUDIT_EVERY_S:
+            if len(audited_windows) > 1000:  # bounded: forget the oldest half
+                for old in sorted(audited_windows, key=audited_windows.__getitem__)[:500]:
+                    del audited_windows[old]
+            audited_windows[key] = now
+            with state.locks.get(cred.hall_id):
+                authority.refuse_window(engine, cred.hall_id, cred.terminal_id, window)
+        return False
 
     registry = PeerRegistry()
 
