@@ -83,9 +83,9 @@ def install_keys(data_dir: Path, got: EnrollResponse, *, replace: bool) -> list[
 def surplus_keys(data_dir: Path, got: EnrollResponse) -> list[str]:
     """Hall keys this data dir holds that its enrolled role must not (a kiosk's or a display's
     data key, private key, a display's index key): `drop_surplus` removes them."""
-    if got.keys is None or got.role not in keys.ROLE_KEYS:
+    if got.keys is None or got.role is None:
         return []  # no keys handed out (plain HTTP on a LAN), or a server of an older release
-    held = set(keys.ROLE_KEYS[got.role])
+    held = set(keys.role_keys(got.role))
     return [name for name in (*HALL_KEYS, keys.DATA + keys.NEXT)
             if name not in held and keys.load(data_dir, name) is not None]
 

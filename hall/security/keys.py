@@ -35,6 +35,12 @@ ROLE_KEYS: dict[str, tuple[str, ...]] = {
 OPENING = (DATA, DATA + NEXT, HALL_PRIVATE)  # the keys that open a sealed field
 
 
+def role_keys(role: str) -> tuple[str, ...]:
+    """The keys a terminal of `role` holds; a role this release does not know (a rating pad,
+    a department's system) writes only, until it is given its own line."""
+    return ROLE_KEYS.get(role, (HALL_PUBLIC,))
+
+
 def writes_only(data_dir: Path) -> bool:
     """A terminal that seals for its hall and opens nothing: it holds the hall's public key and
     no key that opens (a kiosk or a display enrolled with its role). A terminal with no hall

@@ -252,7 +252,7 @@ def hall_keys(data_dir: Path, role: str) -> dict[str, str]:
     made = {keys.HALL_PRIVATE: pair.private, keys.HALL_PUBLIC: pair.public}
     return {name: base64.b64encode(made[name] if name in made
                                    else keys.load_or_create(data_dir, name)).decode()
-            for name in keys.ROLE_KEYS[role]}
+            for name in keys.role_keys(role)}
 
 
 def peer_key(data_dir: Path) -> str:
@@ -619,6 +619,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return result
 
     audited_windows: dict[tuple[str, str, str], float] = {}
+    audited_lock = threading.Lock()
 
     def _window_configured(cred: db.Credential, window: str) -> bool:
         """Whether the hall configured this window (or lists none); a refusal is audited in
@@ -628,11 +629,14 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if windows is None or window in windows:
             return True
         key, now = (cred.hall_id, cred.terminal_id, window), time.monotonic()
-        if now - audited_windows.get(key, -AUDIT_EVERY_S) >= AUDIT_EVERY_S:
-            if len(audited_windows) > 1000:  # bounded: forget the oldest half
-                for old in sorted(audited_windows, key=audited_windows.__getitem__)[:500]:
-                    del audited_windows[old]
-            audited_windows[key] = now
+        with audited_lock:
+            due = now - audited_windows.get(key, -AUDIT_EVERY_S) >= AUDIT_EVERY_S
+            if due:
+                if len(audited_windows) > 1000:  # bounded: forget the oldest half
+                    for old in sorted(audited_windows, key=audited_windows.__getitem__)[:500]:
+                        del audited_windows[old]
+                audited_windows[key] = now
+        if due:
             with state.locks.get(cred.hall_id):
                 authority.refuse_window(engine, cred.hall_id, cred.terminal_id, window)
         return False
