@@ -106,6 +106,20 @@ def _candidates(folder: Path) -> set[bytes]:
             walk(json.loads(text))
         except ValueError:
             pass
+    with Hall.open(folder) as hall:  # and every value inside the encrypted store (meta, state)
+        conn = hall.core.conn
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    if isinstance(value, bytes) and len(value) == 32:
+                        found.add(value)
+                    elif isinstance(value, str):
+                        decoded(value)
+                        if value[:1] in "{[":
+                            try:
+                                walk(json.loads(value))
+                            except ValueError:
+                                pass
     return found
 
 
