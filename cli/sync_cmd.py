@@ -165,7 +165,7 @@ def enroll(args: argparse.Namespace) -> Result:
     ca = tls.pin(folder, args.ca).name if args.ca else None
     credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
                                                       got.terminal_id, ca=ca,
-                                                      insecure=args.insecure))
+                                                      insecure=args.insecure, role=got.role))
     enrollment.join_hall(folder, server)
     note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
     return ({"enrolled": True, "server": server, "hall": got.hall_id,

@@ -55,7 +55,7 @@ def _record_quietly(hall: Core, error: str | None) -> None:
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
          **options: Any) -> dict[str, int]:
     with SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
-                    **options) as client:
+                    **{**cred.client_options(), **options}) as client:
         try:
             result = client.once(wait)
         except HallError as exc:
@@ -84,7 +84,7 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
     wake = wake or threading.Event()
     hall = opener()
     client = SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
-                    **options)
+                        **{**cred.client_options(), **options})
     backoff = Backoff(cap=cap)
     try:
         while not stop.is_set():

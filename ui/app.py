@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hall import program
 from ui import i18n
 from ui.screenshots import SIZES, PageFactory, render_pages
-from ui.theme import MODES, Mode, Theme
+from ui.theme import FACE_MODES, Mode, Theme
 
 APP_NAME = "tingduan"
 WINDOWED_SIZE = (1280, 800)
@@ -152,7 +152,7 @@ def fits_windowed(window: QWidget) -> bool:
 def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], *,
              pages: Callable[[Shell], Mapping[str, PageFactory]] | None = None,
              parser: argparse.ArgumentParser | None = None,
-             sizes: Mapping[str, QSize] = SIZES, modes: Sequence[Mode] = MODES) -> int:
+             sizes: Mapping[str, QSize] = SIZES, modes: Sequence[Mode] = FACE_MODES) -> int:
     """Parse the shell's options (and the face's, given a `parser`), then run or render.
     `sizes` and `modes`: what `--screenshots` renders (a clerk's desk has no portrait screen
     and no elder mode)."""
