@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTabWidget, QVBo
 
 from desk.acceptance import AcceptancePanel
 from desk.applicant import ApplicantPanel
+from desk.bookings import BookingsPanel
 from desk.delivery import DeliveryPanel
 from desk.figures import FiguresPanel
 from desk.names import ROLE, name
@@ -34,6 +35,7 @@ class WorkPage(QWidget):
         self.matters_button = button("")  # the window's matters: seen by all, set by a supervisor
         self.who = label("")
         self.sync = label("", "muted")
+        self.sync.setAlignment(Qt.AlignmentFlag.AlignCenter)  # a badge: its word in the middle
         self.conflicts_button = button("")
         self.conflicts_button.hide()
         self.settings_button = button(self.tr("Hall settings"))  # a supervisor's (大厅设置)
@@ -74,6 +76,8 @@ class WorkPage(QWidget):
         self.delivery_page.setFrameShape(QFrame.Shape.NoFrame)
         self.tabs.addTab(self.delivery_page, self.tr("Hand out results"))
         self.tabs.addTab(self.figures, self.tr("Today's figures"))
+        self.bookings = BookingsPanel()  # 预约 (desk/bookings.py)
+        self.tabs.addTab(self.bookings, self.tr("Bookings"))
         body.addWidget(self.tabs, 16)
         outer.addLayout(body, 1)
 
