@@ -96,13 +96,18 @@ def input_method(env: MutableMapping[str, str], plugins: Path | None = None) -> 
     """Where the session asks for fcitx (UOS and Kylin set QT_IM_MODULE=fcitx) but this Qt has
     no fcitx plugin (PySide6 ships Qt's ibus and compose ones only: fcitx builds its plugin
     against each Qt release itself), use the ibus plugin: fcitx5 answers on IBus's D-Bus
-    interface too, so Chinese can still be typed at the desk. Must run before QApplication."""
+    interface too, so Chinese can still be typed at the desk. Must run before QApplication.
+    Through IBus's portal interface: Qt's ibus plugin calls itself invalid (and Qt falls back to
+    no input method) unless an `ibus-daemon` is on PATH, which a fcitx-only PC (UOS, Kylin) does
+    not have; with IBUS_USE_PORTAL it talks to org.freedesktop.portal.IBus, which fcitx5 serves
+    (tried in Xvfb with fcitx5 pinyin: "nihao" + space commits 你好 only with it)."""
     if not env.get("QT_IM_MODULE", "").startswith("fcitx"):
         return
     folder = plugins or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
     if any((folder / "platforminputcontexts").glob("*fcitx*")):
         return
     env["QT_IM_MODULE"] = "ibus"
+    env.setdefault("IBUS_USE_PORTAL", "1")
 
 
 # Said by the offscreen platform for every top-level window shown: noise in screenshot runs.
