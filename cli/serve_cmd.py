@@ -69,6 +69,18 @@ def register(sub: Any) -> None:
                            "kiosk issues tickets, asks for help, rates, checks in; a display "
                            "only records its audit (default: desk)")
         s.set_defaults(handler=fn)
+    s = ssub.add_parser("directory", parents=[common],
+                        help="the central platform's directory: halls, departments' seats, "
+                        "public keys (prints it; --hall or --seat change it)")
+    s.add_argument("--hall", metavar="HALL", help="add or change this hall (with --name, "
+                   "--level, and --parent for all but a province)")
+    s.add_argument("--name", metavar="NAME")
+    s.add_argument("--level", choices=("province", "city", "county", "town", "village"))
+    s.add_argument("--parent", metavar="HALL")
+    s.add_argument("--seat", action="append", default=[], metavar="DEPT=HALL",
+                   help="the hall that decides this department's parts (repeatable)")
+    s.add_argument("--database", metavar="URL")
+    s.set_defaults(handler=directory)
     s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
     usub = s.add_subparsers(dest="user_action", metavar="ACTION")
     u = usub.add_parser("add", parents=[common],
@@ -212,6 +224,31 @@ def enroll_code(args: argparse.Namespace) -> Result:
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "role": args.role,
              "expires_in_s": 86400}, code)
+
+
+def directory(args: argparse.Namespace) -> Result:
+    """`serve directory`: change the directory as asked (a hall, then seats), then print it."""
+    from hall.errors import ConfigError
+    from sync.server import directory as book
+
+    if args.hall is not None and (args.name is None or args.level is None):
+        raise ConfigError("--hall needs --name and --level", code="usage")
+    if args.hall is None and (args.name or args.level or args.parent):
+        raise ConfigError("--name, --level and --parent go with --hall", code="usage")
+    seats = [book.parse_seat(text) for text in args.seat]
+    engine = _engine(args)
+    try:
+        if args.hall is not None:
+            book.put_hall(engine, args.hall, args.name, args.level, args.parent)
+        if seats:
+            book.put_seats(engine, seats)
+        now = book.read(engine)
+    finally:
+        engine.dispose()
+    lines = [f"{h['hall']}  {h['name']}  {h['level']}  parent={h['parent'] or '-'}  "
+             f"key={h['kid'] or '-'}" for h in now["halls"]]
+    lines += [f"{dept} = {hall}" for dept, hall in now["seats"].items()]
+    return now, "\n".join(lines) or "the directory is empty"
 
 
 def revoke(args: argparse.Namespace) -> Result:

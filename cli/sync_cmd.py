@@ -35,6 +35,11 @@ def register(sub: Any) -> None:
                    help="take the hub's hall keys even though this terminal has others (only "
                    "for a terminal whose sealed data may be lost)")
     s.set_defaults(handler=enroll)
+    s = ssub.add_parser("directory", parents=[common],
+                        help="fetch the platform's directory (halls, seats, public keys) and pin "
+                        "it; a station enrolled straight with the platform publishes its hall "
+                        "key first")
+    s.set_defaults(handler=fetch_directory)
 
 
 def run(args: argparse.Namespace) -> Result:
@@ -160,6 +165,20 @@ def enroll(args: argparse.Namespace) -> Result:
     return ({"enrolled": True, "server": server, "hall": got.hall_id,
              "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed},
             f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {server}{note}")
+
+
+def fetch_directory(args: argparse.Namespace) -> Result:
+    from sync import credential, directory_pin
+    from sync.transport import Http
+
+    folder = data_dir(args.data_dir)
+    cred = credential.load(folder)
+    http = Http(cred.server, cred.token, ca=cred.ca, insecure=cred.insecure)
+    try:
+        got = directory_pin.refresh_station(http, folder)
+    finally:
+        http.close()
+    return got, f"{len(got['halls'])} hall(s), {len(got['seats'])} seat(s) pinned"
 
 
 def _holds_sealed_data(args: argparse.Namespace) -> bool:

@@ -652,6 +652,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         landed(cred.hall_id, authority.HUB_STREAM)
         return JSONResponse({"appointment": booked})
 
+    from sync.server import directory_api
+
+    directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                             upstream=upstream, body=_body)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))
