@@ -124,7 +124,7 @@ def put_seats(engine: Engine, pairs: list[tuple[str, str]]) -> dict[str, str]:
     ensure(engine)
     with engine.begin() as conn:
         known = {str(r[0]) for r in conn.execute(select(halls.c.hall_id))}
-        for dept, hall_id in pairs:
+        for _dept, hall_id in pairs:
             if hall_id not in known:
                 raise DirectoryError(f"no hall {hall_id} in the directory: add it with "
                                      "`serve directory --hall`", code="unknown_hall",
