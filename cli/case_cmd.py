@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
     p.add_argument("--promise", metavar="TEXT", help="告知承诺: the applicant's written promise "
                    "for the deferred materials")
     p.add_argument("--assisted", action="store_true", help="帮办代办: staff helped the applicant")
+    p.add_argument("--handled-by", metavar="HALL",
+                   help="异地代收: the hall that decides the whole case (it travels there, "
+                   "sealed for that hall; its decisions come back here)")
     p.add_argument("--another", action="store_true", help="a second matter of the same visit: "
                    "accept although the ticket already has a case (else exit 3, "
                    "ticket_has_case)")
@@ -157,7 +160,7 @@ def accept(args: argparse.Namespace) -> Result:
     try:
         done = session.cases.accept(args.service, applicant, items, ticket=args.ticket,
                                     promise=args.promise, assisted=args.assisted,
-                                    another=args.another)
+                                    another=args.another, handled_by=args.handled_by)
     except DomainError as exc:
         if exc.code != "ticket_has_case":
             raise

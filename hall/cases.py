@@ -74,6 +74,8 @@ class StepView:
     correction_at: str | None = None
     note: str | None = None  # reasons / what to correct: plain only for roles allowed free text
     bring: tuple[str, ...] = ()  # the catalog materials a 补正 asks for
+    hall: str | None = None  # the hall that decides it (hall/travel.py)
+    heard_at: str | None = None  # a part decided elsewhere: when its state was last heard
 
     @property
     def open(self) -> bool:
@@ -88,7 +90,8 @@ class StepView:
         return {"step": self.step, "department": self.department, "matter": self.matter,
                 "status": self.status, "due": self.due, "decided_at": self.decided_at,
                 "received_at": self.received_at, "correction_at": self.correction_at,
-                "note": self.note, "bring": list(self.bring)}
+                "note": self.note, "bring": list(self.bring), "hall": self.hall,
+                "heard_at": self.heard_at}
 
 
 OPEN_STEPS = ("pending", "received", "corrected")
@@ -205,7 +208,7 @@ class Cases:
                items: list[MaterialItem], *, ticket: str | None = None,
                promise: str | None = None, note: str | None = None,
                assisted: bool = False, another: bool = False,
-               start_ticket: bool = False) -> Outcome[CaseView]:
+               start_ticket: bool = False, handled_by: str | None = None) -> Outcome[CaseView]:
         """受理. A ticket already holding a case is refused (`ticket_has_case`, naming it) unless
         `another` says this is a second matter of the same visit: a desk restarted mid-visit
         must not make a second case for one matter without a word. `start_ticket`: the ticket,
@@ -226,6 +229,10 @@ class Cases:
             self._refuse_second_case(ticket_id)
         dues = self._dues(service)
         promised = max((d for d in dues if d), default=None)
+        if handled_by is not None:
+            from hall.ids import normal_id
+
+            handled_by = normal_id(handled_by)
         with core.write() as conn:
             if start_ticket and ticket_id is not None:
                 held = find(conn, ticket_id, core.zone)
@@ -248,12 +255,31 @@ class Cases:
             if sealed_note:
                 payload["note"] = sealed_note
             core.emit(conn, EventType.CASE_ACCEPTED, payload, by)
+            self._route(conn, payload, applicant, handled_by, by)
             for i in checked:
                 if i.status == "deferred":
                     core.emit(conn, EventType.MATERIALS_DEFERRED, {
                         "case_id": case_id, "material": i.name,
                         "promise": core.seal_text(i.promise), "due": i.due}, by)
         return core.outcome(self._read(by, number))
+
+    def _route(self, conn: Any, accepted: dict[str, Any], applicant: Applicant,
+               handled_by: str | None, by: Actor) -> None:
+        """Parts decided in another hall travel there, sealed for it (hall/travel.py)."""
+        from hall import travel
+
+        core = self._core
+        if handled_by is None and not travel.destinations(
+                core.data_dir, core.config.hall_id, accepted["steps"], None):
+            return
+        sealed = getattr(applicant, "sealed", "")
+        if not sealed:
+            raise DomainError("a case that travels needs the applicant read from a card or a "
+                              "verified code", code="identity_unverified")
+        record = core.sealer.open_json(sealed)
+        for routed in travel.routed_payloads(core.data_dir, core.config.hall_id, accepted,
+                                             record, handled_by):
+            core.emit(conn, EventType.PART_ROUTED, routed, by)
 
     def refuse(self, by: Actor, service_id: str, applicant: Applicant, reasons: list[str], *,
                ticket: str | None = None) -> Outcome[CaseView]:
@@ -367,10 +393,12 @@ class Cases:
         steps = tuple(
             StepView(s[0], s[1], s[2], s[3], s[4], at(s[5]), at(s[6]), at(s[7]),
                      core.open_text(s[8], by, reveal=reveal),
-                     tuple(json.loads(s[9])) if s[9] else ())
+                     tuple(json.loads(s[9])) if s[9] else (), s[10] or core.config.hall_id,
+                     at(s[11]))
             for s in conn.execute(
                 "SELECT step, department, matter, status, due, decided_ms, received_ms, "
-                "correction_ms, note, bring FROM case_steps WHERE case_id = ? ORDER BY step",
+                "correction_ms, note, bring, hall, heard_ms FROM case_steps WHERE case_id = ? "
+                "ORDER BY step",
                 (row[0],)))
         steps = self._visible(by, row[0], row[1], row[2], steps)
         reasons: tuple[str, ...] | None = None

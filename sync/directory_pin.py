@@ -99,6 +99,10 @@ def refresh_station(http: Http, data_dir: Path) -> dict[str, Any]:
     from hall.security.hall_pair import hall_keypair
 
     health = http.request("GET", "/health")
-    if isinstance(health, dict) and health.get("role") == "central":
+    from sync import travel
+
+    central = isinstance(health, dict) and health.get("role") == "central"
+    travel.save_state(data_dir, {**travel.state(data_dir), "central": central})
+    if central:
         return refresh(http, data_dir, hall_keypair(data_dir).public)
     return refresh(http, data_dir, None)

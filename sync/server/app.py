@@ -263,7 +263,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
                max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
-               api_docs: bool = False) -> FastAPI:
+               api_docs: bool = False, travel_every: float = 2.0) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
@@ -292,6 +292,12 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     auth_limiter = Limiters(AUTH_LOOKUPS)
     hall_queries = Limiters(POLL_QUERIES_PER_HALL)
     all_queries = Limiters(POLL_QUERIES)
+    from sync.server import routing
+
+    routing.ensure(engine)
+    # a hub takes in what the platform routes to its hall (issue 24: sync/server/routing.py)
+    inbox = (routing.HubInbox(engine, data_dir, upstream, every=travel_every)
+             if upstream is not None and role == db.HUB else None)
 
     def limited(wait: float, why: str) -> None:
         if wait > 0:
@@ -327,9 +333,19 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if upstream is not None:
             upstream.start(state.locks.get(upstream.hall_id),
                            lambda: from_thread(upstream.hall_id, UPSTREAM))
+        if inbox is not None and upstream is not None:
+            hall_id = upstream.hall_id
+
+            def taken() -> None:
+                from_thread(hall_id, authority.HUB_STREAM)
+                upstream.poke()
+
+            inbox.start(state.locks.get(hall_id), taken)
         try:
             yield
         finally:
+            if inbox is not None:
+                await asyncio.to_thread(inbox.stop)
             if upstream is not None:
                 await asyncio.to_thread(upstream.stop)
             if state.listener is not None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from hall.errors import HallError
 from sync import directory_pin
 from sync.errors import NetworkError
-from sync.server import db, directory
+from sync.server import db, directory, routing
 from sync.server.upstream import Upstream
 from sync.transport import Http
 from sync.wire import API
@@ -80,4 +80,17 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
         except directory.DirectoryError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         return JSONResponse({"hall": cred.hall_id, "kid": kid})
+
+    @app.get(f"{API}/travel/inbox")
+    async def travel_inbox(request: Request, after: int = Query(0, ge=0, le=2**62),
+                           limit: int = Query(200, ge=1, le=500)) -> JSONResponse:
+        """What other halls routed to the caller's hall (sync/server/routing.py): for its hub,
+        or a station syncing straight with the platform (a desk credential)."""
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "travelling cases are routed by the central platform")
+        if not (cred.is_hub or cred.role == "desk"):
+            raise HTTPException(403, f"a {cred.role} terminal takes in no travelling case")
+        return JSONResponse(await run_in_threadpool(routing.inbox, engine, cred.hall_id, after,
+                                                    limit))
 
