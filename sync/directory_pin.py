@@ -52,11 +52,11 @@ def _checked(fetched: Any) -> dict[str, Any]:
 def pin(data_dir: Path, fetched: Any) -> dict[str, Any]:
     """Keep `fetched` as the directory unless it changes a pinned hall key; a hall's key heard
     once stays pinned even if a later directory leaves it out."""
-    fetched = _checked(fetched)
+    checked: dict[str, Any] = _checked(fetched)
     old = load(data_dir) or {"halls": [], "seats": {}}
     pinned = {h["hall"]: h.get("public_key") for h in old.get("halls", [])
               if isinstance(h, dict) and h.get("public_key")}
-    for hall in fetched["halls"]:
+    for hall in checked["halls"]:
         was = pinned.get(hall["hall"])
         now = hall.get("public_key")
         if was and now and now != was:
@@ -65,8 +65,8 @@ def pin(data_dir: Path, fetched: Any) -> dict[str, Any]:
                               code="hall_key_changed", params={"hall": hall["hall"]})
         if was and not now:
             hall["public_key"] = was
-    _save(data_dir, fetched)
-    return fetched
+    _save(data_dir, checked)
+    return checked
 
 
 def public_key(data_dir: Path, hall_id: str) -> bytes | None:

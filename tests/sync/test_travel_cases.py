@@ -1,0 +1,213 @@
+"""Issue 24, cases that travel, through real servers: the central platform (behind the fault
+proxy), a county's hub, a village station syncing straight with the platform, and a desk of the
+county. A 新生儿出生 case accepted at the station travels to the county's departments sealed for
+the county; they decide (one part after a 补正 handed in at the station); the station completes
+and hands it out. Every event exactly once at both ends; the platform holds none of the
+applicant's data in plain."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from hall.actors import Actor
+from hall.app import Hall
+from hall.cases import MaterialItem
+from hall.security.crypto import seal_applicant
+from sync.server.tables import events
+from tests.sync.faultproxy import FaultProxy, random_plan
+from tests.sync.hallnet import cli
+
+NAME = "欧阳旅行"
+ID_NUMBER = "990000199001011237"  # region 990000: obviously fictitious
+PHONE = "13912345678"
+OP = Actor.operator("test")
+CLERK = Actor.account("clerk1", "clerk")
+DEPTS = ("市卫健委", "市公安局", "市人社局", "市医保局")
+ITEMS = [MaterialItem("申请人居民身份证", "exempt"), MaterialItem("户口簿", "submitted"),
+         MaterialItem("申请表(系统自动生成,当场签字)", "submitted"),
+         MaterialItem("出生医学证明", "submitted"), MaterialItem("父母结婚证", "submitted")]
+
+
+def until(test: Callable[[], Any], act: Callable[[], Any], seconds: float = 60.0) -> Any:
+    """Act (a sync round, which a fault may cut) until `test` holds; bounded."""
+    deadline = time.monotonic() + seconds
+    while True:
+        got = test()
+        if got:
+            return got
+        assert time.monotonic() < deadline, "did not converge"
+        act()
+
+
+def sync(data_dir: Path) -> None:
+    cli("sync", "--once", data_dir=data_dir, check=False)  # a cut round fails; the next retries
+
+
+def opened(data_dir: Path) -> Hall:
+    return Hall.open(data_dir)
+
+
+def with_hall(data_dir: Path, fn: Callable[[Hall], Any]) -> Any:
+    hall = opened(data_dir)
+    try:
+        return fn(hall)
+    finally:
+        hall.close()
+
+
+def count(data_dir: Path, sql: str, *params: Any) -> int:
+    return int(with_hall(data_dir, lambda h: h.core.conn.execute(sql, params).fetchone()[0]))
+
+
+def step_status(data_dir: Path, case: str) -> dict[int, str]:
+    return with_hall(data_dir, lambda h: {s.step: s.status for s in h.cases.get(OP, case).steps})
+
+
+def _tree(central_dir: Path) -> None:
+    for args in (("--hall", "P42", "--name", "某省", "--level", "province"),
+                 ("--hall", "C1", "--name", "某县政务服务中心", "--level", "county", "--parent",
+                  "P42"),
+                 ("--hall", "V1", "--name", "某村便民服务站", "--level", "village", "--parent",
+                  "C1")):
+        cli("serve", "directory", *args, data_dir=central_dir)
+    cli("serve", "directory", *[a for d in DEPTS for a in ("--seat", f"{d}=C1")],
+        data_dir=central_dir)
+
+
+def county_and_station(make_server: Any, tmp_path: Path, link: FaultProxy,
+                       central: Any) -> tuple[Any, Path, Path]:
+    _tree(central.data_dir)
+    hub_code = cli("serve", "enroll-code", "--hall", "C1", "--terminal", "HUB", "--hub",
+                   data_dir=central.data_dir)["code"]
+    import httpx
+
+    token = httpx.post(f"{central.url}/v1/enroll", json={"code": hub_code}).json()["token"]
+    hub = make_server("sqlite", role="hub", travel_every=0.2, upstream={
+        "server": link.url, "token": token, "hall": "C1", "hub": "HUB", "wait": 1.0,
+        "timeout": 3.0, "cap": 0.5, "idle": 0.2})
+    desk = tmp_path / "county-desk"
+    cli("setup", "--hall", "C1", "--terminal", "D1", data_dir=desk)
+    code = cli("serve", "enroll-code", "--hall", "C1", "--terminal", "D1",
+               data_dir=hub.data_dir)["code"]
+    cli("sync", "enroll", "--server", hub.url, "--code", code, data_dir=desk)
+    until(lambda: cli("sync", "directory", data_dir=desk, check=False).get("halls"),
+          lambda: time.sleep(0.2))
+    station = tmp_path / "village-station"
+    cli("setup", "--hall", "V1", "--terminal", "S1", "--standalone", data_dir=station)
+    code = cli("serve", "enroll-code", "--hall", "V1", "--terminal", "S1",
+               data_dir=central.data_dir)["code"]
+    cli("sync", "enroll", "--server", central.url, "--code", code, data_dir=station)
+    # the station syncs through the faulty link from here on
+    cred = json.loads((station / "sync.json").read_text())
+    (station / "sync.json").write_text(json.dumps({**cred, "server": link.url}))
+    until(lambda: cli("sync", "directory", data_dir=station, check=False).get("halls"),
+          lambda: time.sleep(0.2))
+    return hub, desk, station
+
+
+def accept(station: Path, handled_by: str | None = None) -> str:
+    def go(h: Hall) -> str:
+        applicant = seal_applicant(h.core.sealer, h.core.index_key, name=NAME,
+                                   id_number=ID_NUMBER, phone=PHONE, verified=True,
+                                   source="id_card")
+        return str(h.cases.accept(OP, "newborn", applicant, ITEMS,
+                                  handled_by=handled_by).value.number)
+
+    return str(with_hall(station, go))
+
+
+def decide(desk: Path, ref: str, step: int, outcome: str, **kw: Any) -> None:
+    def go(h: Hall) -> None:
+        dept = h.cases.get(OP, ref).steps[[s.step for s in h.cases.get(OP, ref).steps]
+                                          .index(step)].department
+        h.parts.decide(Actor.account("d", "department", department=dept), ref, step, outcome,
+                       **kw)
+
+    with_hall(desk, go)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_newborn_case_travels_village_to_county_and_back(make_server, tmp_path: Path,
+                                                          backend: str) -> None:
+    central = make_server(role="central")
+    with FaultProxy(central.port, plan=random_plan(24, rate=0.15)) as link:
+        hub, desk, station = county_and_station(make_server, tmp_path, link, central)
+        number = accept(station)
+        assert with_hall(station, lambda h: [s.hall for s in h.cases.get(OP, number).steps]) == (
+            ["C1"] * 7)
+        # at the county: a part of each department's 待审批, with the origin's case number
+        here = f"V1-{number}"
+
+        def queued() -> list[Any]:
+            return with_hall(desk, lambda h: h.parts.queue(
+                Actor.account("g", "department", department="市公安局"), "市公安局"))
+
+        parts = until(queued, lambda: (sync(station), sync(desk)))
+        assert [(p.case, p.step, p.origin_hall, p.origin_case) for p in parts] == [
+            (here, 3, "V1", number)]
+        out = cli("case", "queue", "--department", "市公安局", data_dir=desk)
+        assert out["parts"][0]["origin_case"] == number
+        # the county decides; one part asks for a 补正
+        for step in range(1, 8):
+            decide(desk, here, step, "received")
+            if step == 3:
+                decide(desk, here, step, "correction", note="户口簿需本人签字", bring=["户口簿"])
+            else:
+                decide(desk, here, step, "approved")
+        until(lambda: step_status(station, number)[3] == "correction",
+              lambda: (sync(desk), sync(station)))
+        # the station hands in the 补正; the county hears it, and approves
+        with_hall(station, lambda h: h.parts.correct(CLERK, number, 3))
+        until(lambda: step_status(desk, here)[3] == "corrected",
+              lambda: (sync(station), sync(desk)))
+        decide(desk, here, 3, "approved")
+        until(lambda: set(step_status(station, number).values()) == {"approved"},
+              lambda: (sync(desk), sync(station)))
+        shown = cli("case", "show", "--case", number, data_dir=station)["case"]
+        assert {(s["hall"], s["status"]) for s in shown["steps"]} == {("C1", "approved")}
+        assert all(s["heard_at"] for s in shown["steps"])
+        with_hall(station, lambda h: h.cases.complete(OP, number))
+        with_hall(station, lambda h: h.cases.deliver(OP, number, "window"))
+        until(lambda: with_hall(station, lambda h: h.cases.get(OP, number).status) == "delivered",
+              lambda: None)
+        for _ in range(3):  # whatever a cut round left behind
+            sync(station)
+            sync(desk)
+    # exactly once, at both ends and on the platform
+    assert count(desk, "SELECT COUNT(*) FROM events WHERE type = 'PartArrived'") == 1
+    sent = count(desk, "SELECT COUNT(*) FROM events WHERE type = 'PartUpdate'")
+    assert sent == 7 * 2 + 1  # 签收 and a decision each, and part 3 decided again after 补正
+    assert count(station, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == sent
+    assert count(station, "SELECT COUNT(DISTINCT json_extract(payload, '$.update_id')) FROM "
+                          "events WHERE type = 'PartHeard'") == sent
+    assert count(desk, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 1
+    with hub.engine.connect() as c:  # the hub took the case and the 补正 once each
+        assert c.execute(text("SELECT COUNT(*) FROM travel_done")).scalar() == 2
+    with central.engine.connect() as c:
+        ids = c.execute(select(events.c.event_id)).scalars().all()
+        assert len(ids) == len(set(ids))
+        kinds = c.execute(select(events.c.type, events.c.hall_id)).all()
+    assert kinds.count(("PartRouted", "V1")) == 1 and kinds.count(("PartArrived", "C1")) == 1
+    assert kinds.count(("PartUpdate", "C1")) == sent
+    # the platform is blind: no row of any table, no file of its data dir, holds them in plain
+    scan_blind(central)
+
+
+def scan_blind(central: Any) -> None:
+    needles = [NAME, ID_NUMBER, PHONE, ID_NUMBER[-8:]]
+    with central.engine.connect() as c:
+        for table in inspect(c).get_table_names():
+            for row in c.execute(text(f'SELECT * FROM "{table}"')):
+                cell = json.dumps([str(v) for v in row], ensure_ascii=False)
+                assert not any(n in cell for n in needles), table
+    for path in central.data_dir.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            assert not any(n.encode() in raw for n in needles), path
