@@ -200,8 +200,8 @@ def test_a_newborn_case_travels_village_to_county_and_back(make_server, tmp_path
     scan_blind(central)
 
 
-def scan_blind(central: Any) -> None:
-    needles = [NAME, ID_NUMBER, PHONE, ID_NUMBER[-8:]]
+def scan_blind(central: Any, needles: list[str] | None = None) -> None:
+    needles = needles or [NAME, ID_NUMBER, PHONE, ID_NUMBER[-8:]]
     with central.engine.connect() as c:
         for table in inspect(c).get_table_names():
             for row in c.execute(text(f'SELECT * FROM "{table}"')):
@@ -211,3 +211,77 @@ def scan_blind(central: Any) -> None:
         if path.is_file():
             raw = path.read_bytes()
             assert not any(n.encode() in raw for n in needles), path
+
+
+def station_on_platform(central: Any, root: Path, hall: str) -> Path:
+    data = root / f"station-{hall}"
+    cli("setup", "--hall", hall, "--terminal", "S1", "--standalone", data_dir=data)
+    code = cli("serve", "enroll-code", "--hall", hall, "--terminal", "S1",
+               data_dir=central.data_dir)["code"]
+    cli("sync", "enroll", "--server", central.url, "--code", code, data_dir=data)
+    cli("sync", "directory", data_dir=data)
+    return data
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_cross_city_case_accepted_on_behalf_and_mailed_back(make_server, tmp_path: Path,
+                                                           backend: str) -> None:
+    """跨域通办: a hall of city A accepts for city B's hall (`--handled-by`), the case travels
+    whole, B decides, A completes and mails the result with its tracking number."""
+    from devices.emulators.id_reader import IdReaderEmulator
+    from devices.emulators.people import RESIDENT
+
+    central = make_server(role="central")
+    for args in (("--hall", "P42", "--name", "某省", "--level", "province"),
+                 ("--hall", "CA", "--name", "甲市政务服务中心", "--level", "city", "--parent",
+                  "P42"),
+                 ("--hall", "CB", "--name", "乙市政务服务中心", "--level", "city", "--parent",
+                  "P42")):
+        cli("serve", "directory", *args, data_dir=central.data_dir)
+    b = station_on_platform(central, tmp_path, "CB")  # B first: its key is in the directory
+    a = station_on_platform(central, tmp_path, "CA")
+    cli("ticket", "take", "--service", "newborn", data_dir=a)
+    cli("ticket", "call", "--window", "1", data_dir=a)
+    with IdReaderEmulator(RESIDENT) as reader:
+        out = cli("case", "accept", "--ticket", "A001", "--service", "newborn", "--id-reader",
+                  reader.path, "--handled-by", "CB", *[a for i in ITEMS for a in (
+                      "--material", f"{i.name}={i.status}")], data_dir=a)
+    number = out["case"]["number"]
+    assert {s["hall"] for s in out["case"]["steps"]} == {"CB"}
+    # a hall with no key pinned for the destination refuses, and nothing is written
+    cli("ticket", "take", "--service", "newborn", data_dir=a)
+    cli("ticket", "call", "--window", "2", data_dir=a)
+    with IdReaderEmulator(RESIDENT) as reader:
+        refused = cli("case", "accept", "--ticket", "A002", "--service", "newborn",
+                      "--id-reader", reader.path, "--handled-by", "NOWHERE", *[
+                          a for i in ITEMS for a in ("--material", f"{i.name}={i.status}")],
+                      data_dir=a, check=False)
+    assert refused["error"] == "no_hall_key"
+    assert count(a, "SELECT COUNT(*) FROM cases") == 1
+    there = f"CA-{number}"
+    until(lambda: count(b, "SELECT COUNT(*) FROM cases WHERE case_number = ?", there),
+          lambda: (sync(a), sync(b)))
+    # B opened the parcel and sealed the applicant again under its own hall key
+    def arrived(h: Hall) -> dict[str, Any]:
+        row = h.core.conn.execute("SELECT payload FROM events WHERE type = 'PartArrived'")
+        sealed = json.loads(row.fetchone()[0])["applicant"]["sealed"]
+        return dict(h.core.sealer.open_json(sealed))
+
+    record = with_hall(b, arrived)
+    assert (record["name"], record["id_number"]) == (RESIDENT.name, RESIDENT.id_number)
+    assert with_hall(b, lambda h: h.cases.get(OP, there).applicant) == with_hall(
+        a, lambda h: h.cases.get(OP, number).applicant)  # masked alike
+    for step in range(1, 8):
+        decide(b, there, step, "received")
+        decide(b, there, step, "approved")
+    until(lambda: set(step_status(a, number).values()) == {"approved"},
+          lambda: (sync(b), sync(a)))
+    cli("case", "complete", "--case", number, data_dir=a)
+    out = cli("case", "deliver", "--case", number, "--channel", "mail", "--tracking",
+              "EMS1234567890CN", data_dir=a)
+    assert out["case"]["status"] == "delivered"
+    shown = cli("case", "show", "--case", number, data_dir=a)["case"]
+    assert shown["delivery"] == {"channel": "mail", "tracking": "EMS1234567890CN"}
+    assert count(a, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 14
+    assert count(b, "SELECT COUNT(*) FROM events WHERE type = 'PartArrived'") == 1
+    scan_blind(central, [RESIDENT.name, RESIDENT.id_number, RESIDENT.address])
