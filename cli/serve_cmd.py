@@ -64,7 +64,11 @@ def register(sub: Any) -> None:
             s.add_argument("--hub", action="store_true",
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
-            s.add_argument("--role", choices=("desk", "kiosk", "display"), default="desk",
+            s.add_argument("--department", metavar="DEPT",
+                           help="with --role department: the department whose parts its "
+                           "system reads and decides through the hub's department API")
+            s.add_argument("--role", choices=("desk", "kiosk", "display", "department"),
+                           default="desk",
                            help="what the terminal is, which bounds the events it may send: a "
                            "kiosk issues tickets, asks for help, rates, checks in; a display "
                            "only records its audit (default: desk)")
@@ -216,13 +220,26 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
     engine = _engine(args)
     try:
-        code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub, role=args.role)
+        if (args.role == "department") != (args.department is not None) or (
+                args.hub and args.role == "department"):
+            from hall.errors import ConfigError
+
+            raise ConfigError("--role department goes with --department DEPT (and not --hub)",
+                              code="usage")
+        if args.role == "department":
+            from sync.server import department_api
+
+            code = department_api.new_code(engine, args.hall, args.terminal, args.department)
+        else:
+            code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub,
+                                   role=args.role)
     finally:
         engine.dispose()
     from hall.ids import normal_id
 
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "role": args.role,
+             **({"department": args.department} if args.department else {}),
              "expires_in_s": 86400}, code)
 
 

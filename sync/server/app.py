@@ -403,6 +403,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if state.hall is not None and cred.hall_id != state.hall:
             raise db.AuthFailure(403, f"this hub serves hall {state.hall}, not hall "
                                  f"{cred.hall_id}")
+        if cred.role == "department" and not request.url.path.startswith(
+                f"{API}/department/"):
+            # a department's system reads its own parts through its API, never the hall's log
+            raise db.AuthFailure(403, "a department's credential opens the department API only")
         throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
@@ -672,6 +676,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
                              upstream=upstream, body=_body)
+
+    def department_moved(hall_id: str) -> None:
+        landed(hall_id, authority.HUB_STREAM)
+        if upstream is not None:
+            upstream.poke()
+
+    from sync.server import department_api
+
+    department_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                              body=_body, lock_for=state.locks.get, landed=department_moved)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))

@@ -49,8 +49,10 @@ def settings_key(data_dir: Path) -> dict[str, str]:
     return {"key": key, "signed_by": f"hub:{hall_settings.fingerprint(key)}"}
 
 
-def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any]) -> None:
-    """One event of the hub's own stream, inside the caller's transaction (hall lock held)."""
+def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any],
+           by: dict[str, Any] | None = None) -> None:
+    """One event of the hub's own stream, inside the caller's transaction (hall lock held);
+    `by`: the actor it names (default: the hub; a department's system through its API)."""
     top = conn.execute(select(func.max(events.c.terminal_seq), func.max(events.c.hlc)).where(
         events.c.hall_id == hall_id, events.c.terminal_id == HUB_STREAM)).one()
     now = now_ms()
@@ -59,7 +61,7 @@ def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, A
         event_id=new_id(), hall_id=hall_id, terminal_id=HUB_STREAM,
         terminal_seq=int(top[0] or 0) + 1, hlc=hlc, type=event_type,
         schema_version=SCHEMA_VERSION, received_ms=now, pushed_by=HUB_STREAM,
-        payload=json.dumps({**payload, "by": HUB_BY}, ensure_ascii=False,
+        payload=json.dumps({**payload, "by": by or HUB_BY}, ensure_ascii=False,
                            separators=(",", ":"))))
     notify.send(conn, hall_id, HUB_STREAM)
 
