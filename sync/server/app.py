@@ -263,7 +263,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
                max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
-               api_docs: bool = False, travel_every: float = 2.0) -> FastAPI:
+               api_docs: bool = False, travel_every: float = 1.0) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed

@@ -143,7 +143,7 @@ class HubInbox:
     """A hub's thread asking its upstream for what is routed to its hall, every `every` s."""
 
     def __init__(self, engine: Engine, data_dir: Path, upstream: Any, *,
-                 every: float = 2.0) -> None:
+                 every: float = 1.0) -> None:
         self.engine = engine
         self.data_dir = data_dir
         self.upstream = upstream
