@@ -285,3 +285,33 @@ def test_cross_city_case_accepted_on_behalf_and_mailed_back(make_server, tmp_pat
     assert count(a, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 14
     assert count(b, "SELECT COUNT(*) FROM events WHERE type = 'PartArrived'") == 1
     scan_blind(central, [RESIDENT.name, RESIDENT.id_number, RESIDENT.address])
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_station_away_then_back_converges(make_server, tmp_path: Path, backend: str) -> None:
+    """The platform's link down while both ends go on working (the county decides what it
+    holds, the station accepts another case): back, everything converges, once."""
+    central = make_server(role="central")
+    with FaultProxy(central.port) as link:
+        _hub, desk, station = county_and_station(make_server, tmp_path, link, central)
+        first = accept(station)
+        until(lambda: count(desk, "SELECT COUNT(*) FROM cases"), lambda: (sync(station),
+                                                                         sync(desk)))
+        link.down = True
+        for step in range(1, 8):
+            decide(desk, f"V1-{first}", step, "received")
+            decide(desk, f"V1-{first}", step, "approved")
+        second = accept(station)
+        for _ in range(2):
+            sync(desk)
+            sync(station)
+        assert set(step_status(station, first).values()) == {"pending"}
+        link.down = False
+        until(lambda: set(step_status(station, first).values()) == {"approved"}
+              and count(desk, "SELECT COUNT(*) FROM cases WHERE origin_case = ?", second),
+              lambda: (sync(station), sync(desk)))
+    assert count(desk, "SELECT COUNT(*) FROM events WHERE type = 'PartArrived'") == 2
+    assert count(station, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 14
+    with central.engine.connect() as c:
+        ids = c.execute(select(events.c.event_id)).scalars().all()
+    assert len(ids) == len(set(ids))
