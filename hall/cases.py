@@ -117,6 +117,8 @@ class CaseView:
     delivered_at: str | None
     delivery_channel: str | None
     delivery_tracking: str | None
+    # 跨域通办: {"via", "tracking", "sent_at", "arrived_at"} once the materials went
+    materials_travel: dict[str, Any] | None = None
 
     @property
     def ready(self) -> bool:
@@ -141,6 +143,7 @@ class CaseView:
             "completed_at": self.completed_at, "delivered_at": self.delivered_at,
             "delivery": ({"channel": self.delivery_channel, "tracking": self.delivery_tracking}
                          if self.delivery_channel else None),
+            "materials_travel": self.materials_travel,
         }
 
 
@@ -377,7 +380,8 @@ class Cases:
         row = conn.execute(
             "SELECT case_id, case_number, service_id, ticket_id, status, applicant_masked, "
             "reasons, accepted_ms, completed_ms, delivered_ms, delivery_channel, "
-            "delivery_tracking, promised, assisted, note FROM cases "
+            "delivery_tracking, promised, assisted, note, materials_via, materials_tracking, "
+            "materials_sent_ms, materials_arrived_ms FROM cases "
             "WHERE case_id = ? OR case_number = ?", (ref, ref.strip())).fetchone()
         if row is None:
             raise DomainError(f"no case {ref!r}", code="unknown_case", params={"case": ref})
@@ -423,7 +427,57 @@ class Cases:
             note=core.open_text(row[14], by, reveal=reveal),
             assisted=bool(row[13]), accepted_at=iso_of_ms(row[7], core.zone),
             completed_at=at(row[8]), delivered_at=at(row[9]), delivery_channel=row[10],
-            delivery_tracking=row[11])
+            delivery_tracking=row[11],
+            materials_travel=None if row[15] is None else {
+                "via": row[15], "tracking": row[16], "sent_at": at(row[17]),
+                "arrived_at": at(row[18])})
+
+    # -- 跨域通办: the materials travel too ---------------------------------------------------------
+    def send_materials(self, by: Actor, ref: str, via: str,
+                       tracking: str | None = None) -> Outcome[CaseView]:
+        """The origin records how the materials went to the hall deciding the case: by EMS
+        (with its tracking number) or as electronic copies; that hall hears it."""
+        if via not in ("ems", "electronic"):
+            raise DomainError("materials go by EMS or as electronic copies", code="bad_channel",
+                              params={"channel": via})
+        if via == "ems":
+            tracking = (tracking or "").strip().upper()
+            if not (8 <= len(tracking) <= 20 and tracking.isascii() and tracking.isalnum()):
+                raise DomainError("materials sent by EMS need the tracking number",
+                                  code="tracking_missing")
+        else:
+            tracking = None
+        return self._materials_news(by, ref, "send_materials", "materials_sent", via=via,
+                                    tracking=tracking)
+
+    def materials_arrived(self, by: Actor, ref: str) -> Outcome[CaseView]:
+        """The hall deciding a case that travelled here records its materials' arrival; the
+        origin hears it."""
+        return self._materials_news(by, ref, "materials_arrived", "materials_arrived")
+
+    def _materials_news(self, by: Actor, ref: str, command: str, status: str,
+                        **extra: Any) -> Outcome[CaseView]:
+        core = self._core
+        core.require(by, "case", command)
+        case = self._read(by, ref)
+        conn = core.conn
+        origin = conn.execute("SELECT origin_hall FROM cases WHERE case_id = ?",
+                              (case.id,)).fetchone()[0]
+        own = core.config.hall_id
+        away = sorted({s.hall for s in case.steps if s.hall and s.hall != own})
+        to_hall = origin if status == "materials_arrived" else (away[0] if len(away) == 1
+                                                                else None)
+        if to_hall is None:
+            raise DomainError(f"case {case.number} did not travel here" if status ==
+                              "materials_arrived" else f"case {case.number} does not travel "
+                              "to one other hall", code="not_travelling",
+                              params={"case": case.number})
+        step = min(s.step for s in case.steps)
+        with core.write() as wconn:
+            payload = {"case_id": case.id, "step": step, "to_hall": to_hall, "status": status,
+                       "at": core.now_iso(), **{k: v for k, v in extra.items() if v}}
+            core.emit(wconn, EventType.PART_UPDATE, payload, by)
+        return core.outcome(self._read(by, case.id))
 
     def list(self, by: Actor, *, day: str | None = None, status: str | None = None,
              applicant_key: str | None = None, limit: int = 500) -> list[CaseView]:

@@ -138,7 +138,7 @@ def heard(conn: sqlite3.Connection, update_id: str) -> bool:
 def heard_payload(update: dict[str, Any], from_hall: str, update_id: str) -> dict[str, Any]:
     out = {"case_id": update["case_id"], "step": update["step"], "from_hall": from_hall,
            "status": update["status"], "update_id": update_id, "at": update["at"]}
-    for key in ("due", "bring"):
+    for key in ("due", "bring", "via", "tracking"):
         if update.get(key) is not None:
             out[key] = update[key]
     return out

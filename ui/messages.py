@@ -300,6 +300,8 @@ CATALOG: dict[str, str] = {
                             "comes back here."),
     "hall_key_changed": QT_TRANSLATE_NOOP("messages", "The directory names another key for a hall than the "
                             "one pinned: refused. Ask the platform's operator."),
+    "not_travelling": QT_TRANSLATE_NOOP("messages", "This case does not travel between "
+                                                     "halls that way."),
     "bad_directory": QT_TRANSLATE_NOOP("messages", "The platform sent a directory this terminal cannot "
                             "read."),
     "unknown_hall": QT_TRANSLATE_NOOP("messages", "This hall is not in the platform's directory."),

@@ -266,6 +266,22 @@ def _part_arrived(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 _HEARD_MOVES = {"received", "approved", "rejected", "correction", "corrected"}
 
 
+def _materials(conn: sqlite3.Connection, p: Payload) -> None:
+    """How a travelling case's materials went (sent here or heard from the origin), and when
+    they arrived (recorded here or heard from the destination)."""
+    if p["status"] == "materials_sent":
+        conn.execute("UPDATE cases SET materials_via = ?, materials_tracking = ?, "
+                     "materials_sent_ms = ? WHERE case_id = ?",
+                     (p.get("via"), p.get("tracking"), ms_of(p["at"]), p["case_id"]))
+    elif p["status"] == "materials_arrived":
+        conn.execute("UPDATE cases SET materials_arrived_ms = ? WHERE case_id = ?",
+                     (ms_of(p["at"]), p["case_id"]))
+
+
+def _part_update(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    _materials(conn, p)
+
+
 def _part_heard(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     """News on a part from the other hall: its state as last heard (a move, or only when)."""
     at = ms_of(p["at"])
@@ -273,6 +289,7 @@ def _part_heard(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute("UPDATE case_steps SET heard_ms = ? WHERE case_id = ? AND step = ?",
                  (at, p["case_id"], p["step"]))
     if status not in _HEARD_MOVES:
+        _materials(conn, p)
         return
     if status == "corrected":  # handed in at the origin: back with the department, due later
         _step_corrected(conn, e, {**p, "due": p.get("due")})
@@ -448,6 +465,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.PART_ROUTED: _part_routed,
     EventType.PART_ARRIVED: _part_arrived,
     EventType.PART_HEARD: _part_heard,
+    EventType.PART_UPDATE: _part_update,
     EventType.CASE_STEP_DECIDED: _step_decided,
     EventType.CASE_STEP_CORRECTED: _step_corrected,
     EventType.CASE_STEP_REASSIGNED: _step_reassigned,

@@ -166,6 +166,11 @@ cases = Table(
     Column("note", Text),
     Column("origin_hall", Text),  # a part that travelled here: the hall it came from
     Column("origin_case", Text),  # and its case number there
+    # 跨域通办: how the materials went to the deciding hall, and when they arrived there
+    Column("materials_via", Text),  # ems | electronic
+    Column("materials_tracking", Text),  # the EMS tracking number
+    Column("materials_sent_ms", BigInteger),
+    Column("materials_arrived_ms", BigInteger),
 )
 Index("ix_cases_applicant", cases.c.applicant_key)
 

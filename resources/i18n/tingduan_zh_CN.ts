@@ -775,6 +775,10 @@
         <translation>平台目录拒绝了此项修改。</translation>
     </message>
     <message>
+        <source>This case does not travel between halls that way.</source>
+        <translation>该办件不在这两个大厅之间流转。</translation>
+    </message>
+    <message>
         <source>This department is not in the catalog.</source>
         <translation>事项目录中没有该部门。</translation>
     </message>

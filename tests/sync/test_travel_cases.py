@@ -259,8 +259,17 @@ def test_cross_city_case_accepted_on_behalf_and_mailed_back(make_server, tmp_pat
     assert refused["error"] == "no_hall_key"
     assert count(a, "SELECT COUNT(*) FROM cases") == 1
     there = f"CA-{number}"
-    until(lambda: count(b, "SELECT COUNT(*) FROM cases WHERE case_number = ?", there),
+    # the materials go by EMS; B records their arrival; each side hears the other
+    sent = cli("case", "materials-sent", "--case", number, "--via", "ems", "--tracking",
+               "EA123456789CN", data_dir=a)["case"]["materials_travel"]
+    assert (sent["via"], sent["tracking"], sent["arrived_at"]) == ("ems", "EA123456789CN", None)
+    until(lambda: count(b, "SELECT COUNT(*) FROM cases WHERE case_number = ? AND "
+                           "materials_tracking = 'EA123456789CN'", there),
           lambda: (sync(a), sync(b)))
+    assert cli("case", "materials-arrived", "--case", there, data_dir=b)["case"][
+        "materials_travel"]["arrived_at"]
+    assert cli("case", "materials-arrived", "--case", number, data_dir=a,
+               check=False)["error"] == "not_travelling"  # A sent them: B records arrival
     # B opened the parcel and sealed the applicant again under its own hall key
     def arrived(h: Hall) -> dict[str, Any]:
         row = h.core.conn.execute("SELECT payload FROM events WHERE type = 'PartArrived'")
@@ -282,7 +291,8 @@ def test_cross_city_case_accepted_on_behalf_and_mailed_back(make_server, tmp_pat
     assert out["case"]["status"] == "delivered"
     shown = cli("case", "show", "--case", number, data_dir=a)["case"]
     assert shown["delivery"] == {"channel": "mail", "tracking": "EMS1234567890CN"}
-    assert count(a, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 14
+    assert shown["materials_travel"]["arrived_at"]  # heard from B
+    assert count(a, "SELECT COUNT(*) FROM events WHERE type = 'PartHeard'") == 15
     assert count(b, "SELECT COUNT(*) FROM events WHERE type = 'PartArrived'") == 1
     scan_blind(central, [RESIDENT.name, RESIDENT.id_number, RESIDENT.address])
 

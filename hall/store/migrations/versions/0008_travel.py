@@ -2,7 +2,8 @@
 
 case_steps gains the hall that decides the part (NULL: this one) and when its news was last
 heard from there; cases gain the hall and case number they came from (a part that travelled
-here).
+here), and how the materials of a case that travelled went there (EMS with its tracking
+number, or electronic copies) and when they arrived.
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +28,10 @@ def upgrade() -> None:
     with op.batch_alter_table("cases") as batch:
         batch.add_column(sa.Column("origin_hall", sa.Text))
         batch.add_column(sa.Column("origin_case", sa.Text))
+        batch.add_column(sa.Column("materials_via", sa.Text))
+        batch.add_column(sa.Column("materials_tracking", sa.Text))
+        batch.add_column(sa.Column("materials_sent_ms", sa.BigInteger))
+        batch.add_column(sa.Column("materials_arrived_ms", sa.BigInteger))
 
 
 def downgrade() -> None:
@@ -34,5 +39,8 @@ def downgrade() -> None:
         batch.drop_column("heard_ms")
         batch.drop_column("hall")
     with op.batch_alter_table("cases") as batch:
+        for column in ("materials_arrived_ms", "materials_sent_ms", "materials_tracking",
+                       "materials_via"):
+            batch.drop_column(column)
         batch.drop_column("origin_case")
         batch.drop_column("origin_hall")
