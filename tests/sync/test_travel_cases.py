@@ -70,21 +70,22 @@ def step_status(data_dir: Path, case: str) -> dict[int, str]:
     return with_hall(data_dir, lambda h: {s.step: s.status for s in h.cases.get(OP, case).steps})
 
 
-def _tree(central_dir: Path) -> None:
+def _tree(central_dir: Path, *db: str) -> None:
     for args in (("--hall", "P42", "--name", "某省", "--level", "province"),
                  ("--hall", "C1", "--name", "某县政务服务中心", "--level", "county", "--parent",
                   "P42"),
                  ("--hall", "V1", "--name", "某村便民服务站", "--level", "village", "--parent",
                   "C1")):
-        cli("serve", "directory", *args, data_dir=central_dir)
-    cli("serve", "directory", *[a for d in DEPTS for a in ("--seat", f"{d}=C1")],
+        cli("serve", "directory", *db, *args, data_dir=central_dir)
+    cli("serve", "directory", *db, *[a for d in DEPTS for a in ("--seat", f"{d}=C1")],
         data_dir=central_dir)
 
 
 def county_and_station(make_server: Any, tmp_path: Path, link: FaultProxy,
                        central: Any) -> tuple[Any, Path, Path]:
-    _tree(central.data_dir)
-    hub_code = cli("serve", "enroll-code", "--hall", "C1", "--terminal", "HUB", "--hub",
+    db = ("--database", central.database_url)  # the platform's SQLite or PostgreSQL
+    _tree(central.data_dir, *db)
+    hub_code = cli("serve", "enroll-code", *db, "--hall", "C1", "--terminal", "HUB", "--hub",
                    data_dir=central.data_dir)["code"]
     import httpx
 
@@ -101,7 +102,7 @@ def county_and_station(make_server: Any, tmp_path: Path, link: FaultProxy,
           lambda: time.sleep(0.2))
     station = tmp_path / "village-station"
     cli("setup", "--hall", "V1", "--terminal", "S1", "--standalone", data_dir=station)
-    code = cli("serve", "enroll-code", "--hall", "V1", "--terminal", "S1",
+    code = cli("serve", "enroll-code", *db, "--hall", "V1", "--terminal", "S1",
                data_dir=central.data_dir)["code"]
     cli("sync", "enroll", "--server", central.url, "--code", code, data_dir=station)
     # the station syncs through the faulty link from here on
@@ -297,10 +298,11 @@ def test_cross_city_case_accepted_on_behalf_and_mailed_back(make_server, tmp_pat
     scan_blind(central, [RESIDENT.name, RESIDENT.id_number, RESIDENT.address])
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("backend", ["postgresql"])
 def test_the_station_away_then_back_converges(make_server, tmp_path: Path, backend: str) -> None:
     """The platform's link down while both ends go on working (the county decides what it
-    holds, the station accepts another case): back, everything converges, once."""
+    holds, the station accepts another case): back, everything converges, once. The platform
+    on PostgreSQL here (the directory and the routing index on its database)."""
     central = make_server(role="central")
     with FaultProxy(central.port) as link:
         _hub, desk, station = county_and_station(make_server, tmp_path, link, central)

@@ -18,14 +18,15 @@ from sync import directory_pin
 from tests.sync.hallnet import cli
 
 
-def _tree(central_dir: Path) -> None:
-    cli("serve", "directory", "--hall", "P42", "--name", "某省", "--level", "province",
+def _tree(central_dir: Path, *db: str) -> None:
+    cli("serve", "directory", *db, "--hall", "P42", "--name", "某省", "--level", "province",
         data_dir=central_dir)
-    cli("serve", "directory", "--hall", "C1", "--name", "某县政务服务中心", "--level", "county",
-        "--parent", "P42", data_dir=central_dir)
-    cli("serve", "directory", "--hall", "V1", "--name", "某村便民服务站", "--level", "village",
-        "--parent", "C1", data_dir=central_dir)
-    cli("serve", "directory", "--seat", "社保=C1", "--seat", "民政=C1", data_dir=central_dir)
+    cli("serve", "directory", *db, "--hall", "C1", "--name", "某县政务服务中心", "--level",
+        "county", "--parent", "P42", data_dir=central_dir)
+    cli("serve", "directory", *db, "--hall", "V1", "--name", "某村便民服务站", "--level",
+        "village", "--parent", "C1", data_dir=central_dir)
+    cli("serve", "directory", *db, "--seat", "社保=C1", "--seat", "民政=C1",
+        data_dir=central_dir)
 
 
 def test_directory_command_line(tmp_path: Path) -> None:
@@ -45,14 +46,15 @@ def test_directory_command_line(tmp_path: Path) -> None:
     assert cli("serve", "directory", data_dir=d) == got  # nothing half-written
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_station_straight_with_the_platform_and_a_hub_relaying(make_server, tmp_path: Path,
                                                                 backend: str) -> None:
+    """On the platform's SQLite and on PostgreSQL (`backend`)."""
     central = make_server(role="central")
-    _tree(central.data_dir)
+    db = ("--database", central.database_url)
+    _tree(central.data_dir, *db)
     station = tmp_path / "station"
     cli("setup", "--hall", "V1", "--terminal", "S1", "--standalone", data_dir=station)
-    code = cli("serve", "enroll-code", "--hall", "V1", "--terminal", "S1",
+    code = cli("serve", "enroll-code", *db, "--hall", "V1", "--terminal", "S1",
                data_dir=central.data_dir)["code"]
     assert cli("sync", "enroll", "--server", central.url, "--code", code,
                data_dir=station)["hall"] == "V1"
@@ -62,12 +64,13 @@ def test_station_straight_with_the_platform_and_a_hub_relaying(make_server, tmp_
     v1 = {h["hall"]: h for h in pinned["halls"]}["V1"]
     assert v1["public_key"] == base64.b64encode(
         (station / "keys" / "hall-public.key").read_bytes()).decode()
-    assert cli("serve", "directory", data_dir=central.data_dir)["halls"][2]["kid"] == v1["kid"]
+    assert cli("serve", "directory", *db, data_dir=central.data_dir)["halls"][2]["kid"] == v1[
+        "kid"]
 
     # the county's hub relays the directory to its desks, publishing its own hall key
-    hub_code = cli("serve", "enroll-code", "--hall", "C1", "--terminal", "HUB", "--hub",
+    hub_code = cli("serve", "enroll-code", *db, "--hall", "C1", "--terminal", "HUB", "--hub",
                    data_dir=central.data_dir)["code"]
-    hub = make_server(role="hub", upstream={
+    hub = make_server("sqlite", role="hub", upstream={
         "server": central.url, "token": _spend(central.url, hub_code), "hall": "C1",
         "hub": "HUB", "wait": 1.0, "timeout": 2.0, "cap": 1.0, "idle": 0.5})
     desk = hub.token("C1", "D1")
