@@ -60,8 +60,9 @@ def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
             result = client.once(wait)
             # a station on the platform: what other halls routed here (issue 24), then its
             # own records of it pushed at once
+            travel.refresh_directory_if_due(hall.core, client._http)
             if travel.straight_with_platform(hall.data_dir) and travel.take_inbox(
-                    hall, client._http):
+                    hall.core, client._http):
                 result = {**result, **{k: v for k, v in client.once(0.0).items()
                                        if k != "pulled"}}
         except HallError as exc:
@@ -143,6 +144,11 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
 
     def pull_step(client: SyncClient) -> float:
         totals["pulled"] += client.pull(wait)
+        # issue 24: the pinned directory kept fresh; a station on the platform takes in what
+        # other halls routed to it (its push thread sends its records of it)
+        travel.refresh_directory_if_due(client.core, client._http)
+        if travel.straight_with_platform(client.core.data_dir):
+            travel.take_inbox(client.core, client._http)
         record(client.core, None)
         return 0.0
 
