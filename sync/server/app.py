@@ -486,6 +486,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
+            for to_hall in routing.destinations(req.events):  # issue 24: their inbox polls
+                wake(routing.wake_key(to_hall), "")
             if upstream is not None:
                 upstream.poke()
         return result
@@ -675,7 +677,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     from sync.server import directory_api
 
     directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
-                             upstream=upstream, body=_body)
+                             upstream=upstream, body=_body, notifier=state.notifier)
 
     def department_moved(hall_id: str) -> None:
         landed(hall_id, authority.HUB_STREAM)

@@ -41,7 +41,7 @@ def _from_upstream(upstream: Upstream, data_dir: Path) -> dict[str, Any]:
 
 def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]], *,
                engine: Engine, role: str, data_dir: Path, upstream: Upstream | None,
-               body: Callable[[Request], Awaitable[Any]]) -> None:
+               body: Callable[[Request], Awaitable[Any]], notifier: Any) -> None:
     directory.ensure(engine)
 
     @app.get(f"{API}/directory")
@@ -83,14 +83,25 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
 
     @app.get(f"{API}/travel/inbox")
     async def travel_inbox(request: Request, after: int = Query(0, ge=0, le=2**62),
-                           limit: int = Query(200, ge=1, le=500)) -> JSONResponse:
+                           limit: int = Query(200, ge=1, le=500),
+                           wait: float = Query(0.0, ge=0.0, le=30.0)) -> JSONResponse:
         """What other halls routed to the caller's hall (sync/server/routing.py): for its hub,
-        or a station syncing straight with the platform (a desk credential)."""
+        or a station syncing straight with the platform (a desk credential). `wait`: held
+        until something is routed to that hall (a push in this process wakes it) or for that
+        many seconds."""
         cred = await auth(request)
         if role == db.HUB:
             raise HTTPException(404, "travelling cases are routed by the central platform")
         if not (cred.is_hub or cred.role == "desk"):
             raise HTTPException(403, f"a {cred.role} terminal takes in no travelling case")
-        return JSONResponse(await run_in_threadpool(routing.inbox, engine, cred.hall_id, after,
-                                                    limit))
+        key = routing.wake_key(cred.hall_id)
+        waiter = notifier.register(key, cred.terminal_id)  # before the query: nothing missed
+        try:
+            found = await run_in_threadpool(routing.inbox, engine, cred.hall_id, after, limit)
+            if not found["items"] and wait > 0 and await notifier.wait(waiter, wait):
+                found = await run_in_threadpool(routing.inbox, engine, cred.hall_id, after,
+                                                limit)
+        finally:
+            notifier.unregister(key, waiter)
+        return JSONResponse(found)
 

@@ -7,7 +7,8 @@ event log in arrival order, idempotent), and `inbox` serves a hall the events fi
 a position: `GET /v1/travel/inbox?after=N`. The parcel inside stays sealed for the destination:
 the platform routes, it opens nothing.
 
-A hub: `HubInbox` asks its upstream for its hall's inbox and records each event once in the
+A hub: `HubInbox` asks its upstream for its hall's inbox (a long-poll: the platform holds the
+ask until a push in its process routes something to that hall) and records each event once in the
 hall's log, in the hub's own stream (sync/server/authority.py): a `PartRouted` as `PartArrived`
 (opened with the hall's private key, the applicant sealed again under the hall's data key), a
 `PartUpdate` as `PartHeard`. `travel_done` holds the source event ids taken, in the same
@@ -53,6 +54,19 @@ done = Table(
     Column("hall_id", Text, primary_key=True),
     Column("source_id", Text, primary_key=True),  # the routed event's id, recorded once
 )
+
+
+def wake_key(hall_id: str) -> str:
+    """The notifier's key of a hall's inbox polls (no hall id starts with NUL)."""
+    return f"\x00travel:{hall_id}"
+
+
+def destinations(batch: list[Any]) -> set[str]:
+    """The halls a pushed batch routes something to (its events are checked elsewhere)."""
+    return {str(e["payload"]["to_hall"]) for e in batch
+            if isinstance(e, dict) and e.get("type") in ROUTED_TYPES
+            and isinstance(e.get("payload"), dict)
+            and isinstance(e["payload"].get("to_hall"), str)}
 
 
 def ensure(engine: Engine) -> None:
@@ -148,6 +162,9 @@ class HubInbox:
         self.data_dir = data_dir
         self.upstream = upstream
         self.every = every
+        # held at the platform until something is routed here (as long as the upstream's own
+        # pull waits: a stop waits for it alike)
+        self.wait = float(min(getattr(upstream, "wait", 0.0), 10.0))
         self.taken = 0
         self.last_error: str | None = None
         self._stop = threading.Event()
@@ -171,8 +188,11 @@ class HubInbox:
         with self.engine.connect() as conn:
             after = int(_meta(conn, cursor) or 0)
         took = 0
+        wait = self.wait
         for _ in range(1000):  # bounded: 200 a page
-            page = http.request("GET", "/travel/inbox", params={"after": after})
+            page = http.request("GET", "/travel/inbox", params={"after": after, "wait": wait},
+                                timeout=wait + self.upstream.timeout)
+            wait = 0.0  # held once a round: a page found, the next ones at once
             for item in page["items"]:
                 if take(self.engine, self.data_dir, hall_id, item["event"], self._lock):
                     took += 1
@@ -199,8 +219,10 @@ class HubInbox:
                 try:
                     self.once(http)
                     self.last_error = None
+                    pause = 0.0 if self.wait > 0 else self.every  # the platform held the ask
                 except (HallError, NetworkError, ValueError, KeyError) as exc:
                     self.last_error = f"{type(exc).__name__}: {exc}"
-                self._stop.wait(self.every)
+                    pause = self.every
+                self._stop.wait(pause)
         finally:
             http.close()
