@@ -147,7 +147,7 @@ class Parts:
         with core.write() as conn:
             core.emit(conn, EventType.CASE_STEP_RECEIVED if outcome == "received"
                       else EventType.CASE_STEP_DECIDED, payload, by)
-            self._tell(conn, case.id, step, outcome, by, bring=names or None)
+            self._tell(conn, case.id, step, outcome, by, bring=names or None, note=note)
         return core.outcome(self._cases._read(by, case.id))
 
     def correct(self, by: Actor, ref: str, step: int) -> Outcome[CaseView]:
@@ -282,6 +282,8 @@ class Parts:
             return
         payload = {"case_id": case_id, "step": step, "to_hall": to_hall, "status": status,
                    "at": core.now_iso()}
+        # a note travels sealed for the other hall (its pinned key), never in the clear
+        extra["note"] = travel.note_for(core.data_dir, to_hall, case_id, extra.get("note"))
         payload.update({k: v for k, v in extra.items() if v is not None})
         core.emit(conn, EventType.PART_UPDATE, payload, by)
 

@@ -135,12 +135,37 @@ def heard(conn: sqlite3.Connection, update_id: str) -> bool:
                         (EventType.PART_HEARD, update_id)).fetchone() is not None
 
 
-def heard_payload(update: dict[str, Any], from_hall: str, update_id: str) -> dict[str, Any]:
+def note_context(case_id: str, to_hall: str) -> str:
+    return f"note:{to_hall}:{case_id}"
+
+
+def note_for(data_dir: Path, to_hall: str, case_id: str, note: str | None) -> str | None:
+    """A decision's note (the reasons, what to correct) sealed for the other hall's pinned key
+    (None: no note, or no key pinned: the move travels without it)."""
+    public = public_key_of(data_dir, to_hall) if note else None
+    if public is None or not note:
+        return None
+    return sealbox.seal(public, note.encode("utf-8"), context=note_context(case_id, to_hall))
+
+
+def heard_payload(update: dict[str, Any], from_hall: str, update_id: str,
+                  private: bytes | None = None, seal: Any = None) -> dict[str, Any]:
+    """The `PartHeard` of an update; its note (sealed for this hall) opened with `private` and
+    sealed again by `seal` under this hall's data key."""
     out = {"case_id": update["case_id"], "step": update["step"], "from_hall": from_hall,
            "status": update["status"], "update_id": update_id, "at": update["at"]}
     for key in ("due", "bring", "via", "tracking"):
         if update.get(key) is not None:
             out[key] = update[key]
+    if update.get("note") and private is not None and seal is not None:
+        ring = {sealbox.public_kid(sealbox.public_of(private)): private}
+        try:
+            plain = sealbox.open_(ring, str(update["note"]),
+                                  context=note_context(str(update["case_id"]),
+                                                       str(update["to_hall"])))
+        except sealbox.SealBoxError:
+            return out  # not for this hall's key: the move is heard without its note
+        out["note"] = seal(plain)
     return out
 
 
@@ -190,5 +215,7 @@ def record(core: Any, event: dict[str, Any]) -> bool:
         else:
             if heard(conn, source):
                 return False
-            core.emit(conn, EventType.PART_HEARD, heard_payload(payload, from_hall, source), by)
+            core.emit(conn, EventType.PART_HEARD, heard_payload(
+                payload, from_hall, source, keys.load(core.data_dir, keys.HALL_PRIVATE),
+                core.sealer.seal), by)
     return True

@@ -246,6 +246,11 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                               "status": outcome, "at": now}
                     if payload.get("bring"):
                         update["bring"] = payload["bring"]
+                    from hall import travel
+
+                    sealed_note = travel.note_for(data_dir, part["origin_hall"], case_id, note)
+                    if sealed_note:
+                        update["note"] = sealed_note
                     authority.append(conn, cred.hall_id, EventType.PART_UPDATE, update,
                                      by=actor.record())
             return {**_listed({**part, "status": outcome})}

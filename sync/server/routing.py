@@ -142,7 +142,8 @@ def take(engine: Engine, data_dir: Path, hall_id: str, event: dict[str, Any],
                              reseal, now)
     else:
         out_type = EventType.PART_HEARD
-        out = travel.heard_payload(payload, from_hall, source)
+        out = travel.heard_payload(payload, from_hall, source, hall_keypair(data_dir).private,
+                                   Sealer.for_data_dir(data_dir, hall_id).seal)
     with lock:
         try:
             with engine.begin() as conn:

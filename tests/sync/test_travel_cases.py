@@ -164,6 +164,9 @@ def test_a_newborn_case_travels_village_to_county_and_back(make_server, tmp_path
                 decide(desk, here, step, "approved")
         until(lambda: step_status(station, number)[3] == "correction",
               lambda: (sync(desk), sync(station)))
+        # what to correct came along, sealed for the station and sealed again under its key
+        heard = with_hall(station, lambda h: h.cases.get(OP, number).steps[2])
+        assert (heard.note, heard.bring) == ("户口簿需本人签字", ("户口簿",))
         # the station hands in the 补正; the county hears it, and approves
         with_hall(station, lambda h: h.parts.correct(CLERK, number, 3))
         until(lambda: step_status(desk, here)[3] == "corrected",
