@@ -187,6 +187,7 @@ class Parts:
             raise DomainError("handing a part to another department needs the reason",
                               code="reason_missing")
         case, part = self._part(ref, step)
+        self._here(case, part)
         self._accepted(case)
         if part.decided:
             raise DomainError(f"part {step} of case {case.number} is decided ({part.status})",
