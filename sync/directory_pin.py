@@ -96,7 +96,7 @@ def refresh_station(http: Http, data_dir: Path) -> dict[str, Any]:
     """A terminal's refresh: straight with the platform it is its hall's only machine, so it
     publishes its hall's key (made here where missing); through a hub (which answers the key's
     POST with 404: the hub publishes the hall's key) it only fetches and pins."""
-    from hall.security.hall_pair import hall_keypair
+    from hall.security.hall_pair import ensure as hall_keypair
 
     health = http.request("GET", "/health")
     from sync import travel

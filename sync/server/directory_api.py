@@ -28,7 +28,7 @@ from sync.wire import API
 
 
 def _from_upstream(upstream: Upstream, data_dir: Path) -> dict[str, Any]:
-    from hall.security.hall_pair import hall_keypair
+    from hall.security.hall_pair import ensure as hall_keypair
 
     cred = upstream.cred
     http = Http(cred.server, cred.token, timeout=upstream.timeout, ca=cred.ca,

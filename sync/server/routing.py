@@ -119,7 +119,7 @@ def take(engine: Engine, data_dir: Path, hall_id: str, event: dict[str, Any],
     from hall.event_schema import problem
     from hall.security import keys
     from hall.security.crypto import Sealer, seal_applicant
-    from hall.security.hall_pair import hall_keypair
+    from hall.security.hall_pair import ensure as hall_keypair
     from sync.server import authority
 
     payload = event.get("payload")
