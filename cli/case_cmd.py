@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
     p.add_argument("--promise", metavar="TEXT", help="告知承诺: the applicant's written promise "
                    "for the deferred materials")
     p.add_argument("--assisted", action="store_true", help="帮办代办: staff helped the applicant")
+    p.add_argument("--handled-by", metavar="HALL",
+                   help="异地代收: the hall that decides the whole case (it travels there, "
+                   "sealed for that hall; its decisions come back here)")
     p.add_argument("--another", action="store_true", help="a second matter of the same visit: "
                    "accept although the ticket already has a case (else exit 3, "
                    "ticket_has_case)")
@@ -57,6 +60,16 @@ def register(sub: Any) -> None:
     p.add_argument("--channel", choices=["window", "mail"], default="window")
     p.add_argument("--tracking", metavar="EMS", help="the tracking number, by mail")
     p.set_defaults(handler=deliver)
+    p = csub.add_parser("materials-sent", parents=[common, who],
+                        help="跨域通办: how the materials went to the hall deciding the case")
+    p.add_argument("--case", required=True)
+    p.add_argument("--via", required=True, choices=["ems", "electronic"])
+    p.add_argument("--tracking", metavar="EMS", help="the EMS tracking number")
+    p.set_defaults(handler=materials_sent)
+    p = csub.add_parser("materials-arrived", parents=[common, who],
+                        help="跨域通办: the materials of a case that travelled here arrived")
+    p.add_argument("--case", required=True)
+    p.set_defaults(handler=materials_arrived)
     p = csub.add_parser("supply", parents=[common, who], help="补交 a deferred material")
     p.add_argument("--case", required=True)
     p.add_argument("--material", required=True)
@@ -157,7 +170,7 @@ def accept(args: argparse.Namespace) -> Result:
     try:
         done = session.cases.accept(args.service, applicant, items, ticket=args.ticket,
                                     promise=args.promise, assisted=args.assisted,
-                                    another=args.another)
+                                    another=args.another, handled_by=args.handled_by)
     except DomainError as exc:
         if exc.code != "ticket_has_case":
             raise
@@ -184,6 +197,17 @@ def complete(args: argparse.Namespace) -> Result:
 def deliver(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     return _case(acting(hall, args).cases.deliver(args.case, args.channel, args.tracking).value)
+
+
+def materials_sent(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(acting(hall, args).cases.send_materials(args.case, args.via,
+                                                         args.tracking).value)
+
+
+def materials_arrived(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(acting(hall, args).cases.materials_arrived(args.case).value)
 
 
 def supply(args: argparse.Namespace) -> Result:

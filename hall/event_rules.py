@@ -72,6 +72,10 @@ RULES: dict[str, Rule] = {
     T.CASE_STEP_CORRECTED: Rule(_DESK, _STAFF | _DEPARTMENT),
     T.CASE_STEP_REASSIGNED: Rule(_DESK, _STAFF),
     T.CASE_COMPLETED: Rule(_DESK, _STAFF),
+    T.PART_ROUTED: Rule(_DESK, _STAFF),
+    T.PART_ARRIVED: Rule(_DESK, frozenset({"system"})),  # the destination's hub or station
+    T.PART_UPDATE: Rule(_DESK, _STAFF | _DEPARTMENT),
+    T.PART_HEARD: Rule(_DESK, frozenset({"system"})),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
     T.RATING_GIVEN: Rule(_KIOSK, _ANYONE),
     T.WINDOW_CONFIGURED: Rule(_DESK, _STAFF),

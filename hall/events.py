@@ -40,6 +40,14 @@ class EventType:
     CASE_STEP_CORRECTED = "CaseStepCorrected"
     CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
+    # Cases that travel between halls (issue 24, hall/travel.py): the origin routes a part (or a
+    # whole 异地代收 case) sealed for the destination hall; the destination records its arrival
+    # as a part of its own; each side's news on the part travels back (PartUpdate) and is
+    # recorded by the hall that hears it (PartHeard), once.
+    PART_ROUTED = "PartRouted"
+    PART_ARRIVED = "PartArrived"
+    PART_UPDATE = "PartUpdate"
+    PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
     WINDOW_CONFIGURED = "WindowConfigured"
@@ -101,6 +109,12 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
     EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
+    EventType.PART_ROUTED: frozenset({"case_id", "case_number", "steps", "to_hall", "parcel", "at"}),
+    EventType.PART_ARRIVED: frozenset(
+        {"case_id", "case_number", "service_id", "applicant", "steps", "origin_hall",
+         "origin_case", "route_id", "at"}),
+    EventType.PART_UPDATE: frozenset({"case_id", "step", "to_hall", "status", "at"}),
+    EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),

@@ -77,6 +77,8 @@ class SessionCases:
         self.supply = _bound(c.supply, actor)
         self.complete = _bound(c.complete, actor)
         self.deliver = _bound(c.deliver, actor)
+        self.send_materials = _bound(c.send_materials, actor)
+        self.materials_arrived = _bound(c.materials_arrived, actor)
         self.get = _bound(c.get, actor)
         self.list = _bound(c.list, actor)
 

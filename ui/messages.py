@@ -304,6 +304,27 @@ CATALOG: dict[str, str] = {
     "unknown_department": QT_TRANSLATE_NOOP("messages", "This department is not in the catalog."),
     "same_department": QT_TRANSLATE_NOOP("messages", "This part already belongs to that department."),
     "unknown_step": QT_TRANSLATE_NOOP("messages", "This case has no such part."),
+    # cases that travel between halls (issue 24)
+    "no_hall_key": QT_TRANSLATE_NOOP("messages", "The other hall's key is not known here yet: sync the "
+                            "directory first. Nothing was written."),
+    "handled_here": QT_TRANSLATE_NOOP("messages", "This hall cannot accept a case on its own behalf from "
+                            "elsewhere: choose another hall."),
+    "decided_elsewhere": QT_TRANSLATE_NOOP("messages", "This part is decided by another hall; its decision "
+                            "comes back here."),
+    "hall_key_changed": QT_TRANSLATE_NOOP("messages", "The directory names another key for a hall than the "
+                            "one pinned: refused. Ask the platform's operator."),
+    "not_travelling": QT_TRANSLATE_NOOP("messages", "This case does not travel between "
+                                                     "halls that way."),
+    "bad_directory": QT_TRANSLATE_NOOP("messages", "The platform sent a directory this terminal cannot "
+                            "read."),
+    "unknown_hall": QT_TRANSLATE_NOOP("messages", "This hall is not in the platform's directory."),
+    "bad_parent": QT_TRANSLATE_NOOP("messages", "A hall's parent must be a hall of a higher level."),
+    "bad_level": QT_TRANSLATE_NOOP("messages", "A hall's level is province, city, county, town or village."),
+    "bad_hall_name": QT_TRANSLATE_NOOP("messages", "Please give the hall a name (at most 64 characters)."),
+    "bad_seat": QT_TRANSLATE_NOOP("messages", "A department's seat is written DEPARTMENT=HALL."),
+    "bad_department": QT_TRANSLATE_NOOP("messages", "This department name cannot be used."),
+    "bad_hall_key": QT_TRANSLATE_NOOP("messages", "A hall's public key was not valid."),
+    "directory": QT_TRANSLATE_NOOP("messages", "The platform's directory refused this change."),
     "no_pending_step": QT_TRANSLATE_NOOP("messages", "This step of the case has already been decided."),
     "step_rejected": QT_TRANSLATE_NOOP("messages", "A department did not approve its part of this case."),
     "bad_channel": QT_TRANSLATE_NOOP("messages", "A result is handed out at the window or sent by mail."),

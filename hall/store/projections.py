@@ -250,6 +250,56 @@ def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
         "WHERE case_id = ? AND status = 'pending'", (at, p["case_id"]))
 
 
+def _part_routed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    for s in p["steps"]:
+        conn.execute("UPDATE case_steps SET hall = ? WHERE case_id = ? AND step = ?",
+                     (p["to_hall"], p["case_id"], s["step"]))
+
+
+def _part_arrived(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """A part that travelled here: a case of this hall's own, holding only that part."""
+    _case_opened("accepted")(conn, e, p)
+    conn.execute("UPDATE cases SET origin_hall = ?, origin_case = ? WHERE case_id = ?",
+                 (p["origin_hall"], p["origin_case"], p["case_id"]))
+
+
+_HEARD_MOVES = {"received", "approved", "rejected", "correction", "corrected"}
+
+
+def _materials(conn: sqlite3.Connection, p: Payload) -> None:
+    """How a travelling case's materials went (sent here or heard from the origin), and when
+    they arrived (recorded here or heard from the destination)."""
+    if p["status"] == "materials_sent":
+        conn.execute("UPDATE cases SET materials_via = ?, materials_tracking = ?, "
+                     "materials_sent_ms = ? WHERE case_id = ?",
+                     (p.get("via"), p.get("tracking"), ms_of(p["at"]), p["case_id"]))
+    elif p["status"] == "materials_arrived":
+        conn.execute("UPDATE cases SET materials_arrived_ms = ? WHERE case_id = ?",
+                     (ms_of(p["at"]), p["case_id"]))
+
+
+def _part_update(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    _materials(conn, p)
+
+
+def _part_heard(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """News on a part from the other hall: its state as last heard (a move, or only when)."""
+    at = ms_of(p["at"])
+    status = p["status"]
+    conn.execute("UPDATE case_steps SET heard_ms = ? WHERE case_id = ? AND step = ?",
+                 (at, p["case_id"], p["step"]))
+    if status not in _HEARD_MOVES:
+        _materials(conn, p)
+        return
+    if status == "corrected":  # handed in at the origin: back with the department, due later
+        _step_corrected(conn, e, {**p, "due": p.get("due")})
+        return
+    if status == "received":
+        _step_received(conn, e, p)
+        return
+    _step_decided(conn, e, {**p, "outcome": status})
+
+
 def _delivered(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
         "UPDATE cases SET status = 'delivered', delivered_ms = ?, delivery_channel = ?, "
@@ -412,6 +462,10 @@ HANDLERS: dict[str, Handler] = {
     EventType.MATERIALS_DEFERRED: _deferred,
     EventType.MATERIALS_SUPPLIED: _supplied,
     EventType.CASE_STEP_RECEIVED: _step_received,
+    EventType.PART_ROUTED: _part_routed,
+    EventType.PART_ARRIVED: _part_arrived,
+    EventType.PART_HEARD: _part_heard,
+    EventType.PART_UPDATE: _part_update,
     EventType.CASE_STEP_DECIDED: _step_decided,
     EventType.CASE_STEP_CORRECTED: _step_corrected,
     EventType.CASE_STEP_REASSIGNED: _step_reassigned,

@@ -164,6 +164,13 @@ cases = Table(
     Column("delivery_tracking", Text),
     Column("accepted_by", Text),
     Column("note", Text),
+    Column("origin_hall", Text),  # a part that travelled here: the hall it came from
+    Column("origin_case", Text),  # and its case number there
+    # 跨域通办: how the materials went to the deciding hall, and when they arrived there
+    Column("materials_via", Text),  # ems | electronic
+    Column("materials_tracking", Text),  # the EMS tracking number
+    Column("materials_sent_ms", BigInteger),
+    Column("materials_arrived_ms", BigInteger),
 )
 Index("ix_cases_applicant", cases.c.applicant_key)
 
@@ -194,6 +201,8 @@ case_steps = Table(
     Column("correction_ms", BigInteger),  # 补正 asked: the clock stops until it is handed in
     Column("note", Text),  # sealed: the reasons of 不予许可, or what a 补正 asks for
     Column("bring", Text),  # JSON list of catalog materials a 补正 asks for (plain: no one's data)
+    Column("hall", Text),  # the hall that decides this part (NULL: this one; hall/travel.py)
+    Column("heard_ms", BigInteger),  # when that hall's news on it was last heard
     PrimaryKeyConstraint("case_id", "step"),
 )
 

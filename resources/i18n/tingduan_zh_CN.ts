@@ -751,6 +751,62 @@
         <translation>该环节没有待补正的内容。</translation>
     </message>
     <message>
+        <source>The other hall's key is not known here yet: sync the directory first. Nothing was written.</source>
+        <translation>此处尚未获得对方大厅的公钥：请先同步大厅目录。未作任何记录。</translation>
+    </message>
+    <message>
+        <source>This hall cannot accept a case on its own behalf from elsewhere: choose another hall.</source>
+        <translation>不能选择本大厅作为异地代收的办理大厅，请选择其他大厅。</translation>
+    </message>
+    <message>
+        <source>This part is decided by another hall; its decision comes back here.</source>
+        <translation>该环节由其他大厅审批，审批结果将回传本大厅。</translation>
+    </message>
+    <message>
+        <source>The directory names another key for a hall than the one pinned: refused. Ask the platform's operator.</source>
+        <translation>目录中某大厅的公钥与已固定的不一致，已拒绝。请联系平台管理员。</translation>
+    </message>
+    <message>
+        <source>The platform sent a directory this terminal cannot read.</source>
+        <translation>平台发来的大厅目录无法读取。</translation>
+    </message>
+    <message>
+        <source>This hall is not in the platform's directory.</source>
+        <translation>平台目录中没有该大厅。</translation>
+    </message>
+    <message>
+        <source>A hall's parent must be a hall of a higher level.</source>
+        <translation>上级大厅的层级必须高于本大厅。</translation>
+    </message>
+    <message>
+        <source>A hall's level is province, city, county, town or village.</source>
+        <translation>大厅层级须为省、市、县、乡镇或村。</translation>
+    </message>
+    <message>
+        <source>Please give the hall a name (at most 64 characters).</source>
+        <translation>请填写大厅名称（不超过64个字符）。</translation>
+    </message>
+    <message>
+        <source>A department's seat is written DEPARTMENT=HALL.</source>
+        <translation>部门归属的写法为“部门=大厅”。</translation>
+    </message>
+    <message>
+        <source>This department name cannot be used.</source>
+        <translation>该部门名称不可用。</translation>
+    </message>
+    <message>
+        <source>A hall's public key was not valid.</source>
+        <translation>大厅公钥无效。</translation>
+    </message>
+    <message>
+        <source>The platform's directory refused this change.</source>
+        <translation>平台目录拒绝了此项修改。</translation>
+    </message>
+    <message>
+        <source>This case does not travel between halls that way.</source>
+        <translation>该办件不在这两个大厅之间流转。</translation>
+    </message>
+    <message>
         <source>This department is not in the catalog.</source>
         <translation>事项目录中没有该部门。</translation>
     </message>

@@ -283,7 +283,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
                max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
-               api_docs: bool = False) -> FastAPI:
+               api_docs: bool = False, travel_every: float = 1.0) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
@@ -320,6 +320,12 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     auth_limiter = Limiters(AUTH_LOOKUPS)
     hall_queries = Limiters(POLL_QUERIES_PER_HALL)
     all_queries = Limiters(POLL_QUERIES)
+    from sync.server import routing
+
+    routing.ensure(engine)
+    # a hub takes in what the platform routes to its hall (issue 24: sync/server/routing.py)
+    inbox = (routing.HubInbox(engine, data_dir, upstream, every=travel_every)
+             if upstream is not None and role == db.HUB else None)
 
     def limited(wait: float, why: str) -> None:
         if wait > 0:
@@ -355,9 +361,19 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if upstream is not None:
             upstream.start(state.locks.get(upstream.hall_id),
                            lambda: from_thread(upstream.hall_id, UPSTREAM))
+        if inbox is not None and upstream is not None:
+            hall_id = upstream.hall_id
+
+            def taken() -> None:
+                from_thread(hall_id, authority.HUB_STREAM)
+                upstream.poke()
+
+            inbox.start(state.locks.get(hall_id), taken)
         try:
             yield
         finally:
+            if inbox is not None:
+                await asyncio.to_thread(inbox.stop)
             if upstream is not None:
                 await asyncio.to_thread(upstream.stop)
             if state.listener is not None:
@@ -415,6 +431,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         if state.hall is not None and cred.hall_id != state.hall:
             raise db.AuthFailure(403, f"this hub serves hall {state.hall}, not hall "
                                  f"{cred.hall_id}")
+        if cred.role == "department" and not request.url.path.startswith(
+                f"{API}/department/"):
+            # a department's system reads its own parts through its API, never the hall's log
+            raise db.AuthFailure(403, "a department's credential opens the department API only")
         throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
@@ -495,6 +515,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
+            for to_hall in routing.destinations(req.events):  # issue 24: their inbox polls
+                wake(routing.wake_key(to_hall), "")
             if upstream is not None:
                 upstream.poke()
         return result
@@ -788,6 +810,21 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         except DomainError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         return JSONResponse({"kid": kid})
+
+    from sync.server import directory_api
+
+    directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                             upstream=upstream, body=_body, notifier=state.notifier)
+
+    def department_moved(hall_id: str) -> None:
+        landed(hall_id, authority.HUB_STREAM)
+        if upstream is not None:
+            upstream.poke()
+
+    from sync.server import department_api
+
+    department_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                              body=_body, lock_for=state.locks.get, landed=department_moved)
 
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],

@@ -238,7 +238,7 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
     """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
     a code for a hall other than the one it serves is refused (HubHallError). `role`: what the
     terminal is (desk, kiosk, display), which bounds what it may emit."""
-    if role not in TERMINAL_ROLES:
+    if role not in (*TERMINAL_ROLES, "department"):  # department: sync/server/department_api.py
         raise ValueError(f"a terminal's role is one of {', '.join(TERMINAL_ROLES)}, not {role!r}")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)  # SY-ZW01 = sy-zw01
