@@ -79,6 +79,36 @@ class SessionCases:
         self.deliver = _bound(c.deliver, actor)
         self.get = _bound(c.get, actor)
         self.list = _bound(c.list, actor)
+        self.of_ticket = _bound(c.cases_of_ticket, actor)
+
+
+class SessionParts:
+    """The back office (hall/parts.py): a department's 待审批 and its decisions, the window's
+    补正 hand-in and 待出件, a supervisor's overdue list and reassignment."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        p = hall.parts
+        self.queue = _bound(p.queue, actor)
+        self.supervision = _bound(p.supervision, actor)
+        self.decide = _bound(p.decide, actor)
+        self.correct = _bound(p.correct, actor)
+        self.reassign = _bound(p.reassign, actor)
+        self.ready = _bound(p.ready, actor)
+        self.owed_materials = _bound(p.owed_materials, actor)
+
+
+class SessionSettings:
+    """The hall's settings as this terminal runs them (any session reads them: what a kiosk
+    shows on its screen) and a supervisor's change (hall/settings.py)."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        s = hall.settings
+        self.request = _bound(s.request, actor)
+        self.current = s.current
+        self.view = s.view
+        self.hours = s.hours
+        self.standing = s.standing
+        self.check_take = s.check_take
 
 
 class SessionRatings:
@@ -100,6 +130,7 @@ class SessionAccounts:
         self.set_technician_pin = _bound(a.set_technician_pin, actor)
         self.unlock = _bound(a.unlock, actor)
         self.disable = _bound(a.disable, actor)
+        self.as_of = a.as_of  # how old this terminal's view of the hall's accounts is
 
 
 class SessionCards:
@@ -119,9 +150,17 @@ class SessionHelp:
 
 class SessionAppointments:
     def __init__(self, hall: Hall, actor: Actor) -> None:
-        self.book = _bound(hall.appointments.book, actor)
-        self.check_in = _bound(hall.appointments.check_in, actor)
-        self.get = hall.appointments.get
+        a = hall.appointments
+        self.book = _bound(a.book, actor)
+        self.book_slot = _bound(a.book_slot, actor)
+        self.cancel = _bound(a.cancel, actor)
+        self.reschedule = _bound(a.reschedule, actor)
+        self.record_no_shows = _bound(a.record_no_shows, actor)
+        self.check_in = _bound(a.check_in, actor)
+        self.check_in_at = _bound(a.check_in_at, actor)
+        self.get = a.get
+        self.slots = a.slots  # the public timetable: what a booking page shows anyone
+        self.on_day = a.on_day
 
 
 class SessionWindows:
@@ -155,11 +194,13 @@ class Session:
     """The hall as one actor sees it (module docstring). Made by the hall only."""
 
     __slots__ = ("_actor", "_hall", "accounts", "admin", "appointments", "cards", "cases", "help",
-                 "ratings", "tickets", "windows")
+                 "parts", "ratings", "settings", "tickets", "windows")
     _hall: Hall
     _actor: Actor
     tickets: SessionTickets
     cases: SessionCases
+    parts: SessionParts
+    settings: SessionSettings
     ratings: SessionRatings
     accounts: SessionAccounts
     cards: SessionCards
@@ -179,6 +220,8 @@ class Session:
         fixed(self, "_actor", actor)
         fixed(self, "tickets", SessionTickets(hall, actor))
         fixed(self, "cases", SessionCases(hall, actor))
+        fixed(self, "parts", SessionParts(hall, actor))
+        fixed(self, "settings", SessionSettings(hall, actor))
         fixed(self, "ratings", SessionRatings(hall, actor))
         fixed(self, "accounts", SessionAccounts(hall, actor))
         fixed(self, "cards", SessionCards(hall, actor))
@@ -211,6 +254,11 @@ class Session:
     @property
     def window(self) -> str | None:
         return self._actor.window
+
+    @property
+    def department(self) -> str | None:
+        """The department a department account acts for (the back office's workbench)."""
+        return self._actor.department
 
     @property
     def signed_in(self) -> bool:

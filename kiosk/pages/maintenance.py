@@ -1,6 +1,7 @@
 """维护: reached by a hidden gesture (five taps on the hall's name) and the technician PIN
-(hall.accounts.check_pin; wrong PINs are locked out by the core). Device check, test print, sync
-status, the paper counter, restart."""
+(hall.accounts.check_pin; wrong PINs are locked out by the core), or a hall account of an admin
+(its user name and password, typed on a keyboard the technician brings: the hall's accounts
+sign in at every terminal). Device check, test print, sync status, the paper counter, restart."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ui.theme import Theme
 
 class MaintenancePage(Page):
     pin_entered = Signal(str)
+    account_entered = Signal(str, str)  # user, password: a hall account instead of the PIN
     check = Signal()
     test_print = Signal()
     paper_changed = Signal()
@@ -68,6 +70,20 @@ class MaintenancePage(Page):
         pin.addWidget(self.pin_field)
         pin.addWidget(self.pin_error)
         pin.addLayout(pad)
+        # or a hall account (an admin's): the same accounts as at every desk of the hall
+        self.account_title = label(self.tr("Or sign in with a hall account"), "heading")
+        self.user_field = entry(self.tr("User name"))
+        self.password_field = entry(self.tr("Password"))
+        self.password_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_field.returnPressed.connect(self._account)
+        self.account_button = button(self.tr("Sign in"))
+        self.account_button.clicked.connect(self._account)
+        account = QGridLayout()
+        account.addWidget(self.user_field, 0, 0)
+        account.addWidget(self.password_field, 0, 1)
+        account.addWidget(self.account_button, 0, 2)
+        pin.addWidget(self.account_title)
+        pin.addLayout(account)
         # the panel
         self.panel = QFrame()
         self.panel.setProperty("role", "card")
@@ -154,8 +170,10 @@ class MaintenancePage(Page):
             self._lock_timer.stop()
             self._say_pin("")
             self.ok.setEnabled(True)
+            self.account_button.setEnabled(True)
             return
         self.ok.setEnabled(False)
+        self.account_button.setEnabled(False)
         self._say_pin(self.tr("Too many wrong PINs: try again in {s} seconds.").format(s=left))
 
     def _pin(self) -> None:
@@ -163,6 +181,12 @@ class MaintenancePage(Page):
         self.pin_field.clear()
         if pin:
             self.pin_entered.emit(pin)
+
+    def _account(self) -> None:
+        user, password = self.user_field.text().strip(), self.password_field.text()
+        self.password_field.clear()
+        if user and password:
+            self.account_entered.emit(user, password)
 
     def open_panel(self) -> None:
         self.pin_box.hide()
@@ -172,6 +196,8 @@ class MaintenancePage(Page):
 
     def reset(self) -> None:
         self.pin_field.clear()
+        self.user_field.clear()
+        self.password_field.clear()
         if not self._lock_timer.isActive():
             self._say_pin("")
         self.pin_box.show()
