@@ -85,8 +85,8 @@ def sample() -> dict[str, Any]:
             "folder": folder, "queue": queue, "offline": offline, "read": read,
             "expired": expired, "current": current, "case": case,
             "services": list(hall.catalog.services),
-            "figures_clerk": read_figures(hall, clerk),
-            "figures_boss": read_figures(hall, boss),
+            "figures_clerk": read_figures(clerk),
+            "figures_boss": read_figures(boss),
             "hall_name": hall.config.display_name,
             "slip": hall.case_receipt(case),
         }

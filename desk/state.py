@@ -82,7 +82,8 @@ def read_queue(hall: Hall, session: Session | None, window: str) -> QueueState:
     )
 
 
-def read_figures(hall: Hall, session: Session) -> FiguresState:
+def read_figures(session: Session) -> FiguresState:
     hall_wide = session.can("stats_hall")
     follow = tuple(session.ratings.follow_ups()) if session.can("follow_up") else ()
-    return FiguresState(session.stats(), follow, service_names(hall), hall_wide)
+    names = {s.id: s.name for s in session.catalog.services}
+    return FiguresState(session.stats(), follow, names, hall_wide)

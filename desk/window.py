@@ -164,11 +164,16 @@ class DeskWindow(QStackedWidget):
     def _keys_active(self) -> bool:
         return self.currentWidget() is self.work and not self._locked
 
-    def submit(self, fn: Callable[[Hall], Any], on_done: Callable[[Any], object] | None = None,
+    def submit(self, fn: Callable[[Session], Any],
+               on_done: Callable[[Any], object] | None = None,
                *, where: Callable[[str, str], None] | None = None) -> None:
-        """A command as this clerk; its error is said where the clerk is looking."""
+        """A command in the signed-in account's session (run in the hall's worker: the face
+        holds the session, never the hall); its error is said where the clerk is looking."""
         say = where or self.work.say
-        self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
+        session = self.session
+        if session is None:  # signed out meanwhile (a late key or card): nothing to run
+            return
+        self.bridge.submit(lambda _h: fn(session), on_done,  # type: ignore[arg-type]
                            lambda e: say(messages.for_error(e), "error"))
 
     def _error(self, error: HallError) -> None:
@@ -333,9 +338,9 @@ class DeskWindow(QStackedWidget):
             # nested event loop inside the shortcut's delivery left the next F-key unheard
             QTimer.singleShot(0, target.click)
             return
-        s, window, current = self._session(), self.window_name, self.current()
+        window, current = self.window_name, self.current()
         if action == "call":
-            self.submit(lambda h: s.tickets.call_next(window).value, self._called)
+            self.submit(lambda s: s.tickets.call_next(window).value, self._called)
             return
         if current is None:
             self.work.say(self.tr("This window holds no ticket: call one first."), "error")
@@ -343,11 +348,11 @@ class DeskWindow(QStackedWidget):
         if action == "transfer":
             self.transfer(current)
             return
-        commands = {"recall": lambda h: s.tickets.recall(current.id),
-                    "no_show": lambda h: s.tickets.no_show(current.id),
-                    "park": lambda h: s.tickets.park(current.id),
-                    "done": lambda h: s.tickets.done(current.id),
-                    "start": lambda h: s.tickets.start(current.id)}
+        commands = {"recall": lambda s: s.tickets.recall(current.id),
+                    "no_show": lambda s: s.tickets.no_show(current.id),
+                    "park": lambda s: s.tickets.park(current.id),
+                    "done": lambda s: s.tickets.done(current.id),
+                    "start": lambda s: s.tickets.start(current.id)}
         after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
                  "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
                  "start": self.tr("Serving {t}.")}
@@ -393,8 +398,7 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
-        s = self._session()
-        self.submit(lambda h: s.tickets.transfer(current.id, service_id=service,
+        self.submit(lambda s: s.tickets.transfer(current.id, service_id=service,
                                                  window=window),
                     lambda o: (self.work.say(self.tr("{t} transferred.").format(
                         t=o.value.number), "status-ok"), self.refresh()))
@@ -403,14 +407,13 @@ class DeskWindow(QStackedWidget):
         return list(self.queue_state.windows) if self.queue_state else []
 
     def resume(self, ticket_id: str) -> None:
-        s, window = self._session(), self.window_name
-        self.submit(lambda h: s.tickets.resume(ticket_id, window),
+        window = self.window_name
+        self.submit(lambda s: s.tickets.resume(ticket_id, window),
                     lambda o: (self.work.say(self.tr("{t} resumed.").format(t=o.value.number),
                                              "status-ok"), self.refresh()))
 
     def take_help(self, request_id: str) -> None:
-        s = self._session()
-        self.submit(lambda h: s.help.answer(request_id),
+        self.submit(lambda s: s.help.answer(request_id),
                     lambda o: (self.work.say(self.tr("You took the help request at kiosk "
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
@@ -426,8 +429,8 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog) or not can_edit:
             return
         chosen = dialog.chosen()
-        s, window = self._session(), self.window_name
-        self.submit(lambda h: s.windows.configure(window, chosen),
+        window = self.window_name
+        self.submit(lambda s: s.windows.configure(window, chosen),
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
@@ -436,7 +439,7 @@ class DeskWindow(QStackedWidget):
         """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
         if self.session is None or not self._session().can("settings"):
             return
-        self.submit(lambda h: h.settings.view(), self._settings_read)
+        self.submit(lambda s: s.settings.view(), self._settings_read)
 
     def _settings_read(self, shown: Any) -> None:
         from desk.settings_dialog import HallSettingsDialog
@@ -444,10 +447,10 @@ class DeskWindow(QStackedWidget):
         dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
         if not self.run_dialog(dialog):
             return
-        changes, s = dialog.changes(), self._session()
+        changes = dialog.changes()
         if not changes:
             return
-        self.submit(lambda h: s.settings.request(changes),
+        self.submit(lambda s: s.settings.request(changes),
                     lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
                                                      "then every terminal runs them."),
                                              "status-ok"))
@@ -462,8 +465,7 @@ class DeskWindow(QStackedWidget):
         if self.session is None or self._locked:
             return
         self.idle.poke()
-        s = self._session()
-        self.submit(lambda h: s.cards.read(card, purpose="case"), self.show_read,
+        self.submit(lambda s: s.cards.read(card, purpose="case"), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def code_scanned(self, payload: str) -> None:
@@ -475,8 +477,7 @@ class DeskWindow(QStackedWidget):
             self.work.delivery.case_input.setText(payload)
             self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
             return
-        s = self._session()
-        self.submit(lambda h: s.cards.read_code(payload), self.show_read,
+        self.submit(lambda s: s.cards.read_code(payload), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def show_read(self, read: CardRead | None) -> None:
@@ -513,16 +514,16 @@ class DeskWindow(QStackedWidget):
 
     def _accept(self, form: AcceptForm, read: CardRead, items: list[Any], *,
                 another: bool) -> None:
-        s, current = self._session(), self.current()
+        session, current = self._session(), self.current()
 
-        def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
+        def accept(s: Session) -> tuple[Any, ReceiptSlip]:
             if current is not None and current.status == "called":
                 s.tickets.start(current.id)
-            case = s.cases.accept(form.service_id, h.cards.applicant(read), items,
+            case = s.cases.accept(form.service_id, s.cards.applicant(read), items,
                                   ticket=current.id if current else None,
                                   promise=form.promise or None, assisted=form.assisted,
                                   another=another).value
-            return case, h.case_receipt(case)
+            return case, s.slips.case_receipt(case)
 
         def refused(error: HallError) -> None:
             if error.code != "ticket_has_case" or another:
@@ -545,7 +546,7 @@ class DeskWindow(QStackedWidget):
             self.work.acceptance.reset()
             self.refresh()
 
-        self.bridge.submit(accept, done, refused)
+        self.bridge.submit(lambda _h: accept(session), done, refused)
 
     def ask_another_case(self, case: str) -> bool:
         """This ticket already has `case`: accept a second matter of the same visit?"""
@@ -564,7 +565,7 @@ class DeskWindow(QStackedWidget):
             self.work.say(self.tr("Nothing is missing: every material is marked."), "notice")
             return
         masked = self.read.masked_name if self.read is not None else ""
-        self.submit(lambda h: h.missing_notice(form.service_id, form.missing, masked),
+        self.submit(lambda s: s.slips.missing_notice(form.service_id, form.missing, masked),
                     lambda slip: (self.print_slip(slip, f"{form.service_id}"),
                                   self.work.say(self.tr("The notice of missing materials is "
                                                         "printing."), "status-ok")))
@@ -578,12 +579,12 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
-        s, current = self._session(), self.current()
+        current = self.current()
 
-        def refuse(h: Hall) -> tuple[Any, ReceiptSlip]:
-            case = s.cases.refuse(service_id, h.cards.applicant(read), reasons,
+        def refuse(s: Session) -> tuple[Any, ReceiptSlip]:
+            case = s.cases.refuse(service_id, s.cards.applicant(read), reasons,
                                   ticket=current.id if current else None).value
-            return case, h.case_receipt(case)
+            return case, s.slips.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
             case, slip = result
@@ -619,7 +620,6 @@ class DeskWindow(QStackedWidget):
 
     # -- 出件 --------------------------------------------------------------------------------
     def find_case(self, ref: str) -> None:
-        s = self._session()
 
         def found(case: Any) -> None:
             self.work.delivery.clear_message()  # no stale "找不到办件…" beside a found case
@@ -629,12 +629,11 @@ class DeskWindow(QStackedWidget):
             self.work.delivery.show_case(None)  # no case left beside "找不到办件…"
             self.work.delivery.say(text, "error")
 
-        self.submit(lambda h: s.cases.get(ref), found, where=missing)
+        self.submit(lambda s: s.cases.get(ref), found, where=missing)
 
     def supply_material(self, case_id: str, material: str) -> None:
         """补交 at the desk: a deferred (容缺) material is handed in."""
-        s = self._session()
-        self.submit(lambda h: s.cases.supply(case_id, material).value,
+        self.submit(lambda s: s.cases.supply(case_id, material).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("{m} handed in.").format(
                                    m=material))),
@@ -673,20 +672,18 @@ class DeskWindow(QStackedWidget):
                            lambda e: self.work.delivery.say(messages.for_error(e), "error"))
 
     def correct_part(self, case_id: str, step: int) -> None:
-        s = self._session()
-        self.submit(lambda h: s.parts.correct(case_id, step).value,
+        self.submit(lambda s: s.parts.correct(case_id, step).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("Correction handed in: back with "
                                                               "the department."))),
                     where=self.work.delivery.say)
 
     def complete_case(self, case_id: str) -> None:
-        s = self._session()
 
-        def complete(h: Hall) -> tuple[Any, ReceiptSlip | None]:
+        def complete(s: Session) -> tuple[Any, ReceiptSlip | None]:
             case = s.cases.complete(case_id).value
             rejected = any(s.status == "rejected" for s in case.steps)
-            return case, h.not_permitted_notice(case) if rejected else None
+            return case, s.slips.not_permitted_notice(case) if rejected else None
 
         def done(result: tuple[Any, ReceiptSlip | None]) -> None:
             case, notice = result
@@ -702,7 +699,6 @@ class DeskWindow(QStackedWidget):
         self.submit(complete, done, where=self.work.delivery.say)
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
-        s = self._session()
         collector = self.read
         if channel == "window" and collector is None:
             # the result goes to a person: whose card was read (audited as the read is)
@@ -712,7 +708,7 @@ class DeskWindow(QStackedWidget):
         handed = (self.tr("Handed out to {who}.").format(
             who=f"{collector.masked_name} {collector.masked_id}") if collector is not None
             else self.tr("Handed out."))
-        self.submit(lambda h: s.cases.deliver(case_id, channel,  # type: ignore[arg-type]
+        self.submit(lambda s: s.cases.deliver(case_id, channel,  # type: ignore[arg-type]
                                               tracking or None).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(handed if channel == "window"
@@ -723,20 +719,18 @@ class DeskWindow(QStackedWidget):
     def refresh_figures(self) -> None:
         if self.session is None:
             return
-        s = self._session()
-        self.submit(lambda h: read_figures(h, s), self._figures_read,
+        self.submit(lambda s: read_figures(s), self._figures_read,
                     where=self.work.figures.say)
 
     def _figures_read(self, state: FiguresState) -> None:
         self.work.figures.show_figures(state, self._session().can("export"))
 
     def export_figures(self, fmt: str) -> None:
-        s = self._session()
         folder = self.options.export_dir or self.options.data_dir / "exports"
 
-        def export(h: Hall) -> Any:
+        def export(s: Session) -> Any:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"figures-{h.today()}-{s.name}.{fmt}"
+            path = folder / f"figures-{s.today()}-{s.name}.{fmt}"
             return s.admin.export_stats(path, fmt).value  # type: ignore[arg-type]
 
         self.submit(export, lambda r: self.work.figures.say(

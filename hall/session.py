@@ -29,6 +29,7 @@ from hall.actors import Actor
 
 if TYPE_CHECKING:
     from hall.app import Hall
+    from hall.catalog import Catalog
     from hall.close_day import Closing, DayClosing
     from hall.core import Outcome
     from hall.stats import DayStats
@@ -170,6 +171,17 @@ class SessionWindows:
         self.list = hall.windows.list
 
 
+class SessionSlips:
+    """What gets printed (hall/slips.py): built from what the session already read."""
+
+    def __init__(self, hall: Hall) -> None:
+        self.ticket_slip = hall.ticket_slip
+        self.case_receipt = hall.case_receipt
+        self.not_permitted_notice = hall.not_permitted_notice
+        self.missing_notice = hall.missing_notice
+        self.notice_slip = hall.notice_slip
+
+
 class SessionAdmin:
     """What the operator and admins run on the store: the end of a day, the purge, the rebuild,
     the exports."""
@@ -194,7 +206,7 @@ class Session:
     """The hall as one actor sees it (module docstring). Made by the hall only."""
 
     __slots__ = ("_actor", "_hall", "accounts", "admin", "appointments", "cards", "cases", "help",
-                 "parts", "ratings", "settings", "tickets", "windows")
+                 "parts", "ratings", "settings", "slips", "tickets", "windows")
     _hall: Hall
     _actor: Actor
     tickets: SessionTickets
@@ -207,6 +219,7 @@ class Session:
     help: SessionHelp
     appointments: SessionAppointments
     windows: SessionWindows
+    slips: SessionSlips
     admin: SessionAdmin
 
     def __init__(self, hall: Hall, actor: Actor, made_by: object) -> None:
@@ -228,6 +241,7 @@ class Session:
         fixed(self, "help", SessionHelp(hall, actor))
         fixed(self, "appointments", SessionAppointments(hall, actor))
         fixed(self, "windows", SessionWindows(hall, actor))
+        fixed(self, "slips", SessionSlips(hall))
         fixed(self, "admin", SessionAdmin(hall, actor))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -291,6 +305,15 @@ class Session:
         from hall.sync_status import read
 
         return read(self._hall.core)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The hall's services and 一件事 (public: what the kiosk shows anyone)."""
+        return self._hall.catalog
+
+    def today(self) -> str:
+        """The hall's calendar day (its timezone, not this machine's)."""
+        return self._hall.today()
 
     def stats(self, day: str | None = None) -> DayStats:
         """The day's figures this actor may see (a clerk's own, or the hall's)."""

@@ -101,8 +101,8 @@ CATALOG: dict[str, str] = {
                                             "syncs."),
     "account_not_migrated": QT_TRANSLATE_NOOP("messages", "This account was made on this "
                                               "terminal before accounts were shared by the "
-                                              "hall. An administrator must move them to the "
-                                              "hall first (access user migrate)."),
+                                              "hall. An administrator must move this "
+                                              "terminal's accounts to the hall first."),
     "user_exists": QT_TRANSLATE_NOOP("messages", "This user name is already taken."),
     "unknown_user": QT_TRANSLATE_NOOP("messages", "This user was not found."),
     "weak_secret": QT_TRANSLATE_NOOP("messages", "This password or PIN is too simple."),

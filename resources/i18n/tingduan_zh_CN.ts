@@ -771,8 +771,8 @@
         <translation>本终端属于有大厅服务器的大厅：首个管理员须在大厅服务器上创建，同步后即到达本终端。</translation>
     </message>
     <message>
-        <source>This account was made on this terminal before accounts were shared by the hall. An administrator must move them to the hall first (access user migrate).</source>
-        <translation>此账号是在全厅统一账号之前于本终端创建的，须先由管理员迁移到大厅（access user migrate）后才能登录。</translation>
+        <source>This account was made on this terminal before accounts were shared by the hall. An administrator must move this terminal&apos;s accounts to the hall first.</source>
+        <translation>此账号是在全厅统一账号之前于本终端创建的，须先由管理员将本终端的账号迁移到大厅后才能登录。</translation>
     </message>
 </context>
 </TS>
