@@ -20,5 +20,5 @@ def hub_admin(engine: Any, hall: Hall, user: str, password: str) -> Session:
     from sync.server import authority
 
     authority.add_user(engine, hall.config.hall_id, user, "admin", hash_secret(password))
-    runner.once(hall, credential.load(hall.data_dir))
+    runner.once(hall, credential.load(hall.data_dir), lease_series=())  # no number blocks
     return hall.sign_in(user, password)

@@ -37,7 +37,7 @@ def add_accounts(folder: Path, hub: Any = None) -> None:
         for user, role in (("admin", "admin"), ("li", "clerk"), ("zhao", "supervisor")):
             authority.add_user(hub.engine, hall.config.hall_id, user, role,
                                hash_secret(PASSWORD))
-        runner.once(hall, credential.load(folder))
+        runner.once(hall, credential.load(folder), lease_series=())  # accounts, not numbers
 
 
 def sign_in(qtbot: QtBot, desk: DeskWindow, user: str, window: str,
