@@ -67,23 +67,33 @@ class MaintenancePage(Page):
         self._lock_timer = QTimer(self)
         self._lock_timer.setInterval(1000)
         self._lock_timer.timeout.connect(self._lock_tick)
-        pin.addWidget(self.pin_field)
-        pin.addWidget(self.pin_error)
-        pin.addLayout(pad)
-        # or a hall account (an admin's): the same accounts as at every desk of the hall
-        self.account_title = label(self.tr("Or sign in with a hall account"), "heading")
+        # the pad, or in its place a hall account's form (an admin's: the same accounts as at
+        # every desk of the hall), swapped by a button beside them: the pad keeps its size
+        self.pad_box = QWidget()
+        pad_layout = QVBoxLayout(self.pad_box)
+        pad_layout.setContentsMargins(0, 0, 0, 0)
+        pad_layout.addWidget(self.pin_field)
+        pad_layout.addLayout(pad)
+        self.account_box = QWidget()
+        account = QVBoxLayout(self.account_box)
+        account.setContentsMargins(0, 0, 0, 0)
+        self.account_title = label(self.tr("Sign in with a hall account"), "heading")
         self.user_field = entry(self.tr("User name"))
         self.password_field = entry(self.tr("Password"))
         self.password_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_field.returnPressed.connect(self._account)
-        self.account_button = button(self.tr("Sign in"))
+        self.account_button = button(self.tr("Sign in"), "primary")
         self.account_button.clicked.connect(self._account)
-        account = QGridLayout()
-        account.addWidget(self.user_field, 0, 0)
-        account.addWidget(self.password_field, 0, 1)
-        account.addWidget(self.account_button, 0, 2)
-        pin.addWidget(self.account_title)
-        pin.addLayout(account)
+        for widget in (self.account_title, self.user_field, self.password_field,
+                       self.account_button):
+            account.addWidget(widget)
+        account.addStretch(1)
+        pin.addWidget(self.pin_error)
+        pin.addWidget(self.pad_box)
+        pin.addWidget(self.account_box)
+        self.account_toggle = button(self.tr("Hall account"))
+        self.account_toggle.clicked.connect(lambda: self.show_account_form(
+            not self.account_box.isVisibleTo(self)))
         # the panel
         self.panel = QFrame()
         self.panel.setProperty("role", "card")
@@ -114,6 +124,7 @@ class MaintenancePage(Page):
         self.leave_button = button(self.tr("Close"))
         self.leave_button.clicked.connect(self.leave)
         side = QVBoxLayout()
+        side.addWidget(self.account_toggle)
         side.addLayout(actions)
         side.addStretch(1)
         side.addWidget(self.leave_button)
@@ -188,8 +199,16 @@ class MaintenancePage(Page):
         if user and password:
             self.account_entered.emit(user, password)
 
+    def show_account_form(self, shown: bool) -> None:
+        """A hall account's form in the pad's place (True), or the pad again."""
+        self.account_box.setVisible(shown)
+        self.pad_box.setVisible(not shown)
+        self.account_toggle.setText(self.tr("Technician PIN") if shown
+                                    else self.tr("Hall account"))
+
     def open_panel(self) -> None:
         self.pin_box.hide()
+        self.account_toggle.hide()
         self.panel_scroll.show()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.show()
@@ -201,6 +220,8 @@ class MaintenancePage(Page):
         if not self._lock_timer.isActive():
             self._say_pin("")
         self.pin_box.show()
+        self.account_toggle.show()
+        self.show_account_form(False)
         self.panel_scroll.hide()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.hide()

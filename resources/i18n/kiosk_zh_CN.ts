@@ -486,8 +486,12 @@
         <translation>大厅设置</translation>
     </message>
     <message>
-        <source>Or sign in with a hall account</source>
-        <translation>或用大厅账号登录</translation>
+        <source>Sign in with a hall account</source>
+        <translation>用大厅账号登录</translation>
+    </message>
+    <message>
+        <source>Hall account</source>
+        <translation>大厅账号</translation>
     </message>
     <message>
         <source>User name</source>

@@ -27,7 +27,9 @@ def test_an_admin_account_opens_the_maintenance_panel(make_kiosk, data_dir: Path
     m = w.maintenance
     w.hall_name.knocked.emit()
     kiosk.on(m)
-    assert m.user_field.isVisible() and m.account_button.isVisible()
+    assert not m.user_field.isVisible() and m.ok.isVisible()
+    kiosk.tap(m.account_toggle)  # the account's form in the pad's place
+    assert m.user_field.isVisible() and not m.ok.isVisible()
     _sign_in(kiosk, "li", PW)  # a clerk: not the panel
     kiosk.qtbot.waitUntil(lambda: bool(m.pin_error.text()), timeout=10_000)
     assert not m.panel.isVisible() and m.password_field.text() == ""
