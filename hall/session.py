@@ -18,6 +18,9 @@ own permission in the hall, before it reads or writes anything.
     kiosk = hall.kiosk_session()
     kiosk.tickets.take("newborn", card=read)      # the card decides 老年人 priority
     hall.display_session().sync_status().online
+    hall.sign_in("wjw1", password).parts.decide(number, 1, "approved")   # the back office
+    supervisor.settings.request({"elder_age": 65})                        # the hall's settings
+    hall.maintenance_session("admin", password)   # an admin's hall account at a kiosk's panel
 """
 
 from __future__ import annotations
