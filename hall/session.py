@@ -163,8 +163,13 @@ class SessionAppointments:
         self.check_in = _bound(a.check_in, actor)
         self.check_in_at = _bound(a.check_in_at, actor)
         self.get = a.get
+        # the faces' 预约 (issue 26): a card holder's own booking, the no-show clock
+        self.book_own = _bound(a.book_own, actor)
+        self.sweep_no_shows = _bound(a.sweep_no_shows, actor)
         self.slots = a.slots  # the public timetable: what a booking page shows anyone
+        self.open_slots = a.open_slots
         self.on_day = a.on_day
+        self.due = a.due
 
 
 class SessionWindows:
