@@ -224,7 +224,7 @@ def show(args: argparse.Namespace) -> Result:
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     session = acting(hall, args)
-    found = (hall.parts.ready(session.actor) if args.ready
+    found = (session.parts.ready() if args.ready
              else session.cases.list(day=args.day, status=args.status))
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
@@ -232,7 +232,7 @@ def case_list(args: argparse.Namespace) -> Result:
 
 def queue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    parts = hall.parts.queue(acting(hall, args).actor, args.department)
+    parts = acting(hall, args).parts.queue(args.department)
     text = "\n".join(f"{p.case}  {p.step}  {p.department}  {p.status}  {p.due or '-'}"
                      f"{'  逾期' if p.overdue else ''}  {p.matter}" for p in parts) or "no parts"
     return {"parts": [p.to_json() for p in parts]}, text
@@ -240,26 +240,26 @@ def queue(args: argparse.Namespace) -> Result:
 
 def decide(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.decide(acting(hall, args).actor, args.case, args.step, args.outcome,
-                                   args.note, args.bring).value)
+    return _case(acting(hall, args).parts.decide(args.case, args.step, args.outcome, args.note,
+                                                 args.bring).value)
 
 
 def correct(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.correct(acting(hall, args).actor, args.case, args.step).value)
+    return _case(acting(hall, args).parts.correct(args.case, args.step).value)
 
 
 def reassign(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.reassign(acting(hall, args).actor, args.case, args.step, args.department,
-                                     args.reason).value)
+    return _case(acting(hall, args).parts.reassign(args.case, args.step, args.department,
+                                                   args.reason).value)
 
 
 def overdue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args).actor
-    found = hall.parts.supervision(by)
-    owed = hall.parts.owed_materials(by)  # 容缺 past due: the window chases them
+    session = acting(hall, args)
+    found = session.parts.supervision()
+    owed = session.parts.owed_materials()  # 容缺 past due: the window chases them
     text = "\n".join([f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
                       for d, v in sorted(found.items())]
                      + [f"{m.case}  {m.material}  容缺 due {m.due}" for m in owed]

@@ -33,7 +33,9 @@ _SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock",
 # The back office (hall/parts.py): a supervisor watches every department's parts (待审批, overdue)
 # and hands a part to another department; only a department's own account decides its parts.
 _SUPERVISOR |= {"case_queue", "reassign"}
-_ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
+# kiosk_maintenance: an admin's hall account opens a kiosk's maintenance panel (beside the PIN)
+_ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day",
+                        "kiosk_maintenance"}
 # A department's account (后台分类审批): its parts of the hall's cases, nothing at the window.
 _DEPARTMENT = frozenset({"case_lookup", "case_queue", "decide", "free_text"})
 PERMISSIONS: dict[str, frozenset[str]] = {

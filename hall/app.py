@@ -44,7 +44,7 @@ from hall.changes import Changes
 from hall.clock import WallClock, system_now
 from hall.config import TerminalConfig
 from hall.config import load as load_config
-from hall.core import Core, refuse_lost_key
+from hall.core import Core, Outcome, refuse_lost_key
 from hall.export import Exports
 from hall.help import Help
 from hall.maintenance import Maintenance
@@ -145,7 +145,7 @@ class Hall:
         if self._closing is None:
             from hall.close_day import Closing
 
-            self._closing = Closing(self.core)
+            self._closing = Closing(self.core, self.settings.hours)
         return self._closing
 
     # -- who and what ---------------------------------------------------------------------------
@@ -173,6 +173,23 @@ class Hall:
     def technician_session(self, pin: str) -> Session:
         """The kiosk technician's session behind the PIN, or AccessError."""
         return make_session(self, self.accounts.check_pin(pin))
+
+    def maintenance_session(self, user: str, password: str) -> Session:
+        """A hall account (an admin's) opening the kiosk's maintenance panel: a technician's
+        session in that account's name, or AccessError."""
+        return make_session(self, self.accounts.maintenance_sign_in(user, password))
+
+    def first_admin(self, user: str, password: str, *, role: str = "admin",
+                    department: str | None = None) -> Session:
+        """The first account of a station no hub knows (an admin), signed in; refused once
+        accounts exist, and on a terminal of a hall with a hub (`first_admin_on_hub`)."""
+        return make_session(self, self.accounts.add(None, user, role, password,
+                                                    department=department).value)
+
+    def migrate_accounts(self, admin: str, password: str) -> Outcome[list[str]]:
+        """This terminal's accounts from before accounts were the hall's, made the hall's by
+        one of its admins (hall/security/access.py: migrate)."""
+        return self.accounts.migrate(admin, password)
 
     def kiosk_session(self) -> Session:
         """A citizen's own actions at this terminal (取号, 办件查询, 好差评, 帮办, 预约签到)."""

@@ -95,6 +95,14 @@ CATALOG: dict[str, str] = {
     "unknown_role": QT_TRANSLATE_NOOP("messages", "This role is not known."),
     "bad_user": QT_TRANSLATE_NOOP("messages", "A user name is 1 to 32 letters or digits."),
     "first_admin": QT_TRANSLATE_NOOP("messages", "The first account must be an administrator."),
+    "first_admin_on_hub": QT_TRANSLATE_NOOP("messages", "This terminal belongs to a hall with a "
+                                            "hall server: the first administrator is made on "
+                                            "the hall server and reaches this terminal when it "
+                                            "syncs."),
+    "account_not_migrated": QT_TRANSLATE_NOOP("messages", "This account was made on this "
+                                              "terminal before accounts were shared by the "
+                                              "hall. An administrator must move this "
+                                              "terminal's accounts to the hall first."),
     "user_exists": QT_TRANSLATE_NOOP("messages", "This user name is already taken."),
     "unknown_user": QT_TRANSLATE_NOOP("messages", "This user was not found."),
     "weak_secret": QT_TRANSLATE_NOOP("messages", "This password or PIN is too simple."),

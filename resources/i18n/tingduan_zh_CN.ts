@@ -850,5 +850,13 @@
         <source>The hall setting {key} has a wrong value.</source>
         <translation>大厅设置 {key} 的取值有误。</translation>
     </message>
+    <message>
+        <source>This terminal belongs to a hall with a hall server: the first administrator is made on the hall server and reaches this terminal when it syncs.</source>
+        <translation>本终端属于有大厅服务器的大厅：首个管理员须在大厅服务器上创建，同步后即到达本终端。</translation>
+    </message>
+    <message>
+        <source>This account was made on this terminal before accounts were shared by the hall. An administrator must move this terminal&apos;s accounts to the hall first.</source>
+        <translation>此账号是在全厅统一账号之前于本终端创建的，须先由管理员将本终端的账号迁移到大厅后才能登录。</translation>
+    </message>
 </context>
 </TS>
