@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     p.add_argument("--api-docs", action="store_true",
                    help="serve the API document (/openapi.json, /docs, /redoc); off by default: "
                    "it tells anyone on the network the whole API")
+    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
+                   help="run N server processes on one socket (the central platform on "
+                   "PostgreSQL only; default 1)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -126,7 +129,7 @@ def serve(args: argparse.Namespace) -> Result:
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
-        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs)
+        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 

@@ -686,6 +686,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         landed(cred.hall_id, authority.HUB_STREAM)
         return JSONResponse({"appointment": booked})
 
+    from sync.server.ready import router as ready_router
+
+    app.include_router(ready_router)  # /v1/health/ready: for a load balancer (ready.py)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))
