@@ -144,7 +144,11 @@ def status(args: argparse.Namespace) -> Result:
     engine = hub.open_readonly(folder, args.database)
     try:
         forwarding = (folder / hub.UPSTREAM_FILE).exists()
-        terminals = hub.terminals(engine, forwarding) if engine is not None else []
+        central = engine is not None and hub.served_as(engine) == "central"
+        # a central platform: per hall (a province's terminals are 20,000, its log a year)
+        halls = hub.halls(engine) if central and engine is not None else None
+        terminals = hub.terminals(engine, forwarding) if engine is not None and not central \
+            else []
         link = hub.upstream_link(folder, engine, probe.health)
     finally:
         if engine is not None:
@@ -156,6 +160,10 @@ def status(args: argparse.Namespace) -> Result:
     result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
               "epoch": health.get("epoch"), "database": engine is not None,
               "timezone": zone.key, "terminals": terminals, "upstream": link}
+    if halls is not None:
+        for h in halls:
+            h["last_push"] = iso_of_ms(h["last_push_ms"], zone) if h["last_push_ms"] else None
+        result["halls"] = halls
     return result, hub.describe(result, zone)
 
 

@@ -25,7 +25,6 @@ from tests.sync import pg
 from tests.sync.procserver import ROOT, ServerProcess
 
 
-
 def _event(hall: str, terminal: str, seq: int) -> dict[str, Any]:
     return {"event_id": str(uuid.uuid4()), "hall_id": hall, "terminal_id": terminal,
             "terminal_seq": seq, "hlc": int(time.time() * 1000) << 16,
@@ -137,7 +136,8 @@ def test_two_processes_pushing_one_hall_keep_pos_in_order_and_every_event_once(
                 events = [_event("H1", terminal, s) for s in range(start, start + batch)]
                 results: list[httpx.Response] = []
 
-                def send(srv: ServerProcess, events: list[dict[str, Any]] = events) -> None:
+                def send(srv: ServerProcess, events: list[dict[str, Any]] = events,
+                         results: list[httpx.Response] = results) -> None:
                     results.append(http.post(f"{srv.url}/v1/sync/push", json={"events": events},
                                              headers=_auth(tokens[terminal])))
 
@@ -278,3 +278,27 @@ def test_serve_workers_refused_where_one_process_decides(tmp_path: Path, args: l
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2, err
     assert json.loads(out.splitlines()[-1])["error"] == code
+
+
+def test_serve_status_on_the_central_platform_shows_each_hall(
+        pair: tuple[Province, ServerProcess, ServerProcess], tmp_path: Path) -> None:
+    province, a, _b = pair
+    token = province.token("H7", "K1")
+    late = _event("H7", "K1", 1)
+    late["hlc"] = (int(time.time() * 1000) - 3_600_000) << 16  # made offline an hour ago
+    bad = {**_event("H7", "K1", 2), "type": "NoSuchEvent"}
+    with httpx.Client(timeout=20) as http:
+        assert http.post(f"{a.url}/v1/sync/push", json={"events": [late, bad]},
+                         headers=_auth(token)).json()["inserted"] == 1
+        ready = http.get(f"{a.url}/v1/health/ready")
+    assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+    proc = _serve("status", "--database", province.url, "--url", a.url,
+                  data_dir=tmp_path / "status")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    status = json.loads(out)
+    assert status["up"] is True and status["terminals"] == []
+    h7 = next(h for h in status["halls"] if h["hall"] == "H7")
+    assert h7["terminals"] == 1 and h7["refused"] == 1
+    assert h7["last_push_ms"] >= int(time.time() * 1000) - 60_000
+    assert 3_500_000 <= h7["backlog_ms"] <= 3_700_000
