@@ -73,6 +73,7 @@ MAX_POLLS = 4  # long-polls held at once per credential (a terminal holds one; a
 POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
 POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
 AUTH_LOOKUPS = 8  # credential lookups running at once
+PG_AUTH_TTL = 60.0  # seconds a cached credential is believed over PostgreSQL (NOTIFY on revoke)
 
 
 class HallLocks:
@@ -300,7 +301,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         event_buckets = TokenBuckets(event_rate, event_burst, max_keys)
         enroll_buckets = TokenBuckets(rate, burst, max_keys)
         failures = TokenBuckets(auth_fail_rate, auth_fail_burst, max_keys)
-    known = CredentialCache(auth_ttl)
+    # Over PostgreSQL revocations reach the cache by NOTIFY (auth.py): an entry may be believed
+    # longer, which spares a lookup per held long-poll every `auth_ttl` (2,000 hubs: 1,000 a
+    # second); held polls are still re-checked every `auth_ttl`, against the cache.
+    known = CredentialCache(max(auth_ttl, PG_AUTH_TTL) if postgres else auth_ttl)
     limit_checks = Limiters(AUTH_LOOKUPS)
     auth_limiter = Limiters(AUTH_LOOKUPS)
     hall_queries = Limiters(POLL_QUERIES_PER_HALL)
