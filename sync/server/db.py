@@ -145,6 +145,9 @@ def migrate(engine: Engine) -> None:
             limits.make_table(conn)
         metadata.create_all(conn)
         _add_missing_columns(conn)
+        for table in metadata.sorted_tables:  # indexes added after a table was made
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 def _add_missing_columns(conn: Any) -> None:
