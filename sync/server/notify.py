@@ -102,7 +102,7 @@ class PgListener:
 
     def __init__(self, engine: Engine, deliver: Callable[[str, str], None],
                  resync: Callable[[], None],
-                 revoked: Callable[[str, str], None] | None = None) -> None:
+                 revoked: Callable[[str, str], object] | None = None) -> None:
         self.conninfo = engine.url.set(drivername="postgresql").render_as_string(
             hide_password=False)
         self.deliver = deliver

@@ -178,8 +178,8 @@ def test_two_processes_pushing_one_hall_keep_pos_in_order_and_every_event_once(
     want = [(t, s) for t in terminals for s in range(1, per + 1)]
     assert len(seen) == len(set(seen)) == len(want)  # none twice, none skipped by the cursor
     assert sorted(seen) == sorted(want)
-    for t in terminals:  # each stream in its own order as pulled
-        assert [s for term, s in seen if term == t] == list(range(1, per + 1))
+    for name in terminals:  # each stream in its own order as pulled
+        assert [s for term, s in seen if term == name] == list(range(1, per + 1))
     with province.engine.connect() as conn:
         from sqlalchemy import text
 
@@ -255,7 +255,7 @@ def test_serve_workers_runs_n_processes_on_one_port_and_stops_them(
             if up and len(_children(proc.pid)) >= 2:
                 break
             time.sleep(0.2)  # the workers start in fresh interpreters: seconds, polled
-        assert up, proc.stderr.read() if proc.poll() is not None else "not up"
+        assert up, proc.communicate()[1] if proc.poll() is not None else "not up"
         workers = [c for c in _children(proc.pid)
                    if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
         assert len(workers) == 2
