@@ -59,6 +59,7 @@ TIERS = ((50, 1500), (10, 400), (2, 60), (1, 8))
 DESKS = 5
 STATION_EVERY = (3.0, 9.0)  # seconds between a station's own pushes (uniform)
 POLL_WAIT = 25.0
+SHARD = 50  # halls per HTTP client
 
 
 def tickets_of(i: int) -> int:
@@ -353,14 +354,29 @@ def _measure(url: str, procs: list[Any], creds: dict[str, tuple[str, str]], hall
     deadline = wall0 + minutes * 60 + 20  # the day, then 20 s to drain what is pending
 
     async def main() -> None:
-        limits = httpx.Limits(max_connections=3 * halls_n + 50,
-                              max_keepalive_connections=3 * halls_n + 50)
-        async with httpx.AsyncClient(timeout=httpx.Timeout(POLL_WAIT + 15, connect=30),
-                                     limits=limits) as http:
-            await asyncio.gather(*(hall_loop(http, urls, i, hall, *creds[hall],
+        async def progress() -> None:  # on stderr, every 10 s: a stalled run shows itself
+            while True:
+                await asyncio.sleep(10)
+                print(f"  {time.monotonic() - wall0:5.0f} s: {fig.pushes} pushes, "
+                      f"{fig.inserted} events, {fig.polls_answered} polls answered, "
+                      f"errors {fig.errors}", file=sys.stderr, flush=True)
+
+        ticker = asyncio.ensure_future(progress())
+        # A client per 50 halls: one httpx pool of thousands of connections spends its time
+        # scanning itself (the bench measured nothing at 2,000 halls that way).
+        clients = [httpx.AsyncClient(timeout=httpx.Timeout(POLL_WAIT + 15, connect=30),
+                                     limits=httpx.Limits(max_connections=200,
+                                                         max_keepalive_connections=200))
+                   for _ in range(0, halls_n, SHARD)]
+        try:
+            await asyncio.gather(*(hall_loop(clients[i // SHARD], urls, i, hall, *creds[hall],
                                              DAY_S / compression, tick, wall0 + minutes * 60,
                                              deadline, fig)
                                    for i, hall in enumerate(halls)))
+        finally:
+            for client in clients:
+                await client.aclose()
+        ticker.cancel()
 
     asyncio.run(main())
     wall = time.monotonic() - wall0
