@@ -60,6 +60,7 @@ DESKS = 5
 STATION_EVERY = (3.0, 9.0)  # seconds between a station's own pushes (uniform)
 POLL_WAIT = 25.0
 SHARD = 50  # halls per HTTP client
+RAMP = 15.0  # seconds over which the halls come online
 
 
 def tickets_of(i: int) -> int:
@@ -186,8 +187,12 @@ class Figures:
 
 async def hall_loop(http: httpx.AsyncClient, urls: list[str], i: int, hall: str,
                     hub_token: str, station_token: str, day_seconds: float, tick: float,
-                    made_until: float, deadline: float, fig: Figures) -> None:
+                    made_until: float, deadline: float, fig: Figures,
+                    halls_total: int = 1) -> None:
     """One hall for the run: the hub's pushes, its long-poll, and the station's pushes."""
+    # halls come online over RAMP seconds: 2,000 connecting at once overflow the listen queue
+    # of a starved server (connect timeouts, nothing measured)
+    await asyncio.sleep(RAMP * i / max(1, halls_total))
     day = Day(hall, tickets_of(i))
     seconds = day_seconds
     hub_url = urls[i % len(urls)]
@@ -371,7 +376,7 @@ def _measure(url: str, procs: list[Any], creds: dict[str, tuple[str, str]], hall
         try:
             await asyncio.gather(*(hall_loop(clients[i // SHARD], urls, i, hall, *creds[hall],
                                              DAY_S / compression, tick, wall0 + minutes * 60,
-                                             deadline, fig)
+                                             deadline, fig, halls_n)
                                    for i, hall in enumerate(halls)))
         finally:
             for client in clients:

@@ -265,7 +265,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                trusted_proxies: Iterable[str] = (), event_rate: float = EVENT_RATE,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
-               max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
+               max_polls: int = MAX_POLLS, auth_ttl: float | None = None,
                api_docs: bool = False) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
@@ -304,7 +304,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     # Over PostgreSQL revocations reach the cache by NOTIFY (auth.py): an entry may be believed
     # longer, which spares a lookup per held long-poll every `auth_ttl` (2,000 hubs: 1,000 a
     # second); held polls are still re-checked every `auth_ttl`, against the cache.
-    known = CredentialCache(max(auth_ttl, PG_AUTH_TTL) if postgres else auth_ttl)
+    # (`auth_ttl` given: as given, everywhere.)
+    known = CredentialCache(auth_ttl or (PG_AUTH_TTL if postgres else TTL))
+    poll_slice = auth_ttl or TTL  # a held poll checks its credential again this often
     limit_checks = Limiters(AUTH_LOOKUPS)
     auth_limiter = Limiters(AUTH_LOOKUPS)
     hall_queries = Limiters(POLL_QUERIES_PER_HALL)
@@ -570,7 +572,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                         left = deadline - time.monotonic()
                         if result.events or left <= 0:
                             return result
-                        if await state.notifier.wait(waiter, min(left, auth_ttl),
+                        if await state.notifier.wait(waiter, min(left, poll_slice),
                                                      asyncio.shield(gone)):
                             break  # woken: query again
                         # the client gave up (timed out, went away), or the server is stopping

@@ -24,6 +24,9 @@ from sync.server import db
 from tests.sync import pg
 from tests.sync.procserver import ROOT, ServerProcess
 
+# one worker for the module: its two server processes are started once and shared
+pytestmark = pytest.mark.xdist_group("province")
+
 
 def _event(hall: str, terminal: str, seq: int) -> dict[str, Any]:
     return {"event_id": str(uuid.uuid4()), "hall_id": hall, "terminal_id": terminal,
