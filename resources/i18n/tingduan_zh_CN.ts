@@ -456,7 +456,7 @@
     </message>
     <message>
         <source>Several server processes need a PostgreSQL database.</source>
-        <translation>多个服务器进程需要使用 PostgreSQL 数据库。</translation>
+        <translation>多个服务器进程需要共用的数据库服务器，不能使用本机的文件数据库。</translation>
     </message>
     <message>
         <source>An appointment number is only for a time of today.</source>

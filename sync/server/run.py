@@ -114,7 +114,7 @@ def bound_socket(host: str = "127.0.0.1") -> socket.socket:
 class WorkersError(ConfigError):
     """Several worker processes asked where one process must decide alone."""
 
-    code = "workers"
+    code = "workers_hub"  # or workers_sqlite, as raised
 
 
 def check_workers(url: str, role: str, upstream: str | None) -> None:
