@@ -255,8 +255,15 @@ CATALOG: dict[str, str] = {
     "too_early": QT_TRANSLATE_NOOP("messages", "It is too early to check in. Please come back "
                                                "a little before your appointment."),
     "hub_unreachable": QT_TRANSLATE_NOOP("messages", "The hall server cannot be reached now, and "
-                                                     "only it books appointments. Please try "
-                                                     "again later."),
+                                                     "this terminal has no seat of its own left "
+                                                     "for that time. Please try again later."),
+    "hall_key_missing": QT_TRANSLATE_NOOP("messages", "This hall cannot take online bookings yet: "
+                                                      "its key is not registered with the "
+                                                      "platform."),
+    "bad_key": QT_TRANSLATE_NOOP("messages", "The hall's public key is not valid."),
+    "bad_share": QT_TRANSLATE_NOOP("messages", "A terminal's share is 0 to 20 seats a time."),
+    "no_hub": QT_TRANSLATE_NOOP("messages", "Only a terminal of a hall with a hall server "
+                                            "holds seats of its own."),
     # a case, the hall's peers, trust
     "ticket_has_case": QT_TRANSLATE_NOOP("messages", "This number already has a case. A second "
                                                      "matter of the same visit must be accepted "
@@ -268,6 +275,12 @@ CATALOG: dict[str, str] = {
                                                    "malformed. Please tell the hall's IT."),
     "forged_actor": QT_TRANSLATE_NOOP("messages", "This action was refused: who acts is given by "
                                                   "signing in. Please tell the hall's IT."),
+    "window_not_configured": QT_TRANSLATE_NOOP("messages", "This window is not one of the "
+                                                           "hall's windows. Please tell the "
+                                                           "hall's IT."),
+    "opening_keys_held": QT_TRANSLATE_NOOP("messages", "This terminal holds keys its role may "
+                                                       "not hold. Please tell the hall's IT."),
+    "no_index_key": QT_TRANSLATE_NOOP("messages", "This terminal does not read cards."),
     "backup": QT_TRANSLATE_NOOP("messages", "The backup could not be made or read."),
     "backup_nothing": QT_TRANSLATE_NOOP("messages", "There is no terminal or hub data in this folder to back "
                                                     "up."),

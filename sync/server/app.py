@@ -74,6 +74,7 @@ POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
 POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
 AUTH_LOOKUPS = 8  # credential lookups running at once
 PG_AUTH_TTL = 60.0  # seconds a cached credential is believed over PostgreSQL (NOTIFY on revoke)
+AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
 
 
 class HallLocks:
@@ -172,6 +173,20 @@ _BOOKING_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
                        "id_number": _TEXT64, "holder_key": _TEXT64}}}}}}
 
 
+# a hall's public key registered with the platform (sync/server/platform_bookings.py)
+_HALL_KEY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["public_key"],
+        "properties": {"public_key": {"type": "string", "maxLength": 100}}}}}}}
+
+
+_SHARES_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["service", "day", "seats"],
+        "properties": {"service": _TEXT64, "day": _TEXT64,
+                       "seats": {"type": "integer", "minimum": 0, "maximum": 20}}}}}}}
+
+
 def _enroll_doc() -> dict[str, Any]:
     """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
     props = EnrollRequest.model_json_schema()["properties"]
@@ -244,12 +259,17 @@ def code_reader(engine: Engine, data_dir: Path) -> Any:
                             keys.load_or_create(data_dir, keys.INDEX), db.DbReplayGuard(engine))
 
 
-def hall_keys(data_dir: Path) -> dict[str, str]:
-    """A hub's hall-wide keys (made on first use), for its terminals' enrollment."""
-    from hall.security import keys
+def hall_keys(data_dir: Path, role: str) -> dict[str, str]:
+    """The hub's hall-wide keys (made on first use) a terminal of `role` is handed at
+    enrollment, and no more (hall/security/keys.py ROLE_KEYS): a kiosk or a display gets the
+    hall's public key to seal with, never a key that opens."""
+    from hall.security import hall_pair, keys
 
-    return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
-            for name in (keys.DATA, keys.INDEX)}
+    pair = hall_pair.ensure(data_dir)
+    made = {keys.HALL_PRIVATE: pair.private, keys.HALL_PUBLIC: pair.public}
+    return {name: base64.b64encode(made[name] if name in made
+                                   else keys.load_or_create(data_dir, name)).decode()
+            for name in keys.role_keys(role)}
 
 
 def peer_key(data_dir: Path) -> str:
@@ -280,7 +300,15 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
                                   f"{upstream.hall_id}")
         hall = upstream.hall_id
+        from sync.server import bookings as _bookings
+
+        hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
+        upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
     fixed = db.serve_as(engine, role, hall)
+    if role == db.HUB:  # the hall's key pair, there from the start (the directory publishes it)
+        from hall.security import hall_pair
+
+        hall_pair.ensure(data_dir)
     postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir),
@@ -469,9 +497,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         # the LAN; a central platform serves many halls and hands out none.
         if (role == db.HUB and not cred.is_hub and cred.hall_id == state.hall
                 and (who.https or is_loopback(who.address))):
-            sent = await run_in_threadpool(hall_keys, data_dir)
+            sent = await run_in_threadpool(hall_keys, data_dir, cred.role)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
-                              scope=cred.scope, keys=sent)
+                              scope=cred.scope, keys=sent,
+                              role=None if cred.is_hub else cred.role)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         with state.locks.get(cred.hall_id):
@@ -632,6 +661,12 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
         if cred.role != "desk" and not cred.is_hub:
             raise HTTPException(403, f"a {cred.role} terminal calls no tickets")
+        # 409 with a code, as a busy window: the desk shows it (a 403 would read as its
+        # credential refused, sync/transport.py)
+        if not await run_in_threadpool(_window_configured, cred, req.window):
+            return JSONResponse({"detail": f"window {req.window} is not one of the hall's "
+                                 "configured windows (hall settings `windows`)",
+                                 "code": "window_not_configured"}, status_code=409)
         try:
             result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
                                                            req.window, cred.terminal_id)
@@ -640,6 +675,29 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 status_code=exc.status,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
+
+    audited_windows: dict[tuple[str, str, str], float] = {}
+    audited_lock = threading.Lock()
+
+    def _window_configured(cred: db.Credential, window: str) -> bool:
+        """Whether the hall configured this window (or lists none); a refusal is audited in
+        the hub's stream, once a minute per terminal and window (a loop asking is one entry)."""
+        with engine.connect() as conn:
+            windows = log.configured_windows(conn, cred.hall_id)
+        if windows is None or window in windows:
+            return True
+        key, now = (cred.hall_id, cred.terminal_id, window), time.monotonic()
+        with audited_lock:
+            due = now - audited_windows.get(key, -AUDIT_EVERY_S) >= AUDIT_EVERY_S
+            if due:
+                if len(audited_windows) > 1000:  # bounded: forget the oldest half
+                    for old in sorted(audited_windows, key=audited_windows.__getitem__)[:500]:
+                        del audited_windows[old]
+                audited_windows[key] = now
+        if due:
+            with state.locks.get(cred.hall_id):
+                authority.refuse_window(engine, cred.hall_id, cred.terminal_id, window)
+        return False
 
     registry = PeerRegistry()
 
@@ -667,11 +725,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
         Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
         from hall.errors import DomainError
-        from sync.server import bookings
+        from sync.server import bookings, platform_bookings
 
         cred = await auth(request)
-        if role != db.HUB:
-            raise HTTPException(404, "bookings are decided by a hall hub")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
                 isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
@@ -680,6 +736,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
         def locked() -> dict[str, Any]:
             with state.locks.get(cred.hall_id):
+                if role != db.HUB:  # the platform's own share, the applicant sealed for the hall
+                    return platform_bookings.book(
+                        engine, cred.hall_id, body.get("service", ""), body.get("day", ""),
+                        body.get("time", ""), body.get("id_number", ""))
                 return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
@@ -689,8 +749,85 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             booked = await run_in_threadpool(locked)
         except DomainError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
-        landed(cred.hall_id, authority.HUB_STREAM)
+        landed(cred.hall_id, authority.HUB_STREAM if role == db.HUB else platform_bookings.STREAM)
         return JSONResponse({"appointment": booked})
+
+    @app.post(f"{API}/appointments/{{appointment_id}}/cancel",
+              responses=_answers(400, 401, 403, 404, 409, 429, 503))
+    async def cancel_appointment(appointment_id: str, request: Request) -> JSONResponse:
+        """The citizen cancels online a booking the platform made (issue 26); 409 with `code`."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "online bookings are cancelled on the platform")
+        if len(appointment_id) > 64:
+            raise HTTPException(422, "an appointment id")
+
+        def locked() -> dict[str, Any]:
+            with state.locks.get(cred.hall_id):
+                return platform_bookings.cancel(engine, cred.hall_id, appointment_id)
+
+        try:
+            done = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, platform_bookings.STREAM)
+        return JSONResponse({"appointment": done})
+
+    @app.post(f"{API}/appointments/shares", openapi_extra=_SHARES_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def lease_booking_shares(request: Request) -> JSONResponse:
+        """A member terminal's share of a day's slots, for booking while the hub is away."""
+        from hall.errors import DomainError
+        from sync.server import bookings
+
+        cred = await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "shares are leased by a hall hub")
+        if cred.is_hub or cred.role == "display":
+            raise HTTPException(403, "a desk or a kiosk books")
+        body = await _body(request)
+        seats = body.get("seats") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or type(seats) is not int or not all(
+                isinstance(body.get(k), str) and len(body[k]) <= 64 for k in ("service", "day")):
+            raise HTTPException(422, "service and day as text, seats a whole number")
+
+        def locked() -> dict[str, int]:
+            with state.locks.get(cred.hall_id):
+                return bookings.lease_shares(engine, cred.hall_id, cred.terminal_id,
+                                             body["service"], body["day"], int(seats))
+
+        try:
+            shares = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, authority.HUB_STREAM)
+        return JSONResponse({"shares": shares})
+
+    @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def register_hall_key(request: Request) -> JSONResponse:
+        """A hall's hub registers the hall's public key, for the platform to seal applicants."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "the platform keeps the halls' keys")
+        if not cred.is_hub:
+            raise HTTPException(403, "only the hall's hub registers its key")
+        body = await _body(request)
+        key = body.get("public_key") if isinstance(body, dict) else None
+        if not isinstance(key, str) or len(key) > 100:
+            raise HTTPException(422, "public_key: base64 text")
+        try:
+            kid = await run_in_threadpool(platform_bookings.register_key, engine, cred.hall_id,
+                                          key)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        return JSONResponse({"kid": kid})
 
     from sync.server.ready import router as ready_router
 
