@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     p.add_argument("--api-docs", action="store_true",
                    help="serve the API document (/openapi.json, /docs, /redoc); off by default: "
                    "it tells anyone on the network the whole API")
+    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
+                   help="run N server processes on one socket (the central platform on "
+                   "PostgreSQL only; default 1)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -142,7 +145,7 @@ def serve(args: argparse.Namespace) -> Result:
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
-        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs)
+        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -157,7 +160,11 @@ def status(args: argparse.Namespace) -> Result:
     engine = hub.open_readonly(folder, args.database)
     try:
         forwarding = (folder / hub.UPSTREAM_FILE).exists()
-        terminals = hub.terminals(engine, forwarding) if engine is not None else []
+        central = engine is not None and hub.served_as(engine) == "central"
+        # a central platform: per hall (a province's terminals are 20,000, its log a year)
+        halls = hub.halls(engine) if central and engine is not None else None
+        terminals = hub.terminals(engine, forwarding) if engine is not None and not central \
+            else []
         link = hub.upstream_link(folder, engine, probe.health)
     finally:
         if engine is not None:
@@ -169,6 +176,10 @@ def status(args: argparse.Namespace) -> Result:
     result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
               "epoch": health.get("epoch"), "database": engine is not None,
               "timezone": zone.key, "terminals": terminals, "upstream": link}
+    if halls is not None:
+        for h in halls:
+            h["last_push"] = iso_of_ms(h["last_push_ms"], zone) if h["last_push_ms"] else None
+        result["halls"] = halls
     return result, hub.describe(result, zone)
 
 

@@ -236,6 +236,10 @@ CATALOG: dict[str, str] = {
                                                         "was changed. Restore from a backup."),
     "hub_url": QT_TRANSLATE_NOOP("messages", "The hub address is not valid."),
     "hub_hall": QT_TRANSLATE_NOOP("messages", "This hub serves another hall."),
+    "workers_hub": QT_TRANSLATE_NOOP("messages", "Only the central platform runs as several "
+                                                 "processes; a hub runs as one."),
+    "workers_sqlite": QT_TRANSLATE_NOOP("messages", "Several server processes need a PostgreSQL "
+                                                    "database."),
     "appointment_day": QT_TRANSLATE_NOOP("messages", "An appointment number is only for a time "
                                                      "of today."),
     # codes of the hall API, backups and setup

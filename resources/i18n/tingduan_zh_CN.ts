@@ -451,6 +451,14 @@
         <translation>该中心服务器服务于其他大厅。</translation>
     </message>
     <message>
+        <source>Only the central platform runs as several processes; a hub runs as one.</source>
+        <translation>只有省级中心平台可以多进程运行；大厅中心服务器只能单进程运行。</translation>
+    </message>
+    <message>
+        <source>Several server processes need a PostgreSQL database.</source>
+        <translation>多个服务器进程需要共用的数据库服务器，不能使用本机的文件数据库。</translation>
+    </message>
+    <message>
         <source>An appointment number is only for a time of today.</source>
         <translation>预约号仅限当天的预约时段。</translation>
     </message>
