@@ -25,7 +25,7 @@ from typing import Any
 from hall import event_schema
 from hall.events import Event, EventType
 
-TERMINAL_ROLES = ("desk", "kiosk", "display")
+TERMINAL_ROLES = ("desk", "kiosk", "display", "rater")  # rater: a window's rating pad
 DEFAULT_ROLE = "desk"
 
 _STAFF = frozenset({"clerk", "supervisor", "admin", "operator", "system"})
@@ -35,7 +35,9 @@ _ADMIN = frozenset({"admin", "operator"})
 _DEPARTMENT = frozenset({"department"})  # a department's account (hall/parts.py)
 # The actors a kiosk or a display may name: its citizen, its technician, the local operator of
 # that PC, its own processes (sync leasing numbers).
-_ON_A_KIOSK = frozenset({"kiosk", "technician", "operator", "system", "none"})
+_ON_A_KIOSK = frozenset({"kiosk", "technician", "operator", "system", "none", "rater"})
+# 差评整改: the supervisor or admin, a department it was handed to, the hall's own escalation.
+_FOLLOW_UP = frozenset({"supervisor", "admin", "operator", "system", "department"})
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ RULES: dict[str, Rule] = {
     T.CASE_STEP_REASSIGNED: Rule(_DESK, _STAFF),
     T.CASE_COMPLETED: Rule(_DESK, _STAFF),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
-    T.RATING_GIVEN: Rule(_KIOSK, _ANYONE),
+    T.RATING_GIVEN: Rule(_KIOSK | {"rater"}, _ANYONE | {"rater"}),
+    T.FOLLOW_UP_STEP: Rule(_DESK, _FOLLOW_UP, needs_actor=True),
     T.WINDOW_CONFIGURED: Rule(_DESK, _STAFF),
     T.AUDIT_RECORDED: Rule(_ALL, _ANYONE),
     T.PERSONAL_DATA_PURGED: Rule(_DESK, _ADMIN, needs_actor=True),
@@ -120,7 +123,7 @@ def refusal(event: Event, terminal_role: str | None = None) -> str | None:
     if role not in rule.actors:
         return (f"forbidden: {event.type} may not be emitted by a {role} "
                 f"(only {', '.join(sorted(rule.actors))})")
-    if terminal_role in ("kiosk", "display") and role not in _ON_A_KIOSK:
+    if terminal_role in ("kiosk", "display", "rater") and role not in _ON_A_KIOSK:
         return f"forbidden: a {terminal_role} terminal acting as a {role}"
     if event.type == T.ACCOUNT_CHANGED and role not in _ADMIN | {"system"}:
         by = event.payload.get("by") or {}
