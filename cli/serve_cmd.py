@@ -64,10 +64,12 @@ def register(sub: Any) -> None:
             s.add_argument("--hub", action="store_true",
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
-            s.add_argument("--role", choices=("desk", "kiosk", "display"), default="desk",
+            s.add_argument("--role", choices=("desk", "kiosk", "display", "rater"),
+                           default="desk",
                            help="what the terminal is, which bounds the events it may send: a "
-                           "kiosk issues tickets, asks for help, rates, checks in; a display "
-                           "only records its audit (default: desk)")
+                           "kiosk issues tickets, asks for help, rates, checks in; a rating pad "
+                           "(rater) only rates; a display only records its audit "
+                           "(default: desk)")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
     usub = s.add_subparsers(dest="user_action", metavar="ACTION")

@@ -143,6 +143,10 @@ class FollowUps:
                               params={"step": step, "status": row[0], "action": "redo"})
         return self._step(by, found, "redo", step_no=step)
 
+    def escalate(self) -> int:
+        """The hall's own escalation (run before each list, and by the desk's figures page)."""
+        return self.escalate_overdue(Actor.system("escalation"))
+
     def escalate_overdue(self, by: Actor) -> int:
         """Escalate every overdue follow-up not yet escalated to the hall's admin; how many."""
         core = self._core
