@@ -78,6 +78,7 @@ from hall.windows import Windows
 
 if TYPE_CHECKING:
     from hall.close_day import Closing
+    from hall.pad_view import PadView
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -184,6 +185,12 @@ class Hall:
 
         check_window_name(window)
         return make_session(self, Actor.rater(self.core.config.terminal_id, window))
+
+    def pad_view(self, window: str) -> PadView:
+        """What the rating pad of `window` shows (hall/pad_view.py): public, no citizen data."""
+        from hall.pad_view import pad_view
+
+        return pad_view(self.core, window)
 
     def display_session(self) -> Session:
         """The call screen: it reads the public board and sync's status, and may do nothing."""

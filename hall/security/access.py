@@ -314,7 +314,7 @@ class Accounts:
             raise AccessError(f"wrong {what}", code="wrong_password" if user != TECHNICIAN
                               else "wrong_pin")
         with core.write(extra=_ACCOUNTS) as conn:
-            audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
+            audit.record_in(core, conn, actor=Actor.account(row[0], role, window), action=action,
                             target=core.config.terminal_id)
         return Actor.account(row[0], role, window, row[6])
 
