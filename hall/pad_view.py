@@ -30,11 +30,11 @@ class PadView:
     window: str
     clerk: str | None  # the staff user name signed in at the window
     photo: str | None  # a path, when the hall provides the clerk's photo
-    clerk_name: str | None = None  # as the hall's clerk_cards.json gives it
-    staff_no: str | None = None
     serving: str | None  # the ticket number being served (called or serving) there
     to_rate: str | None  # the ticket id of the visit just finished there, not rated yet
     to_rate_number: str | None
+    clerk_name: str | None = None  # as the hall's clerk_cards.json gives it
+    staff_no: str | None = None
 
 
 def pad_view(core: Core, window: str) -> PadView:
