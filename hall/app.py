@@ -47,10 +47,10 @@ from hall.config import TerminalConfig
 from hall.config import load as load_config
 from hall.core import Core, refuse_lost_key
 from hall.export import Exports
+from hall.follow_ups import FollowUps
 from hall.help import Help
 from hall.maintenance import Maintenance
 from hall.parts import Parts
-from hall.follow_ups import FollowUps
 from hall.ratings import Ratings
 from hall.security.access import Accounts
 from hall.security.keys import INDEX, load_or_create

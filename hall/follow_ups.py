@@ -120,7 +120,7 @@ class FollowUps:
         row = self._core.conn.execute(
             "SELECT action IS NOT NULL, revisit IS NOT NULL FROM follow_ups "
             "WHERE follow_up_id = ?", (found.id,)).fetchone()
-        missing = [name for name, has in zip(("action", "revisit"), row) if not has]
+        missing = [name for name, has in zip(("action", "revisit"), row, strict=True) if not has]
         if missing:
             raise DomainError(f"a follow-up is closed once its 整改 action and its 回访 are "
                               f"recorded: {' and '.join(missing)} missing",

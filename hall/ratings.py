@@ -13,8 +13,8 @@ erased by the retention purge, and shown in plain only to roles allowed free tex
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 

@@ -72,5 +72,8 @@ def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:
             p.show_clerk(None)
         return p
 
-    return {f"rater-{name}": (lambda name=name: pad(name))
+    def factory(name: str) -> PageFactory:
+        return lambda: pad(name)
+
+    return {f"rater-{name}": factory(name)
             for name in ("clerk", "grades", "reasons", "thanks", "closed")}

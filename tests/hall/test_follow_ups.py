@@ -150,7 +150,7 @@ def test_redo_sends_the_rated_case_part_back_to_its_department(hall: Hall) -> No
     assert hall.follow_ups.redo(BOSS, r.id, 1).value.redone
     case = hall.cases.get(CLERK, number)
     assert case.status == "accepted"
-    assert [s.status for s in case.steps][0] == "received"
+    assert case.steps[0].status == "received"
     assert {s.status for s in case.steps[1:]} == {"approved"}
     with pytest.raises(DomainError) as twice:
         hall.follow_ups.redo(BOSS, r.id, 1)

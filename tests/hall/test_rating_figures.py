@@ -30,7 +30,7 @@ def test_the_figures_of_a_day_by_hand_and_by_the_log(hall: Hall, clock) -> None:
         if grade is not None:
             tickets.append(hall.rater_session(clerk.window).ratings.rate(t.id, grade).value)
     bad = [r for r in tickets if r.grade <= 2]
-    first, second = (hall.follow_ups.get(BOSS, r.id) for r in bad)
+    first, _ = (hall.follow_ups.get(BOSS, r.id) for r in bad)
     hall.follow_ups.act(BOSS, first.id, "整改")
     hall.follow_ups.revisit(BOSS, first.id, "satisfied", "满意")
     hall.follow_ups.close(BOSS, first.id)
