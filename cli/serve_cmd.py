@@ -64,12 +64,13 @@ def register(sub: Any) -> None:
             s.add_argument("--hub", action="store_true",
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
-            s.add_argument("--role", choices=("desk", "kiosk", "display", "rater"),
+            s.add_argument("--role", choices=("desk", "kiosk", "display", "rater", "viewer"),
                            default="desk",
                            help="what the terminal is, which bounds the events it may send: a "
                            "kiosk issues tickets, asks for help, rates, checks in; a rating pad "
-                           "(rater) only rates; a display only records its audit "
-                           "(default: desk)")
+                           "(rater) only rates; a display only records its audit; a viewer "
+                           "(a city's office: --hall is the prefix of its halls' ids) only "
+                           "reads GET /v1/figures (default: desk)")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
     usub = s.add_subparsers(dest="user_action", metavar="ACTION")
@@ -94,6 +95,9 @@ def register(sub: Any) -> None:
     s.add_argument("--timezone", metavar="ZONE", help="the hall's timezone for the times shown "
                    "(default: config.json of DATA_DIR, else Asia/Shanghai)")
     s.set_defaults(handler=status)
+    from cli import figures_cmd  # a city's view of its halls' figures (issue 27)
+
+    figures_cmd.register(ssub, common)
     s = ssub.add_parser("enroll", parents=[common],
                         help="enroll this hub with its upstream (a code from `serve enroll-code "
                         "--hub` on the central platform)")

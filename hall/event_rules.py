@@ -25,7 +25,9 @@ from typing import Any
 from hall import event_schema
 from hall.events import Event, EventType
 
-TERMINAL_ROLES = ("desk", "kiosk", "display", "rater")  # rater: a window's rating pad
+# rater: a window's rating pad; viewer: reads the figures of its halls (sync/server/figures.py)
+# and emits nothing
+TERMINAL_ROLES = ("desk", "kiosk", "display", "rater", "viewer")
 DEFAULT_ROLE = "desk"
 
 _STAFF = frozenset({"clerk", "supervisor", "admin", "operator", "system"})
@@ -49,7 +51,7 @@ class Rule:
 
 _DESK = frozenset({"desk"})
 _KIOSK = frozenset({"desk", "kiosk"})
-_ALL = frozenset(TERMINAL_ROLES)
+_ALL = frozenset(TERMINAL_ROLES) - {"viewer"}
 T = EventType
 RULES: dict[str, Rule] = {
     T.TICKET_ISSUED: Rule(_KIOSK, _ANYONE),

@@ -652,6 +652,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         landed(cred.hall_id, authority.HUB_STREAM)
         return JSONResponse({"appointment": booked})
 
+    from sync.server import figures_api  # 好差评 and cases across halls (issue 27)
+
+    figures_api.register(app, engine, auth)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))
