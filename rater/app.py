@@ -21,8 +21,10 @@ from rater.pad import RatingPad
 from rater.window import RaterWindow
 from ui.app import Shell, run_face
 from ui.screenshots import PageFactory
+from ui.theme import Mode
 
 SIZES = {"small": QSize(800, 480), "large": QSize(1280, 800)}
+MODES: tuple[Mode, ...] = ("normal", "elder")  # a citizen's screen: no compact desk mode
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     return run_face("rater", build_window, argv, pages=screenshot_pages, parser=parser(),
-                    sizes=SIZES)
+                    sizes=SIZES, modes=MODES)
 
 
 def build_window(shell: Shell) -> QWidget:

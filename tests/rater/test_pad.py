@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hall.app import Hall
-from rater.app import SIZES, screenshot_pages
+from rater.app import MODES, SIZES, screenshot_pages
 from rater.window import RaterWindow
 from ui.app import Shell
 from ui.bridge import HallBridge
@@ -89,7 +89,8 @@ def test_the_pad_follows_its_desk_and_a_visit_is_rated(qtbot: QtBot, pad: RaterW
 def test_the_pages_fit_both_screens_in_both_modes(qtbot: QtBot, shell: Shell,
                                                    tmp_path: Path) -> None:
     shell.options = argparse.Namespace()
-    written = render_pages(screenshot_pages(shell), tmp_path, shell.theme, sizes=SIZES)
+    written = render_pages(screenshot_pages(shell), tmp_path, shell.theme, sizes=SIZES,
+                           modes=MODES)
     assert len(written) == 5 * 2 * 2
     from PySide6.QtGui import QImage
 
