@@ -40,12 +40,19 @@ def test_the_pad_follows_its_desk_and_a_visit_is_rated(qtbot: QtBot, pad: RaterW
                                                         data_dir: Path) -> None:
     (data_dir / "clerk_cards.json").write_text(json.dumps({"li": {"name": "李娜",
                                                                   "number": "0312"}}))
+    from PySide6.QtGui import QColor, QImage
+
+    (data_dir / "clerk_photos").mkdir()
+    photo = QImage(60, 80, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#0A57A8"))
+    assert photo.save(str(data_dir / "clerk_photos" / "li.png"))
     with Hall.open(data_dir) as hall:  # the desk of window 3, another process's commits
         admin = hall.accounts.add(None, "admin", "admin", PASSWORD).value
         hall.accounts.add(admin, "li", "clerk", PASSWORD)
         desk = hall.sign_in("li", PASSWORD, window="3")
         qtbot.waitUntil(lambda: pad.clerk_number.text() == "工号：0312", timeout=20_000)
         assert pad.clerk_name.text() == "李娜" and pad.currentWidget() is pad.clerk_page
+        assert pad.photo.isVisible() and not pad.photo.pixmap().isNull()
         kiosk = hall.kiosk_session()
         first = kiosk.tickets.take("newborn").value
         second = kiosk.tickets.take("newborn").value
