@@ -180,8 +180,8 @@ class RatingPad(QStackedWidget):
         """The clerk's card; `keep`: update it without leaving the page shown."""
         self._card = {"clerk": clerk, "serving": serving, "photo": photo, "name": name,
                       "staff_no": staff_no}
-        self._set_clerk(clerk, photo, name, staff_no)
-        self.hint.setVisible(bool(clerk))
+        self._set_clerk(clerk, photo, name, staff_no, serving=bool(serving))
+        self.hint.setVisible(bool(clerk or serving))
         self.serving.setText(self.tr("Now serving %1").replace("%1", serving) if serving else "")
         if not keep:
             self.asking = None
@@ -195,14 +195,15 @@ class RatingPad(QStackedWidget):
                         staff_no=c.get("staff_no"))
 
     def _set_clerk(self, clerk: str | None, photo: str | None, name: str | None = None,
-                   staff_no: str | None = None) -> None:
+                   staff_no: str | None = None, *, serving: bool = False) -> None:
         if clerk:
             self.clerk_name.setText(name or "")
             self.clerk_name.setVisible(bool(name))
             self.clerk_number.setText(self.tr("Staff No. %1").replace("%1", staff_no or clerk))
         else:
-            self.clerk_name.setText(self.tr("This window is closed"))
-            self.clerk_name.setVisible(True)
+            # served by no account the pad knows (the local operator): no card, not "closed"
+            self.clerk_name.setText("" if serving else self.tr("This window is closed"))
+            self.clerk_name.setVisible(not serving)
             self.clerk_number.setText("")
         pixmap = QPixmap(photo) if photo else QPixmap()
         if not pixmap.isNull():
