@@ -56,12 +56,12 @@ def follow_ups(args: argparse.Namespace) -> Result:
 def follow_up(args: argparse.Namespace) -> Result:
     from cli import UsageError
 
-    hall = open_hall(args)
-    r = acting(hall, args).ratings
     if args.revisit is not None and not (args.note or "").strip():
         raise UsageError("--revisit needs --note TEXT (what the citizen said)")
     if args.note is not None and args.revisit is None:
         raise UsageError("--note goes with --revisit")
+    hall = open_hall(args)
+    r = acting(hall, args).ratings
     if args.assign is not None:
         done = r.assign(args.id, args.assign).value
     elif args.action is not None:
