@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QStackedWidget, QWidget
 
 from desk.acceptance import AcceptForm
+from desk.bookings import DeskBookings
 from desk.dialogs import (
     ConflictsDialog,
     RefuseDialog,
@@ -107,6 +108,9 @@ class DeskWindow(QStackedWidget):
         self._status_timer.setInterval(STATUS_MS)
         self._status_timer.timeout.connect(self.refresh)
         self._wire()
+        # 预约: the bookings tab and the no-show clock, as the signed-in clerk
+        self.bookings = DeskBookings(self.work.bookings, bridge, lambda: self.actor,
+                                     lambda: self.read, self)
         bridge.changed.connect(self._changed)
         bridge.submit(lambda h: (h.config.display_name, list(h.catalog.services)),
                       self._catalog_loaded, self._error)
@@ -205,6 +209,7 @@ class DeskWindow(QStackedWidget):
             self._status_timer.start()
             self._seen_conflicts = None
             self.refresh()
+            self.bookings.start(getattr(self, "services", []))
 
         def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
             from hall.windows import check_window_name
@@ -242,6 +247,7 @@ class DeskWindow(QStackedWidget):
         self.actor, self._locked = Actor.nobody(), False
         self.idle.stop()
         self._status_timer.stop()
+        self.bookings.stop()
         self.show_read(None)
         self.work.delivery.show_case(None)
         self.keys.install()  # the window's F1–F7 again
@@ -251,6 +257,8 @@ class DeskWindow(QStackedWidget):
 
     # -- the queue ---------------------------------------------------------------------------
     def _changed(self, changes: Any) -> None:
+        if self.actor.kind == "account" and self.actor.role != "department":
+            self.bookings.changed(changes)
         if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
                                              or changes.sync or changes.calls or changes.cases):
             self._refresh_timer.start()  # one read for a burst of commits
@@ -737,6 +745,7 @@ class DeskWindow(QStackedWidget):
             self.tr("Exported to {file}").format(file=r.file)), where=self.work.figures.say)
 
     def stop(self) -> None:
+        self.bookings.stop()
         self.idle.stop()
         self.keys.remove()
         self.a4.stop()

@@ -23,7 +23,7 @@ Kind = Literal["account", "kiosk", "operator", "system", "nobody"]
 
 # What each role may do. Names are the permissions the hall's commands require.
 _CITIZEN = frozenset({"take", "card_read", "code_read", "case_lookup", "rate", "help_request",
-                      "check_in"})
+                      "check_in", "book_own"})  # book_own: a slot for the card they hold
 _CLERK = frozenset({"take", "card_read", "code_read", "case_lookup", "queue", "case",
                     "free_text", "stats_own", "help_answer", "check_in", "appointment"})
 # Which matters a window serves is the hall's arrangement: its supervisor sets it (a clerk

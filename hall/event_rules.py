@@ -84,11 +84,13 @@ RULES: dict[str, Rule] = {
     T.PERSONAL_DATA_PURGED: Rule(_DESK, _ADMIN, needs_actor=True),
     T.HELP_REQUESTED: Rule(_KIOSK, _ANYONE),
     T.HELP_ANSWERED: Rule(_DESK, _STAFF),
-    T.APPOINTMENT_BOOKED: Rule(_DESK, _STAFF),
+    T.APPOINTMENT_BOOKED: Rule(_KIOSK, _STAFF | {"kiosk"}),  # a citizen books with their card
     T.APPOINTMENT_CHECKED_IN: Rule(_KIOSK, _ANYONE),
     T.APPOINTMENT_CANCELLED: Rule(_DESK, _STAFF),
     T.APPOINTMENT_RESCHEDULED: Rule(_DESK, _STAFF),
     T.APPOINTMENT_MISSED: Rule(_KIOSK, _ANYONE),  # found at a check-in, on a kiosk too
+    T.APPOINTMENT_BOOKED_ONLINE: Rule(frozenset(), frozenset({"system"})),  # the platform's own
+    T.APPOINTMENT_SHARES_LEASED: Rule(frozenset(), frozenset({"system"})),  # the hub's own
     T.DAY_CLOSED: Rule(_DESK, _ADMIN | {"system"}, needs_actor=True),
     # A clerk changes only their own password; the rest of an account's life is an admin's (or
     # the hub's, for the hall's first admin: `scope` below).

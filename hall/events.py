@@ -56,6 +56,12 @@ class EventType:
     APPOINTMENT_CANCELLED = "AppointmentCancelled"
     APPOINTMENT_RESCHEDULED = "AppointmentRescheduled"
     APPOINTMENT_MISSED = "AppointmentMissed"
+    # 预约 on the central platform (sync/server/platform_bookings.py): the applicant sealed for
+    # the hall (only the hall opens it); the hub adopts it as an AppointmentBooked of its own.
+    APPOINTMENT_BOOKED_ONLINE = "AppointmentBookedOnline"
+    # seats of a day's slots the hub leases to one terminal, for booking while the hub is away
+    # (sync/server/bookings.py `lease_shares`); a booking from them names the lease
+    APPOINTMENT_SHARES_LEASED = "AppointmentSharesLeased"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
@@ -111,6 +117,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.APPOINTMENT_CANCELLED: frozenset({"appointment_id", "at"}),
     EventType.APPOINTMENT_RESCHEDULED: frozenset({"appointment_id", "slot_at", "at"}),
     EventType.APPOINTMENT_MISSED: frozenset({"appointment_id", "at"}),
+    EventType.APPOINTMENT_BOOKED_ONLINE: frozenset(
+        {"appointment_id", "service_id", "slot_at", "holder_sealed", "at"}),
+    EventType.APPOINTMENT_SHARES_LEASED: frozenset(
+        {"lease_id", "terminal_id", "service_id", "day", "slots", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
     EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
     EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),

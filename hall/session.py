@@ -130,6 +130,15 @@ class SessionAppointments:
         self.book = _bound(hall.appointments.book, actor)
         self.check_in = _bound(hall.appointments.check_in, actor)
         self.get = hall.appointments.get
+        # the faces' 预约 (issue 26): booking a slot, check-in with its late note, the clock
+        self.book_slot = _bound(hall.appointments.book_slot, actor)
+        self.book_own = _bound(hall.appointments.book_own, actor)
+        self.check_in_at = _bound(hall.appointments.check_in_at, actor)
+        self.sweep_no_shows = _bound(hall.appointments.sweep_no_shows, actor)
+        self.slots = hall.appointments.slots
+        self.open_slots = hall.appointments.open_slots
+        self.on_day = hall.appointments.on_day
+        self.due = hall.appointments.due
 
 
 class SessionWindows:

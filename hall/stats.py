@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hall.actors import Actor
+from hall.booking_figures import count_bookings
 from hall.config import TerminalConfig
 from hall.core import Core
 from hall.rating_figures import count_ratings
@@ -56,6 +57,8 @@ class DayStats:
     # 办件 of the day (the back office, hall/parts.py): accepted, parts decided on time, parts
     # overdue (open past their due date, as of the count), 补正 asked
     cases: dict[str, int] = field(default_factory=dict)
+    # 预约 of the day (hall/booking_figures.py): booked, checked in, no-shows, walk-in share
+    bookings: dict[str, Any] = field(default_factory=dict)
     closed: counted_close.ClosedDay | None = None  # the day's close, once some terminal closed it
     # 好差评 per window, clerk and matter, and their follow-ups (hall/rating_figures.py)
     rating_figures: dict[str, Any] = field(default_factory=dict)
@@ -79,6 +82,7 @@ class DayStats:
                 "by_window": {k: v.to_json() for k, v in self.by_window.items()},
                 "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
                 "follow_ups": self.follow_ups, "cases": dict(self.cases),
+                "bookings": dict(self.bookings),
                 "rating_figures": dict(self.rating_figures)}
 
     @classmethod
@@ -91,7 +95,8 @@ class DayStats:
                    by_window={k: Figures.from_json(v) for k, v in f["by_window"].items()},
                    ratings={int(k): int(v) for k, v in f["ratings"].items()},
                    follow_ups=int(f["follow_ups"]),
-                   cases={k: int(v) for k, v in f.get("cases", {}).items()}, closed=close,
+                   cases={k: int(v) for k, v in f.get("cases", {}).items()},
+                   bookings=dict(f.get("bookings", {})), closed=close,
                    rating_figures=dict(f.get("rating_figures") or {}))
 
 
@@ -173,6 +178,7 @@ def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
         by_window={k: figures(v) for k, v in sorted(by_window.items())},
         ratings={int(g): int(n) for g, n in grade_rows},
         follow_ups=int(bad), cases=count_cases(conn, day, served_by),
+        bookings=count_bookings(conn, day) if served_by is None else {},
         rating_figures=count_ratings(conn, day, served_by, today, config.zone))
 
 

@@ -265,8 +265,15 @@ CATALOG: dict[str, str] = {
     "too_early": QT_TRANSLATE_NOOP("messages", "It is too early to check in. Please come back "
                                                "a little before your appointment."),
     "hub_unreachable": QT_TRANSLATE_NOOP("messages", "The hall server cannot be reached now, and "
-                                                     "only it books appointments. Please try "
-                                                     "again later."),
+                                                     "this terminal has no seat of its own left "
+                                                     "for that time. Please try again later."),
+    "hall_key_missing": QT_TRANSLATE_NOOP("messages", "This hall cannot take online bookings yet: "
+                                                      "its key is not registered with the "
+                                                      "platform."),
+    "bad_key": QT_TRANSLATE_NOOP("messages", "The hall's public key is not valid."),
+    "bad_share": QT_TRANSLATE_NOOP("messages", "A terminal's share is 0 to 20 seats a time."),
+    "no_hub": QT_TRANSLATE_NOOP("messages", "Only a terminal of a hall with a hall server "
+                                            "holds seats of its own."),
     # a case, the hall's peers, trust
     "ticket_has_case": QT_TRANSLATE_NOOP("messages", "This number already has a case. A second "
                                                      "matter of the same visit must be accepted "

@@ -547,16 +547,32 @@
         <translation>现在签到还早，请在预约时间前不久再来。</translation>
     </message>
     <message>
+        <source>The hall server cannot be reached now, and this terminal has no seat of its own left for that time. Please try again later.</source>
+        <translation>暂时无法连接大厅服务器，本终端在该时段已无可预约名额，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>This hall cannot take online bookings yet: its key is not registered with the platform.</source>
+        <translation>该大厅尚未在平台登记密钥，暂不能网上预约。</translation>
+    </message>
+    <message>
+        <source>The hall&apos;s public key is not valid.</source>
+        <translation>大厅公钥无效。</translation>
+    </message>
+    <message>
+        <source>A terminal&apos;s share is 0 to 20 seats a time.</source>
+        <translation>终端每个时段的预约名额为 0 至 20 个。</translation>
+    </message>
+    <message>
+        <source>Only a terminal of a hall with a hall server holds seats of its own.</source>
+        <translation>只有接入大厅服务器的终端才有自己的预约名额。</translation>
+    </message>
+    <message>
         <source>This number already has a case. A second matter of the same visit must be accepted on purpose.</source>
         <translation>此号码已有办件。同一次来访的第二件事项须确认后另行受理。</translation>
     </message>
     <message>
         <source>It is too early to check in. Please come back from {come_back_at}.</source>
         <translation>现在签到还早，请于{come_back_at}后再来。</translation>
-    </message>
-    <message>
-        <source>The hall server cannot be reached now, and only it books appointments. Please try again later.</source>
-        <translation>暂时联系不上大厅服务器，预约须经服务器办理，请稍后再试。</translation>
     </message>
     <message>
         <source>This number already has case {case}. A second matter of the same visit must be accepted on purpose.</source>

@@ -169,6 +169,20 @@ _BOOKING_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
                        "id_number": _TEXT64, "holder_key": _TEXT64}}}}}}
 
 
+# a hall's public key registered with the platform (sync/server/platform_bookings.py)
+_HALL_KEY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["public_key"],
+        "properties": {"public_key": {"type": "string", "maxLength": 100}}}}}}}
+
+
+_SHARES_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["service", "day", "seats"],
+        "properties": {"service": _TEXT64, "day": _TEXT64,
+                       "seats": {"type": "integer", "minimum": 0, "maximum": 20}}}}}}}
+
+
 def _enroll_doc() -> dict[str, Any]:
     """A code alone, or a code with the enrolling terminal's hall and id (both or neither)."""
     props = EnrollRequest.model_json_schema()["properties"]
@@ -277,6 +291,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise db.HubHallError(f"--hall {hall}, but the upstream credential is for hall "
                                   f"{upstream.hall_id}")
         hall = upstream.hall_id
+        from sync.server import bookings as _bookings
+
+        hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
+        upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
     fixed = db.serve_as(engine, role, hall)
     postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
@@ -627,11 +645,11 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
         Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
         from hall.errors import DomainError
-        from sync.server import bookings
+        from sync.server import bookings, platform_bookings
 
         cred = await auth(request)
-        if role != db.HUB:
-            raise HTTPException(404, "bookings are decided by a hall hub")
+        if cred.role in ("rater", "viewer"):  # a rating pad rates, a viewer reads figures
+            raise HTTPException(403, f"a {cred.role} books nothing")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
                 isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
@@ -640,6 +658,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
         def locked() -> dict[str, Any]:
             with state.locks.get(cred.hall_id):
+                if role != db.HUB:  # the platform's own share, the applicant sealed for the hall
+                    return platform_bookings.book(
+                        engine, cred.hall_id, body.get("service", ""), body.get("day", ""),
+                        body.get("time", ""), body.get("id_number", ""))
                 return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
@@ -649,8 +671,87 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             booked = await run_in_threadpool(locked)
         except DomainError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
-        landed(cred.hall_id, authority.HUB_STREAM)
+        landed(cred.hall_id, authority.HUB_STREAM if role == db.HUB else platform_bookings.STREAM)
         return JSONResponse({"appointment": booked})
+
+    @app.post(f"{API}/appointments/{{appointment_id}}/cancel",
+              responses=_answers(400, 401, 403, 404, 409, 429, 503))
+    async def cancel_appointment(appointment_id: str, request: Request) -> JSONResponse:
+        """The citizen cancels online a booking the platform made (issue 26); 409 with `code`."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if cred.role in ("rater", "viewer"):
+            raise HTTPException(403, f"a {cred.role} cancels nothing")
+        if role == db.HUB:
+            raise HTTPException(404, "online bookings are cancelled on the platform")
+        if len(appointment_id) > 64:
+            raise HTTPException(422, "an appointment id")
+
+        def locked() -> dict[str, Any]:
+            with state.locks.get(cred.hall_id):
+                return platform_bookings.cancel(engine, cred.hall_id, appointment_id)
+
+        try:
+            done = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, platform_bookings.STREAM)
+        return JSONResponse({"appointment": done})
+
+    @app.post(f"{API}/appointments/shares", openapi_extra=_SHARES_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def lease_booking_shares(request: Request) -> JSONResponse:
+        """A member terminal's share of a day's slots, for booking while the hub is away."""
+        from hall.errors import DomainError
+        from sync.server import bookings
+
+        cred = await auth(request)
+        if role != db.HUB:
+            raise HTTPException(404, "shares are leased by a hall hub")
+        if cred.is_hub or cred.role not in ("desk", "kiosk"):  # no display, pad or viewer
+            raise HTTPException(403, "a desk or a kiosk books")
+        body = await _body(request)
+        seats = body.get("seats") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or type(seats) is not int or not all(
+                isinstance(body.get(k), str) and len(body[k]) <= 64 for k in ("service", "day")):
+            raise HTTPException(422, "service and day as text, seats a whole number")
+
+        def locked() -> dict[str, int]:
+            with state.locks.get(cred.hall_id):
+                return bookings.lease_shares(engine, cred.hall_id, cred.terminal_id,
+                                             body["service"], body["day"], int(seats))
+
+        try:
+            shares = await run_in_threadpool(locked)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        landed(cred.hall_id, authority.HUB_STREAM)
+        return JSONResponse({"shares": shares})
+
+    @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
+              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+    async def register_hall_key(request: Request) -> JSONResponse:
+        """A hall's hub registers the hall's public key, for the platform to seal applicants."""
+        from hall.errors import DomainError
+        from sync.server import platform_bookings
+
+        cred = await auth(request)
+        if role == db.HUB:
+            raise HTTPException(404, "the platform keeps the halls' keys")
+        if not cred.is_hub:
+            raise HTTPException(403, "only the hall's hub registers its key")
+        body = await _body(request)
+        key = body.get("public_key") if isinstance(body, dict) else None
+        if not isinstance(key, str) or len(key) > 100:
+            raise HTTPException(422, "public_key: base64 text")
+        try:
+            kid = await run_in_threadpool(platform_bookings.register_key, engine, cred.hall_id,
+                                          key)
+        except DomainError as exc:
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
+        return JSONResponse({"kid": kid})
 
     from sync.server import figures_api  # 好差评 and cases across halls (issue 27)
 

@@ -49,19 +49,21 @@ def settings_key(data_dir: Path) -> dict[str, str]:
     return {"key": key, "signed_by": f"hub:{hall_settings.fingerprint(key)}"}
 
 
-def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any]) -> None:
-    """One event of the hub's own stream, inside the caller's transaction (hall lock held)."""
+def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any], *,
+           stream: str = HUB_STREAM, by: dict[str, str] | None = None) -> None:
+    """One event of the hub's own stream (or the central platform's own stream of a hall,
+    `stream`), inside the caller's transaction (hall lock held)."""
     top = conn.execute(select(func.max(events.c.terminal_seq), func.max(events.c.hlc)).where(
-        events.c.hall_id == hall_id, events.c.terminal_id == HUB_STREAM)).one()
+        events.c.hall_id == hall_id, events.c.terminal_id == stream)).one()
     now = now_ms()
     hlc = max(now << 16, int(top[1] or 0) + 1)
     conn.execute(insert(events).values(
-        event_id=new_id(), hall_id=hall_id, terminal_id=HUB_STREAM,
+        event_id=new_id(), hall_id=hall_id, terminal_id=stream,
         terminal_seq=int(top[0] or 0) + 1, hlc=hlc, type=event_type,
-        schema_version=SCHEMA_VERSION, received_ms=now, pushed_by=HUB_STREAM,
-        payload=json.dumps({**payload, "by": HUB_BY}, ensure_ascii=False,
+        schema_version=SCHEMA_VERSION, received_ms=now, pushed_by=stream,
+        payload=json.dumps({**payload, "by": by or HUB_BY}, ensure_ascii=False,
                            separators=(",", ":"))))
-    notify.send(conn, hall_id, HUB_STREAM)
+    notify.send(conn, hall_id, stream)
 
 
 def _now_iso() -> str:
