@@ -125,6 +125,7 @@ def status(args: argparse.Namespace) -> Result:
 def enroll(args: argparse.Namespace) -> Result:
     from hall import config as config_file
     from hall.errors import DomainError
+    from hall.security import keys
     from sync import credential, enrollment, tls
 
     if args.server:
@@ -150,7 +151,17 @@ def enroll(args: argparse.Namespace) -> Result:
             f"this terminal's hall keys ({', '.join(differ)}) differ from the hub's and its store "
             "already holds data sealed under them: rotate or set the terminal up again, or pass "
             "--replace-keys if that data may be lost", code="hall_keys_differ")
+    surplus = enrollment.surplus_keys(folder, got)
+    if (surplus and not args.replace_keys and set(surplus) - {keys.INDEX}
+            and _holds_sealed_data(args)):
+        raise DomainError(
+            f"this terminal is enrolled as a {got.role}, which holds no key that opens sealed "
+            f"data, but it holds {', '.join(surplus)} and its store holds sealed data: what it "
+            "sealed under its own key would no longer open here (the desks open it if it was "
+            "sealed under the hall's key); pass --replace-keys to drop them",
+            code="opening_keys_held")
     installed = enrollment.install_keys(folder, got, replace=True)
+    enrollment.drop_surplus(folder, surplus)
     ca = tls.pin(folder, args.ca).name if args.ca else None
     credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
                                                       got.terminal_id, ca=ca,
@@ -158,7 +169,8 @@ def enroll(args: argparse.Namespace) -> Result:
     enrollment.join_hall(folder, server)
     note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
     return ({"enrolled": True, "server": server, "hall": got.hall_id,
-             "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed},
+             "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed,
+             "role": got.role, "dropped_keys": surplus},
             f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {server}{note}")
 
 

@@ -53,7 +53,7 @@ from hall.maintenance import Maintenance
 from hall.parts import Parts
 from hall.ratings import Ratings
 from hall.security.access import Accounts
-from hall.security.keys import INDEX, load_or_create
+from hall.security.keys import INDEX, load, load_or_create, writes_only
 from hall.security.retention import Retention
 from hall.session import Session
 from hall.session import make as make_session
@@ -122,9 +122,12 @@ class Hall:
         catalog = catalog or load_catalog(catalog_path(data_dir))
         store = Store.open(data_dir, damaged_ok=damaged_ok)
         try:
-            refuse_lost_key(store.conn, data_dir, INDEX)  # made at setup: missing is lost
-            core = Core(store, config, catalog, wall=wall,
-                        index_key=load_or_create(data_dir, INDEX))
+            if writes_only(data_dir) and load(data_dir, INDEX) is None:
+                index_key = b""  # a display: it looks nobody up (keys.ROLE_KEYS)
+            else:
+                refuse_lost_key(store.conn, data_dir, INDEX)  # made at setup: missing is lost
+                index_key = load_or_create(data_dir, INDEX)
+            core = Core(store, config, catalog, wall=wall, index_key=index_key)
         except BaseException:
             store.close()
             raise

@@ -285,6 +285,12 @@ CATALOG: dict[str, str] = {
                                                    "malformed. Please tell the hall's IT."),
     "forged_actor": QT_TRANSLATE_NOOP("messages", "This action was refused: who acts is given by "
                                                   "signing in. Please tell the hall's IT."),
+    "window_not_configured": QT_TRANSLATE_NOOP("messages", "This window is not one of the "
+                                                           "hall's windows. Please tell the "
+                                                           "hall's IT."),
+    "opening_keys_held": QT_TRANSLATE_NOOP("messages", "This terminal holds keys its role may "
+                                                       "not hold. Please tell the hall's IT."),
+    "no_index_key": QT_TRANSLATE_NOOP("messages", "This terminal does not read cards."),
     "backup": QT_TRANSLATE_NOOP("messages", "The backup could not be made or read."),
     "backup_nothing": QT_TRANSLATE_NOOP("messages", "There is no terminal or hub data in this folder to back "
                                                     "up."),

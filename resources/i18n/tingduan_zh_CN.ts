@@ -595,6 +595,18 @@
         <translation>此操作被拒绝：操作人须通过登录确定。请告知大厅技术人员。</translation>
     </message>
     <message>
+        <source>This window is not one of the hall&apos;s windows. Please tell the hall&apos;s IT.</source>
+        <translation>此窗口不在本大厅配置的窗口之列，请告知大厅技术人员。</translation>
+    </message>
+    <message>
+        <source>This terminal holds keys its role may not hold. Please tell the hall&apos;s IT.</source>
+        <translation>本终端持有其角色不应持有的密钥，请告知大厅技术人员。</translation>
+    </message>
+    <message>
+        <source>This terminal does not read cards.</source>
+        <translation>本终端不读取证件。</translation>
+    </message>
+    <message>
         <source>The backup could not be made or read.</source>
         <translation>备份未能完成或无法读取。</translation>
     </message>

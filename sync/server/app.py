@@ -71,6 +71,7 @@ MAX_POLLS = 4  # long-polls held at once per credential (a terminal holds one; a
 POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
 POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
 AUTH_LOOKUPS = 8  # credential lookups running at once
+AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
 
 
 class HallLocks:
@@ -255,12 +256,17 @@ def code_reader(engine: Engine, data_dir: Path) -> Any:
                             keys.load_or_create(data_dir, keys.INDEX), db.DbReplayGuard(engine))
 
 
-def hall_keys(data_dir: Path) -> dict[str, str]:
-    """A hub's hall-wide keys (made on first use), for its terminals' enrollment."""
-    from hall.security import keys
+def hall_keys(data_dir: Path, role: str) -> dict[str, str]:
+    """The hub's hall-wide keys (made on first use) a terminal of `role` is handed at
+    enrollment, and no more (hall/security/keys.py ROLE_KEYS): a kiosk or a display gets the
+    hall's public key to seal with, never a key that opens."""
+    from hall.security import hall_pair, keys
 
-    return {name: base64.b64encode(keys.load_or_create(data_dir, name)).decode()
-            for name in (keys.DATA, keys.INDEX)}
+    pair = hall_pair.ensure(data_dir)
+    made = {keys.HALL_PRIVATE: pair.private, keys.HALL_PUBLIC: pair.public}
+    return {name: base64.b64encode(made[name] if name in made
+                                   else keys.load_or_create(data_dir, name)).decode()
+            for name in keys.role_keys(role)}
 
 
 def peer_key(data_dir: Path) -> str:
@@ -296,6 +302,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
         upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
     fixed = db.serve_as(engine, role, hall)
+    if role == db.HUB:  # the hall's key pair, there from the start (the directory publishes it)
+        from hall.security import hall_pair
+
+        hall_pair.ensure(data_dir)
     postgres = engine.dialect.name == "postgresql"
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir),
@@ -448,9 +458,10 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         # the LAN; a central platform serves many halls and hands out none.
         if (role == db.HUB and not cred.is_hub and cred.hall_id == state.hall
                 and (who.https or is_loopback(who.address))):
-            sent = await run_in_threadpool(hall_keys, data_dir)
+            sent = await run_in_threadpool(hall_keys, data_dir, cred.role)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
-                              scope=cred.scope, keys=sent)
+                              scope=cred.scope, keys=sent,
+                              role=None if cred.is_hub else cred.role)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         with state.locks.get(cred.hall_id):
@@ -610,6 +621,12 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(404, "call-next is decided by a hall hub, not the central platform")
         if cred.role != "desk" and not cred.is_hub:
             raise HTTPException(403, f"a {cred.role} terminal calls no tickets")
+        # 409 with a code, as a busy window: the desk shows it (a 403 would read as its
+        # credential refused, sync/transport.py)
+        if not await run_in_threadpool(_window_configured, cred, req.window):
+            return JSONResponse({"detail": f"window {req.window} is not one of the hall's "
+                                 "configured windows (hall settings `windows`)",
+                                 "code": "window_not_configured"}, status_code=409)
         try:
             result: CallResponse = await run_in_threadpool(state.desk.call_next, cred.hall_id,
                                                            req.window, cred.terminal_id)
@@ -618,6 +635,29 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                 status_code=exc.status,
                                 headers={"Retry-After": "1"} if exc.status == 503 else None)
         return result
+
+    audited_windows: dict[tuple[str, str, str], float] = {}
+    audited_lock = threading.Lock()
+
+    def _window_configured(cred: db.Credential, window: str) -> bool:
+        """Whether the hall configured this window (or lists none); a refusal is audited in
+        the hub's stream, once a minute per terminal and window (a loop asking is one entry)."""
+        with engine.connect() as conn:
+            windows = log.configured_windows(conn, cred.hall_id)
+        if windows is None or window in windows:
+            return True
+        key, now = (cred.hall_id, cred.terminal_id, window), time.monotonic()
+        with audited_lock:
+            due = now - audited_windows.get(key, -AUDIT_EVERY_S) >= AUDIT_EVERY_S
+            if due:
+                if len(audited_windows) > 1000:  # bounded: forget the oldest half
+                    for old in sorted(audited_windows, key=audited_windows.__getitem__)[:500]:
+                        del audited_windows[old]
+                audited_windows[key] = now
+        if due:
+            with state.locks.get(cred.hall_id):
+                authority.refuse_window(engine, cred.hall_id, cred.terminal_id, window)
+        return False
 
     registry = PeerRegistry()
 

@@ -28,12 +28,12 @@ from hall.events import SCHEMA_VERSION, EventType
 from hall.ids import new_id
 from sync.server import notify
 from sync.server.db import now_ms
-from sync.server.log import get_meta, lock_hall, put_meta
+from sync.server.log import SETTINGS_META, get_meta, lock_hall, put_meta
 from sync.server.tables import events
 
 HUB_STREAM = "hub"
 HUB_BY = {"kind": "system", "name": "hub", "role": "system"}
-_SETTINGS = "settings:"  # + hall: the document the hub last published
+_SETTINGS = SETTINGS_META  # + hall: the document the hub last published
 _SEEN = "settings_pos:"  # + hall: the last request's pos taken
 
 
@@ -78,6 +78,17 @@ def add_user(engine: Engine, hall_id: str, user: str, role: str, pw_hash: str) -
         append(conn, hall_id, EventType.ACCOUNT_CHANGED,
                {"user": user, "change": "add", "role": role, "pw_hash": pw_hash,
                 "at": _now_iso()})
+
+
+def refuse_window(engine: Engine, hall_id: str, terminal_id: str, window: str) -> None:
+    """A call for a window the hall has not configured, audited in the hub's own stream (it
+    reaches every terminal and the platform): who asked, for which window."""
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        append(conn, hall_id, EventType.AUDIT_RECORDED, {
+            "actor": terminal_id, "role": "terminal", "action": "command_refused",
+            "target": f"call_next {window}", "outcome": "window_not_configured",
+            "at": _now_iso()})
 
 
 def publish_requests(engine: Engine, data_dir: Path, hall_id: str) -> int:
