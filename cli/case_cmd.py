@@ -122,6 +122,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("rate", parents=[common, who], help="好差评 of a finished visit")
     p.add_argument("--ticket", required=True)
     p.add_argument("--grade", required=True, type=int, choices=range(1, 6), metavar="1..5")
+    p.add_argument("--reason", action="append", default=[], metavar="R",
+                   help="a 差评 reason (repeat): 等候时间长 | 工作人员态度 | 材料要求不清楚 | "
+                   "多次跑动 | 系统或设备故障 | 其他")
     p.add_argument("--comment", default="", metavar="TEXT")
     p.set_defaults(handler=rate)
 
@@ -271,6 +274,7 @@ def overdue(args: argparse.Namespace) -> Result:
 
 def rate(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment).value
+    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment,
+                                             args.reason).value
     due = f", follow up by {rating.follow_up_due}" if rating.follow_up_due else ""
     return {"rating": rating.to_json()}, f"{rating.ticket}: {rating.grade_name}{due}"

@@ -70,11 +70,14 @@ def register(sub: Any) -> None:
             s.add_argument("--department", metavar="DEPT",
                            help="with --role department: the department whose parts its "
                            "system reads and decides through the hub's department API")
-            s.add_argument("--role", choices=("desk", "kiosk", "display", "department"),
-                           default="desk",
+            s.add_argument("--role", default="desk",
+                           choices=("desk", "kiosk", "display", "department", "rater", "viewer"),
                            help="what the terminal is, which bounds the events it may send: a "
-                           "kiosk issues tickets, asks for help, rates, checks in; a display "
-                           "only records its audit (default: desk)")
+                           "kiosk issues tickets, asks for help, rates, checks in; a rating pad "
+                           "(rater) only rates; a display only records its audit; a viewer "
+                           "(a city's office: --hall is the prefix of its halls' ids) only "
+                           "reads GET /v1/figures; a department's system only its department's "
+                           "parts through the department API (default: desk)")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("directory", parents=[common],
                         help="the central platform's directory: halls, departments' seats, "
@@ -111,6 +114,9 @@ def register(sub: Any) -> None:
     s.add_argument("--timezone", metavar="ZONE", help="the hall's timezone for the times shown "
                    "(default: config.json of DATA_DIR, else Asia/Shanghai)")
     s.set_defaults(handler=status)
+    from cli import figures_cmd  # a city's view of its halls' figures (issue 27)
+
+    figures_cmd.register(ssub, common)
     s = ssub.add_parser("enroll", parents=[common],
                         help="enroll this hub with its upstream (a code from `serve enroll-code "
                         "--hub` on the central platform)")

@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "department": _DEPARTMENT,
     "technician": frozenset(),  # the PIN opens the kiosk's maintenance screen: nothing more
     "kiosk": _CITIZEN,
+    # A window's rating pad (评价器, rater/): the citizen at that window grades the visit; nothing more.
+    "rater": frozenset({"rate"}),
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
     # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
     "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN),
@@ -91,6 +93,11 @@ class Actor:
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
         return cls._mint("kiosk", terminal_id, "kiosk")
+
+    @classmethod
+    def rater(cls, terminal_id: str, window: str) -> Actor:
+        """The rating pad facing the citizen at one window (its citizen's grade, no more)."""
+        return cls._mint("kiosk", terminal_id, "rater", window)
 
     @classmethod
     def operator(cls, user: str | None = None) -> Actor:

@@ -9,6 +9,7 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.parts         the back office: a department's 待审批, 签收/approve/reject/补正, the
                        window's 补正 hand-in and 待出件, a supervisor's reassignment and overdue list
     hall.ratings       好差评 and the 差评 follow-ups
+    hall.follow_ups    差评整改: assign, action, 回访, close, escalation, 重办
     hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
     hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
     hall.accounts      accounts, sign-in, the technician PIN, lockouts, the audit trail, reveal
@@ -46,6 +47,7 @@ from hall.config import TerminalConfig
 from hall.config import load as load_config
 from hall.core import Core, Outcome, refuse_lost_key
 from hall.export import Exports
+from hall.follow_ups import FollowUps
 from hall.help import Help
 from hall.maintenance import Maintenance
 from hall.parts import Parts
@@ -76,6 +78,7 @@ from hall.windows import Windows
 
 if TYPE_CHECKING:
     from hall.close_day import Closing
+    from hall.pad_view import PadView
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -93,6 +96,7 @@ class Hall:
         self.cases = Cases(core)
         self.parts = Parts(core, self.cases)
         self.ratings = Ratings(core)
+        self.follow_ups = FollowUps(core)
         self.stats = Stats(core)
         self._closing: Closing | None = None
         self.accounts = Accounts(core)
@@ -194,6 +198,19 @@ class Hall:
     def kiosk_session(self) -> Session:
         """A citizen's own actions at this terminal (取号, 办件查询, 好差评, 帮办, 预约签到)."""
         return make_session(self, self.kiosk())
+
+    def rater_session(self, window: str) -> Session:
+        """A window's rating pad (评价器): its citizen rates the visits of that window only."""
+        from hall.windows import check_window_name
+
+        check_window_name(window)
+        return make_session(self, Actor.rater(self.core.config.terminal_id, window))
+
+    def pad_view(self, window: str) -> PadView:
+        """What the rating pad of `window` shows (hall/pad_view.py): public, no citizen data."""
+        from hall.pad_view import pad_view
+
+        return pad_view(self.core, window)
 
     def display_session(self) -> Session:
         """The call screen: it reads the public board and sync's status, and may do nothing."""

@@ -50,6 +50,8 @@ class EventType:
     PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
+    # 差评整改 (hall/follow_ups.py): assign | action | revisit | close | escalate | redo, one event per step
+    FOLLOW_UP_STEP = "FollowUpStep"
     WINDOW_CONFIGURED = "WindowConfigured"
     AUDIT_RECORDED = "AuditRecorded"  # who did what where: append-only, masked (hall/audit.py)
     PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/security/retention.py)
@@ -117,6 +119,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.FOLLOW_UP_STEP: frozenset({"rating_id", "step", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
     EventType.PERSONAL_DATA_PURGED: frozenset({"case_ids", "cutoff", "at"}),

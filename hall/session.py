@@ -123,6 +123,14 @@ class SessionRatings:
         self.rate = _bound(r.rate, actor)
         self.get = _bound(r.get, actor)
         self.follow_ups = _bound(r.follow_ups, actor)
+        f = hall.follow_ups  # 差评整改 (hall/follow_ups.py)
+        self.follow_up_list = _bound(f.list, actor)
+        self.follow_up = _bound(f.get, actor)
+        self.assign = _bound(f.assign, actor)
+        self.act = _bound(f.act, actor)
+        self.revisit = _bound(f.revisit, actor)
+        self.close = _bound(f.close, actor)
+        self.redo = _bound(f.redo, actor)
 
 
 class SessionAccounts:

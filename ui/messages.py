@@ -68,6 +68,20 @@ CATALOG: dict[str, str] = {
                                                 "cannot be rated."),
     "rated": QT_TRANSLATE_NOOP("messages", "This visit has already been rated. Thank you."),
     "bad_grade": QT_TRANSLATE_NOOP("messages", "Please choose one of the five ratings."),
+    # 好差评 closed (issue 27): the pad, the reasons, 差评整改
+    "bad_reason": QT_TRANSLATE_NOOP("messages", "Please choose the reasons from the list."),
+    "other_window": QT_TRANSLATE_NOOP("messages", "This visit was served at another window: "
+                                                  "rate it on that window's pad."),
+    "unknown_follow_up": QT_TRANSLATE_NOOP("messages", "This follow-up was not found."),
+    "unknown_assignee": QT_TRANSLATE_NOOP("messages", "Assign the follow-up to an account or a "
+                                                      "department of this hall."),
+    "bad_revisit": QT_TRANSLATE_NOOP("messages", "The call-back result is satisfied or "
+                                                 "unsatisfied."),
+    "follow_up_incomplete": QT_TRANSLATE_NOOP("messages", "Record the corrective action and the "
+                                                          "call-back first, then close it."),
+    "follow_up_closed": QT_TRANSLATE_NOOP("messages", "This follow-up is already closed."),
+    "no_part": QT_TRANSLATE_NOOP("messages", "This rating's visit has no case part to redo."),
+    "text_missing": QT_TRANSLATE_NOOP("messages", "Please write what was done."),
     "text_long": QT_TRANSLATE_NOOP("messages", "The comment is too long. Please shorten it."),
     # cases (一件事 acceptance)
     "unknown_case": QT_TRANSLATE_NOOP("messages", "No case with this number was found."),

@@ -389,7 +389,8 @@ class Accounts:
             legacy = (not legacy_ok and user != TECHNICIAN
                       and row[0] in hall_accounts.legacy_users(conn))
             if not legacy:
-                audit.record_in(core, conn, actor=Actor.account(row[0], recorded_role or role),
+                audit.record_in(core, conn, actor=Actor.account(row[0], recorded_role or role,
+                                                                      window),
                                 action=action, target=core.config.terminal_id)
         if legacy:
             self._refused(who, action, "not_migrated")

@@ -234,15 +234,42 @@ Index("ix_case_steps_open", case_steps.c.department, case_steps.c.due,
       sqlite_where=text("status IN ('pending', 'received', 'corrected')"))
 Index("ix_appointments_holder", appointments.c.holder_key, appointments.c.day)
 
+# A rating knows its visit (migration 0008): the window, clerk, matter and case it was given
+# for, and its stage: the visit at the window, or the case's result at 出件 (rated again).
 ratings = Table(
     "ratings",
     metadata,
     Column("rating_id", Text, primary_key=True),
-    Column("ticket_id", Text, nullable=False, unique=True),
+    Column("ticket_id", Text, nullable=False),
     Column("grade", Integer, nullable=False),
     Column("text", Text),
     Column("follow_up_due", Text),
     Column("given_ms", BigInteger, nullable=False),
+    Column("stage", Text, nullable=False, server_default=text("'visit'")),
+    Column("window", Text),
+    Column("clerk", Text),
+    Column("service_id", Text),
+    Column("case_id", Text),
+    Column("reasons", Text),  # JSON list of the fixed 差评 reasons (no typed text)
+    UniqueConstraint("ticket_id", "stage", name="uq_ratings_ticket_stage"),
+)
+
+# 差评整改 (hall/follow_ups.py): one per 差评, its steps projected from FollowUpStep events.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("rating_id", Text, primary_key=True),
+    Column("follow_up_id", Text, nullable=False, unique=True),
+    Column("due", Text, nullable=False),
+    Column("assignee", Text),  # an account or a department; NULL: the hall's supervisors
+    Column("state", Text, nullable=False),  # open | assigned | acted | revisited | closed
+    Column("action", Text),  # sealed
+    Column("revisit", Text),  # satisfied | unsatisfied
+    Column("note", Text),  # sealed
+    Column("escalated", Integer, nullable=False, server_default=text("0")),
+    Column("redone", Integer, nullable=False, server_default=text("0")),
+    Column("opened_ms", BigInteger, nullable=False),
+    Column("closed_ms", BigInteger),
 )
 
 # Sync bookkeeping (migration 0002): never projections, a rebuild keeps them.
@@ -285,6 +312,7 @@ PROJECTIONS: tuple[Table, ...] = (
     case_materials,
     case_steps,
     ratings,
+    follow_ups,
     help_requests,
     appointments,
 )

@@ -111,6 +111,42 @@
         <translation>请从五个评价等级中选择一个。</translation>
     </message>
     <message>
+        <source>Please choose the reasons from the list.</source>
+        <translation>请从列表中选择原因。</translation>
+    </message>
+    <message>
+        <source>This visit was served at another window: rate it on that window&apos;s pad.</source>
+        <translation>本次服务不是在本窗口办理的，请在办理窗口的评价器上评价。</translation>
+    </message>
+    <message>
+        <source>This follow-up was not found.</source>
+        <translation>未找到该整改单。</translation>
+    </message>
+    <message>
+        <source>Assign the follow-up to an account or a department of this hall.</source>
+        <translation>请将整改单指派给本大厅的工作人员或部门。</translation>
+    </message>
+    <message>
+        <source>The call-back result is satisfied or unsatisfied.</source>
+        <translation>回访结果只能是满意或不满意。</translation>
+    </message>
+    <message>
+        <source>Record the corrective action and the call-back first, then close it.</source>
+        <translation>请先登记整改措施和回访结果，再办结整改单。</translation>
+    </message>
+    <message>
+        <source>This follow-up is already closed.</source>
+        <translation>该整改单已办结。</translation>
+    </message>
+    <message>
+        <source>This rating&apos;s visit has no case part to redo.</source>
+        <translation>该评价对应的办件没有可重办的事项。</translation>
+    </message>
+    <message>
+        <source>Please write what was done.</source>
+        <translation>请填写具体内容。</translation>
+    </message>
+    <message>
         <source>The comment is too long. Please shorten it.</source>
         <translation>意见内容太长，请简短一些。</translation>
     </message>

@@ -750,6 +750,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         from sync.server import bookings, platform_bookings
 
         cred = await auth(request)
+        if cred.role in ("rater", "viewer"):  # a rating pad rates, a viewer reads figures
+            raise HTTPException(403, f"a {cred.role} books nothing")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
                 isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
@@ -782,6 +784,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         from sync.server import platform_bookings
 
         cred = await auth(request)
+        if cred.role in ("rater", "viewer"):
+            raise HTTPException(403, f"a {cred.role} cancels nothing")
         if role == db.HUB:
             raise HTTPException(404, "online bookings are cancelled on the platform")
         if len(appointment_id) > 64:
@@ -808,7 +812,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         cred = await auth(request)
         if role != db.HUB:
             raise HTTPException(404, "shares are leased by a hall hub")
-        if cred.is_hub or cred.role == "display":
+        if cred.is_hub or cred.role not in ("desk", "kiosk"):  # no display, pad or viewer
             raise HTTPException(403, "a desk or a kiosk books")
         body = await _body(request)
         seats = body.get("seats") if isinstance(body, dict) else None
@@ -869,6 +873,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     from sync.server.ready import router as ready_router
 
     app.include_router(ready_router)  # /v1/health/ready: for a load balancer (ready.py)
+    from sync.server import figures_api  # 好差评 and cases across halls (issue 27)
+
+    figures_api.register(app, engine, auth)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))

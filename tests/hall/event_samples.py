@@ -68,6 +68,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "ResultDelivered": {"case_id": ID, "at": AT, "channel": "window", "by": CLERK},
     "RatingGiven": {"rating_id": ID, "ticket_id": ID, "grade": 5, "text": None,
                     "follow_up_due": None, "at": AT, "by": KIOSK},
+    "FollowUpStep": {"rating_id": ID, "step": "assign", "assignee": "公安局", "at": AT,
+                     "by": ADMIN},
     "WindowConfigured": {"window": "1", "services": ["newborn"], "by": ADMIN},
     "AuditRecorded": {"actor": "clerk1", "role": "clerk", "action": "card_read",
                       "target": "A007", "outcome": "ok", "at": AT, "by": CLERK},
