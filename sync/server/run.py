@@ -86,6 +86,8 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
           max_overflow: int | None = None) -> None:
     check_bind(host, tls_cert, tls_key, insecure)
     url = database_url(data_dir, database)
+    if workers > 1:
+        check_workers(url, role, upstream)
     if url.startswith("postgresql"):
         say_connections(url, workers, pool_size, max_overflow)
     elif pool_size is not None or max_overflow is not None:
@@ -93,7 +95,6 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
                         "platform (--database postgresql+psycopg://…); a SQLite server has one "
                         "writer and a fixed pool")
     if workers > 1:
-        check_workers(url, role, upstream)
         options = {"data_dir": data_dir, "database": database, "role": role, "rate": rate,
                    "burst": burst, "trusted_proxies": tuple(trusted_proxies),
                    "api_docs": api_docs, "host": host, "port": port, "tls_cert": tls_cert,
@@ -119,6 +120,7 @@ def say_connections(url: str, workers: int, pool_size: int | None,
     import sys
 
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.pool import NullPool
 
     kept, overflow = default_pool()
@@ -128,6 +130,10 @@ def say_connections(url: str, workers: int, pool_size: int | None,
     try:
         with probe.connect() as conn:
             allowed = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    except SQLAlchemyError as exc:  # the start itself says what is wrong with the database
+        print(f"connections: {sizing_rule(kept, overflow, workers)}; max_connections not read "
+              f"({type(exc).__name__})", file=sys.stderr)
+        return
     finally:
         probe.dispose()
     need = workers * per_process(kept, overflow)
