@@ -122,15 +122,17 @@ def run(engine: Engine, keep_days: int, *, dry_run: bool = False, batch: int = B
         for p in plans:
             if p.remove:
                 p.removed = _delete(engine, p, batch)
-        if any(p.removed for p in plans):
-            vacuum = _vacuum(engine)
     took = time.monotonic() - started
     removed = sum(p.removed for p in plans)
+    if removed:
+        vacuum = _vacuum(engine)
+    vacuumed = time.monotonic() - started - took
     return {"keep_days": keep_days, "dry_run": dry_run,
             "remove": sum(p.remove for p in plans), "removed": removed,
             "kept": sum(p.keep for p in plans), "seconds": round(took, 3),
             "rows_per_s": round(removed / took) if removed and took > 0 else None,
-            "vacuum": vacuum, "halls": [asdict(p) for p in plans]}
+            "vacuum": vacuum, "vacuum_seconds": round(vacuumed, 3),
+            "halls": [asdict(p) for p in plans]}
 
 
 def _delete(engine: Engine, p: HallPlan, batch: int) -> int:
