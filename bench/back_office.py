@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
+from bench.figures import pct, show  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.cases import MaterialItem  # noqa: E402
@@ -35,14 +36,6 @@ CLERK = Actor.account("bench", "clerk", "1")
 POLICE = Actor.account("gaj", "department", department="市公安局")
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def show(name: str, ms: list[float]) -> None:
-    print(f"{name:<34} n={len(ms):<4} p50 {statistics.median(ms):8.2f} ms   "
-          f"p99 {pct(ms, 0.99):8.2f} ms   max {max(ms):8.2f} ms", flush=True)
 
 
 def accept(hall: Hall) -> str:
@@ -142,12 +135,12 @@ def main() -> None:
         root = Path(tmp)
         setup_terminal(root / "t", "H1", "K3", standalone=True)
         base = local(root / "t", samples)
-        show("same store (accept -> list)", base)
+        show("same store (accept -> list)", base, width=34)
         hub = through_hub(root, samples)
         if len(hub) < samples:
             print(f"{samples - len(hub)} of {samples} cases never reached the list in 10 s")
         if hub:
-            show("through the hub (accept -> list)", hub)
+            show("through the hub (accept -> list)", hub, width=34)
             print(f"{'':<34} p99 / 1 s bound = {pct(hub, 0.99) / 1000:.2f}; "
                   f"p50 / same-store p50 = {statistics.median(hub) / statistics.median(base):.1f}")
 

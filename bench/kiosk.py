@@ -32,10 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+from bench.figures import pct  # noqa: E402
 
 
 def line(name: str, values: list[float], unit: str = "ms", base: float | None = None,

@@ -13,7 +13,6 @@ Prints p50/p99/max in ms, and the ratio of the other-process p99 to the 250 ms b
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
+from bench.figures import pct, show  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.terminal_setup import setup_terminal  # noqa: E402
@@ -45,14 +45,6 @@ hall.close()
 """
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def show(name: str, ms: list[float]) -> None:
-    print(f"{name:<28} n={len(ms):<4} p50 {statistics.median(ms):7.2f} ms   "
-          f"p99 {pct(ms, 0.99):7.2f} ms   max {max(ms):7.2f} ms")
 
 
 def local(folder: Path, samples: int) -> list[float]:

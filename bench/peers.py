@@ -22,16 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules shadow others
 
+from bench.figures import pct  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from tests.sync.hallnet import HallNet, cli  # noqa: E402
 from tests.sync.test_peers_hall import _events, _has, _hub_events  # noqa: E402
 
 DESKS = ("D1", "D2")
 
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def ticket_to_desks(net: HallNet, halls: dict[str, Hall], n: int) -> list[float]:

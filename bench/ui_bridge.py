@@ -34,14 +34,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QObject, QThread, Signal, Slot  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.figures import pct  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from ui.bridge import POLL_MS, HallBridge  # noqa: E402
 from ui.stall import StallProbe  # noqa: E402
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
 def summary(name: str, values: list[float], base: float | None = None, base_name: str = "") -> None:

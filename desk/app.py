@@ -39,7 +39,20 @@ def parser() -> argparse.ArgumentParser:
                    help="the A4 printer (default: the system's default printer)")
     p.add_argument("--export-dir", type=Path, default=None, metavar="DIR",
                    help="where figures are exported (default: DATA_DIR/exports)")
+    p.add_argument("--density", choices=("auto", "normal", "compact"), default="auto",
+                   help="compact: smaller text and spacing for a screen under 1000 px high "
+                        "(1366×768); auto (default) chooses by the screen")
     return p
+
+
+COMPACT_BELOW = 1000  # available screen height in px: 1366×768 and 1440×900 desks get compact
+
+
+def density_for(choice: str, screen_height: int | None) -> str:
+    """The theme mode of the desk: what the clerk asked for, or what fits the screen."""
+    if choice != "auto":
+        return choice
+    return "compact" if screen_height is not None and screen_height < COMPACT_BELOW else "normal"
 
 
 def main(argv: list[str]) -> int:
@@ -64,6 +77,9 @@ def build_window(shell: Shell, options: DeskOptions | None = None) -> QWidget:
     from ui.bridge import HallBridge
 
     options = options or options_of(shell)
+    screen = shell.app.primaryScreen()
+    height = screen.availableGeometry().height() if screen is not None else None
+    shell.theme.set_mode(density_for(getattr(shell.options, "density", "auto"), height))
     folder = options.data_dir
     bridge = HallBridge(lambda: attach(Hall.open(folder)))
     shell.on_quit(bridge.stop)

@@ -34,6 +34,7 @@ class WorkPage(QWidget):
         self.matters_button = button("")  # the window's matters: seen by all, set by a supervisor
         self.who = label("")
         self.sync = label("", "muted")
+        self.sync.setAlignment(Qt.AlignmentFlag.AlignCenter)  # a badge: its word in the middle
         self.conflicts_button = button("")
         self.conflicts_button.hide()
         self.settings_button = button(self.tr("Hall settings"))  # a supervisor's (大厅设置)

@@ -43,7 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The machine has one virtual card slot (pcscd + vpcd, held under a flock for a session):
+    # every test that needs it runs on the same worker, so no worker waits on another's session.
+    for item in items:
+        if "pcscd" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("pcscd"))
     if config.getoption("--hardware"):
         return
     skip = pytest.mark.skip(reason="needs a real device (run with --hardware)")

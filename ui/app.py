@@ -132,9 +132,21 @@ def show(window: QWidget, *, fullscreen: bool) -> None:
         from ui.fullscreen import show_fullscreen
 
         show_fullscreen(window)  # says so, and covers the screen, when no window manager does
-    else:
+    elif fits_windowed(window):
         window.resize(*WINDOWED_SIZE)
         window.show()
+    else:
+        # a 1366×768 desk: a 1280×800 window would hide its bottom row of buttons under the
+        # taskbar; maximized, the window manager fits it, title bar and taskbar included
+        window.showMaximized()
+
+
+def fits_windowed(window: QWidget) -> bool:
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return True
+    free = screen.availableGeometry()
+    return free.width() >= WINDOWED_SIZE[0] + 80 and free.height() >= WINDOWED_SIZE[1] + 80
 
 
 def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], *,

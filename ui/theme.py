@@ -1,5 +1,6 @@
 """The theme: design tokens (resources/theme/tokens.json) → one stylesheet per mode.
 
+Compact mode is the desk's on a small screen (1366×768): the same widgets at a mouse's sizes.
 Elder mode (适老化) is a setting of the whole application: `Theme.set_mode("elder")` renders the
 stylesheet from the same tokens with larger sizes and sets it on the QApplication, so every
 widget of every face grows at once and no widget carries its own elder code. Faces style widgets
@@ -23,8 +24,8 @@ THEME_DIR = ROOT / "resources" / "theme"
 TOKENS_FILE = THEME_DIR / "tokens.json"
 QSS_FILE = THEME_DIR / "shell.qss"
 
-Mode = Literal["normal", "elder"]
-MODES: tuple[Mode, ...] = ("normal", "elder")
+Mode = Literal["normal", "elder", "compact"]
+MODES: tuple[Mode, ...] = ("normal", "elder", "compact")
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,16 @@ class Tokens:
             line_spacing = float(elder["line_spacing"])
             # hints (muted) as dark as the text: an older reader gets no grey small print
             colors.update(elder.get("color", {}))
+        elif mode == "compact":
+            compact = raw["compact"]
+            sizes.update({k: int(v) for k, v in compact["size"].items()})
+            sizes["target"] = int(compact["target"])
+            line_spacing = float(compact["line_spacing"])
         limits = raw["limits"]
         return ModeTokens(mode=mode, families=tuple(raw["font"]["families"]),
                           colors=colors, sizes=sizes, line_spacing=line_spacing,
                           min_contrast=float(limits["min_contrast"]),
-                          min_target=int(limits["min_target"]),
+                          min_target=int(limits["min_target"][mode]),
                           min_text=int(limits["min_text"][mode]),
                           min_line_spacing=float(limits["min_line_spacing"][mode]))
 
@@ -154,7 +160,7 @@ class Theme(QObject):
             raise ValueError(f"unknown theme mode {mode!r}")
         if mode == self._mode:
             return
-        self._mode = "elder" if mode == "elder" else "normal"
+        self._mode = next(m for m in MODES if m == mode)
         self.apply()
         self.mode_changed.emit(mode)
 

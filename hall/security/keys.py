@@ -17,6 +17,11 @@ STORE = "store"  # SQLCipher key of the whole store (this terminal only)
 INDEX = "index"  # HMAC key of the blind index (hall-wide: lookups across terminals)
 DATA = "data"  # AES-GCM key that seals personal fields (hall-wide: the back office opens them)
 NEXT = ".next"  # suffix of the key a rotation is moving to
+# The hall's X25519 key pair (hall/security/sealbox.py): writers that must not read (kiosk,
+# display) seal with the public key; the hall's readers open with the private key; a travelling
+# case is sealed for the destination hall's public key, published in the platform's directory.
+HALL_PRIVATE = "hall-private"
+HALL_PUBLIC = "hall-public"
 
 
 def key_path(data_dir: Path, name: str) -> Path:
