@@ -325,6 +325,7 @@ class Run:
         self.restarts: list[tuple[float, str]] = []
         self.take_failures: list[str] = []
         self.call_failures: list[str] = []
+        self.call_answers: list[tuple[str, str, float]] = []  # (desk, number or "", wall)
         self.cli_failures: list[str] = []
         self.cases: list[str] = []
         self.ratings: list[str] = []
@@ -410,6 +411,8 @@ class Run:
             except Empty:
                 break
             if got.get("op") == "call":
+                if "failed" not in got:  # F1 answered: a ticket, or no one waiting
+                    self.call_answers.append((desk.name, got.get("number") or "", time.time()))
                 if "failed" in got:
                     self.call_failure(f"{desk.name}: {got['failed']}", got)
                     desk.state = "idle"
