@@ -326,6 +326,7 @@ class Run:
         self.take_failures: list[str] = []
         self.call_failures: list[str] = []
         self.call_answers: list[tuple[str, str, float]] = []  # (desk, number or "", wall)
+        self.call_notices: dict[str, int] = {}  # what F1 said instead of a ticket, how often
         self.cli_failures: list[str] = []
         self.cases: list[str] = []
         self.ratings: list[str] = []
@@ -423,6 +424,10 @@ class Run:
                     self.called(desk, got["number"], float(got["t"]))
                 else:
                     desk.state, desk.idle_until = "idle", time.time() + self.wall(60)
+                    notice = str(got.get("notice") or "")
+                    if notice:  # what F1 said instead of a ticket, counted for the figures
+                        self.call_notices[f"{desk.name}: {notice}"] = self.call_notices.get(
+                            f"{desk.name}: {notice}", 0) + 1
             elif got.get("op") == "done":
                 desk.state, desk.number = "idle", None
                 if "failed" in got:

@@ -249,7 +249,9 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
                             float(run.args.hours))[0]
     checks["desks_call_every_hour"] = {"ok": not idle, "answered_per_hour": answered,
                                        "tickets_per_hour": called, "idle": idle,
-                                       "move_failures": len(run.call_failures)}
+                                       "move_failures": len(run.call_failures),
+                                       "f1_said_instead": dict(sorted(
+                                           run.call_notices.items(), key=lambda kv: -kv[1])[:8])}
     checks["outboxes_empty"] = {"ok": all(v == 0 for v in drained.values()),
                                 "pending": drained}
     admin = {}

@@ -263,6 +263,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         yield lambda: window.current() is not None or time.monotonic() > deadline
         current = window.current()
         called.update(number=current.number if current else None, t=time.time())
+        if current is None:  # no one waiting, or a refusal: what the clerk was told
+            called["notice"] = window.work.notice.text()[:200]
 
     def done() -> Script:
         if window.current() is None:
