@@ -412,7 +412,10 @@ class Run:
             except Empty:
                 break
             if got.get("op") == "call":
-                if "failed" not in got:  # F1 answered: a ticket, or no one waiting
+                if "failed" not in got and (got.get("number") or not got.get("waiting")):
+                    # F1 answered: a ticket, or no one waiting (a refusal with citizens in
+                    # the desk's queue is no answer: the second long run of issue 29 had desks
+                    # refused "当前状态下不能进行这一步" for hours while 70 waited)
                     self.call_answers.append((desk.name, got.get("number") or "", time.time()))
                 if "failed" in got:
                     self.call_failure(f"{desk.name}: {got['failed']}", got)

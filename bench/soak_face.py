@@ -265,6 +265,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         called.update(number=current.number if current else None, t=time.time())
         if current is None:  # no one waiting, or a refusal: what the clerk was told
             called["notice"] = window.work.notice.text()[:200]
+            state = window.queue_state
+            called["waiting"] = len(state.upcoming) if state is not None else None
 
     def done() -> Script:
         if window.current() is None:
