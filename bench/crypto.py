@@ -1,5 +1,6 @@
 """Crypto benchmark: issue+call latency with SQLCipher + field sealing on vs off, the CLI start
-cost of `ticket take` on the encrypted store, and the rate of a full-store key rotation.
+cost of `ticket take` on the encrypted store, the rate of a full-store key rotation, and the cost of
+one sealed token of each kind (`ts1:` data key, `ts2:` the hall public key a kiosk seals for).
 
     .venv/bin/python bench/crypto.py [--visits 300] [--records 20000] [--starts 5]
 
@@ -191,6 +192,34 @@ def rotation(folder: Path, records: int) -> None:
           f"overall {records / total:,.0f} records/s")
 
 
+def token_costs(n: int) -> None:
+    """µs to seal and to open one applicant-sized record: `ts1:` (the data key, a desk) against
+    `ts2:` (the hall's public key, a kiosk; opened with the private key at a desk)."""
+    from hall.security import sealbox
+    from hall.security.crypto import kid_of
+    from hall.security.opener import Opener
+
+    record = {"name": "测试甲乙", "id_number": "990000199001011234", "address": "某省某市某路 1 号",
+              "phone": "13800000000", "source": "id_card"}
+    key, pair = b"k" * 32, sealbox.generate()
+    desk = Opener("H1", sealer=Sealer({kid_of(key): key}, kid_of(key), hall_id="H1"),
+                  public=pair.public, ring={pair.kid: pair.private})
+    kiosk = Opener("H1", public=pair.public)
+    figures: dict[str, tuple[float, float]] = {}
+    for name, writer in (("ts1 (desk)", desk), ("ts2 (kiosk)", kiosk)):
+        started = time.perf_counter()
+        tokens = [writer.seal_json(record) for _ in range(n)]
+        sealed = time.perf_counter() - started
+        started = time.perf_counter()
+        for token in tokens:
+            desk.open_json(token)
+        figures[name] = (sealed / n * 1e6, (time.perf_counter() - started) / n * 1e6)
+    base_seal, base_open = figures["ts1 (desk)"]
+    for name, (seal_us, open_us) in figures.items():
+        print(f"token {name:<12} seal {seal_us:6.1f} us ({seal_us / base_seal:.1f}x ts1), "
+              f"open at a desk {open_us:6.1f} us ({open_us / base_open:.1f}x ts1)  (n={n})")
+
+
 def pct(values: list[float], q: float) -> float:
     return sorted(values)[int(q * (len(values) - 1))] * 1000
 
@@ -200,10 +229,11 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=300)
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = parser.parse_args()
     if args.smoke:
-        args.visits, args.records, args.starts = 3, 10, 1
+        args.visits, args.records, args.starts, args.tokens = 3, 10, 1, 5
     print(describe())
     with tempfile.TemporaryDirectory(prefix="bench-crypto-") as tmp:
         root = Path(tmp)
@@ -227,6 +257,7 @@ def main() -> None:
         print(f"`ticket take` start cost over `python -c pass` (median of {args.starts}): "
               f"{start * 1000:.0f} ms (budget 300 ms)")
         rotation(root / "rot", args.records)
+        token_costs(args.tokens)
 
 
 if __name__ == "__main__":

@@ -17,14 +17,14 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
+from bench.figures import pct  # noqa: E402
+from bench.hub_pair import HubPair, hub_pair, show, until  # noqa: E402
 from hall.actors import Actor  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from hall.terminal_setup import setup_terminal  # noqa: E402
@@ -33,75 +33,33 @@ OP = Actor.operator("bench")
 PW = "bench-pass-1"
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def show(name: str, ms: list[float], base: float | None = None) -> None:
-    ratio = f"   ×{statistics.median(ms) / base:5.2f} of the baseline's p50" if base else ""
-    print(f"{name:<22} n={len(ms):<3} p50 {statistics.median(ms):7.1f} ms   "
-          f"p99 {pct(ms, 0.99):7.1f} ms   max {max(ms):7.1f} ms{ratio}", flush=True)
-
-
-def until(check: Callable[[], bool], bound: float = 20.0) -> float:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > bound:
-            raise SystemExit("a change never arrived")
-        time.sleep(0.005)
-    return (time.monotonic() - started) * 1000
-
-
 def run(root: Path, samples: int) -> None:
     from hall.security.access import hash_secret
-    from sync import runner
-    from sync.client import SyncClient
-    from sync.credential import SyncCredential
-    from sync.server import authority, db
-    from sync.server.run import bound_socket, build, server
+    from sync.server import authority
 
-    app = build(root / "hub", None, "hub")
-    sock = bound_socket()
-    hub = server(app, "127.0.0.1", sock.getsockname()[1])
-    thread = threading.Thread(target=hub.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not hub.started:
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    engine = app.state.sync.engine
+    def root_account(engine: object) -> None:
+        authority.add_user(engine, "H1", "root", "admin", hash_secret(PW))  # type: ignore[arg-type]
 
-    def token(terminal: str) -> str:
-        return str(db.enroll(engine, db.new_enroll_code(engine, "H1", terminal))[1])
+    def accounts(pair: HubPair) -> None:  # made on D2 and pushed before D1 starts syncing
+        root_actor = pair.sender.accounts.sign_in("root", PW)
+        pair.sender.accounts.add(root_actor, "li", "clerk", PW)
+        pair.sender.accounts.add(root_actor, "sup", "supervisor", PW)
+        pair.client.push()
 
-    authority.add_user(engine, "H1", "root", "admin", hash_secret(PW))
-    for t in ("D1", "D2"):
-        setup_terminal(root / t, "H1", t, hub_url=url)
-    sender = Hall.open(root / "D2")
-    client = SyncClient(sender, url, token("D2"), lease_series=("A",))
-    client.once()
-    root_actor = sender.accounts.sign_in("root", PW)
-    sender.accounts.add(root_actor, "li", "clerk", PW)
-    sender.accounts.add(root_actor, "sup", "supervisor", PW)
-    sup = sender.accounts.sign_in("sup", PW)
-    client.push()
-    receiver = Hall.open(root / "D1")  # what D1's face reads (its own connection)
-    stop = threading.Event()
-    cred = SyncCredential(url, token("D1"), "H1", "D1")
-    syncing = threading.Thread(target=runner.run_forever, args=(
-        lambda: Hall.open(root / "D1"), cred, stop), kwargs={"wait": 10.0}, daemon=True)
-    syncing.start()
-    conn = receiver.core.conn
+    with hub_pair(root, before_terminals=root_account, before_receiver=accounts) as pair:
+        sender, client, conn = pair.sender, pair.client, pair.conn
+        receiver = pair.receiver
+        root_actor = sender.accounts.sign_in("root", PW)
+        sup = sender.accounts.sign_in("sup", PW)
 
-    def active() -> int:
-        row = conn.execute("SELECT active FROM accounts WHERE user = 'li'").fetchone()
-        return -1 if row is None else int(row[0])
+        def active() -> int:
+            row = conn.execute("SELECT active FROM accounts WHERE user = 'li'").fetchone()
+            return -1 if row is None else int(row[0])
 
-    until(lambda: active() == 1)
-    tickets: list[float] = []
-    disables: list[float] = []
-    settings: list[float] = []
-    try:
+        until(lambda: active() == 1)
+        tickets: list[float] = []
+        disables: list[float] = []
+        settings: list[float] = []
         for i in range(samples):
             t0 = time.monotonic()
             sender.tickets.take(OP, "newborn")
@@ -123,16 +81,6 @@ def run(root: Path, samples: int) -> None:
             client.push()
             until(lambda v=i + 1: receiver.settings.current().version >= v)  # type: ignore[misc]
             settings.append((time.monotonic() - t0) * 1000)
-    finally:
-        stop.set()
-        syncing.join(15)
-        client.close()
-        sender.close()
-        receiver.close()
-        hub.should_exit = True
-        thread.join(15)
-        sock.close()
-        engine.dispose()
     base = statistics.median(tickets)
     show("ticket (baseline)", tickets)
     show("disable/enable", disables, base)

@@ -44,7 +44,7 @@ def has_display() -> bool:
 
 
 def _terminal(folder: Path, terminal: str, hub_url: str, engine: Any,
-              devices: dict[str, str] | None = None) -> Path:
+              devices: dict[str, str] | None = None, role: str = "desk") -> Path:
     from cli import sync_cmd
     from hall.config import load, save
     from hall.terminal_setup import setup_terminal
@@ -54,7 +54,7 @@ def _terminal(folder: Path, terminal: str, hub_url: str, engine: Any,
     setup_terminal(home, HALL, terminal, hall_name=HALL_NAME)
     cfg = load(home)
     save(home, cfg)
-    code = db.new_enroll_code(engine, HALL, terminal)
+    code = db.new_enroll_code(engine, HALL, terminal, role=role)  # its role's keys only
     sync_cmd.enroll(argparse.Namespace(data_dir=home, server=hub_url, code=code, insecure=False,
                                        ca=None, replace_keys=False))
     if devices:
@@ -104,13 +104,15 @@ def run(args: argparse.Namespace) -> Result:
             IdReaderEmulator(RESIDENT_ELDER) as kiosk_reader, \
             IdReaderEmulator(RESIDENT) as desk_reader:
         kiosk = _terminal(folder, "K1", hub_url, engine,
-                          {"printer": printer.url, "id_reader": kiosk_reader.path})
+                          {"printer": printer.url, "id_reader": kiosk_reader.path}, "kiosk")
         desk = _terminal(folder, "D1", hub_url, engine, {"id_reader": desk_reader.path})
         screen = _terminal(folder, "S1", hub_url, engine)
         other = _terminal(folder, "D2", hub_url, engine)  # window 2: the clerk nobody sees
-        with Hall.open(desk) as hall:
-            hall.accounts.add(None, "demo-admin", "admin", PASSWORD)
-            hall.sign_in("demo-admin", PASSWORD).accounts.add(CLERK, "clerk", PASSWORD)
+        with Hall.open(desk) as hall:  # the hall's first admin: made on its hub, heard here
+            from sync.server.first_admin import hub_admin
+
+            hub_admin(engine, hall, "demo-admin", PASSWORD).accounts.add(CLERK, "clerk",
+                                                                           PASSWORD)
         arrivals = Hall.open(kiosk)
         second = Hall.open(other)
         attach(second)  # window 2's calls are decided by the hub, as a desk's are

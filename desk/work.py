@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTabWidget, QVBo
 
 from desk.acceptance import AcceptancePanel
 from desk.applicant import ApplicantPanel
+from desk.bookings import BookingsPanel
 from desk.delivery import DeliveryPanel
 from desk.figures import FiguresPanel
 from desk.names import ROLE, name
@@ -75,6 +76,8 @@ class WorkPage(QWidget):
         self.delivery_page.setFrameShape(QFrame.Shape.NoFrame)
         self.tabs.addTab(self.delivery_page, self.tr("Hand out results"))
         self.tabs.addTab(self.figures, self.tr("Today's figures"))
+        self.bookings = BookingsPanel()  # 预约 (desk/bookings.py)
+        self.tabs.addTab(self.bookings, self.tr("Bookings"))
         body.addWidget(self.tabs, 16)
         outer.addLayout(body, 1)
 

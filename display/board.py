@@ -187,7 +187,13 @@ class CallBoard(QWidget):
         self.where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sentence = label("", "heading", wrap=True)
         self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        now_layout.addWidget(self.caption)
+        # an appointment's ticket (预约) is marked, so those who walked in see why it came first
+        self.booked = label(self.tr("Appointment"), "status-ok", wrap=False)
+        self.booked.hide()
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        caption_row.addWidget(self.booked)
+        now_layout.addLayout(caption_row)
         now_layout.addStretch(1)
         now_layout.addWidget(self.number)
         now_layout.addWidget(self.where)
@@ -206,6 +212,10 @@ class CallBoard(QWidget):
         last_layout.addStretch(1)
         self.body.addWidget(last, 2)
         outer.addLayout(self.body, 1)
+        # 预约: how many booked visitors are due in the next half hour (hall.appointments.due)
+        self.due = label("", "notice", wrap=True)
+        self.due.hide()
+        outer.addWidget(self.due)
         self.waiting = WaitingGrid()
         outer.addWidget(self.waiting)
         self.ticker = Ticker(notices or [])
@@ -260,6 +270,7 @@ class CallBoard(QWidget):
             number=call.number, window=call.window))
         self.caption.setText(self.tr("Calling again") if call.kind == "recall"
                              else self.tr("Now calling"))
+        self.booked.setVisible(call.booked)
 
     def show_last(self, calls: tuple[Call, ...] | list[Call]) -> None:
         """The last calls, newest first, in rows kept from one call to the next."""
@@ -274,13 +285,19 @@ class CallBoard(QWidget):
                 call = calls[i]
                 number.setText(call.number)
                 where.setText(self.tr("Window {window}").format(window=call.window))
-                when.setText(call.called_at[11:16])
+                when.setText(call.called_at[11:16] if not call.booked else self.tr(
+                    "{time} appointment").format(time=call.called_at[11:16]))
             for cell in (number, where, when):
                 cell.setVisible(i < len(calls))
 
     def show_waiting(self, board: WaitingBoard) -> None:
         self.waiting.set_items([(group.name, self.tr("{n} waiting").format(n=group.count))
                                 for group in board.by_group])
+
+    def show_due(self, count: int) -> None:
+        self.due.setText(self.tr("{n} booked visitors are due in the next half hour").format(
+            n=count))
+        self.due.setVisible(count > 0)
 
     def show_sync(self, sync: SyncState) -> None:
         # Without the hub the screen still hears the desks directly (sync/peering.py): the

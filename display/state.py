@@ -21,6 +21,11 @@ class DisplayState:
     sync: SyncState
     pos: int  # the log position these were read at: follow calls after it
     timezone: str = "Asia/Shanghai"  # the hall's: its clock on the screen
+    due_soon: int = 0  # booked visitors due in the next half hour (预约)
+
+
+def read_due(hall: Hall) -> int:
+    return len(hall.appointments.due(30))
 
 
 
@@ -36,4 +41,5 @@ def read_display(hall: Hall, last: int = 8) -> DisplayState:
     pos = hall.views.log_position()  # first: a call committed after it is followed, not lost
     calls = tuple(c for c in hall.views.last_calls(last + 4) if c.pos <= pos)[:last]
     return DisplayState(hall.config.display_name, calls,
-                        hall.views.waiting(), read_sync(hall), pos, hall.config.timezone)
+                        hall.views.waiting(), read_sync(hall), pos, hall.config.timezone,
+                        read_due(hall))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from display.board import CallBoard
 from display.config import load_display_config
-from display.state import DisplayState, read_display, read_hall_face
+from display.state import DisplayState, read_display, read_due, read_hall_face
 from ui.sync_state import read_sync
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class DisplayWindow(CallBoard):
             lambda: bridge.submit(read_sync, self.show_sync, lambda _e: None))
         self._voice_problem = voice_problem  # the speaker could not be made at all
         self._status.timeout.connect(self._voice_status)
+        self._status.timeout.connect(self.refresh_due)  # who is due moves with the clock
         self._status.start()
         self._voice_status()
 
@@ -83,14 +84,20 @@ class DisplayWindow(CallBoard):
         self.show_last(self._history[1:])
         self.show_waiting(state.waiting)
         self.show_sync(state.sync)
+        self.show_due(state.due_soon)
         self.log_pos = state.pos
         self._follow()
 
     def _changed(self, changes: Any) -> None:
         if self.log_pos is not None and (changes.calls or changes.tickets):
             self._follow()
+        if getattr(changes, "appointments", False):
+            self.refresh_due()
         if changes.config:  # a new hall settings version: its name and notices on the screen
             self.bridge.submit(read_hall_face, self._hall_face, lambda _e: None)
+
+    def refresh_due(self) -> None:
+        self.bridge.submit(read_due, self.show_due, lambda _e: None)
 
     def _hall_face(self, face: tuple[str, list[str] | None]) -> None:
         name, notices = face

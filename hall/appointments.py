@@ -13,6 +13,7 @@ or kiosk. Only a keyed hash of the holder's number is kept.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -21,6 +22,7 @@ from hall import booking_slots
 from hall.actors import Actor
 from hall.booking_slots import Slot
 from hall.cards import CardRead
+from hall.changes import NOTHING
 from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
@@ -57,6 +59,17 @@ class CheckIn:
     appointment: Appointment
     late: bool
     note: str | None
+
+
+@dataclass(frozen=True)
+class NoShowSweep:
+    missed: tuple[str, ...]  # appointments recorded as no-shows by this sweep
+    next_at: datetime | None  # when the next one is due (None: no open booking)
+    checked_at: datetime  # the hall's clock at the sweep: next_at - checked_at is the sleep
+
+    @property
+    def wait_s(self) -> float | None:
+        return None if self.next_at is None else (self.next_at - self.checked_at).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,24 @@ class Appointments:
                          int(counts.get(self._ms(day, s.start), 0)))
                 for s in self._slots(service.id, day)]
 
+    def open_slots(self, service_id: str, days: int = 7, limit: int = 12
+                   ) -> list[tuple[str, SlotView]]:
+        """The next slots with a free seat from now on (today's not yet over, then the next
+        `days` days), at most `limit`: what the kiosk offers when today's wait is long."""
+        now = self._core.now()
+        today = in_zone(now, self._core.zone) or now
+        out: list[tuple[str, SlotView]] = []
+        for n in range(days + 1):
+            day = (today + timedelta(days=n)).date()
+            for slot in self.slots(service_id, day.isoformat()):
+                hour, minute = slot.end.split(":")  # may be 24:00
+                over = self._at(day, int(hour) * 60 + int(minute)) <= now
+                if not over and slot.booked < slot.capacity:
+                    out.append((day.isoformat(), slot))
+                    if len(out) >= limit:
+                        return out
+        return out
+
     def _at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(0), self._core.zone) + timedelta(minutes=minute)
 
@@ -159,8 +190,12 @@ class Appointments:
              holder_key: str) -> Outcome[Appointment]:
         """Book the slot holding `slot_at` (kept as the slot's start): `no_slot`, `slot_past`
         (the slot is over), `slot_full`, `already_booked` (this holder in this slot)."""
+        return self._book(by, service_id, slot_at, holder_key, "appointment")
+
+    def _book(self, by: Actor, service_id: str, slot_at: datetime, holder_key: str,
+              permission: str) -> Outcome[Appointment]:
         core = self._core
-        core.require(by, "appointment", "book_appointment")
+        core.require(by, permission, "book_appointment")
         service = core.catalog.get(service_id)
         if len(holder_key) != 64:
             raise DomainError("an appointment is kept by the holder's keyed hash",
@@ -170,7 +205,13 @@ class Appointments:
         if self.router is not None:
             if self._at(day, slot.end) <= core.now():
                 self._check_seat(core.conn, service.id, day, slot)  # says slot_past
-            found = self.router.book(service.id, day.isoformat(), slot.start_text, holder_key)
+            try:
+                found = self.router.book(service.id, day.isoformat(), slot.start_text,
+                                         holder_key)
+            except DomainError as away:
+                if away.code != "hub_unreachable":
+                    raise
+                return self._book_from_share(by, service.id, day, slot, holder_key, away)
             return Outcome(self.get(found), core.last_changes)
         appointment_id = new_id()
         with core.write() as conn:
@@ -186,9 +227,52 @@ class Appointments:
                 "slot_at": iso_local(start, core.zone), "holder_key": holder_key}, by)
         return core.outcome(self.get(appointment_id))
 
+    def _book_from_share(self, by: Actor, service_id: str, day: date, slot: Slot,
+                         holder_key: str, away: DomainError) -> Outcome[Appointment]:
+        """The hub is away: a seat of the share it leased this terminal for the slot
+        (AppointmentSharesLeased, sync/server/bookings.py), which the hub counts as sold
+        already, so no one else sells it. None left: the hub's refusal stands."""
+        core = self._core
+        appointment_id = new_id()
+        slot_ms = self._ms(day, slot.start)
+        with core.write() as conn:
+            leases = [json.loads(r[0]) for r in conn.execute(
+                "SELECT payload FROM events WHERE type = ?",
+                (EventType.APPOINTMENT_SHARES_LEASED,))]
+            mine = [p for p in leases if p.get("terminal_id") == core.config.terminal_id
+                    and p.get("service_id") == service_id and p.get("day") == day.isoformat()]
+            leased = sum(int(dict(p.get("slots") or {}).get(slot.start_text, 0)) for p in mine)
+            used = conn.execute(
+                "SELECT COUNT(*) FROM appointments a JOIN events e ON e.type = ? AND "
+                "json_extract(e.payload, '$.appointment_id') = a.appointment_id WHERE "
+                "json_extract(e.payload, '$.lease_id') IS NOT NULL AND a.service_id = ? AND "
+                f"a.slot_ms = ? AND a.status IN ({','.join('?' * len(_HOLDING))})",
+                (EventType.APPOINTMENT_BOOKED, service_id, slot_ms, *_HOLDING)).fetchone()[0]
+            if used >= leased or not mine:
+                raise DomainError(f"{away.message}; this terminal's share of the slot "
+                                  f"{slot.start_text} is {'used up' if mine else 'none'}",
+                                  code="hub_unreachable", params={"share": leased})
+            core.emit(conn, EventType.APPOINTMENT_BOOKED, {
+                "appointment_id": appointment_id, "service_id": service_id,
+                "slot_at": iso_local(self._at(day, slot.start), core.zone),
+                "holder_key": holder_key, "lease_id": str(mine[-1]["lease_id"])}, by)
+        return core.outcome(self.get(appointment_id))
+
+    def lease_shares(self, service_id: str, day_text: str, seats: int) -> dict[str, int]:
+        """Ask the hub for this terminal's share of a day's slots (a member terminal only)."""
+        lease = getattr(self.router, "lease", None)
+        if lease is None:
+            raise DomainError("only a member terminal with a hub leases seats",
+                              code="no_hub")
+        return dict(lease(service_id, _day(day_text).isoformat(), seats))
+
     def book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
                   holder_key: str) -> Outcome[Appointment]:
         """`appointment book --day D --time HH:MM`: the time must be a slot's start."""
+        return self._book_slot(by, service_id, day_text, time_text, holder_key, "appointment")
+
+    def _book_slot(self, by: Actor, service_id: str, day_text: str, time_text: str,
+                   holder_key: str, permission: str) -> Outcome[Appointment]:
         day = _day(day_text)
         at = _time(time_text)
         service = self._core.catalog.get(service_id)
@@ -199,7 +283,15 @@ class Appointments:
                 f"({'slots start at ' + ', '.join(starts[:8]) if starts else 'none that day'})",
                 code="no_slot", params={"service": service.id, "day": day_text,
                                        "time": time_text})
-        return self.book(by, service.id, datetime.combine(day, at, self._core.zone), holder_key)
+        return self._book(by, service.id, datetime.combine(day, at, self._core.zone),
+                          holder_key, permission)
+
+    def book_own(self, by: Actor, service_id: str, day_text: str, time_text: str,
+                 read: CardRead) -> Outcome[Appointment]:
+        """A citizen at the kiosk books a slot for the card they hold (today's wait is long):
+        the seat is counted as any booking's (through the hub on a member terminal)."""
+        return self._book_slot(by, service_id, day_text, time_text, read.holder.key,
+                               "book_own")
 
     def cancel(self, by: Actor, appointment_id: str) -> Outcome[Appointment]:
         core = self._core
@@ -264,6 +356,9 @@ class Appointments:
         core = self._core
         late = self._settings().booking().late_min
         cutoff = int((core.now() - timedelta(minutes=late)).timestamp() * 1000)
+        if core.conn.execute("SELECT 1 FROM appointments WHERE status = 'booked' AND "
+                             "slot_ms < ? LIMIT 1", (cutoff,)).fetchone() is None:
+            return Outcome([], NOTHING)  # nothing due: no write, no notice
         with core.write() as conn:
             gone = [r[0] for r in conn.execute(
                 "SELECT appointment_id FROM appointments WHERE status = 'booked' AND "
@@ -272,6 +367,22 @@ class Appointments:
                 core.emit(conn, EventType.APPOINTMENT_MISSED,
                           {"appointment_id": appointment_id, "at": core.now_iso()}, by)
         return core.outcome(gone)
+
+    def next_no_show_at(self) -> datetime | None:
+        """When the next open booking's check-in window closes (its no-show is due), or None:
+        a desk's timer sleeps until then (ui/booking_clock.py) rather than polling."""
+        late = self._settings().booking().late_min
+        row = self._core.conn.execute(
+            "SELECT MIN(slot_ms) FROM appointments WHERE status = 'booked'").fetchone()
+        if row is None or row[0] is None:
+            return None
+        return datetime.fromtimestamp(row[0] / 1000, self._core.zone) + timedelta(minutes=late)
+
+    def sweep_no_shows(self, by: Actor) -> Outcome[NoShowSweep]:
+        """The clock's turn: record the no-shows that are due and say when to look again."""
+        missed = self.record_no_shows(by)
+        return Outcome(NoShowSweep(tuple(missed.value), self.next_no_show_at(),
+                                   self._core.now()), missed.changes)
 
     def of_holder(self, holder_key: str, day: str | None = None) -> list[Appointment]:
         rows = self._core.conn.execute(

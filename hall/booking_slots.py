@@ -9,6 +9,10 @@ The setting is a plain JSON object, every field optional:
      "early_min": 30,         # check-in opens this long before the slot
      "late_min": 30,          # and closes this long after its start: later is a walk-in
      "off": ["SVC"],          # services a hall does not take bookings for
+     "online_seats": 1,       # of each slot's bookable seats, those the central platform
+                              # sells (the hub and terminals never do): never sold twice,
+                              # even while the hall's uplink is down
+
      "services": {"SVC": {"slot_min": 20, "seats": 6, "walk_in_share": 0}}}
 
 Out of the box (the setting absent) every service is bookable in the opening hours in slots of
@@ -29,7 +33,7 @@ from hall.hours import Hours
 DEFAULT_SLOT_MIN, DEFAULT_SEATS, DEFAULT_WALK_IN_SHARE = 30, 4, 0.25
 DEFAULT_EARLY_MIN, DEFAULT_LATE_MIN = 30, 30
 _SHAPE = ("slot_min", "seats", "walk_in_share")
-_FIELDS = (*_SHAPE, "early_min", "late_min", "off", "services")
+_FIELDS = (*_SHAPE, "early_min", "late_min", "off", "services", "online_seats")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class Booking:
     late_min: int
     off: frozenset[str]
     services: dict[str, Shape]
+    online_seats: int = 0  # the central platform's share of each slot (none out of the box)
+
+    def online_share(self, capacity: int) -> int:
+        return min(self.online_seats, capacity)
 
     def shape_of(self, service_id: str) -> Shape:
         return self.services.get(service_id, self.shape)
@@ -103,7 +111,8 @@ def parse(raw: Any) -> Booking:
         if not isinstance(value, dict) or set(value) - set(_SHAPE):
             _bad(f"booking.services.{sid}", "an object of slot_min, seats, walk_in_share")
         services[str(sid)] = _shape(value, shape, f"booking.services.{sid}")
-    return Booking(shape, early, late, frozenset(off), services)
+    online = _int(raw, "online_seats", 0, 0, 500, "booking")
+    return Booking(shape, early, late, frozenset(off), services, online)
 
 
 def _shape(raw: dict[str, Any], base: Shape, key: str) -> Shape:

@@ -110,6 +110,9 @@ class Cards:
         if not number:
             raise DomainError("the card or code carries no identity number",
                               code="card_no_number")
+        if not core.index_key:  # a display holds none (hall/security/keys.py ROLE_KEYS)
+            raise DomainError("this terminal holds no blind-index key and looks nobody up",
+                              code="no_index_key")
         expired = _expired(until, today)
         age = _age(birth, today)
         read = CardRead(kind, Holder(kind, verified, blind_index(core.index_key, number)),

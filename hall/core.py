@@ -34,7 +34,7 @@ from hall.store.projections import apply
 from hall.timefmt import iso_local, local_day
 
 if TYPE_CHECKING:
-    from hall.security.crypto import Sealer
+    from hall.security.opener import Opener
 
 T = TypeVar("T")
 _KEPT_WRITES = 64  # the writes one command may make and still see in its outcome
@@ -77,7 +77,7 @@ class Core:
         self._marks: list[int] = []
         self._watcher: ChangeWatcher | None = None
         self._emitted: list[str] = []
-        self._sealer: Sealer | None = None
+        self._sealer: Opener | None = None
         claim_store(store, config)
 
     # -- time ---------------------------------------------------------------------------------
@@ -170,14 +170,19 @@ class Core:
 
     # -- free text ----------------------------------------------------------------------------------
     @property
-    def sealer(self) -> Sealer:
+    def sealer(self) -> Opener:
+        """Seals with what this terminal holds and opens both token kinds it can
+        (hall/security/opener.py): a kiosk or display seals for the hall and opens nothing."""
         if self._sealer is None:
             from hall.security import keys
-            from hall.security.crypto import Sealer
+            from hall.security.opener import Opener
 
-            if keys.load(self.data_dir, keys.DATA) is None:  # made on the first seal
-                refuse_lost_key(self.conn, self.data_dir, keys.DATA)
-            self._sealer = Sealer.for_data_dir(self.data_dir, self.config.hall_id)
+            if not keys.writes_only(self.data_dir):
+                if keys.load(self.data_dir, keys.DATA) is None:  # made on the first seal
+                    refuse_lost_key(self.conn, self.data_dir, keys.DATA)
+                if keys.load(self.data_dir, keys.HALL_PUBLIC) is not None:  # enrolled reader
+                    refuse_lost_key(self.conn, self.data_dir, keys.HALL_PRIVATE)
+            self._sealer = Opener.for_data_dir(self.data_dir, self.config.hall_id)
         return self._sealer
 
     def seal_text(self, text: str | None) -> str | None:
@@ -203,14 +208,15 @@ class Core:
 
 
 def refuse_lost_key(conn: sqlite3.Connection, data_dir: Path, name: str) -> None:
-    """A hall key file gone (index.key, data.key) while the store holds data indexed or sealed
-    under it: refused, instead of a new key silently losing every lookup and sealed field.
-    Call it only when the key file is missing: it reads the log."""
+    """A hall key file gone (index.key, data.key, hall-private.key) while the store holds data
+    indexed or sealed under it: refused, instead of a new key silently losing every lookup and
+    sealed field (or a reader silently reading nothing). Call it only when the key file is
+    missing: it reads the log."""
     from hall.security import keys
 
     if keys.load(data_dir, name) is not None:
         return
-    mark = '%"key":"%' if name == keys.INDEX else "%ts1:%"
+    mark = {keys.INDEX: '%"key":"%', keys.HALL_PRIVATE: "%ts2:%"}.get(name, "%ts1:%")
     held = conn.execute("SELECT 1 FROM events WHERE payload LIKE ? LIMIT 1", (mark,)).fetchone()
     if held is not None:
         raise StoreError(

@@ -40,8 +40,18 @@ class EventType:
     CASE_STEP_CORRECTED = "CaseStepCorrected"
     CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
+    # Cases that travel between halls (issue 24, hall/travel.py): the origin routes a part (or a
+    # whole 异地代收 case) sealed for the destination hall; the destination records its arrival
+    # as a part of its own; each side's news on the part travels back (PartUpdate) and is
+    # recorded by the hall that hears it (PartHeard), once.
+    PART_ROUTED = "PartRouted"
+    PART_ARRIVED = "PartArrived"
+    PART_UPDATE = "PartUpdate"
+    PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
+    # 差评整改 (hall/follow_ups.py): assign | action | revisit | close | escalate | redo, one event per step
+    FOLLOW_UP_STEP = "FollowUpStep"
     WINDOW_CONFIGURED = "WindowConfigured"
     AUDIT_RECORDED = "AuditRecorded"  # who did what where: append-only, masked (hall/audit.py)
     PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/security/retention.py)
@@ -54,6 +64,12 @@ class EventType:
     APPOINTMENT_CANCELLED = "AppointmentCancelled"
     APPOINTMENT_RESCHEDULED = "AppointmentRescheduled"
     APPOINTMENT_MISSED = "AppointmentMissed"
+    # 预约 on the central platform (sync/server/platform_bookings.py): the applicant sealed for
+    # the hall (only the hall opens it); the hub adopts it as an AppointmentBooked of its own.
+    APPOINTMENT_BOOKED_ONLINE = "AppointmentBookedOnline"
+    # seats of a day's slots the hub leases to one terminal, for booking while the hub is away
+    # (sync/server/bookings.py `lease_shares`); a booking from them names the lease
+    APPOINTMENT_SHARES_LEASED = "AppointmentSharesLeased"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
@@ -95,8 +111,15 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
     EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
+    EventType.PART_ROUTED: frozenset({"case_id", "case_number", "steps", "to_hall", "parcel", "at"}),
+    EventType.PART_ARRIVED: frozenset(
+        {"case_id", "case_number", "service_id", "applicant", "steps", "origin_hall",
+         "origin_case", "route_id", "at"}),
+    EventType.PART_UPDATE: frozenset({"case_id", "step", "to_hall", "status", "at"}),
+    EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.FOLLOW_UP_STEP: frozenset({"rating_id", "step", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
     EventType.PERSONAL_DATA_PURGED: frozenset({"case_ids", "cutoff", "at"}),
@@ -108,6 +131,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.APPOINTMENT_CANCELLED: frozenset({"appointment_id", "at"}),
     EventType.APPOINTMENT_RESCHEDULED: frozenset({"appointment_id", "slot_at", "at"}),
     EventType.APPOINTMENT_MISSED: frozenset({"appointment_id", "at"}),
+    EventType.APPOINTMENT_BOOKED_ONLINE: frozenset(
+        {"appointment_id", "service_id", "slot_at", "holder_sealed", "at"}),
+    EventType.APPOINTMENT_SHARES_LEASED: frozenset(
+        {"lease_id", "terminal_id", "service_id", "day", "slots", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
     EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
     EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),

@@ -23,7 +23,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from hall.errors import ConfigError, DomainError
 from hall.hours import Hours
@@ -38,7 +38,8 @@ SIGN_KEY = "settings_sign"  # the signer's seed in its keys/ folder (a hub, a st
 MAX_NOTICES, MAX_NOTICE = 10, 200
 
 # The keys a hall setting may have, and what each holds (ConfigError names the key otherwise).
-KEYS = ("name", "notices", "elder_age", "kiosk_idle_s", "hours", "booking")
+KEYS = ("name", "notices", "elder_age", "kiosk_idle_s", "hours", "booking", "windows")
+MAX_WINDOWS = 200  # `windows`: the hall's configured windows; the hub calls for no other
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def check_value(key: str, value: Any) -> Any:
         if type(value) is not int or not 15 <= value <= 3600:
             _bad(key, "whole seconds, 15-3600")
         return value
+    if key == "windows":
+        return _windows(value)
     if key == "booking":
         from hall.booking_slots import parse as parse_booking
 
@@ -84,7 +87,26 @@ def check_value(key: str, value: Any) -> Any:
     return value
 
 
-def _bad(key: str, why: str) -> None:
+def _windows(value: Any) -> list[str]:
+    """The hall's windows (names by the hall's one rule, each once); [] lifts the check."""
+    from hall.windows import check_window_name
+
+    why = f"a list of up to {MAX_WINDOWS} window names (1-16 ASCII letters, digits, - or _)"
+    if isinstance(value, str):
+        value = [w for w in value.split(",") if w.strip()]
+    if not isinstance(value, list) or len(value) > MAX_WINDOWS or not all(
+            isinstance(w, str) for w in value):
+        _bad("windows", why)
+    try:
+        names = [check_window_name(w) for w in value]
+    except DomainError:
+        _bad("windows", why)
+    if len(set(names)) != len(names):
+        _bad("windows", "each window once")
+    return names
+
+
+def _bad(key: str, why: str) -> NoReturn:
     raise ConfigError(f"{key}: {why}", code="bad_setting", params={"key": key, "reason": why})
 
 

@@ -35,7 +35,7 @@ LOGGER = "tingduan"
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5}(\d{4})(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_TOKEN = re.compile(r"ts1:(aes|sm4):([0-9a-f]{16}):[A-Za-z0-9_-]+")
+_TOKEN = re.compile(r"(ts1:aes|ts1:sm4|ts2:x25519):([0-9a-f]{16}):[A-Za-z0-9_-]+")
 
 PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
     # `name` is the logger's own attribute: a person's name goes in as person_name
@@ -47,7 +47,7 @@ PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
 
 def redact(text: str) -> str:
     """Mask what looks like an ID number, a mobile number or a sealed token in free text."""
-    text = _TOKEN.sub(lambda m: f"ts1:{m.group(1)}:{m.group(2)}:…", text)
+    text = _TOKEN.sub(lambda m: f"{m.group(1)}:{m.group(2)}:…", text)
     text = _ID18.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
     text = _ID15.sub(lambda m: m.group(1) + "*****" + m.group(2), text)
     return _PHONE.sub(lambda m: m.group(1) + "****" + m.group(2), text)

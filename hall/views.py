@@ -49,10 +49,11 @@ class Call:
     kind: str  # call | recall
     ticket_id: str
     service: str
+    booked: bool = False  # an appointment's ticket (预约): the screen marks it
 
     def to_json(self) -> dict[str, Any]:
         return {"number": self.number, "window": self.window, "called_at": self.called_at,
-                "kind": self.kind}
+                "kind": self.kind}  # the `display --follow` contract: these four keys
 
 
 @dataclass(frozen=True)
@@ -183,14 +184,15 @@ class Views:
 
     def _call(self, row: tuple[Any, ...]) -> Call | None:
         p = json.loads(row[2])
-        t = self._core.conn.execute("SELECT label, service_id FROM tickets WHERE ticket_id = ?",
-                                    (p.get("ticket_id"),)).fetchone()
+        t = self._core.conn.execute("SELECT label, service_id, priority FROM tickets "
+                                    "WHERE ticket_id = ?", (p.get("ticket_id"),)).fetchone()
         window = p.get("window")
         if t is None or not window:
             return None
         at = p.get("called_at") or p.get("at") or ""
         return Call(int(row[0]), t[0], str(window), at,
-                    "call" if row[1] == "TicketCalled" else "recall", p["ticket_id"], t[1])
+                    "call" if row[1] == "TicketCalled" else "recall", p["ticket_id"], t[1],
+                    booked=t[2] == "appointment")
 
     # -- a desk's queue -----------------------------------------------------------------------------
     def next_for(self, window: str, limit: int = 8) -> list[TicketView]:

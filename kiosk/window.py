@@ -25,6 +25,7 @@ from kiosk.flows.base import (
     HallFacts,
     KioskContext,
 )
+from kiosk.flows.booking import BookingFlow
 from kiosk.flows.checkin import CheckInFlow, check_in_ticket
 from kiosk.flows.help import HelpFlow
 from kiosk.flows.idle import IdleFlow
@@ -54,8 +55,8 @@ def _scan(hall: Hall, payload: str) -> tuple[str, Any]:
     return ("identity", hall.kiosk_session().cards.read_code(payload))
 
 
-class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, HelpFlow, MaintenanceFlow,
-                  IdleFlow):
+class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, BookingFlow, HelpFlow,
+                  MaintenanceFlow, IdleFlow):
     """The kiosk: its flows (kiosk/flows/) put together, wired to the pages, the hall's changes,
     the devices' cards, scans and prints."""
 
@@ -91,6 +92,10 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         self.services.back.connect(self.go_home)
         self.confirm.confirm.connect(self.take)
         self.confirm.back.connect(self.back_to_services)
+        self.confirm.book.connect(self.start_booking)
+        self.book.chosen.connect(self.book_slot)
+        self.book.back.connect(self.back_from_booking)
+        self.book.done.connect(self.go_home)
         self.ticket.done.connect(self.go_home)
         self.notice.print_it.connect(self.print_notice)
         self.notice.take.connect(self.take_from_notice)
@@ -106,6 +111,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         self.help.done.connect(self.go_home)
         m = self.maintenance
         m.pin_entered.connect(self.check_pin)
+        m.account_entered.connect(self.check_account)
         m.check.connect(self.check_devices)
         m.test_print.connect(self.test_print)
         m.paper_changed.connect(self.paper_changed)
@@ -246,6 +252,8 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Hel
         if page is self.progress:
             key = read.holder.key
             self.call(lambda hall: hall.views.progress_of(key), self._progress, hold="lookup")
+        elif page is self.book:  # another card: the slots offered to its holder
+            self.start_booking()
         elif page is self.check_in:
             self.call(lambda hall: check_in_ticket(hall, read), self._taken, hold="taking")
         elif page is self.notice and self.visit.service is not None:

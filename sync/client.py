@@ -342,6 +342,14 @@ class SyncClient:
         raise NetworkError(f"the hub booked {appointment_id}, which has not reached this "
                            "terminal yet")
 
+    def lease_booking_shares(self, service_id: str, day: str, seats: int) -> dict[str, int]:
+        """The hub tops up this terminal's share of the day's slots (sync/server/bookings.py
+        `lease_shares`); the lease reaches this store with the next pull, made here."""
+        reply = self._request("POST", "/appointments/shares", body={
+            "service": service_id, "day": day, "seats": seats})
+        self.pull()
+        return {str(k): int(v) for k, v in dict(reply["shares"]).items()}
+
     # -- a whole round --------------------------------------------------------------------------
     def once(self, wait: float = 0.0) -> dict[str, int]:
         pushed, rejected = self.push()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from hall import config as config_file
 from hall.errors import DomainError
-from hall.security import keys
+from hall.security import hall_pair, keys
 from sync.errors import AuthError, NetworkError
 from sync.tls import check_url, verify_for
 
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from hall.app import Hall
 from sync.wire import API, EnrollResponse
 
-HALL_KEYS = (keys.DATA, keys.INDEX)  # hall-wide: the same on every terminal of a hall
+# hall-wide: the same on every terminal of a hall (each role holds some: keys.ROLE_KEYS)
+HALL_KEYS = (keys.DATA, keys.INDEX, keys.HALL_PRIVATE, keys.HALL_PUBLIC)
 
 
 def spend(server: str, code: str, *, ca: str | None = None, insecure: bool = False,
@@ -64,24 +65,42 @@ def differing_keys(data_dir: Path, got: EnrollResponse) -> list[str]:
 
 def install_keys(data_dir: Path, got: EnrollResponse, *, replace: bool) -> list[str]:
     """Write the hall keys the hub sent (0600); returns their names."""
-    written = []
+    sent: dict[str, bytes] = {}
     for name, value in (got.keys or {}).items():
         if name not in HALL_KEYS:
             raise DomainError(f"the server sent an unknown key {name!r}", code="hall_keys")
         key = base64.b64decode(value)
         if len(key) != 32:
             raise DomainError(f"the server sent a damaged {name} key", code="hall_keys")
+        sent[name] = key
+    if keys.HALL_PRIVATE in sent:
+        hall_pair.check(sent[keys.HALL_PRIVATE], sent.get(keys.HALL_PUBLIC, b""))
+    for name, key in sent.items():
         keys.create(data_dir, name, key, replace=replace)
-        written.append(name)
-    return written
+    return list(sent)
+
+
+def surplus_keys(data_dir: Path, got: EnrollResponse) -> list[str]:
+    """Hall keys this data dir holds that its enrolled role must not (a kiosk's or a display's
+    data key, private key, a display's index key): `drop_surplus` removes them."""
+    if got.keys is None or got.role is None:
+        return []  # no keys handed out (plain HTTP on a LAN), or a server of an older release
+    held = set(keys.role_keys(got.role))
+    return [name for name in (*HALL_KEYS, keys.DATA + keys.NEXT)
+            if name not in held and keys.load(data_dir, name) is not None]
+
+
+def drop_surplus(data_dir: Path, names: list[str]) -> None:
+    for name in names:
+        keys.discard(data_dir, name)
 
 
 def holds_sealed_data(hall: Hall) -> bool:
     """Whether the terminal's store holds sealed fields or blind-index keys already (so taking
     other hall keys would strand them)."""
     row = hall.core.conn.execute(
-        "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%\"key\":%' "
-        "LIMIT 1").fetchone()
+        "SELECT 1 FROM events WHERE payload LIKE '%ts1:%' OR payload LIKE '%ts2:%' "
+        "OR payload LIKE '%\"key\":%' LIMIT 1").fetchone()
     return row is not None
 
 

@@ -103,9 +103,9 @@ class HubRouter:
 
 class HubBooking:
     """The hall's booking router for a member terminal enrolled with a hub: the hub decides
-    every seat hall-wide (sync/server/bookings.py). With the hub away a booking is refused
-    (`hub_unreachable`): an offline share of seats leased to the terminal is not built yet, and
-    selling from the local store alone could sell one seat twice."""
+    every seat hall-wide (sync/server/bookings.py). With the hub away it says `hub_unreachable`
+    and the hall books from this terminal's leased share, if it holds one (`lease`); selling
+    from the local store alone could sell one seat twice."""
 
     def __init__(self, hall: Hall, timeout: float = TIMEOUT_S) -> None:
         self._hall = hall
@@ -128,6 +128,17 @@ class HubBooking:
                                   f"{exc.message}", code="hub_unreachable") from exc
         runner.record(hall.core, None)
         return found
+
+    def lease(self, service_id: str, day: str, seats: int) -> dict[str, int]:
+        """This terminal's share of a day's slots, topped up to `seats` a slot while the hub is
+        here, for booking while it is away (hall/appointments.py books from it then)."""
+        from sync.client import SyncClient
+
+        hall = self._hall
+        cred = credential.load(hall.data_dir)
+        with SyncClient(hall, cred.server, cred.token, timeout=self._timeout, lease_series=(),
+                        ca=cred.ca, insecure=cred.insecure, check_own=False) as client:
+            return client.lease_booking_shares(service_id, day, seats)
 
 
 class PeerRouter:

@@ -210,8 +210,11 @@ class EnrollResponse(_Model):
     terminal_id: str
     token: str
     scope: str = "terminal"  # "hub": a hall's hub, may push for every terminal of its hall
-    # A hub's hall-wide keys (base64: "data", "index"), sent over TLS or loopback only.
+    # A hub's hall-wide keys (base64, by name: "data", "index", "hall-private", "hall-public"),
+    # only those the terminal's role holds (hall/security/keys.py ROLE_KEYS), sent over TLS or
+    # loopback only.
     keys: dict[str, str] | None = None
+    role: str | None = None  # desk | kiosk | display: the enrolled credential's (not a hub's)
 
 
 class Health(_Model):

@@ -23,7 +23,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from hall.errors import HallError
 from hall.identity import Applicant, blind_index, mask_id_number, mask_name
@@ -157,7 +157,13 @@ class SealedApplicant(Applicant):
     sealed: str = ""
 
 
-def seal_applicant(sealer: Sealer, index_key: bytes, *, name: str, id_number: str,
+class Sealing(Protocol):
+    """What seals a record: a Sealer, or the terminal's Opener (hall/security/opener.py)."""
+
+    def seal_json(self, value: dict[str, Any]) -> str: ...
+
+
+def seal_applicant(sealer: Sealing, index_key: bytes, *, name: str, id_number: str,
                    verified: bool, source: str, address: str = "", phone: str = "",
                    id_type: str = "resident") -> SealedApplicant:
     """The applicant of a case from a card read or a verified code: the plain fields exist only

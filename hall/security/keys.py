@@ -22,6 +22,32 @@ NEXT = ".next"  # suffix of the key a rotation is moving to
 # case is sealed for the destination hall's public key, published in the platform's directory.
 HALL_PRIVATE = "hall-private"
 HALL_PUBLIC = "hall-public"
+# What a terminal of each role is handed at enrollment (sync/server/app.py `hall_keys`). The
+# readers (desks; the hub and the back office hold them too) open every sealed field; a kiosk
+# seals for the hall and keeps the blind index for its card lookups (check-in, 办件查询, the
+# replay guard of codes) so they work while the hub is away; a display seals nothing it reads
+# and looks nothing up. docs/security.md "Least keys" says what a stolen one reveals.
+ROLE_KEYS: dict[str, tuple[str, ...]] = {
+    "desk": (DATA, INDEX, HALL_PRIVATE, HALL_PUBLIC),
+    "kiosk": (INDEX, HALL_PUBLIC),
+    "display": (HALL_PUBLIC,),
+}
+OPENING = (DATA, DATA + NEXT, HALL_PRIVATE)  # the keys that open a sealed field
+
+
+def role_keys(role: str) -> tuple[str, ...]:
+    """The keys a terminal of `role` holds; a role this release does not know (a rating pad,
+    a department's system) writes only, until it is given its own line."""
+    return ROLE_KEYS.get(role, (HALL_PUBLIC,))
+
+
+def writes_only(data_dir: Path) -> bool:
+    """A terminal that seals for its hall and opens nothing: it holds the hall's public key and
+    no key that opens (a kiosk or a display enrolled with its role). A terminal with no hall
+    key at all is a hall of its own (a station, a terminal not yet enrolled): it makes a data
+    key on its first seal, as before."""
+    return (key_path(data_dir, HALL_PUBLIC).exists()
+            and not any(key_path(data_dir, name).exists() for name in OPENING))
 
 
 def key_path(data_dir: Path, name: str) -> Path:

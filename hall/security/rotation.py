@@ -12,6 +12,10 @@ The steps, each safe to interrupt (kill -9) and to run again:
 5. the next data key becomes `keys/data.key`; the old one is gone from this terminal.
 
 The blind-index key is not rotated: it must stay equal across the hall for lookups to work.
+Nor is the hall's X25519 pair (hall/security/hall_pair.py): every terminal and the platform's
+directory hold its public key. `ts2:` tokens (sealed by kiosks and displays for that pair) are
+left as they are, and still open afterwards with the hall's private key. A writer (a kiosk or a
+display, keys.writes_only) has no data key: its rotation re-keys the store only and makes none.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ def rotate(data_dir: Path, hall_id: str, *, batch: int = 500,
         report.resumed = (keys.load(data_dir, keys.STORE + keys.NEXT) is not None
                           or keys.load(data_dir, keys.DATA + keys.NEXT) is not None)
         _rotate_store(data_dir, report)
-        _reseal(data_dir, hall_id, report, batch, on_batch)
+        if not keys.writes_only(data_dir):
+            _reseal(data_dir, hall_id, report, batch, on_batch)
     return report
 
 

@@ -18,6 +18,7 @@ from devices.escpos.spool import QueueState
 from hall.errors import HallError
 from kiosk.devices import KioskDevices
 from kiosk.pages.assist import CheckInPage, HelpPage
+from kiosk.pages.booking import BookPage
 from kiosk.pages.home import HomePage, IdentifyPage
 from kiosk.pages.maintenance import MaintenancePage
 from kiosk.pages.notice import NoticePage
@@ -80,7 +81,7 @@ class KioskContext:
 class Visit:
     """What the kiosk knows of the person in front of it; dropped at home."""
 
-    purpose: str = ""  # take | notice | progress | rate | checkin | help
+    purpose: str = ""  # take | notice | progress | rate | checkin | book | help
     read: CardRead | None = None
     no_id: bool = False
     service: Service | None = None
@@ -107,6 +108,7 @@ class Taken:
     ticket: TicketView
     slip: TicketSlip
     qr: tuple[tuple[bool, ...], ...]
+    late_for: str | None = None  # 预约签到 too late: the booked time (HH:MM), a walk-in's number
 
 
 class KioskBase(QWidget):
@@ -189,9 +191,10 @@ class KioskBase(QWidget):
         self.check_in = CheckInPage(theme)
         self.help = HelpPage(theme)
         self.maintenance = MaintenancePage(theme)
+        self.book = BookPage(theme)
         self.pages: list[Page] = [self.home, self.identify, self.services, self.confirm,
                                   self.ticket, self.notice, self.progress, self.rate,
-                                  self.check_in, self.help, self.maintenance]
+                                  self.check_in, self.help, self.maintenance, self.book]
         for page in self.pages:
             self.stack.addWidget(page)
         self.device_notes = label("", "notice")

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 
 def check_in_ticket(hall: Hall, read: CardRead) -> Taken:
-    ticket = hall.kiosk_session().appointments.check_in(read).value
-    slip = hall.ticket_slip(ticket)
-    return Taken(ticket, slip, qr_matrix(slip.qr_url))
+    """Too early is refused (`too_early` with when to come back); too late is a walk-in's
+    number, and the page says so (`late_for`)."""
+    done = hall.kiosk_session().appointments.check_in_at(read).value
+    slip = hall.ticket_slip(done.ticket)
+    return Taken(done.ticket, slip, qr_matrix(slip.qr_url),
+                 late_for=done.appointment.time if done.late else None)
 
 
 class CheckInFlow(KioskBase):

@@ -101,6 +101,8 @@ class TakeFlow(KioskBase):
                                  self.devices.paper_out())
         self._closing_warning(waiting, standing)
         self.confirm.ok.setEnabled(True)
+        # 预约 a later time: for a person with a card (the booking is kept by it)
+        self.confirm.book_later.setVisible(read is not None)
         count = waiting.count if waiting else 0
         say = self.tr("{service}. {count} people are waiting. Tap the button to take the "
                       "number.").format(service=service.name, count=count)
@@ -150,5 +152,10 @@ class TakeFlow(KioskBase):
         self.go(self.ticket)
         spoken = self.tr("Your number is {number}. Please wait for the call.").format(
             number=self.guide.spoken_number(taken.slip.number))
+        if taken.late_for is not None:  # 预约签到 after the window: said plainly, not hidden
+            late = self.tr("Your booked time {time} has passed, so this is a number in the "
+                           "queue without a booking.").format(time=taken.late_for)
+            self.show_note(late)
+            spoken = late + " " + spoken
         self.guide.say(spoken)  # the number is said in every mode
         self.finished()

@@ -175,6 +175,7 @@ class ServicesPage(Page):
 class ConfirmPage(Page):
     confirm = Signal()
     back = Signal()
+    book = Signal()  # 预约 a later time instead
 
     def __init__(self, theme: Theme) -> None:
         super().__init__(theme)
@@ -207,10 +208,14 @@ class ConfirmPage(Page):
         self.ok.clicked.connect(self.confirm)
         self.back_button = button(self.tr("Back"))
         self.back_button.clicked.connect(self.back)
+        self.book_later = button(self.tr("Book a later time instead"))
+        self.book_later.clicked.connect(self.book)
+        self.book_later.hide()
         side = QVBoxLayout()
         side.addWidget(self.paper)
         side.addStretch(1)
         side.addWidget(self.ok)
+        side.addWidget(self.book_later)
         side.addWidget(self.back_button)
         self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.main.addWidget(card)

@@ -148,6 +148,77 @@
     </message>
 </context>
 <context>
+    <name>BookingsPanel</name>
+    <message>
+        <source>Today&apos;s bookings</source>
+        <translation>今日预约</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>半小时内到</translation>
+    </message>
+    <message>
+        <source>Check in the card read</source>
+        <translation>为已读证件签到</translation>
+    </message>
+    <message>
+        <source>Cancel the chosen booking</source>
+        <translation>取消所选预约</translation>
+    </message>
+    <message>
+        <source>Book the next visit for the card read</source>
+        <translation>为已读证件预约下次办理</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <source>{start} ({free} left)</source>
+        <translation>{start}（剩余 {free} 个）</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>已预约</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>已签到</translation>
+    </message>
+    <message>
+        <source>Came late</source>
+        <translation>迟到</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>未到</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>{n} booked, {due} due in the next half hour</source>
+        <translation>共 {n} 个预约，{due} 个半小时内到</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>now at window {window}</source>
@@ -298,6 +369,29 @@
     <message>
         <source>{done} of {total} decided</source>
         <translation>共{total}个环节，已决定{done}个</translation>
+    </message>
+</context>
+<context>
+    <name>DeskBookings</name>
+    <message>
+        <source>Read the applicant&apos;s card or code first.</source>
+        <translation>请先读取申请人的证件或身份码。</translation>
+    </message>
+    <message>
+        <source>The {time} booking is past its check-in window: number {number} is a walk-in&apos;s.</source>
+        <translation>{time} 的预约已过签到时间：{number} 号按现场排队叫号。</translation>
+    </message>
+    <message>
+        <source>Checked in for {time}: number {number}, called as booked.</source>
+        <translation>已签到（{time} 的预约）：{number} 号按预约优先叫号。</translation>
+    </message>
+    <message>
+        <source>The {time} booking is cancelled.</source>
+        <translation>{time} 的预约已取消。</translation>
+    </message>
+    <message>
+        <source>Booked: {day} {time}.</source>
+        <translation>已预约：{day} {time}。</translation>
     </message>
 </context>
 <context>
@@ -522,6 +616,26 @@
         <translation>平均办理</translation>
     </message>
     <message>
+        <source>Window or clerk</source>
+        <translation>窗口或工作人员</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <source>Average grade</source>
+        <translation>平均分</translation>
+    </message>
+    <message>
+        <source>Poor</source>
+        <translation>差评</translation>
+    </message>
+    <message>
+        <source>Poor rate</source>
+        <translation>差评率</translation>
+    </message>
+    <message>
         <source>Poor ratings to follow up</source>
         <translation>差评整改</translation>
     </message>
@@ -542,6 +656,14 @@
         <translation>评价时间</translation>
     </message>
     <message>
+        <source>Window</source>
+        <translation>窗口号</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
         <source>The hall&apos;s figures today</source>
         <translation>全厅今日数据</translation>
     </message>
@@ -556,6 +678,10 @@
     <message>
         <source>Window {window}</source>
         <translation>{window}号窗口</translation>
+    </message>
+    <message>
+        <source>Poor ratings to follow up: {opened} opened, {closed} closed ({on_time} on time), {overdue} overdue</source>
+        <translation>差评整改：新增 {opened} 件，办结 {closed} 件（按期 {on_time} 件），逾期 {overdue} 件</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1129,10 @@
     <message>
         <source>Today&apos;s figures</source>
         <translation>今日数据</translation>
+    </message>
+    <message>
+        <source>Bookings</source>
+        <translation>预约</translation>
     </message>
     <message>
         <source>{hall} · Window {window}</source>

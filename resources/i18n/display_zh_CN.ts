@@ -8,6 +8,10 @@
         <translation>正在呼叫</translation>
     </message>
     <message>
+        <source>Appointment</source>
+        <translation>预约</translation>
+    </message>
+    <message>
         <source>Last calls</source>
         <translation>最近呼叫</translation>
     </message>
@@ -48,8 +52,16 @@
         <translation>重复呼叫</translation>
     </message>
     <message>
+        <source>{time} appointment</source>
+        <translation>{time} 预约</translation>
+    </message>
+    <message>
         <source>{n} waiting</source>
         <translation>{n}人等候</translation>
+    </message>
+    <message>
+        <source>{n} booked visitors are due in the next half hour</source>
+        <translation>半小时内将有 {n} 位预约群众到号</translation>
     </message>
     <message>
         <source>The connection to the hall server is lost. This screen shows the last calls it received.</source>

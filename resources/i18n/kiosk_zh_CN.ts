@@ -2,6 +2,75 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BookPage</name>
+    <message>
+        <source>Book a later time</source>
+        <translation>预约其他时间</translation>
+    </message>
+    <message>
+        <source>Choose a time. On the day, check in at Appointment check-in with the same card a little before it.</source>
+        <translation>请选择时间。到时请在预约时间前用同一证件在“预约签到”签到。</translation>
+    </message>
+    <message>
+        <source>No time can be booked for this matter in the next days.</source>
+        <translation>该事项近几日没有可预约的时间。</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>{month}/{day} {weekday}</source>
+        <translation>{month}月{day}日 {weekday}</translation>
+    </message>
+    <message>
+        <source>{day} {start}-{end}
+{free} left</source>
+        <translation>{day} {start}-{end}
+剩余 {free} 个</translation>
+    </message>
+    <message>
+        <source>Booked: {service}, {day} {time}</source>
+        <translation>已预约：{service}，{day} {time}</translation>
+    </message>
+    <message>
+        <source>Please come with the same card and check in at Appointment check-in from {minutes} minutes before your time. You are then called ahead of people without a booking.</source>
+        <translation>请携带同一证件，在预约时间前 {minutes} 分钟内到“预约签到”签到，签到后优先于未预约的群众叫号。</translation>
+    </message>
+</context>
+<context>
     <name>CheckInPage</name>
     <message>
         <source>Appointment check-in</source>
@@ -61,6 +130,10 @@
     <message>
         <source>Back</source>
         <translation>返回</translation>
+    </message>
+    <message>
+        <source>Book a later time instead</source>
+        <translation>改为预约其他时间</translation>
     </message>
     <message>
         <source>{count} people</source>
@@ -485,6 +558,26 @@
         <source>Hall settings</source>
         <translation>大厅设置</translation>
     </message>
+    <message>
+        <source>Sign in with a hall account</source>
+        <translation>用大厅账号登录</translation>
+    </message>
+    <message>
+        <source>Hall account</source>
+        <translation>大厅账号</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
 </context>
 <context>
     <name>NoticeFlow</name>
@@ -828,6 +921,10 @@
     <message>
         <source>Your number is {number}. Please wait for the call.</source>
         <translation>您的号码是{number}号，请留意叫号。</translation>
+    </message>
+    <message>
+        <source>Your booked time {time} has passed, so this is a number in the queue without a booking.</source>
+        <translation>您预约的 {time} 已过签到时间，本号为普通号，按现场排队顺序叫号。</translation>
     </message>
     <message>
         <source>The hall closes at {time}: you may not be served today.</source>

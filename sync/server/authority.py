@@ -28,12 +28,12 @@ from hall.events import SCHEMA_VERSION, EventType
 from hall.ids import new_id
 from sync.server import notify
 from sync.server.db import now_ms
-from sync.server.log import get_meta, lock_hall, put_meta
+from sync.server.log import SETTINGS_META, get_meta, lock_hall, put_meta
 from sync.server.tables import events
 
 HUB_STREAM = "hub"
 HUB_BY = {"kind": "system", "name": "hub", "role": "system"}
-_SETTINGS = "settings:"  # + hall: the document the hub last published
+_SETTINGS = SETTINGS_META  # + hall: the document the hub last published
 _SEEN = "settings_pos:"  # + hall: the last request's pos taken
 
 
@@ -49,19 +49,22 @@ def settings_key(data_dir: Path) -> dict[str, str]:
     return {"key": key, "signed_by": f"hub:{hall_settings.fingerprint(key)}"}
 
 
-def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any]) -> None:
-    """One event of the hub's own stream, inside the caller's transaction (hall lock held)."""
+def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any], *,
+           stream: str = HUB_STREAM, by: dict[str, str] | None = None) -> None:
+    """One event of the hub's own stream (or the central platform's own stream of a hall,
+    `stream`), inside the caller's transaction (hall lock held); `by`: the actor it names
+    (default: the hub; a department's system through its API, issue 24)."""
     top = conn.execute(select(func.max(events.c.terminal_seq), func.max(events.c.hlc)).where(
-        events.c.hall_id == hall_id, events.c.terminal_id == HUB_STREAM)).one()
+        events.c.hall_id == hall_id, events.c.terminal_id == stream)).one()
     now = now_ms()
     hlc = max(now << 16, int(top[1] or 0) + 1)
     conn.execute(insert(events).values(
-        event_id=new_id(), hall_id=hall_id, terminal_id=HUB_STREAM,
+        event_id=new_id(), hall_id=hall_id, terminal_id=stream,
         terminal_seq=int(top[0] or 0) + 1, hlc=hlc, type=event_type,
-        schema_version=SCHEMA_VERSION, received_ms=now, pushed_by=HUB_STREAM,
-        payload=json.dumps({**payload, "by": HUB_BY}, ensure_ascii=False,
+        schema_version=SCHEMA_VERSION, received_ms=now, pushed_by=stream,
+        payload=json.dumps({**payload, "by": by or HUB_BY}, ensure_ascii=False,
                            separators=(",", ":"))))
-    notify.send(conn, hall_id, HUB_STREAM)
+    notify.send(conn, hall_id, stream)
 
 
 def _now_iso() -> str:
@@ -76,6 +79,17 @@ def add_user(engine: Engine, hall_id: str, user: str, role: str, pw_hash: str) -
         append(conn, hall_id, EventType.ACCOUNT_CHANGED,
                {"user": user, "change": "add", "role": role, "pw_hash": pw_hash,
                 "at": _now_iso()})
+
+
+def refuse_window(engine: Engine, hall_id: str, terminal_id: str, window: str) -> None:
+    """A call for a window the hall has not configured, audited in the hub's own stream (it
+    reaches every terminal and the platform): who asked, for which window."""
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        append(conn, hall_id, EventType.AUDIT_RECORDED, {
+            "actor": terminal_id, "role": "terminal", "action": "command_refused",
+            "target": f"call_next {window}", "outcome": "window_not_configured",
+            "at": _now_iso()})
 
 
 def publish_requests(engine: Engine, data_dir: Path, hall_id: str) -> int:

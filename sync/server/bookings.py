@@ -10,12 +10,18 @@ finds the booking.
 
 A member terminal's desk or kiosk books through here too (sync/hubcall.py `HubBooking`), with
 the holder's keyed hash instead of the number. Not yet: a leased share of seats for a terminal
-whose hub is away (it refuses, `hub_unreachable`), and bookings on the central platform.
+whose hub is away (it refuses, `hub_unreachable`).
+
+Bookings the central platform sold (sync/server/platform_bookings.py) arrive sealed for the hall
+with what the hub pulls from its upstream; `adopt_online` opens each with the hall's private key
+and books it here as any booking (channel `platform`), once.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,7 @@ from sqlalchemy import Engine, select
 
 from hall import booking_slots, hall_settings
 from hall.config import TerminalConfig
-from hall.errors import ConfigError, DomainError
+from hall.errors import ConfigError, DomainError, HallError
 from hall.events import EventType
 from hall.identity import blind_index
 from hall.ids import new_id
@@ -32,25 +38,107 @@ from sync.server import authority
 from sync.server.log import get_meta, lock_hall
 from sync.server.tables import events
 
+PLATFORM = "platform"  # the channel of a booking the central platform sold
+log = logging.getLogger("tingduan.server.bookings")
 _TYPES = (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED,
           EventType.APPOINTMENT_CANCELLED)
 
 
-def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime) -> int:
-    """Seats of one slot sold hall-wide, from the hall's log (cancelled ones freed)."""
+def _leased(conn: Any, hall_id: str, service_id: str, day: str,
+            terminal_id: str | None = None) -> dict[str, int]:
+    """Seats of a day's slots leased to terminals (or to one): HH:MM -> seats."""
+    out: dict[str, int] = {}
+    for (raw,) in conn.execute(select(events.c.payload).where(
+            events.c.hall_id == hall_id, events.c.type == EventType.APPOINTMENT_SHARES_LEASED)):
+        p = json.loads(raw)
+        if p.get("service_id") != service_id or p.get("day") != day or (
+                terminal_id is not None and p.get("terminal_id") != terminal_id):
+            continue
+        for hhmm, n in dict(p.get("slots") or {}).items():
+            out[str(hhmm)] = out.get(str(hhmm), 0) + int(n)
+    return out
+
+
+def _held(conn: Any, hall_id: str) -> list[tuple[str, datetime]]:
+    """(service, slot start) of every booking the hub counts, from the hall's log: cancelled
+    ones freed; a terminal's booking from its lease and the platform's bookings left out (the
+    lease is counted whole, the platform sells its own share)."""
     held: dict[str, tuple[str, datetime]] = {}
     rows = conn.execute(select(events.c.type, events.c.payload).where(
         events.c.hall_id == hall_id, events.c.type.in_(_TYPES)).order_by(events.c.pos))
     for kind, raw in rows:
         p = json.loads(raw)
         aid = str(p.get("appointment_id"))
+        if kind == EventType.APPOINTMENT_BOOKED and (p.get("channel") == PLATFORM
+                                                     or p.get("lease_id")):
+            continue
         if kind == EventType.APPOINTMENT_BOOKED:
             held[aid] = (str(p["service_id"]), datetime.fromisoformat(p["slot_at"]))
         elif kind == EventType.APPOINTMENT_RESCHEDULED and aid in held:
             held[aid] = (held[aid][0], datetime.fromisoformat(p["slot_at"]))
         elif kind == EventType.APPOINTMENT_CANCELLED:
             held.pop(aid, None)
-    return sum(1 for sid, at in held.values() if sid == service_id and at == slot_at)
+    return list(held.values())
+
+
+def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime,
+          held: list[tuple[str, datetime]] | None = None,
+          leased: dict[str, int] | None = None) -> int:
+    """Seats of one slot sold hall-wide: bookings the hub counts and seats leased to terminals
+    (`held` and `leased` given when one caller asks for many slots of a day)."""
+    if held is None:
+        held = _held(conn, hall_id)
+    if leased is None:
+        leased = _leased(conn, hall_id, service_id, slot_at.date().isoformat())
+    return leased.get(slot_at.strftime("%H:%M"), 0) + sum(
+        1 for sid, at in held if sid == service_id and at == slot_at)
+
+
+def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str,
+                 day_text: str, seats: int, *, now: datetime | None = None) -> dict[str, int]:
+    """Top up a terminal's share of each slot of a day (not yet over) to `seats`, from the
+    seats still free: those seats are sold as far as the hub counts, and the terminal books
+    them alone while the hub is away. Returns the terminal's whole share: HH:MM -> seats."""
+    zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
+    try:
+        day = date.fromisoformat(day_text)
+    except (TypeError, ValueError):
+        raise DomainError("day YYYY-MM-DD", code="bad_slot") from None
+    if not 0 <= seats <= 20:
+        raise DomainError("seats: 0-20 a slot", code="bad_share")
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        hours, rules = _rules_of(conn, hall_id)
+        mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
+        held = _held(conn, hall_id)  # read once for the day's slots, not once a slot
+        leased = _leased(conn, hall_id, service_id, day_text)
+        more: dict[str, int] = {}
+        for slot in booking_slots.slots_of(hours, rules, service_id, day):
+            start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
+            if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
+                continue
+            free = (slot.capacity - rules.online_share(slot.capacity)
+                    - _sold(conn, hall_id, service_id, start, held, leased))
+            want = min(seats - mine.get(slot.start_text, 0), free)
+            if want > 0:
+                more[slot.start_text] = want
+        if more:
+            authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
+                "lease_id": new_id(), "terminal_id": terminal_id, "service_id": service_id,
+                "day": day_text, "slots": more,
+                "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
+    return {k: mine.get(k, 0) + more.get(k, 0) for k in sorted(set(mine) | set(more))}
+
+
+def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
+    """The hours and booking setting the hub last published."""
+    doc = json.loads(get_meta(conn, "settings:" + hall_id, '{"settings": {}}'))
+    settings = dict(doc.get("settings") or {})
+    try:
+        rules = booking_slots.parse(settings.get("booking"))
+    except ConfigError:
+        rules = booking_slots.DEFAULT
+    return hall_settings.hours_of(settings), rules
 
 
 def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,
@@ -91,9 +179,9 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
         if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
             raise DomainError("the slot is over", code="slot_past")
         sold = _sold(conn, hall_id, service_id, start)
-        if sold >= slot.capacity:
-            raise DomainError(f"the slot is full ({sold} of {slot.capacity})",
-                              code="slot_full")
+        ours = slot.capacity - rules.online_share(slot.capacity)  # the rest is the platform's
+        if sold >= ours:
+            raise DomainError(f"the slot is full ({sold} of {ours})", code="slot_full")
         appointment_id = new_id()
         authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, {
             "appointment_id": appointment_id, "service_id": service_id,
@@ -101,3 +189,51 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
             "channel": "online" if id_number else "terminal"})
     return {"id": appointment_id, "service": service_id, "day": day_text,
             "time": slot.start_text, "status": "booked"}
+
+
+def hall_public_key(data_dir: Path) -> str:
+    """The hall's X25519 public key (base64) the hub registers with the platform: the hall's
+    pair (hall/security/hall_pair.py), the one its terminals seal with."""
+    from hall.security import hall_pair
+
+    return base64.b64encode(hall_pair.ensure(data_dir).public).decode("ascii")
+
+
+def adopt_online(engine: Engine, data_dir: Path, hall_id: str) -> int:
+    """Book here, once each, the platform's bookings the hub has pulled: the applicant opened
+    with the hall's private key and kept only as the hall's keyed hash. Returns how many."""
+    from hall.security import hall_pair, keys, sealbox
+    from sync.server.platform_bookings import STREAM as platform_stream
+    from sync.server.platform_bookings import context
+    from sync.server.tables import UPSTREAM
+
+    hall_pair.ensure(data_dir)
+    ring = hall_pair.ring(data_dir)
+    index = keys.load_or_create(data_dir, keys.INDEX)
+    adopted = 0
+    with engine.begin() as conn:
+        lock_hall(conn, hall_id)
+        # booked here already, or cancelled on the platform before it reached the hall (the
+        # cancel would reach terminals ahead of a booking made now, and find nothing to cancel)
+        done = {json.loads(raw).get("appointment_id") for (raw,) in conn.execute(
+            select(events.c.payload).where(events.c.hall_id == hall_id, events.c.type.in_((
+                EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_CANCELLED))))}
+        for (raw,) in conn.execute(select(events.c.payload).where(  # the platform's only
+                events.c.hall_id == hall_id, events.c.terminal_id == platform_stream,
+                events.c.pushed_by == UPSTREAM,
+                events.c.type == EventType.APPOINTMENT_BOOKED_ONLINE).order_by(events.c.pos)):
+            p = json.loads(raw)
+            if p["appointment_id"] in done:
+                continue
+            try:
+                holder = sealbox.open_json(ring, p["holder_sealed"], context=context(hall_id))
+                holder_key = blind_index(index, str(holder["id_number"]))
+            except (HallError, KeyError, TypeError, ValueError) as exc:
+                log.warning("online booking %s not adopted: %s", p["appointment_id"], exc)
+                continue
+            authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, {
+                "appointment_id": p["appointment_id"], "service_id": p["service_id"],
+                "slot_at": p["slot_at"], "holder_key": holder_key, "channel": PLATFORM})
+            done.add(p["appointment_id"])
+            adopted += 1
+    return adopted

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from sync.server.tables import events
 from sync.wire import CallResponse
 
 HUB_TERMINAL = "hub"
+HUB_LOG = "hub-log"  # the server's hub stream as this projection keeps it (see _catch_up)
 OFFER_TTL_S = 30.0
 OFFER_CAP = 2  # unconfirmed offers one credential holds at once (a desk serves one window)
 HUB = Actor.system("hub")  # the hub deciding a call in its own projection of the hall
@@ -230,6 +232,10 @@ class CallDesk:
                 for r in rows:
                     ev = Event(r.event_id, hall.config.hall_id, r.terminal_id, r.terminal_seq,
                                r.hlc, r.type, json.loads(r.payload), r.schema_version)
+                    if r.terminal_id == HUB_TERMINAL:  # the server's own stream (settings,
+                        # accounts, audit) shares the name of this projection's own offers:
+                        # kept apart, or the first offer after a published setting collides
+                        ev = replace(ev, terminal_id=HUB_LOG)
                     if event_rules.refusal(ev) is not None:
                         # Stored by an older release, or brought from upstream: the hub's
                         # projection never takes what no hop may apply; terminals list it.

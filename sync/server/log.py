@@ -147,6 +147,31 @@ def refusal(raw: dict[str, Any], cred: Credential, now: int) -> tuple[WireEvent 
     return ev, why
 
 
+SETTINGS_META = "settings:"  # + hall: the settings its hub last signed (sync/server/authority.py)
+# Events that put a ticket at a window: a hub refuses them for a window the hall has not
+# configured (its signed settings' `windows`), as it refuses /calls/next for one.
+_AT_WINDOW = {"TicketCalled": "window", "TicketRecalled": "window", "TicketResumed": "window",
+              "TicketTransferred": "target_window"}
+
+
+def configured_windows(conn: Connection, hall_id: str) -> frozenset[str] | None:
+    """The windows of the hall's settings its hub last signed (`windows`); None when the hall
+    lists none (or on a central platform, which signs no settings): then any well-formed
+    window may call, and the offer cap alone bounds a hoard."""
+    current = json.loads(get_meta(conn, SETTINGS_META + hall_id, '{"settings": {}}'))
+    listed = current.get("settings", {}).get("windows")
+    return frozenset(listed) if listed else None
+
+
+def window_refusal(ev: WireEvent, windows: frozenset[str] | None) -> str | None:
+    field = _AT_WINDOW.get(ev.type)
+    window = ev.payload.get(field) if field is not None else None
+    if windows is None or not isinstance(window, str) or window in windows:
+        return None
+    return (f"window_not_configured: window {window!r} is not one of the hall's configured "
+            "windows (hall settings `windows`)")
+
+
 def _stream(raw: dict[str, Any], cred: Credential) -> str | None:
     """The terminal sequence an event belongs to: the pusher's own, or for a hub the event's
     terminal in the hub's hall (None: it cannot be placed in any stream of that hall)."""
@@ -220,6 +245,7 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
 
     with engine.begin() as conn:
         lock_hall(conn, cred.hall_id)
+        windows = configured_windows(conn, cred.hall_id)
         if not cred.is_hub:
             expected[cred.terminal_id] = _last_seq(conn, cred.hall_id, cred.terminal_id) + 1
         for raw in batch:
@@ -258,6 +284,8 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
                 blocked.add(stream)  # a gap: nothing past it; the pusher resends from our mark
                 continue
             ev, reason = refusal(raw, cred, now)
+            if reason is None and ev is not None:
+                reason = window_refusal(ev, windows)
             expected[stream] += 1
             if reason is not None:
                 refuse(raw, stream, seq, reason)

@@ -117,7 +117,7 @@ def _erase_stored(conn: Connection, purges: list[tuple[str, str]]) -> None:
             except ValueError:
                 body, payload = None, None
             if not isinstance(payload, dict):
-                if "ts1:" in d.body:  # cut short or unreadable: keep nothing of it
+                if "ts1:" in d.body or "ts2:" in d.body:  # unreadable: keep nothing of it
                     conn.execute(update(dead_letters).where(dead_letters.c.id == d.id)
                                  .values(body='{"erased": "purged"}'))
                 continue

@@ -48,6 +48,9 @@ class Upstream:
         self.idle = idle
         self.push_lock = threading.Lock()  # replaced by the server's own on start()
         self._notify: Callable[[], None] = lambda: None
+        # what the hub does with pulled events beyond storing them (the platform's bookings
+        # adopted, sync/server/bookings.py): set by the server, run after each page stored
+        self.after_pull: Callable[[], object] | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._forward_lock = threading.Lock()
@@ -174,6 +177,8 @@ class Upstream:
             with self.push_lock:
                 added = log.absorb_upstream(self.engine, self.hall_id, reply.events, CURSOR,
                                             reply.cursor)
+                if added and self.after_pull is not None:
+                    self.after_pull()  # under the push lock: it may write the hub's stream
             if added:
                 self._notify()
             pulled += added

@@ -16,7 +16,7 @@ import pytest
 from devices.emulators import people
 from hall.actors import Actor
 from hall.app import Hall
-from hall.errors import ConfigError, DomainError
+from hall.errors import AccessError, ConfigError, DomainError
 from hall.terminal_setup import setup_terminal
 from tests.hall.test_cli import cli
 
@@ -187,6 +187,56 @@ def test_check_in_window_early_on_time_late_and_no_show(hall_at: Any) -> None:
     assert hall.appointments.get(missed.id).status == "no_show"
     assert [a.status for a in hall.appointments.on_day("2026-12-08")] == [
         "late", "no_show", "checked_in"]
+
+
+def test_no_shows_by_the_clock_and_the_days_booking_figures(hall_at: Any) -> None:
+    """The sweep a desk's timer runs says when the next no-show is due; at that moment (and
+    not before) it records it; `stats` counts booked, checked in, no-shows and walk-ins."""
+    hall, wall, _admin = hall_at
+    keys = holders(hall)
+    book = hall.appointments.book_slot
+    book(OP, SERVICE, "2026-12-08", "09:00", keys[0])
+    gone = book(OP, SERVICE, "2026-12-08", "09:00", keys[1]).value
+    book(OP, SERVICE, "2026-12-08", "10:00", keys[2])
+    cancelled = book(OP, SERVICE, "2026-12-08", "10:00", keys[3]).value
+    hall.appointments.cancel(OP, cancelled.id)
+    first = hall.appointments.sweep_no_shows(OP).value
+    assert first.missed == () and first.next_at == at("2026-12-08T09:30")  # 09:00 + 30 min
+    kiosk = hall.kiosk()
+    wall[0] = at("2026-12-08T08:50")
+    hall.appointments.check_in_at(kiosk, hall.cards.read(OP, people.RESIDENT))
+    hall.tickets.take(kiosk, SERVICE)
+    hall.tickets.take(kiosk, SERVICE)
+    wall[0] = at("2026-12-08T09:29:59")
+    assert hall.appointments.sweep_no_shows(OP).value.missed == ()
+    wall[0] = first.next_at
+    assert hall.appointments.sweep_no_shows(OP).value.missed == ()  # the window's last moment
+    wall[0] = at("2026-12-08T09:30:01")
+    swept = hall.appointments.sweep_no_shows(OP)
+    assert swept.value.missed == (gone.id,) and swept.changes.appointments
+    assert swept.value.next_at == at("2026-12-08T10:30")
+    for _ in range(3):  # all three called at once: the same wait for booked and walk-ins
+        hall.tickets.done(OP, hall.tickets.call_next(OP, "1").value.id)
+    figures = hall.stats.day(OP, "2026-12-08").to_json()["bookings"]
+    assert figures["booked"] == 3 and figures["checked_in"] == 1 and figures["no_shows"] == 1
+    assert figures["open"] == 1 and figures["cancelled"] == 1 and figures["late"] == 0
+    assert figures["walk_in_share"] == round(2 / 3, 3)
+    assert figures["wait_avg_s"] == {"appointment": 40 * 60 + 1, "walk_in": 40 * 60 + 1}
+
+
+def test_a_citizen_books_at_the_kiosk_for_the_card_they_hold(hall_at: Any) -> None:
+    hall, _wall, _admin = hall_at
+    session = hall.kiosk_session()
+    read = session.cards.read(people.RESIDENT)
+    booked = session.appointments.book_own(SERVICE, "2026-12-09", "14:00", read).value
+    assert (booked.day, booked.time, booked.status) == ("2026-12-09", "14:00", "booked")
+    assert [a.id for a in hall.appointments.of_holder(read.holder.key, "2026-12-09")] == [
+        booked.id]
+    with pytest.raises(DomainError) as twice:
+        session.appointments.book_own(SERVICE, "2026-12-09", "14:00", read)
+    assert twice.value.code == "already_booked"
+    with pytest.raises(AccessError):  # the kiosk books only for the card in front of it
+        session.appointments.book_slot(SERVICE, "2026-12-09", "14:00", "0" * 64)
 
 
 # -- the command line (real time: days far from today) ---------------------------------------------

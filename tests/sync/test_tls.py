@@ -180,8 +180,9 @@ def test_cli_init_tls_then_enroll_pins_and_receives_hall_keys(servers: Any,
         done = _cli("sync", "enroll", "--server", hub.url, "--code", code, "--ca", made["ca"],
                     "--data-dir", str(term), "--json")
         assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout)["hall_keys"] == ["data", "index"]
-        for name in ("data", "index"):  # the hall's keys, the same as the hub's
+        desk_keys = ["data", "index", "hall-private", "hall-public"]  # a desk's (keys.ROLE_KEYS)
+        assert json.loads(done.stdout)["hall_keys"] == desk_keys
+        for name in desk_keys:  # the hall's keys, the same as the hub's
             assert keys.load(term, name) == keys.load(tmp_path / "hub", name)
             assert stat.S_IMODE(os.stat(keys.key_path(term, name)).st_mode) == 0o600
         cred = json.loads((term / "sync.json").read_text())
