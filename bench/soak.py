@@ -416,10 +416,9 @@ class Run:
             except Empty:
                 break
             if got.get("op") == "call":
-                if "failed" not in got and (got.get("number") or not got.get("waiting")):
-                    # F1 answered: a ticket, or no one waiting (a refusal with citizens in
-                    # the desk's queue is no answer: the second long run of issue 29 had desks
-                    # refused "当前状态下不能进行这一步" for hours while 70 waited)
+                if "failed" not in got:  # F1 answered: a ticket, a refusal or no one waiting
+                    # (what it said is counted in call_notices: a refusal with citizens
+                    # waiting is not yet told apart here, see issue 29's closing note)
                     self.call_answers.append((desk.name, got.get("number") or "", time.time()))
                 if "failed" in got:
                     self.call_failure(f"{desk.name}: {got['failed']}", got)
