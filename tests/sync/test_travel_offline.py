@@ -120,8 +120,9 @@ def decide_at(desk: Path, clock: Callable[[], datetime], ref: str, step: int, ou
 
 
 def steps_of(data_dir: Path, clock: Callable[[], datetime], ref: str) -> dict[int, tuple[str, str | None]]:
-    return at(data_dir, clock, lambda h: {s.step: (s.status, s.due)
-                                          for s in h.cases.get(OP, ref).steps})
+    got: dict[int, tuple[str, str | None]] = at(
+        data_dir, clock, lambda h: {s.step: (s.status, s.due) for s in h.cases.get(OP, ref).steps})
+    return got
 
 
 def shanghai_day(moment: datetime) -> date:
@@ -130,7 +131,7 @@ def shanghai_day(moment: datetime) -> date:
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_the_station_three_days_offline_while_its_clock_moves(
-        make_server, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_server: Any, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     central = make_server(role="central")
     clock = World(monkeypatch)
     rejected: list[int] = []
@@ -240,7 +241,7 @@ def point(data_dir: Path, url: str) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_the_hub_and_the_platform_restarted_lose_nothing(make_server, tmp_path: Path,
+def test_the_hub_and_the_platform_restarted_lose_nothing(make_server: Any, tmp_path: Path,
                                                          backend: str) -> None:
     central = make_server(role="central")
     clock = FakeClock(datetime.now(UTC).replace(microsecond=0))
