@@ -703,7 +703,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
-                                     holder_key=body.get("holder_key", ""))
+                                     holder_key=body.get("holder_key", ""),
+                                     terminal_id=None if cred.is_hub else cred.terminal_id)
 
         try:
             booked = await run_in_threadpool(locked)
