@@ -236,25 +236,23 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
 
 
 def hall_public_key(data_dir: Path) -> str:
-    """The hall's X25519 public key (base64) the hub registers with the platform; the private
-    key is made on first use in the hub's key folder (until the keys work, #19, distributes
-    the hall's pair)."""
-    from hall.security import keys, sealbox
+    """The hall's X25519 public key (base64) the hub registers with the platform: the hall's
+    pair (hall/security/hall_pair.py), the one its terminals seal with."""
+    from hall.security import hall_pair
 
-    private = keys.load_or_create(data_dir, keys.HALL_PRIVATE)
-    return base64.b64encode(sealbox.public_of(private)).decode("ascii")
+    return base64.b64encode(hall_pair.ensure(data_dir).public).decode("ascii")
 
 
 def adopt_online(engine: Engine, data_dir: Path, hall_id: str) -> int:
     """Book here, once each, the platform's bookings the hub has pulled: the applicant opened
     with the hall's private key and kept only as the hall's keyed hash. Returns how many."""
-    from hall.security import keys, sealbox
+    from hall.security import hall_pair, keys, sealbox
     from sync.server.platform_bookings import STREAM as platform_stream
     from sync.server.platform_bookings import context
     from sync.server.tables import UPSTREAM
 
-    private = keys.load_or_create(data_dir, keys.HALL_PRIVATE)
-    ring = {sealbox.public_kid(sealbox.public_of(private)): private}
+    hall_pair.ensure(data_dir)
+    ring = hall_pair.ring(data_dir)
     index = keys.load_or_create(data_dir, keys.INDEX)
     adopted = 0
     with engine.begin() as conn:

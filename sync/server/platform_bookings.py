@@ -13,8 +13,8 @@ Seats: the platform sells only its share of each slot (`online_seats` of the hal
 setting, read from the hall's last published settings the platform holds); the hub and the
 terminals sell the rest. The two never count the same seat, so a slot is never sold twice
 whichever side is cut off. A hall registers its public key with the platform over its hub's
-credential (`POST /v1/appointments/hall-key`); the keys work (#19) will publish the hall's key
-pair through the platform's directory instead.
+credential (`POST /v1/appointments/hall-key`): the public half of the hall's pair
+(hall/security/hall_pair.py), the one its kiosks seal with and the directory publishes.
 """
 
 from __future__ import annotations
