@@ -301,6 +301,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
         hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
         upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
+        upstream.hall_key = lambda: _bookings.hall_public_key(data_dir)  # registered by the link
     fixed = db.serve_as(engine, role, hall)
     if role == db.HUB:  # the hall's key pair, there from the start (the directory publishes it)
         from hall.security import hall_pair
@@ -704,7 +705,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
                                      holder_key=body.get("holder_key", ""),
-                                     terminal_id=None if cred.is_hub else cred.terminal_id)
+                                     terminal_id=None if cred.is_hub else cred.terminal_id,
+                                     online=upstream is not None)
 
         try:
             booked = await run_in_threadpool(locked)
@@ -758,7 +760,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         def locked() -> dict[str, int]:
             with state.locks.get(cred.hall_id):
                 return bookings.lease_shares(engine, cred.hall_id, cred.terminal_id,
-                                             body["service"], body["day"], int(seats))
+                                             body["service"], body["day"], int(seats),
+                                             online=upstream is not None)
 
         try:
             shares = await run_in_threadpool(locked)

@@ -131,7 +131,8 @@ def _own_seat(conn: Any, hall_id: str, terminal_id: str, service_id: str,
 
 
 def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str,
-                 day_text: str, seats: int, *, now: datetime | None = None) -> dict[str, int]:
+                 day_text: str, seats: int, *, online: bool = True,
+                 now: datetime | None = None) -> dict[str, int]:
     """Top up a terminal's share of each slot of a day (not yet over) to `seats`, from the
     seats still free: those seats are sold as far as the hub counts, and the terminal books
     them alone while the hub is away. Returns the terminal's whole share: HH:MM -> seats."""
@@ -153,7 +154,7 @@ def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str
             start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
             if start <= (now or datetime.now(UTC)) + timedelta(minutes=SHARE_RELEASE_MIN):
                 continue  # about to start (or over): a share is given back then, not leased
-            free = (slot.capacity - rules.online_share(slot.capacity)
+            free = (slot.capacity - (rules.online_share(slot.capacity) if online else 0)
                     - _sold(conn, hall_id, service_id, start, held, leased))
             want = min(seats - mine.get(slot.start_text, 0), free)
             if want > 0:
@@ -179,12 +180,14 @@ def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
 
 def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,
          time_text: str, id_number: str = "", *, holder_key: str = "",
-         terminal_id: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+         terminal_id: str | None = None, online: bool = True,
+         now: datetime | None = None) -> dict[str, Any]:
     """Book a seat for the holder of `id_number` (the platform's caller) or of `holder_key`
     (a terminal of the hall, which holds the index key and sends no number); DomainError
     `no_slot`, `slot_past`, `slot_full`. A terminal's booking (`terminal_id`) takes a seat of
     its own share when the slot is otherwise full: the share is that terminal's to sell, online
-    as offline, so leasing it costs the hall no seat."""
+    as offline, so leasing it costs the hall no seat. `online`: the hub has an upstream, whose
+    platform sells `online_seats` of each slot (none counted without one)."""
     from hall.security import keys
 
     zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
@@ -217,7 +220,8 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
         if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
             raise DomainError("the slot is over", code="slot_past")
         sold = _sold(conn, hall_id, service_id, start)
-        ours = slot.capacity - rules.online_share(slot.capacity)  # the rest is the platform's
+        # the rest is the platform's, when there is one to sell it
+        ours = slot.capacity - (rules.online_share(slot.capacity) if online else 0)
         lease_id = None
         if sold >= ours and terminal_id is not None:
             lease_id = _own_seat(conn, hall_id, terminal_id, service_id, start)
