@@ -88,13 +88,14 @@ def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: Fault
     refused = httpx.post(f"{central.url}/v1/appointments/hall-key", headers=api, timeout=10,
                          json={"public_key": bookings.hall_public_key(tmp_path)})
     assert refused.status_code == 403  # only the hall's hub
-    # the hall gives the platform one seat of each slot; the settings reach it through the hub
+    # the platform sells one seat of each slot out of the box (`online_seats` unset); the
+    # hall's settings reach it through the hub
     authority.add_user(hub.engine, HALL, "root", "admin", hash_secret(PW))
     desk = _enrolled(tmp_path / "d1", "D1", hub)
     _sync(desk)
     with Hall.open(desk) as hall:
         root = hall.accounts.sign_in("root", PW)
-        hall.settings.request(root, {"booking": {"online_seats": 1}})
+        hall.settings.request(root, {"booking": {"late_min": 30}})
     _sync(desk)
 
     def published() -> bool:
@@ -169,3 +170,9 @@ def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: Fault
                      timeout=10)
     assert out.status_code == 200, out.text
     _until(lambda: _sync(desk) is None and _statuses(desk, day)[third["id"]] == "cancelled")
+    # a new hall pair (an operator replaced it): the link registers the new public key itself
+    from hall.security import keys, sealbox
+
+    keys.create(hub.data_dir, keys.HALL_PRIVATE, sealbox.generate().private, replace=True)
+    held = bookings.hall_public_key(hub.data_dir)
+    _until(registered)
