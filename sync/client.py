@@ -385,21 +385,20 @@ class SyncClient:
             key = f"booking_shares:{day.isoformat()}"
             if local.get(core.store.conn, key) in (mark, "off"):
                 continue
-            held = "off"
-            for service in core.catalog.services:
-                if not booking_slots.slots_of(settings.hours(), settings.booking(), service.id,
-                                              day):
-                    continue
+            wanted = [service.id for service in core.catalog.services
+                      if booking_slots.slots_of(settings.hours(), settings.booking(),
+                                                service.id, day)]
+            held = mark
+            if wanted:
                 try:
-                    self.lease_booking_shares(service.id, day.isoformat(), SHARE_SEATS,
-                                              pull=False)
+                    self._request("POST", "/appointments/shares", body={
+                        "services": wanted, "day": day.isoformat(), "seats": SHARE_SEATS})
                 except NetworkError:
                     raise  # away or busy: the next round asks again (a top-up is idempotent)
                 except HallError:
-                    break  # not a terminal that books (403), a platform (404), refused (409)
-                done += 1
-            else:
-                held = mark
+                    held = "off"  # not a terminal that books (403), a platform (404), refused
+                else:
+                    done += 1
             with core.store.write() as conn:
                 local.put(conn, key, held)
         if done:

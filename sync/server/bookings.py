@@ -136,6 +136,15 @@ def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str
     """Top up a terminal's share of each slot of a day (not yet over) to `seats`, from the
     seats still free: those seats are sold as far as the hub counts, and the terminal books
     them alone while the hub is away. Returns the terminal's whole share: HH:MM -> seats."""
+    return lease_many(engine, hall_id, terminal_id, [service_id], day_text, seats,
+                      online=online, now=now)[service_id]
+
+
+def lease_many(engine: Engine, hall_id: str, terminal_id: str, service_ids: list[str],
+               day_text: str, seats: int, *, online: bool = True,
+               now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """`lease_shares` for many services in one transaction (a terminal's sync round asks for
+    all it books), the hall's bookings read once: service -> HH:MM -> seats."""
     zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
     try:
         day = date.fromisoformat(day_text)
@@ -143,28 +152,32 @@ def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str
         raise DomainError("day YYYY-MM-DD", code="bad_slot") from None
     if not 0 <= seats <= 20:
         raise DomainError("seats: 0-20 a slot", code="bad_share")
+    out: dict[str, dict[str, int]] = {}
     with engine.begin() as conn:
         lock_hall(conn, hall_id)
         hours, rules = _rules_of(conn, hall_id)
-        mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
-        held = _held(conn, hall_id)  # read once for the day's slots, not once a slot
-        leased = _leased(conn, hall_id, service_id, day_text)
-        more: dict[str, int] = {}
-        for slot in booking_slots.slots_of(hours, rules, service_id, day):
-            start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
-            if start <= (now or datetime.now(UTC)) + timedelta(minutes=SHARE_RELEASE_MIN):
-                continue  # about to start (or over): a share is given back then, not leased
-            free = (slot.capacity - (rules.online_share(slot.capacity) if online else 0)
-                    - _sold(conn, hall_id, service_id, start, held, leased))
-            want = min(seats - mine.get(slot.start_text, 0), free)
-            if want > 0:
-                more[slot.start_text] = want
-        if more:
-            authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
-                "lease_id": new_id(), "terminal_id": terminal_id, "service_id": service_id,
-                "day": day_text, "slots": more,
-                "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
-    return {k: mine.get(k, 0) + more.get(k, 0) for k in sorted(set(mine) | set(more))}
+        held = _held(conn, hall_id)  # read once for every slot asked, not once a slot
+        for service_id in dict.fromkeys(service_ids):
+            mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
+            leased = _leased(conn, hall_id, service_id, day_text)
+            more: dict[str, int] = {}
+            for slot in booking_slots.slots_of(hours, rules, service_id, day):
+                start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
+                if start <= (now or datetime.now(UTC)) + timedelta(minutes=SHARE_RELEASE_MIN):
+                    continue  # about to start (or over): a share is given back then, not leased
+                free = (slot.capacity - (rules.online_share(slot.capacity) if online else 0)
+                        - _sold(conn, hall_id, service_id, start, held, leased))
+                want = min(seats - mine.get(slot.start_text, 0), free)
+                if want > 0:
+                    more[slot.start_text] = want
+            if more:
+                authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
+                    "lease_id": new_id(), "terminal_id": terminal_id,
+                    "service_id": service_id, "day": day_text, "slots": more,
+                    "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
+            out[service_id] = {k: mine.get(k, 0) + more.get(k, 0)
+                               for k in sorted(set(mine) | set(more))}
+    return out
 
 
 def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
