@@ -760,17 +760,20 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         many = body.get("services") if isinstance(body, dict) else None
         one = body.get("service") if isinstance(body, dict) else None
         wanted = many if many is not None else [one]
-        if not isinstance(body, dict) or type(seats) is not int or not isinstance(
+        whole = isinstance(seats, int | float) and not isinstance(seats, bool) and float(
+            seats).is_integer()  # 17.0 is an integer to JSON Schema
+        if not isinstance(body, dict) or not whole or not isinstance(
                 body.get("day"), str) or len(body["day"]) > 64 or not isinstance(
                 wanted, list) or len(wanted) > 200 or not all(
                 isinstance(k, str) and len(k) <= 64 for k in wanted):
             raise HTTPException(422, "service (or services) and day as text, seats a whole "
                                 "number")
+        count = int(float(seats))  # type: ignore[arg-type]  # checked whole above
 
         def locked() -> dict[str, dict[str, int]]:
             with state.locks.get(cred.hall_id):
                 return bookings.lease_many(engine, cred.hall_id, cred.terminal_id,
-                                           [str(k) for k in wanted], body["day"], int(seats),
+                                           [str(k) for k in wanted], body["day"], count,
                                            online=upstream is not None)
 
         try:
