@@ -256,12 +256,16 @@ class Hall:
         rc, out = cli("sync", "enroll", "--json", "--data-dir", str(folder), "--code",
                       self._code("hub", terminal))
         assert rc == 0, f"enroll {terminal}: {out}"
-        if desk:
+        if desk:  # the hall's admin is made on its hub (a hall's desk makes none) and pulled
             from hall.app import Hall as Store
 
+            rc, out = cli("serve", "user", "add", "admin", "--role", "admin", "--hall", HALL,
+                          "--json", "--data-dir", str(self.dirs["hub"]), stdin=PASSWORD + "\n")
+            assert rc == 0, f"serve user add: {out}"
+            rc, out = cli("sync", "--once", "--json", "--data-dir", str(folder))
+            assert rc == 0, f"sync {terminal}: {out}"
             with Store.open(folder) as hall:
-                admin = hall.accounts.add(None, "admin", "admin", PASSWORD).value
-                hall.accounts.add(admin, "clerk", "clerk", PASSWORD)
+                hall.sign_in("admin", PASSWORD).accounts.add("clerk", "clerk", PASSWORD)
 
     def procs(self) -> dict[str, Proc]:
         return {"central": self.central, "hub": self.hub, **self.faces}

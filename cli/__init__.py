@@ -19,7 +19,8 @@ from hall.errors import HallError
 
 COMMAND_MODULES = ("cli.faces", "cli.queue_cmd", "cli.admin_cmd", "cli.demo_cmd", "cli.devices_cmd",
                    "cli.sync_cmd", "cli.serve_cmd", "cli.access_cmd", "cli.case_cmd",
-                   "cli.display_cmd", "cli.hall_cmd", "cli.appointment_cmd")
+                   "cli.display_cmd", "cli.hall_cmd", "cli.appointment_cmd",
+                   "cli.rating_cmd")
 
 # A handler that streams its own lines (display --headless) returns None as its result.
 Handler = Callable[[argparse.Namespace], tuple[dict[str, Any] | None, str | None]]

@@ -45,6 +45,10 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=user_password)
     p = usub.add_parser("list", parents=[common, acting], help="accounts and lockouts")
     p.set_defaults(handler=user_list)
+    p = usub.add_parser("migrate", parents=[common, acting],
+                        help="make this terminal's accounts from before hall-wide accounts the "
+                        "hall's (stdin: --as password; ADMIN may be one of them)")
+    p.set_defaults(handler=user_migrate)
 
     p = asub.add_parser("sign-in", parents=[common], help="check a password (stdin)")
     p.add_argument("user")
@@ -93,11 +97,10 @@ def user_add(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     session = _principal(hall, args, required=False)
     secret = read_secret(f"new password of {args.user}: ")
-    # no account yet: the first (an admin) is added by no one (hall.accounts.add)
-    p = (session.accounts.add(args.user, args.role, secret, department=args.department)
+    # no account yet: the first (an admin) is added by no one, on a station no hub knows
+    p = (session.accounts.add(args.user, args.role, secret, department=args.department).value
          if session is not None
-         else hall.accounts.add(None, args.user, args.role, secret,
-                                department=args.department)).value
+         else hall.first_admin(args.user, secret, role=args.role, department=args.department))
     out: dict[str, Any] = {"user": p.name, "role": p.role}
     if args.department:
         out["department"] = args.department
@@ -128,10 +131,25 @@ def user_list(args: argparse.Namespace) -> Result:
     return {"users": [u.to_json() for u in rows]}, text
 
 
+def user_migrate(args: argparse.Namespace) -> Result:
+    """The admin signs in here even if not migrated yet (that is what it is for)."""
+    hall = open_hall(args)
+    if not args.acting:
+        from hall.errors import AccessError
+
+        raise AccessError("this needs an authorizing account: --as ADMIN", code="forbidden",
+                          params={"command": "migrate_accounts"})
+    users = hall.migrate_accounts(args.acting,
+                                  read_secret(f"password of {args.acting}: ")).value
+    text = (f"{len(users)} account(s) made the hall's: {', '.join(users)}" if users
+            else "every account of this terminal is the hall's already")
+    return {"migrated": users}, text
+
+
 def sign_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     p = hall.sign_in(args.user, read_secret(f"password of {args.user}: "))
-    heard = hall.accounts.as_of()
+    heard = p.accounts.as_of()
     age = ("" if heard["age_s"] is None else
            f"; accounts as this terminal last heard them {heard['age_s']} s ago")
     return ({"signed_in": {"user": p.name, "role": p.role}, "accounts_age_s": heard["age_s"]},

@@ -50,48 +50,48 @@ def _card_options(p: argparse.ArgumentParser) -> None:
     card.add_argument("--sscard-reader", metavar="NAME", help="the holder's 社保卡 (PC/SC)")
 
 
-def _holder(hall: Any, by: Any, args: argparse.Namespace, purpose: str) -> Any:
+def _holder(session: Any, args: argparse.Namespace, purpose: str) -> Any:
     from cli.printing import read_card
 
-    return hall.cards.read(by, read_card(args.id_reader, args.sscard_reader), purpose=purpose)
+    return session.cards.read(read_card(args.id_reader, args.sscard_reader), purpose=purpose)
 
 
 def slots(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    found = hall.appointments.slots(args.service, args.day)
+    found = hall.display_session().appointments.slots(args.service, args.day)
     text = "\n".join(f"{s.start}-{s.end}  {s.booked}/{s.capacity}" for s in found) or "no slots"
     return {"slots": [s.to_json() for s in found]}, text
 
 
 def book(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args).actor
-    hall.appointments.slots(args.service, args.day)  # bad service or day: before the card
-    read = _holder(hall, by, args, "appointment")
-    done = hall.appointments.book_slot(by, args.service, args.day, args.time,
-                                       read.holder.key).value
+    session = acting(hall, args)
+    session.appointments.slots(args.service, args.day)  # bad service or day: before the card
+    read = _holder(session, args, "appointment")
+    done = session.appointments.book_slot(args.service, args.day, args.time,
+                                          read.holder.key).value
     return {"appointment": _short(done)}, (
         f"booked {done.service} {done.day} {done.time} ({done.id})")
 
 
 def cancel(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    done = hall.appointments.cancel(acting(hall, args).actor, args.appointment).value
+    done = acting(hall, args).appointments.cancel(args.appointment).value
     return {"appointment": _short(done)}, f"cancelled {done.id}"
 
 
 def reschedule(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    done = hall.appointments.reschedule(acting(hall, args).actor, args.appointment, args.day,
-                                        args.time).value
+    done = acting(hall, args).appointments.reschedule(args.appointment, args.day,
+                                                      args.time).value
     return {"appointment": _short(done)}, f"moved {done.id} to {done.day} {done.time}"
 
 
 def appointment_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args).actor
-    hall.appointments.record_no_shows(by)  # slots whose check-in has closed: no-shows
-    found = hall.appointments.on_day(args.day)
+    session = acting(hall, args)
+    session.appointments.record_no_shows()  # slots whose check-in has closed: no-shows
+    found = session.appointments.on_day(args.day)
     text = "\n".join(f"{a.time} {a.service:<28} {a.status:<10} {a.id}" for a in found) or (
         "no appointments")
     return {"day": args.day or hall.today(), "appointments": [_short(a) for a in found]}, text
@@ -99,9 +99,9 @@ def appointment_list(args: argparse.Namespace) -> Result:
 
 def check_in(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args).actor
-    read = _holder(hall, by, args, "check_in")
-    done = hall.appointments.check_in_at(by, read).value
+    session = acting(hall, args)
+    read = _holder(session, args, "check_in")
+    done = session.appointments.check_in_at(read).value
     ticket = done.ticket.to_json()
     result: dict[str, Any] = {"ticket": ticket, "appointment": _short(done.appointment)}
     if done.note:

@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
     p.add_argument("--promise", metavar="TEXT", help="告知承诺: the applicant's written promise "
                    "for the deferred materials")
     p.add_argument("--assisted", action="store_true", help="帮办代办: staff helped the applicant")
+    p.add_argument("--handled-by", metavar="HALL",
+                   help="异地代收: the hall that decides the whole case (it travels there, "
+                   "sealed for that hall; its decisions come back here)")
     p.add_argument("--another", action="store_true", help="a second matter of the same visit: "
                    "accept although the ticket already has a case (else exit 3, "
                    "ticket_has_case)")
@@ -57,6 +60,16 @@ def register(sub: Any) -> None:
     p.add_argument("--channel", choices=["window", "mail"], default="window")
     p.add_argument("--tracking", metavar="EMS", help="the tracking number, by mail")
     p.set_defaults(handler=deliver)
+    p = csub.add_parser("materials-sent", parents=[common, who],
+                        help="跨域通办: how the materials went to the hall deciding the case")
+    p.add_argument("--case", required=True)
+    p.add_argument("--via", required=True, choices=["ems", "electronic"])
+    p.add_argument("--tracking", metavar="EMS", help="the EMS tracking number")
+    p.set_defaults(handler=materials_sent)
+    p = csub.add_parser("materials-arrived", parents=[common, who],
+                        help="跨域通办: the materials of a case that travelled here arrived")
+    p.add_argument("--case", required=True)
+    p.set_defaults(handler=materials_arrived)
     p = csub.add_parser("supply", parents=[common, who], help="补交 a deferred material")
     p.add_argument("--case", required=True)
     p.add_argument("--material", required=True)
@@ -109,6 +122,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("rate", parents=[common, who], help="好差评 of a finished visit")
     p.add_argument("--ticket", required=True)
     p.add_argument("--grade", required=True, type=int, choices=range(1, 6), metavar="1..5")
+    p.add_argument("--reason", action="append", default=[], metavar="R",
+                   help="a 差评 reason (repeat): 等候时间长 | 工作人员态度 | 材料要求不清楚 | "
+                   "多次跑动 | 系统或设备故障 | 其他")
     p.add_argument("--comment", default="", metavar="TEXT")
     p.set_defaults(handler=rate)
 
@@ -157,7 +173,7 @@ def accept(args: argparse.Namespace) -> Result:
     try:
         done = session.cases.accept(args.service, applicant, items, ticket=args.ticket,
                                     promise=args.promise, assisted=args.assisted,
-                                    another=args.another)
+                                    another=args.another, handled_by=args.handled_by)
     except DomainError as exc:
         if exc.code != "ticket_has_case":
             raise
@@ -186,6 +202,17 @@ def deliver(args: argparse.Namespace) -> Result:
     return _case(acting(hall, args).cases.deliver(args.case, args.channel, args.tracking).value)
 
 
+def materials_sent(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(acting(hall, args).cases.send_materials(args.case, args.via,
+                                                         args.tracking).value)
+
+
+def materials_arrived(args: argparse.Namespace) -> Result:
+    hall = open_hall(args)
+    return _case(acting(hall, args).cases.materials_arrived(args.case).value)
+
+
 def supply(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     return _case(acting(hall, args).cases.supply(args.case, args.material).value)
@@ -200,7 +227,7 @@ def show(args: argparse.Namespace) -> Result:
 def case_list(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
     session = acting(hall, args)
-    found = (hall.parts.ready(session.actor) if args.ready
+    found = (session.parts.ready() if args.ready
              else session.cases.list(day=args.day, status=args.status))
     text = "\n".join(f"{c.number}  {c.service_name}  {c.status}" for c in found) or "no cases"
     return {"cases": [c.to_json() for c in found]}, text
@@ -208,7 +235,7 @@ def case_list(args: argparse.Namespace) -> Result:
 
 def queue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    parts = hall.parts.queue(acting(hall, args).actor, args.department)
+    parts = acting(hall, args).parts.queue(args.department)
     text = "\n".join(f"{p.case}  {p.step}  {p.department}  {p.status}  {p.due or '-'}"
                      f"{'  逾期' if p.overdue else ''}  {p.matter}" for p in parts) or "no parts"
     return {"parts": [p.to_json() for p in parts]}, text
@@ -216,26 +243,26 @@ def queue(args: argparse.Namespace) -> Result:
 
 def decide(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.decide(acting(hall, args).actor, args.case, args.step, args.outcome,
-                                   args.note, args.bring).value)
+    return _case(acting(hall, args).parts.decide(args.case, args.step, args.outcome, args.note,
+                                                 args.bring).value)
 
 
 def correct(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.correct(acting(hall, args).actor, args.case, args.step).value)
+    return _case(acting(hall, args).parts.correct(args.case, args.step).value)
 
 
 def reassign(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    return _case(hall.parts.reassign(acting(hall, args).actor, args.case, args.step, args.department,
-                                     args.reason).value)
+    return _case(acting(hall, args).parts.reassign(args.case, args.step, args.department,
+                                                   args.reason).value)
 
 
 def overdue(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    by = acting(hall, args).actor
-    found = hall.parts.supervision(by)
-    owed = hall.parts.owed_materials(by)  # 容缺 past due: the window chases them
+    session = acting(hall, args)
+    found = session.parts.supervision()
+    owed = session.parts.owed_materials()  # 容缺 past due: the window chases them
     text = "\n".join([f"{d}: 逾期 {len(v['overdue'])}, 即将到期 {len(v['due_soon'])}"
                       for d, v in sorted(found.items())]
                      + [f"{m.case}  {m.material}  容缺 due {m.due}" for m in owed]
@@ -247,6 +274,7 @@ def overdue(args: argparse.Namespace) -> Result:
 
 def rate(args: argparse.Namespace) -> Result:
     hall = open_hall(args)
-    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment).value
+    rating = acting(hall, args).ratings.rate(args.ticket, args.grade, args.comment,
+                                             args.reason).value
     due = f", follow up by {rating.follow_up_due}" if rating.follow_up_due else ""
     return {"rating": rating.to_json()}, f"{rating.ticket}: {rating.grade_name}{due}"

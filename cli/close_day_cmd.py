@@ -15,11 +15,13 @@ def register(asub: Any, common: argparse.ArgumentParser, who: argparse.ArgumentP
     p = asub.add_parser(
         "close-day", parents=[common, who],
         help="end a day: its unserved tickets become no-shows (reason day_closed) and its "
-        "figures are frozen; by default every unclosed day before today")
+        "figures are frozen; by default every unclosed day before today, and today once the "
+        "hall has closed by its opening hours")
     p.add_argument("--day", metavar="YYYY-MM-DD", type=_day,
                    help="close this day only (closing it again changes nothing and says so)")
     p.add_argument("--force", action="store_true",
-                   help="allow --day to be today (the hall closes early)")
+                   help="allow --day to be today before the hall's closing time (the hall "
+                   "closes early); after it, today needs no --force")
     p.set_defaults(handler=close_day)
 
 

@@ -122,7 +122,8 @@ def headless_day(args: argparse.Namespace) -> Result:
         code = db.new_enroll_code(hub_engine, HALL, DESK)
         sync_cmd.enroll(argparse.Namespace(data_dir=desk_dir, server=hub_url, code=code,
                                            insecure=False, ca=None, replace_keys=False))
-        log, figures = _day(args.seed, desk_dir, config, hub_url, printer, id_reader)
+        log, figures = _day(args.seed, desk_dir, config, hub_url, hub_engine, printer,
+                            id_reader)
         with hub_engine.connect() as conn:
             hub_events = int(conn.execute(text("SELECT COUNT(*) FROM events")).scalar_one())
         printed = printer.wait_for(len(VISITORS), timeout=10) and len(printer.tickets)
@@ -145,7 +146,7 @@ def _seconds(value: float | None) -> str:
     return "—" if value is None else f"{value:g} s"
 
 
-def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
+def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, hub_engine: Any, printer: Any,
          id_reader: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from cli.printing import print_ticket
     from devices.ga467 import read_id_card
@@ -153,13 +154,15 @@ def _day(seed: int, desk_dir: Path, config: Any, hub_url: str, printer: Any,
     from hall.errors import DomainError
     from sync import credential
     from sync.client import SyncClient
+    from sync.server.first_admin import hub_admin
 
     clock = SimulatedClock(datetime.now(config.zone))
     rng = random.Random(seed)
     hall = Hall.open(desk_dir, wall=clock)
     kiosk = hall.kiosk_session()
-    hall.accounts.add(None, "demo-admin", "admin", DEMO_PASSWORD)
-    hall.sign_in("demo-admin", DEMO_PASSWORD).accounts.add("demo-clerk", "clerk", DEMO_PASSWORD)
+    # the hall's first admin is made on its hub and heard here (a hall terminal makes none)
+    hub_admin(hub_engine, hall, "demo-admin", DEMO_PASSWORD).accounts.add(
+        "demo-clerk", "clerk", DEMO_PASSWORD)
     clerks = {w: hall.sign_in("demo-clerk", DEMO_PASSWORD, window=w) for w in WINDOWS}
     operator = hall.operator_session()
     cred = credential.load(desk_dir)

@@ -108,9 +108,11 @@ def run(args: argparse.Namespace) -> Result:
         desk = _terminal(folder, "D1", hub_url, engine, {"id_reader": desk_reader.path})
         screen = _terminal(folder, "S1", hub_url, engine)
         other = _terminal(folder, "D2", hub_url, engine)  # window 2: the clerk nobody sees
-        with Hall.open(desk) as hall:
-            hall.accounts.add(None, "demo-admin", "admin", PASSWORD)
-            hall.sign_in("demo-admin", PASSWORD).accounts.add(CLERK, "clerk", PASSWORD)
+        with Hall.open(desk) as hall:  # the hall's first admin: made on its hub, heard here
+            from sync.server.first_admin import hub_admin
+
+            hub_admin(engine, hall, "demo-admin", PASSWORD).accounts.add(CLERK, "clerk",
+                                                                           PASSWORD)
         arrivals = Hall.open(kiosk)
         second = Hall.open(other)
         attach(second)  # window 2's calls are decided by the hub, as a desk's are

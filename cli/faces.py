@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-FACES = {"kiosk": "kiosk.app", "desk": "desk.app", "display": "display.app"}
+FACES = {"kiosk": "kiosk.app", "desk": "desk.app", "display": "display.app", "rater": "rater.app"}
 
 
 def register(sub: Any) -> None:
@@ -17,6 +17,8 @@ def register(sub: Any) -> None:
     `main.py kiosk --help` and `main.py desk --help`: `face_of` routes them before argparse."""
     sub.add_parser("kiosk", help="the self-service kiosk (取号, 办件查询, 好差评, …)", add_help=False)
     sub.add_parser("desk", help="the clerk's comprehensive window (叫号, 受理, 出件)", add_help=False)
+    sub.add_parser("rater", help="a window's rating pad (窗口评价器): `rater --window N`",
+                   add_help=False)
 
 
 def face_of(argv: list[str]) -> str | None:

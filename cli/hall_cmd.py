@@ -40,9 +40,9 @@ def settings(args: argparse.Namespace) -> Result:
     # Checked before the password is read: a bad value is exit 2 naming the key.
     changes = dict(hall_settings.parse_assignment(a) for a in args.assignments)
     hall_settings.check_changes(changes)
-    by = acting(hall, args).actor
-    before = hall.settings.current().version
-    shown = hall.settings.request(by, changes).value
+    session = acting(hall, args)
+    before = session.settings.current().version
+    shown = session.settings.request(changes).value
     out = shown.to_json()
     if hall.config.hub_url:
         from sync.settings_round import send_and_fetch

@@ -257,5 +257,6 @@ def stats(args: argparse.Namespace) -> Result:
                                      if c.late_tickets else ""))
     return {**t.to_json(), "day": figures.day, "hall": figures.hall, "scope": figures.scope,
             "by_service": out["by_service"], "by_window": out["by_window"],
-            "ratings": out["ratings"], "follow_ups": figures.follow_ups,
+            "ratings": {**out["rating_figures"], "grades": out["ratings"]},
+            "follow_ups": figures.follow_ups, "cases": out["cases"],
             "frozen": out["frozen"], "closed": out["closed"]}, text

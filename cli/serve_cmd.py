@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
     p.add_argument("--api-docs", action="store_true",
                    help="serve the API document (/openapi.json, /docs, /redoc); off by default: "
                    "it tells anyone on the network the whole API")
+    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
+                   help="run N server processes on one socket (the central platform on "
+                   "PostgreSQL only; default 1)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -64,11 +67,30 @@ def register(sub: Any) -> None:
             s.add_argument("--hub", action="store_true",
                            help="a code for a hall's hub: its credential may push the events of "
                            "every terminal of that hall (and of no other)")
-            s.add_argument("--role", choices=("desk", "kiosk", "display"), default="desk",
+            s.add_argument("--department", metavar="DEPT",
+                           help="with --role department: the department whose parts its "
+                           "system reads and decides through the hub's department API")
+            s.add_argument("--role", default="desk",
+                           choices=("desk", "kiosk", "display", "department", "rater", "viewer"),
                            help="what the terminal is, which bounds the events it may send: a "
-                           "kiosk issues tickets, asks for help, rates, checks in; a display "
-                           "only records its audit (default: desk)")
+                           "kiosk issues tickets, asks for help, rates, checks in; a rating pad "
+                           "(rater) only rates; a display only records its audit; a viewer "
+                           "(a city's office: --hall is the prefix of its halls' ids) only "
+                           "reads GET /v1/figures; a department's system only its department's "
+                           "parts through the department API (default: desk)")
         s.set_defaults(handler=fn)
+    s = ssub.add_parser("directory", parents=[common],
+                        help="the central platform's directory: halls, departments' seats, "
+                        "public keys (prints it; --hall or --seat change it)")
+    s.add_argument("--hall", metavar="HALL", help="add or change this hall (with --name, "
+                   "--level, and --parent for all but a province)")
+    s.add_argument("--name", metavar="NAME")
+    s.add_argument("--level", choices=("province", "city", "county", "town", "village"))
+    s.add_argument("--parent", metavar="HALL")
+    s.add_argument("--seat", action="append", default=[], metavar="DEPT=HALL",
+                   help="the hall that decides this department's parts (repeatable)")
+    s.add_argument("--database", metavar="URL")
+    s.set_defaults(handler=directory)
     s = ssub.add_parser("user", help="the hall's accounts, made on its hub")
     usub = s.add_subparsers(dest="user_action", metavar="ACTION")
     u = usub.add_parser("add", parents=[common],
@@ -92,6 +114,9 @@ def register(sub: Any) -> None:
     s.add_argument("--timezone", metavar="ZONE", help="the hall's timezone for the times shown "
                    "(default: config.json of DATA_DIR, else Asia/Shanghai)")
     s.set_defaults(handler=status)
+    from cli import figures_cmd  # a city's view of its halls' figures (issue 27)
+
+    figures_cmd.register(ssub, common)
     s = ssub.add_parser("enroll", parents=[common],
                         help="enroll this hub with its upstream (a code from `serve enroll-code "
                         "--hub` on the central platform)")
@@ -126,7 +151,7 @@ def serve(args: argparse.Namespace) -> Result:
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
-        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs)
+        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -141,7 +166,11 @@ def status(args: argparse.Namespace) -> Result:
     engine = hub.open_readonly(folder, args.database)
     try:
         forwarding = (folder / hub.UPSTREAM_FILE).exists()
-        terminals = hub.terminals(engine, forwarding) if engine is not None else []
+        central = engine is not None and hub.served_as(engine) == "central"
+        # a central platform: per hall (a province's terminals are 20,000, its log a year)
+        halls = hub.halls(engine) if central and engine is not None else None
+        terminals = hub.terminals(engine, forwarding) if engine is not None and not central \
+            else []
         link = hub.upstream_link(folder, engine, probe.health)
     finally:
         if engine is not None:
@@ -153,6 +182,10 @@ def status(args: argparse.Namespace) -> Result:
     result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
               "epoch": health.get("epoch"), "database": engine is not None,
               "timezone": zone.key, "terminals": terminals, "upstream": link}
+    if halls is not None:
+        for h in halls:
+            h["last_push"] = iso_of_ms(h["last_push_ms"], zone) if h["last_push_ms"] else None
+        result["halls"] = halls
     return result, hub.describe(result, zone)
 
 
@@ -204,14 +237,52 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
     engine = _engine(args)
     try:
-        code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub, role=args.role)
+        if (args.role == "department") != (args.department is not None) or (
+                args.hub and args.role == "department"):
+            from hall.errors import ConfigError
+
+            raise ConfigError("--role department goes with --department DEPT (and not --hub)",
+                              code="usage")
+        if args.role == "department":
+            from sync.server import department_api
+
+            code = department_api.new_code(engine, args.hall, args.terminal, args.department)
+        else:
+            code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub,
+                                   role=args.role)
     finally:
         engine.dispose()
     from hall.ids import normal_id
 
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "role": args.role,
+             **({"department": args.department} if args.department else {}),
              "expires_in_s": 86400}, code)
+
+
+def directory(args: argparse.Namespace) -> Result:
+    """`serve directory`: change the directory as asked (a hall, then seats), then print it."""
+    from hall.errors import ConfigError
+    from sync.server import directory as book
+
+    if args.hall is not None and (args.name is None or args.level is None):
+        raise ConfigError("--hall needs --name and --level", code="usage")
+    if args.hall is None and (args.name or args.level or args.parent):
+        raise ConfigError("--name, --level and --parent go with --hall", code="usage")
+    seats = [book.parse_seat(text) for text in args.seat]
+    engine = _engine(args)
+    try:
+        if args.hall is not None:
+            book.put_hall(engine, args.hall, args.name, args.level, args.parent)
+        if seats:
+            book.put_seats(engine, seats)
+        now = book.read(engine)
+    finally:
+        engine.dispose()
+    lines = [f"{h['hall']}  {h['name']}  {h['level']}  parent={h['parent'] or '-'}  "
+             f"key={h['kid'] or '-'}" for h in now["halls"]]
+    lines += [f"{dept} = {hall}" for dept, hall in now["seats"].items()]
+    return now, "\n".join(lines) or "the directory is empty"
 
 
 def revoke(args: argparse.Namespace) -> Result:

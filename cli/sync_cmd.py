@@ -35,6 +35,11 @@ def register(sub: Any) -> None:
                    help="take the hub's hall keys even though this terminal has others (only "
                    "for a terminal whose sealed data may be lost)")
     s.set_defaults(handler=enroll)
+    s = ssub.add_parser("directory", parents=[common],
+                        help="fetch the platform's directory (halls, seats, public keys) and pin "
+                        "it; a station enrolled straight with the platform publishes its hall "
+                        "key first")
+    s.set_defaults(handler=fetch_directory)
 
 
 def run(args: argparse.Namespace) -> Result:
@@ -165,13 +170,48 @@ def enroll(args: argparse.Namespace) -> Result:
     ca = tls.pin(folder, args.ca).name if args.ca else None
     credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
                                                       got.terminal_id, ca=ca,
-                                                      insecure=args.insecure))
-    enrollment.join_hall(folder, server)
+                                                      insecure=args.insecure, role=got.role))
+    if _on_the_platform(server, got.token, args):
+        # a station straight on the central platform (issue 24) is a hall of its own: it stays
+        # as it was set up (its own numbers, its own calls) and takes in travelling cases
+        from sync import travel
+
+        travel.save_state(folder, {**travel.state(folder), "central": True})
+    else:
+        enrollment.join_hall(folder, server)
     note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
     return ({"enrolled": True, "server": server, "hall": got.hall_id,
              "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed,
              "role": got.role, "dropped_keys": surplus},
             f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {server}{note}")
+
+
+def _on_the_platform(server: str, token: str, args: argparse.Namespace) -> bool:
+    from sync.errors import NetworkError
+    from sync.transport import Http
+
+    http = Http(server, token, ca=args.ca, insecure=args.insecure)
+    try:
+        health = http.request("GET", "/health")
+    except NetworkError:
+        return False  # as before: a member of the hall whose server this is
+    finally:
+        http.close()
+    return isinstance(health, dict) and health.get("role") == "central"
+
+
+def fetch_directory(args: argparse.Namespace) -> Result:
+    from sync import credential, directory_pin
+    from sync.transport import Http
+
+    folder = data_dir(args.data_dir)
+    cred = credential.load(folder)
+    http = Http(cred.server, cred.token, ca=cred.ca, insecure=cred.insecure)
+    try:
+        got = directory_pin.refresh_station(http, folder)
+    finally:
+        http.close()
+    return got, f"{len(got['halls'])} hall(s), {len(got['seats'])} seat(s) pinned"
 
 
 def _holds_sealed_data(args: argparse.Namespace) -> bool:

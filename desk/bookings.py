@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from hall.appointments import Appointment, CheckIn, SlotView
     from hall.cards import CardRead
     from hall.catalog import Service
+    from hall.session import Session
     from ui.bridge import HallBridge
 
 DUE_MIN = 30  # "due in the next half hour"
@@ -174,13 +175,13 @@ class BookingsPanel(QFrame):
 class DeskBookings(QObject):
     """The desk's 预约: the panel's actions as the signed-in clerk, and the no-show clock."""
 
-    # the signed-in clerk's actor as desk/window.py holds it (typed loosely: the faces import
-    # no hall.actors; the desk moves onto sessions with issue 20)
-    def __init__(self, panel: BookingsPanel, bridge: HallBridge, actor: Callable[[], Any],
+    # the signed-in clerk's session as desk/window.py holds it (None: no one signed in)
+    def __init__(self, panel: BookingsPanel, bridge: HallBridge,
+                 session: Callable[[], Session | None],
                  read: Callable[[], CardRead | None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.panel, self.bridge, self._actor, self._read = panel, bridge, actor, read
-        self.clock = NoShowClock(bridge, actor, self)
+        self.panel, self.bridge, self._session, self._read = panel, bridge, session, read
+        self.clock = NoShowClock(bridge, session, self)
         self.clock.swept.connect(self._swept)
         panel.refresh.connect(self.refresh)
         panel.check_in.connect(self.check_in)
@@ -223,8 +224,10 @@ class DeskBookings(QObject):
         read = self._need_read()
         if read is None:
             return
-        actor = self._actor()
-        self.bridge.submit(lambda h: h.appointments.check_in_at(actor, read).value,
+        session = self._session()
+        if session is None:
+            return
+        self.bridge.submit(lambda _h: session.appointments.check_in_at(read).value,
                            self._checked_in, self._error)
 
     def _checked_in(self, done: CheckIn) -> None:
@@ -239,8 +242,10 @@ class DeskBookings(QObject):
         self.refresh()
 
     def cancel(self, appointment_id: str) -> None:
-        actor = self._actor()
-        self.bridge.submit(lambda h: h.appointments.cancel(actor, appointment_id).value,
+        session = self._session()
+        if session is None:
+            return
+        self.bridge.submit(lambda _h: session.appointments.cancel(appointment_id).value,
                            self._cancelled, self._error)
 
     def _cancelled(self, done: Appointment) -> None:
@@ -251,10 +256,12 @@ class DeskBookings(QObject):
         read = self._need_read()
         if read is None:
             return
-        actor = self._actor()
+        session = self._session()
+        if session is None:
+            return
         key = read.holder.key
         self.bridge.submit(
-            lambda h: h.appointments.book_slot(actor, service, day, time, key).value,
+            lambda _h: session.appointments.book_slot(service, day, time, key).value,
             self._booked, self._error)
 
     def _booked(self, booked: Appointment) -> None:

@@ -4,6 +4,8 @@ by the hall (hall.exports.stats) and only for those allowed to export."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,10 +51,16 @@ class FiguresPanel(QFrame):
                                   self.tr("Done"), self.tr("No-show"), self.tr("Waiting"),
                                   self.tr("Average wait"), self.tr("Average service")])
         layout.addWidget(self.table, 2)
+        # 好差评 per window and clerk (hall/rating_figures.py)
+        self.ratings_table = self._table([self.tr("Window or clerk"), self.tr("Ratings"),
+                                          self.tr("Average grade"), self.tr("Poor"),
+                                          self.tr("Poor rate")])
+        layout.addWidget(self.ratings_table, 1)
         self.follow_caption = label(self.tr("Poor ratings to follow up"), "heading")
         layout.addWidget(self.follow_caption)
         self.follow = self._table([self.tr("Ticket"), self.tr("Rating"),
-                                   self.tr("Follow up by"), self.tr("Given at")])
+                                   self.tr("Follow up by"), self.tr("Given at"),
+                                   self.tr("Window"), self.tr("Clerk")])
         layout.addWidget(self.follow, 1)
         self.message = label("", "status-ok", wrap=True)
         self.message.hide()
@@ -96,16 +104,40 @@ class FiguresPanel(QFrame):
             for c, value in enumerate([what, f.issued, f.served, f.no_show, f.waiting,
                                        _seconds(f.wait_avg_s), _seconds(f.service_avg_s)]):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        self._show_ratings(stats.rating_figures)
         self.follow.setRowCount(len(state.follow_ups))
         for r, rating in enumerate(state.follow_ups):
             for c, value in enumerate([rating.ticket, rating.grade_name,
                                        rating.follow_up_due or "—",
-                                       rating.given_at[:16].replace("T", " ")]):
+                                       rating.given_at[:16].replace("T", " "),
+                                       rating.window or "—", rating.clerk or "—"]):
                 self.follow.setItem(r, c, QTableWidgetItem(value))
         self.follow.setVisible(state.hall_wide)
         self.follow_caption.setVisible(state.hall_wide)
         self.csv_button.setVisible(can_export)
         self.xlsx_button.setVisible(can_export)
+
+    def _show_ratings(self, figures: dict[str, Any]) -> None:
+        rows = [(self.tr("Window {window}").format(window=k), v)
+                for k, v in figures.get("by_window", {}).items()]
+        rows += [(k, v) for k, v in figures.get("by_clerk", {}).items()]
+        self.ratings_table.setRowCount(len(rows))
+        for r, (what, v) in enumerate(rows):
+            rate = v.get("bad_rate")
+            for c, value in enumerate([what, v.get("count", 0),
+                                       "—" if v.get("mean") is None else f"{v['mean']:.2f}",
+                                       v.get("bad", 0),
+                                       "—" if rate is None else f"{rate:.0%}"]):
+                self.ratings_table.setItem(r, c, QTableWidgetItem(str(value)))
+        follow = figures.get("follow_ups") or {}
+        if follow.get("opened"):
+            self.follow_caption.setText(self.tr(
+                "Poor ratings to follow up: {opened} opened, {closed} closed ({on_time} on "
+                "time), {overdue} overdue").format(
+                    opened=follow["opened"], closed=follow.get("closed", 0),
+                    on_time=follow.get("closed_on_time", 0), overdue=follow.get("overdue", 0)))
+        else:
+            self.follow_caption.setText(self.tr("Poor ratings to follow up"))
 
     def say(self, text: str, role: str = "status-ok") -> None:
         restyle(self.message, role)

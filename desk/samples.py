@@ -73,7 +73,7 @@ def sample() -> dict[str, Any]:
             MaterialItem("出生医学证明", "submitted"),
             MaterialItem("父母结婚证", "deferred", due=due)],
             promise="申请人承诺五日内补交父母结婚证").value
-        queue = read_queue(hall, "3")
+        queue = read_queue(hall, None, "3")
         now_ms, now_at = int(hall.now().timestamp() * 1000), hall.now_iso()
         conflicts = (
             Conflict("number", "e1:number", "C001", ("C001", "C001·T2"), None, now_ms, now_at),
@@ -85,8 +85,8 @@ def sample() -> dict[str, Any]:
             "folder": folder, "queue": queue, "offline": offline, "read": read,
             "expired": expired, "current": current, "case": case,
             "services": list(hall.catalog.services),
-            "figures_clerk": read_figures(hall, clerk.actor),
-            "figures_boss": read_figures(hall, boss.actor),
+            "figures_clerk": read_figures(clerk),
+            "figures_boss": read_figures(boss),
             "hall_name": hall.config.display_name,
             "slip": hall.case_receipt(case),
         }

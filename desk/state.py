@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from ui.sync_state import SyncState, read_sync
 
 if TYPE_CHECKING:
-    from hall.actors import Actor
     from hall.app import Hall
     from hall.cases import CaseView
     from hall.help import HelpRequest
     from hall.ratings import RatingView
+    from hall.session import Session
     from hall.stats import DayStats
     from hall.ticket_views import TicketView
 
@@ -51,14 +51,15 @@ def service_names(hall: Hall) -> dict[str, str]:
     return {s.id: s.name for s in hall.catalog.services}
 
 
-def read_queue(hall: Hall, window: str, actor: Actor | None = None) -> QueueState:
+def read_queue(hall: Hall, session: Session | None, window: str) -> QueueState:
+    """The window's queue as `session` sees it (None: a desk's sample with no one signed in)."""
     names = service_names(hall)
     served = hall.windows.get(window).services
     held = hall.views.held_by(window)
     current = next((t for t in held if t.status in ("called", "serving")), None)
     cases: tuple[CaseView, ...] = ()
-    if current is not None and actor is not None and actor.can("case_lookup"):
-        cases = hall.cases.cases_of_ticket(actor, current.id)
+    if current is not None and session is not None and session.can("case_lookup"):
+        cases = session.cases.of_ticket(current.id)
     board = hall.views.waiting()
     waiting = tuple((w.key, w.name, w.count) for w in board.by_service
                     if (served is None and w.count) or (served is not None and w.key in served))
@@ -81,7 +82,8 @@ def read_queue(hall: Hall, window: str, actor: Actor | None = None) -> QueueStat
     )
 
 
-def read_figures(hall: Hall, actor: Actor) -> FiguresState:
-    hall_wide = actor.can("stats_hall")
-    follow = tuple(hall.ratings.follow_ups(actor)) if actor.can("follow_up") else ()
-    return FiguresState(hall.stats.day(actor), follow, service_names(hall), hall_wide)
+def read_figures(session: Session) -> FiguresState:
+    hall_wide = session.can("stats_hall")
+    follow = tuple(session.ratings.follow_ups()) if session.can("follow_up") else ()
+    names = {s.id: s.name for s in session.catalog.services}
+    return FiguresState(session.stats(), follow, names, hall_wide)

@@ -1,7 +1,7 @@
 # mypy: disable-error-code="func-returns-value"
 # (a callback here is often a tuple of two calls: a message and a refresh)
 """The desk: sign-in, the work page and the lock screen, wired to the hall through the bridge
-(every command in the worker thread, as the signed-in clerk's Actor), to the devices through
+(every command in the worker thread, through the signed-in clerk's session), to the devices through
 ui.hardware, and to the printers. Nothing here waits on the hall, a device, the disk or the
 network: each action is a `bridge.submit` whose answer comes back to a slot."""
 
@@ -31,7 +31,6 @@ from desk.signin import LockPage, SignInPage
 from desk.state import FiguresState, QueueState, read_figures, read_queue
 from desk.work import WorkPage
 from desk.workbench import WorkbenchPage
-from hall.actors import Actor
 from hall.errors import HallError
 from ui import messages
 from ui.bridge import HallBridge
@@ -40,6 +39,7 @@ from ui.idle import IdleWatch
 if TYPE_CHECKING:
     from hall.app import Hall
     from hall.cards import CardRead
+    from hall.session import Session
     from hall.slips import ReceiptSlip
     from ui.hardware import ReceiptPrinter
 
@@ -74,7 +74,7 @@ class DeskWindow(QStackedWidget):
         self.options = options
         self.hall_name = hall_name
         self.printer = printer
-        self.actor = Actor.nobody()
+        self.session: Session | None = None  # the signed-in account's (hall/session.py)
         self.window_name = ""
         self.read: CardRead | None = None
         self.queue_state: QueueState | None = None
@@ -109,7 +109,7 @@ class DeskWindow(QStackedWidget):
         self._status_timer.timeout.connect(self.refresh)
         self._wire()
         # 预约: the bookings tab and the no-show clock, as the signed-in clerk
-        self.bookings = DeskBookings(self.work.bookings, bridge, lambda: self.actor,
+        self.bookings = DeskBookings(self.work.bookings, bridge, lambda: self.session,
                                      lambda: self.read, self)
         bridge.changed.connect(self._changed)
         bridge.submit(lambda h: (h.config.display_name, list(h.catalog.services)),
@@ -168,25 +168,35 @@ class DeskWindow(QStackedWidget):
     def _keys_active(self) -> bool:
         return self.currentWidget() is self.work and not self._locked
 
-    def submit(self, fn: Callable[[Hall], Any], on_done: Callable[[Any], object] | None = None,
+    def submit(self, fn: Callable[[Session], Any],
+               on_done: Callable[[Any], object] | None = None,
                *, where: Callable[[str, str], None] | None = None) -> None:
-        """A command as this clerk; its error is said where the clerk is looking."""
+        """A command in the signed-in account's session (run in the hall's worker: the face
+        holds the session, never the hall); its error is said where the clerk is looking."""
         say = where or self.work.say
-        self.bridge.submit(fn, on_done,  # type: ignore[arg-type]
+        session = self.session
+        if session is None:  # signed out meanwhile (a late key or card): nothing to run
+            return
+        self.bridge.submit(lambda _h: fn(session), on_done,  # type: ignore[arg-type]
                            lambda e: say(messages.for_error(e), "error"))
 
     def _error(self, error: HallError) -> None:
         self.work.say(messages.for_error(error), "error")
 
     # -- session -----------------------------------------------------------------------------
+    def _session(self) -> Session:
+        """The signed-in account's session (a command is only offered while there is one)."""
+        assert self.session is not None
+        return self.session
+
     def sign_in(self, user: str, password: str, window: str) -> None:
-        def done(got: tuple[Actor, dict[str, Any]]) -> None:
-            actor, heard = got
-            self.actor, self.window_name = actor, window
+        def done(got: tuple[Session, dict[str, Any]]) -> None:
+            session, heard = got
+            self.session, self.window_name = session, window
             self.signin.reset()
-            if actor.role == "department":  # the workbench: 待审批, with its own F5–F8
+            if session.role == "department":  # the workbench: 待审批, with its own F5–F8
                 self.keys.remove()
-                self.bench.show_session(self.hall_name, actor.department or "", actor.name)
+                self.bench.show_session(self.hall_name, session.department or "", session.name)
                 self.bench.say("")
                 self.setCurrentWidget(self.bench)
                 self._locked = False
@@ -195,14 +205,14 @@ class DeskWindow(QStackedWidget):
                 self.refresh()
                 self.bench.table.setFocus()
                 return
-            self.work.show_session(self.hall_name, window, actor.name, actor.role)
+            self.work.show_session(self.hall_name, window, session.name, session.role)
             age = heard.get("age_s")
             # Signed in from what this desk last heard of the hall's accounts: say how old.
             self.work.say("" if age is None or age < STALE_ACCOUNTS_S else self.tr(
                 "Accounts as this desk last heard them from the hall server, {minutes} "
                 "minutes ago.").format(minutes=age // 60))
-            self.work.figures.csv_button.setVisible(actor.can("export"))
-            self.work.settings_button.setVisible(actor.can("settings"))
+            self.work.figures.csv_button.setVisible(session.can("export"))
+            self.work.settings_button.setVisible(session.can("settings"))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -211,64 +221,65 @@ class DeskWindow(QStackedWidget):
             self.refresh()
             self.bookings.start(getattr(self, "services", []))
 
-        def check(h: Hall) -> tuple[Actor, dict[str, Any]]:
+        def check(h: Hall) -> tuple[Session, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            actor = h.accounts.sign_in(user, password, window=check_window_name(window))
-            return actor, h.accounts.as_of()
+            session = h.sign_in(user, password, window=check_window_name(window))
+            return session, session.accounts.as_of()
 
         self.bridge.submit(check, done,
                            lambda e: self.signin.show_error(messages.for_error(e)))
 
     def lock_now(self) -> None:
-        if self.actor.kind != "account":
+        if self.session is None:
             return
         self._locked = True
         self.idle.stop()
-        self.lock.lock_for(self.actor.name, self.window_name)
+        self.lock.lock_for(self.session.name, self.window_name)
         self.setCurrentWidget(self.lock)
 
     def unlock(self, password: str) -> None:
-        user, window = self.actor.name, self.window_name
+        user, window = self._session().name, self.window_name
 
-        def done(actor: Actor) -> None:
-            self.actor = actor
+        def done(session: Session) -> None:
+            self.session = session
             self._locked = False
-            self.setCurrentWidget(self.bench if actor.role == "department" else self.work)
+            self.setCurrentWidget(self.bench if session.role == "department" else self.work)
             self.work.say("")
             self.idle.start()
             self.refresh()
 
-        self.bridge.submit(lambda h: h.accounts.sign_in(user, password, window=window), done,
+        self.bridge.submit(lambda h: h.sign_in(user, password, window=window), done,
                            lambda e: self.lock.show_error(messages.for_error(e)))
 
     def sign_out(self) -> None:
-        actor = self.actor
-        self.actor, self._locked = Actor.nobody(), False
+        session = self.session
+        self.session, self._locked = None, False
         self.idle.stop()
         self._status_timer.stop()
         self.bookings.stop()
         self.show_read(None)
         self.work.delivery.show_case(None)
         self.keys.install()  # the window's F1–F7 again
-        self.bridge.submit(lambda h: h.accounts.sign_out(actor))
+        if session is not None:
+            self.bridge.submit(lambda _h: session.sign_out())
         self.signin.reset()
         self.setCurrentWidget(self.signin)
 
     # -- the queue ---------------------------------------------------------------------------
     def _changed(self, changes: Any) -> None:
-        if self.actor.kind == "account" and self.actor.role != "department":
+        if self.session is not None and self.session.role != "department":
             self.bookings.changed(changes)
-        if self.actor.kind == "account" and (changes.tickets or changes.help or changes.windows
+        if self.session is not None and (changes.tickets or changes.help or changes.windows
                                              or changes.sync or changes.calls or changes.cases):
             self._refresh_timer.start()  # one read for a burst of commits
 
     def refresh(self) -> None:
         """Read the queue again: one read in flight at a time, one more after it if asked
         meanwhile (a command's answer and its commit's notification ask together)."""
-        if self.actor.kind != "account":
+        if self.session is None:
             return
-        if self.actor.role == "department":
+        if self._session().role == "department":
             self.refresh_bench()
             return
         if self.work.tabs.currentWidget() is self.work.delivery_page:
@@ -283,8 +294,8 @@ class DeskWindow(QStackedWidget):
             self._read_done()
             self._error(error)
 
-        actor = self.actor
-        self.bridge.submit(lambda h: read_queue(h, window, actor), self._queue_read, failed)
+        s = self._session()
+        self.bridge.submit(lambda h: read_queue(h, s, window), self._queue_read, failed)
 
     def _read_done(self) -> None:
         self._reading = False
@@ -294,7 +305,7 @@ class DeskWindow(QStackedWidget):
 
     def _queue_read(self, state: QueueState) -> None:
         self._read_done()
-        if self.actor.kind != "account" or state.window != self.window_name:
+        if self.session is None or state.window != self.window_name:
             return
         before = self.queue_state.current if self.queue_state else None
         self.queue_state = state
@@ -324,7 +335,7 @@ class DeskWindow(QStackedWidget):
         return self.queue_state.current if self.queue_state else None
 
     def act(self, action: str) -> None:
-        if self.actor.kind != "account":
+        if self.session is None:
             return
         if action in ("accept", "notice", "refuse"):  # F9 / F10 / F11: the panel's buttons
             panel = self.work.acceptance
@@ -335,9 +346,9 @@ class DeskWindow(QStackedWidget):
             # nested event loop inside the shortcut's delivery left the next F-key unheard
             QTimer.singleShot(0, target.click)
             return
-        actor, window, current = self.actor, self.window_name, self.current()
+        window, current = self.window_name, self.current()
         if action == "call":
-            self.submit(lambda h: h.tickets.call_next(actor, window).value, self._called)
+            self.submit(lambda s: s.tickets.call_next(window).value, self._called)
             return
         if current is None:
             self.work.say(self.tr("This window holds no ticket: call one first."), "error")
@@ -345,11 +356,11 @@ class DeskWindow(QStackedWidget):
         if action == "transfer":
             self.transfer(current)
             return
-        commands = {"recall": lambda h: h.tickets.recall(actor, current.id),
-                    "no_show": lambda h: h.tickets.no_show(actor, current.id),
-                    "park": lambda h: h.tickets.park(actor, current.id),
-                    "done": lambda h: h.tickets.done(actor, current.id),
-                    "start": lambda h: h.tickets.start(actor, current.id)}
+        commands = {"recall": lambda s: s.tickets.recall(current.id),
+                    "no_show": lambda s: s.tickets.no_show(current.id),
+                    "park": lambda s: s.tickets.park(current.id),
+                    "done": lambda s: s.tickets.done(current.id),
+                    "start": lambda s: s.tickets.start(current.id)}
         after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
                  "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
                  "start": self.tr("Serving {t}.")}
@@ -395,8 +406,7 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         service, window = dialog.target()
-        actor = self.actor
-        self.submit(lambda h: h.tickets.transfer(actor, current.id, service_id=service,
+        self.submit(lambda s: s.tickets.transfer(current.id, service_id=service,
                                                  window=window),
                     lambda o: (self.work.say(self.tr("{t} transferred.").format(
                         t=o.value.number), "status-ok"), self.refresh()))
@@ -405,14 +415,13 @@ class DeskWindow(QStackedWidget):
         return list(self.queue_state.windows) if self.queue_state else []
 
     def resume(self, ticket_id: str) -> None:
-        actor, window = self.actor, self.window_name
-        self.submit(lambda h: h.tickets.resume(actor, ticket_id, window),
+        window = self.window_name
+        self.submit(lambda s: s.tickets.resume(ticket_id, window),
                     lambda o: (self.work.say(self.tr("{t} resumed.").format(t=o.value.number),
                                              "status-ok"), self.refresh()))
 
     def take_help(self, request_id: str) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.help.answer(actor, request_id),
+        self.submit(lambda s: s.help.answer(request_id),
                     lambda o: (self.work.say(self.tr("You took the help request at kiosk "
                                                      "{kiosk}.").format(kiosk=o.value.terminal),
                                              "status-ok"), self.refresh()))
@@ -420,25 +429,25 @@ class DeskWindow(QStackedWidget):
     def window_services(self) -> None:
         """The matters this window serves: a supervisor sets them, a clerk sees them."""
         state = self.queue_state
-        if state is None or self.actor.kind != "account":
+        if state is None or self.session is None:
             return
-        can_edit = self.actor.can("window")  # the hall checks it again on configure
+        can_edit = self._session().can("window")  # the hall checks it again on configure
         dialog = WindowServicesDialog(self.window_name, list(getattr(self, "services", [])),
                                       state.served, can_edit, self)
         if not self.run_dialog(dialog) or not can_edit:
             return
         chosen = dialog.chosen()
-        actor, window = self.actor, self.window_name
-        self.submit(lambda h: h.windows.configure(actor, window, chosen),
+        window = self.window_name
+        self.submit(lambda s: s.windows.configure(window, chosen),
                     lambda _o: (self.work.say(self.tr("The matters of window {window} are "
                                                       "saved.").format(window=window),
                                               "status-ok"), self.refresh()))
 
     def hall_settings(self) -> None:
         """大厅设置: a supervisor changes the hall's settings; the hub signs them."""
-        if self.actor.kind != "account" or not self.actor.can("settings"):
+        if self.session is None or not self._session().can("settings"):
             return
-        self.submit(lambda h: h.settings.view(), self._settings_read)
+        self.submit(lambda s: s.settings.view(), self._settings_read)
 
     def _settings_read(self, shown: Any) -> None:
         from desk.settings_dialog import HallSettingsDialog
@@ -446,10 +455,10 @@ class DeskWindow(QStackedWidget):
         dialog = HallSettingsDialog(shown.version, shown.signed_by, shown.settings, self)
         if not self.run_dialog(dialog):
             return
-        changes, actor = dialog.changes(), self.actor
+        changes = dialog.changes()
         if not changes:
             return
-        self.submit(lambda h: h.settings.request(actor, changes),
+        self.submit(lambda s: s.settings.request(changes),
                     lambda _o: self.work.say(self.tr("Hall settings sent: the hub signs them, "
                                                      "then every terminal runs them."),
                                              "status-ok"))
@@ -461,24 +470,22 @@ class DeskWindow(QStackedWidget):
     # -- the applicant -----------------------------------------------------------------------
     def card_presented(self, card: Any) -> None:
         """An ID card or 社保卡 read by a device watch (hall.identity.IdCard / SocialCard)."""
-        if self.actor.kind != "account" or self._locked:
+        if self.session is None or self._locked:
             return
         self.idle.poke()
-        actor = self.actor
-        self.submit(lambda h: h.cards.read(actor, card, purpose="case"), self.show_read,
+        self.submit(lambda s: s.cards.read(card, purpose="case"), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def code_scanned(self, payload: str) -> None:
         """A QR payload: a receipt's (出件) on the delivery tab, else a 身份码 / 企业码."""
-        if self.actor.kind != "account" or self._locked:
+        if self.session is None or self._locked:
             return
         self.idle.poke()
         if self.work.tabs.currentWidget() is self.work.delivery_page:
             self.work.delivery.case_input.setText(payload)
             self.find_case(payload.rstrip("/").rsplit("/", 1)[-1])
             return
-        actor = self.actor
-        self.submit(lambda h: h.cards.read_code(actor, payload), self.show_read,
+        self.submit(lambda s: s.cards.read_code(payload), self.show_read,
                     where=self.work.applicant.show_warning)
 
     def show_read(self, read: CardRead | None) -> None:
@@ -515,16 +522,16 @@ class DeskWindow(QStackedWidget):
 
     def _accept(self, form: AcceptForm, read: CardRead, items: list[Any], *,
                 another: bool) -> None:
-        actor, current = self.actor, self.current()
+        session, current = self._session(), self.current()
 
-        def accept(h: Hall) -> tuple[Any, ReceiptSlip]:
+        def accept(s: Session) -> tuple[Any, ReceiptSlip]:
             if current is not None and current.status == "called":
-                h.tickets.start(actor, current.id)
-            case = h.cases.accept(actor, form.service_id, h.cards.applicant(read), items,
+                s.tickets.start(current.id)
+            case = s.cases.accept(form.service_id, s.cards.applicant(read), items,
                                   ticket=current.id if current else None,
                                   promise=form.promise or None, assisted=form.assisted,
                                   another=another).value
-            return case, h.case_receipt(case)
+            return case, s.slips.case_receipt(case)
 
         def refused(error: HallError) -> None:
             if error.code != "ticket_has_case" or another:
@@ -547,7 +554,7 @@ class DeskWindow(QStackedWidget):
             self.work.acceptance.reset()
             self.refresh()
 
-        self.bridge.submit(accept, done, refused)
+        self.bridge.submit(lambda _h: accept(session), done, refused)
 
     def ask_another_case(self, case: str) -> bool:
         """This ticket already has `case`: accept a second matter of the same visit?"""
@@ -566,7 +573,7 @@ class DeskWindow(QStackedWidget):
             self.work.say(self.tr("Nothing is missing: every material is marked."), "notice")
             return
         masked = self.read.masked_name if self.read is not None else ""
-        self.submit(lambda h: h.missing_notice(form.service_id, form.missing, masked),
+        self.submit(lambda s: s.slips.missing_notice(form.service_id, form.missing, masked),
                     lambda slip: (self.print_slip(slip, f"{form.service_id}"),
                                   self.work.say(self.tr("The notice of missing materials is "
                                                         "printing."), "status-ok")))
@@ -580,12 +587,12 @@ class DeskWindow(QStackedWidget):
         if not self.run_dialog(dialog):
             return
         reasons = dialog.reason_list()
-        actor, current = self.actor, self.current()
+        current = self.current()
 
-        def refuse(h: Hall) -> tuple[Any, ReceiptSlip]:
-            case = h.cases.refuse(actor, service_id, h.cards.applicant(read), reasons,
+        def refuse(s: Session) -> tuple[Any, ReceiptSlip]:
+            case = s.cases.refuse(service_id, s.cards.applicant(read), reasons,
                                   ticket=current.id if current else None).value
-            return case, h.case_receipt(case)
+            return case, s.slips.case_receipt(case)
 
         def done(result: tuple[Any, ReceiptSlip]) -> None:
             case, slip = result
@@ -621,7 +628,6 @@ class DeskWindow(QStackedWidget):
 
     # -- 出件 --------------------------------------------------------------------------------
     def find_case(self, ref: str) -> None:
-        actor = self.actor
 
         def found(case: Any) -> None:
             self.work.delivery.clear_message()  # no stale "找不到办件…" beside a found case
@@ -631,12 +637,11 @@ class DeskWindow(QStackedWidget):
             self.work.delivery.show_case(None)  # no case left beside "找不到办件…"
             self.work.delivery.say(text, "error")
 
-        self.submit(lambda h: h.cases.get(actor, ref), found, where=missing)
+        self.submit(lambda s: s.cases.get(ref), found, where=missing)
 
     def supply_material(self, case_id: str, material: str) -> None:
         """补交 at the desk: a deferred (容缺) material is handed in."""
-        actor = self.actor
-        self.submit(lambda h: h.cases.supply(actor, case_id, material).value,
+        self.submit(lambda s: s.cases.supply(case_id, material).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("{m} handed in.").format(
                                    m=material))),
@@ -644,17 +649,17 @@ class DeskWindow(QStackedWidget):
 
     # -- the back office ---------------------------------------------------------------------
     def refresh_bench(self) -> None:
-        actor = self.actor
-        self.bridge.submit(lambda h: h.parts.queue(actor), self.bench.show_parts,
+        s = self._session()
+        self.bridge.submit(lambda h: s.parts.queue(), self.bench.show_parts,
                            lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def bench_case(self, number: str) -> None:
-        actor = self.actor
-        self.bridge.submit(lambda h: h.cases.get(actor, number), self.bench.show_case,
+        s = self._session()
+        self.bridge.submit(lambda h: s.cases.get(number), self.bench.show_case,
                            lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def decide_part(self, number: str, step: int, outcome: str, note: str) -> None:
-        actor = self.actor
+        s = self._session()
         said = {"received": self.tr("Signed for."), "approved": self.tr("Approved."),
                 "rejected": self.tr("Not permitted: recorded with its reasons."),
                 "correction": self.tr("Correction asked: the window will tell the applicant.")}
@@ -664,31 +669,29 @@ class DeskWindow(QStackedWidget):
             self.bench.show_case(outcome_.value)
             self.refresh_bench()
 
-        self.bridge.submit(lambda h: h.parts.decide(actor, number, step, outcome, note or None),
+        self.bridge.submit(lambda h: s.parts.decide(number, step, outcome, note or None),
                            done, lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def refresh_ready(self) -> None:
-        actor = self.actor
-        if actor.kind != "account" or not actor.can("case"):
+        s = self.session
+        if s is None or not s.can("case"):
             return
-        self.bridge.submit(lambda h: h.parts.ready(actor), self.work.delivery.show_ready,
+        self.bridge.submit(lambda h: s.parts.ready(), self.work.delivery.show_ready,
                            lambda e: self.work.delivery.say(messages.for_error(e), "error"))
 
     def correct_part(self, case_id: str, step: int) -> None:
-        actor = self.actor
-        self.submit(lambda h: h.parts.correct(actor, case_id, step).value,
+        self.submit(lambda s: s.parts.correct(case_id, step).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(self.tr("Correction handed in: back with "
                                                               "the department."))),
                     where=self.work.delivery.say)
 
     def complete_case(self, case_id: str) -> None:
-        actor = self.actor
 
-        def complete(h: Hall) -> tuple[Any, ReceiptSlip | None]:
-            case = h.cases.complete(actor, case_id).value
+        def complete(s: Session) -> tuple[Any, ReceiptSlip | None]:
+            case = s.cases.complete(case_id).value
             rejected = any(s.status == "rejected" for s in case.steps)
-            return case, h.not_permitted_notice(case) if rejected else None
+            return case, s.slips.not_permitted_notice(case) if rejected else None
 
         def done(result: tuple[Any, ReceiptSlip | None]) -> None:
             case, notice = result
@@ -704,7 +707,6 @@ class DeskWindow(QStackedWidget):
         self.submit(complete, done, where=self.work.delivery.say)
 
     def deliver_case(self, case_id: str, channel: str, tracking: str) -> None:
-        actor = self.actor
         collector = self.read
         if channel == "window" and collector is None:
             # the result goes to a person: whose card was read (audited as the read is)
@@ -714,7 +716,7 @@ class DeskWindow(QStackedWidget):
         handed = (self.tr("Handed out to {who}.").format(
             who=f"{collector.masked_name} {collector.masked_id}") if collector is not None
             else self.tr("Handed out."))
-        self.submit(lambda h: h.cases.deliver(actor, case_id, channel,  # type: ignore[arg-type]
+        self.submit(lambda s: s.cases.deliver(case_id, channel,  # type: ignore[arg-type]
                                               tracking or None).value,
                     lambda c: (self.work.delivery.show_case(c),
                                self.work.delivery.say(handed if channel == "window"
@@ -723,23 +725,21 @@ class DeskWindow(QStackedWidget):
 
     # -- figures -----------------------------------------------------------------------------
     def refresh_figures(self) -> None:
-        if self.actor.kind != "account":
+        if self.session is None:
             return
-        actor = self.actor
-        self.submit(lambda h: read_figures(h, actor), self._figures_read,
+        self.submit(lambda s: read_figures(s), self._figures_read,
                     where=self.work.figures.say)
 
     def _figures_read(self, state: FiguresState) -> None:
-        self.work.figures.show_figures(state, self.actor.can("export"))
+        self.work.figures.show_figures(state, self._session().can("export"))
 
     def export_figures(self, fmt: str) -> None:
-        actor = self.actor
         folder = self.options.export_dir or self.options.data_dir / "exports"
 
-        def export(h: Hall) -> Any:
+        def export(s: Session) -> Any:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"figures-{h.today()}-{actor.name}.{fmt}"
-            return h.exports.stats(actor, path, fmt).value  # type: ignore[arg-type]
+            path = folder / f"figures-{s.today()}-{s.name}.{fmt}"
+            return s.admin.export_stats(path, fmt).value  # type: ignore[arg-type]
 
         self.submit(export, lambda r: self.work.figures.say(
             self.tr("Exported to {file}").format(file=r.file)), where=self.work.figures.say)

@@ -33,7 +33,9 @@ _SUPERVISOR = _CLERK | {"window", "stats_hall", "data_view", "export", "unlock",
 # The back office (hall/parts.py): a supervisor watches every department's parts (待审批, overdue)
 # and hands a part to another department; only a department's own account decides its parts.
 _SUPERVISOR |= {"case_queue", "reassign"}
-_ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day"}
+# kiosk_maintenance: an admin's hall account opens a kiosk's maintenance panel (beside the PIN)
+_ADMIN = _SUPERVISOR | {"accounts", "config", "rotate_key", "purge", "close_day",
+                        "kiosk_maintenance"}
 # A department's account (后台分类审批): its parts of the hall's cases, nothing at the window.
 _DEPARTMENT = frozenset({"case_lookup", "case_queue", "decide", "free_text"})
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -43,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "department": _DEPARTMENT,
     "technician": frozenset(),  # the PIN opens the kiosk's maintenance screen: nothing more
     "kiosk": _CITIZEN,
+    # A window's rating pad (评价器, rater/): the citizen at that window grades the visit; nothing more.
+    "rater": frozenset({"rate"}),
     # The operator holds the data dir and its keys: refusing it what the keys allow protects
     # nothing. Accounts are still managed by an admin account (access user add --as ADMIN).
     "operator": frozenset(_ADMIN - {"accounts"} | _CITIZEN),
@@ -89,6 +93,11 @@ class Actor:
     @classmethod
     def kiosk(cls, terminal_id: str) -> Actor:
         return cls._mint("kiosk", terminal_id, "kiosk")
+
+    @classmethod
+    def rater(cls, terminal_id: str, window: str) -> Actor:
+        """The rating pad facing the citizen at one window (its citizen's grade, no more)."""
+        return cls._mint("kiosk", terminal_id, "rater", window)
 
     @classmethod
     def operator(cls, user: str | None = None) -> Actor:

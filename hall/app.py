@@ -9,6 +9,7 @@ every face use. Its parts, each a small class over the shared `Core`:
     hall.parts         the back office: a department's 待审批, 签收/approve/reject/补正, the
                        window's 补正 hand-in and 待出件, a supervisor's reassignment and overdue list
     hall.ratings       好差评 and the 差评 follow-ups
+    hall.follow_ups    差评整改: assign, action, 回访, close, escalation, 重办
     hall.stats         the day's figures (a clerk's own, or the hall's; frozen once closed)
     hall.closing       the end of a day (日结): unserved tickets to no-shows, figures frozen
     hall.accounts      accounts, sign-in, the technician PIN, lockouts, the audit trail, reveal
@@ -44,8 +45,9 @@ from hall.changes import Changes
 from hall.clock import WallClock, system_now
 from hall.config import TerminalConfig
 from hall.config import load as load_config
-from hall.core import Core, refuse_lost_key
+from hall.core import Core, Outcome, refuse_lost_key
 from hall.export import Exports
+from hall.follow_ups import FollowUps
 from hall.help import Help
 from hall.maintenance import Maintenance
 from hall.parts import Parts
@@ -76,6 +78,7 @@ from hall.windows import Windows
 
 if TYPE_CHECKING:
     from hall.close_day import Closing
+    from hall.pad_view import PadView
 
 CATALOG_OVERRIDE = "catalog.json"  # a hall's own catalog in its data dir wins over the default
 
@@ -93,6 +96,7 @@ class Hall:
         self.cases = Cases(core)
         self.parts = Parts(core, self.cases)
         self.ratings = Ratings(core)
+        self.follow_ups = FollowUps(core)
         self.stats = Stats(core)
         self._closing: Closing | None = None
         self.accounts = Accounts(core)
@@ -145,7 +149,7 @@ class Hall:
         if self._closing is None:
             from hall.close_day import Closing
 
-            self._closing = Closing(self.core)
+            self._closing = Closing(self.core, self.settings.hours)
         return self._closing
 
     # -- who and what ---------------------------------------------------------------------------
@@ -174,9 +178,39 @@ class Hall:
         """The kiosk technician's session behind the PIN, or AccessError."""
         return make_session(self, self.accounts.check_pin(pin))
 
+    def maintenance_session(self, user: str, password: str) -> Session:
+        """A hall account (an admin's) opening the kiosk's maintenance panel: a technician's
+        session in that account's name, or AccessError."""
+        return make_session(self, self.accounts.maintenance_sign_in(user, password))
+
+    def first_admin(self, user: str, password: str, *, role: str = "admin",
+                    department: str | None = None) -> Session:
+        """The first account of a station no hub knows (an admin), signed in; refused once
+        accounts exist, and on a terminal of a hall with a hub (`first_admin_on_hub`)."""
+        return make_session(self, self.accounts.add(None, user, role, password,
+                                                    department=department).value)
+
+    def migrate_accounts(self, admin: str, password: str) -> Outcome[list[str]]:
+        """This terminal's accounts from before accounts were the hall's, made the hall's by
+        one of its admins (hall/security/access.py: migrate)."""
+        return self.accounts.migrate(admin, password)
+
     def kiosk_session(self) -> Session:
         """A citizen's own actions at this terminal (取号, 办件查询, 好差评, 帮办, 预约签到)."""
         return make_session(self, self.kiosk())
+
+    def rater_session(self, window: str) -> Session:
+        """A window's rating pad (评价器): its citizen rates the visits of that window only."""
+        from hall.windows import check_window_name
+
+        check_window_name(window)
+        return make_session(self, Actor.rater(self.core.config.terminal_id, window))
+
+    def pad_view(self, window: str) -> PadView:
+        """What the rating pad of `window` shows (hall/pad_view.py): public, no citizen data."""
+        from hall.pad_view import pad_view
+
+        return pad_view(self.core, window)
 
     def display_session(self) -> Session:
         """The call screen: it reads the public board and sync's status, and may do nothing."""

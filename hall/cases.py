@@ -74,6 +74,8 @@ class StepView:
     correction_at: str | None = None
     note: str | None = None  # reasons / what to correct: plain only for roles allowed free text
     bring: tuple[str, ...] = ()  # the catalog materials a 补正 asks for
+    hall: str | None = None  # the hall that decides it (hall/travel.py)
+    heard_at: str | None = None  # a part decided elsewhere: when its state was last heard
 
     @property
     def open(self) -> bool:
@@ -88,7 +90,8 @@ class StepView:
         return {"step": self.step, "department": self.department, "matter": self.matter,
                 "status": self.status, "due": self.due, "decided_at": self.decided_at,
                 "received_at": self.received_at, "correction_at": self.correction_at,
-                "note": self.note, "bring": list(self.bring)}
+                "note": self.note, "bring": list(self.bring), "hall": self.hall,
+                "heard_at": self.heard_at}
 
 
 OPEN_STEPS = ("pending", "received", "corrected")
@@ -114,6 +117,8 @@ class CaseView:
     delivered_at: str | None
     delivery_channel: str | None
     delivery_tracking: str | None
+    # 跨域通办: {"via", "tracking", "sent_at", "arrived_at"} once the materials went
+    materials_travel: dict[str, Any] | None = None
 
     @property
     def ready(self) -> bool:
@@ -138,6 +143,7 @@ class CaseView:
             "completed_at": self.completed_at, "delivered_at": self.delivered_at,
             "delivery": ({"channel": self.delivery_channel, "tracking": self.delivery_tracking}
                          if self.delivery_channel else None),
+            "materials_travel": self.materials_travel,
         }
 
 
@@ -205,7 +211,7 @@ class Cases:
                items: list[MaterialItem], *, ticket: str | None = None,
                promise: str | None = None, note: str | None = None,
                assisted: bool = False, another: bool = False,
-               start_ticket: bool = False) -> Outcome[CaseView]:
+               start_ticket: bool = False, handled_by: str | None = None) -> Outcome[CaseView]:
         """受理. A ticket already holding a case is refused (`ticket_has_case`, naming it) unless
         `another` says this is a second matter of the same visit: a desk restarted mid-visit
         must not make a second case for one matter without a word. `start_ticket`: the ticket,
@@ -226,6 +232,10 @@ class Cases:
             self._refuse_second_case(ticket_id)
         dues = self._dues(service)
         promised = max((d for d in dues if d), default=None)
+        if handled_by is not None:
+            from hall.ids import normal_id
+
+            handled_by = normal_id(handled_by)
         with core.write() as conn:
             if start_ticket and ticket_id is not None:
                 held = find(conn, ticket_id, core.zone)
@@ -248,12 +258,31 @@ class Cases:
             if sealed_note:
                 payload["note"] = sealed_note
             core.emit(conn, EventType.CASE_ACCEPTED, payload, by)
+            self._route(conn, payload, applicant, handled_by, by)
             for i in checked:
                 if i.status == "deferred":
                     core.emit(conn, EventType.MATERIALS_DEFERRED, {
                         "case_id": case_id, "material": i.name,
                         "promise": core.seal_text(i.promise), "due": i.due}, by)
         return core.outcome(self._read(by, number))
+
+    def _route(self, conn: Any, accepted: dict[str, Any], applicant: Applicant,
+               handled_by: str | None, by: Actor) -> None:
+        """Parts decided in another hall travel there, sealed for it (hall/travel.py)."""
+        from hall import travel
+
+        core = self._core
+        if handled_by is None and not travel.destinations(
+                core.data_dir, core.config.hall_id, accepted["steps"], None):
+            return
+        sealed = getattr(applicant, "sealed", "")
+        if not sealed:
+            raise DomainError("a case that travels needs the applicant read from a card or a "
+                              "verified code", code="identity_unverified")
+        record = core.sealer.open_json(sealed)
+        for routed in travel.routed_payloads(core.data_dir, core.config.hall_id, accepted,
+                                             record, handled_by):
+            core.emit(conn, EventType.PART_ROUTED, routed, by)
 
     def refuse(self, by: Actor, service_id: str, applicant: Applicant, reasons: list[str], *,
                ticket: str | None = None) -> Outcome[CaseView]:
@@ -351,7 +380,8 @@ class Cases:
         row = conn.execute(
             "SELECT case_id, case_number, service_id, ticket_id, status, applicant_masked, "
             "reasons, accepted_ms, completed_ms, delivered_ms, delivery_channel, "
-            "delivery_tracking, promised, assisted, note FROM cases "
+            "delivery_tracking, promised, assisted, note, materials_via, materials_tracking, "
+            "materials_sent_ms, materials_arrived_ms FROM cases "
             "WHERE case_id = ? OR case_number = ?", (ref, ref.strip())).fetchone()
         if row is None:
             raise DomainError(f"no case {ref!r}", code="unknown_case", params={"case": ref})
@@ -367,10 +397,12 @@ class Cases:
         steps = tuple(
             StepView(s[0], s[1], s[2], s[3], s[4], at(s[5]), at(s[6]), at(s[7]),
                      core.open_text(s[8], by, reveal=reveal),
-                     tuple(json.loads(s[9])) if s[9] else ())
+                     tuple(json.loads(s[9])) if s[9] else (), s[10] or core.config.hall_id,
+                     at(s[11]))
             for s in conn.execute(
                 "SELECT step, department, matter, status, due, decided_ms, received_ms, "
-                "correction_ms, note, bring FROM case_steps WHERE case_id = ? ORDER BY step",
+                "correction_ms, note, bring, hall, heard_ms FROM case_steps WHERE case_id = ? "
+                "ORDER BY step",
                 (row[0],)))
         steps = self._visible(by, row[0], row[1], row[2], steps)
         reasons: tuple[str, ...] | None = None
@@ -395,7 +427,57 @@ class Cases:
             note=core.open_text(row[14], by, reveal=reveal),
             assisted=bool(row[13]), accepted_at=iso_of_ms(row[7], core.zone),
             completed_at=at(row[8]), delivered_at=at(row[9]), delivery_channel=row[10],
-            delivery_tracking=row[11])
+            delivery_tracking=row[11],
+            materials_travel=None if row[15] is None else {
+                "via": row[15], "tracking": row[16], "sent_at": at(row[17]),
+                "arrived_at": at(row[18])})
+
+    # -- 跨域通办: the materials travel too ---------------------------------------------------------
+    def send_materials(self, by: Actor, ref: str, via: str,
+                       tracking: str | None = None) -> Outcome[CaseView]:
+        """The origin records how the materials went to the hall deciding the case: by EMS
+        (with its tracking number) or as electronic copies; that hall hears it."""
+        if via not in ("ems", "electronic"):
+            raise DomainError("materials go by EMS or as electronic copies", code="bad_channel",
+                              params={"channel": via})
+        if via == "ems":
+            tracking = (tracking or "").strip().upper()
+            if not (8 <= len(tracking) <= 20 and tracking.isascii() and tracking.isalnum()):
+                raise DomainError("materials sent by EMS need the tracking number",
+                                  code="tracking_missing")
+        else:
+            tracking = None
+        return self._materials_news(by, ref, "send_materials", "materials_sent", via=via,
+                                    tracking=tracking)
+
+    def materials_arrived(self, by: Actor, ref: str) -> Outcome[CaseView]:
+        """The hall deciding a case that travelled here records its materials' arrival; the
+        origin hears it."""
+        return self._materials_news(by, ref, "materials_arrived", "materials_arrived")
+
+    def _materials_news(self, by: Actor, ref: str, command: str, status: str,
+                        **extra: Any) -> Outcome[CaseView]:
+        core = self._core
+        core.require(by, "case", command)
+        case = self._read(by, ref)
+        conn = core.conn
+        origin = conn.execute("SELECT origin_hall FROM cases WHERE case_id = ?",
+                              (case.id,)).fetchone()[0]
+        own = core.config.hall_id
+        away = sorted({s.hall for s in case.steps if s.hall and s.hall != own})
+        to_hall = origin if status == "materials_arrived" else (away[0] if len(away) == 1
+                                                                else None)
+        if to_hall is None:
+            raise DomainError(f"case {case.number} did not travel here" if status ==
+                              "materials_arrived" else f"case {case.number} does not travel "
+                              "to one other hall", code="not_travelling",
+                              params={"case": case.number})
+        step = min(s.step for s in case.steps)
+        with core.write() as wconn:
+            payload = {"case_id": case.id, "step": step, "to_hall": to_hall, "status": status,
+                       "at": core.now_iso(), **{k: v for k, v in extra.items() if v}}
+            core.emit(wconn, EventType.PART_UPDATE, payload, by)
+        return core.outcome(self._read(by, case.id))
 
     def list(self, by: Actor, *, day: str | None = None, status: str | None = None,
              applicant_key: str | None = None, limit: int = 500) -> list[CaseView]:

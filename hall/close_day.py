@@ -10,10 +10,13 @@ operator, the system). For each day it closes, in one transaction:
   names who closed it.
 
 Which days: by default every day before today that has tickets and is not closed yet, and every
-closed day where tickets are open again (they arrived after the close): yesterday's and older,
-never today. `day=` closes one day; today only with `force=True` (a hall closing early: the
-kiosks may still issue, and what they issue after the close is "late", not in the figures). A
-day in the future is refused.
+closed day where tickets are open again (they arrived after the close); today too once the hall
+has closed for the day by its opening hours (hall/hours.py: the end of its last open range), so
+a nightly run, or the desk at closing, ends the day on the hall's hours. `day=` closes one day;
+today before the hall's closing time (or on a hall with no hours, which never closes) only with
+`force=True` (a hall closing early: the kiosks may still issue, and what they issue after the
+close is "late", not in the figures); after closing time it needs no force. A day in the future
+is refused.
 
 Closing twice changes nothing: a day some store of the hall has closed (this one, or another
 whose close sync brought) gets no second `DayClosed`, and the answer says it was already closed,
@@ -28,8 +31,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from hall import counted_close
@@ -38,6 +42,7 @@ from hall.changes import NOTHING, Changes
 from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
+from hall.hours import Hours, closing_time
 from hall.stats import DayStats, count_day
 
 REASON = "day_closed"
@@ -74,8 +79,19 @@ def checked_day(text: str) -> str:
 
 
 class Closing:
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, hours: Callable[[], Hours | None] = lambda: None) -> None:
         self._core = core
+        self._hours = hours  # the hall's opening hours as it runs them (hall.settings.hours)
+
+    def closes_at(self, day: str | None = None) -> datetime | None:
+        """When the hall closes on `day` (default today) by its hours; None: it never closes."""
+        core = self._core
+        return closing_time(self._hours(), date.fromisoformat(day or core.today()), core.zone)
+
+    def closed_for_today(self) -> bool:
+        """The hall's closing time today has passed: today's close is offered (no force)."""
+        closes = self.closes_at()
+        return closes is not None and self._core.now() >= closes
 
     def close_day(self, by: Actor, day: str | None = None, *,
                   force: bool = False) -> Outcome[list[DayClosing]]:
@@ -83,17 +99,23 @@ class Closing:
         core = self._core
         core.require(by, "close_day", "close_day")
         today = core.today()
+        after_closing = self.closed_for_today()
         if day is None:
-            days = self.pending_days(today)
+            days = self.pending_days(today, through_today=after_closing)
         else:
             day = checked_day(day)
             if day > today:
                 raise DomainError(f"{day} has not ended: it is still {today} in the hall",
                                   code="close_day_future", params={"day": day, "today": today})
-            if day == today and not force:
+            if day == today and not force and not after_closing:
+                closes = self.closes_at(today)
+                when = closes.strftime("%H:%M") if closes is not None else None
                 raise DomainError(
-                    f"{day} is today: tickets may still be issued and served; close today only "
-                    "on purpose (--force)", code="close_day_today", params={"day": day})
+                    f"{day} is today and the hall "
+                    + (f"closes at {when}" if when else "has no closing time (no opening hours)")
+                    + ": tickets may still be issued and served; close today before that only "
+                    "on purpose (--force)", code="close_day_today",
+                    params={"day": day, "closes_at": when})
             days = [day]
         done: list[DayClosing] = []
         changed: Changes = NOTHING
@@ -103,14 +125,16 @@ class Closing:
             changed = changed | core.last_changes
         return Outcome(done, changed)
 
-    def pending_days(self, today: str) -> list[str]:
-        """Days before today that need closing: with tickets and not closed, or closed with
-        tickets open again (they arrived after the close)."""
+    def pending_days(self, today: str, *, through_today: bool = False) -> list[str]:
+        """Days before today (and today itself, `through_today`: the hall has closed for the
+        day) that need closing: with tickets and not closed, or closed with tickets open again
+        (they arrived after the close)."""
         conn = self._core.conn
+        until = "<=" if through_today else "<"
         with_tickets = {r[0] for r in conn.execute(
-            "SELECT DISTINCT day FROM tickets WHERE day < ?", (today,))}
+            f"SELECT DISTINCT day FROM tickets WHERE day {until} ?", (today,))}
         reopened = {r[0] for r in conn.execute(
-            "SELECT DISTINCT day FROM tickets WHERE day < ? AND status IN (?, ?, ?)",
+            f"SELECT DISTINCT day FROM tickets WHERE day {until} ? AND status IN (?, ?, ?)",
             (today, *OPEN))}
         return sorted((with_tickets - counted_close.closed_days(conn)) | reopened)
 

@@ -25,7 +25,9 @@ from typing import Any
 from hall import event_schema
 from hall.events import Event, EventType
 
-TERMINAL_ROLES = ("desk", "kiosk", "display")
+# rater: a window's rating pad; viewer: reads the figures of its halls (sync/server/figures.py)
+# and emits nothing
+TERMINAL_ROLES = ("desk", "kiosk", "display", "rater", "viewer")
 DEFAULT_ROLE = "desk"
 
 _STAFF = frozenset({"clerk", "supervisor", "admin", "operator", "system"})
@@ -35,7 +37,9 @@ _ADMIN = frozenset({"admin", "operator"})
 _DEPARTMENT = frozenset({"department"})  # a department's account (hall/parts.py)
 # The actors a kiosk or a display may name: its citizen, its technician, the local operator of
 # that PC, its own processes (sync leasing numbers).
-_ON_A_KIOSK = frozenset({"kiosk", "technician", "operator", "system", "none"})
+_ON_A_KIOSK = frozenset({"kiosk", "technician", "operator", "system", "none", "rater"})
+# 差评整改: the supervisor or admin, a department it was handed to, the hall's own escalation.
+_FOLLOW_UP = frozenset({"supervisor", "admin", "operator", "system", "department"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Rule:
 
 _DESK = frozenset({"desk"})
 _KIOSK = frozenset({"desk", "kiosk"})
-_ALL = frozenset(TERMINAL_ROLES)
+_ALL = frozenset(TERMINAL_ROLES) - {"viewer"}
 T = EventType
 RULES: dict[str, Rule] = {
     T.TICKET_ISSUED: Rule(_KIOSK, _ANYONE),
@@ -72,8 +76,13 @@ RULES: dict[str, Rule] = {
     T.CASE_STEP_CORRECTED: Rule(_DESK, _STAFF | _DEPARTMENT),
     T.CASE_STEP_REASSIGNED: Rule(_DESK, _STAFF),
     T.CASE_COMPLETED: Rule(_DESK, _STAFF),
+    T.PART_ROUTED: Rule(_DESK, _STAFF),
+    T.PART_ARRIVED: Rule(_DESK, frozenset({"system"})),  # the destination's hub or station
+    T.PART_UPDATE: Rule(_DESK, _STAFF | _DEPARTMENT),
+    T.PART_HEARD: Rule(_DESK, frozenset({"system"})),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
-    T.RATING_GIVEN: Rule(_KIOSK, _ANYONE),
+    T.RATING_GIVEN: Rule(_KIOSK | {"rater"}, _ANYONE | {"rater"}),
+    T.FOLLOW_UP_STEP: Rule(_DESK, _FOLLOW_UP, needs_actor=True),
     T.WINDOW_CONFIGURED: Rule(_DESK, _STAFF),
     T.AUDIT_RECORDED: Rule(_ALL, _ANYONE),
     T.PERSONAL_DATA_PURGED: Rule(_DESK, _ADMIN, needs_actor=True),
@@ -123,7 +132,7 @@ def refusal(event: Event, terminal_role: str | None = None) -> str | None:
     if role not in rule.actors:
         return (f"forbidden: {event.type} may not be emitted by a {role} "
                 f"(only {', '.join(sorted(rule.actors))})")
-    if terminal_role in ("kiosk", "display") and role not in _ON_A_KIOSK:
+    if terminal_role in ("kiosk", "display", "rater") and role not in _ON_A_KIOSK:
         return f"forbidden: a {terminal_role} terminal acting as a {role}"
     if event.type == T.ACCOUNT_CHANGED and role not in _ADMIN | {"system"}:
         by = event.payload.get("by") or {}

@@ -40,8 +40,18 @@ class EventType:
     CASE_STEP_CORRECTED = "CaseStepCorrected"
     CASE_STEP_REASSIGNED = "CaseStepReassigned"
     CASE_COMPLETED = "CaseCompleted"
+    # Cases that travel between halls (issue 24, hall/travel.py): the origin routes a part (or a
+    # whole 异地代收 case) sealed for the destination hall; the destination records its arrival
+    # as a part of its own; each side's news on the part travels back (PartUpdate) and is
+    # recorded by the hall that hears it (PartHeard), once.
+    PART_ROUTED = "PartRouted"
+    PART_ARRIVED = "PartArrived"
+    PART_UPDATE = "PartUpdate"
+    PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
+    # 差评整改 (hall/follow_ups.py): assign | action | revisit | close | escalate | redo, one event per step
+    FOLLOW_UP_STEP = "FollowUpStep"
     WINDOW_CONFIGURED = "WindowConfigured"
     AUDIT_RECORDED = "AuditRecorded"  # who did what where: append-only, masked (hall/audit.py)
     PERSONAL_DATA_PURGED = "PersonalDataPurged"  # retention (hall/security/retention.py)
@@ -103,8 +113,15 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.CASE_STEP_CORRECTED: frozenset({"case_id", "step", "due", "at"}),
     EventType.CASE_STEP_REASSIGNED: frozenset({"case_id", "step", "department", "reason", "at"}),
     EventType.CASE_COMPLETED: frozenset({"case_id", "at"}),
+    EventType.PART_ROUTED: frozenset({"case_id", "case_number", "steps", "to_hall", "parcel", "at"}),
+    EventType.PART_ARRIVED: frozenset(
+        {"case_id", "case_number", "service_id", "applicant", "steps", "origin_hall",
+         "origin_case", "route_id", "at"}),
+    EventType.PART_UPDATE: frozenset({"case_id", "step", "to_hall", "status", "at"}),
+    EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.FOLLOW_UP_STEP: frozenset({"rating_id", "step", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
     EventType.PERSONAL_DATA_PURGED: frozenset({"case_ids", "cutoff", "at"}),

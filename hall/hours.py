@@ -219,6 +219,15 @@ def next_opening(hours: Hours | None, moment: datetime, zone: ZoneInfo) -> datet
     return None
 
 
+def closing_time(hours: Hours | None, day: date, zone: ZoneInfo) -> datetime | None:
+    """When the hall closes for good on `day` (the end of its last open range; the day's start
+    on a day it stays closed). None: a hall that never closes (no hours)."""
+    if hours is None:
+        return None
+    end = max((e for _s, e in hours.ranges_on(day)), default=0)
+    return _at(day, end, zone)
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where a moment stands in a hall's (or a service's) hours."""

@@ -55,11 +55,16 @@ class PartView:
     service_name: str
     applicant: str  # masked
     accepted_at: str
+    origin_hall: str | None = None  # a part that travelled here: the hall it came from
+    origin_case: str | None = None  # and the case number there
 
     def to_json(self) -> dict[str, Any]:
-        return {"case": self.case, "step": self.step, "matter": self.matter,
-                "department": self.department, "status": self.status, "due": self.due,
-                "overdue": self.overdue}
+        out = {"case": self.case, "step": self.step, "matter": self.matter,
+               "department": self.department, "status": self.status, "due": self.due,
+               "overdue": self.overdue}
+        if self.origin_hall is not None:
+            out.update(origin_hall=self.origin_hall, origin_case=self.origin_case)
+        return out
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Parts:
             raise DomainError(f"a part is received, approved, rejected or sent for correction, "
                               f"not {outcome!r}", code="bad_outcome", params={"outcome": outcome})
         case, part = self._part(ref, step)
+        self._here(case, part)
         if by.department != part.department:
             self._refuse(by, "decide_step", part.department, case=case.number, step=step)
         self._accepted(case)
@@ -141,6 +147,7 @@ class Parts:
         with core.write() as conn:
             core.emit(conn, EventType.CASE_STEP_RECEIVED if outcome == "received"
                       else EventType.CASE_STEP_DECIDED, payload, by)
+            self._tell(conn, case.id, step, outcome, by, bring=names or None, note=note)
         return core.outcome(self._cases._read(by, case.id))
 
     def correct(self, by: Actor, ref: str, step: int) -> Outcome[CaseView]:
@@ -163,6 +170,7 @@ class Parts:
         with core.write() as conn:
             core.emit(conn, EventType.CASE_STEP_CORRECTED, {
                 "case_id": case.id, "step": step, "due": due, "at": core.now_iso()}, by)
+            self._tell(conn, case.id, step, "corrected", by, due=due)
         return core.outcome(self._cases._read(by, case.id))
 
     def reassign(self, by: Actor, ref: str, step: int, department: str,
@@ -179,6 +187,7 @@ class Parts:
             raise DomainError("handing a part to another department needs the reason",
                               code="reason_missing")
         case, part = self._part(ref, step)
+        self._here(case, part)
         self._accepted(case)
         if part.decided:
             raise DomainError(f"part {step} of case {case.number} is decided ({part.status})",
@@ -223,8 +232,9 @@ class Parts:
         today = core.today()
         soon = self._cases.calendar.add(date.fromisoformat(today), 1).isoformat()
         sql = ("SELECT c.case_number, c.case_id, s.step, s.matter, s.department, s.status, s.due, "
-               "c.service_id, c.applicant_masked, c.accepted_ms FROM case_steps s "
-               "JOIN cases c ON c.case_id = s.case_id WHERE c.status = 'accepted' "
+               "c.service_id, c.applicant_masked, c.accepted_ms, c.origin_hall, c.origin_case "
+               "FROM case_steps s JOIN cases c ON c.case_id = s.case_id "
+               "WHERE c.status = 'accepted' AND s.hall IS NULL "
                "AND s.status IN (" + ", ".join("?" * len(OPEN_STEPS)) + ")")
         params: list[Any] = list(OPEN_STEPS)
         if department is not None:
@@ -242,7 +252,7 @@ class Parts:
             parts.append(PartView(row[0], row[1], row[2], row[3], row[4], row[5], due,
                                   due is not None and due < today,
                                   due is not None and today <= due <= soon, name, row[8],
-                                  iso_of_ms(row[9], core.zone)))
+                                  iso_of_ms(row[9], core.zone), row[10], row[11]))
         parts.sort(key=lambda p: (not p.overdue, p.due is None, p.due or "", p.accepted_at,
                                   p.case, p.step))
         return parts
@@ -254,6 +264,29 @@ class Parts:
             raise DomainError(f"case {case.number} has no part {step}", code="unknown_step",
                               params={"case": case.number, "step": step})
         return case, part
+
+    def _here(self, case: CaseView, part: StepView) -> None:
+        """A part decided in another hall is decided there, never here."""
+        if part.hall is not None and part.hall != self._core.config.hall_id:
+            raise DomainError(f"part {part.step} of case {case.number} is decided in hall "
+                              f"{part.hall}", code="decided_elsewhere",
+                              params={"case": case.number, "step": part.step, "hall": part.hall})
+
+    def _tell(self, conn: Any, case_id: str, step: int, status: str, by: Actor,
+              **extra: Any) -> None:
+        """A move on a part that travelled: the other hall hears of it (hall/travel.py)."""
+        from hall import travel
+
+        core = self._core
+        to_hall = travel.other_hall(conn, case_id, step)
+        if to_hall is None or to_hall == core.config.hall_id:
+            return
+        payload = {"case_id": case_id, "step": step, "to_hall": to_hall, "status": status,
+                   "at": core.now_iso()}
+        # a note travels sealed for the other hall (its pinned key), never in the clear
+        extra["note"] = travel.note_for(core.data_dir, to_hall, case_id, extra.get("note"))
+        payload.update({k: v for k, v in extra.items() if v is not None})
+        core.emit(conn, EventType.PART_UPDATE, payload, by)
 
     @staticmethod
     def _accepted(case: CaseView) -> None:

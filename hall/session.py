@@ -18,6 +18,9 @@ own permission in the hall, before it reads or writes anything.
     kiosk = hall.kiosk_session()
     kiosk.tickets.take("newborn", card=read)      # the card decides 老年人 priority
     hall.display_session().sync_status().online
+    hall.sign_in("wjw1", password).parts.decide(number, 1, "approved")   # the back office
+    supervisor.settings.request({"elder_age": 65})                        # the hall's settings
+    hall.maintenance_session("admin", password)   # an admin's hall account at a kiosk's panel
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from hall.actors import Actor
 
 if TYPE_CHECKING:
     from hall.app import Hall
+    from hall.catalog import Catalog
     from hall.close_day import Closing, DayClosing
     from hall.core import Outcome
     from hall.stats import DayStats
@@ -77,8 +81,40 @@ class SessionCases:
         self.supply = _bound(c.supply, actor)
         self.complete = _bound(c.complete, actor)
         self.deliver = _bound(c.deliver, actor)
+        self.send_materials = _bound(c.send_materials, actor)
+        self.materials_arrived = _bound(c.materials_arrived, actor)
         self.get = _bound(c.get, actor)
         self.list = _bound(c.list, actor)
+        self.of_ticket = _bound(c.cases_of_ticket, actor)
+
+
+class SessionParts:
+    """The back office (hall/parts.py): a department's 待审批 and its decisions, the window's
+    补正 hand-in and 待出件, a supervisor's overdue list and reassignment."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        p = hall.parts
+        self.queue = _bound(p.queue, actor)
+        self.supervision = _bound(p.supervision, actor)
+        self.decide = _bound(p.decide, actor)
+        self.correct = _bound(p.correct, actor)
+        self.reassign = _bound(p.reassign, actor)
+        self.ready = _bound(p.ready, actor)
+        self.owed_materials = _bound(p.owed_materials, actor)
+
+
+class SessionSettings:
+    """The hall's settings as this terminal runs them (any session reads them: what a kiosk
+    shows on its screen) and a supervisor's change (hall/settings.py)."""
+
+    def __init__(self, hall: Hall, actor: Actor) -> None:
+        s = hall.settings
+        self.request = _bound(s.request, actor)
+        self.current = s.current
+        self.view = s.view
+        self.hours = s.hours
+        self.standing = s.standing
+        self.check_take = s.check_take
 
 
 class SessionRatings:
@@ -87,6 +123,14 @@ class SessionRatings:
         self.rate = _bound(r.rate, actor)
         self.get = _bound(r.get, actor)
         self.follow_ups = _bound(r.follow_ups, actor)
+        f = hall.follow_ups  # 差评整改 (hall/follow_ups.py)
+        self.follow_up_list = _bound(f.list, actor)
+        self.follow_up = _bound(f.get, actor)
+        self.assign = _bound(f.assign, actor)
+        self.act = _bound(f.act, actor)
+        self.revisit = _bound(f.revisit, actor)
+        self.close = _bound(f.close, actor)
+        self.redo = _bound(f.redo, actor)
 
 
 class SessionAccounts:
@@ -100,6 +144,7 @@ class SessionAccounts:
         self.set_technician_pin = _bound(a.set_technician_pin, actor)
         self.unlock = _bound(a.unlock, actor)
         self.disable = _bound(a.disable, actor)
+        self.as_of = a.as_of  # how old this terminal's view of the hall's accounts is
 
 
 class SessionCards:
@@ -119,18 +164,22 @@ class SessionHelp:
 
 class SessionAppointments:
     def __init__(self, hall: Hall, actor: Actor) -> None:
-        self.book = _bound(hall.appointments.book, actor)
-        self.check_in = _bound(hall.appointments.check_in, actor)
-        self.get = hall.appointments.get
-        # the faces' 预约 (issue 26): booking a slot, check-in with its late note, the clock
-        self.book_slot = _bound(hall.appointments.book_slot, actor)
-        self.book_own = _bound(hall.appointments.book_own, actor)
-        self.check_in_at = _bound(hall.appointments.check_in_at, actor)
-        self.sweep_no_shows = _bound(hall.appointments.sweep_no_shows, actor)
-        self.slots = hall.appointments.slots
-        self.open_slots = hall.appointments.open_slots
-        self.on_day = hall.appointments.on_day
-        self.due = hall.appointments.due
+        a = hall.appointments
+        self.book = _bound(a.book, actor)
+        self.book_slot = _bound(a.book_slot, actor)
+        self.cancel = _bound(a.cancel, actor)
+        self.reschedule = _bound(a.reschedule, actor)
+        self.record_no_shows = _bound(a.record_no_shows, actor)
+        self.check_in = _bound(a.check_in, actor)
+        self.check_in_at = _bound(a.check_in_at, actor)
+        self.get = a.get
+        # the faces' 预约 (issue 26): a card holder's own booking, the no-show clock
+        self.book_own = _bound(a.book_own, actor)
+        self.sweep_no_shows = _bound(a.sweep_no_shows, actor)
+        self.slots = a.slots  # the public timetable: what a booking page shows anyone
+        self.open_slots = a.open_slots
+        self.on_day = a.on_day
+        self.due = a.due
 
 
 class SessionWindows:
@@ -138,6 +187,17 @@ class SessionWindows:
         self.configure = _bound(hall.windows.configure, actor)
         self.get = hall.windows.get
         self.list = hall.windows.list
+
+
+class SessionSlips:
+    """What gets printed (hall/slips.py): built from what the session already read."""
+
+    def __init__(self, hall: Hall) -> None:
+        self.ticket_slip = hall.ticket_slip
+        self.case_receipt = hall.case_receipt
+        self.not_permitted_notice = hall.not_permitted_notice
+        self.missing_notice = hall.missing_notice
+        self.notice_slip = hall.notice_slip
 
 
 class SessionAdmin:
@@ -164,17 +224,20 @@ class Session:
     """The hall as one actor sees it (module docstring). Made by the hall only."""
 
     __slots__ = ("_actor", "_hall", "accounts", "admin", "appointments", "cards", "cases", "help",
-                 "ratings", "tickets", "windows")
+                 "parts", "ratings", "settings", "slips", "tickets", "windows")
     _hall: Hall
     _actor: Actor
     tickets: SessionTickets
     cases: SessionCases
+    parts: SessionParts
+    settings: SessionSettings
     ratings: SessionRatings
     accounts: SessionAccounts
     cards: SessionCards
     help: SessionHelp
     appointments: SessionAppointments
     windows: SessionWindows
+    slips: SessionSlips
     admin: SessionAdmin
 
     def __init__(self, hall: Hall, actor: Actor, made_by: object) -> None:
@@ -188,12 +251,15 @@ class Session:
         fixed(self, "_actor", actor)
         fixed(self, "tickets", SessionTickets(hall, actor))
         fixed(self, "cases", SessionCases(hall, actor))
+        fixed(self, "parts", SessionParts(hall, actor))
+        fixed(self, "settings", SessionSettings(hall, actor))
         fixed(self, "ratings", SessionRatings(hall, actor))
         fixed(self, "accounts", SessionAccounts(hall, actor))
         fixed(self, "cards", SessionCards(hall, actor))
         fixed(self, "help", SessionHelp(hall, actor))
         fixed(self, "appointments", SessionAppointments(hall, actor))
         fixed(self, "windows", SessionWindows(hall, actor))
+        fixed(self, "slips", SessionSlips(hall))
         fixed(self, "admin", SessionAdmin(hall, actor))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -220,6 +286,11 @@ class Session:
     @property
     def window(self) -> str | None:
         return self._actor.window
+
+    @property
+    def department(self) -> str | None:
+        """The department a department account acts for (the back office's workbench)."""
+        return self._actor.department
 
     @property
     def signed_in(self) -> bool:
@@ -252,6 +323,15 @@ class Session:
         from hall.sync_status import read
 
         return read(self._hall.core)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The hall's services and 一件事 (public: what the kiosk shows anyone)."""
+        return self._hall.catalog
+
+    def today(self) -> str:
+        """The hall's calendar day (its timezone, not this machine's)."""
+        return self._hall.today()
 
     def stats(self, day: str | None = None) -> DayStats:
         """The day's figures this actor may see (a clerk's own, or the hall's)."""

@@ -16,6 +16,7 @@ from hall.actors import Actor
 from hall.booking_figures import count_bookings
 from hall.config import TerminalConfig
 from hall.core import Core
+from hall.rating_figures import count_ratings
 from hall.ratings import BAD
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class DayStats:
     # 预约 of the day (hall/booking_figures.py): booked, checked in, no-shows, walk-in share
     bookings: dict[str, Any] = field(default_factory=dict)
     closed: counted_close.ClosedDay | None = None  # the day's close, once some terminal closed it
+    # 好差评 per window, clerk and matter, and their follow-ups (hall/rating_figures.py)
+    rating_figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def frozen(self) -> bool:
@@ -79,7 +82,8 @@ class DayStats:
                 "by_window": {k: v.to_json() for k, v in self.by_window.items()},
                 "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
                 "follow_ups": self.follow_ups, "cases": dict(self.cases),
-                "bookings": dict(self.bookings)}
+                "bookings": dict(self.bookings),
+                "rating_figures": dict(self.rating_figures)}
 
     @classmethod
     def frozen_of(cls, close: counted_close.ClosedDay) -> DayStats:
@@ -92,7 +96,8 @@ class DayStats:
                    ratings={int(k): int(v) for k, v in f["ratings"].items()},
                    follow_ups=int(f["follow_ups"]),
                    cases={k: int(v) for k, v in f.get("cases", {}).items()},
-                   bookings=dict(f.get("bookings", {})), closed=close)
+                   bookings=dict(f.get("bookings", {})), closed=close,
+                   rating_figures=dict(f.get("rating_figures") or {}))
 
 
 def _p90(values: list[float]) -> float | None:
@@ -140,12 +145,13 @@ class Stats:
         close = counted_close.closed(core.conn, day)
         if close is not None and hall_wide:
             return DayStats.frozen_of(close)
-        counted = count_day(core.conn, core.config, day, None if hall_wide else by.name)
+        counted = count_day(core.conn, core.config, day, None if hall_wide else by.name,
+                            today=core.today())
         return counted if close is None else replace(counted, closed=close)
 
 
 def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
-              served_by: str | None = None) -> DayStats:
+              served_by: str | None = None, *, today: str | None = None) -> DayStats:
     """The figures of a day as this store knows it now: the hall's, or one clerk's."""
     sql = ("SELECT service_id, status, issued_ms, first_called_ms, started_ms, done_ms, "
            "COALESCE(outcome_window, window) FROM tickets WHERE day = ?")
@@ -172,7 +178,8 @@ def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
         by_window={k: figures(v) for k, v in sorted(by_window.items())},
         ratings={int(g): int(n) for g, n in grade_rows},
         follow_ups=int(bad), cases=count_cases(conn, day, served_by),
-        bookings=count_bookings(conn, day) if served_by is None else {})
+        bookings=count_bookings(conn, day) if served_by is None else {},
+        rating_figures=count_ratings(conn, day, served_by, today, config.zone))
 
 
 def count_cases(conn: sqlite3.Connection, day: str, accepted_by: str | None = None

@@ -111,6 +111,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
         self.help.done.connect(self.go_home)
         m = self.maintenance
         m.pin_entered.connect(self.check_pin)
+        m.account_entered.connect(self.check_account)
         m.check.connect(self.check_devices)
         m.test_print.connect(self.test_print)
         m.paper_changed.connect(self.paper_changed)

@@ -36,7 +36,8 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
 arch=$(dpkg --print-architecture)
 
 build_pkgs=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev
-  libsqlite3-dev libexpat1-dev uuid-dev swig libpcsclite-dev pkg-config binutils ca-certificates xz-utils
+  libsqlite3-dev libexpat1-dev uuid-dev swig libpcsclite-dev pkg-config binutils patchelf
+  ca-certificates xz-utils
   libusb-1.0-0 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1)
@@ -162,6 +163,9 @@ freeze() {
     /opt/venv/bin/pip install -q .
     /opt/venv/bin/pyinstaller --noconfirm --clean --log-level WARN \
       --distpath /src/build/dist --workpath /src/build/work packaging/tingduan.spec
+    # shipped libraries as Debian expects them: stripped, no build-root RUNPATH, linked against
+    # libc, not executable (lintian's errors; the reasons are in the script)
+    PYTHON=/opt/venv/bin/python bash packaging/linux/tidy-bundle.sh /src/build/dist/tingduan
     /src/build/dist/tingduan/tingduan --help >/dev/null"
   rm -rf build/freeze && mkdir -p build/freeze
   cp -a "$root/src/build/dist/tingduan" build/freeze/
@@ -258,9 +262,15 @@ stage() {  # the package around the bundle in build/freeze (`stage` alone: after
   sed -e "s/@APPID@/$APPID/g" -e "s/@VERSION@/$pv/g" -e "s/@ARCH@/$arch/g" \
     packaging/linux/info.json >"$stage/$opt/info"
   local size; size=$(du -sk "$stage" | cut -f1)
+  # the template folds Depends/Recommends for reading; a binary package's relation fields are
+  # one line each (lintian: multiline-field), so their continuation lines are joined here
   sed -e "s/@VERSION@/$pv/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/$size/g" \
     -e "s/@GLIBC@/$GLIBC_FLOOR/g" -e "s/@APPID@/$APPID/g" -e "s/@MAIL@/$MAINTAINER_MAIL/g" \
-    packaging/linux/control >"$stage/DEBIAN/control"
+    packaging/linux/control | awk '
+      /^[^ ]/ { if (line != "") print line; line = $0; join = ($0 ~ /^(Pre-)?(Depends|Recommends|Suggests):/); next }
+      join { sub(/^ +/, " "); line = line $0; next }
+      { print line; line = $0 }
+      END { if (line != "") print line }' >"$stage/DEBIAN/control"
   for s in postinst prerm postrm; do install -m 0755 "packaging/linux/$s" "$stage/DEBIAN/$s"; done
   # dpkg keeps a technician's edits of these over upgrades and removes them on purge
   printf '%s\n' /etc/default/tingduan-hub /etc/xdg/autostart/tingduan-kiosk.desktop \

@@ -20,6 +20,16 @@ class SyncCredential:
     terminal_id: str
     ca: str | None = None  # the pinned hall CA (PEM file; relative to the data dir)
     insecure: bool = False  # plain HTTP to a non-loopback server, asked for with --insecure
+    role: str | None = None  # the role the server enrolled it as (None: enrolled before roles)
+
+    @property
+    def issues_tickets(self) -> bool:
+        """Whether this terminal leases number blocks: a call screen (or a rating pad) issues
+        no ticket, and the hub refuses it a lease (403) — asking every round is only noise."""
+        return self.role in (None, "desk", "kiosk")
+
+    def client_options(self) -> dict[str, object]:
+        return {} if self.issues_tickets else {"lease_series": ()}
 
 
 def exists(data_dir: Path, name: str = CREDENTIAL_FILE) -> bool:

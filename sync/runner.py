@@ -15,7 +15,7 @@ from hall.core import Core
 from hall.errors import HallError
 from hall.sync_status import LAST_ERROR, LAST_SUCCESS, ONLINE
 from hall.sync_status import read as read_status
-from sync import local
+from sync import local, travel
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.credential import SyncCredential
@@ -55,9 +55,16 @@ def _record_quietly(hall: Core, error: str | None) -> None:
 def once(hall: Hall, cred: SyncCredential, wait: float = 0.0,
          **options: Any) -> dict[str, int]:
     with SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
-                    **options) as client:
+                    **{**cred.client_options(), **options}) as client:
         try:
             result = client.once(wait)
+            # a station on the platform: what other halls routed here (issue 24), then its
+            # own records of it pushed at once
+            travel.refresh_directory_if_due(hall.core, client._http)
+            if travel.straight_with_platform(hall.data_dir) and travel.take_inbox(
+                    hall.core, client._http):
+                result = {**result, **{k: v for k, v in client.once(0.0).items()
+                                       if k != "pulled"}}
         except HallError as exc:
             record(hall.core, exc.message)
             raise
@@ -84,7 +91,7 @@ def _loop(name: str, opener: Opener, cred: SyncCredential, stop: threading.Event
     wake = wake or threading.Event()
     hall = opener()
     client = SyncClient(hall, cred.server, cred.token, ca=cred.ca, insecure=cred.insecure,
-                    **options)
+                        **{**cred.client_options(), **options})
     backoff = Backoff(cap=cap)
     try:
         while not stop.is_set():
@@ -137,6 +144,11 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
 
     def pull_step(client: SyncClient) -> float:
         totals["pulled"] += client.pull(wait)
+        # issue 24: the pinned directory kept fresh; a station on the platform takes in what
+        # other halls routed to it (its push thread sends its records of it)
+        travel.refresh_directory_if_due(client.core, client._http)
+        if travel.straight_with_platform(client.core.data_dir):
+            travel.take_inbox(client.core, client._http)
         record(client.core, None)
         return 0.0
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hall import program
 from ui import i18n
 from ui.screenshots import SIZES, PageFactory, render_pages
-from ui.theme import MODES, Mode, Theme
+from ui.theme import FACE_MODES, Mode, Theme
 
 APP_NAME = "tingduan"
 WINDOWED_SIZE = (1280, 800)
@@ -96,13 +96,18 @@ def input_method(env: MutableMapping[str, str], plugins: Path | None = None) -> 
     """Where the session asks for fcitx (UOS and Kylin set QT_IM_MODULE=fcitx) but this Qt has
     no fcitx plugin (PySide6 ships Qt's ibus and compose ones only: fcitx builds its plugin
     against each Qt release itself), use the ibus plugin: fcitx5 answers on IBus's D-Bus
-    interface too, so Chinese can still be typed at the desk. Must run before QApplication."""
+    interface too, so Chinese can still be typed at the desk. Must run before QApplication.
+    Through IBus's portal interface: Qt's ibus plugin calls itself invalid (and Qt falls back to
+    no input method) unless an `ibus-daemon` is on PATH, which a fcitx-only PC (UOS, Kylin) does
+    not have; with IBUS_USE_PORTAL it talks to org.freedesktop.portal.IBus, which fcitx5 serves
+    (tried in Xvfb with fcitx5 pinyin: "nihao" + space commits 你好 only with it)."""
     if not env.get("QT_IM_MODULE", "").startswith("fcitx"):
         return
     folder = plugins or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
     if any((folder / "platforminputcontexts").glob("*fcitx*")):
         return
     env["QT_IM_MODULE"] = "ibus"
+    env.setdefault("IBUS_USE_PORTAL", "1")
 
 
 # Said by the offscreen platform for every top-level window shown: noise in screenshot runs.
@@ -152,7 +157,7 @@ def fits_windowed(window: QWidget) -> bool:
 def run_face(name: str, build: Callable[[Shell], QWidget], argv: Sequence[str], *,
              pages: Callable[[Shell], Mapping[str, PageFactory]] | None = None,
              parser: argparse.ArgumentParser | None = None,
-             sizes: Mapping[str, QSize] = SIZES, modes: Sequence[Mode] = MODES) -> int:
+             sizes: Mapping[str, QSize] = SIZES, modes: Sequence[Mode] = FACE_MODES) -> int:
     """Parse the shell's options (and the face's, given a `parser`), then run or render.
     `sizes` and `modes`: what `--screenshots` renders (a clerk's desk has no portrait screen
     and no elder mode)."""

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
-    from hall.actors import Actor
     from hall.app import Hall
     from hall.appointments import NoShowSweep
+    from hall.session import Session
     from ui.bridge import HallBridge
 
 MAX_SLEEP_S = 300.0
@@ -28,11 +28,11 @@ MIN_SLEEP_S = 1.0
 class NoShowClock(QObject):
     swept = Signal(object)  # hall.appointments.NoShowSweep, after each sweep
 
-    def __init__(self, bridge: HallBridge, actor: Callable[[], Actor],
+    def __init__(self, bridge: HallBridge, session: Callable[[], Session | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
-        self._actor = actor
+        self._session = session  # the signed-in account's (None: no one signed in)
         self._running = False
         self._in_flight = False
         self._timer = QTimer(self)
@@ -58,13 +58,13 @@ class NoShowClock(QObject):
         return self._timer.remainingTime() if self._timer.isActive() else -1
 
     def sweep(self) -> None:
-        if not self._running or self._in_flight:
+        session = self._session()
+        if not self._running or self._in_flight or session is None:
             return
         self._in_flight = True
-        actor = self._actor()
 
-        def run(hall: Hall) -> NoShowSweep:
-            return hall.appointments.sweep_no_shows(actor).value
+        def run(_hall: Hall) -> NoShowSweep:
+            return session.appointments.sweep_no_shows().value
 
         self._bridge.submit(run, self._done, self._failed, label="no-shows")
 

@@ -22,7 +22,8 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 ROOT = Path(__file__).resolve().parents[1]
 I18N_DIR = ROOT / "resources" / "i18n"
 CATALOG = "tingduan"  # ui/'s own catalog
-CATALOGS = {"ui": CATALOG, "kiosk": "kiosk", "desk": "desk", "display": "display"}  # package -> catalog
+CATALOGS = {"ui": CATALOG, "kiosk": "kiosk", "desk": "desk", "display": "display",
+            "rater": "rater"}  # package -> catalog
 DEFAULT_LOCALE = "zh_CN"
 SOURCE_PACKAGES = tuple(CATALOGS)  # where tr() strings live
 

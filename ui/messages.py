@@ -68,6 +68,20 @@ CATALOG: dict[str, str] = {
                                                 "cannot be rated."),
     "rated": QT_TRANSLATE_NOOP("messages", "This visit has already been rated. Thank you."),
     "bad_grade": QT_TRANSLATE_NOOP("messages", "Please choose one of the five ratings."),
+    # 好差评 closed (issue 27): the pad, the reasons, 差评整改
+    "bad_reason": QT_TRANSLATE_NOOP("messages", "Please choose the reasons from the list."),
+    "other_window": QT_TRANSLATE_NOOP("messages", "This visit was served at another window: "
+                                                  "rate it on that window's pad."),
+    "unknown_follow_up": QT_TRANSLATE_NOOP("messages", "This follow-up was not found."),
+    "unknown_assignee": QT_TRANSLATE_NOOP("messages", "Assign the follow-up to an account or a "
+                                                      "department of this hall."),
+    "bad_revisit": QT_TRANSLATE_NOOP("messages", "The call-back result is satisfied or "
+                                                 "unsatisfied."),
+    "follow_up_incomplete": QT_TRANSLATE_NOOP("messages", "Record the corrective action and the "
+                                                          "call-back first, then close it."),
+    "follow_up_closed": QT_TRANSLATE_NOOP("messages", "This follow-up is already closed."),
+    "no_part": QT_TRANSLATE_NOOP("messages", "This rating's visit has no case part to redo."),
+    "text_missing": QT_TRANSLATE_NOOP("messages", "Please write what was done."),
     "text_long": QT_TRANSLATE_NOOP("messages", "The comment is too long. Please shorten it."),
     # cases (一件事 acceptance)
     "unknown_case": QT_TRANSLATE_NOOP("messages", "No case with this number was found."),
@@ -95,6 +109,14 @@ CATALOG: dict[str, str] = {
     "unknown_role": QT_TRANSLATE_NOOP("messages", "This role is not known."),
     "bad_user": QT_TRANSLATE_NOOP("messages", "A user name is 1 to 32 letters or digits."),
     "first_admin": QT_TRANSLATE_NOOP("messages", "The first account must be an administrator."),
+    "first_admin_on_hub": QT_TRANSLATE_NOOP("messages", "This terminal belongs to a hall with a "
+                                            "hall server: the first administrator is made on "
+                                            "the hall server and reaches this terminal when it "
+                                            "syncs."),
+    "account_not_migrated": QT_TRANSLATE_NOOP("messages", "This account was made on this "
+                                              "terminal before accounts were shared by the "
+                                              "hall. An administrator must move this "
+                                              "terminal's accounts to the hall first."),
     "user_exists": QT_TRANSLATE_NOOP("messages", "This user name is already taken."),
     "unknown_user": QT_TRANSLATE_NOOP("messages", "This user was not found."),
     "weak_secret": QT_TRANSLATE_NOOP("messages", "This password or PIN is too simple."),
@@ -228,6 +250,10 @@ CATALOG: dict[str, str] = {
                                                         "was changed. Restore from a backup."),
     "hub_url": QT_TRANSLATE_NOOP("messages", "The hub address is not valid."),
     "hub_hall": QT_TRANSLATE_NOOP("messages", "This hub serves another hall."),
+    "workers_hub": QT_TRANSLATE_NOOP("messages", "Only the central platform runs as several "
+                                                 "processes; a hub runs as one."),
+    "workers_sqlite": QT_TRANSLATE_NOOP("messages", "Several server processes need a PostgreSQL "
+                                                    "database."),
     "appointment_day": QT_TRANSLATE_NOOP("messages", "An appointment number is only for a time "
                                                      "of today."),
     # codes of the hall API, backups and setup
@@ -304,6 +330,27 @@ CATALOG: dict[str, str] = {
     "unknown_department": QT_TRANSLATE_NOOP("messages", "This department is not in the catalog."),
     "same_department": QT_TRANSLATE_NOOP("messages", "This part already belongs to that department."),
     "unknown_step": QT_TRANSLATE_NOOP("messages", "This case has no such part."),
+    # cases that travel between halls (issue 24)
+    "no_hall_key": QT_TRANSLATE_NOOP("messages", "The other hall's key is not known here yet: sync the "
+                            "directory first. Nothing was written."),
+    "handled_here": QT_TRANSLATE_NOOP("messages", "This hall cannot accept a case on its own behalf from "
+                            "elsewhere: choose another hall."),
+    "decided_elsewhere": QT_TRANSLATE_NOOP("messages", "This part is decided by another hall; its decision "
+                            "comes back here."),
+    "hall_key_changed": QT_TRANSLATE_NOOP("messages", "The directory names another key for a hall than the "
+                            "one pinned: refused. Ask the platform's operator."),
+    "not_travelling": QT_TRANSLATE_NOOP("messages", "This case does not travel between "
+                                                     "halls that way."),
+    "bad_directory": QT_TRANSLATE_NOOP("messages", "The platform sent a directory this terminal cannot "
+                            "read."),
+    "unknown_hall": QT_TRANSLATE_NOOP("messages", "This hall is not in the platform's directory."),
+    "bad_parent": QT_TRANSLATE_NOOP("messages", "A hall's parent must be a hall of a higher level."),
+    "bad_level": QT_TRANSLATE_NOOP("messages", "A hall's level is province, city, county, town or village."),
+    "bad_hall_name": QT_TRANSLATE_NOOP("messages", "Please give the hall a name (at most 64 characters)."),
+    "bad_seat": QT_TRANSLATE_NOOP("messages", "A department's seat is written DEPARTMENT=HALL."),
+    "bad_department": QT_TRANSLATE_NOOP("messages", "This department name cannot be used."),
+    "bad_hall_key": QT_TRANSLATE_NOOP("messages", "A hall's public key was not valid."),
+    "directory": QT_TRANSLATE_NOOP("messages", "The platform's directory refused this change."),
     "no_pending_step": QT_TRANSLATE_NOOP("messages", "This step of the case has already been decided."),
     "step_rejected": QT_TRANSLATE_NOOP("messages", "A department did not approve its part of this case."),
     "bad_channel": QT_TRANSLATE_NOOP("messages", "A result is handed out at the window or sent by mail."),

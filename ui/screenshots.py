@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.theme import MODES, Mode, Theme
+from ui.theme import FACE_MODES, Mode, Theme
 
 PageFactory = Callable[[], QWidget]
 
@@ -85,7 +85,7 @@ def render(widget: QWidget, size: QSize, path: Path, *, texts: bool = False) -> 
 
 def render_pages(pages: Mapping[str, PageFactory], out_dir: Path, theme: Theme, *,
                  sizes: Mapping[str, QSize] = SIZES,
-                 modes: Iterable[Mode] = MODES, texts: bool = False) -> list[Path]:
+                 modes: Iterable[Mode] = FACE_MODES, texts: bool = False) -> list[Path]:
     """`<page>-<mode>-<W>x<H>.png` for each page, mode and size; the theme's mode is restored
     afterwards. A fresh widget per shot, so no page carries state from the last one."""
     written: list[Path] = []

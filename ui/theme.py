@@ -26,6 +26,8 @@ QSS_FILE = THEME_DIR / "shell.qss"
 
 Mode = Literal["normal", "elder", "compact"]
 MODES: tuple[Mode, ...] = ("normal", "elder", "compact")
+# what a citizen's face (kiosk, call screen) renders and its screenshots show: compact is a desk's
+FACE_MODES: tuple[Mode, ...] = ("normal", "elder")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,15 @@ User names are compared case-insensitively: `ADMIN1` and `admin1` are one accoun
 the hall's: every change is an `AccountChanged` event (with the scrypt hash, never the password)
 that syncs through the hub, and the lockout counts every terminal's sign-in entries
 (hall/security/hall_accounts.py). The first-admin bootstrap (no account known yet, no --as) is kept
-for a standalone station; a hall with a hub makes its first admin there (`serve user add`).
+for a station no hub knows; a terminal enrolled with a hub (or set up with one) is refused
+(`first_admin_on_hub`): its hall makes its first admin on the hub (`serve user add`). Accounts a
+terminal made before accounts were the hall's (rows no `AccountChanged` made) sign in nowhere
+until an admin migrates them to the hall (`access user migrate --as ADMIN`, `migrate` below).
+
+A hall account may also open a kiosk's maintenance panel (`maintenance_sign_in`): it is checked
+as at a desk, needs `kiosk_maintenance` (admins), and acts there as the kiosk's technician: a
+kiosk names no admin on its events (hall/event_rules.py), so its entries say `technician` and
+the account's name.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from hall.clock import to_ms
 from hall.core import Core, Outcome
 from hall.errors import AccessError, DomainError
 from hall.events import EventType
-from hall.security import audit
+from hall.security import audit, hall_accounts
 from hall.security.hall_accounts import BASE_DELAY_S, FREE_TRIES, MAX_DELAY_S
 
 TECHNICIAN = "@technician"  # the kiosk technician PIN is the password of this account
@@ -134,6 +142,7 @@ class Accounts:
             if self.any():
                 raise AccessError("accounts exist: an admin must add new ones (--as ADMIN)",
                                   code="forbidden", params={"command": "add_account"})
+            self._may_bootstrap()
             if role != "admin":
                 raise DomainError("the first account of a terminal is an admin: add it with "
                                   "--role admin, then add clerks with --as that admin",
@@ -155,6 +164,48 @@ class Accounts:
             audit.record_in(core, conn, actor=actor, action="account_change", target=user,
                             detail={"change": "add", "role": role})
         return core.outcome(Actor.account(user, role, department=department))
+
+    def _may_bootstrap(self) -> None:
+        """A terminal that belongs to a hub makes no admin of its own: one made here would
+        become an admin of the whole hall as soon as it syncs."""
+        from hall.sync_status import enrolled
+
+        core = self._core
+        if enrolled(core.data_dir) or core.config.hub_url:
+            raise AccessError(
+                "this terminal belongs to a hall with a hub: the hall's first admin is made on "
+                "the hub (serve user add NAME --role admin --hall HALL --data-dir HUB_DIR) and "
+                "reaches this terminal when it syncs", code="first_admin_on_hub",
+                params={"hall": core.config.hall_id})
+
+    def migrate(self, user: str, password: str) -> Outcome[list[str]]:
+        """Accounts this terminal made before accounts were the hall's become hall accounts.
+
+        An admin of this terminal (its password checked here, migrated or not) emits, for each
+        such account, the `add` it never had, with the account's own scrypt hash (no password
+        is asked again, none leaves), and a `disable` for one that was disabled. Returns the
+        users migrated (none: nothing to do)."""
+        core = self._core
+        by = self._authenticate(normal_user(user), password, "sign_in", None, legacy_ok=True)
+        core.require(by, "accounts", "migrate_accounts")
+        with core.write(extra=_ACCOUNTS) as conn:
+            legacy = sorted(hall_accounts.legacy_users(conn))
+            at = core.now_iso()
+            for name in legacy:
+                row = conn.execute("SELECT role, pw_hash, active, department FROM accounts "
+                                   "WHERE user = ?", (name,)).fetchone()
+                payload: dict[str, Any] = {"user": name, "change": "add", "role": row[0],
+                                           "pw_hash": row[1], "at": at}
+                if row[3]:
+                    payload["department"] = row[3]
+                core.emit(conn, EventType.ACCOUNT_CHANGED, payload, by)
+                if not row[2]:
+                    core.emit(conn, EventType.ACCOUNT_CHANGED,
+                              {"user": name, "change": "disable", "at": at}, by)
+                audit.record_in(core, conn, actor=by, action="account_change", target=name,
+                                detail={"change": "migrate", "role": row[0]})
+            hall_accounts.forget_legacy(conn, legacy)
+        return core.outcome(legacy)
 
     def set_password(self, by: Actor, user: str, password: str) -> Outcome[None]:
         core = self._core
@@ -238,6 +289,23 @@ class Accounts:
         """The kiosk's technician PIN (the maintenance screen)."""
         return self._authenticate(TECHNICIAN, pin, "pin_check", None)
 
+    def maintenance_sign_in(self, user: str, password: str) -> Actor:
+        """A hall account opening the kiosk's maintenance screen: the technician, named."""
+        core = self._core
+        who = self._authenticate(normal_user(user), password, "maintenance_sign_in", None,
+                                 recorded_role="technician")
+        technician = Actor.account(who.name, "technician")
+        if not who.can("kiosk_maintenance"):
+            audit.record(core, actor=technician, action="command_refused",
+                         target="kiosk_maintenance", outcome="forbidden",
+                         detail={"permission": "kiosk_maintenance"})
+            raise AccessError(f"{who.name} may not open a kiosk's maintenance (an admin may)",
+                              code="forbidden",
+                              params={"actor": who.name, "role": who.role,
+                                      "command": "kiosk_maintenance",
+                                      "permission": "kiosk_maintenance"})
+        return technician
+
     def unlock(self, by: Actor, user: str) -> Outcome[None]:
         core = self._core
         core.require(by, "unlock", "unlock")
@@ -286,14 +354,18 @@ class Accounts:
                      detail={"fields": sorted(record)})
         return record
 
-    def _authenticate(self, user: str, secret: str, action: str, window: str | None) -> Actor:
+    def _authenticate(self, user: str, secret: str, action: str, window: str | None, *,
+                      recorded_role: str | None = None, legacy_ok: bool = False) -> Actor:
+        """`recorded_role`: the role the audit entries name instead of the account's (a kiosk's
+        maintenance: its technician). `legacy_ok`: an account not yet migrated to the hall
+        signs in (only to migrate)."""
         core = self._core
         row = core.conn.execute(
             "SELECT user, role, pw_hash, active, failures, locked_until_ms, department "
             "FROM accounts WHERE lower(user) = ?", (user,)).fetchone()
         now = self._now_ms()
         role = row[1] if row else "unknown"
-        who = Actor.account(user, role)
+        who = Actor.account(user, recorded_role or role)
         if row is not None and row[5] > now:
             wait = (row[5] - now + 999) // 1000
             self._refused(who, action, "locked")
@@ -314,8 +386,19 @@ class Accounts:
             raise AccessError(f"wrong {what}", code="wrong_password" if user != TECHNICIAN
                               else "wrong_pin")
         with core.write(extra=_ACCOUNTS) as conn:
-            audit.record_in(core, conn, actor=Actor.account(row[0], role), action=action,
-                            target=core.config.terminal_id)
+            legacy = (not legacy_ok and user != TECHNICIAN
+                      and row[0] in hall_accounts.legacy_users(conn))
+            if not legacy:
+                audit.record_in(core, conn, actor=Actor.account(row[0], recorded_role or role,
+                                                                      window),
+                                action=action, target=core.config.terminal_id)
+        if legacy:
+            self._refused(who, action, "not_migrated")
+            raise AccessError(
+                f"account {row[0]} was made on this terminal before accounts were the hall's: an "
+                "admin migrates this terminal's accounts to the hall first "
+                "(python main.py access user migrate --as ADMIN)", code="account_not_migrated",
+                params={"user": row[0]})
         return Actor.account(row[0], role, window, row[6])
 
     def _refused(self, who: Actor, action: str, reason: str) -> None:

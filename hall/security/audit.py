@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ACTIONS = frozenset({
     "sign_in", "sign_in_refused", "sign_out", "pin_check", "card_read", "code_read",
     "data_view", "export", "config_change", "account_change", "unlock", "rotate_key", "purge",
-    "command_refused", "close_day", "backup", "restore",
+    "command_refused", "close_day", "backup", "restore", "maintenance_sign_in",
 })
 
 

@@ -17,6 +17,7 @@ terminal pushed it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -28,6 +29,36 @@ FREE_TRIES = 3
 BASE_DELAY_S = 5
 MAX_DELAY_S = 3600
 CHANGES = ("add", "password", "disable", "enable", "unlock")
+
+
+# Users whose rows no AccountChanged made (a terminal's accounts from before they were the
+# hall's): found once per store, kept here until an admin migrates them (Accounts.migrate).
+LEGACY_META = "legacy_accounts"
+
+
+def legacy_users(conn: sqlite3.Connection) -> set[str]:
+    """This store's accounts not yet migrated to the hall. Found by one pass over the log the
+    first time it is asked (inside the caller's write), then read from `meta`."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LEGACY_META,)).fetchone()
+    if row is not None:
+        return set(json.loads(row[0]))
+    made = {r[0] for r in conn.execute(
+        "SELECT json_extract(payload, '$.user') FROM events WHERE type = 'AccountChanged' "
+        "AND json_extract(payload, '$.change') = 'add'")}
+    found = {r[0] for r in conn.execute(
+        "SELECT user FROM accounts WHERE role != 'technician'")} - made
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
+                 (LEGACY_META, json.dumps(sorted(found))))
+    return found
+
+
+def forget_legacy(conn: sqlite3.Connection, users: list[str] | set[str]) -> None:
+    """These users are the hall's now (migrated here, or an `add` heard from the hall)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LEGACY_META,)).fetchone()
+    if row is None:
+        return
+    left = sorted(set(json.loads(row[0])) - set(users))
+    conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(left), LEGACY_META))
 
 
 def lock_until(failures: int, at_ms: int) -> int:
@@ -67,6 +98,7 @@ def project(conn: sqlite3.Connection, e: Event, p: dict[str, Any]) -> None:
             "department = excluded.department",
             (user, str(p["role"]), str(p["pw_hash"]), at, at,
              str(department) if department else None))
+        forget_legacy(conn, [user])
     elif change == "password":
         conn.execute("UPDATE accounts SET pw_hash = ?, failures = 0, locked_until_ms = 0, "
                      "changed_ms = ? WHERE user = ?", (str(p["pw_hash"]), at, user))
@@ -89,6 +121,6 @@ def count_sign_in(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
         failures = int(row[0]) + 1
         conn.execute("UPDATE accounts SET failures = ?, locked_until_ms = ? WHERE user = ?",
                      (failures, lock_until(failures, ms_of(str(p["at"]))), user))
-    elif outcome == "ok" and p.get("action") in ("sign_in", "pin_check"):
+    elif outcome == "ok" and p.get("action") in ("sign_in", "pin_check", "maintenance_sign_in"):
         conn.execute("UPDATE accounts SET failures = 0, locked_until_ms = 0 WHERE user = ?",
                      (user,))

@@ -56,7 +56,9 @@ class Retention:
             "(status = 'delivered' AND delivered_ms < ?) OR "
             "(status = 'refused' AND accepted_ms < ?)) ORDER BY accepted_ms", (cutoff, cutoff))]
         ratings = [r[0] for r in conn.execute(
-            "SELECT rating_id FROM ratings WHERE text IS NOT NULL AND given_ms < ? "
+            "SELECT rating_id FROM ratings WHERE (text IS NOT NULL OR rating_id IN ("
+            "SELECT rating_id FROM follow_ups WHERE action IS NOT NULL OR note IS NOT NULL)) "
+            "AND given_ms < ? "
             "ORDER BY given_ms", (cutoff,))]
         return cases, ratings
 

@@ -30,6 +30,7 @@ PROJECTION_KEYS: dict[str, str] = {
     "case_materials": "case_id, material",
     "case_steps": "case_id, step",
     "ratings": "rating_id",
+    "follow_ups": "rating_id",
     "help_requests": "request_id",
     "appointments": "appointment_id",
 }
@@ -250,6 +251,56 @@ def _case_completed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
         "WHERE case_id = ? AND status = 'pending'", (at, p["case_id"]))
 
 
+def _part_routed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    for s in p["steps"]:
+        conn.execute("UPDATE case_steps SET hall = ? WHERE case_id = ? AND step = ?",
+                     (p["to_hall"], p["case_id"], s["step"]))
+
+
+def _part_arrived(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """A part that travelled here: a case of this hall's own, holding only that part."""
+    _case_opened("accepted")(conn, e, p)
+    conn.execute("UPDATE cases SET origin_hall = ?, origin_case = ? WHERE case_id = ?",
+                 (p["origin_hall"], p["origin_case"], p["case_id"]))
+
+
+_HEARD_MOVES = {"received", "approved", "rejected", "correction", "corrected"}
+
+
+def _materials(conn: sqlite3.Connection, p: Payload) -> None:
+    """How a travelling case's materials went (sent here or heard from the origin), and when
+    they arrived (recorded here or heard from the destination)."""
+    if p["status"] == "materials_sent":
+        conn.execute("UPDATE cases SET materials_via = ?, materials_tracking = ?, "
+                     "materials_sent_ms = ? WHERE case_id = ?",
+                     (p.get("via"), p.get("tracking"), ms_of(p["at"]), p["case_id"]))
+    elif p["status"] == "materials_arrived":
+        conn.execute("UPDATE cases SET materials_arrived_ms = ? WHERE case_id = ?",
+                     (ms_of(p["at"]), p["case_id"]))
+
+
+def _part_update(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    _materials(conn, p)
+
+
+def _part_heard(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    """News on a part from the other hall: its state as last heard (a move, or only when)."""
+    at = ms_of(p["at"])
+    status = p["status"]
+    conn.execute("UPDATE case_steps SET heard_ms = ? WHERE case_id = ? AND step = ?",
+                 (at, p["case_id"], p["step"]))
+    if status not in _HEARD_MOVES:
+        _materials(conn, p)
+        return
+    if status == "corrected":  # handed in at the origin: back with the department, due later
+        _step_corrected(conn, e, {**p, "due": p.get("due")})
+        return
+    if status == "received":
+        _step_received(conn, e, p)
+        return
+    _step_decided(conn, e, {**p, "outcome": status})
+
+
 def _delivered(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     conn.execute(
         "UPDATE cases SET status = 'delivered', delivered_ms = ?, delivery_channel = ?, "
@@ -310,12 +361,57 @@ def _appointment_missed(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
 
 
 def _rated(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
-    conn.execute(
-        "INSERT INTO ratings (rating_id, ticket_id, grade, text, follow_up_due, given_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (p["rating_id"], p["ticket_id"], p["grade"], p["text"], p["follow_up_due"],
-         ms_of(p["at"])),
+    """A rating and, for a 差评, its follow-up. A second rating of one ticket and stage (two
+    pads offline) is kept out: the first one stands, like the first ticket of a number."""
+    reasons = p.get("reasons")
+    at = ms_of(p["at"])
+    cur = conn.execute(
+        "INSERT INTO ratings (rating_id, ticket_id, grade, text, follow_up_due, given_ms, stage, "
+        "window, clerk, service_id, case_id, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (p["rating_id"], p["ticket_id"], p["grade"], p["text"], p["follow_up_due"], at,
+         p.get("stage") or "visit", p.get("window"), p.get("clerk"), p.get("service_id"),
+         p.get("case_id"), json.dumps(reasons, ensure_ascii=False) if reasons else None),
     )
+    if cur.rowcount and p["follow_up_due"] is not None:
+        conn.execute("INSERT INTO follow_ups (rating_id, follow_up_id, due, state, opened_ms) "
+                     "VALUES (?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
+                     (p["rating_id"], p.get("follow_up_id") or p["rating_id"],
+                      p["follow_up_due"], at))
+
+
+# What each 差评整改 step sets; `close` and `escalate` keep what was done before them.
+_FOLLOW_UP_SETS = {
+    "assign": "assignee = :assignee, state = CASE WHEN state = 'open' THEN 'assigned' ELSE state END",
+    "action": "action = :text, state = CASE WHEN state IN ('open', 'assigned') THEN 'acted' "
+              "ELSE state END",
+    "revisit": "revisit = :revisit, note = :text, state = 'revisited'",
+    "close": "state = 'closed', closed_ms = :at",
+    "escalate": "escalated = 1, assignee = COALESCE(:assignee, assignee)",
+    "redo": "redone = 1",
+}
+_REDO_PART = ("UPDATE case_steps SET status = 'received', decided_ms = NULL WHERE case_id = ? "
+              "AND step = ? AND status IN ('approved', 'rejected')")
+_REDO_CASE = ("UPDATE cases SET status = 'accepted', completed_ms = NULL WHERE case_id = ? "
+              "AND status IN ('completed', 'not_permitted')")
+
+
+def _follow_up_step(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
+    sets = _FOLLOW_UP_SETS.get(p["step"])
+    if sets is None:
+        return
+    conn.execute(f"UPDATE follow_ups SET {sets} WHERE rating_id = :rating_id "
+                 "AND state <> 'closed'",
+                 {"assignee": p.get("assignee"), "text": p.get("text"),
+                  "revisit": p.get("revisit"), "at": ms_of(p["at"]),
+                  "rating_id": p["rating_id"]})
+    if p["step"] == "redo" and p.get("step_no") is not None:
+        # 差评重办: the rated case's part goes back to its department, to be decided again
+        row = conn.execute("SELECT case_id FROM ratings WHERE rating_id = ?",
+                           (p["rating_id"],)).fetchone()
+        if row is not None and row[0] is not None:
+            conn.execute(_REDO_PART, (row[0], p["step_no"]))
+            conn.execute(_REDO_CASE, (row[0],))
 
 
 def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
@@ -349,6 +445,12 @@ def _purged(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
         (ids,))
     ratings = json.dumps(p.get("rating_ids", []))
     conn.execute(f"UPDATE ratings SET text = NULL WHERE rating_id {these}", (ratings,))
+    conn.execute(f"UPDATE follow_ups SET action = NULL, note = NULL WHERE rating_id {these}",
+                 (ratings,))
+    conn.execute(
+        "UPDATE events SET payload = json_remove(payload, '$.text') "
+        f"WHERE type = 'FollowUpStep' AND json_extract(payload, '$.rating_id') {these}",
+        (ratings,))
     conn.execute(
         "UPDATE events SET payload = json_set(payload, '$.text', json('null')) "
         f"WHERE type = 'RatingGiven' AND json_extract(payload, '$.rating_id') {these}",
@@ -412,12 +514,17 @@ HANDLERS: dict[str, Handler] = {
     EventType.MATERIALS_DEFERRED: _deferred,
     EventType.MATERIALS_SUPPLIED: _supplied,
     EventType.CASE_STEP_RECEIVED: _step_received,
+    EventType.PART_ROUTED: _part_routed,
+    EventType.PART_ARRIVED: _part_arrived,
+    EventType.PART_HEARD: _part_heard,
+    EventType.PART_UPDATE: _part_update,
     EventType.CASE_STEP_DECIDED: _step_decided,
     EventType.CASE_STEP_CORRECTED: _step_corrected,
     EventType.CASE_STEP_REASSIGNED: _step_reassigned,
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,
+    EventType.FOLLOW_UP_STEP: _follow_up_step,
     EventType.PERSONAL_DATA_PURGED: _purged,
     EventType.HELP_REQUESTED: _help_requested,
     EventType.HELP_ANSWERED: _help_answered,

@@ -164,6 +164,13 @@ cases = Table(
     Column("delivery_tracking", Text),
     Column("accepted_by", Text),
     Column("note", Text),
+    Column("origin_hall", Text),  # a part that travelled here: the hall it came from
+    Column("origin_case", Text),  # and its case number there
+    # 跨域通办: how the materials went to the deciding hall, and when they arrived there
+    Column("materials_via", Text),  # ems | electronic
+    Column("materials_tracking", Text),  # the EMS tracking number
+    Column("materials_sent_ms", BigInteger),
+    Column("materials_arrived_ms", BigInteger),
 )
 Index("ix_cases_applicant", cases.c.applicant_key)
 
@@ -194,6 +201,8 @@ case_steps = Table(
     Column("correction_ms", BigInteger),  # 补正 asked: the clock stops until it is handed in
     Column("note", Text),  # sealed: the reasons of 不予许可, or what a 补正 asks for
     Column("bring", Text),  # JSON list of catalog materials a 补正 asks for (plain: no one's data)
+    Column("hall", Text),  # the hall that decides this part (NULL: this one; hall/travel.py)
+    Column("heard_ms", BigInteger),  # when that hall's news on it was last heard
     PrimaryKeyConstraint("case_id", "step"),
 )
 
@@ -225,15 +234,42 @@ Index("ix_case_steps_open", case_steps.c.department, case_steps.c.due,
       sqlite_where=text("status IN ('pending', 'received', 'corrected')"))
 Index("ix_appointments_holder", appointments.c.holder_key, appointments.c.day)
 
+# A rating knows its visit (migration 0008): the window, clerk, matter and case it was given
+# for, and its stage: the visit at the window, or the case's result at 出件 (rated again).
 ratings = Table(
     "ratings",
     metadata,
     Column("rating_id", Text, primary_key=True),
-    Column("ticket_id", Text, nullable=False, unique=True),
+    Column("ticket_id", Text, nullable=False),
     Column("grade", Integer, nullable=False),
     Column("text", Text),
     Column("follow_up_due", Text),
     Column("given_ms", BigInteger, nullable=False),
+    Column("stage", Text, nullable=False, server_default=text("'visit'")),
+    Column("window", Text),
+    Column("clerk", Text),
+    Column("service_id", Text),
+    Column("case_id", Text),
+    Column("reasons", Text),  # JSON list of the fixed 差评 reasons (no typed text)
+    UniqueConstraint("ticket_id", "stage", name="uq_ratings_ticket_stage"),
+)
+
+# 差评整改 (hall/follow_ups.py): one per 差评, its steps projected from FollowUpStep events.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("rating_id", Text, primary_key=True),
+    Column("follow_up_id", Text, nullable=False, unique=True),
+    Column("due", Text, nullable=False),
+    Column("assignee", Text),  # an account or a department; NULL: the hall's supervisors
+    Column("state", Text, nullable=False),  # open | assigned | acted | revisited | closed
+    Column("action", Text),  # sealed
+    Column("revisit", Text),  # satisfied | unsatisfied
+    Column("note", Text),  # sealed
+    Column("escalated", Integer, nullable=False, server_default=text("0")),
+    Column("redone", Integer, nullable=False, server_default=text("0")),
+    Column("opened_ms", BigInteger, nullable=False),
+    Column("closed_ms", BigInteger),
 )
 
 # Sync bookkeeping (migration 0002): never projections, a rebuild keeps them.
@@ -276,6 +312,7 @@ PROJECTIONS: tuple[Table, ...] = (
     case_materials,
     case_steps,
     ratings,
+    follow_ups,
     help_requests,
     appointments,
 )

@@ -1,4 +1,5 @@
-"""Maintenance: the hidden panel behind the PIN (devices, paper, voice, sync, a test print)."""
+"""Maintenance: the hidden panel behind the PIN or an admin's hall account (devices, paper,
+voice, sync, a test print)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ class MaintenanceFlow(KioskBase):
 
     def check_pin(self, pin: str) -> None:
         self.call(lambda hall: hall.technician_session(pin), self._pin_ok,
+                  on_error=self._pin_refused)
+
+    def check_account(self, user: str, password: str) -> None:
+        """A hall account (an admin's) instead of the PIN: checked as at any desk of the hall,
+        from what this kiosk last heard of the hall's accounts."""
+        self.call(lambda hall: hall.maintenance_session(user, password), self._pin_ok,
                   on_error=self._pin_refused)
 
     def _pin_refused(self, error: HallError) -> None:

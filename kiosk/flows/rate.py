@@ -48,8 +48,10 @@ class RateFlow(KioskBase):
         ticket = self.visit.rate_ticket
         if ticket is None:
             return
-        comment = "；".join(reasons)
-        self.call(lambda hall: hall.kiosk_session().ratings.rate(ticket, grade, comment).value,
+        # the fixed reasons as the rating's reasons (plain, counted), not as typed text
+        chosen = list(reasons)
+        self.call(lambda hall: hall.kiosk_session().ratings.rate(ticket, grade,
+                                                                 reasons=chosen).value,
                   self._rated, on_error=self._rate_failed)
 
     def _rated(self, _rating: object) -> None:

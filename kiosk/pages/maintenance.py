@@ -1,6 +1,7 @@
 """维护: reached by a hidden gesture (five taps on the hall's name) and the technician PIN
-(hall.accounts.check_pin; wrong PINs are locked out by the core). Device check, test print, sync
-status, the paper counter, restart."""
+(hall.accounts.check_pin; wrong PINs are locked out by the core), or a hall account of an admin
+(its user name and password, typed on a keyboard the technician brings: the hall's accounts
+sign in at every terminal). Device check, test print, sync status, the paper counter, restart."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ui.theme import Theme
 
 class MaintenancePage(Page):
     pin_entered = Signal(str)
+    account_entered = Signal(str, str)  # user, password: a hall account instead of the PIN
     check = Signal()
     test_print = Signal()
     paper_changed = Signal()
@@ -65,9 +67,33 @@ class MaintenancePage(Page):
         self._lock_timer = QTimer(self)
         self._lock_timer.setInterval(1000)
         self._lock_timer.timeout.connect(self._lock_tick)
-        pin.addWidget(self.pin_field)
+        # the pad, or in its place a hall account's form (an admin's: the same accounts as at
+        # every desk of the hall), swapped by a button beside them: the pad keeps its size
+        self.pad_box = QWidget()
+        pad_layout = QVBoxLayout(self.pad_box)
+        pad_layout.setContentsMargins(0, 0, 0, 0)
+        pad_layout.addWidget(self.pin_field)
+        pad_layout.addLayout(pad)
+        self.account_box = QWidget()
+        account = QVBoxLayout(self.account_box)
+        account.setContentsMargins(0, 0, 0, 0)
+        self.account_title = label(self.tr("Sign in with a hall account"), "heading")
+        self.user_field = entry(self.tr("User name"))
+        self.password_field = entry(self.tr("Password"))
+        self.password_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_field.returnPressed.connect(self._account)
+        self.account_button = button(self.tr("Sign in"), "primary")
+        self.account_button.clicked.connect(self._account)
+        for widget in (self.account_title, self.user_field, self.password_field,
+                       self.account_button):
+            account.addWidget(widget)
+        account.addStretch(1)
         pin.addWidget(self.pin_error)
-        pin.addLayout(pad)
+        pin.addWidget(self.pad_box)
+        pin.addWidget(self.account_box)
+        self.account_toggle = button(self.tr("Hall account"))
+        self.account_toggle.clicked.connect(lambda: self.show_account_form(
+            not self.account_box.isVisibleTo(self)))
         # the panel
         self.panel = QFrame()
         self.panel.setProperty("role", "card")
@@ -98,6 +124,7 @@ class MaintenancePage(Page):
         self.leave_button = button(self.tr("Close"))
         self.leave_button.clicked.connect(self.leave)
         side = QVBoxLayout()
+        side.addWidget(self.account_toggle)
         side.addLayout(actions)
         side.addStretch(1)
         side.addWidget(self.leave_button)
@@ -154,8 +181,10 @@ class MaintenancePage(Page):
             self._lock_timer.stop()
             self._say_pin("")
             self.ok.setEnabled(True)
+            self.account_button.setEnabled(True)
             return
         self.ok.setEnabled(False)
+        self.account_button.setEnabled(False)
         self._say_pin(self.tr("Too many wrong PINs: try again in {s} seconds.").format(s=left))
 
     def _pin(self) -> None:
@@ -164,17 +193,35 @@ class MaintenancePage(Page):
         if pin:
             self.pin_entered.emit(pin)
 
+    def _account(self) -> None:
+        user, password = self.user_field.text().strip(), self.password_field.text()
+        self.password_field.clear()
+        if user and password:
+            self.account_entered.emit(user, password)
+
+    def show_account_form(self, shown: bool) -> None:
+        """A hall account's form in the pad's place (True), or the pad again."""
+        self.account_box.setVisible(shown)
+        self.pad_box.setVisible(not shown)
+        self.account_toggle.setText(self.tr("Technician PIN") if shown
+                                    else self.tr("Hall account"))
+
     def open_panel(self) -> None:
         self.pin_box.hide()
+        self.account_toggle.hide()
         self.panel_scroll.show()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.show()
 
     def reset(self) -> None:
         self.pin_field.clear()
+        self.user_field.clear()
+        self.password_field.clear()
         if not self._lock_timer.isActive():
             self._say_pin("")
         self.pin_box.show()
+        self.account_toggle.show()
+        self.show_account_form(False)
         self.panel_scroll.hide()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
             b.hide()

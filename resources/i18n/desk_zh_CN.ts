@@ -616,6 +616,26 @@
         <translation>平均办理</translation>
     </message>
     <message>
+        <source>Window or clerk</source>
+        <translation>窗口或工作人员</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <source>Average grade</source>
+        <translation>平均分</translation>
+    </message>
+    <message>
+        <source>Poor</source>
+        <translation>差评</translation>
+    </message>
+    <message>
+        <source>Poor rate</source>
+        <translation>差评率</translation>
+    </message>
+    <message>
         <source>Poor ratings to follow up</source>
         <translation>差评整改</translation>
     </message>
@@ -636,6 +656,14 @@
         <translation>评价时间</translation>
     </message>
     <message>
+        <source>Window</source>
+        <translation>窗口号</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
         <source>The hall&apos;s figures today</source>
         <translation>全厅今日数据</translation>
     </message>
@@ -650,6 +678,10 @@
     <message>
         <source>Window {window}</source>
         <translation>{window}号窗口</translation>
+    </message>
+    <message>
+        <source>Poor ratings to follow up: {opened} opened, {closed} closed ({on_time} on time), {overdue} overdue</source>
+        <translation>差评整改：新增 {opened} 件，办结 {closed} 件（按期 {on_time} 件），逾期 {overdue} 件</translation>
     </message>
 </context>
 <context>

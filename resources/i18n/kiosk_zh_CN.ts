@@ -558,6 +558,26 @@
         <source>Hall settings</source>
         <translation>大厅设置</translation>
     </message>
+    <message>
+        <source>Sign in with a hall account</source>
+        <translation>用大厅账号登录</translation>
+    </message>
+    <message>
+        <source>Hall account</source>
+        <translation>大厅账号</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
 </context>
 <context>
     <name>NoticeFlow</name>

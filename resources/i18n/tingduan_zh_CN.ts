@@ -111,6 +111,42 @@
         <translation>请从五个评价等级中选择一个。</translation>
     </message>
     <message>
+        <source>Please choose the reasons from the list.</source>
+        <translation>请从列表中选择原因。</translation>
+    </message>
+    <message>
+        <source>This visit was served at another window: rate it on that window&apos;s pad.</source>
+        <translation>本次服务不是在本窗口办理的，请在办理窗口的评价器上评价。</translation>
+    </message>
+    <message>
+        <source>This follow-up was not found.</source>
+        <translation>未找到该整改单。</translation>
+    </message>
+    <message>
+        <source>Assign the follow-up to an account or a department of this hall.</source>
+        <translation>请将整改单指派给本大厅的工作人员或部门。</translation>
+    </message>
+    <message>
+        <source>The call-back result is satisfied or unsatisfied.</source>
+        <translation>回访结果只能是满意或不满意。</translation>
+    </message>
+    <message>
+        <source>Record the corrective action and the call-back first, then close it.</source>
+        <translation>请先登记整改措施和回访结果，再办结整改单。</translation>
+    </message>
+    <message>
+        <source>This follow-up is already closed.</source>
+        <translation>该整改单已办结。</translation>
+    </message>
+    <message>
+        <source>This rating&apos;s visit has no case part to redo.</source>
+        <translation>该评价对应的办件没有可重办的事项。</translation>
+    </message>
+    <message>
+        <source>Please write what was done.</source>
+        <translation>请填写具体内容。</translation>
+    </message>
+    <message>
         <source>The comment is too long. Please shorten it.</source>
         <translation>意见内容太长，请简短一些。</translation>
     </message>
@@ -451,6 +487,14 @@
         <translation>该中心服务器服务于其他大厅。</translation>
     </message>
     <message>
+        <source>Only the central platform runs as several processes; a hub runs as one.</source>
+        <translation>只有省级中心平台可以多进程运行；大厅中心服务器只能单进程运行。</translation>
+    </message>
+    <message>
+        <source>Several server processes need a PostgreSQL database.</source>
+        <translation>多个服务器进程需要共用的数据库服务器，不能使用本机的文件数据库。</translation>
+    </message>
+    <message>
         <source>An appointment number is only for a time of today.</source>
         <translation>预约号仅限当天的预约时段。</translation>
     </message>
@@ -751,6 +795,62 @@
         <translation>该环节没有待补正的内容。</translation>
     </message>
     <message>
+        <source>The other hall's key is not known here yet: sync the directory first. Nothing was written.</source>
+        <translation>此处尚未获得对方大厅的公钥：请先同步大厅目录。未作任何记录。</translation>
+    </message>
+    <message>
+        <source>This hall cannot accept a case on its own behalf from elsewhere: choose another hall.</source>
+        <translation>不能选择本大厅作为异地代收的办理大厅，请选择其他大厅。</translation>
+    </message>
+    <message>
+        <source>This part is decided by another hall; its decision comes back here.</source>
+        <translation>该环节由其他大厅审批，审批结果将回传本大厅。</translation>
+    </message>
+    <message>
+        <source>The directory names another key for a hall than the one pinned: refused. Ask the platform's operator.</source>
+        <translation>目录中某大厅的公钥与已固定的不一致，已拒绝。请联系平台管理员。</translation>
+    </message>
+    <message>
+        <source>The platform sent a directory this terminal cannot read.</source>
+        <translation>平台发来的大厅目录无法读取。</translation>
+    </message>
+    <message>
+        <source>This hall is not in the platform's directory.</source>
+        <translation>平台目录中没有该大厅。</translation>
+    </message>
+    <message>
+        <source>A hall's parent must be a hall of a higher level.</source>
+        <translation>上级大厅的层级必须高于本大厅。</translation>
+    </message>
+    <message>
+        <source>A hall's level is province, city, county, town or village.</source>
+        <translation>大厅层级须为省、市、县、乡镇或村。</translation>
+    </message>
+    <message>
+        <source>Please give the hall a name (at most 64 characters).</source>
+        <translation>请填写大厅名称（不超过64个字符）。</translation>
+    </message>
+    <message>
+        <source>A department's seat is written DEPARTMENT=HALL.</source>
+        <translation>部门归属的写法为“部门=大厅”。</translation>
+    </message>
+    <message>
+        <source>This department name cannot be used.</source>
+        <translation>该部门名称不可用。</translation>
+    </message>
+    <message>
+        <source>A hall's public key was not valid.</source>
+        <translation>大厅公钥无效。</translation>
+    </message>
+    <message>
+        <source>The platform's directory refused this change.</source>
+        <translation>平台目录拒绝了此项修改。</translation>
+    </message>
+    <message>
+        <source>This case does not travel between halls that way.</source>
+        <translation>该办件不在这两个大厅之间流转。</translation>
+    </message>
+    <message>
         <source>This department is not in the catalog.</source>
         <translation>事项目录中没有该部门。</translation>
     </message>
@@ -793,6 +893,14 @@
     <message>
         <source>The hall setting {key} has a wrong value.</source>
         <translation>大厅设置 {key} 的取值有误。</translation>
+    </message>
+    <message>
+        <source>This terminal belongs to a hall with a hall server: the first administrator is made on the hall server and reaches this terminal when it syncs.</source>
+        <translation>本终端属于有大厅服务器的大厅：首个管理员须在大厅服务器上创建，同步后即到达本终端。</translation>
+    </message>
+    <message>
+        <source>This account was made on this terminal before accounts were shared by the hall. An administrator must move this terminal&apos;s accounts to the hall first.</source>
+        <translation>此账号是在全厅统一账号之前于本终端创建的，须先由管理员将本终端的账号迁移到大厅后才能登录。</translation>
     </message>
 </context>
 </TS>

@@ -42,6 +42,8 @@ from sync.server.limits import (
     EVENT_RATE,
     MAX_KEYS,
     RATE,
+    Buckets,
+    SharedBuckets,
     TokenBuckets,
 )
 from sync.server.notify import HallNotifier, PgListener
@@ -71,6 +73,7 @@ MAX_POLLS = 4  # long-polls held at once per credential (a terminal holds one; a
 POLL_QUERIES_PER_HALL = 4  # pull queries of one hall running at once
 POLL_QUERIES = 12  # pull queries of all halls running at once (below the database pool)
 AUTH_LOOKUPS = 8  # credential lookups running at once
+PG_AUTH_TTL = 60.0  # seconds a cached credential is believed over PostgreSQL (NOTIFY on revoke)
 AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
 
 
@@ -284,8 +287,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                trusted_proxies: Iterable[str] = (), event_rate: float = EVENT_RATE,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
-               max_polls: int = MAX_POLLS, auth_ttl: float = TTL,
-               api_docs: bool = False) -> FastAPI:
+               max_polls: int = MAX_POLLS, auth_ttl: float | None = None,
+               api_docs: bool = False, travel_every: float = 1.0) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
@@ -315,21 +318,61 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                         cursors=Cursors(db.epoch(engine), db.cursor_key(engine)), hall=fixed,
                         locks=HallLocks(per_hall=postgres))
     peers = Peers(trusted_proxies)
-    buckets = TokenBuckets(rate, burst, max_keys)
-    event_buckets = TokenBuckets(event_rate, event_burst, max_keys)
-    enroll_buckets = TokenBuckets(rate, burst, max_keys)
-    failures = TokenBuckets(auth_fail_rate, auth_fail_burst, max_keys)
-    known = CredentialCache(auth_ttl)
+    buckets: Buckets
+    event_buckets: Buckets
+    enroll_buckets: Buckets
+    failures: Buckets
+    if postgres:  # one budget for every process on the database (limits.py)
+        buckets = SharedBuckets(engine, "request", rate, burst)
+        event_buckets = SharedBuckets(engine, "event", event_rate, event_burst)
+        enroll_buckets = SharedBuckets(engine, "enroll", rate, burst)
+        failures = SharedBuckets(engine, "authfail", auth_fail_rate, auth_fail_burst)
+    else:
+        buckets = TokenBuckets(rate, burst, max_keys)
+        event_buckets = TokenBuckets(event_rate, event_burst, max_keys)
+        enroll_buckets = TokenBuckets(rate, burst, max_keys)
+        failures = TokenBuckets(auth_fail_rate, auth_fail_burst, max_keys)
+    # Over PostgreSQL revocations reach the cache by NOTIFY (auth.py): an entry may be believed
+    # longer, which spares a lookup per held long-poll every `auth_ttl` (2,000 hubs: 1,000 a
+    # second); held polls are still re-checked every `auth_ttl`, against the cache.
+    # (`auth_ttl` given: as given, everywhere.)
+    known = CredentialCache(auth_ttl or (PG_AUTH_TTL if postgres else TTL))
+    poll_slice = auth_ttl or TTL  # a held poll checks its credential again this often
+    limit_checks = Limiters(AUTH_LOOKUPS)
     auth_limiter = Limiters(AUTH_LOOKUPS)
     hall_queries = Limiters(POLL_QUERIES_PER_HALL)
     all_queries = Limiters(POLL_QUERIES)
+    from sync.server import routing
+
+    routing.ensure(engine)
+    # a hub takes in what the platform routes to its hall (issue 24: sync/server/routing.py)
+    inbox = (routing.HubInbox(engine, data_dir, upstream, every=travel_every)
+             if upstream is not None and role == db.HUB else None)
 
     def limited(wait: float, why: str) -> None:
         if wait > 0:
             raise HTTPException(429, why, headers={"Retry-After": TokenBuckets.retry_after(wait)})
 
-    def throttle(key: str) -> None:
-        limited(buckets.take(key), "too many requests from this terminal; slow down")
+    async def take(table: Buckets, key: str, cost: float = 1.0) -> float:
+        if isinstance(table, TokenBuckets):
+            return table.take(key, cost)
+        return await anyio.to_thread.run_sync(table.take, key, cost,
+                                              limiter=limit_checks.get(""))
+
+    async def peek(table: Buckets, key: str) -> float:
+        if isinstance(table, TokenBuckets):
+            return table.peek(key)
+        return await anyio.to_thread.run_sync(table.peek, key, limiter=limit_checks.get(""))
+
+    async def throttle(key: str) -> None:
+        limited(await take(buckets, key), "too many requests from this terminal; slow down")
+
+    def cached(token_hash: str) -> db.Credential | None:
+        """A cached credential, believed only while this process hears revocations (over
+        PostgreSQL: its listener is connected; auth.py)."""
+        if postgres and (state.listener is None or not state.listener.listening.is_set()):
+            return None
+        return known.get(token_hash)
 
     def peer(request: Request) -> Peer:
         return peers.peer(request.client.host if request.client else "", request.url.scheme,
@@ -347,20 +390,32 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             loop.call_soon_threadsafe(wake, hall_id, pusher)
 
         def resync() -> None:
+            known.clear()  # revocations sent while the listener was away are lost with it
             loop.call_soon_threadsafe(state.notifier.notify_all)
 
         if role == db.HUB and state.hall is not None:
             # a request stored before a stop, not yet published
             await run_in_threadpool(_publish_locked, state.hall)
         if postgres:
-            state.listener = PgListener(engine, from_thread, resync)
+            state.listener = PgListener(engine, from_thread, resync,
+                                        revoked=known.forget_terminal)
             state.listener.start()
         if upstream is not None:
             upstream.start(state.locks.get(upstream.hall_id),
                            lambda: from_thread(upstream.hall_id, UPSTREAM))
+        if inbox is not None and upstream is not None:
+            hall_id = upstream.hall_id
+
+            def taken() -> None:
+                from_thread(hall_id, authority.HUB_STREAM)
+                upstream.poke()
+
+            inbox.start(state.locks.get(hall_id), taken)
         try:
             yield
         finally:
+            if inbox is not None:
+                await asyncio.to_thread(inbox.stop)
             if upstream is not None:
                 await asyncio.to_thread(upstream.stop)
             if state.listener is not None:
@@ -393,18 +448,18 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"detail": f"database busy: {exc.orig}"}, status_code=503,
                             headers={"Retry-After": "1"})
 
-    def refused_source(who: Peer) -> None:
-        limited(failures.peek(who.source),
+    async def refused_source(who: Peer) -> None:
+        limited(await peek(failures, who.source),
                 "too many failed authentications from this address; slow down")
 
     async def auth(request: Request) -> db.Credential:
         who = peer(request)
         try:
             token_hash = db.bearer(request.headers.get("authorization"))
-            cred = known.get(token_hash)
+            cred = cached(token_hash)
             if cred is None:
                 if not known.vouched(token_hash):
-                    refused_source(who)  # before the lookup: bad tokens in a flood cost nothing
+                    await refused_source(who)  # before the lookup: bad tokens in a flood cost nothing
                 try:
                     cred = await anyio.to_thread.run_sync(
                         db.lookup, engine, token_hash, limiter=auth_limiter.get(""))
@@ -413,12 +468,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                     raise
                 known.put(token_hash, cred)
         except db.AuthFailure:
-            failures.take(who.source)
+            await take(failures, who.source)
             raise
         if state.hall is not None and cred.hall_id != state.hall:
             raise db.AuthFailure(403, f"this hub serves hall {state.hall}, not hall "
                                  f"{cred.hall_id}")
-        throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
+        if cred.role == "department" and not request.url.path.startswith(
+                f"{API}/department/"):
+            # a department's system reads its own parts through its API, never the hall's log
+            raise db.AuthFailure(403, "a department's credential opens the department API only")
+        await throttle(f"t\x00{cred.hall_id}\x00{cred.terminal_id}")
         return cred
 
     @app.get(f"{API}/health", response_model=Health, response_model_exclude_none=True)
@@ -442,9 +501,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
               responses=_answers(400, 401, 403, 413, 422, 429, 503))
     async def enroll(request: Request) -> EnrollResponse:
         who = peer(request)
-        limited(enroll_buckets.take(who.source),
+        limited(await take(enroll_buckets, who.source),
                 "too many enrollments from this address; slow down")
-        refused_source(who)
+        await refused_source(who)
         req: EnrollRequest = _parse(EnrollRequest, await _body(request))
         if (req.hall_id is None) != (req.terminal_id is None):
             raise HTTPException(422, "hall_id and terminal_id go together")
@@ -452,7 +511,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             cred, token = await run_in_threadpool(db.enroll, engine, req.code, req.hall_id,
                                                   req.terminal_id)
         except db.AuthFailure:
-            failures.take(who.source)
+            await take(failures, who.source)
             raise
         if role == db.HUB and state.hall is None:
             state.hall = cred.hall_id  # the hub's first enrollment fixed its hall (db.enroll)
@@ -488,7 +547,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
         req: PushRequest = _parse(PushRequest, await _body(request))
-        limited(event_buckets.take(f"{cred.hall_id}\x00{cred.terminal_id}", len(req.events)),
+        limited(await take(event_buckets, f"{cred.hall_id}\x00{cred.terminal_id}",
+                           len(req.events)),
                 "too many events from this terminal; slow down")
         result = await run_in_threadpool(_push_locked, cred, req.events)
         # The hub signs the hall's settings: a supervisor's request is published at once.
@@ -498,6 +558,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             landed(cred.hall_id, authority.HUB_STREAM)
         if result.inserted:
             landed(cred.hall_id, cred.terminal_id)
+            for to_hall in routing.destinations(req.events):  # issue 24: their inbox polls
+                wake(routing.wake_key(to_hall), "")
             if upstream is not None:
                 upstream.poke()
         return result
@@ -537,7 +599,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         """A long-poll's credential, checked again each cache period: a revoked one's polls end
         (AuthFailure: 403) within the time `serve revoke` takes everywhere else."""
         token_hash = db.bearer(request.headers.get("authorization"))
-        if known.get(token_hash) is not None:
+        if cached(token_hash) is not None:
             return
         try:
             fresh = await anyio.to_thread.run_sync(db.lookup, engine, token_hash,
@@ -564,7 +626,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                         left = deadline - time.monotonic()
                         if result.events or left <= 0:
                             return result
-                        if await state.notifier.wait(waiter, min(left, auth_ttl),
+                        if await state.notifier.wait(waiter, min(left, poll_slice),
                                                      asyncio.shield(gone)):
                             break  # woken: query again
                         # the client gave up (timed out, went away), or the server is stopping
@@ -691,6 +753,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         from sync.server import bookings, platform_bookings
 
         cred = await auth(request)
+        if cred.role in ("rater", "viewer"):  # a rating pad rates, a viewer reads figures
+            raise HTTPException(403, f"a {cred.role} books nothing")
         body = await _body(request)
         if not isinstance(body, dict) or not all(
                 isinstance(body.get(k, ""), str) and len(body.get(k, "")) <= 64
@@ -725,6 +789,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         from sync.server import platform_bookings
 
         cred = await auth(request)
+        if cred.role in ("rater", "viewer"):
+            raise HTTPException(403, f"a {cred.role} cancels nothing")
         if role == db.HUB:
             raise HTTPException(404, "online bookings are cancelled on the platform")
         if len(appointment_id) > 64:
@@ -753,7 +819,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         cred = await auth(request)
         if role != db.HUB:
             raise HTTPException(404, "shares are leased by a hall hub")
-        if cred.is_hub or cred.role == "display":
+        if cred.is_hub or cred.role not in ("desk", "kiosk"):  # no display, pad or viewer
             raise HTTPException(403, "a desk or a kiosk books")
         body = await _body(request)
         seats = body.get("seats") if isinstance(body, dict) else None
@@ -808,6 +874,27 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         return JSONResponse({"kid": kid})
 
+    from sync.server import directory_api
+
+    directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                             upstream=upstream, body=_body, notifier=state.notifier)
+
+    def department_moved(hall_id: str) -> None:
+        landed(hall_id, authority.HUB_STREAM)
+        if upstream is not None:
+            upstream.poke()
+
+    from sync.server import department_api
+
+    department_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
+                              body=_body, lock_for=state.locks.get, landed=department_moved)
+
+    from sync.server.ready import router as ready_router
+
+    app.include_router(ready_router)  # /v1/health/ready: for a load balancer (ready.py)
+    from sync.server import figures_api  # 好差评 and cases across halls (issue 27)
+
+    figures_api.register(app, engine, auth)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
                        responses=_answers(400, 401, 403, 413, 422, 429, 503))

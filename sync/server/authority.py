@@ -52,7 +52,8 @@ def settings_key(data_dir: Path) -> dict[str, str]:
 def append(conn: Connection, hall_id: str, event_type: str, payload: dict[str, Any], *,
            stream: str = HUB_STREAM, by: dict[str, str] | None = None) -> None:
     """One event of the hub's own stream (or the central platform's own stream of a hall,
-    `stream`), inside the caller's transaction (hall lock held)."""
+    `stream`), inside the caller's transaction (hall lock held); `by`: the actor it names
+    (default: the hub; a department's system through its API, issue 24)."""
     top = conn.execute(select(func.max(events.c.terminal_seq), func.max(events.c.hlc)).where(
         events.c.hall_id == hall_id, events.c.terminal_id == stream)).one()
     now = now_ms()

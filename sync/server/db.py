@@ -124,22 +124,42 @@ def open_engine(url: str) -> Engine:
     else:
         # Room for the request threads, the auth lookups and the long-polls' queries at once.
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
-    metadata.create_all(engine)
-    _add_missing_columns(engine)
+    migrate(engine)
     return engine
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added after a database was created (all nullable): ALTER TABLE … ADD COLUMN."""
-    found = inspect(engine)
+MIGRATION_LOCK = (0x7464, 0)  # the advisory lock (namespace "td", 0) migrations run under
+
+
+def migrate(engine: Engine) -> None:
+    """Create what is missing. On PostgreSQL under a transaction-scoped advisory lock: N
+    processes (on one host or many) starting at once run it one after another, the first does
+    the work and the others find it done; DDL is transactional there, so a process killed
+    half-way leaves nothing half-made."""
     with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            have = {c["name"] for c in found.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in have and column.nullable:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '
-                                      f"{kind}"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                         {"a": MIGRATION_LOCK[0], "b": MIGRATION_LOCK[1]})
+            from sync.server import limits
+
+            limits.make_table(conn)
+        metadata.create_all(conn)
+        _add_missing_columns(conn)
+        for table in metadata.sorted_tables:  # indexes added after a table was made
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
+
+
+def _add_missing_columns(conn: Any) -> None:
+    """Columns added after a database was created (all nullable): ALTER TABLE … ADD COLUMN."""
+    found = inspect(conn)
+    for table in metadata.sorted_tables:
+        have = {c["name"] for c in found.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '
+                                  f"{kind}"))
 
 
 def _meta_once(engine: Engine, key: str, make: str) -> str:
@@ -238,7 +258,7 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
     """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
     a code for a hall other than the one it serves is refused (HubHallError). `role`: what the
     terminal is (desk, kiosk, display), which bounds what it may emit."""
-    if role not in TERMINAL_ROLES:
+    if role not in (*TERMINAL_ROLES, "department"):  # department: sync/server/department_api.py
         raise ValueError(f"a terminal's role is one of {', '.join(TERMINAL_ROLES)}, not {role!r}")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)  # SY-ZW01 = sy-zw01
@@ -284,9 +304,11 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
                                   f"{row.hall_id} enrolls with its own hall's hub")
         conn.execute(update(enroll_codes).where(enroll_codes.c.code_hash == digest(code.strip()))
                      .values(used_ms=now_ms()))
-        conn.execute(update(credentials).where(
-            credentials.c.hall_id == row.hall_id, credentials.c.terminal_id == row.terminal_id
-        ).values(revoked=True))
+        earlier = conn.execute(update(credentials).where(
+            credentials.c.hall_id == row.hall_id, credentials.c.terminal_id == row.terminal_id,
+            credentials.c.revoked.is_(False)).values(revoked=True))
+        if earlier.rowcount:
+            _announce_revoked(conn, row.hall_id, row.terminal_id)
         token = secrets.token_urlsafe(32)
         conn.execute(insert(credentials).values(
             token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
@@ -314,12 +336,26 @@ class DbReplayGuard:
         return True
 
 
+REVOKED_CHANNEL = "tingduan_revoked"  # NOTIFY payload "HALL TERMINAL": caches forget it
+
+
+def _announce_revoked(conn: Any, hall_id: str, terminal_id: str) -> None:
+    """Inside the revoking transaction on PostgreSQL: on commit every server process on the
+    database hears it (sync/server/notify.py PgListener) and drops that terminal's cached
+    credentials, so the next request anywhere looks the credential up and is refused."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:channel, :payload)"),
+                     {"channel": REVOKED_CHANNEL, "payload": f"{hall_id} {terminal_id}"})
+
+
 def revoke(engine: Engine, hall_id: str, terminal_id: str) -> int:
     hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)
     with engine.begin() as conn:
         result = conn.execute(update(credentials).where(
             credentials.c.hall_id == hall_id, credentials.c.terminal_id == terminal_id,
             credentials.c.revoked.is_(False)).values(revoked=True))
+        if result.rowcount:
+            _announce_revoked(conn, hall_id, terminal_id)
         return int(result.rowcount)
 
 

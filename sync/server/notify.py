@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
 
+from sync.server.db import REVOKED_CHANNEL
+
 CHANNEL = "tingduan_events"
 _log = logging.getLogger(__name__)
 
@@ -94,14 +96,18 @@ def send(conn: Connection, hall_id: str, pusher: str) -> None:
 class PgListener:
     """LISTEN on the server database; each notification goes to `deliver(hall, pusher)` (called
     on this thread: hand it to the loop with call_soon_threadsafe). After a lost connection every
-    poller is woken once (`resync`), since notifications sent meanwhile are gone."""
+    poller is woken once (`resync`), since notifications sent meanwhile are gone. A revoked
+    terminal (db.REVOKED_CHANNEL) goes to `revoked(hall, terminal)`, on this thread too; while
+    not `listening`, the process believes no cached credential (app.py)."""
 
     def __init__(self, engine: Engine, deliver: Callable[[str, str], None],
-                 resync: Callable[[], None]) -> None:
+                 resync: Callable[[], None],
+                 revoked: Callable[[str, str], object] | None = None) -> None:
         self.conninfo = engine.url.set(drivername="postgresql").render_as_string(
             hide_password=False)
         self.deliver = deliver
         self.resync = resync
+        self.revoked = revoked
         self._stop = threading.Event()
         self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pg-listen", daemon=True)
@@ -122,14 +128,19 @@ class PgListener:
             try:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {REVOKED_CHANNEL}")
                     self.listening.set()
                     if not first:
                         self.resync()
                     first, pause = False, 0.5
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=0.5):
-                            hall, _, pusher = note.payload.partition(" ")
-                            self.deliver(hall, pusher)
+                            hall, _, who = note.payload.partition(" ")
+                            if note.channel == REVOKED_CHANNEL:
+                                if self.revoked is not None:
+                                    self.revoked(hall, who)
+                            else:
+                                self.deliver(hall, who)
             except psycopg.Error as exc:
                 self.listening.clear()
                 _log.warning("LISTEN %s lost: %s; again in %.1f s", CHANNEL, exc, pause)

@@ -1,8 +1,21 @@
-"""Running the server under uvicorn until SIGINT/SIGTERM."""
+"""Running the server under uvicorn until SIGINT/SIGTERM: one process, or (the central platform
+on PostgreSQL, `--workers N`) N worker processes on one listening socket.
+
+Several processes: the parent creates the schema once (under the migration lock, db.migrate),
+binds the socket, and starts N workers (spawned: each a fresh interpreter with its own engine,
+pool, listener and event loop), restarting one that dies. The kernel hands each new connection
+to one of the workers accepting on the socket. Several hosts run the same command against one
+database; everything the workers decide for the platform is in that database (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import signal
 import socket
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +24,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from hall.errors import ConfigError
 from sync import credential
 from sync.server.app import create_app
 from sync.server.db import database_url, open_engine
@@ -65,8 +79,17 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
           upstream: str | None = None, *, tls_cert: str | None = None,
           tls_key: str | None = None, insecure: bool = False, rate: float = RATE,
           burst: int = BURST, hall: str | None = None,
-          trusted_proxies: Sequence[str] = (), api_docs: bool = False) -> None:
+          trusted_proxies: Sequence[str] = (), api_docs: bool = False,
+          workers: int = 1) -> None:
     check_bind(host, tls_cert, tls_key, insecure)
+    if workers > 1:
+        check_workers(database_url(data_dir, database), role, upstream)
+        options = {"data_dir": data_dir, "database": database, "role": role, "rate": rate,
+                   "burst": burst, "trusted_proxies": tuple(trusted_proxies),
+                   "api_docs": api_docs, "host": host, "port": port, "tls_cert": tls_cert,
+                   "tls_key": tls_key}
+        serve_workers(workers, options)
+        return
     app = build(data_dir, database, role, upstream, rate=rate, burst=burst, hall=hall,
                 trusted_proxies=trusted_proxies, api_docs=api_docs)
     extra: dict[str, Any] = {}
@@ -86,3 +109,87 @@ def bound_socket(host: str = "127.0.0.1") -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     return sock
+
+
+class WorkersError(ConfigError):
+    """Several worker processes asked where one process must decide alone."""
+
+    code = "workers_hub"  # or workers_sqlite, as raised
+
+
+def check_workers(url: str, role: str, upstream: str | None) -> None:
+    """Only the central platform on PostgreSQL runs as several processes: a hub decides calls
+    and keeps its peer list in its process's memory, and SQLite has one writer."""
+    if role != "central" or upstream is not None:
+        raise WorkersError("--workers is for the central platform (--role central): a hub "
+                           "decides its hall's calls in one process", code="workers_hub")
+    if not url.startswith("postgresql"):
+        raise WorkersError("--workers needs --database postgresql+psycopg://…: on SQLite the "
+                           "server is one process", code="workers_sqlite")
+
+
+RESTART_PAUSE = (1.0, 30.0)  # a dead worker is started again after 1 s, doubling up to 30 s
+
+
+def _worker(sock: socket.socket, options: dict[str, Any]) -> None:
+    """One worker process: its own app (engine, pool, listener) on the shared socket."""
+    app = build(options["data_dir"], options["database"], options["role"],
+                rate=options["rate"], burst=options["burst"],
+                trusted_proxies=options["trusted_proxies"], api_docs=options["api_docs"])
+    extra: dict[str, Any] = {}
+    if options["tls_cert"] is not None:
+        extra = {"ssl_certfile": options["tls_cert"], "ssl_keyfile": options["tls_key"]}
+    try:
+        server(app, options["host"], options["port"], **extra).run(sockets=[sock])
+    finally:
+        app.state.sync.engine.dispose()
+
+
+def serve_workers(count: int, options: dict[str, Any]) -> None:
+    """The parent of `count` workers, until SIGINT/SIGTERM (passed on to every worker)."""
+    open_engine(database_url(options["data_dir"], options["database"])).dispose()  # migrate once
+    sock = socket.socket(socket.AF_INET6 if ":" in options["host"] else socket.AF_INET,
+                         socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((options["host"], options["port"]))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    spawn = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+    log = logging.getLogger(__name__)
+
+    def start() -> Any:
+        proc = spawn.Process(target=_worker, args=(sock, options), daemon=False)
+        proc.start()
+        return proc
+
+    def stopping(_sig: int, _frame: Any) -> None:
+        stop.set()
+
+    old = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    procs = [start() for _ in range(count)]
+    pauses = [RESTART_PAUSE[0]] * count
+    try:
+        while not stop.wait(0.5):
+            for i, proc in enumerate(procs):
+                if proc.is_alive() or stop.is_set():
+                    continue
+                log.warning("worker %d (pid %s) ended with %s; starting it again in %.0f s",
+                            i, proc.pid, proc.exitcode, pauses[i])
+                if stop.wait(pauses[i]):
+                    break
+                pauses[i] = min(pauses[i] * 2, RESTART_PAUSE[1])
+                procs[i] = start()
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()  # SIGTERM: uvicorn's graceful stop, held polls answered
+        deadline = time.monotonic() + 10
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+        sock.close()
+        for sig, handler in old.items():
+            signal.signal(sig, handler)

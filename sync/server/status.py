@@ -177,6 +177,11 @@ def describe(result: dict[str, Any], zone: ZoneInfo) -> str:
         lines.append(f"  {t['hall']}/{t['terminal']} ({t['scope'] or 'not enrolled'}{flags}): "
                      f"{t['events']} events (last seq {t['last_seq']}), last sync "
                      f"{when(t['last_sync_ms'])}{pending}{refused}")
+    for h in result.get("halls") or []:
+        lag = "" if h["backlog_ms"] is None else f", newest event {h['backlog_ms'] / 1000:.0f} s old"
+        refused = f", {h['refused']} refused" if h["refused"] else ""
+        lines.append(f"  hall {h['hall']}: {h['terminals']} terminals, last push "
+                     f"{when(h['last_push_ms'])}{lag}{refused}")
     link = result["upstream"]
     if link is None:
         lines.append("upstream: none (this hub forwards to no central platform)")
@@ -187,3 +192,47 @@ def describe(result: dict[str, Any], zone: ZoneInfo) -> str:
         if link.get("stalled"):
             lines.append(f"  ERROR: {link['stalled']}")
     return "\n".join(lines)
+
+
+def served_as(engine: Engine) -> str | None:
+    """The role the database was last served in (db.ROLE_KEY), without writing anything."""
+    with engine.connect() as conn:
+        value = conn.execute(select(server_meta.c.value)
+                             .where(server_meta.c.key == db.ROLE_KEY)).scalar()
+    return None if value is None else str(value)
+
+
+def halls(engine: Engine) -> list[dict[str, Any]]:
+    """The central platform's view per hall, cheap on a province's log: for each hall with
+    credentials, its terminals (revoked ones apart), its last push and the newest event's lag
+    (`backlog_ms`: how old that event was when it arrived, so a hall catching up after a day
+    offline shows its day), and its refused events (errors), with the last one's time.
+    The last push is one index probe per hall (ix_server_events_hall_pos, newest first), never
+    a scan of the log: counting a year of a province's events per hall is not a status query."""
+    from sqlalchemy import bindparam, desc
+
+    with engine.connect() as conn:
+        out: dict[str, dict[str, Any]] = {}
+        for r in conn.execute(select(
+                credentials.c.hall_id,
+                func.count(func.distinct(credentials.c.terminal_id)),
+                func.sum(case((credentials.c.revoked.is_(False), 1), else_=0)))
+                .group_by(credentials.c.hall_id)):
+            out[r[0]] = {"hall": r[0], "terminals": int(r[1]), "active_credentials": int(r[2]),
+                         "last_push_ms": None, "backlog_ms": None, "refused": 0,
+                         "last_refused_ms": None}
+        newest = (select(events.c.received_ms, events.c.hlc)
+                  .where(events.c.hall_id == bindparam("hall"))
+                  .order_by(desc(events.c.pos)).limit(1))
+        for hall in out:
+            row = conn.execute(newest, {"hall": hall}).first()
+            if row is not None:
+                out[hall]["last_push_ms"] = int(row.received_ms)
+                out[hall]["backlog_ms"] = max(0, int(row.received_ms) - (int(row.hlc) >> 16))
+        for r in conn.execute(select(dead_letters.c.hall_id, func.count(),
+                                     func.max(dead_letters.c.received_ms))
+                              .group_by(dead_letters.c.hall_id)):
+            item = out.setdefault(r[0], {"hall": r[0], "terminals": 0, "active_credentials": 0,
+                                         "last_push_ms": None, "backlog_ms": None})
+            item.update(refused=int(r[1]), last_refused_ms=int(r[2]))
+    return sorted(out.values(), key=lambda x: x["hall"])

@@ -74,6 +74,9 @@ credentials = Table(
     Column("role", Text),
 )
 
+# A terminal's credentials: revoking it, enrolling it again, and `serve status` per hall.
+Index("ix_credentials_terminal", credentials.c.hall_id, credentials.c.terminal_id)
+
 enroll_codes = Table(
     "enroll_codes",
     metadata,

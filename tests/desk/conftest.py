@@ -20,11 +20,24 @@ from ui.bridge import HallBridge
 PASSWORD = "desk-tests-2026"
 
 
-def add_accounts(folder: Path) -> None:
+def add_accounts(folder: Path, hub: Any = None) -> None:
+    """admin, li (clerk) and zhao (supervisor): made on a station by its first admin, or for a
+    member of `hub`'s hall on the hub (`serve user add`: a hall's terminal makes no first admin
+    of its own) and pulled by the terminal."""
     with Hall.open(folder) as hall:
-        admin = hall.accounts.add(None, "admin", "admin", PASSWORD).value
-        hall.accounts.add(admin, "li", "clerk", PASSWORD)
-        hall.accounts.add(admin, "zhao", "supervisor", PASSWORD)
+        if hub is None:
+            admin = hall.first_admin("admin", PASSWORD)
+            admin.accounts.add("li", "clerk", PASSWORD)
+            admin.accounts.add("zhao", "supervisor", PASSWORD)
+            return
+        from hall.security.access import hash_secret
+        from sync import credential, runner
+        from sync.server import authority
+
+        for user, role in (("admin", "admin"), ("li", "clerk"), ("zhao", "supervisor")):
+            authority.add_user(hub.engine, hall.config.hall_id, user, role,
+                               hash_secret(PASSWORD))
+        runner.once(hall, credential.load(folder), lease_series=())  # accounts, not numbers
 
 
 def sign_in(qtbot: QtBot, desk: DeskWindow, user: str, window: str,

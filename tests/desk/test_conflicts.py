@@ -49,7 +49,7 @@ def test_an_offline_call_clash_is_told_on_both_desks(shell: Shell, make_desk, hu
     one_dir = member(hub, tmp_path / "desk1", "D1")
     two_dir = member(hub, tmp_path / "desk2", "D2")
     for folder in (one_dir, two_dir):
-        add_accounts(folder)
+        add_accounts(folder, hub)
     kiosk_takes(kiosk, 2)
     with FaultProxy(hub.port) as proxy:
         repoint(two_dir, proxy.url)  # desk 2 reaches the hub only through the proxy
@@ -115,7 +115,7 @@ def test_a_number_issued_twice_is_told_with_both_labels(shell: Shell, make_desk,
     from sync.server import db
 
     desk_dir = member(hub, tmp_path / "desk", "D1")
-    add_accounts(desk_dir)
+    add_accounts(desk_dir, hub)
     desk = make_desk(desk_dir, hub=True)
     run_sync(desk.bridge, desk_dir)
     sign_in(qtbot, desk, "li", "1")

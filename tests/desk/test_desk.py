@@ -63,7 +63,7 @@ def test_sign_in_with_the_core_accounts(shell: Shell, make_desk, desk_dir: Path,
     assert "错误" in desk.signin.error.text()  # the Chinese sentence of wrong_password
     assert desk.currentWidget() is desk.signin
     sign_in(qtbot, desk, "li", "3")
-    assert (desk.actor.name, desk.actor.role, desk.actor.window) == ("li", "clerk", "3")
+    assert (desk.session.name, desk.session.role, desk.session.window) == ("li", "clerk", "3")
     assert "3号窗口" in desk.work.where.text()
     with Hall.open(desk_dir) as hall:  # the refusal and the sign-in, each in the audit trail
         from hall.security.audit import trail
@@ -86,7 +86,7 @@ def test_lock_on_idle_asks_the_password_again(shell: Shell, make_desk, desk_dir:
     desk.lock.password.setText(PASSWORD)
     desk.lock.submit.click()
     qtbot.waitUntil(lambda: desk.currentWidget() is desk.work, timeout=10_000)
-    assert desk.actor.name == "li" and desk.queue_state is not None
+    assert desk.session.name == "li" and desk.queue_state is not None
     assert desk.queue_state.current is None  # F1 on the lock screen called nobody
 
 

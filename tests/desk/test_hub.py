@@ -41,7 +41,7 @@ def test_two_desks_calling_at_once_never_share_a_ticket_and_the_display_follows(
     desks = [member(hub, tmp_path / f"desk{i}", f"D{i}") for i in (1, 2)]
     screen = member(hub, tmp_path / "screen", "S1")
     for folder in desks:
-        add_accounts(folder)
+        add_accounts(folder, hub)
     kiosk_takes(kiosk, 8)
 
     # the display: its own store, synced in its process, speaking into a folder (no sound card)

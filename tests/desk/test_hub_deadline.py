@@ -74,7 +74,7 @@ def test_a_desk_whose_hub_stops_answering_mid_call_paints_and_calls_locally(
     hub = hub_process
     kiosk = member(hub, tmp_path / "kiosk", "K1")
     desk_dir = member(hub, tmp_path / "desk", "D1")
-    add_accounts(desk_dir)
+    add_accounts(desk_dir, hub)
     kiosk_takes(kiosk, 2)
     with Hall.open(desk_dir) as hall:  # the desk has the kiosk's tickets (one sync round)
         runner.once(hall, credential.load(desk_dir))

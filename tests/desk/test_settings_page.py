@@ -26,7 +26,7 @@ def test_supervisor_changes_settings_and_another_terminal_runs_them(
     desk_dir = member(hub, tmp_path / "desk", "D1")
     kiosk_dir = member(hub, tmp_path / "kiosk", "K1")
     screen_dir = member(hub, tmp_path / "screen", "S1")
-    add_accounts(desk_dir)
+    add_accounts(desk_dir, hub)
     # the call screen, synced in its process as `display` runs it
     screen_bridge = HallBridge(lambda: Hall.open(screen_dir))
     with qtbot.waitSignal(screen_bridge.ready, timeout=20_000):

@@ -12,6 +12,7 @@ ID = "01938a6e-7b3c-7d2e-9f00-0123456789ab"
 CLERK = Actor.account("clerk1", "clerk", "1").record()
 ADMIN = Actor.account("boss", "admin").record()
 KIOSK = Actor.kiosk("K1").record()
+SYSTEM = Actor.system("travel").record()
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "TicketIssued": {"ticket_id": ID, "service_id": "newborn", "series": "A", "number": 7,
@@ -50,9 +51,25 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "CaseStepReassigned": {"case_id": ID, "step": 1, "department": "民政局", "from": "公安局",
                            "reason": "ts1:aes:x", "at": AT, "by": CLERK},
     "CaseCompleted": {"case_id": ID, "at": AT, "by": CLERK},
+    "PartRouted": {"case_id": ID, "case_number": "C20261207-0001", "to_hall": "C1",
+                   "steps": [{"step": 1, "department": "社保"}], "parcel": "ts2:x25519:x",
+                   "at": AT, "by": CLERK},
+    "PartArrived": {"case_id": ID, "case_number": "V1-C20261207-0001", "service_id": "newborn",
+                    "ticket_id": None, "applicant": {"masked": "张* 420***", "key": "k",
+                                                     "verified": True, "sealed": "ts1:aes:x"},
+                    "materials": [], "steps": [{"step": 1, "department": "社保", "matter": "m",
+                                                "due": "2026-12-20"}],
+                    "origin_hall": "V1", "origin_case": "C20261207-0001", "route_id": ID,
+                    "at": AT, "by": SYSTEM},
+    "PartUpdate": {"case_id": ID, "step": 1, "to_hall": "V1", "status": "approved", "at": AT,
+                   "by": CLERK},
+    "PartHeard": {"case_id": ID, "step": 1, "from_hall": "C1", "status": "approved",
+                  "update_id": ID, "at": AT, "by": SYSTEM},
     "ResultDelivered": {"case_id": ID, "at": AT, "channel": "window", "by": CLERK},
     "RatingGiven": {"rating_id": ID, "ticket_id": ID, "grade": 5, "text": None,
                     "follow_up_due": None, "at": AT, "by": KIOSK},
+    "FollowUpStep": {"rating_id": ID, "step": "assign", "assignee": "公安局", "at": AT,
+                     "by": ADMIN},
     "WindowConfigured": {"window": "1", "services": ["newborn"], "by": ADMIN},
     "AuditRecorded": {"actor": "clerk1", "role": "clerk", "action": "card_read",
                       "target": "A007", "outcome": "ok", "at": AT, "by": CLERK},

@@ -71,6 +71,9 @@ def test_accept_show_complete_deliver_and_rate(desk: Path) -> None:
     cli(desk, "ticket", "done", "--ticket", "A001")
     code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "2", "--comment", "等太久")
     assert code == 0 and out["rating"]["follow_up_due"] and out["rating"]["grade"] == 2
+    code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "5")  # delivered: 出件
+    assert code == 0 and out["rating"]["stage"] == "result"
+    assert out["rating"]["case"] == case["number"] and out["rating"]["window"] == "1"
     code, out, _ = cli(desk, "rate", "--ticket", "A001", "--grade", "5")
     assert code == 3 and out["error"] == "rated"
 

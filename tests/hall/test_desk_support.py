@@ -105,7 +105,9 @@ def test_figures_export_as_xlsx_and_csv(hall: Hall, tmp_path: Path) -> None:
     path = Path(report.file)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     book = load_workbook(path)
-    assert book.sheetnames == ["办件量", "好差评", "差评整改"]
+    assert book.sheetnames == ["办件量", "好差评", "评价分布", "差评整改"]
+    groups = list(book["评价分布"].iter_rows(min_row=2, values_only=True))
+    assert ("窗口", "1号窗口", 2, 3.0, 1, 0.5) in groups  # grades 5 and 1 at window 1
     figures = list(book["办件量"].iter_rows(values_only=True))
     assert figures[0][:5] == ("范围", "编号", "名称", "取号", "办结")
     assert figures[1][:5] == ("全厅", None, "合计", 3, 2)

@@ -31,7 +31,7 @@ from tests.conftest import ROOT
 from ui.app import Shell
 from ui.audit import audit, contrast
 from ui.screenshots import SIZES, render
-from ui.theme import MODES, Mode
+from ui.theme import FACE_MODES, Mode
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def _shots() -> Path:
     return folder
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", FACE_MODES)
 def test_every_screen_fits_and_passes_the_audit(preview: Preview, shell: Shell,
                                                 mode: Mode) -> None:
     shell.theme.set_mode(mode)
@@ -161,7 +161,7 @@ def test_screenshots_from_the_command_line(tmp_path: Path) -> None:
     names = {p.name for p in written}
     for screen in ("home", "services", "confirm-paper-out", "ticket", "notice", "progress",
                    "rate-reasons", "check-in", "help-sent", "maintenance", "countdown"):
-        for mode in MODES:
+        for mode in FACE_MODES:
             assert f"{screen}-{mode}-1080x1920.png" in names
             assert f"{screen}-{mode}-1920x1080.png" in names
     for path in written:

@@ -113,7 +113,8 @@ def test_a_bad_rating_asks_for_reasons(make_kiosk) -> None:  # type: ignore[no-u
     with kiosk.hall() as hall:
         [rating] = hall.ratings.follow_ups(OP)
     assert rating.ticket == number and rating.grade == 1
-    assert rating.comment == "等候时间长；材料要求不清楚" and rating.follow_up_due
+    assert rating.reasons == ("等候时间长", "材料要求不清楚") and rating.follow_up_due
+    assert rating.comment is None  # the fixed reasons are no typed text
     # rated twice: said plainly
     kiosk.tap(w.home_button)
     kiosk.tap(w.home.rate_tile)

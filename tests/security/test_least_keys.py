@@ -22,7 +22,7 @@ from hall.security import keys, sealbox
 from hall.security.crypto import Sealer, SealError, kid_of
 from hall.security.opener import Opener
 from hall.terminal_setup import setup_terminal
-from sync import credential
+from sync import credential, runner
 from sync.client import SyncClient
 from sync.server import db
 from tests.conftest import OP
@@ -197,6 +197,15 @@ def test_a_display_holds_only_the_public_key_and_looks_nobody_up(
         assert token is not None and token.startswith("ts2:")
     _sync(folder)
     assert not (folder / keys.KEY_DIR / "index.key").exists()  # never made again
+    # its own sync rounds (as `sync --once` and the display's loop run them) ask for no number
+    # block, which the hub would refuse it (403) every round
+    cred = credential.load(folder)
+    assert cred.role == "display" and not cred.issues_tickets
+    with Hall.open(folder) as display:
+        runner.once(display, cred, wait=0.0)  # a refused lease raised here before
+        assert runner.status(display.core)["last_error"] is None
+        leases = display.core.store.conn.execute("SELECT COUNT(*) FROM number_leases")
+        assert leases.fetchone()[0] == 0
 
 
 def test_an_old_kiosk_token_opens_at_the_desk_after_the_kiosk_loses_its_keys(

@@ -355,7 +355,7 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(make_server) -> Non
 
 
 def test_failed_authentication_is_limited_per_source_before_the_lookup(make_server) -> None:
-    srv = make_server(auth_fail_rate=0.1, auth_fail_burst=5)
+    srv = make_server(auth_fail_rate=0.1, auth_fail_burst=5, auth_ttl=2.0)  # PostgreSQL's: 60 s
     good = srv.token("H1", "K1")
     with httpx.Client(base_url=srv.url, timeout=10) as http:
         assert http.get("/v1/sync/pull", headers=_auth(good)).status_code == 200

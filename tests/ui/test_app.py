@@ -49,11 +49,12 @@ def test_fcitx_sessions_reach_fcitx5_through_the_ibus_plugin(tmp_path: Path) -> 
     env = {"QT_IM_MODULE": "fcitx"}
     input_method(env)  # this PySide6's plugins: ibus and compose, no fcitx
     assert env["QT_IM_MODULE"] == "ibus"
+    assert env["IBUS_USE_PORTAL"] == "1"  # no ibus-daemon on a fcitx-only PC: the portal
     (tmp_path / "platforminputcontexts").mkdir()
     (tmp_path / "platforminputcontexts" / "libfcitx5platforminputcontextplugin.so").touch()
     kept = {"QT_IM_MODULE": "fcitx"}
     input_method(kept, tmp_path)  # a Qt that has the fcitx plugin keeps it
-    assert kept["QT_IM_MODULE"] == "fcitx"
+    assert kept == {"QT_IM_MODULE": "fcitx"}
     other = {"QT_IM_MODULE": "ibus"}
     input_method(other)
     assert other == {"QT_IM_MODULE": "ibus"}

@@ -17,7 +17,7 @@ from ui.app import Shell
 from ui.audit import audit, contrast, text_color_pairs
 from ui.sample import SamplePage
 from ui.screenshots import SIZES, render, render_pages
-from ui.theme import MODES, Mode, Tokens, render_qss
+from ui.theme import FACE_MODES, MODES, Mode, Tokens, render_qss
 
 TOKENS = Tokens.load()
 
@@ -142,6 +142,6 @@ def test_the_audit_finds_what_it_should(normal_mode: Shell, qtbot: QtBot) -> Non
 def test_render_pages_writes_every_mode_and_size(shell: Shell, tmp_path: Path) -> None:
     written = render_pages({"sample": lambda: SamplePage(shell.theme)}, tmp_path, shell.theme)
     assert sorted(p.name for p in written) == sorted(
-        f"sample-{m}-{w}x{h}.png" for m in MODES for w, h in ((1920, 1080), (1080, 1920)))
+        f"sample-{m}-{w}x{h}.png" for m in FACE_MODES for w, h in ((1920, 1080), (1080, 1920)))
     assert all(p.stat().st_size > 10_000 for p in written)
     assert shell.theme.mode == "normal"

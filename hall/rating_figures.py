@@ -1,0 +1,58 @@
+"""The 好差评 figures of a day: per window, clerk and matter — how many ratings, their mean, how
+many 差评 and the 差评 rate — and how their follow-ups went (closed, closed on time, overdue).
+
+Counted from the ratings and follow_ups projections (hall/store/projections.py) of the tickets
+issued that day, like the rest of the day's figures (hall/stats.py). Names in them are staff user
+names, window names and matter ids: no citizen's data, no typed text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from hall.ratings import BAD
+
+_ROWS = ("SELECT r.grade, r.window, r.clerk, r.service_id, r.stage, f.state, f.due, "
+         "f.closed_ms, f.escalated FROM ratings r JOIN tickets t ON t.ticket_id = r.ticket_id "
+         "LEFT JOIN follow_ups f ON f.rating_id = r.rating_id WHERE t.day = ?")
+
+
+def _group(grades: list[int]) -> dict[str, Any]:
+    bad = sum(1 for g in grades if g <= BAD)
+    return {"count": len(grades),
+            "mean": round(sum(grades) / len(grades), 2) if grades else None,
+            "bad": bad, "bad_rate": round(bad / len(grades), 4) if grades else None}
+
+
+def count_ratings(conn: sqlite3.Connection, day: str, served_by: str | None = None,
+                  today: str | None = None, zone: Any = None) -> dict[str, Any]:
+    """`today`: the date overdue is judged on (default: `day`); `zone`: the hall's, for the date
+    a follow-up was closed on."""
+    from hall.timefmt import iso_of_ms
+
+    sql, params = _ROWS, [day]
+    if served_by is not None:
+        sql += " AND t.served_by = ?"
+        params.append(served_by)
+    rows = conn.execute(sql, params).fetchall()
+    grades = [int(r[0]) for r in rows]
+    per: dict[str, dict[str, list[int]]] = {"by_window": {}, "by_clerk": {}, "by_service": {}}
+    for r in rows:
+        for key, value in (("by_window", r[1]), ("by_clerk", r[2]), ("by_service", r[3])):
+            if value is not None:
+                per[key].setdefault(str(value), []).append(int(r[0]))
+    as_of = today or day
+    follow = [r for r in rows if r[5] is not None]
+    closed = [r for r in follow if r[5] == "closed"]
+    on_time = sum(1 for r in closed
+                  if zone is None or iso_of_ms(r[7], zone)[:10] <= r[6])
+    out: dict[str, Any] = _group(grades)
+    out["grades"] = {str(g): grades.count(g) for g in sorted(set(grades))}
+    out["results"] = sum(1 for r in rows if r[4] == "result")  # rated again at 出件
+    for key, groups in per.items():
+        out[key] = {k: _group(v) for k, v in sorted(groups.items())}
+    out["follow_ups"] = {"opened": len(follow), "closed": len(closed), "closed_on_time": on_time,
+                         "overdue": sum(1 for r in follow if r[5] != "closed" and r[6] < as_of),
+                         "escalated": sum(1 for r in follow if r[8])}
+    return out
