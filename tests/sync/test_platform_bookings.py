@@ -21,7 +21,7 @@ from hall.app import Hall
 from hall.security.access import hash_secret
 from sync import credential
 from sync.client import SyncClient
-from sync.server import authority, bookings, db
+from sync.server import authority, bookings, db, directory
 from sync.server.log import get_meta
 from sync.server.tables import events
 from tests.sync.conftest import RunningServer
@@ -60,6 +60,7 @@ def test_booked_on_the_platform_while_the_uplink_is_down(tmp_path: Path) -> None
     central = RunningServer(tmp_path / "central", db.database_url(tmp_path / "central", None),
                             role="central")
     hub_token = central.token(HALL, "HUB", hub=True)
+    directory.put_hall(central.engine, HALL, "测试政务服务中心", "county")  # listed: key pinned
     link = FaultProxy(central.port)
     link.__enter__()
     hub = RunningServer(tmp_path / "hub", db.database_url(tmp_path / "hub", None), "hub", {
@@ -85,6 +86,8 @@ def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: Fault
             return get_meta(conn, "hall_public:" + HALL) == held
 
     _until(registered)
+    # and pinned in the platform's directory (issue 24), which the platform seals for first
+    assert [h["public_key"] for h in directory.read(central.engine)["halls"]] == [held]
     refused = httpx.post(f"{central.url}/v1/appointments/hall-key", headers=api, timeout=10,
                          json={"public_key": bookings.hall_public_key(tmp_path)})
     assert refused.status_code == 403  # only the hall's hub
@@ -170,7 +173,8 @@ def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: Fault
                      timeout=10)
     assert out.status_code == 200, out.text
     _until(lambda: _sync(desk) is None and _statuses(desk, day)[third["id"]] == "cancelled")
-    # a new hall pair (an operator replaced it): the link registers the new public key itself
+    # a new hall pair: the link registers the new public key itself (the directory keeps the
+    # pinned one: only the platform's operator changes that)
     from hall.security import keys, sealbox
 
     keys.create(hub.data_dir, keys.HALL_PRIVATE, sealbox.generate().private, replace=True)
