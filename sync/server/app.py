@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hall.events import EventType
 from sync.server import authority, db, log
+from sync.server.answers import answers
 from sync.server.auth import TTL, CredentialCache
 from sync.server.cursor import Cursors
 from sync.server.hub import CallDesk, CallRefused
@@ -202,21 +203,7 @@ def _enroll_doc() -> dict[str, Any]:
              "required": ["code", "hall_id", "terminal_id"], "additionalProperties": False}]}}}}}
 
 
-_PROBLEM = {"content": {"application/json": {"schema": {
-    "type": "object", "properties": {"detail": {}, "code": {"type": "string"}}}}}}
-
-
-def _answers(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The refusals an endpoint gives, each with its reason in `detail`."""
-    why = {400: "the body is not JSON (or a bad gzip body)", 401: "no or an unknown credential",
-           403: "a revoked credential, another hall's, or a role that may not do this",
-           404: "not on this server (call-next on a central platform)",
-           409: "refused as asked (a lease's terms, a quota, a busy window, an offer cap)",
-           410: "a stale cursor: push, then pull from the start",
-           413: "the body is over the limit", 422: "the body or a parameter is invalid",
-           429: "too many requests: wait Retry-After seconds",
-           503: "busy or not available now: retry after Retry-After seconds"}
-    return {c: {"description": why[c], **_PROBLEM} for c in codes}
+_answers = answers  # the refusals an endpoint documents (sync/server/answers.py)
 
 
 def _no_constant(name: str) -> Any:

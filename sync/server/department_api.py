@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hall.events import EventType
 from sync.server import db
+from sync.server.answers import answers
 from sync.server.db import _insert
 from sync.server.tables import events
 from sync.wire import API
@@ -175,7 +176,7 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                                 f"{part['department']}, not to {dept}")
         return part
 
-    @app.get(f"{API}/department/parts")
+    @app.get(f"{API}/department/parts", responses=answers(401, 403, 429, 503))
     async def list_parts(request: Request) -> JSONResponse:
         cred, dept, _actor = await who(request)
         found = await run_in_threadpool(parts, engine, cred.hall_id)
@@ -183,7 +184,8 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                 and p["status"] in OPEN and not p["elsewhere"] and p["case_status"] == "accepted"]
         return JSONResponse({"department": dept, "parts": mine})
 
-    @app.get(f"{API}/department/parts/{{case_id}}/{{step}}")
+    @app.get(f"{API}/department/parts/{{case_id}}/{{step}}",
+             responses=answers(401, 403, 404, 422, 429, 503))
     async def read_part(request: Request, case_id: str, step: int) -> JSONResponse:
         cred, dept, actor = await who(request)
 
@@ -203,7 +205,8 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
         finally:
             landed(cred.hall_id)
 
-    @app.post(f"{API}/department/parts/{{case_id}}/{{step}}/decision")
+    @app.post(f"{API}/department/parts/{{case_id}}/{{step}}/decision",
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def decide(request: Request, case_id: str, step: int) -> JSONResponse:
         cred, dept, actor = await who(request)
         got = await body(request)

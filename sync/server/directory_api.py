@@ -22,6 +22,7 @@ from hall.errors import HallError
 from sync import directory_pin
 from sync.errors import NetworkError
 from sync.server import db, directory, routing
+from sync.server.answers import answers
 from sync.server.upstream import Upstream
 from sync.transport import Http
 from sync.wire import API
@@ -44,7 +45,7 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                body: Callable[[Request], Awaitable[Any]], notifier: Any) -> None:
     directory.ensure(engine)
 
-    @app.get(f"{API}/directory")
+    @app.get(f"{API}/directory", responses=answers(401, 403, 404, 409, 429, 503))
     async def get_directory(request: Request) -> JSONResponse:
         """The halls (id, name, level, parent, public key) and the departments' seats."""
         await auth(request)
@@ -62,7 +63,8 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
             raise HTTPException(404, "this hub has not heard the platform's directory yet")
         return JSONResponse(pinned)
 
-    @app.post(f"{API}/directory/key")
+    @app.post(f"{API}/directory/key",
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def publish_key(request: Request) -> JSONResponse:
         """A hall's public key, from its hub or a station of its own (a desk credential):
         pinned on first publication; another key later: 409 `hall_key_changed`."""
@@ -81,7 +83,7 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         return JSONResponse({"hall": cred.hall_id, "kid": kid})
 
-    @app.get(f"{API}/travel/inbox")
+    @app.get(f"{API}/travel/inbox", responses=answers(401, 403, 404, 422, 429, 503))
     async def travel_inbox(request: Request, after: int = Query(0, ge=0, le=2**62),
                            limit: int = Query(200, ge=1, le=500),
                            wait: float = Query(0.0, ge=0.0, le=30.0)) -> JSONResponse:

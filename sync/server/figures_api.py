@@ -16,23 +16,18 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from sync.server import db, figures
+from sync.server.answers import answers
 
 
 def register(app: FastAPI, engine: Engine,
              auth: Callable[..., Awaitable[db.Credential]]) -> None:
-    @app.get("/v1/figures", responses={403: {"description": "not a viewer or a hub"},
-                                       422: {"description": "a bad day"}})
+    @app.get("/v1/figures", responses=answers(401, 403, 422, 429, 503))
     async def hall_figures(
             cred: Annotated[db.Credential, Depends(auth)],
-            day: Annotated[str, Query(min_length=10, max_length=10)],
-            today: Annotated[str | None, Query(min_length=10, max_length=10)] = None,
+            day: Annotated[date, Query(description="the day counted (YYYY-MM-DD)")],
+            today: Annotated[date | None, Query(
+                description="when a follow-up counts as overdue (default: day)")] = None,
     ) -> dict[str, Any]:
-        for value in (day, today):
-            if value is not None:
-                try:
-                    date.fromisoformat(value)
-                except ValueError as exc:
-                    raise HTTPException(422, f"{value!r} is not a day (YYYY-MM-DD)") from exc
         if cred.role == "viewer":
             scope = cred.hall_id
         elif cred.is_hub:
@@ -42,7 +37,8 @@ def register(app: FastAPI, engine: Engine,
 
         def counted() -> dict[str, Any]:
             halls = figures.halls_in(engine, scope) if scope else [cred.hall_id]
-            return figures.count(engine, halls, day, today)
+            return figures.count(engine, halls, day.isoformat(),
+                                 today.isoformat() if today else None)
 
         out = await run_in_threadpool(counted)
         out["scope"] = scope or cred.hall_id
