@@ -95,6 +95,7 @@ RULES: dict[str, Rule] = {
     T.APPOINTMENT_MISSED: Rule(_KIOSK, _ANYONE),  # found at a check-in, on a kiosk too
     T.APPOINTMENT_BOOKED_ONLINE: Rule(frozenset(), frozenset({"system"})),  # the platform's own
     T.APPOINTMENT_SHARES_LEASED: Rule(frozenset(), frozenset({"system"})),  # the hub's own
+    T.APPOINTMENT_SHARES_RELEASED: Rule(_KIOSK, frozenset({"system"})),  # a terminal's sync
     T.DAY_CLOSED: Rule(_DESK, _ADMIN | {"system"}, needs_actor=True),
     # A clerk changes only their own password; the rest of an account's life is an admin's (or
     # the hub's, for the hall's first admin: `scope` below).

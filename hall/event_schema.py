@@ -327,6 +327,8 @@ SCHEMAS: dict[str, dict[str, Check]] = {
                                   "holder_sealed": text(4096, min_len=1), "at": AT},
     T.APPOINTMENT_SHARES_LEASED: {"lease_id": ID, "terminal_id": text(32, min_len=1),
                                   "service_id": ID, "day": DAY, "slots": obj({}), "at": AT},
+    T.APPOINTMENT_SHARES_RELEASED: {"terminal_id": text(32, min_len=1), "service_id": ID,
+                                    "day": DAY, "slots": obj({}), "at": AT},
     T.DAY_CLOSED: {"day": DAY, "figures": obj({}), "no_shows": COUNT, "at": AT},
     T.ACCOUNT_CHANGED: {"user": name(64), "change": name(32), "at": AT,
                         "role": optional(name(32)), "pw_hash": optional(text(512, controls=True)),

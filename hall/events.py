@@ -70,6 +70,8 @@ class EventType:
     # seats of a day's slots the hub leases to one terminal, for booking while the hub is away
     # (sync/server/bookings.py `lease_shares`); a booking from them names the lease
     APPOINTMENT_SHARES_LEASED = "AppointmentSharesLeased"
+    # seats of a terminal's share it gives back unused (its slot is near): the hub sells them again
+    APPOINTMENT_SHARES_RELEASED = "AppointmentSharesReleased"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
@@ -135,6 +137,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"appointment_id", "service_id", "slot_at", "holder_sealed", "at"}),
     EventType.APPOINTMENT_SHARES_LEASED: frozenset(
         {"lease_id", "terminal_id", "service_id", "day", "slots", "at"}),
+    EventType.APPOINTMENT_SHARES_RELEASED: frozenset(
+        {"terminal_id", "service_id", "day", "slots", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
     EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
     EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),
