@@ -5,7 +5,8 @@ that is waiting for its rating, or the one being served when its clerk asked for
 
 The pad follows its desk through the hall's events (synced to the pad's own store like to any
 terminal's): the desk's sign-in and sign-out (AuditRecorded, naming the window), its calls and
-its finished tickets (the tickets projection), its asks (the log). So a pad needs no wiring but its window number.
+its finished tickets (the tickets projection), its asks (the log). So a pad needs no wiring
+but its window number.
 """
 
 from __future__ import annotations
