@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     T.PART_HEARD: Rule(_DESK, frozenset({"system"})),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
     T.RATING_GIVEN: Rule(_KIOSK | {"rater"}, _ANYONE | {"rater"}),
+    T.RATING_ASKED: Rule(_DESK, _STAFF),
     T.FOLLOW_UP_STEP: Rule(_DESK, _FOLLOW_UP, needs_actor=True),
     T.WINDOW_CONFIGURED: Rule(_DESK, _STAFF),
     T.AUDIT_RECORDED: Rule(_ALL, _ANYONE),

@@ -302,6 +302,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
                      "service_id": optional(ID), "case_id": optional(ID),
                      "stage": optional(one_of("visit", "result")), "follow_up_id": optional(ID),
                      "reasons": optional(list_of(text(32, min_len=1, controls=True), 10))},
+    T.RATING_ASKED: {"ticket_id": ID, "window": WINDOW, "at": AT},
     T.FOLLOW_UP_STEP: {"rating_id": ID, "step": one_of("assign", "action", "revisit", "close",
                                                          "escalate", "redo"),
                        "at": AT, "assignee": optional(text(200, min_len=1, controls=True)),

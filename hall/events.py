@@ -50,6 +50,9 @@ class EventType:
     PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
+    # The clerk asks for a rating before the visit is finished (the desk's 请评价): the pad of
+    # the ticket's window shows the grades for it (hall/pad_view.py); no projection
+    RATING_ASKED = "RatingAsked"
     # 差评整改 (hall/follow_ups.py): assign | action | revisit | close | escalate | redo, one event per step
     FOLLOW_UP_STEP = "FollowUpStep"
     WINDOW_CONFIGURED = "WindowConfigured"
@@ -121,6 +124,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.RATING_ASKED: frozenset({"ticket_id", "window", "at"}),
     EventType.FOLLOW_UP_STEP: frozenset({"rating_id", "step", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),

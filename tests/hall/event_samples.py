@@ -68,6 +68,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "ResultDelivered": {"case_id": ID, "at": AT, "channel": "window", "by": CLERK},
     "RatingGiven": {"rating_id": ID, "ticket_id": ID, "grade": 5, "text": None,
                     "follow_up_due": None, "at": AT, "by": KIOSK},
+    "RatingAsked": {"ticket_id": ID, "window": "1", "at": AT, "by": CLERK},
     "FollowUpStep": {"rating_id": ID, "step": "assign", "assignee": "公安局", "at": AT,
                      "by": ADMIN},
     "WindowConfigured": {"window": "1", "services": ["newborn"], "by": ADMIN},
