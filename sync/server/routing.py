@@ -18,7 +18,8 @@ numbers commit in order: whoever has seen N has seen every number below it. On S
 holds the database's write lock (the events went in first), which orders them alike.
 
 A hub: `HubInbox` asks its upstream for its hall's inbox (a long-poll: the platform holds the
-ask until a push in its process routes something to that hall) and records each event once in the
+ask until a push routes something to that hall: in its process, or on PostgreSQL in any
+process, by NOTIFY) and records each event once in the
 hall's log, in the hub's own stream (sync/server/authority.py): a `PartRouted` as `PartArrived`
 (opened with the hall's private key, the applicant sealed again under the hall's data key), a
 `PartUpdate` as `PartHeard`. `travel_done` holds the source event ids taken, in the same
@@ -49,6 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from hall.events import EventType
+from sync.server import notify
 from sync.server.db import _insert, _meta, _put_meta
 from sync.server.tables import events
 
@@ -76,8 +78,8 @@ done = Table(
 
 
 def wake_key(hall_id: str) -> str:
-    """The notifier's key of a hall's inbox polls (no hall id starts with NUL)."""
-    return f"\x00travel:{hall_id}"
+    """The notifier's key of a hall's inbox polls."""
+    return notify.travel_key(hall_id)
 
 
 def destinations(batch: list[Any]) -> set[str]:
@@ -121,6 +123,9 @@ def file(conn: Connection, stored: list[tuple[int, str]]) -> int:
             if done_here:
                 top += 1
                 count += 1
+        if conn.dialect.name == "postgresql":  # on commit, every process wakes its polls
+            conn.execute(text("SELECT pg_notify(:channel, :hall)"),
+                         {"channel": notify.TRAVEL_CHANNEL, "hall": to_hall})
     return count
 
 

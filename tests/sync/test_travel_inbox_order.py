@@ -168,3 +168,57 @@ def test_two_halls_pushing_through_two_processes_while_the_hub_reads(
     assert not errors
     assert len(sent) == 200
     assert len(seen) == len(set(seen)) and set(seen) == set(sent)
+
+
+def test_one_process_numbers_each_destination_and_files_what_was_stored_before(
+        tmp_path: Path) -> None:
+    """SQLite (one process): each destination's inbox numbered 1, 2, ... by the push; routed
+    events an older release stored unfiled are filed once when the platform starts."""
+    from sync.server import log, routing
+
+    engine = db.open_engine(f"sqlite:///{tmp_path / 'central.db'}")
+    routing.ensure(engine)
+    desk = db.Credential("HA", "D1", role="desk")
+    batch = [_update("HA", "D1", 1, "HZ"), _update("HA", "D1", 2, "HY"),
+             _update("HA", "D1", 3, "HZ")]
+    assert log.push(engine, desk, batch).inserted == 3
+    page = routing.inbox(engine, "HZ", 0)
+    assert [i["seq"] for i in page["items"]] == [1, 2] and page["next"] == 2
+    assert [i["event"]["event_id"] for i in page["items"]] == [batch[0]["event_id"],
+                                                                 batch[2]["event_id"]]
+    assert routing.inbox(engine, "HZ", 2) == {"items": [], "next": 2}
+    assert [i["seq"] for i in routing.inbox(engine, "HY", 0)["items"]] == [1]
+    # as an older release left it: stored, never filed
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM travel_inbox"))
+        conn.execute(text("DELETE FROM server_meta WHERE key = 'travel_inbox_filed'"))
+    routing.ensure(engine)
+    routing.ensure(engine)  # once: a second start files nothing again
+    again = routing.inbox(engine, "HZ", 0)["items"]
+    assert [(i["seq"], i["event"]["event_id"]) for i in again] == [
+        (1, batch[0]["event_id"]), (2, batch[2]["event_id"])]
+    engine.dispose()
+
+
+def test_a_poll_held_by_one_process_wakes_for_a_push_routed_through_the_other(
+        platform: Platform) -> None:
+    """The inbox long-poll is woken across processes (NOTIFY): held by process a for up to
+    20 s, it answers with the event process b routed (without the wake: an empty answer)."""
+    a, b = platform.procs
+    hub, desk = platform.token("HV", "HUB", hub=True), platform.token("HU", "D1")
+    routed = _update("HU", "D1", 1, "HV")
+    answers: list[httpx.Response] = []
+    with httpx.Client(timeout=60) as http:
+        poller = threading.Thread(target=lambda: answers.append(http.get(
+            f"{a.url}/v1/travel/inbox", headers=_auth(hub), params={"after": 0, "wait": 20})))
+        poller.start()
+        # Not observable from here when the poll's first query has run (its connection goes
+        # back to the pool): a second is ample. Were the push earlier, the poll's query would
+        # find the event and the test pass without the wake: it cannot fail wrongly.
+        time.sleep(1.0)
+        pushed = http.post(f"{b.url}/v1/sync/push", headers=_auth(desk),
+                           json={"events": [routed]}).json()
+        assert pushed["inserted"] == 1
+        poller.join(60)
+    assert answers and [i["event"]["event_id"] for i in answers[0].json()["items"]] == [
+        routed["event_id"]]
