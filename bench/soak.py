@@ -18,14 +18,17 @@ Faults at random moments (one every `--fault-every` hall minutes): a process kil
 SIGKILL and restarted (any face, the hub, the central platform), the hub stopped (SIGTERM) and
 started, the uplink cut and restored (the proxy), the printer out of paper, a face's clock
 stepped by a few minutes (and back later), the disk near full on one desk (its data dir is a
-64 MB tmpfs, filled up to ~100 kB; root only, else that fault is skipped and said so).
+64 MB tmpfs, filled up to ~100 kB; root only, else that fault is skipped and said so). The
+kinds are dealt in shuffled rounds, so a short run has each of them.
 
 Checks at the end (bench/soak_checks.py), exit 1 if any fails: every ticket issued exactly once
 in every store, the hub and the central; no number given twice; every call made while the
 screen was up is on its log; every case and rating arrived; no outbox waiting; `admin check`
-clean on every store. Figures per face and per hall hour (bench/soak_figures.py): RSS, fds,
-threads, the longest GUI stall and its p99, store and WAL sizes, the wait a citizen saw from
-ticket to call against what the schedule gives.
+clean on every store; each desk called in every hall hour. Figures per face and per hall hour
+(bench/soak_figures.py): RSS, fds, threads, the longest GUI stall and its p99, store and WAL
+sizes, the wait a citizen saw from ticket to call against what the schedule gives. A face's
+log (logs/NAME.log in the run's folder) holds every thread's stack at each GUI stall over
+250 ms and at each move of the driver that never came.
 """
 
 from __future__ import annotations
@@ -276,12 +279,20 @@ class Hall:
         proc.argv = [*argv, f"--clock-offset-ms={self.clock_offsets.get(name, 0)}"]
         proc.start()
 
-    def restart(self, name: str) -> None:
+    def restart(self, name: str, *, wait: bool = False) -> None:
+        """Started again; a server waited for only if `wait` (at the end): during the run the
+        loop goes on at once, as a hall does while its hub boots (under load a boot took 10-20
+        s of wall time, minutes of hall time at 20x, with no citizen served meanwhile)."""
         if name in self.faces:
             self.start_face(name)
             return
         proc = self.procs()[name]
         proc.start()
+        if wait:
+            self.wait_up(name)
+
+    def wait_up(self, name: str) -> None:
+        proc = self.procs()[name]
         wait_http(self.central_url if name == "central" else self.hub_url, proc)
 
 
@@ -313,10 +324,13 @@ class Run:
         self.calls: list[tuple[str, str, float]] = []  # (desk, number, wall)
         self.desks = {n: Desk(n) for n in ("desk1", "desk2")}
         self.faults: list[dict[str, Any]] = []
+        self.deck: list[str] = []  # fault kinds left in this round
         self.undo: list[tuple[float, str, Any]] = []  # (wall, what, arg)
         self.restarts: list[tuple[float, str]] = []
         self.take_failures: list[str] = []
         self.call_failures: list[str] = []
+        self.call_answers: list[tuple[str, str, float]] = []  # (desk, number or "", wall)
+        self.call_notices: dict[str, int] = {}  # what F1 said instead of a ticket, how often
         self.cli_failures: list[str] = []
         self.cases: list[str] = []
         self.ratings: list[str] = []
@@ -402,17 +416,28 @@ class Run:
             except Empty:
                 break
             if got.get("op") == "call":
+                if "failed" not in got:  # F1 answered: a ticket, a refusal or no one waiting
+                    # (what it said is counted in call_notices: a refusal with citizens
+                    # waiting is not yet told apart here, see issue 29's closing note)
+                    self.call_answers.append((desk.name, got.get("number") or "", time.time()))
                 if "failed" in got:
-                    self.call_failures.append(f"{desk.name}: {got['failed']}")
+                    self.call_failure(f"{desk.name}: {got['failed']}", got)
                     desk.state = "idle"
+                elif got.get("held"):  # restarted holding its ticket: served on, no new call
+                    desk.state, desk.number = "serving", got["number"]
+                    desk.until = time.time() + self.wall(60)
                 elif got.get("number"):
                     self.called(desk, got["number"], float(got["t"]))
                 else:
                     desk.state, desk.idle_until = "idle", time.time() + self.wall(60)
+                    notice = str(got.get("notice") or "")
+                    if notice:  # what F1 said instead of a ticket, counted for the figures
+                        self.call_notices[f"{desk.name}: {notice}"] = self.call_notices.get(
+                            f"{desk.name}: {notice}", 0) + 1
             elif got.get("op") == "done":
                 desk.state, desk.number = "idle", None
                 if "failed" in got:
-                    self.call_failures.append(f"{desk.name} done: {got['failed']}")
+                    self.call_failure(f"{desk.name} done: {got['failed']}", got)
         now = time.time()
         if desk.state == "idle" and now >= desk.idle_until:
             if face.send({"op": "call"}):
@@ -423,6 +448,12 @@ class Run:
                 desk.state = "finishing"
                 if number and self.rng.random() < self.args.rating_share:
                     self.side_jobs.append(self.side.submit(self.rate, desk.name, number))
+
+    def call_failure(self, what: str, got: dict[str, Any]) -> None:
+        """A desk's move that never came, with the hall minute and what the desk showed."""
+        said = f"{round(self.now() / 60, 1)}′ {what} [{got.get('state', '')}]"
+        self.call_failures.append(said)
+        print(f"soak: {said}", file=sys.stderr, flush=True)
 
     def called(self, desk: Desk, number: str, at: float) -> None:
         self.calls.append((desk.name, number, at))
@@ -458,11 +489,18 @@ class Run:
             self.cli_failures.append(f"rate {number} at {desk}: {rc} {out}")
 
     # --- faults
+    def fault_kind(self) -> str:
+        """The next fault: the kinds dealt in shuffled rounds (a kill twice a round), so that
+        even a short run (CI's) has each kind once, in an order the seed decides."""
+        if not self.deck:
+            self.deck = ["kill", "kill", "hub_restart", "uplink", "paper", "clock"]
+            if self.disk is not None and self.disk.available:
+                self.deck.append("disk")
+            self.rng.shuffle(self.deck)
+        return self.deck.pop()
+
     def fault(self) -> None:
-        kinds = ["kill", "kill", "hub_restart", "uplink", "paper", "clock"]
-        if self.disk is not None and self.disk.available:
-            kinds.append("disk")
-        kind = self.rng.choice(kinds)
+        kind = self.fault_kind()
         record: dict[str, Any] = {"hall_min": round(self.now() / 60, 1), "kind": kind}
         if kind == "kill":
             name = self.rng.choice(sorted(self.hall.procs()))
@@ -541,6 +579,8 @@ class Run:
         for name, proc in self.hall.procs().items():
             if not proc.alive():
                 self.hall.restart(name)
+        for name in ("central", "hub"):
+            self.hall.wait_up(name)
         deadline = time.time() + 60
         while time.time() < deadline and (
                 self.kiosk_busy or any(d.state in ("calling", "finishing")

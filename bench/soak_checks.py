@@ -175,6 +175,23 @@ def calls_missing(calls: list[tuple[str, str, float]], shown: set[str],
     return expected, [f"{n} at {d}" for d, n, _ in expected if n not in shown]
 
 
+def calls_per_hour(calls: list[tuple[str, str, float]], desks: list[str], t0: float,
+                   speed: float, hours: float) -> tuple[dict[str, list[int]], list[str]]:
+    """Each desk's calls (F1 answered: a ticket or no one waiting) in each hall hour of the
+    run, and the (desk, hour)s without one: the desks must go on calling for the whole run
+    (they stopped after hall hour 1–2 in the long runs of issue 29: the idle lock took F1/F6
+    for no input). A last hour shorter than a quarter of an hour is not judged."""
+    judged = max(1, int(hours) + (1 if hours - int(hours) >= 0.25 else 0))
+    table = {d: [0] * judged for d in desks}
+    for desk, _, at in calls:
+        hour = int((at - t0) * speed // 3600)
+        if desk in table and 0 <= hour < judged:
+            table[desk][hour] += 1
+    idle = [f"{d} made no call in hall hour {h}" for d in desks for h in range(judged)
+            if table[d][h] == 0]
+    return table, idle
+
+
 def finish(run: Any, hall: Any) -> dict[str, Any]:
     from bench.soak_figures import summary
 
@@ -226,6 +243,15 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
         and len(made["RatingGiven"]) >= len(run.ratings),
         "cases": len(made["CaseAccepted"]), "ratings": len(made["RatingGiven"]),
         "missing": {w: m for w, m in arrived.items() if any(m.values())}}
+    answered, idle = calls_per_hour(run.call_answers, sorted(run.desks), run.t0,
+                                    float(run.args.speed), float(run.args.hours))
+    called = calls_per_hour(run.calls, sorted(run.desks), run.t0, float(run.args.speed),
+                            float(run.args.hours))[0]
+    checks["desks_call_every_hour"] = {"ok": not idle, "answered_per_hour": answered,
+                                       "tickets_per_hour": called, "idle": idle,
+                                       "move_failures": len(run.call_failures),
+                                       "f1_said_instead": dict(sorted(
+                                           run.call_notices.items(), key=lambda kv: -kv[1])[:8])}
     checks["outboxes_empty"] = {"ok": all(v == 0 for v in drained.values()),
                                 "pending": drained}
     admin = {}

@@ -98,6 +98,7 @@ class Driver(QObject):
         self.waiting: Wait | None = None
         self.since = 0.0
         self.step = 0  # the move of the script waited for (in a failure's message)
+        self.describe: Callable[[], str] = str  # the face's state, said with a failure
         self.timer = QTimer(self)
         self.timer.setInterval(20)
         self.timer.timeout.connect(self._turn)
@@ -127,7 +128,17 @@ class Driver(QObject):
             say({"op": name, **answer()})
             self.current = None
         except Exception as exc:  # a move that never came: said, and the next one runs
-            say({"op": name, "failed": f"{type(exc).__name__} at move {self.step}: {exc}"[:300]})
+            import faulthandler
+
+            sys.stderr.write(f"soak-move-failed: {name} at move {self.step}, "
+                             f"{time.strftime('%H:%M:%S')}; every thread:\n")
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+            try:
+                state = self.describe()
+            except Exception as why:  # a diagnosis must not end the driver
+                state = f"(no state: {why!r})"
+            say({"op": name, "failed": f"{type(exc).__name__} at move {self.step}: {exc}"[:300],
+                 "state": state[:600]})
             self.current = None
 
 
@@ -242,12 +253,20 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
 
     def call() -> Script:
         called.clear()
-        yield lambda: window.current() is None and bridge.pending == 0
+        yield lambda: window.queue_state is not None and bridge.pending == 0
+        held = window.current()
+        if held is not None:  # a desk restarted holds its ticket still: the clerk serves it on
+            called.update(number=held.number, held=True, t=time.time())
+            return
         QTest.keyClick(window, Qt.Key.Key_F1)
         deadline = time.monotonic() + 8
         yield lambda: window.current() is not None or time.monotonic() > deadline
         current = window.current()
         called.update(number=current.number if current else None, t=time.time())
+        if current is None:  # no one waiting, or a refusal: what the clerk was told
+            called["notice"] = window.work.notice.text()[:200]
+            state = window.queue_state
+            called["waiting"] = len(state.upcoming) if state is not None else None
 
     def done() -> Script:
         if window.current() is None:
@@ -261,6 +280,15 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         elif req["op"] == "done":
             driver.run("done", done, dict)
 
+    def describe() -> str:
+        current = window.current()
+        page = window.currentWidget()
+        return (f"page={type(page).__name__} locked={window._locked} "
+                f"actor={window.actor.kind} pending={bridge.pending} "
+                f"current={getattr(current, 'number', None)}/{getattr(current, 'status', None)} "
+                f"notice={window.work.notice.text()!r} signin={window.signin.error.text()!r}")
+
+    driver.describe = describe
     driver.run("signin", sign_in, dict)
     window.soak_handle = handle  # type: ignore[attr-defined]
     window.soak_closers = [window.stop, bridge.stop]  # type: ignore[attr-defined]
@@ -302,6 +330,33 @@ def call_screen_class() -> Any:
         if found is not None:
             return found
     raise ImportError("no DisplayWindow: where did the call screen go?")
+
+
+STALL_DUMP_S = 0.25
+
+
+def watch_stalls(app: QApplication) -> None:
+    """Where the GUI thread is when it stalls: every thread's stack in the face's log (stderr)
+    when the loop has not turned for STALL_DUMP_S. faulthandler's watchdog is a C thread: it
+    dumps even while some thread holds the GIL, which a Python watchdog could not."""
+    import faulthandler
+
+    last = [time.monotonic()]
+
+    def rearm() -> None:
+        now = time.monotonic()
+        if now - last[0] > STALL_DUMP_S:
+            sys.stderr.write(f"soak-stall: the loop stood {now - last[0]:.2f} s, until "
+                             f"{time.strftime('%H:%M:%S')} (stacks above, if any)\n")
+            sys.stderr.flush()
+        last[0] = now
+        faulthandler.dump_traceback_later(STALL_DUMP_S, exit=False, file=sys.stderr)
+
+    timer = QTimer(app)
+    timer.setInterval(50)
+    timer.timeout.connect(rearm)
+    timer.start()
+    rearm()
 
 
 FACES = {"kiosk": kiosk, "desk": desk, "screen": screen}
@@ -352,6 +407,7 @@ def main() -> int:
     lines.line.connect(request)
     lines.start()
     probe.start()
+    watch_stalls(app)
     say({"ready": True, "pid": os.getpid()})
     app.exec()
     return 0

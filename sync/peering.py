@@ -72,8 +72,13 @@ class PeerService:
                     insecure=self.cred.insecure)
         try:
             while not self.stop.is_set():
-                up = self._announce(http)
-                self._start_pullers()
+                try:
+                    up = self._announce(http)
+                    self._start_pullers()
+                except HallError:  # the store takes no write (a full disk): the next round
+                    # tries again. This thread used to end here for good, and the terminal
+                    # kept no peer service until restarted (the soak of issue 29).
+                    up = False
                 self.stop.wait(ANNOUNCE_S if up else PROBE_S)
         finally:
             http.close()
@@ -143,8 +148,11 @@ class PeerService:
                     pull_peer(hall, link, terminal, wait=PEER_WAIT_S)
                 except (NetworkError, HallError) as exc:
                     failures += 1
-                    with hall.core.store.write() as wconn:
-                        peerstate.contact(wconn, terminal, exc.message)
+                    try:
+                        with hall.core.store.write() as wconn:
+                            peerstate.contact(wconn, terminal, exc.message)
+                    except HallError:
+                        pass  # not even that written (a full disk): the puller goes on
                     # a peer away is asked again soon, but not in a tight loop
                     self.stop.wait(min(0.25 * failures, 2.0))
                 else:

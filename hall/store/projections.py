@@ -74,11 +74,17 @@ def _account(p: Payload) -> str | None:
 
 def _called(conn: sqlite3.Connection, e: Event, p: Payload) -> None:
     at = ms_of(p["called_at"])
+    # A call that arrives after the ticket was done at another window (two desks called it
+    # without the hub; sync/local.py records the conflict) does not reopen it: applied, it
+    # left the ticket called in the stores that heard the done first and done in the others,
+    # and the hall held that window busy for good (the soak of issue 29). Either order of
+    # arrival now ends in the same place: done where it was served.
     conn.execute(
         "UPDATE tickets SET status = 'called', window = ?, called_ms = ?, "
         "first_called_ms = COALESCE(first_called_ms, ?), target_window = NULL, "
-        "served_by = COALESCE(?, served_by) WHERE ticket_id = ?",
-        (p["window"], at, at, _account(p), p["ticket_id"]),
+        "served_by = COALESCE(?, served_by) WHERE ticket_id = ? "
+        "AND NOT (status = 'done' AND COALESCE(outcome_window, window) IS NOT ?)",
+        (p["window"], at, at, _account(p), p["ticket_id"], p["window"]),
     )
     row = conn.execute(
         "SELECT urgent FROM tickets WHERE ticket_id = ?", (p["ticket_id"],)

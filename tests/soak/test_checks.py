@@ -3,7 +3,7 @@ never showed (bench/soak_checks.py, on hand-made rows: no processes)."""
 
 from __future__ import annotations
 
-from bench.soak_checks import calls_missing, ticket_problems
+from bench.soak_checks import calls_missing, calls_per_hour, ticket_problems
 
 
 def issued(event_id: str) -> tuple[str, str, str, dict[str, object]]:
@@ -25,3 +25,13 @@ def test_a_call_made_while_the_screen_was_up_must_be_on_it() -> None:
     expected, missing = calls_missing(calls, {"A001"}, ups)
     assert [n for _, n, _ in expected] == ["A001", "A003"]
     assert missing == ["A003 at desk1"]
+
+
+def test_a_desk_that_stops_calling_for_a_hall_hour_is_named() -> None:
+    t0, speed = 1000.0, 20.0  # a hall hour is 180 s of wall time
+    calls = [("desk1", "A001", t0 + 10), ("desk2", "A002", t0 + 20),
+             ("desk1", "A003", t0 + 200), ("desk1", "A004", t0 + 380)]
+    table, idle = calls_per_hour(calls, ["desk1", "desk2"], t0, speed, 2.5)
+    assert table == {"desk1": [1, 1, 1], "desk2": [1, 0, 0]}
+    assert idle == ["desk2 made no call in hall hour 1", "desk2 made no call in hall hour 2"]
+    assert calls_per_hour(calls, ["desk1"], t0, speed, 2.1)[1] == []  # 0.1 h: not judged

@@ -93,3 +93,37 @@ def test_a_hub_routed_call_updates_the_sync_status(make_server, make_terminal, t
     assert call_through_hub(desk.hall, "2", OP, timeout=1.0) is None  # hub out of reach
     state = runner.status(desk.hall.core)
     assert state["online"] is False and state["last_error"] is not None
+
+
+def test_a_late_offline_call_does_not_reopen_a_ticket_done_at_another_window(
+        make_server, make_terminal) -> None:
+    """The soak (issue 29): desk 2, cut off, called the ticket desk 1 then called through the
+    hub and finished. Where desk 2's call arrived after desk 1's done, it reopened the ticket
+    as called at window 2, in every store but desk 2's own (there the calls came in the other
+    order): the hall held window 2 busy with a ticket desk 2 did not hold, and desk 2 was never
+    offered a ticket again. Every store must end with the same ticket: done at window 1."""
+    srv = make_server()
+    kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
+    with FaultProxy(srv.port) as proxy:
+        d1 = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
+        d2 = make_terminal(proxy.url, srv.token("H1", "D2"), "D2", lease_series=(), timeout=2.0)
+        first = kiosk.hall.tickets.take(OP, "newborn").value
+        kiosk.once()
+        d2.once()
+        proxy.down = True
+        assert d2.hall.tickets.call_next(OP, "2").value.id == first.id  # cut off
+        assert d1.call_next("1", OP).id == first.id
+        d1.hall.tickets.done(OP, first.id)
+        d1.once()
+        kiosk.once()  # the kiosk has desk 1's call and done before desk 2's call
+        proxy.down = False
+        d2.once()
+        d1.once()
+        kiosk.once()
+        d2.once()
+    seen = {name: (t.status, t.window) for name, t in
+            (("kiosk", kiosk.hall.tickets.get(first.id)), ("d1", d1.hall.tickets.get(first.id)),
+             ("d2", d2.hall.tickets.get(first.id)))}
+    assert seen == {"kiosk": ("done", "1"), "d1": ("done", "1"), "d2": ("done", "1")}, seen
+    for desk in (d1, d2):  # still told, not merged silently
+        assert [c["kind"] for c in local.conflict_list(desk.hall.core.store.conn)] == ["call"]

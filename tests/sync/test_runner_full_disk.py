@@ -1,4 +1,5 @@
-"""A full disk does not end the sync loop (issue 29's soak found it): the loop records its
+"""A full disk does not end the sync loop nor the peer service (issue 29's soak found both):
+the loop records its
 failure in the store; when that write fails too (the disk is full), the thread used to end for
 good and the terminal never synced again until restarted. On a 2 MB tmpfs filled to the last
 block, in a mount namespace of its own (unshare -Urm): nothing of the host is touched."""
@@ -15,7 +16,7 @@ from tests.hall.test_cli_damage import _unshare
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
-import socket, subprocess, sys, threading, time
+import json, subprocess, sys, threading, time
 from pathlib import Path
 from hall.app import Hall
 from hall.terminal_setup import setup_terminal
@@ -26,9 +27,33 @@ folder = Path("/mnt/d")
 setup_terminal(folder, "H1", "K1")
 with Hall.open(folder) as hall:
     hall.tickets.take(hall.kiosk(), "newborn")  # an outbox to push: every round fails
-with socket.socket() as s:  # a hub that is not there: each push is a NetworkError
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Hub(BaseHTTPRequestHandler):
+    # A hub that only lists peers (none): the peer service writes what it heard at every
+    # announce, so its round writes to the full store; push and pull are refused as busy (503:
+    # a NetworkError, each round of the sync loops fails and records itself).
+
+    def answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        ok = self.command == "POST" and self.path.endswith("/peers")
+        body = json.dumps({"peers": []} if ok else {"detail": "busy"}).encode()
+        self.send_response(200 if ok else 503)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+hub = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+threading.Thread(target=hub.serve_forever, daemon=True).start()
+port = hub.server_address[1]
 stop = threading.Event()
 cred = SyncCredential(f"http://127.0.0.1:{port}", "token", "H1", "K1")
 loop = threading.Thread(target=runner.run_forever, args=(lambda: Hall.open(folder), cred, stop),
@@ -66,3 +91,7 @@ def test_the_sync_loop_outlives_a_full_disk() -> None:
     assert {"sync-pull", "sync-push"} <= set(started), (done.stdout, done.stderr[-3000:])
     assert lines.get("FULL") == lines["STARTED"], (done.stdout, done.stderr[-3000:])  # all alive
     assert lines.get("FREED") == "True", (done.stdout, done.stderr[-3000:])
+    # no thread ended on the full disk: the peer service's announce round wrote "hub away" to
+    # the full store and its thread ended for good (no peer server, no pullers until the
+    # terminal restarted: the soak of issue 29), and its pullers the same way
+    assert "Exception in thread" not in done.stderr, done.stderr[-3000:]
