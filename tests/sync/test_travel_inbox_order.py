@@ -121,7 +121,7 @@ def test_a_push_committed_late_under_a_lower_pos_is_still_read(platform: Platfor
             pusher.join(30)
         assert answers and answers[0].json()["inserted"] == 1
         with platform.engine.connect() as conn:  # the order the bug needs: HX's pos is lower
-            by_id = dict(conn.execute(text(
+            by_id: dict[str, int] = dict(conn.execute(text(
                 "SELECT event_id, pos FROM events WHERE hall_id IN ('HX', 'HY')")).all())
         assert by_id[first["event_id"]] < by_id[second["event_id"]]
         more, _ = _read_all(http, b.url, hub, after)
