@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cli.common import common_options, data_dir, port, positive_float, positive_int
+from cli.common import (
+    bounded_int,
+    common_options,
+    data_dir,
+    port,
+    positive_float,
+    positive_int,
+)
 from hall.timefmt import iso_of_ms
 
 Result = tuple[dict[str, Any], str | None]
@@ -47,6 +54,12 @@ def register(sub: Any) -> None:
     p.add_argument("--workers", type=positive_int, default=1, metavar="N",
                    help="run N server processes on one socket (the central platform on "
                    "PostgreSQL only; default 1)")
+    p.add_argument("--pool-size", type=positive_int, default=None, metavar="N",
+                   help="database connections each process keeps open (PostgreSQL only; "
+                   "default 10)")
+    p.add_argument("--max-overflow", type=bounded_int(0, 10_000), default=None, metavar="M",
+                   help="connections each process may open beyond --pool-size under a burst "
+                   "(PostgreSQL only; default: what its threads can hold at once, 60)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -114,6 +127,13 @@ def register(sub: Any) -> None:
     s.add_argument("--timezone", metavar="ZONE", help="the hall's timezone for the times shown "
                    "(default: config.json of DATA_DIR, else Asia/Shanghai)")
     s.set_defaults(handler=status)
+    s = ssub.add_parser("retention", parents=[common],
+                        help="delete events older than --keep-days that no hall still needs "
+                        "(pull marks, forward mark, each stream's newest), then VACUUM")
+    s.add_argument("--database", metavar="URL")
+    s.add_argument("--keep-days", type=positive_int, required=True, metavar="N")
+    s.add_argument("--dry-run", action="store_true", help="say what would go, delete nothing")
+    s.set_defaults(handler=retention)
     from cli import figures_cmd  # a city's view of its halls' figures (issue 27)
 
     figures_cmd.register(ssub, common)
@@ -151,7 +171,8 @@ def serve(args: argparse.Namespace) -> Result:
         tls_cert=args.tls_cert, tls_key=args.tls_key, insecure=args.insecure,
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
-        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers)
+        trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers,
+        pool_size=args.pool_size, max_overflow=args.max_overflow)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -169,6 +190,7 @@ def status(args: argparse.Namespace) -> Result:
         central = engine is not None and hub.served_as(engine) == "central"
         # a central platform: per hall (a province's terminals are 20,000, its log a year)
         halls = hub.halls(engine) if central and engine is not None else None
+        pool = hub.connections(engine) if central and engine is not None else None
         terminals = hub.terminals(engine, forwarding) if engine is not None and not central \
             else []
         link = hub.upstream_link(folder, engine, probe.health)
@@ -186,7 +208,29 @@ def status(args: argparse.Namespace) -> Result:
         for h in halls:
             h["last_push"] = iso_of_ms(h["last_push_ms"], zone) if h["last_push_ms"] else None
         result["halls"] = halls
+    if pool is not None:
+        result["connections"] = pool  # max_connections >= processes x per_process (+ admin)
     return result, hub.describe(result, zone)
+
+
+def retention(args: argparse.Namespace) -> Result:
+    from sync.server import retention as keep
+
+    engine = _engine(args)
+    try:
+        done = keep.run(engine, args.keep_days, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    lines = [f"{h['hall']}: {'would remove' if args.dry_run else 'removed'} "
+             f"{h['remove'] if args.dry_run else h['removed']}, kept {h['keep']} (held by "
+             f"{h['held_by']}{' ' + h['held_by_terminal'] if h['held_by_terminal'] else ''})"
+             + (f"; cursors of {', '.join(h['restart'])} go stale (410: they start over)"
+                if h["restart"] else "") for h in done["halls"]]
+    rate = f", {done['rows_per_s']} rows/s" if done["rows_per_s"] else ""
+    lines.append(f"{'would remove' if args.dry_run else 'removed'} "
+                 f"{done['remove'] if args.dry_run else done['removed']} events, kept "
+                 f"{done['kept']}{rate}" + (f"; {done['vacuum']}" if done["vacuum"] else ""))
+    return done, "\n".join(lines)
 
 
 def _hall_zone(folder: Path, name: str | None) -> ZoneInfo:

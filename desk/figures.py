@@ -51,8 +51,8 @@ class FiguresPanel(QFrame):
                                   self.tr("Done"), self.tr("No-show"), self.tr("Waiting"),
                                   self.tr("Average wait"), self.tr("Average service")])
         layout.addWidget(self.table, 2)
-        # 好差评 per window and clerk (hall/rating_figures.py)
-        self.ratings_table = self._table([self.tr("Window or clerk"), self.tr("Ratings"),
+        # 好差评 per window, clerk and department (hall/rating_figures.py)
+        self.ratings_table = self._table([self.tr("Window, clerk or department"), self.tr("Ratings"),
                                           self.tr("Average grade"), self.tr("Poor"),
                                           self.tr("Poor rate")])
         layout.addWidget(self.ratings_table, 1)
@@ -121,6 +121,8 @@ class FiguresPanel(QFrame):
         rows = [(self.tr("Window {window}").format(window=k), v)
                 for k, v in figures.get("by_window", {}).items()]
         rows += [(k, v) for k, v in figures.get("by_clerk", {}).items()]
+        rows += [(self.tr("Dept. {department}").format(department=k), v)
+                 for k, v in figures.get("per_department", {}).items()]
         self.ratings_table.setRowCount(len(rows))
         for r, (what, v) in enumerate(rows):
             rate = v.get("bad_rate")

@@ -1,4 +1,5 @@
-"""Keyboard first: F1–F7 for the queue actions, and the same as keys 1–7 of a USB numeric keypad
+"""Keyboard first: F1–F8 for the queue actions (F8 请评价: the window's rating pad shows the
+grades for the ticket being served), and the same as keys 1–8 of a USB numeric keypad
 (a clerk's 叫号器 is one: it types keypad digits); F9 受理并打印回执, F10 一次性告知 and F11 不予受理
 for the acceptance panel, as its buttons say.
 
@@ -22,15 +23,15 @@ from PySide6.QtCore import QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-ACTIONS = ("call", "recall", "no_show", "transfer", "park", "done", "start")
+ACTIONS = ("call", "recall", "no_show", "transfer", "park", "done", "start", "ask")
 # The acceptance panel's three buttons say F9 / F10 / F11: the same keys act on them.
 FORM_ACTIONS = {Qt.Key.Key_F9: "accept", Qt.Key.Key_F10: "notice", Qt.Key.Key_F11: "refuse"}
 F_KEYS = {Qt.Key.Key_F1: "call", Qt.Key.Key_F2: "recall", Qt.Key.Key_F3: "no_show",
           Qt.Key.Key_F4: "transfer", Qt.Key.Key_F5: "park", Qt.Key.Key_F6: "done",
-          Qt.Key.Key_F7: "start", **FORM_ACTIONS}
+          Qt.Key.Key_F7: "start", Qt.Key.Key_F8: "ask", **FORM_ACTIONS}
 KEYPAD = {Qt.Key.Key_1: "call", Qt.Key.Key_2: "recall", Qt.Key.Key_3: "no_show",
           Qt.Key.Key_4: "transfer", Qt.Key.Key_5: "park", Qt.Key.Key_6: "done",
-          Qt.Key.Key_7: "start"}
+          Qt.Key.Key_7: "start", Qt.Key.Key_8: "ask"}
 _HINTS = {code: f"F{i}" for i, code in enumerate(ACTIONS, 1)}
 
 

@@ -1,5 +1,5 @@
 """The queue panel: the ticket this window holds, the actions (叫号, 重呼, 过号, 转移, 暂停, 完成,
-开始办理) with their keys, how many wait for each service this window serves, the next tickets
+开始办理, 请评价) with their keys, how many wait for each service this window serves, the next tickets
 in the call policy's order, the tickets this window parked, and 帮办 requests from the kiosks."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class QueuePanel(QFrame):
-    action = Signal(str)  # call, recall, no_show, transfer, park, done, start
+    action = Signal(str)  # call, recall, no_show, transfer, park, done, start, ask
     resume = Signal(str)  # a parked ticket's id
     take_help = Signal(str)  # a help request's id
 
@@ -56,7 +56,7 @@ class QueuePanel(QFrame):
         words = {"call": self.tr("Call next"), "recall": self.tr("Call again"),
                  "no_show": self.tr("No-show"), "transfer": self.tr("Transfer"),
                  "park": self.tr("Park"), "done": self.tr("Done"),
-                 "start": self.tr("Start serving")}
+                 "start": self.tr("Start serving"), "ask": self.tr("Ask for a rating")}
         for i, code in enumerate(ACTIONS):
             b = button(f"{words[code]}  {key_hint(code)}", "primary" if code == "call" else None)
             b.clicked.connect(lambda _=False, c=code: self.action.emit(c))
@@ -149,7 +149,7 @@ class QueuePanel(QFrame):
         self.buttons["recall"].setEnabled(status == "called")
         self.buttons["no_show"].setEnabled(status == "called")
         self.buttons["start"].setEnabled(status == "called")
-        for code in ("transfer", "park", "done"):
+        for code in ("transfer", "park", "done", "ask"):
             self.buttons[code].setEnabled(current is not None)
 
         waiting = state.waiting if state else ()

@@ -360,10 +360,13 @@ class DeskWindow(QStackedWidget):
                     "no_show": lambda s: s.tickets.no_show(current.id),
                     "park": lambda s: s.tickets.park(current.id),
                     "done": lambda s: s.tickets.done(current.id),
-                    "start": lambda s: s.tickets.start(current.id)}
+                    "start": lambda s: s.tickets.start(current.id),
+                    # 请评价: the window's rating pad shows the grades for this visit
+                    "ask": lambda s: s.ratings.ask(current.id)}
         after = {"recall": self.tr("{t} called again."), "no_show": self.tr("{t}: no-show."),
                  "park": self.tr("{t} parked."), "done": self.tr("{t} done."),
-                 "start": self.tr("Serving {t}.")}
+                 "start": self.tr("Serving {t}."),
+                 "ask": self.tr("{t}: the rating pad asks for a rating.")}
         if action not in commands:
             return
 

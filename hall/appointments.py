@@ -33,6 +33,9 @@ from hall.timefmt import in_zone, iso_local, iso_of_ms
 
 # Seats a slot has sold: cancelled ones are free again.
 _HOLDING = ("booked", "checked_in", "late", "no_show")
+# A terminal's unused share of a slot goes back to the hub this close to the slot's start.
+SHARE_RELEASE_MIN = 30
+_SYNC = Actor.system("sync")  # who gives seats back: the terminal's sync round
 
 
 class BookingRouter(Protocol):
@@ -236,27 +239,96 @@ class Appointments:
         appointment_id = new_id()
         slot_ms = self._ms(day, slot.start)
         with core.write() as conn:
-            leases = [json.loads(r[0]) for r in conn.execute(
-                "SELECT payload FROM events WHERE type = ?",
-                (EventType.APPOINTMENT_SHARES_LEASED,))]
-            mine = [p for p in leases if p.get("terminal_id") == core.config.terminal_id
-                    and p.get("service_id") == service_id and p.get("day") == day.isoformat()]
-            leased = sum(int(dict(p.get("slots") or {}).get(slot.start_text, 0)) for p in mine)
-            used = conn.execute(
-                "SELECT COUNT(*) FROM appointments a JOIN events e ON e.type = ? AND "
-                "json_extract(e.payload, '$.appointment_id') = a.appointment_id WHERE "
-                "json_extract(e.payload, '$.lease_id') IS NOT NULL AND a.service_id = ? AND "
-                f"a.slot_ms = ? AND a.status IN ({','.join('?' * len(_HOLDING))})",
-                (EventType.APPOINTMENT_BOOKED, service_id, slot_ms, *_HOLDING)).fetchone()[0]
-            if used >= leased or not mine:
+            net, leases = self._share(conn, service_id, day.isoformat())
+            leased = net.get(slot.start_text, 0)
+            used = self._share_used(conn, leases, service_id, slot_ms)
+            if used >= leased or not leases:
                 raise DomainError(f"{away.message}; this terminal's share of the slot "
-                                  f"{slot.start_text} is {'used up' if mine else 'none'}",
+                                  f"{slot.start_text} is {'used up' if leases else 'none'}",
                                   code="hub_unreachable", params={"share": leased})
             core.emit(conn, EventType.APPOINTMENT_BOOKED, {
                 "appointment_id": appointment_id, "service_id": service_id,
                 "slot_at": iso_local(self._at(day, slot.start), core.zone),
-                "holder_key": holder_key, "lease_id": str(mine[-1]["lease_id"])}, by)
+                "holder_key": holder_key, "lease_id": str(leases[-1]["lease_id"])}, by)
         return core.outcome(self.get(appointment_id))
+
+    def _share(self, conn: Any, service_id: str, day: str
+               ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+        """This terminal's share of a day's slots net of the seats it gave back (HH:MM ->
+        seats), and its leases of that day."""
+        me = self._core.config.terminal_id
+        net: dict[str, int] = {}
+        leases: list[dict[str, Any]] = []
+        for kind, raw in conn.execute(
+                "SELECT type, payload FROM events WHERE type IN (?, ?) AND "
+                "json_extract(payload, '$.day') = ? AND json_extract(payload, '$.service_id') = ?",
+                (EventType.APPOINTMENT_SHARES_LEASED, EventType.APPOINTMENT_SHARES_RELEASED,
+                 day, service_id)):
+            p = json.loads(raw)
+            if p.get("terminal_id") != me:
+                continue
+            leased = kind == EventType.APPOINTMENT_SHARES_LEASED
+            if leased:
+                leases.append(p)
+            for hhmm, n in dict(p.get("slots") or {}).items():
+                net[str(hhmm)] = net.get(str(hhmm), 0) + (int(n) if leased else -int(n))
+        return net, leases
+
+    def _share_used(self, conn: Any, leases: list[dict[str, Any]], service_id: str,
+                    slot_ms: int) -> int:
+        """Seats of this terminal's leases a slot's bookings hold (another terminal's share
+        is its own)."""
+        ids = {str(p.get("lease_id")) for p in leases}
+        rows = conn.execute(
+            "SELECT json_extract(e.payload, '$.lease_id') FROM appointments a JOIN events e ON "
+            "e.type = ? AND json_extract(e.payload, '$.appointment_id') = a.appointment_id "
+            "WHERE json_extract(e.payload, '$.lease_id') IS NOT NULL AND a.service_id = ? AND "
+            f"a.slot_ms = ? AND a.status IN ({','.join('?' * len(_HOLDING))})",
+            (EventType.APPOINTMENT_BOOKED, service_id, slot_ms, *_HOLDING)).fetchall()
+        return sum(1 for (lease_id,) in rows if str(lease_id) in ids)
+
+    def _unused_near(self, conn: Any, within_min: int) -> dict[tuple[str, str], dict[str, int]]:
+        """(service, day) -> HH:MM -> seats of this terminal's shares not booked, of slots
+        starting within `within_min` minutes (or gone by)."""
+        core = self._core
+        horizon = core.now() + timedelta(minutes=within_min)
+        today = core.today()
+        held = {(str(s), str(d)) for s, d in conn.execute(
+            "SELECT DISTINCT json_extract(payload, '$.service_id'), json_extract(payload, '$.day') "
+            "FROM events WHERE type = ? AND json_extract(payload, '$.terminal_id') = ? AND "
+            "json_extract(payload, '$.day') >= date(?, '-1 day')",
+            (EventType.APPOINTMENT_SHARES_LEASED, core.config.terminal_id, today))}
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for service_id, day_text in sorted(held):
+            net, leases = self._share(conn, service_id, day_text)
+            day = _day(day_text)
+            for hhmm, seats in sorted(net.items()):
+                at = datetime.combine(day, _time(hhmm), core.zone)
+                if seats <= 0 or at > horizon:
+                    continue
+                left = seats - self._share_used(conn, leases, service_id, self._ms(
+                    day, at.hour * 60 + at.minute))
+                if left > 0:
+                    out.setdefault((service_id, day_text), {})[hhmm] = left
+        return out
+
+    def release_near_shares(self, within_min: int = SHARE_RELEASE_MIN) -> int:
+        """Give back the seats of this terminal's shares not booked, of slots starting within
+        `within_min` minutes: close to the slot the share's use (booking while the hub is
+        away) is over, and the hub sells those seats again once the release reaches it.
+        Counted and written in one transaction with the share's bookings (an offline booking
+        never takes a seat given back). Returns the seats given back."""
+        core = self._core
+        if not self._unused_near(core.conn, within_min):
+            return 0  # nothing to give back: no write
+        given = 0
+        with core.write() as conn:
+            for (service_id, day_text), slots in self._unused_near(conn, within_min).items():
+                core.emit(conn, EventType.APPOINTMENT_SHARES_RELEASED, {
+                    "terminal_id": core.config.terminal_id, "service_id": service_id,
+                    "day": day_text, "slots": slots, "at": core.now_iso()}, _SYNC)
+                given += sum(slots.values())
+        return given
 
     def lease_shares(self, service_id: str, day_text: str, seats: int) -> dict[str, int]:
         """Ask the hub for this terminal's share of a day's slots (a member terminal only)."""

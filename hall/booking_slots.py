@@ -16,8 +16,9 @@ The setting is a plain JSON object, every field optional:
      "services": {"SVC": {"slot_min": 20, "seats": 6, "walk_in_share": 0}}}
 
 Out of the box (the setting absent) every service is bookable in the opening hours in slots of
-30 minutes with 3 bookable seats (4 less a quarter for walk-ins). A hall with no hours at all
-never closes, so its slots run the whole day.
+30 minutes with 3 bookable seats (4 less a quarter for walk-ins), one of them the central
+platform's (`online_seats`: 1, DEFAULT_ONLINE_SEATS) when the hall's hub has an upstream. A hall
+with no hours at all never closes, so its slots run the whole day.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from hall.hours import Hours
 
 DEFAULT_SLOT_MIN, DEFAULT_SEATS, DEFAULT_WALK_IN_SHARE = 30, 4, 0.25
 DEFAULT_EARLY_MIN, DEFAULT_LATE_MIN = 30, 30
+# The platform's seats of a slot out of the box: one of the 3 bookable, so online booking (the
+# channel the province's 政务服务网 and app use) works on a new hall without a setting, while
+# two stay with the desks and kiosks (and their offline shares). A hub with no upstream counts
+# no platform seats (sync/server/bookings.py): nothing could sell them.
+DEFAULT_ONLINE_SEATS = 1
 _SHAPE = ("slot_min", "seats", "walk_in_share")
 _FIELDS = (*_SHAPE, "early_min", "late_min", "off", "services", "online_seats")
 
@@ -55,7 +61,7 @@ class Booking:
     late_min: int
     off: frozenset[str]
     services: dict[str, Shape]
-    online_seats: int = 0  # the central platform's share of each slot (none out of the box)
+    online_seats: int = DEFAULT_ONLINE_SEATS  # the central platform's share of each slot
 
     def online_share(self, capacity: int) -> int:
         return min(self.online_seats, capacity)
@@ -111,7 +117,7 @@ def parse(raw: Any) -> Booking:
         if not isinstance(value, dict) or set(value) - set(_SHAPE):
             _bad(f"booking.services.{sid}", "an object of slot_min, seats, walk_in_share")
         services[str(sid)] = _shape(value, shape, f"booking.services.{sid}")
-    online = _int(raw, "online_seats", 0, 0, 500, "booking")
+    online = _int(raw, "online_seats", DEFAULT_ONLINE_SEATS, 0, 500, "booking")
     return Booking(shape, early, late, frozenset(off), services, online)
 
 

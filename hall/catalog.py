@@ -110,6 +110,12 @@ class Catalog:
         return frozenset(s.department for service in self.services for s in service.steps
                          if s.department)
 
+    def departments_of(self) -> dict[str, tuple[str, ...]]:
+        """Each service's deciding departments, in step order, once each (a bundle's several)."""
+        return {service.id: tuple(dict.fromkeys(s.department for s in service.steps
+                                                if s.department))
+                for service in self.services}
+
     def without_id(self) -> tuple[Service, ...]:
         """What a kiosk offers with no card or code (the catalog's `no_id` services)."""
         return tuple(s for s in self.services if s.no_id)

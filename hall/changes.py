@@ -67,6 +67,7 @@ _BY_TYPE: dict[str, Changes] = {
     EventType.NUMBER_BLOCK_LEASED: Changes(sync=True),
     EventType.WINDOW_CONFIGURED: Changes(windows=True, tickets=True),
     EventType.RATING_GIVEN: Changes(ratings=True),
+    EventType.RATING_ASKED: Changes(ratings=True),
     EventType.FOLLOW_UP_STEP: Changes(ratings=True),
     EventType.AUDIT_RECORDED: Changes(accounts=True),
     EventType.PERSONAL_DATA_PURGED: Changes(cases=True, ratings=True),

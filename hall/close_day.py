@@ -149,7 +149,8 @@ class Closing:
                       {"ticket_id": ticket_id, "at": at, "reason": REASON}, by)
         earlier = counted_close.closed(conn, day)
         if earlier is None:
-            figures = count_day(conn, core.config, day)
+            figures = count_day(conn, core.config, day,
+                                departments=core.catalog.departments_of())
             core.emit(conn, EventType.DAY_CLOSED, {
                 "day": day, "figures": figures.figures_json(), "no_shows": len(still_open),
                 "at": at}, by)

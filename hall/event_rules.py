@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     T.PART_HEARD: Rule(_DESK, frozenset({"system"})),
     T.RESULT_DELIVERED: Rule(_DESK, _STAFF),
     T.RATING_GIVEN: Rule(_KIOSK | {"rater"}, _ANYONE | {"rater"}),
+    T.RATING_ASKED: Rule(_DESK, _STAFF),
     T.FOLLOW_UP_STEP: Rule(_DESK, _FOLLOW_UP, needs_actor=True),
     T.WINDOW_CONFIGURED: Rule(_DESK, _STAFF),
     T.AUDIT_RECORDED: Rule(_ALL, _ANYONE),
@@ -95,6 +96,7 @@ RULES: dict[str, Rule] = {
     T.APPOINTMENT_MISSED: Rule(_KIOSK, _ANYONE),  # found at a check-in, on a kiosk too
     T.APPOINTMENT_BOOKED_ONLINE: Rule(frozenset(), frozenset({"system"})),  # the platform's own
     T.APPOINTMENT_SHARES_LEASED: Rule(frozenset(), frozenset({"system"})),  # the hub's own
+    T.APPOINTMENT_SHARES_RELEASED: Rule(_KIOSK, frozenset({"system"})),  # a terminal's sync
     T.DAY_CLOSED: Rule(_DESK, _ADMIN | {"system"}, needs_actor=True),
     # A clerk changes only their own password; the rest of an account's life is an admin's (or
     # the hub's, for the hall's first admin: `scope` below).

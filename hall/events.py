@@ -50,6 +50,9 @@ class EventType:
     PART_HEARD = "PartHeard"
     RESULT_DELIVERED = "ResultDelivered"
     RATING_GIVEN = "RatingGiven"
+    # The clerk asks for a rating before the visit is finished (the desk's 请评价): the pad of
+    # the ticket's window shows the grades for it (hall/pad_view.py); no projection
+    RATING_ASKED = "RatingAsked"
     # 差评整改 (hall/follow_ups.py): assign | action | revisit | close | escalate | redo, one event per step
     FOLLOW_UP_STEP = "FollowUpStep"
     WINDOW_CONFIGURED = "WindowConfigured"
@@ -70,6 +73,8 @@ class EventType:
     # seats of a day's slots the hub leases to one terminal, for booking while the hub is away
     # (sync/server/bookings.py `lease_shares`); a booking from them names the lease
     APPOINTMENT_SHARES_LEASED = "AppointmentSharesLeased"
+    # seats of a terminal's share it gives back unused (its slot is near): the hub sells them again
+    APPOINTMENT_SHARES_RELEASED = "AppointmentSharesReleased"
     # The end of a day (日结): its figures frozen, as the closing terminal counted them; its
     # unserved tickets were closed before it as TicketNoShow with reason "day_closed"
     # (hall/close_day.py; which close counts when several terminals close one day: hall/counted_close.py).
@@ -119,6 +124,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     EventType.PART_HEARD: frozenset({"case_id", "step", "from_hall", "status", "update_id", "at"}),
     EventType.RESULT_DELIVERED: frozenset({"case_id", "at", "channel"}),
     EventType.RATING_GIVEN: frozenset({"rating_id", "ticket_id", "grade", "text", "follow_up_due", "at"}),
+    EventType.RATING_ASKED: frozenset({"ticket_id", "window", "at"}),
     EventType.FOLLOW_UP_STEP: frozenset({"rating_id", "step", "at"}),
     EventType.WINDOW_CONFIGURED: frozenset({"window", "services"}),
     EventType.AUDIT_RECORDED: frozenset({"actor", "role", "action", "target", "outcome", "at"}),
@@ -135,6 +141,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"appointment_id", "service_id", "slot_at", "holder_sealed", "at"}),
     EventType.APPOINTMENT_SHARES_LEASED: frozenset(
         {"lease_id", "terminal_id", "service_id", "day", "slots", "at"}),
+    EventType.APPOINTMENT_SHARES_RELEASED: frozenset(
+        {"terminal_id", "service_id", "day", "slots", "at"}),
     EventType.DAY_CLOSED: frozenset({"day", "figures", "no_shows", "at"}),
     EventType.ACCOUNT_CHANGED: frozenset({"user", "change", "at"}),
     EventType.HALL_SETTINGS_REQUESTED: frozenset({"changes", "at"}),

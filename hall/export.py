@@ -92,12 +92,13 @@ def stats_tables(core: Core, stats: DayStats,
     figures += [_figure_row("事项", k, names.get(k, k), f) for k, f in stats.by_service.items()]
     figures += [_figure_row("窗口", k, f"{k}号窗口", f) for k, f in stats.by_window.items()]
     ratings = [[g, GRADES[g], stats.ratings.get(g, 0)] for g in sorted(GRADES, reverse=True)]
-    # per window, clerk and matter (hall/rating_figures.py): staff user names, no citizen
+    # per window, clerk, matter and department (hall/rating_figures.py): staff user names, no citizen
     rf = stats.rating_figures
     groups = [[scope, label, v["count"], v["mean"], v["bad"], v["bad_rate"]]
               for scope, key, label_of in (("窗口", "by_window", lambda k: f"{k}号窗口"),
                                            ("工作人员", "by_clerk", lambda k: k),
-                                           ("事项", "by_service", lambda k: names.get(k, k)))
+                                           ("事项", "by_service", lambda k: names.get(k, k)),
+                                           ("部门", "per_department", lambda k: k))
               for k, v in rf.get(key, {}).items() for label in (label_of(k),)]
     return {
         "办件量": (["范围", "编号", "名称", *(h for _, h in FIGURE_COLUMNS)], figures),

@@ -1,10 +1,12 @@
 """What a window's rating pad (窗口评价器, rater/) shows, read from the hall's tables and log: the
 clerk signed in at that window, the ticket being served there, and the visit just finished there
-that is waiting for its rating. No citizen's data: a ticket number, a staff user name, a window.
+that is waiting for its rating, or the one being served when its clerk asked for a rating
+(the desk's 请评价, a RatingAsked event). No citizen's data: a ticket number, a staff user name, a window.
 
 The pad follows its desk through the hall's events (synced to the pad's own store like to any
 terminal's): the desk's sign-in and sign-out (AuditRecorded, naming the window), its calls and
-its finished tickets (the tickets projection). So a pad needs no wiring but its window number.
+its finished tickets (the tickets projection), its asks (the log). So a pad needs no wiring
+but its window number.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hall.core import Core
+from hall.ratings import asked
 from hall.timefmt import ms_of
 
 RATE_WITHIN_S = 10 * 60  # a visit finished longer ago is not offered for rating any more
@@ -31,7 +34,9 @@ class PadView:
     clerk: str | None  # the staff user name signed in at the window
     photo: str | None  # a path, when the hall provides the clerk's photo
     serving: str | None  # the ticket number being served (called or serving) there
-    to_rate: str | None  # the ticket id of the visit just finished there, not rated yet
+    # the ticket id of the visit just finished there, or of the one served there whose rating
+    # the clerk asked for: not rated yet
+    to_rate: str | None
     to_rate_number: str | None
     clerk_name: str | None = None  # as the hall's clerk_cards.json gives it
     staff_no: str | None = None
@@ -51,7 +56,8 @@ def pad_view(core: Core, window: str) -> PadView:
             clerk = by.get("name") if p["action"] == "sign_in" else None
             break
     serving = conn.execute(
-        "SELECT label, served_by FROM tickets WHERE window = ? AND status IN ('called', 'serving') "
+        "SELECT label, served_by, ticket_id FROM tickets WHERE window = ? "
+        "AND status IN ('called', 'serving') "
         "ORDER BY called_ms DESC LIMIT 1", (window,)).fetchone()
     if clerk is None and serving is not None:
         clerk = serving[1]  # a desk signed in before the pad heard of it
@@ -61,6 +67,10 @@ def pad_view(core: Core, window: str) -> PadView:
         "AND t.status = 'done' AND t.done_ms >= ? AND NOT EXISTS (SELECT 1 FROM ratings r "
         "WHERE r.ticket_id = t.ticket_id AND r.stage = 'visit') ORDER BY t.done_ms DESC LIMIT 1",
         (window, since)).fetchone()
+    if serving is not None and asked(conn, serving[2]) and conn.execute(
+            "SELECT 1 FROM ratings WHERE ticket_id = ? AND stage = 'visit'",
+            (serving[2],)).fetchone() is None:
+        done = (serving[2], serving[0])  # the clerk asked: the visit at the counter first
     photo = name = number = None
     if clerk:
         path = Path(core.data_dir) / PHOTO_DIR / f"{Path(clerk).name}.png"

@@ -1,20 +1,27 @@
-"""The 好差评 figures of a day: per window, clerk and matter — how many ratings, their mean, how
+"""The 好差评 figures of a day: per window, clerk, matter and department — how many ratings, their mean, how
 many 差评 and the 差评 rate — and how their follow-ups went (closed, closed on time, overdue).
 
 Counted from the ratings and follow_ups projections (hall/store/projections.py) of the tickets
 issued that day, like the rest of the day's figures (hall/stats.py). Names in them are staff user
-names, window names and matter ids: no citizen's data, no typed text.
+names, window names, matter ids and department names: no citizen's data, no typed text.
+
+A rating's departments (`per_department`): where the visit's case exists, the departments of
+that case's parts as the hall recorded them (case_steps: a part handed to another department
+counts for the one that has it now); without a case, the departments of its matter's parts in
+the catalog. A bundle (一件事) rated once counts once for each of its departments, so the
+departments' counts may add up to more than the hall's.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from hall.ratings import BAD
 
 _ROWS = ("SELECT r.grade, r.window, r.clerk, r.service_id, r.stage, f.state, f.due, "
-         "f.closed_ms, f.escalated FROM ratings r JOIN tickets t ON t.ticket_id = r.ticket_id "
+         "f.closed_ms, f.escalated, r.case_id FROM ratings r JOIN tickets t ON t.ticket_id = r.ticket_id "
          "LEFT JOIN follow_ups f ON f.rating_id = r.rating_id WHERE t.day = ?")
 
 
@@ -26,9 +33,11 @@ def _group(grades: list[int]) -> dict[str, Any]:
 
 
 def count_ratings(conn: sqlite3.Connection, day: str, served_by: str | None = None,
-                  today: str | None = None, zone: Any = None) -> dict[str, Any]:
+                  today: str | None = None, zone: Any = None,
+                  departments: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """`today`: the date overdue is judged on (default: `day`); `zone`: the hall's, for the date
-    a follow-up was closed on."""
+    a follow-up was closed on; `departments`: each matter's departments from the catalog
+    (`Catalog.departments_of`), for the ratings given without a case."""
     from hall.timefmt import iso_of_ms
 
     sql, params = _ROWS, [day]
@@ -42,6 +51,14 @@ def count_ratings(conn: sqlite3.Connection, day: str, served_by: str | None = No
         for key, value in (("by_window", r[1]), ("by_clerk", r[2]), ("by_service", r[3])):
             if value is not None:
                 per[key].setdefault(str(value), []).append(int(r[0]))
+    of_case = _case_departments(conn, {r[9] for r in rows if r[9] is not None})
+    by_department: dict[str, list[int]] = {}
+    for r in rows:
+        named = of_case.get(r[9]) if r[9] is not None else None
+        if not named:  # no case, or one whose parts this store has not heard of
+            named = (departments or {}).get(str(r[3]), ()) if r[3] is not None else ()
+        for department in named:
+            by_department.setdefault(department, []).append(int(r[0]))
     as_of = today or day
     follow = [r for r in rows if r[5] is not None]
     closed = [r for r in follow if r[5] == "closed"]
@@ -52,7 +69,23 @@ def count_ratings(conn: sqlite3.Connection, day: str, served_by: str | None = No
     out["results"] = sum(1 for r in rows if r[4] == "result")  # rated again at 出件
     for key, groups in per.items():
         out[key] = {k: _group(v) for k, v in sorted(groups.items())}
+    out["per_department"] = {k: _group(v) for k, v in sorted(by_department.items())}
     out["follow_ups"] = {"opened": len(follow), "closed": len(closed), "closed_on_time": on_time,
                          "overdue": sum(1 for r in follow if r[5] != "closed" and r[6] < as_of),
                          "escalated": sum(1 for r in follow if r[8])}
     return out
+
+
+def _case_departments(conn: sqlite3.Connection, case_ids: set[str]) -> dict[str, tuple[str, ...]]:
+    """The departments that have each case's parts now, in step order, once each."""
+    out: dict[str, dict[str, None]] = {}
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for case_id, department in conn.execute(
+                f"SELECT case_id, department FROM case_steps WHERE case_id IN ({marks}) "
+                "ORDER BY case_id, step", chunk):
+            if department:
+                out.setdefault(case_id, {})[department] = None
+    return {k: tuple(v) for k, v in out.items()}

@@ -24,7 +24,7 @@ from hall.core import Core, Outcome
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.ids import new_id
-from hall.ticket_views import find
+from hall.ticket_views import TicketView, find
 from hall.timefmt import iso_of_ms
 from hall.workdays import WorkCalendar
 
@@ -32,6 +32,17 @@ GRADES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: 
 BAD = 2  # grades at or below this are 差评 and need follow-up
 # 差评 reasons a kiosk offers as big buttons (the comment carries them, sealed like any text)
 BAD_REASONS = ("等候时间长", "工作人员态度", "材料要求不清楚", "多次跑动", "系统或设备故障", "其他")
+# How far back in the log a clerk's ask (RatingAsked, no projection of its own) is looked for:
+# an ask matters for the visit at the counter now, never for one thousands of events ago.
+ASKS_WITHIN_EVENTS = 5000
+_ASKED = ("SELECT 1 FROM events WHERE type = 'RatingAsked' AND pos > "
+          "(SELECT COALESCE(MAX(pos), 0) FROM events) - ? "
+          "AND json_extract(payload, '$.ticket_id') = ? LIMIT 1")
+
+
+def asked(conn: Any, ticket_id: str) -> bool:
+    """Whether the clerk asked for this visit's rating (the desk's 请评价)."""
+    return conn.execute(_ASKED, (ASKS_WITHIN_EVENTS, ticket_id)).fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,9 @@ class Ratings:
         sealed = core.seal_text(comment)
         with core.write() as conn:
             ticket = find(conn, ticket_ref, core.zone)
-            if ticket.status not in ("done", "no_show", "cancelled", "serving"):
+            # a ticket only called is rated once its clerk has asked (no 开始办理 pressed)
+            if ticket.status not in ("done", "no_show", "cancelled", "serving") and not (
+                    ticket.status == "called" and asked(conn, ticket.id)):
                 raise DomainError(f"ticket {ticket.number} has not been served yet",
                                   code="not_served", params={"ticket": ticket.number})
             visit = visit_of(conn, ticket.id)
@@ -145,6 +158,28 @@ class Ratings:
                 payload["follow_up_id"] = new_id()
             core.emit(conn, EventType.RATING_GIVEN, payload, by)
         return core.outcome(self.get(by, rating_id))
+
+    def ask(self, by: Actor, ticket_ref: str) -> Outcome[TicketView]:
+        """The clerk asks the citizen for a rating before finishing (请评价): the pad of the
+        ticket's window shows the grades for it. Only for the ticket a window holds now (called
+        or serving), the clerk's own window's when the clerk has one, not rated yet."""
+        core = self._core
+        core.require(by, "queue", "ask_rating")
+        with core.write() as conn:
+            ticket = find(conn, ticket_ref, core.zone)
+            if ticket.status not in ("called", "serving") or ticket.window is None or (
+                    by.window is not None and ticket.window != by.window):
+                raise DomainError(f"ticket {ticket.number} is not being served at "
+                                  f"{'window ' + by.window if by.window else 'a window'}",
+                                  code="rating_not_askable", params={"ticket": ticket.number})
+            if conn.execute("SELECT 1 FROM ratings WHERE ticket_id = ? AND stage = 'visit'",
+                            (ticket.id,)).fetchone():
+                raise DomainError(f"ticket {ticket.number} has already been rated",
+                                  code="rated", params={"ticket": ticket.number})
+            core.emit(conn, EventType.RATING_ASKED, {"ticket_id": ticket.id,
+                                                      "window": ticket.window,
+                                                      "at": core.now_iso()}, by)
+        return core.outcome(find(core.conn, ticket.id, core.zone))
 
     def get(self, by: Actor, rating_id: str) -> RatingView:
         row = self._core.conn.execute(_SELECT + "WHERE r.rating_id = ?", (rating_id,)).fetchone()

@@ -121,6 +121,7 @@ class SessionRatings:
     def __init__(self, hall: Hall, actor: Actor) -> None:
         r = hall.ratings
         self.rate = _bound(r.rate, actor)
+        self.ask = _bound(r.ask, actor)  # the desk's 请评价
         self.get = _bound(r.get, actor)
         self.follow_ups = _bound(r.follow_ups, actor)
         f = hall.follow_ups  # 差评整改 (hall/follow_ups.py)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -146,12 +147,13 @@ class Stats:
         if close is not None and hall_wide:
             return DayStats.frozen_of(close)
         counted = count_day(core.conn, core.config, day, None if hall_wide else by.name,
-                            today=core.today())
+                            today=core.today(), departments=core.catalog.departments_of())
         return counted if close is None else replace(counted, closed=close)
 
 
 def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
-              served_by: str | None = None, *, today: str | None = None) -> DayStats:
+              served_by: str | None = None, *, today: str | None = None,
+              departments: Mapping[str, tuple[str, ...]] | None = None) -> DayStats:
     """The figures of a day as this store knows it now: the hall's, or one clerk's."""
     sql = ("SELECT service_id, status, issued_ms, first_called_ms, started_ms, done_ms, "
            "COALESCE(outcome_window, window) FROM tickets WHERE day = ?")
@@ -179,7 +181,7 @@ def count_day(conn: sqlite3.Connection, config: TerminalConfig, day: str,
         ratings={int(g): int(n) for g, n in grade_rows},
         follow_ups=int(bad), cases=count_cases(conn, day, served_by),
         bookings=count_bookings(conn, day) if served_by is None else {},
-        rating_figures=count_ratings(conn, day, served_by, today, config.zone))
+        rating_figures=count_ratings(conn, day, served_by, today, config.zone, departments))
 
 
 def count_cases(conn: sqlite3.Connection, day: str, accepted_by: str | None = None

@@ -25,6 +25,7 @@ import httpx
 from hall import restore_guard
 from hall.actors import Actor
 from hall.app import Hall
+from hall.appointments import SHARE_RELEASE_MIN
 from hall.core import Core
 from hall.errors import DomainError, HallError
 from hall.events import EventType
@@ -46,6 +47,11 @@ from sync.wire import (
 BATCH = 500
 MAX_RECOVERY_PAGES = 2000  # of BATCH events: a backup months behind still comes back whole
 SYNC = Actor.system("sync")  # who records what sync brings (number blocks)
+# 预约 seats a member terminal holds of each slot for booking while its hub is away: one, as a
+# hall has a few terminals and a slot a few seats (4, a quarter kept for walk-ins); its own
+# bookings through the hub take from it first, so leasing it costs the hall no seat.
+SHARE_SEATS = 1
+SHARES_EVERY_S = 30.0  # how often a sync loop looks at its shares (a slot is 30 min or more)
 
 
 @dataclass
@@ -84,6 +90,8 @@ class SyncClient:
         self.timeout = timeout
         self.deadline = deadline
         self._gate = gate
+        self._shares_due = 0.0  # time.monotonic() of the next look at the 预约 seat shares
+        self.share_release_min = SHARE_RELEASE_MIN  # unused seats this near their slot go back
 
     def close(self) -> None:
         self._http.close()
@@ -342,19 +350,67 @@ class SyncClient:
         raise NetworkError(f"the hub booked {appointment_id}, which has not reached this "
                            "terminal yet")
 
-    def lease_booking_shares(self, service_id: str, day: str, seats: int) -> dict[str, int]:
+    def lease_booking_shares(self, service_id: str, day: str, seats: int,
+                             pull: bool = True) -> dict[str, int]:
         """The hub tops up this terminal's share of the day's slots (sync/server/bookings.py
-        `lease_shares`); the lease reaches this store with the next pull, made here."""
+        `lease_shares`); the lease reaches this store with the next pull, made here (`pull`)."""
         reply = self._request("POST", "/appointments/shares", body={
             "service": service_id, "day": day, "seats": seats})
-        self.pull()
+        if pull:
+            self.pull()
         return {str(k): int(v) for k, v in dict(reply["shares"]).items()}
+
+    def top_up_booking_shares(self) -> int:
+        """预约 seat shares in the sync round (a member terminal): ask the hub for a share of
+        each bookable service's slots of today and tomorrow when this terminal holds none for
+        the day under the hall's current hours and booking setting (asked again when those
+        change), and give back unused seats of the slots about to start. Returns the requests
+        and releases made. A terminal the hub leases no seats (a display: 403; 409) is not asked
+        again that day; one whose hub is away asks on its next round."""
+        from datetime import date, timedelta
+
+        from hall import booking_slots
+
+        core = self.core
+        if core.config.numbering != "member" or time.monotonic() < self._shares_due:
+            return 0
+        self._shares_due = time.monotonic() + SHARES_EVERY_S  # the loop's step runs 10 a second
+        done = 1 if self.hall.appointments.release_near_shares(self.share_release_min) else 0
+        settings = self.hall.settings
+        current = settings.current().settings
+        mark = json.dumps({"hours": current.get("hours"), "booking": current.get("booking")},
+                          sort_keys=True)
+        today = date.fromisoformat(core.today())
+        for day in (today, today + timedelta(days=1)):
+            key = f"booking_shares:{day.isoformat()}"
+            if local.get(core.store.conn, key) in (mark, "off"):
+                continue
+            wanted = [service.id for service in core.catalog.services
+                      if booking_slots.slots_of(settings.hours(), settings.booking(),
+                                                service.id, day)]
+            held = mark
+            if wanted:
+                try:
+                    self._request("POST", "/appointments/shares", body={
+                        "services": wanted, "day": day.isoformat(), "seats": SHARE_SEATS})
+                except NetworkError:
+                    raise  # away or busy: the next round asks again (a top-up is idempotent)
+                except HallError:
+                    held = "off"  # not a terminal that books (403), a platform (404), refused
+                else:
+                    done += 1
+            with core.store.write() as conn:
+                local.put(conn, key, held)
+        if done:
+            self.pull()
+        return done
 
     # -- a whole round --------------------------------------------------------------------------
     def once(self, wait: float = 0.0) -> dict[str, int]:
         pushed, rejected = self.push()
         self.top_up_leases()
-        pushed_more, rejected_more = self.push()  # the lease events just written
+        self.top_up_booking_shares()
+        pushed_more, rejected_more = self.push()  # the lease events and releases just written
         pulled = self.pull(wait)
         return {"pushed": pushed + pushed_more, "pulled": pulled,
                 "pending": local.pending(self.core.store.conn, self.core.config.terminal_id),

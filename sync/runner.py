@@ -138,7 +138,7 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
             totals["rejected"] += rejected
             first["done"] = True
             record(client.core, None)
-        if client.top_up_leases():
+        if client.top_up_leases() + client.top_up_booking_shares():
             client.push()
         return idle
 

@@ -72,6 +72,8 @@ CATALOG: dict[str, str] = {
     "bad_reason": QT_TRANSLATE_NOOP("messages", "Please choose the reasons from the list."),
     "other_window": QT_TRANSLATE_NOOP("messages", "This visit was served at another window: "
                                                   "rate it on that window's pad."),
+    "rating_not_askable": QT_TRANSLATE_NOOP("messages", "A rating can be asked only for the "
+                                                        "ticket this window is serving."),
     "unknown_follow_up": QT_TRANSLATE_NOOP("messages", "This follow-up was not found."),
     "unknown_assignee": QT_TRANSLATE_NOOP("messages", "Assign the follow-up to an account or a "
                                                       "department of this hall."),

@@ -433,6 +433,10 @@
         <translation>正在办理{t}。</translation>
     </message>
     <message>
+        <source>{t}: the rating pad asks for a rating.</source>
+        <translation>{t}：评价器已请群众评价。</translation>
+    </message>
+    <message>
         <source>{t} reached the recall limit: no-show.</source>
         <translation>{t}已达重呼上限，记为过号。</translation>
     </message>
@@ -616,8 +620,12 @@
         <translation>平均办理</translation>
     </message>
     <message>
-        <source>Window or clerk</source>
-        <translation>窗口或工作人员</translation>
+        <source>Window, clerk or department</source>
+        <translation>窗口、工作人员或部门</translation>
+    </message>
+    <message>
+        <source>Dept. {department}</source>
+        <translation>部门：{department}</translation>
     </message>
     <message>
         <source>Ratings</source>
@@ -938,6 +946,10 @@
     <message>
         <source>Start serving</source>
         <translation>开始办理</translation>
+    </message>
+    <message>
+        <source>Ask for a rating</source>
+        <translation>请评价</translation>
     </message>
     <message>
         <source>called {n} times</source>

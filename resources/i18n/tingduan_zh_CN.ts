@@ -119,6 +119,10 @@
         <translation>本次服务不是在本窗口办理的，请在办理窗口的评价器上评价。</translation>
     </message>
     <message>
+        <source>A rating can be asked only for the ticket this window is serving.</source>
+        <translation>只能请本窗口正在办理的群众评价。</translation>
+    </message>
+    <message>
         <source>This follow-up was not found.</source>
         <translation>未找到该整改单。</translation>
     </message>

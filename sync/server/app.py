@@ -183,8 +183,10 @@ _HALL_KEY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
 
 _SHARES_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {
-        "type": "object", "required": ["service", "day", "seats"],
+        "type": "object", "required": ["day", "seats"],
+        "anyOf": [{"required": ["service"]}, {"required": ["services"]}],
         "properties": {"service": _TEXT64, "day": _TEXT64,
+                       "services": {"type": "array", "items": _TEXT64, "maxItems": 200},
                        "seats": {"type": "integer", "minimum": 0, "maximum": 20}}}}}}}
 
 
@@ -291,6 +293,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
         hub_hall = hall  # the platform's bookings of this hall, pulled: booked here (预约)
         upstream.after_pull = lambda: _bookings.adopt_online(engine, data_dir, hub_hall)
+        upstream.hall_key = lambda: _bookings.hall_public_key(data_dir)  # registered by the link
     fixed = db.serve_as(engine, role, hall)
     if role == db.HUB:  # the hall's key pair, there from the start (the directory publishes it)
         from hall.security import hall_pair
@@ -754,7 +757,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 return bookings.book(engine, data_dir, cred.hall_id, body.get("service", ""),
                                      body.get("day", ""), body.get("time", ""),
                                      body.get("id_number", ""),
-                                     holder_key=body.get("holder_key", ""))
+                                     holder_key=body.get("holder_key", ""),
+                                     terminal_id=None if cred.is_hub else cred.terminal_id,
+                                     online=upstream is not None)
 
         try:
             booked = await run_in_threadpool(locked)
@@ -792,7 +797,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     @app.post(f"{API}/appointments/shares", openapi_extra=_SHARES_DOC,
               responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def lease_booking_shares(request: Request) -> JSONResponse:
-        """A member terminal's share of a day's slots, for booking while the hub is away."""
+        """A member terminal's share of a day's slots, for booking while the hub is away: one
+        `service` ({"shares": {HH:MM: n}}) or many `services` at once, as a terminal's sync
+        round asks ({"shares_of": {service: {HH:MM: n}}})."""
         from hall.errors import DomainError
         from sync.server import bookings
 
@@ -803,21 +810,33 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             raise HTTPException(403, "a desk or a kiosk books")
         body = await _body(request)
         seats = body.get("seats") if isinstance(body, dict) else None
-        if not isinstance(body, dict) or type(seats) is not int or not all(
-                isinstance(body.get(k), str) and len(body[k]) <= 64 for k in ("service", "day")):
-            raise HTTPException(422, "service and day as text, seats a whole number")
+        many = body.get("services") if isinstance(body, dict) else None
+        one = body.get("service") if isinstance(body, dict) else None
+        wanted = many if many is not None else [one]
+        whole = isinstance(seats, int | float) and not isinstance(seats, bool) and float(
+            seats).is_integer()  # 17.0 is an integer to JSON Schema
+        if not isinstance(body, dict) or not whole or not isinstance(
+                body.get("day"), str) or len(body["day"]) > 64 or not isinstance(
+                wanted, list) or len(wanted) > 200 or not all(
+                isinstance(k, str) and len(k) <= 64 for k in wanted):
+            raise HTTPException(422, "service (or services) and day as text, seats a whole "
+                                "number")
+        count = int(float(seats))  # type: ignore[arg-type]  # checked whole above
 
-        def locked() -> dict[str, int]:
+        def locked() -> dict[str, dict[str, int]]:
             with state.locks.get(cred.hall_id):
-                return bookings.lease_shares(engine, cred.hall_id, cred.terminal_id,
-                                             body["service"], body["day"], int(seats))
+                return bookings.lease_many(engine, cred.hall_id, cred.terminal_id,
+                                           [str(k) for k in wanted], body["day"], count,
+                                           online=upstream is not None)
 
         try:
             shares = await run_in_threadpool(locked)
         except DomainError as exc:
             return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         landed(cred.hall_id, authority.HUB_STREAM)
-        return JSONResponse({"shares": shares})
+        if many is not None:
+            return JSONResponse({"shares_of": shares})
+        return JSONResponse({"shares": shares[str(one)]})
 
     @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
               responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))

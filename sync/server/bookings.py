@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from hall import booking_slots, hall_settings
+from hall.appointments import SHARE_RELEASE_MIN
 from hall.config import TerminalConfig
 from hall.errors import ConfigError, DomainError, HallError
 from hall.events import EventType
@@ -46,16 +47,23 @@ _TYPES = (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED,
 
 def _leased(conn: Any, hall_id: str, service_id: str, day: str,
             terminal_id: str | None = None) -> dict[str, int]:
-    """Seats of a day's slots leased to terminals (or to one): HH:MM -> seats."""
+    """Seats of a day's slots leased to terminals (or to one) and not given back: HH:MM ->
+    seats. A release counts from the terminal's own stream only (none gives back another's)."""
     out: dict[str, int] = {}
-    for (raw,) in conn.execute(select(events.c.payload).where(
-            events.c.hall_id == hall_id, events.c.type == EventType.APPOINTMENT_SHARES_LEASED)):
+    for kind, stream, raw in conn.execute(
+            select(events.c.type, events.c.terminal_id, events.c.payload).where(
+                events.c.hall_id == hall_id, events.c.type.in_((
+                    EventType.APPOINTMENT_SHARES_LEASED,
+                    EventType.APPOINTMENT_SHARES_RELEASED)))):
         p = json.loads(raw)
         if p.get("service_id") != service_id or p.get("day") != day or (
                 terminal_id is not None and p.get("terminal_id") != terminal_id):
             continue
+        leased = kind == EventType.APPOINTMENT_SHARES_LEASED
+        if not leased and stream != p.get("terminal_id"):
+            continue
         for hhmm, n in dict(p.get("slots") or {}).items():
-            out[str(hhmm)] = out.get(str(hhmm), 0) + int(n)
+            out[str(hhmm)] = out.get(str(hhmm), 0) + (int(n) if leased else -int(n))
     return out
 
 
@@ -94,11 +102,49 @@ def _sold(conn: Any, hall_id: str, service_id: str, slot_at: datetime,
         1 for sid, at in held if sid == service_id and at == slot_at)
 
 
+def _own_seat(conn: Any, hall_id: str, terminal_id: str, service_id: str,
+              start: datetime) -> str | None:
+    """A lease of this terminal with a seat of the slot not booked (its id), or None."""
+    hhmm = start.strftime("%H:%M")
+    mine = _leased(conn, hall_id, service_id, start.date().isoformat(), terminal_id)
+    if mine.get(hhmm, 0) <= 0:
+        return None
+    leases: list[str] = []
+    for (raw,) in conn.execute(select(events.c.payload).where(
+            events.c.hall_id == hall_id, events.c.type == EventType.APPOINTMENT_SHARES_LEASED)):
+        p = json.loads(raw)
+        if (p.get("terminal_id") == terminal_id and p.get("service_id") == service_id
+                and p.get("day") == start.date().isoformat()):
+            leases.append(str(p["lease_id"]))
+    booked: set[str] = set()
+    for kind, raw in conn.execute(select(events.c.type, events.c.payload).where(
+            events.c.hall_id == hall_id, events.c.type.in_((
+                EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_CANCELLED)))
+            .order_by(events.c.pos)):
+        p = json.loads(raw)
+        if kind == EventType.APPOINTMENT_CANCELLED:
+            booked.discard(str(p.get("appointment_id")))
+        elif (str(p.get("lease_id")) in leases and p.get("service_id") == service_id
+              and datetime.fromisoformat(p["slot_at"]) == start):
+            booked.add(str(p["appointment_id"]))
+    return leases[-1] if leases and len(booked) < mine[hhmm] else None
+
+
 def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str,
-                 day_text: str, seats: int, *, now: datetime | None = None) -> dict[str, int]:
+                 day_text: str, seats: int, *, online: bool = True,
+                 now: datetime | None = None) -> dict[str, int]:
     """Top up a terminal's share of each slot of a day (not yet over) to `seats`, from the
     seats still free: those seats are sold as far as the hub counts, and the terminal books
     them alone while the hub is away. Returns the terminal's whole share: HH:MM -> seats."""
+    return lease_many(engine, hall_id, terminal_id, [service_id], day_text, seats,
+                      online=online, now=now)[service_id]
+
+
+def lease_many(engine: Engine, hall_id: str, terminal_id: str, service_ids: list[str],
+               day_text: str, seats: int, *, online: bool = True,
+               now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """`lease_shares` for many services in one transaction (a terminal's sync round asks for
+    all it books), the hall's bookings read once: service -> HH:MM -> seats."""
     zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
     try:
         day = date.fromisoformat(day_text)
@@ -106,28 +152,32 @@ def lease_shares(engine: Engine, hall_id: str, terminal_id: str, service_id: str
         raise DomainError("day YYYY-MM-DD", code="bad_slot") from None
     if not 0 <= seats <= 20:
         raise DomainError("seats: 0-20 a slot", code="bad_share")
+    out: dict[str, dict[str, int]] = {}
     with engine.begin() as conn:
         lock_hall(conn, hall_id)
         hours, rules = _rules_of(conn, hall_id)
-        mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
-        held = _held(conn, hall_id)  # read once for the day's slots, not once a slot
-        leased = _leased(conn, hall_id, service_id, day_text)
-        more: dict[str, int] = {}
-        for slot in booking_slots.slots_of(hours, rules, service_id, day):
-            start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
-            if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
-                continue
-            free = (slot.capacity - rules.online_share(slot.capacity)
-                    - _sold(conn, hall_id, service_id, start, held, leased))
-            want = min(seats - mine.get(slot.start_text, 0), free)
-            if want > 0:
-                more[slot.start_text] = want
-        if more:
-            authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
-                "lease_id": new_id(), "terminal_id": terminal_id, "service_id": service_id,
-                "day": day_text, "slots": more,
-                "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
-    return {k: mine.get(k, 0) + more.get(k, 0) for k in sorted(set(mine) | set(more))}
+        held = _held(conn, hall_id)  # read once for every slot asked, not once a slot
+        for service_id in dict.fromkeys(service_ids):
+            mine = _leased(conn, hall_id, service_id, day_text, terminal_id)
+            leased = _leased(conn, hall_id, service_id, day_text)
+            more: dict[str, int] = {}
+            for slot in booking_slots.slots_of(hours, rules, service_id, day):
+                start = datetime.combine(day, time(slot.start // 60, slot.start % 60), zone)
+                if start <= (now or datetime.now(UTC)) + timedelta(minutes=SHARE_RELEASE_MIN):
+                    continue  # about to start (or over): a share is given back then, not leased
+                free = (slot.capacity - (rules.online_share(slot.capacity) if online else 0)
+                        - _sold(conn, hall_id, service_id, start, held, leased))
+                want = min(seats - mine.get(slot.start_text, 0), free)
+                if want > 0:
+                    more[slot.start_text] = want
+            if more:
+                authority.append(conn, hall_id, EventType.APPOINTMENT_SHARES_LEASED, {
+                    "lease_id": new_id(), "terminal_id": terminal_id,
+                    "service_id": service_id, "day": day_text, "slots": more,
+                    "at": datetime.now(UTC).isoformat(timespec="milliseconds")})
+            out[service_id] = {k: mine.get(k, 0) + more.get(k, 0)
+                               for k in sorted(set(mine) | set(more))}
+    return out
 
 
 def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
@@ -143,10 +193,14 @@ def _rules_of(conn: Any, hall_id: str) -> tuple[Any, booking_slots.Booking]:
 
 def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text: str,
          time_text: str, id_number: str = "", *, holder_key: str = "",
+         terminal_id: str | None = None, online: bool = True,
          now: datetime | None = None) -> dict[str, Any]:
     """Book a seat for the holder of `id_number` (the platform's caller) or of `holder_key`
     (a terminal of the hall, which holds the index key and sends no number); DomainError
-    `no_slot`, `slot_past`, `slot_full`."""
+    `no_slot`, `slot_past`, `slot_full`. A terminal's booking (`terminal_id`) takes a seat of
+    its own share when the slot is otherwise full: the share is that terminal's to sell, online
+    as offline, so leasing it costs the hall no seat. `online`: the hub has an upstream, whose
+    platform sells `online_seats` of each slot (none counted without one)."""
     from hall.security import keys
 
     zone = TerminalConfig(hall_id=hall_id, terminal_id="hub").zone
@@ -179,14 +233,21 @@ def book(engine: Engine, data_dir: Path, hall_id: str, service_id: str, day_text
         if start + timedelta(minutes=slot.end - slot.start) <= (now or datetime.now(UTC)):
             raise DomainError("the slot is over", code="slot_past")
         sold = _sold(conn, hall_id, service_id, start)
-        ours = slot.capacity - rules.online_share(slot.capacity)  # the rest is the platform's
-        if sold >= ours:
+        # the rest is the platform's, when there is one to sell it
+        ours = slot.capacity - (rules.online_share(slot.capacity) if online else 0)
+        lease_id = None
+        if sold >= ours and terminal_id is not None:
+            lease_id = _own_seat(conn, hall_id, terminal_id, service_id, start)
+        if sold >= ours and lease_id is None:
             raise DomainError(f"the slot is full ({sold} of {ours})", code="slot_full")
         appointment_id = new_id()
-        authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, {
+        payload: dict[str, Any] = {
             "appointment_id": appointment_id, "service_id": service_id,
             "slot_at": start.isoformat(timespec="milliseconds"), "holder_key": holder_key,
-            "channel": "online" if id_number else "terminal"})
+            "channel": "online" if id_number else "terminal"}
+        if lease_id is not None:
+            payload["lease_id"] = lease_id
+        authority.append(conn, hall_id, EventType.APPOINTMENT_BOOKED, payload)
     return {"id": appointment_id, "service": service_id, "day": day_text,
             "time": slot.start_text, "status": "booked"}
 

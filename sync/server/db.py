@@ -106,8 +106,58 @@ def cipher_engine(path: Path, key: bytes, *, read_only: bool = False) -> Engine:
                          pool_size=8, max_overflow=32)
 
 
-def open_engine(url: str) -> Engine:
-    """Create the engine and the tables; SQLite gets WAL and durable commits."""
+# What one server process can hold at once, each thread with one pooled connection: anyio's
+# default thread limiter (40: the request work of push, lease, own…), and the app's own limiters
+# beside it (sync/server/app.py: the shared-limit checks 8, credential lookups 8, pull queries
+# 12, readiness checks 2, sync/server/ready.py). A pool smaller than their sum makes them queue
+# on the pool, behind each other, which the separate limiters are there to prevent.
+THREAD_POOL = 40
+POOL_KEPT = 10  # connections kept open between bursts; the rest is overflow
+
+
+def connections_needed() -> int:
+    """Pooled connections one process's threads can hold at once (the default pool's whole)."""
+    from sync.server.app import AUTH_LOOKUPS, POLL_QUERIES
+    from sync.server.ready import CHECKS
+
+    return THREAD_POOL + 2 * AUTH_LOOKUPS + POLL_QUERIES + CHECKS
+
+
+def default_pool() -> tuple[int, int]:
+    """(pool_size, max_overflow) of a server process on PostgreSQL by default."""
+    need = connections_needed()
+    return POOL_KEPT, need - POOL_KEPT
+
+
+LISTEN_CONNECTIONS = 1  # each process's LISTEN connection (sync/server/notify.py), outside the pool
+
+
+def per_process(pool_size: int, max_overflow: int) -> int:
+    """The most connections to PostgreSQL one process opens: its pool and its listener."""
+    return pool_size + max_overflow + LISTEN_CONNECTIONS
+
+
+def sizing_rule(pool_size: int, max_overflow: int, processes: int | None = None) -> str:
+    each = per_process(pool_size, max_overflow)
+    need = "processes" if processes is None else f"{processes} processes = " \
+        f"{processes * each}"
+    return (f"max_connections >= processes x {each} per process (pool {pool_size} + overflow "
+            f"{max_overflow} + 1 LISTEN) + superuser_reserved_connections + admin: {need}")
+
+
+class PoolError(ConfigError):
+    """A pool size asked where there is no pool to size (SQLite)."""
+
+    code = "pool_sqlite"
+
+
+def open_engine(url: str, *, pool_size: int | None = None,
+                max_overflow: int | None = None) -> Engine:
+    """Create the engine and the tables; SQLite gets WAL and durable commits. `pool_size` and
+    `max_overflow` size a PostgreSQL pool (default: default_pool()); on SQLite they are refused."""
+    if (pool_size is not None or max_overflow is not None) and url.startswith("sqlite"):
+        raise PoolError("--pool-size and --max-overflow size the PostgreSQL pool of the central "
+                        "platform; a SQLite server has one writer and a fixed pool")
     if url.startswith("sqlite"):
         if url.startswith(CIPHER):
             engine = _cipher_engine(url)
@@ -122,8 +172,11 @@ def open_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.close()
     else:
-        # Room for the request threads, the auth lookups and the long-polls' queries at once.
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+        # Room for every thread that can hold a connection at once (connections_needed).
+        kept, overflow = default_pool()
+        engine = create_engine(url, pool_pre_ping=True,
+                               pool_size=kept if pool_size is None else pool_size,
+                               max_overflow=overflow if max_overflow is None else max_overflow)
     migrate(engine)
     return engine
 

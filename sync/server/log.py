@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hall import event_rules
 from hall.events import Event
-from sync.server import notify, purge, routing
+from sync.server import notify, purge, retention, routing
 from sync.server.cursor import Cursors, StaleCursor
 from sync.server.db import Credential, now_ms
 from sync.server.tables import (
@@ -378,6 +378,10 @@ def pull(engine: Engine, cred: Credential, cursors: Cursors, cursor: str,
                 events.c.hall_id == cred.hall_id)).scalar()
             if after > int(top or 0):
                 raise StaleCursor(cursor)  # a cursor from before this database was restored
+            if after < retention.floor(conn, cred.hall_id):
+                raise StaleCursor(cursor)  # events after it were removed: start over
+            retention.mark_pull(conn, cred, after)
+            conn.commit()
         rows = conn.execute(
             select(events.c.pos, events.c.event_id, events.c.hall_id, events.c.terminal_id,
                    events.c.terminal_seq, events.c.hlc, events.c.type, events.c.schema_version,

@@ -106,9 +106,17 @@ def book(engine: Engine, hall_id: str, service_id: str, day_text: str, time_text
         raise DomainError("day YYYY-MM-DD and time HH:MM", code="bad_slot") from None
     if not id_number.strip():
         raise DomainError("the applicant's ID number is required", code="bad_holder")
+    from sync.server import directory
+
+    directory.ensure(engine)
     with engine.begin() as conn:
         lock_hall(conn, hall_id)
-        public_b64 = get_meta(conn, _KEY + hall_id)
+        # the directory's pinned key first (issue 24: pinned once, changed only by the
+        # platform's operator); else the one the hub registered (a hall not listed yet)
+        pinned = conn.execute(select(directory.halls.c.public_key).where(
+            directory.halls.c.hall_id == hall_id)).first()
+        public_b64 = (pinned.public_key if pinned is not None and pinned.public_key
+                      else get_meta(conn, _KEY + hall_id))
         if not public_b64:
             raise DomainError(f"hall {hall_id} has not registered its public key",
                               code="hall_key_missing")

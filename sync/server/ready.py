@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 TIMEOUT = 2.0  # seconds: a balancer's check is short, and a database slower than this is down
+CHECKS = 2  # readiness checks at once: they never crowd requests (db.connections_needed)
 _limiter: dict[str, anyio.CapacityLimiter] = {}
 
 router = APIRouter()
@@ -28,7 +29,7 @@ def _reach(engine: Engine) -> None:
 @router.get("/v1/health/ready")
 async def ready(request: Request) -> JSONResponse:
     state = request.app.state.sync
-    limiter = _limiter.setdefault("", anyio.CapacityLimiter(2))  # checks never crowd requests
+    limiter = _limiter.setdefault("", anyio.CapacityLimiter(CHECKS))
     reason = None
     with anyio.move_on_after(TIMEOUT) as scope:
         try:

@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from hall.errors import ConfigError
 from sync import credential
 from sync.server.app import create_app
-from sync.server.db import database_url, open_engine
+from sync.server.db import PoolError, database_url, default_pool, open_engine, per_process, sizing_rule
 from sync.server.limits import BURST, RATE
 from sync.server.upstream import Upstream
 from sync.tls import check_bind, check_url
@@ -38,13 +38,15 @@ UPSTREAM_FILE = "upstream.json"  # a hub's credential with its upstream (serve e
 def build(data_dir: Path, database: str | None, role: str,
           upstream: str | None = None, *, rate: float = RATE, burst: int = BURST,
           hall: str | None = None, trusted_proxies: Sequence[str] = (),
-          api_docs: bool = False) -> FastAPI:
+          api_docs: bool = False, pool_size: int | None = None,
+          max_overflow: int | None = None) -> FastAPI:
     link_cred = None
     if upstream is not None:
         cred = credential.load(data_dir, UPSTREAM_FILE)
         link_cred = replace(cred, server=upstream.rstrip("/"))
         check_url(link_cred.server, insecure=link_cred.insecure, ca=link_cred.ca)
-    engine = open_engine(database_url(data_dir, database))
+    engine = open_engine(database_url(data_dir, database), pool_size=pool_size,
+                         max_overflow=max_overflow)
     link = None if link_cred is None else Upstream(engine, link_cred)
     return create_app(engine, role=role, data_dir=data_dir, upstream=link, rate=rate,
                       burst=burst, hall=hall, trusted_proxies=trusted_proxies,
@@ -80,18 +82,28 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
           tls_key: str | None = None, insecure: bool = False, rate: float = RATE,
           burst: int = BURST, hall: str | None = None,
           trusted_proxies: Sequence[str] = (), api_docs: bool = False,
-          workers: int = 1) -> None:
+          workers: int = 1, pool_size: int | None = None,
+          max_overflow: int | None = None) -> None:
     check_bind(host, tls_cert, tls_key, insecure)
+    url = database_url(data_dir, database)
     if workers > 1:
-        check_workers(database_url(data_dir, database), role, upstream)
+        check_workers(url, role, upstream)
+    if url.startswith("postgresql"):
+        say_connections(url, workers, pool_size, max_overflow)
+    elif pool_size is not None or max_overflow is not None:
+        raise PoolError("--pool-size and --max-overflow size the PostgreSQL pool of the central "
+                        "platform (--database postgresql+psycopg://…); a SQLite server has one "
+                        "writer and a fixed pool")
+    if workers > 1:
         options = {"data_dir": data_dir, "database": database, "role": role, "rate": rate,
                    "burst": burst, "trusted_proxies": tuple(trusted_proxies),
                    "api_docs": api_docs, "host": host, "port": port, "tls_cert": tls_cert,
-                   "tls_key": tls_key}
+                   "tls_key": tls_key, "pool_size": pool_size, "max_overflow": max_overflow}
         serve_workers(workers, options)
         return
     app = build(data_dir, database, role, upstream, rate=rate, burst=burst, hall=hall,
-                trusted_proxies=trusted_proxies, api_docs=api_docs)
+                trusted_proxies=trusted_proxies, api_docs=api_docs, pool_size=pool_size,
+                max_overflow=max_overflow)
     extra: dict[str, Any] = {}
     if tls_cert is not None:
         extra = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}
@@ -99,6 +111,37 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
         server(app, host, port, **extra).run()
     finally:
         app.state.sync.engine.dispose()
+
+
+def say_connections(url: str, workers: int, pool_size: int | None,
+                    max_overflow: int | None) -> None:
+    """At start, on stderr: what this command's processes may open, against the database's
+    max_connections (the docs' sizing rule); a database that cannot take them is said so."""
+    import sys
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
+    kept, overflow = default_pool()
+    kept = kept if pool_size is None else pool_size
+    overflow = overflow if max_overflow is None else max_overflow
+    probe = create_engine(url, poolclass=NullPool)
+    try:
+        with probe.connect() as conn:
+            allowed = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    except SQLAlchemyError as exc:  # the start itself says what is wrong with the database
+        print(f"connections: {sizing_rule(kept, overflow, workers)}; max_connections not read "
+              f"({type(exc).__name__})", file=sys.stderr)
+        return
+    finally:
+        probe.dispose()
+    need = workers * per_process(kept, overflow)
+    verdict = "fits" if need < allowed else "DOES NOT FIT: raise max_connections or lower " \
+        "--pool-size/--max-overflow"
+    print(f"connections: {sizing_rule(kept, overflow, workers)}; this database allows "
+          f"max_connections={allowed}: {verdict} (other hosts on this database count too)",
+          file=sys.stderr)
 
 
 def bound_socket(host: str = "127.0.0.1") -> socket.socket:
@@ -135,7 +178,8 @@ def _worker(sock: socket.socket, options: dict[str, Any]) -> None:
     """One worker process: its own app (engine, pool, listener) on the shared socket."""
     app = build(options["data_dir"], options["database"], options["role"],
                 rate=options["rate"], burst=options["burst"],
-                trusted_proxies=options["trusted_proxies"], api_docs=options["api_docs"])
+                trusted_proxies=options["trusted_proxies"], api_docs=options["api_docs"],
+                pool_size=options["pool_size"], max_overflow=options["max_overflow"])
     extra: dict[str, Any] = {}
     if options["tls_cert"] is not None:
         extra = {"ssl_certfile": options["tls_cert"], "ssl_keyfile": options["tls_key"]}

@@ -236,3 +236,24 @@ def halls(engine: Engine) -> list[dict[str, Any]]:
                                          "last_push_ms": None, "backlog_ms": None})
             item.update(refused=int(r[1]), last_refused_ms=int(r[2]))
     return sorted(out.values(), key=lambda x: x["hall"])
+
+
+def connections(engine: Engine) -> dict[str, Any] | None:
+    """On PostgreSQL: the docs' sizing rule with the default pool, the database's
+    max_connections, how many are open now, and how many default processes it takes."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy import text
+
+    kept, overflow = db.default_pool()
+    each = db.per_process(kept, overflow)
+    with engine.connect() as conn:
+        allowed = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+        open_now = int(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
+            .scalar_one())
+    return {"max_connections": allowed, "superuser_reserved": reserved, "open": open_now,
+            "pool_size": kept, "max_overflow": overflow, "per_process": each,
+            "processes_fit": (allowed - reserved) // each,
+            "rule": db.sizing_rule(kept, overflow)}

@@ -135,3 +135,17 @@ code_seen = Table(
 )
 
 UPSTREAM = "^upstream"  # not a valid terminal id, so no terminal can be mistaken for it
+
+# How far each terminal (or hub) has shown it holds its hall's log: the cursor of its last pull
+# that asked beyond a position (it holds every event of its hall up to there), written at most
+# once a minute (log.pull). Retention (sync/server/retention.py) never deletes past the lowest
+# mark of a hall's terminals that pulled within the kept days.
+pull_marks = Table(
+    "pull_marks",
+    metadata,
+    Column("hall_id", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("pos", BigInteger, nullable=False),
+    Column("pulled_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("hall_id", "terminal_id"),
+)

@@ -12,6 +12,7 @@ moment pulled events are written.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,6 +33,7 @@ from sync.wire import MAX_BATCH, PullResponse, PushResponse
 PUSHED = "upstream_pushed_pos"
 CURSOR = "upstream_cursor"
 CAP = 300.0  # seconds: the longest quiet spell towards the central platform
+logger = logging.getLogger("tingduan.server.upstream")
 
 
 class Upstream:
@@ -51,6 +53,11 @@ class Upstream:
         # what the hub does with pulled events beyond storing them (the platform's bookings
         # adopted, sync/server/bookings.py): set by the server, run after each page stored
         self.after_pull: Callable[[], object] | None = None
+        # the hall's public key (base64) the hub registers with its upstream, so the platform
+        # seals online bookings' applicants for the hall (sync/server/platform_bookings.py):
+        # on the link's first round and whenever the key changes; set by the server
+        self.hall_key: Callable[[], str] | None = None
+        self.registered_key: str | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._forward_lock = threading.Lock()
@@ -209,7 +216,35 @@ class Upstream:
         self._ok()
         return -1.0  # wait for new events (or the idle period)
 
+    def register_key(self, http: Http) -> bool:
+        """Register the hall's public key with the upstream when it has not taken this one
+        yet (the link's first round, or the key changed). Refused (an upstream that keeps no
+        keys: an older platform, 404; not the hall's hub, 403): logged, not asked again for
+        that key, and the link goes on. Returns whether it registered now."""
+        if self.hall_key is None:
+            return False
+        key = self.hall_key()
+        if key == self.registered_key:
+            return False
+        try:  # the directory's pin (issue 24) first: what the platform seals for when listed
+            http.request("POST", "/directory/key", body={"public_key": key})
+        except NetworkError:
+            raise
+        except HallError as exc:  # not listed yet (unknown_hall), or another key pinned
+            logger.info("the directory did not pin the hall's key: %s", exc.message)
+        try:
+            http.request("POST", "/appointments/hall-key", body={"public_key": key})
+        except NetworkError:
+            raise  # away: the next round registers
+        except HallError as exc:
+            logger.warning("the upstream refused the hall's public key: %s", exc.message)
+            self.registered_key = key
+            return False
+        self.registered_key = key
+        return True
+
     def _pull_step(self, http: Http) -> float:
+        self.register_key(http)
         self.pull_once(http, self.wait)
         self._ok()
         return 0.0

@@ -1,5 +1,5 @@
-"""The desk's figures page shows the 好差评 per window and clerk and how the 差评 follow-ups went
-(issue 27), from the hall's figures of the day."""
+"""The desk's figures page shows the 好差评 per window, clerk and department and how the 差评
+follow-ups went (issue 27), from the hall's figures of the day."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ def test_the_figures_page_shows_ratings_per_window_and_clerk(shell: Shell, make_
     panel.show_figures(read_figures(hall.sign_in("zhao", pw)), can_export=True)
     cells = [[panel.ratings_table.item(r, c).text() for c in range(5)]
              for r in range(panel.ratings_table.rowCount())]
-    assert cells == [["3号窗口", "2", "3.00", "1", "50%"], ["li", "2", "3.00", "1", "50%"]]
+    # and per department: newborn's four (no case: its parts in the catalog), each both ratings
+    assert cells[:2] == [["3号窗口", "2", "3.00", "1", "50%"], ["li", "2", "3.00", "1", "50%"]]
+    assert sorted(cells[2:]) == sorted([f"部门：{d}", "2", "3.00", "1", "50%"]
+                                       for d in ("市卫健委", "市公安局", "市人社局", "市医保局"))
     assert "新增 1 件" in panel.follow_caption.text() and "逾期 0 件" in panel.follow_caption.text()
     row = [panel.follow.item(0, c).text() for c in range(6)]
     assert (row[0], row[4:]) == ("A002", ["3", "li"])

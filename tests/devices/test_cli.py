@@ -79,10 +79,22 @@ def test_print_test_and_check(capsys: pytest.CaptureFixture[str],
 
 def test_scan(capsys: pytest.CaptureFixture[str]) -> None:
     with ScannerEmulator() as emu:
-        timer = threading.Timer(0.1, emu.scan, ["QYM:demo"])
-        timer.start()
-        code, result = run(capsys, "scan", "--port", emu.path, "--timeout", "3")
-        timer.join()
+        # The command opens the port (and drops what waited there) only once its modules are
+        # imported, which on a cold, busy machine takes longer than any fixed delay: the
+        # emulator scans again every 0.2 s until the command has answered.
+        answered = threading.Event()
+
+        def scan_until_answered() -> None:
+            while not answered.wait(0.2):
+                emu.scan("QYM:demo")
+
+        scanner = threading.Thread(target=scan_until_answered)
+        scanner.start()
+        try:
+            code, result = run(capsys, "scan", "--port", emu.path, "--timeout", "10")
+        finally:
+            answered.set()
+            scanner.join()
     assert code == 0 and result == {"payload": "QYM:demo"}
 
 

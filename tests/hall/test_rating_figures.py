@@ -63,3 +63,44 @@ def test_the_figures_of_a_day_by_hand_and_by_the_log(hall: Hall, clock) -> None:
     # no citizen data, no typed text
     text = json.dumps(figures, ensure_ascii=False)
     assert "整改" not in text and "满意" not in text
+
+
+def test_the_figures_per_department_by_hand(hall: Hall) -> None:
+    """A rating counts for each department that decides its matter: its case's parts where a
+    case exists (as they stand: a part handed on counts for the department that has it), else
+    its matter's parts in the catalog. newborn's parts: 卫健委, 公安局, 人社局, 医保局;
+    retirement's: 人社局, 医保局, 公积金中心, 卫健委, 公安局."""
+    from tests.hall.test_cases_ratings_stats import PERSON, newborn_items
+
+    hall.windows.configure(BOSS, "1", None)
+    pad = hall.rater_session("1")
+    grades = []
+    for service, grade, case in (("newborn", 5, False), ("retirement", 1, False),
+                                 ("newborn", 3, True)):
+        t = hall.tickets.take(KIOSK, service).value
+        hall.tickets.call_next(ONE, "1")
+        hall.tickets.start(ONE, t.id)
+        if case:
+            number = hall.cases.accept(ONE, service, PERSON, newborn_items(), ticket=t.id,
+                                       promise="五日内补交").value.number
+            # its first part (市卫健委's) is handed to 市民政局
+            hall.parts.reassign(BOSS, number, 1, "市民政局", "职责调整")
+        hall.tickets.done(ONE, t.id)
+        grades.append(pad.ratings.rate(t.id, grade).value.grade)
+    per = hall.stats.day(BOSS, "2026-11-23").rating_figures["per_department"]
+    # by hand: 卫健委, 公安局, 人社局, 医保局 all three (卫健委 keeps newborn's other two parts);
+    # 公积金中心 only retirement's 1; 民政局 only the case's 3 (a bundle counts once per department)
+    assert per == {
+        "市人社局": {"count": 3, "mean": 3.0, "bad": 1, "bad_rate": 0.3333},
+        "市住房公积金中心": {"count": 1, "mean": 1.0, "bad": 1, "bad_rate": 1.0},
+        "市公安局": {"count": 3, "mean": 3.0, "bad": 1, "bad_rate": 0.3333},
+        "市医保局": {"count": 3, "mean": 3.0, "bad": 1, "bad_rate": 0.3333},
+        "市卫健委": {"count": 3, "mean": 3.0, "bad": 1, "bad_rate": 0.3333},
+        "市民政局": {"count": 1, "mean": 3.0, "bad": 0, "bad_rate": 0.0}}
+    assert grades == [5, 1, 3]
+    # the export's 评价分布 sheet has them, as 部门 rows
+    from hall.export import stats_tables
+
+    _, rows = stats_tables(hall.core, hall.stats.day(BOSS, "2026-11-23"), [])["评价分布"]
+    assert ["部门", "市民政局", 1, 3.0, 0, 0.0] in rows
+    assert len([r for r in rows if r[0] == "部门"]) == 6

@@ -21,7 +21,8 @@ from hall.app import Hall
 from hall.security.access import hash_secret
 from sync import credential
 from sync.client import SyncClient
-from sync.server import authority, bookings, db
+from sync.server import authority, bookings, db, directory
+from sync.server.log import get_meta
 from sync.server.tables import events
 from tests.sync.conftest import RunningServer
 from tests.sync.faultproxy import FaultProxy
@@ -59,6 +60,7 @@ def test_booked_on_the_platform_while_the_uplink_is_down(tmp_path: Path) -> None
     central = RunningServer(tmp_path / "central", db.database_url(tmp_path / "central", None),
                             role="central")
     hub_token = central.token(HALL, "HUB", hub=True)
+    directory.put_hall(central.engine, HALL, "测试政务服务中心", "county")  # listed: key pinned
     link = FaultProxy(central.port)
     link.__enter__()
     hub = RunningServer(tmp_path / "hub", db.database_url(tmp_path / "hub", None), "hub", {
@@ -75,21 +77,28 @@ def test_booked_on_the_platform_while_the_uplink_is_down(tmp_path: Path) -> None
 def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: FaultProxy,
          tmp_path: Path) -> None:
     api = {"Authorization": f"Bearer {central.token(HALL, 'PORTAL')}"}  # the 政务服务网's
-    # the hall registers its public key with the platform (over its hub's credential)
-    key = httpx.post(f"{central.url}/v1/appointments/hall-key", timeout=10,
-                     headers={"Authorization": f"Bearer {hub_token}"},
-                     json={"public_key": bookings.hall_public_key(hub.data_dir)})
-    assert key.status_code == 200, key.text
+    # the hub's link registers the hall's public key with the platform by itself, on its
+    # first round: the one the hall's terminals seal with
+    held = bookings.hall_public_key(hub.data_dir)
+
+    def registered() -> bool:
+        with central.engine.connect() as conn:
+            return get_meta(conn, "hall_public:" + HALL) == held
+
+    _until(registered)
+    # and pinned in the platform's directory (issue 24), which the platform seals for first
+    assert [h["public_key"] for h in directory.read(central.engine)["halls"]] == [held]
     refused = httpx.post(f"{central.url}/v1/appointments/hall-key", headers=api, timeout=10,
                          json={"public_key": bookings.hall_public_key(tmp_path)})
     assert refused.status_code == 403  # only the hall's hub
-    # the hall gives the platform one seat of each slot; the settings reach it through the hub
+    # the platform sells one seat of each slot out of the box (`online_seats` unset); the
+    # hall's settings reach it through the hub
     authority.add_user(hub.engine, HALL, "root", "admin", hash_secret(PW))
     desk = _enrolled(tmp_path / "d1", "D1", hub)
     _sync(desk)
     with Hall.open(desk) as hall:
         root = hall.accounts.sign_in("root", PW)
-        hall.settings.request(root, {"booking": {"online_seats": 1}})
+        hall.settings.request(root, {"booking": {"late_min": 30}})
     _sync(desk)
 
     def published() -> bool:
@@ -164,3 +173,10 @@ def _run(central: RunningServer, hub: RunningServer, hub_token: str, link: Fault
                      timeout=10)
     assert out.status_code == 200, out.text
     _until(lambda: _sync(desk) is None and _statuses(desk, day)[third["id"]] == "cancelled")
+    # a new hall pair: the link registers the new public key itself (the directory keeps the
+    # pinned one: only the platform's operator changes that)
+    from hall.security import keys, sealbox
+
+    keys.create(hub.data_dir, keys.HALL_PRIVATE, sealbox.generate().private, replace=True)
+    held = bookings.hall_public_key(hub.data_dir)
+    _until(registered)

@@ -245,7 +245,8 @@ def test_serve_workers_runs_n_processes_on_one_port_and_stops_them(
         province: Province, tmp_path: Path) -> None:
     port = _free_port()
     proc = _serve("--role", "central", "--database", province.url, "--workers", "2",
-                  "--port", str(port), data_dir=tmp_path / "central")
+                  "--pool-size", "3", "--max-overflow", "2", "--port", str(port),
+                  data_dir=tmp_path / "central")
     try:
         deadline = time.monotonic() + 60
         up = False
@@ -267,6 +268,9 @@ def test_serve_workers_runs_n_processes_on_one_port_and_stops_them(
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err[-2000:]
     assert json.loads(out.splitlines()[-1])["stopped"] is True
+    # the sizing rule at start, for the pool asked: 3 + 2 + 1 LISTEN = 6 a process
+    assert "x 6 per process (pool 3 + overflow 2 + 1 LISTEN)" in err, err[-2000:]
+    assert "2 processes = 12" in err and ": fits" in err
     assert not any(Path(f"/proc/{w}").exists() for w in workers)
 
 
@@ -274,6 +278,7 @@ def test_serve_workers_runs_n_processes_on_one_port_and_stops_them(
     (["--role", "central", "--workers", "2"], "workers_sqlite"),
     (["--role", "hub", "--workers", "2", "--database", "postgresql+psycopg://x@127.0.0.1/x"],
      "workers_hub"),
+    (["--role", "central", "--pool-size", "3"], "pool_sqlite"),
 ])
 def test_serve_workers_refused_where_one_process_decides(tmp_path: Path, args: list[str],
                                                          code: str) -> None:
@@ -305,3 +310,25 @@ def test_serve_status_on_the_central_platform_shows_each_hall(
     assert h7["terminals"] == 1 and h7["refused"] == 1
     assert h7["last_push_ms"] >= int(time.time() * 1000) - 60_000
     assert 3_500_000 <= h7["backlog_ms"] <= 3_700_000
+    pool = status["connections"]  # the docs' sizing rule, with this database's figures
+    assert pool["per_process"] == db.connections_needed() + 1 == 71
+    assert pool["processes_fit"] == (pool["max_connections"] - pool["superuser_reserved"]) // 71
+    assert pool["open"] >= 2  # at least the two processes' listeners
+
+
+def test_the_pool_has_the_size_asked(province: Province) -> None:
+    """`--pool-size`/`--max-overflow` reach the engine; the default is what a process's
+    threads can hold at once (db.connections_needed: 40 + 8 + 8 + 12 + 2 = 70)."""
+    asked = db.open_engine(province.url, pool_size=3, max_overflow=2)
+    default = db.open_engine(province.url)
+    try:
+        assert (asked.pool.size(), asked.pool._max_overflow) == (3, 2)  # type: ignore[attr-defined]
+        assert default.pool.size() + default.pool._max_overflow == 70  # type: ignore[attr-defined]
+        with asked.connect():  # a connection of the pool, back to it afterwards
+            pass
+        assert asked.pool.checkedin() == 1  # type: ignore[attr-defined]
+    finally:
+        asked.dispose()
+        default.dispose()
+    with pytest.raises(db.PoolError):
+        db.open_engine("sqlite://", pool_size=3)
