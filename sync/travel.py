@@ -3,7 +3,7 @@
 each recorded once in its own log (hall/travel.py `record`).
 
 `travel.json` in the data dir says whether this terminal's server is the central platform
-(written by `sync directory`) and the inbox position taken through. Losing it loses nothing: a
+(written by `sync directory`) and the inbox number taken through. Losing it loses nothing: a
 replayed inbox records nothing twice (records are keyed by the routed event's id).
 """
 
@@ -71,7 +71,9 @@ def take_inbox(core: Any, http: Http, max_pages: int = 1000) -> int:
 
     data_dir: Path = core.data_dir
     now = state(data_dir)
-    after = int(now.get("after", 0))
+    # the platform's inbox number for this hall taken through (`after`, from before numbers per
+    # destination, held a global pos: not read, so the inbox is taken again, once each)
+    after = int(now.get("inbox_seq", 0))
     took = 0
     for _ in range(max_pages):
         page = http.request("GET", "/travel/inbox", params={"after": after})
@@ -81,5 +83,5 @@ def take_inbox(core: Any, http: Http, max_pages: int = 1000) -> int:
         if int(page["next"]) == after:
             break
         after = int(page["next"])
-        save_state(data_dir, {**now, "after": after})
+        save_state(data_dir, {**now, "inbox_seq": after})
     return took

@@ -89,7 +89,7 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                            wait: float = Query(0.0, ge=0.0, le=30.0)) -> JSONResponse:
         """What other halls routed to the caller's hall (sync/server/routing.py): for its hub,
         or a station syncing straight with the platform (a desk credential). `wait`: held
-        until something is routed to that hall (a push in this process wakes it) or for that
+        until something is routed to that hall (a push in any process wakes it) or for that
         many seconds."""
         cred = await auth(request)
         if role == db.HUB:

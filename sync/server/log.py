@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hall import event_rules
 from hall.events import Event
-from sync.server import notify, purge, retention
+from sync.server import notify, purge, retention, routing
 from sync.server.cursor import Cursors, StaleCursor
 from sync.server.db import Credential, now_ms
 from sync.server.tables import (
@@ -300,6 +300,7 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
         held = _held(conn, (ev.event_id for *_, ev in fresh))
         rows: list[dict[str, Any]] = []
         placed: list[tuple[dict[str, Any], str, int]] = []
+        routed: dict[str, str] = {}  # event id -> the hall it is routed to (issue 24)
         for raw, stream, seq, ev in fresh:
             known = held.get(ev.event_id)
             if known is not None:
@@ -312,15 +313,20 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
             held[ev.event_id] = SimpleNamespace(**row)
             rows.append(row)
             placed.append((raw, stream, seq))
+            if (to_hall := routing.routed_to(ev.type, ev.payload)) is not None:
+                routed[ev.event_id] = to_hall
         inserted = 0
         if rows:
             purge.apply(conn, rows)
             # Another hall's push (another hall's lock) may have stored one of these ids since
             # we looked: what did not go in is refused as a duplicate, never counted silently.
             stmt = _dialect_insert(conn, events).on_conflict_do_nothing().returning(
-                events.c.event_id)
-            stored = {str(r[0]) for r in conn.execute(stmt, rows)}
+                events.c.event_id, events.c.pos)
+            stored = {str(r[0]): int(r[1]) for r in conn.execute(stmt, rows)}
             inserted = len(stored)
+            # filed for their destinations in this transaction: a destination's inbox numbers
+            # commit in order, whatever order the halls' `pos` values commit in
+            routing.file(conn, [(stored[i], to) for i, to in routed.items() if i in stored])
             for row, (raw, stream, seq) in zip(rows, placed, strict=True):
                 if row["event_id"] not in stored:
                     refuse(raw, stream, seq, DUPLICATE)

@@ -4,7 +4,9 @@
 PostgreSQL the push also sends `NOTIFY tingduan_events, 'HALL PUSHER'` inside its transaction
 (delivered on commit, to every server process on the database), and `PgListener`, a thread per
 process with a connection of its own, hands each notification to its process's notifier, so a
-poll held by one process answers a push that landed on another.
+poll held by one process answers a push that landed on another. A push routing a travelling
+case sends `NOTIFY tingduan_travel, 'TO_HALL'` alike (sync/server/routing.py `file`): every
+process wakes that hall's inbox polls (`travel_key`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from sqlalchemy import Connection, Engine, text
 from sync.server.db import REVOKED_CHANNEL
 
 CHANNEL = "tingduan_events"
+TRAVEL_CHANNEL = "tingduan_travel"  # payload: the hall something was routed to
+
+
+def travel_key(hall_id: str) -> str:
+    """The notifier's key of a hall's travel inbox polls (no hall id starts with NUL)."""
+    return f"\x00travel:{hall_id}"
 _log = logging.getLogger(__name__)
 
 
@@ -129,6 +137,7 @@ class PgListener:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     conn.execute(f"LISTEN {REVOKED_CHANNEL}")
+                    conn.execute(f"LISTEN {TRAVEL_CHANNEL}")
                     self.listening.set()
                     if not first:
                         self.resync()
@@ -139,6 +148,8 @@ class PgListener:
                             if note.channel == REVOKED_CHANNEL:
                                 if self.revoked is not None:
                                     self.revoked(hall, who)
+                            elif note.channel == TRAVEL_CHANNEL:
+                                self.deliver(travel_key(note.payload), "")
                             else:
                                 self.deliver(hall, who)
             except psycopg.Error as exc:

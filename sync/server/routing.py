@@ -2,23 +2,30 @@
 hall (issue 24).
 
 The platform: each `PartRouted` / `PartUpdate` it stores names the hall it is for (`to_hall`,
-plain: a routing fact). `index` files each one under that hall (`travel_routes`, filled from the
-event log in arrival order, idempotent), and `inbox` serves a hall the events filed for it after
-a position: `GET /v1/travel/inbox?after=N`. The parcel inside stays sealed for the destination:
-the platform routes, it opens nothing.
+plain: a routing fact). The push that stores it files it under that hall in the same
+transaction (`file`, called from sync/server/log.py `push`), with the hall's next inbox number
+(`travel_inbox.seq`, 1, 2, ...), and `inbox` serves a hall the events filed for it after a
+number: `GET /v1/travel/inbox?after=N` (`next`: the last number served). The parcel inside stays
+sealed for the destination: the platform routes, it opens nothing.
+
+Why a number per destination, taken at push time (issue 24's follow-up): pushes are serialized
+per ORIGIN hall only, so across halls `events.pos` values commit out of order (with several
+processes on PostgreSQL, or two halls' pushes overlapping in one process): a cursor over `pos`
+moved past a later-numbered push that committed first and missed the earlier one for good.
+The destination's number is taken under the destination's advisory lock, held to commit (taken
+after the origin's push lock, destinations in sorted order: no cycle), so a destination's
+numbers commit in order: whoever has seen N has seen every number below it. On SQLite the push
+holds the database's write lock (the events went in first), which orders them alike.
 
 A hub: `HubInbox` asks its upstream for its hall's inbox (a long-poll: the platform holds the
-ask until a push in its process routes something to that hall) and records each event once in the
+ask until a push routes something to that hall: in its process, or on PostgreSQL in any
+process, by NOTIFY) and records each event once in the
 hall's log, in the hub's own stream (sync/server/authority.py): a `PartRouted` as `PartArrived`
 (opened with the hall's private key, the applicant sealed again under the hall's data key), a
 `PartUpdate` as `PartHeard`. `travel_done` holds the source event ids taken, in the same
 transaction as the event written, so a retry, a restart or a replayed inbox records nothing
 twice. Its terminals pull those events like any other; the hub forwards them upstream with the
 rest.
-
-One central process: `index` keeps one cursor over the whole log. Over PostgreSQL with several
-processes, a push committed late under a lower `pos` than one already indexed would be missed;
-a per-hall cursor (the pull's rule) is the step left for the multi-process platform.
 """
 
 from __future__ import annotations
@@ -28,24 +35,38 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, MetaData, Table, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    Text,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 from hall.events import EventType
+from sync.server import notify
 from sync.server.db import _insert, _meta, _put_meta
 from sync.server.tables import events
 
 ROUTED_TYPES = (EventType.PART_ROUTED, EventType.PART_UPDATE)
-_CURSOR = "travel_indexed_pos"
-_INDEX_LOCK = threading.Lock()
+_FILED_ALL = "travel_inbox_filed"  # meta: routed events stored before `file` existed are filed
+_LOCK_SPACE = 0x7472  # the advisory-lock namespace of destination inboxes ("tr")
 
 metadata = MetaData()
 
-routes = Table(
-    "travel_routes",
+# (`travel_routes`, filed by a scan over `pos`, is what older releases left: no longer read)
+filed = Table(
+    "travel_inbox",
     metadata,
-    Column("pos", BigInteger, primary_key=True),  # the event's pos in the platform's log
-    Column("to_hall", Text, nullable=False, index=True),
+    Column("to_hall", Text, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),  # the destination's inbox number, from 1
+    Column("pos", BigInteger, nullable=False, unique=True),  # the event's pos in the log
 )
 
 done = Table(
@@ -57,8 +78,8 @@ done = Table(
 
 
 def wake_key(hall_id: str) -> str:
-    """The notifier's key of a hall's inbox polls (no hall id starts with NUL)."""
-    return f"\x00travel:{hall_id}"
+    """The notifier's key of a hall's inbox polls."""
+    return notify.travel_key(hall_id)
 
 
 def destinations(batch: list[Any]) -> set[str]:
@@ -69,46 +90,75 @@ def destinations(batch: list[Any]) -> set[str]:
             and isinstance(e["payload"].get("to_hall"), str)}
 
 
+def routed_to(kind: str, payload: dict[str, Any]) -> str | None:
+    """The hall a stored event is routed to, if it is a routed one."""
+    to_hall = payload.get("to_hall") if kind in ROUTED_TYPES else None
+    return to_hall if isinstance(to_hall, str) else None
+
+
+def lock_destination(conn: Connection, hall_id: str) -> None:
+    """On PostgreSQL: this transaction holds the hall's inbox lock until it ends, across every
+    server process (a hash collision only serializes two halls' inboxes)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:hall))"),
+                     {"space": _LOCK_SPACE, "hall": hall_id})
+
+
+def file(conn: Connection, stored: list[tuple[int, str]]) -> int:
+    """File events just stored in this transaction, (pos, to_hall) each, under their
+    destinations with its next numbers (in pos order). The caller holds its origin's push lock;
+    the destinations' locks are taken here in sorted order and held to the caller's commit."""
+    by_hall: dict[str, list[int]] = {}
+    for pos, to_hall in stored:
+        by_hall.setdefault(to_hall, []).append(pos)
+    count = 0
+    for to_hall in sorted(by_hall):
+        lock_destination(conn, to_hall)
+        top = int(conn.execute(select(func.coalesce(func.max(filed.c.seq), 0))
+                               .where(filed.c.to_hall == to_hall)).scalar_one())
+        for pos in sorted(by_hall[to_hall]):
+            # a pos filed already (a second process filing old events at its start) is skipped
+            done_here = conn.execute(_insert(conn, filed).values(
+                to_hall=to_hall, seq=top + 1, pos=pos).on_conflict_do_nothing()).rowcount
+            if done_here:
+                top += 1
+                count += 1
+        if conn.dialect.name == "postgresql":  # on commit, every process wakes its polls
+            conn.execute(text("SELECT pg_notify(:channel, :hall)"),
+                         {"channel": notify.TRAVEL_CHANNEL, "hall": to_hall})
+    return count
+
+
 def ensure(engine: Engine) -> None:
+    """The tables, and once per database: the routed events stored before pushes filed them."""
     metadata.create_all(engine)
-
-
-def index(engine: Engine, batch: int = 2000) -> int:
-    """File the routed events stored since the last call under their destination."""
-    filed = 0
-    with _INDEX_LOCK:
-        while True:
-            with engine.begin() as conn:
-                after = int(_meta(conn, _CURSOR) or 0)
-                rows = conn.execute(select(events.c.pos, events.c.type, events.c.payload).where(
-                    events.c.pos > after).order_by(events.c.pos).limit(batch)).all()
-                if not rows:
-                    return filed
-                for row in rows:
-                    if row.type not in ROUTED_TYPES:
-                        continue
-                    to_hall = json.loads(row.payload).get("to_hall")
-                    if isinstance(to_hall, str):
-                        conn.execute(_insert(conn, routes).values(pos=row.pos, to_hall=to_hall)
-                                     .on_conflict_do_nothing())
-                        filed += 1
-                _put_meta(conn, _CURSOR, str(rows[-1].pos))
+    with engine.connect() as conn:
+        if _meta(conn, _FILED_ALL):
+            return
+    with engine.begin() as conn:
+        already = select(filed.c.pos).where(filed.c.pos == events.c.pos).exists()
+        rows = conn.execute(select(events.c.pos, events.c.type, events.c.payload)
+                            .where(events.c.type.in_(ROUTED_TYPES), ~already)
+                            .order_by(events.c.pos)).all()
+        found = [(int(r.pos), to) for r in rows
+                 if (to := routed_to(r.type, json.loads(r.payload))) is not None]
+        file(conn, found)
+        _put_meta(conn, _FILED_ALL, "1")
 
 
 def inbox(engine: Engine, hall_id: str, after: int, limit: int = 200) -> dict[str, Any]:
-    """The events routed to `hall_id` after position `after`, oldest first."""
-    index(engine)
+    """The events routed to `hall_id` after its inbox number `after`, in number order."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(events.c.pos, events.c.event_id, events.c.hall_id, events.c.terminal_id,
+            select(filed.c.seq, events.c.event_id, events.c.hall_id, events.c.terminal_id,
                    events.c.type, events.c.payload)
-            .join(routes, routes.c.pos == events.c.pos)
-            .where(routes.c.to_hall == hall_id, routes.c.pos > after)
-            .order_by(routes.c.pos).limit(limit)).all()
-    items = [{"pos": r.pos, "event": {"event_id": r.event_id, "hall_id": r.hall_id,
+            .join(events, events.c.pos == filed.c.pos)
+            .where(filed.c.to_hall == hall_id, filed.c.seq > after)
+            .order_by(filed.c.seq).limit(limit)).all()
+    items = [{"seq": r.seq, "event": {"event_id": r.event_id, "hall_id": r.hall_id,
                                       "terminal_id": r.terminal_id, "type": r.type,
                                       "payload": json.loads(r.payload)}} for r in rows]
-    return {"items": items, "next": items[-1]["pos"] if items else after}
+    return {"items": items, "next": items[-1]["seq"] if items else after}
 
 
 # -- a hub ------------------------------------------------------------------------------------------
@@ -185,7 +235,9 @@ class HubInbox:
 
     def once(self, http: Any) -> int:
         hall_id = self.upstream.hall_id
-        cursor = f"travel_inbox_after:{hall_id}"
+        # the inbox number taken through (`travel_inbox_after:` held a global pos, before numbers
+        # per destination: not read, so an upgraded hub takes its inbox again, once each)
+        cursor = f"travel_inbox_seq:{hall_id}"
         with self.engine.connect() as conn:
             after = int(_meta(conn, cursor) or 0)
         took = 0

@@ -208,7 +208,7 @@ def hub_took_again(hub: Any) -> bool:
     """The hub's inbox went round again (its cursor written anew) after it was forgotten."""
     with hub.engine.connect() as c:
         return c.execute(text("SELECT COUNT(*) FROM server_meta WHERE key LIKE "
-                              "'travel_inbox_after:%'")).scalar() == 1
+                              "'travel_inbox_seq:%'")).scalar() == 1
 
 
 def scan_blind(central: Any, needles: list[str] | None = None) -> None:
@@ -336,7 +336,7 @@ def test_the_station_away_then_back_converges(make_server, tmp_path: Path, backe
         # inbox is taken again, and nothing is recorded twice
         (station / "travel.json").write_text(json.dumps({"central": True}))
         with hub.engine.begin() as c:
-            c.execute(text("DELETE FROM server_meta WHERE key LIKE 'travel_inbox_after:%'"))
+            c.execute(text("DELETE FROM server_meta WHERE key LIKE 'travel_inbox_seq:%'"))
         before = count(station, "SELECT COUNT(*) FROM events")
         for _ in range(2):
             sync(station)
