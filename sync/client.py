@@ -69,8 +69,11 @@ class SyncClient:
                  batch: int = BATCH, lease_size: int = 50, low_water: int = 10,
                  lease_series: tuple[str, ...] | None = None, ca: str | None = None,
                  insecure: bool = False, check_own: bool = True,
-                 deadline: float | None = None, gate: Gate | None = None) -> None:
-        """`check_own`: ask the server for this terminal's own stream before the first push
+                 deadline: float | None = None, gate: Gate | None = None,
+                 booking_shares: bool = True) -> None:
+        """`booking_shares`: lease this terminal's 预约 seat shares in its rounds (a member
+        terminal's own sync; off for a test that counts events exactly).
+        `check_own`: ask the server for this terminal's own stream before the first push
         (`recover`): off for the short-lived clients of a hub call, whose terminal's sync loop
         asks; a store restored and not yet recovered is always asked for, whatever this says.
         `deadline` (time.monotonic): every request ends by it, the whole exchange included (a
@@ -79,6 +82,7 @@ class SyncClient:
         (its caller gave up) the client touches the store no more (sync/hubcall.py)."""
         self.hall = hall
         self.core: Core = hall.core
+        self.booking_shares = booking_shares
         self.batch = batch
         self.lease_size = lease_size
         self.low_water = low_water
@@ -372,6 +376,10 @@ class SyncClient:
         from hall import booking_slots
 
         core = self.core
+        if self.lease_series is not None or not self.booking_shares:
+            # a client made for one errand (a hub call, a settings round, a display's round, a
+            # test's fixed series) is not the terminal's own sync round: no seats for it
+            return 0
         if core.config.numbering != "member" or time.monotonic() < self._shares_due:
             return 0
         self._shares_due = time.monotonic() + SHARES_EVERY_S  # the loop's step runs 10 a second
@@ -401,8 +409,9 @@ class SyncClient:
                     done += 1
             with core.store.write() as conn:
                 local.put(conn, key, held)
-        if done:
-            self.pull()
+        # The leases reach this store with the round's pull (`once`), or wake the runner's
+        # long-poll: pulled here, they went uncounted in the round's figures (`sync --once`
+        # said it pulled nothing while it had pulled the hall's new events).
         return done
 
     # -- a whole round --------------------------------------------------------------------------

@@ -129,6 +129,9 @@ def make_terminal(tmp_path: Path) -> Iterator[Any]:
         kw: dict[str, Any] = {} if wall is None else {"wall": wall}
         hall = Hall(Core(store, cfg, load_catalog(), index_key=b"k" * 32, **kw))
         options.setdefault("timeout", 5.0)
+        # the protocol's tests count events exactly: no 预约 seat-share leases in their rounds
+        # unless a test asks (tests/sync/test_booking_shares.py does, through its own clients)
+        options.setdefault("booking_shares", False)
         client = SyncClient(hall, url, token, **options)
         opened.append((hall, client))
         return client
