@@ -203,7 +203,6 @@ def _enroll_doc() -> dict[str, Any]:
              "required": ["code", "hall_id", "terminal_id"], "additionalProperties": False}]}}}}}
 
 
-_answers = answers  # the refusals an endpoint documents (sync/server/answers.py)
 
 
 def _no_constant(name: str) -> Any:
@@ -485,7 +484,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     @app.post(f"{API}/enroll", response_model=EnrollResponse,
               openapi_extra=_enroll_doc(),
-              responses=_answers(400, 401, 403, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 413, 422, 429, 503))
     async def enroll(request: Request) -> EnrollResponse:
         who = peer(request)
         limited(await take(enroll_buckets, who.source),
@@ -520,7 +519,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         with state.locks.get(hall_id):
             return authority.publish_requests(engine, data_dir, hall_id)
 
-    @app.get(f"{API}/hall/settings-key", responses=_answers(401, 403, 404, 429))
+    @app.get(f"{API}/hall/settings-key", responses=answers(401, 403, 404, 429))
     async def settings_key(request: Request) -> dict[str, str]:
         """The hub's settings key: a terminal pins it over its enrolled, CA-pinned channel."""
         await auth(request)
@@ -530,7 +529,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     @app.post(f"{API}/sync/push", response_model=PushResponse,
               openapi_extra=_body_doc(PushRequest),
-              responses=_answers(400, 401, 403, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 413, 422, 429, 503))
     async def push(request: Request) -> PushResponse:
         cred = await auth(request)
         req: PushRequest = _parse(PushRequest, await _body(request))
@@ -559,7 +558,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return result
 
     @app.get(f"{API}/sync/pull", response_model=PullResponse,
-             responses=_answers(401, 403, 410, 422, 429, 503))
+             responses=answers(401, 403, 410, 422, 429, 503))
     async def pull(request: Request, cursor: str = Query("", max_length=80),
                    limit: int = Query(500, ge=1, le=2000),
                    wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
@@ -626,7 +625,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             gone.cancel()
 
     @app.get(f"{API}/sync/own", response_model=OwnResponse,
-             responses=_answers(401, 403, 422, 429, 503))
+             responses=answers(401, 403, 422, 429, 503))
     async def own(request: Request, after: int = Query(0, ge=0, le=2**62),
                   limit: int = Query(500, ge=1, le=2000)) -> Response:
         """The caller's own events after `after` (a terminal restored from an older backup
@@ -641,7 +640,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
               openapi_extra=_body_doc(LeaseRequest, day={
                   "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                   "description": "today (within a day of the server's UTC date)"}),
-              responses=_answers(400, 401, 403, 409, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 409, 413, 422, 429, 503))
     async def leases(request: Request) -> LeaseResponse:
         cred = await auth(request)
         req: LeaseRequest = _parse(LeaseRequest, await _body(request))
@@ -657,7 +656,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     @app.post(f"{API}/calls/next", response_model=CallResponse,
               openapi_extra=_body_doc(CallRequest, window={
                   "type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"}),
-              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def call_next(request: Request) -> CallResponse | JSONResponse:
         cred = await auth(request)
         body = await _body(request)
@@ -715,7 +714,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
 
     @app.post(f"{API}/peers", response_model=PeerList,
               openapi_extra=_body_doc(PeerAnnounce),
-              responses=_answers(400, 401, 403, 404, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 404, 413, 422, 429, 503))
     async def peer_list(request: Request) -> PeerList:
         """A terminal's peer endpoint announced; the hall's others and its peer key back
         (sync/server/peerlist.py). The key goes over TLS or loopback only, as the hall keys."""
@@ -732,7 +731,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return PeerList(peers=listed, key=key)
 
     @app.post(f"{API}/appointments", openapi_extra=_BOOKING_DOC,
-              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def book_appointment(request: Request) -> JSONResponse:
         """预约 online (issue 26): the hub decides the seat hall-wide (sync/server/bookings.py).
         Body {service, day, time, id_number | holder_key}; 409 with `code` when refused."""
@@ -769,7 +768,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"appointment": booked})
 
     @app.post(f"{API}/appointments/{{appointment_id}}/cancel",
-              responses=_answers(400, 401, 403, 404, 409, 429, 503))
+              responses=answers(400, 401, 403, 404, 409, 429, 503))
     async def cancel_appointment(appointment_id: str, request: Request) -> JSONResponse:
         """The citizen cancels online a booking the platform made (issue 26); 409 with `code`."""
         from hall.errors import DomainError
@@ -795,7 +794,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"appointment": done})
 
     @app.post(f"{API}/appointments/shares", openapi_extra=_SHARES_DOC,
-              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def lease_booking_shares(request: Request) -> JSONResponse:
         """A member terminal's share of a day's slots, for booking while the hub is away: one
         `service` ({"shares": {HH:MM: n}}) or many `services` at once, as a terminal's sync
@@ -839,7 +838,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
         return JSONResponse({"shares": shares[str(one)]})
 
     @app.post(f"{API}/appointments/hall-key", openapi_extra=_HALL_KEY_DOC,
-              responses=_answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
+              responses=answers(400, 401, 403, 404, 409, 413, 422, 429, 503))
     async def register_hall_key(request: Request) -> JSONResponse:
         """A hall's hub registers the hall's public key, for the platform to seal applicants."""
         from hall.errors import DomainError
@@ -884,5 +883,5 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     figures_api.register(app, engine, auth)
     app.state.code_reader = code_reader(engine, data_dir)
     app.include_router(verify_router, dependencies=[Depends(auth)],
-                       responses=_answers(400, 401, 403, 413, 422, 429, 503))
+                       responses=answers(400, 401, 403, 413, 422, 429, 503))
     return app
