@@ -256,6 +256,8 @@ CATALOG: dict[str, str] = {
                                                  "processes; a hub runs as one."),
     "workers_sqlite": QT_TRANSLATE_NOOP("messages", "Several server processes need a PostgreSQL "
                                                     "database."),
+    "pool_sqlite": QT_TRANSLATE_NOOP("messages", "A connection pool size is only for a "
+                                                 "PostgreSQL database."),
     "appointment_day": QT_TRANSLATE_NOOP("messages", "An appointment number is only for a time "
                                                      "of today."),
     # codes of the hall API, backups and setup

@@ -499,6 +499,10 @@
         <translation>多个服务器进程需要共用的数据库服务器，不能使用本机的文件数据库。</translation>
     </message>
     <message>
+        <source>A connection pool size is only for a PostgreSQL database.</source>
+        <translation>连接池大小只适用于数据库服务器，本机的文件数据库不需要设置。</translation>
+    </message>
+    <message>
         <source>An appointment number is only for a time of today.</source>
         <translation>预约号仅限当天的预约时段。</translation>
     </message>

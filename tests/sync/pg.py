@@ -26,7 +26,10 @@ def unavailable() -> str | None:
 
 class Cluster:
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="tingduan-pg-"))
+        # As root the cluster runs as postgres, who must reach the directory: TMPDIR may lie
+        # under a root-only directory (pytest's tmp_path does), so root uses /tmp itself.
+        where = "/tmp" if os.geteuid() == 0 else None
+        self.root = Path(tempfile.mkdtemp(prefix="tingduan-pg-", dir=where))
         self.data = self.root / "data"
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
