@@ -153,10 +153,10 @@ def display_child(screen_dir: Path, voice_dir: Path) -> int:
     line on stdin, {"stall": …} and exits."""
     from devices.voice import AudioOut, CallSpeaker, VoiceConfig
     from display.window import DisplayWindow
-    from hall.app import Hall
     from sync.starter import start_sync
     from ui.app import configure
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
     from ui.stall import StallProbe
 
     app = QApplication([sys.argv[0]])
@@ -168,7 +168,7 @@ def display_child(screen_dir: Path, voice_dir: Path) -> int:
             sys.stdout.write(json.dumps(obj) + "\n")
             sys.stdout.flush()
 
-    bridge = HallBridge(lambda: Hall.open(screen_dir))
+    bridge = HallBridge(face_opener(screen_dir, "display"))
     bridge.start()
     start_sync(screen_dir, bridge.start_sync)
     speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=voice_dir, audio=AudioOut("none"))
@@ -249,11 +249,11 @@ class InProcessScreen:
     def __init__(self, screen_dir: Path, voice_dir: Path) -> None:
         from devices.voice import AudioOut, CallSpeaker, VoiceConfig
         from display.window import DisplayWindow
-        from hall.app import Hall
         from sync.starter import start_sync
         from ui.bridge import HallBridge
+        from ui.opening import face_opener
 
-        self.bridge = HallBridge(lambda: Hall.open(screen_dir))
+        self.bridge = HallBridge(face_opener(screen_dir, "display"))
         self.bridge.start()
         start_sync(screen_dir, self.bridge.start_sync)
         self.speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=voice_dir,
@@ -337,10 +337,10 @@ def main() -> int:
     from hall.app import Hall
     from sync import credential
     from sync.client import SyncClient
-    from sync.hubcall import attach
     from sync.starter import start_sync
     from ui.app import configure
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
     from ui.stall import StallProbe
 
     # the timing wrapper is Python on every event (a GIL turn each): only when asked
@@ -374,7 +374,7 @@ def main() -> int:
         screen: Any = (InProcessScreen if args.one_process else ScreenProcess)(
             screen_dir, root / "voice")
         screen.wait_ready()
-        desk_bridge = HallBridge(lambda: attach(Hall.open(desk_dir)))
+        desk_bridge = HallBridge(face_opener(desk_dir, "desk", hub_calls=True))
         desk_bridge.start()
         start_sync(desk_dir, desk_bridge.start_sync)
         desk = DeskWindow(desk_bridge, DeskOptions(desk_dir), family=shell.theme.family)

@@ -230,11 +230,10 @@ def start_sync(bridge: Any, folder: Path) -> None:
 
 def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> Any:
     from desk.window import DeskOptions, DeskWindow
-    from hall.app import Hall
-    from sync.hubcall import attach
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
-    bridge = HallBridge(lambda: attach(Hall.open(folder)))
+    bridge = HallBridge(face_opener(folder, "desk", hub_calls=True))
     bridge.start()
     start_sync(bridge, folder)
     window = DeskWindow(bridge, DeskOptions(folder, receipt_pdf=None),
@@ -297,12 +296,12 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
 
 def screen(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> Any:
     from devices.voice import AudioOut, CallSpeaker, VoiceConfig
-    from hall.app import Hall
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
     DisplayWindow = call_screen_class()
 
-    bridge = HallBridge(lambda: Hall.open(folder))
+    bridge = HallBridge(face_opener(folder, "display"))
     bridge.start()
     start_sync(bridge, folder)
     speaker = CallSpeaker(VoiceConfig(repeat=1), out_dir=folder / "voice",

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from bench.figures import pct  # noqa: E402
 from hall.app import Hall  # noqa: E402
 from ui.bridge import POLL_MS, HallBridge  # noqa: E402
+from ui.opening import face_opener  # noqa: E402
 from ui.stall import StallProbe  # noqa: E402
 
 
@@ -103,7 +104,7 @@ def main() -> None:
     floor = bare_signal(app, args.commands)
     summary("bare queued signal round trip", floor)
 
-    bridge = HallBridge(lambda: Hall.open(folder))
+    bridge = HallBridge(face_opener(folder, "kiosk"))
     ready = threading.Event()
     bridge.ready.connect(ready.set)
     bridge.start()
@@ -115,7 +116,7 @@ def main() -> None:
     for _ in range(args.commands):
         done = threading.Event()
         sent = time.perf_counter()
-        bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value,
+        bridge.submit(lambda kiosk: kiosk.tickets.take("newborn").value,
                       lambda _t, sent=sent, done=done: (  # type: ignore[misc]
                           trips.append((time.perf_counter() - sent) * 1000), done.set()))
         spin_until(app, done.is_set)
@@ -132,7 +133,7 @@ def main() -> None:
 
     started = time.perf_counter()
     for _ in range(args.commands):
-        bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value, one_done)
+        bridge.submit(lambda kiosk: kiosk.tickets.take("newborn").value, one_done)
     spin_until(app, finished.is_set, timeout=120)
     burst_s = time.perf_counter() - started
     stalls = probe.stop()

@@ -71,17 +71,17 @@ def options_of(shell: Shell) -> DeskOptions:
 
 
 def build_window(shell: Shell, options: DeskOptions | None = None) -> QWidget:
-    from hall.app import Hall
-    from sync.hubcall import attach
     from sync.starter import start_sync
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
     options = options or options_of(shell)
     screen = shell.app.primaryScreen()
     height = screen.availableGeometry().height() if screen is not None else None
     shell.theme.set_mode(density_for(getattr(shell.options, "density", "auto"), height))
     folder = options.data_dir
-    bridge = HallBridge(lambda: attach(Hall.open(folder)))
+    # a viewer's session until a clerk signs in through it; the hub decides calls (sync.hubcall)
+    bridge = HallBridge(face_opener(folder, "desk", hub_calls=True))
     shell.on_quit(bridge.stop)
     bridge.start()
     start_sync(folder, bridge.start_sync)

@@ -32,7 +32,6 @@ from ui.booking_clock import NoShowClock
 from ui.parts import button, card_layout, label, restyle
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.appointments import Appointment, CheckIn, SlotView
     from hall.cards import CardRead
     from hall.catalog import Service
@@ -49,10 +48,11 @@ class BookingsState:
     due: frozenset[str]  # ids due in the next half hour
 
 
-def read_bookings(hall: Hall) -> BookingsState:
-    day = hall.today()
-    return BookingsState(day, tuple(hall.appointments.on_day(day)),
-                         frozenset(a.id for a in hall.appointments.due(DUE_MIN)))
+def read_bookings(session: Session) -> BookingsState:
+    """The day's bookings as the hall's timetable shows them (any session reads it)."""
+    day = session.today()
+    return BookingsState(day, tuple(session.appointments.on_day(day)),
+                         frozenset(a.id for a in session.appointments.due(DUE_MIN)))
 
 
 class BookingsPanel(QFrame):
@@ -194,7 +194,7 @@ class DeskBookings(QObject):
             self.refresh()
 
     def start(self, services: Sequence[Service]) -> None:
-        self.bridge.submit(lambda h: date.fromisoformat(h.today()),
+        self.bridge.submit(lambda viewer: date.fromisoformat(viewer.today()),
                            lambda today: self.panel.set_services(services, today), self._error)
         self.clock.start()
         self.refresh()
@@ -211,7 +211,7 @@ class DeskBookings(QObject):
         self.bridge.submit(read_bookings, self.panel.show_state, self._error)
 
     def load_slots(self, service: str, day: str) -> None:
-        self.bridge.submit(lambda h: h.appointments.slots(service, day), self.panel.show_slots,
+        self.bridge.submit(lambda viewer: viewer.appointments.slots(service, day), self.panel.show_slots,
                            self._error)
 
     def _need_read(self) -> CardRead | None:
@@ -227,7 +227,7 @@ class DeskBookings(QObject):
         session = self._session()
         if session is None:
             return
-        self.bridge.submit(lambda _h: session.appointments.check_in_at(read).value,
+        self.bridge.submit(lambda _viewer: session.appointments.check_in_at(read).value,
                            self._checked_in, self._error)
 
     def _checked_in(self, done: CheckIn) -> None:
@@ -245,7 +245,7 @@ class DeskBookings(QObject):
         session = self._session()
         if session is None:
             return
-        self.bridge.submit(lambda _h: session.appointments.cancel(appointment_id).value,
+        self.bridge.submit(lambda _viewer: session.appointments.cancel(appointment_id).value,
                            self._cancelled, self._error)
 
     def _cancelled(self, done: Appointment) -> None:
@@ -261,7 +261,7 @@ class DeskBookings(QObject):
             return
         key = read.holder.key
         self.bridge.submit(
-            lambda _h: session.appointments.book_slot(service, day, time, key).value,
+            lambda _viewer: session.appointments.book_slot(service, day, time, key).value,
             self._booked, self._error)
 
     def _booked(self, booked: Appointment) -> None:

@@ -29,23 +29,22 @@ def sample() -> dict[str, Any]:
     """One sample hall per process: a morning at window 3."""
     from desk.state import read_figures, read_queue
     from devices.emulators.people import HK_RESIDENT, RESIDENT
-    from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
+    from hall.timefmt import iso_of_ms
+    from ui.opening import sample_door
     from ui.sync_state import Conflict
 
     folder = Path(tempfile.mkdtemp(prefix="tingduan-desk-sample-"))
     atexit.register(shutil.rmtree, folder, True)
     setup_terminal(folder, "SY-ZW01", "D3", standalone=True, hall_name="十堰市政务服务中心")
-    hall = Hall.open(folder)
-    try:
-        hall.accounts.add(None, "admin", "admin", PASSWORD)  # the first account: by no one
-        admin = hall.sign_in("admin", PASSWORD)
+    with sample_door(folder) as hall:
+        admin = hall.first_admin("admin", PASSWORD)
         admin.accounts.add("li.na", "clerk", PASSWORD)
         admin.accounts.add("zhao.min", "supervisor", PASSWORD)
         clerk = hall.sign_in("li.na", PASSWORD, window="3")
         boss = hall.sign_in("zhao.min", PASSWORD, window="3")
-        kiosk = hall.kiosk_session()
+        kiosk = hall.kiosk
         boss.windows.configure("3", ["newborn", "retirement", "hukou_transfer",
                                            "social_security_card"])
         boss.windows.configure("1", None)
@@ -66,15 +65,16 @@ def sample() -> dict[str, Any]:
         kiosk.help.request("elder")
         read = clerk.cards.read(RESIDENT, purpose="case")
         expired = clerk.cards.read(HK_RESIDENT, purpose="case")
-        due = (hall.now() + timedelta(days=5)).date().isoformat()
-        case = clerk.cases.accept("newborn", hall.cards.applicant(read), [
+        due = (clerk.now() + timedelta(days=5)).date().isoformat()
+        case = clerk.cases.accept("newborn", clerk.cards.applicant(read), [
             MaterialItem("申请人居民身份证", "exempt"), MaterialItem("户口簿", "exempt"),
             MaterialItem("申请表(系统自动生成,当场签字)", "submitted"),
             MaterialItem("出生医学证明", "submitted"),
             MaterialItem("父母结婚证", "deferred", due=due)],
             promise="申请人承诺五日内补交父母结婚证").value
-        queue = read_queue(hall, None, "3")
-        now_ms, now_at = int(hall.now().timestamp() * 1000), hall.now_iso()
+        queue = read_queue(hall.display, "3")  # as no one signed in sees it
+        now_ms = int(clerk.now().timestamp() * 1000)
+        now_at = iso_of_ms(now_ms, clerk.zone)
         conflicts = (
             Conflict("number", "e1:number", "C001", ("C001", "C001·T2"), None, now_ms, now_at),
             Conflict("call", "e2:call", "A006", (), "5", now_ms, now_at))
@@ -84,14 +84,12 @@ def sample() -> dict[str, Any]:
         return {
             "folder": folder, "queue": queue, "offline": offline, "read": read,
             "expired": expired, "current": current, "case": case,
-            "services": list(hall.catalog.services),
+            "services": list(clerk.catalog.services),
             "figures_clerk": read_figures(clerk),
             "figures_boss": read_figures(boss),
-            "hall_name": hall.config.display_name,
-            "slip": hall.case_receipt(case),
+            "hall_name": clerk.config.display_name,
+            "slip": clerk.slips.case_receipt(case),
         }
-    finally:
-        hall.close()
 
 
 def _work(state: str = "queue", tab: int = 0, read: str | None = "read",

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from ui.sync_state import SyncState, read_sync
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cases import CaseView
     from hall.help import HelpRequest
     from hall.ratings import RatingView
@@ -47,37 +46,38 @@ class FiguresState:
     hall_wide: bool
 
 
-def service_names(hall: Hall) -> dict[str, str]:
-    return {s.id: s.name for s in hall.catalog.services}
+def service_names(session: Session) -> dict[str, str]:
+    return {s.id: s.name for s in session.catalog.services}
 
 
-def read_queue(hall: Hall, session: Session | None, window: str) -> QueueState:
-    """The window's queue as `session` sees it (None: a desk's sample with no one signed in)."""
-    names = service_names(hall)
-    served = hall.windows.get(window).services
-    held = hall.views.held_by(window)
+def read_queue(session: Session, window: str) -> QueueState:
+    """The window's queue as `session` sees it: the public boards, and the cases of the ticket
+    being served if this session may look cases up (a viewer's, in a desk's sample, may not)."""
+    names = service_names(session)
+    served = session.windows.get(window).services
+    held = session.views.held_by(window)
     current = next((t for t in held if t.status in ("called", "serving")), None)
     cases: tuple[CaseView, ...] = ()
-    if current is not None and session is not None and session.can("case_lookup"):
+    if current is not None and session.can("case_lookup"):
         cases = session.cases.of_ticket(current.id)
-    board = hall.views.waiting()
+    board = session.views.waiting()
     waiting = tuple((w.key, w.name, w.count) for w in board.by_service
                     if (served is None and w.count) or (served is not None and w.key in served))
-    views = hall.windows.list()
+    views = session.windows.list()
     return QueueState(
         window=window,
         services=tuple(names.get(s, s) for s in served) if served is not None else None,
         current=current,
         parked=tuple(t for t in held if t.status == "parked"),
-        upcoming=tuple(hall.views.next_for(window, 8)),
+        upcoming=tuple(session.views.next_for(window, 8)),
         waiting=waiting,
-        help=tuple(hall.help.open()),
-        sync=read_sync(hall),
+        help=tuple(session.help.open()),
+        sync=read_sync(session),
         service_names=names,
         windows=tuple(w.window for w in views),
         window_services={w.window: w.services for w in views},
         served=served,
-        today=hall.today(),
+        today=session.today(),
         current_cases=cases,
     )
 

@@ -37,7 +37,6 @@ from ui.bridge import HallBridge
 from ui.idle import IdleWatch
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cards import CardRead
     from hall.session import Session
     from hall.slips import ReceiptSlip
@@ -112,7 +111,9 @@ class DeskWindow(QStackedWidget):
         self.bookings = DeskBookings(self.work.bookings, bridge, lambda: self.session,
                                      lambda: self.read, self)
         bridge.changed.connect(self._changed)
-        bridge.submit(lambda h: (h.config.display_name, list(h.catalog.services)),
+        # the bridge's session is the desk's viewer (ui/opening.py): the hall's name, its
+        # catalog and the public boards, and the sign-in that gives the clerk's session
+        bridge.submit(lambda viewer: (viewer.config.display_name, list(viewer.catalog.services)),
                       self._catalog_loaded, self._error)
 
     # -- wiring ------------------------------------------------------------------------------
@@ -177,7 +178,7 @@ class DeskWindow(QStackedWidget):
         session = self.session
         if session is None:  # signed out meanwhile (a late key or card): nothing to run
             return
-        self.bridge.submit(lambda _h: fn(session), on_done,  # type: ignore[arg-type]
+        self.bridge.submit(lambda _viewer: fn(session), on_done,  # type: ignore[arg-type]
                            lambda e: say(messages.for_error(e), "error"))
 
     def _error(self, error: HallError) -> None:
@@ -221,10 +222,10 @@ class DeskWindow(QStackedWidget):
             self.refresh()
             self.bookings.start(getattr(self, "services", []))
 
-        def check(h: Hall) -> tuple[Session, dict[str, Any]]:
+        def check(viewer: Session) -> tuple[Session, dict[str, Any]]:
             from hall.windows import check_window_name
 
-            session = h.sign_in(user, password, window=check_window_name(window))
+            session = viewer.sign_in(user, password, window=check_window_name(window))
             return session, session.accounts.as_of()
 
         self.bridge.submit(check, done,
@@ -249,7 +250,7 @@ class DeskWindow(QStackedWidget):
             self.idle.start()
             self.refresh()
 
-        self.bridge.submit(lambda h: h.sign_in(user, password, window=window), done,
+        self.bridge.submit(lambda viewer: viewer.sign_in(user, password, window=window), done,
                            lambda e: self.lock.show_error(messages.for_error(e)))
 
     def sign_out(self) -> None:
@@ -262,7 +263,7 @@ class DeskWindow(QStackedWidget):
         self.work.delivery.show_case(None)
         self.keys.install()  # the window's F1–F7 again
         if session is not None:
-            self.bridge.submit(lambda _h: session.sign_out())
+            self.bridge.submit(lambda _viewer: session.sign_out())
         self.signin.reset()
         self.setCurrentWidget(self.signin)
 
@@ -295,7 +296,7 @@ class DeskWindow(QStackedWidget):
             self._error(error)
 
         s = self._session()
-        self.bridge.submit(lambda h: read_queue(h, s, window), self._queue_read, failed)
+        self.bridge.submit(lambda _viewer: read_queue(s, window), self._queue_read, failed)
 
     def _read_done(self) -> None:
         self._reading = False
@@ -557,7 +558,7 @@ class DeskWindow(QStackedWidget):
             self.work.acceptance.reset()
             self.refresh()
 
-        self.bridge.submit(lambda _h: accept(session), done, refused)
+        self.bridge.submit(lambda _viewer: accept(session), done, refused)
 
     def ask_another_case(self, case: str) -> bool:
         """This ticket already has `case`: accept a second matter of the same visit?"""
@@ -653,12 +654,12 @@ class DeskWindow(QStackedWidget):
     # -- the back office ---------------------------------------------------------------------
     def refresh_bench(self) -> None:
         s = self._session()
-        self.bridge.submit(lambda h: s.parts.queue(), self.bench.show_parts,
+        self.bridge.submit(lambda _viewer: s.parts.queue(), self.bench.show_parts,
                            lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def bench_case(self, number: str) -> None:
         s = self._session()
-        self.bridge.submit(lambda h: s.cases.get(number), self.bench.show_case,
+        self.bridge.submit(lambda _viewer: s.cases.get(number), self.bench.show_case,
                            lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def decide_part(self, number: str, step: int, outcome: str, note: str) -> None:
@@ -672,14 +673,14 @@ class DeskWindow(QStackedWidget):
             self.bench.show_case(outcome_.value)
             self.refresh_bench()
 
-        self.bridge.submit(lambda h: s.parts.decide(number, step, outcome, note or None),
+        self.bridge.submit(lambda _viewer: s.parts.decide(number, step, outcome, note or None),
                            done, lambda e: self.bench.say(messages.for_error(e), "error"))
 
     def refresh_ready(self) -> None:
         s = self.session
         if s is None or not s.can("case"):
             return
-        self.bridge.submit(lambda h: s.parts.ready(), self.work.delivery.show_ready,
+        self.bridge.submit(lambda _viewer: s.parts.ready(), self.work.delivery.show_ready,
                            lambda e: self.work.delivery.say(messages.for_error(e), "error"))
 
     def correct_part(self, case_id: str, step: int) -> None:

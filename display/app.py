@@ -57,13 +57,13 @@ def make_speaker(folder: Path) -> tuple[CallSpeaker | None, str | None]:
 
 
 def build_window(shell: Shell) -> QWidget:
-    from hall.app import Hall
     from hall.location import data_dir
     from sync.starter import start_sync
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
     folder = data_dir(shell.options.data_dir)
-    bridge = HallBridge(lambda: Hall.open(folder))
+    bridge = HallBridge(face_opener(folder, "display"))  # the screen's session: public reads
     shell.on_quit(bridge.stop)
     bridge.start()
     start_sync(folder, bridge.start_sync, kind="display")

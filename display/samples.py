@@ -18,19 +18,17 @@ PASSWORD = "sample-display-2026"
 @cache
 def sample() -> DisplayState:
     """One sample hall per process: a few tickets called at windows 1 and 3."""
-    from hall.app import Hall
     from hall.terminal_setup import setup_terminal
+    from ui.opening import sample_door
 
     folder = Path(tempfile.mkdtemp(prefix="tingduan-display-sample-"))
     atexit.register(shutil.rmtree, folder, True)
     setup_terminal(folder, "SY-ZW01", "D3", standalone=True, hall_name="十堰市政务服务中心")
-    hall = Hall.open(folder)
-    try:
-        hall.accounts.add(None, "admin", "admin", PASSWORD)  # the first account: by no one
-        admin = hall.sign_in("admin", PASSWORD)
+    with sample_door(folder) as hall:
+        admin = hall.first_admin("admin", PASSWORD)
         admin.accounts.add("li.na", "clerk", PASSWORD)
         clerk = hall.sign_in("li.na", PASSWORD, window="3")
-        kiosk = hall.kiosk_session()
+        kiosk = hall.kiosk
         for service, priority in [("newborn", "regular"), ("retirement", "elder"),
                                   ("newborn", "regular"), ("hukou_transfer", "regular"),
                                   ("social_security_card", "pregnant"), ("newborn", "regular"),
@@ -41,6 +39,4 @@ def sample() -> DisplayState:
         clerk.tickets.done(done.id)
         clerk.tickets.call_next("3")
         clerk.tickets.call_next("1")
-        return read_display(hall)
-    finally:
-        hall.close()
+        return read_display(hall.display)

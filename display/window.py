@@ -71,7 +71,7 @@ class DisplayWindow(CallBoard):
 
     def _start(self) -> None:
         n = self.last_calls
-        self.bridge.submit(lambda h: read_display(h, n), self._first_state)
+        self.bridge.submit(lambda screen: read_display(screen, n), self._first_state)
         self.bridge.submit(read_hall_face, self._hall_face, lambda _e: None)
 
     def _first_state(self, state: DisplayState) -> None:
@@ -114,7 +114,7 @@ class DisplayWindow(CallBoard):
             return
         self._reading = True
         pos = self.log_pos
-        self.bridge.submit(lambda h: (h.views.calls_after(pos), h.views.waiting()),
+        self.bridge.submit(lambda s: (s.views.calls_after(pos), s.views.waiting()),
                            self._new_calls, lambda _e: self._done_reading())
 
     def _done_reading(self) -> None:

@@ -31,10 +31,15 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from hall.actors import Actor
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from hall.app import Hall
     from hall.catalog import Catalog
     from hall.close_day import Closing, DayClosing
+    from hall.config import TerminalConfig
     from hall.core import Outcome
+    from hall.pad_view import PadView
     from hall.stats import DayStats
     from hall.sync_status import SyncStatus
 
@@ -115,6 +120,7 @@ class SessionSettings:
         self.hours = s.hours
         self.standing = s.standing
         self.check_take = s.check_take
+        self.booking = s.booking  # 预约's rules (how early a booked visitor may check in)
 
 
 class SessionRatings:
@@ -183,6 +189,26 @@ class SessionAppointments:
         self.due = a.due
 
 
+class SessionViews:
+    """The public boards (hall/views.py): the call screen's calls, the waiting board, a window's
+    queue, a ticket's place in line and 办件查询 by number or by the key of a card just read.
+    Numbers, windows and services only: no citizen's data (a card's key comes from a read the
+    session made, audited there)."""
+
+    def __init__(self, hall: Hall) -> None:
+        v = hall.views
+        self.now_calling = v.now_calling
+        self.last_calls = v.last_calls
+        self.calls_after = v.calls_after
+        self.log_position = v.log_position
+        self.next_for = v.next_for
+        self.held_by = v.held_by
+        self.waiting = v.waiting
+        self.place_in_line = v.place_in_line
+        self.progress = v.progress
+        self.progress_of = v.progress_of
+
+
 class SessionWindows:
     def __init__(self, hall: Hall, actor: Actor) -> None:
         self.configure = _bound(hall.windows.configure, actor)
@@ -199,6 +225,9 @@ class SessionSlips:
         self.not_permitted_notice = hall.not_permitted_notice
         self.missing_notice = hall.missing_notice
         self.notice_slip = hall.notice_slip
+        # what a scanned slip says: a receipt's case number, a ticket's number (or None)
+        self.case_of_qr = hall.case_of_qr
+        self.ticket_of_qr = hall.ticket_of_qr
 
 
 class SessionAdmin:
@@ -225,7 +254,7 @@ class Session:
     """The hall as one actor sees it (module docstring). Made by the hall only."""
 
     __slots__ = ("_actor", "_hall", "accounts", "admin", "appointments", "cards", "cases", "help",
-                 "parts", "ratings", "settings", "slips", "tickets", "windows")
+                 "parts", "ratings", "settings", "slips", "tickets", "views", "windows")
     _hall: Hall
     _actor: Actor
     tickets: SessionTickets
@@ -238,6 +267,7 @@ class Session:
     help: SessionHelp
     appointments: SessionAppointments
     windows: SessionWindows
+    views: SessionViews
     slips: SessionSlips
     admin: SessionAdmin
 
@@ -260,6 +290,7 @@ class Session:
         fixed(self, "help", SessionHelp(hall, actor))
         fixed(self, "appointments", SessionAppointments(hall, actor))
         fixed(self, "windows", SessionWindows(hall, actor))
+        fixed(self, "views", SessionViews(hall))
         fixed(self, "slips", SessionSlips(hall))
         fixed(self, "admin", SessionAdmin(hall, actor))
 
@@ -318,12 +349,50 @@ class Session:
     def sign_out(self) -> None:
         self._hall.accounts.sign_out(self._actor)
 
+    # -- signing in at this terminal: a new session, only with a credential -------------------
+    # A face holds one session; these give it another for whoever proves who they are (the
+    # desk's sign-in form, the kiosk's maintenance PIN or an admin's account). Without the
+    # credential there is no way from one actor to another (no operator, no kiosk, no screen).
+    def sign_in(self, user: str, password: str, *, window: str | None = None) -> Session:
+        """An account's session at this terminal (a desk), or AccessError."""
+        return self._hall.sign_in(user, password, window=window)
+
+    def technician_sign_in(self, pin: str) -> Session:
+        """The kiosk technician's session behind the PIN, or AccessError."""
+        return self._hall.technician_session(pin)
+
+    def maintenance_sign_in(self, user: str, password: str) -> Session:
+        """An admin's hall account at the kiosk's maintenance panel, or AccessError."""
+        return self._hall.maintenance_session(user, password)
+
     # -- typed reads -------------------------------------------------------------------------
     def sync_status(self) -> SyncStatus:
         """This terminal's sync (hall/sync_status.py): no personal data, any session reads it."""
         from hall.sync_status import read
 
         return read(self._hall.core)
+
+    @property
+    def config(self) -> TerminalConfig:
+        """This terminal's settings (its name, hall, timezone, idle time; no keys), as the
+        hall's signed settings last made them."""
+        return self._hall.config
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The hall's timezone: the times a face shows are the hall's, not this machine's."""
+        return self._hall.core.zone
+
+    def now(self) -> datetime:
+        """The hall's clock (a simulated one in the demo and tests)."""
+        return self._hall.now()
+
+    def pad_view(self, window: str | None = None) -> PadView:
+        """What a window's rating pad shows (hall/pad_view.py): public, no citizen's data; the
+        session's own window unless another is named."""
+        from hall.windows import check_window_name
+
+        return self._hall.pad_view(check_window_name(window or self._actor.window or ""))
 
     @property
     def catalog(self) -> Catalog:

@@ -15,12 +15,7 @@ from sync.starter import enrolled as is_enrolled
 from sync.starter import start_sync
 from ui.app import Shell
 from ui.bridge import HallBridge
-
-
-def open_hall(data_dir: Path) -> object:
-    from hall.app import Hall
-
-    return Hall.open(data_dir)
+from ui.opening import face_opener
 
 
 def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = True,
@@ -31,7 +26,7 @@ def open_context(data_dir: Path, *, shell: Shell | None = None, voice: bool = Tr
     first paint); with a shell, everything stops at quit."""
     from devices.config import load_device_config
 
-    bridge = HallBridge(lambda: open_hall(data_dir))  # type: ignore[arg-type, return-value]
+    bridge = HallBridge(face_opener(data_dir, "kiosk"))  # the kiosk's own session, no more
     failure = None
     try:
         config = load_device_config(data_dir)

@@ -39,16 +39,16 @@ def seed(data_dir: Path) -> None:
     """A set-up terminal with a technician PIN, an accepted case of the sample resident and a
     served visit to rate (all through the hall, as a desk would)."""
     from devices.emulators import people
-    from hall.app import Hall
     from hall.cases import MaterialItem
     from hall.terminal_setup import setup_terminal
+    from ui.opening import sample_door
 
     setup_terminal(data_dir, "SY-ZW01", "K3", hall_name=HALL_NAME, standalone=True)
-    with Hall.open(data_dir) as hall:
-        op = hall.operator_session("preview")
+    with sample_door(data_dir) as hall:
+        op = hall.operator
         op.accounts.set_technician_pin("246810")
         read = op.cards.read(people.RESIDENT)
-        service = hall.catalog.get("newborn")
+        service = op.catalog.get("newborn")
         items = [MaterialItem(m.name, "submitted") for m in service.materials]
         case = op.cases.accept("newborn", op.cards.applicant(read), items).value
         # 后台: the health commission's account decides its parts, as at its workbench
@@ -93,9 +93,8 @@ class Preview:
         self.ctx.start()
         wait_until(lambda: self.ctx.bridge.is_ready and all(
             s.ready for s in self.ctx.devices.states() if s.configured))
-        self.read = self._job(lambda hall: hall.kiosk_session().cards.read(self._resident()))
-        self.elder_read = self._job(
-            lambda hall: hall.kiosk_session().cards.read(self._resident(elder=True)))
+        self.read = self._job(lambda kiosk: kiosk.cards.read(self._resident()))
+        self.elder_read = self._job(lambda kiosk: kiosk.cards.read(self._resident(elder=True)))
         shell.on_quit(self.close)
         atexit.register(self._remove)
         self._close_context = close_context

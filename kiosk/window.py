@@ -38,21 +38,21 @@ from ui import messages
 from ui.theme import Theme
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cards import CardRead
     from hall.changes import Changes
+    from hall.session import Session
     from hall.views import WaitingBoard
 
 
-def _scan(hall: Hall, payload: str) -> tuple[str, Any]:
+def _scan(kiosk: Session, payload: str) -> tuple[str, Any]:
     """What a scanned code is: a receipt's QR (a case), a ticket's QR, or a 身份码/企业码."""
-    case = hall.case_of_qr(payload)
+    case = kiosk.slips.case_of_qr(payload)
     if case:
         return ("case", case)
-    number = hall.ticket_of_qr(payload)
+    number = kiosk.slips.ticket_of_qr(payload)
     if number:
         return ("ticket", number)
-    return ("identity", hall.kiosk_session().cards.read_code(payload))
+    return ("identity", kiosk.cards.read_code(payload))
 
 
 class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, BookingFlow, HelpFlow,
@@ -152,15 +152,14 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
                                      and page not in (self.confirm, self.ticket))
 
     def _hall_ready(self) -> None:
-        def facts(hall: Hall) -> tuple[HallFacts, WaitingBoard]:
-            cfg = hall.config
+        def facts(kiosk: Session) -> tuple[HallFacts, WaitingBoard]:
             from hall.ratings import BAD_REASONS
 
-            signed = hall.settings.current()  # the hall's signed settings over config.json
-            cfg = hall.config
-            return (HallFacts(cfg.display_name, cfg.kiosk_idle_s, dict(hall.catalog.series),
-                              hall.catalog.services, BAD_REASONS, hall.settings.standing(),
-                              signed.version), hall.views.waiting())
+            signed = kiosk.settings.current()  # the hall's signed settings over config.json
+            cfg = kiosk.config
+            return (HallFacts(cfg.display_name, cfg.kiosk_idle_s, dict(kiosk.catalog.series),
+                              kiosk.catalog.services, BAD_REASONS, kiosk.settings.standing(),
+                              signed.version), kiosk.views.waiting())
 
         self.call(facts, self._facts)
 
@@ -184,7 +183,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
             self._hall_ready()
 
     def _warm_up(self) -> None:
-        self.call(lambda hall: hall.catalog.search_keys, lambda _keys: None,
+        self.call(lambda kiosk: kiosk.catalog.search_keys, lambda _keys: None,
                   on_error=lambda _e: None)
 
     def _changed(self, changes: Changes) -> None:
@@ -194,12 +193,12 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
             self._board_timer.start()
         if changes.help and self.visit.help_id:
             help_id = self.visit.help_id
-            self.call(lambda hall: hall.help.get(help_id), self._help_state)
+            self.call(lambda kiosk: kiosk.help.get(help_id), self._help_state)
         if changes.sync and self.ctx.enrolled:
             self.refresh_sync()
 
     def refresh_board(self) -> None:
-        self.call(lambda hall: hall.views.waiting(), self._board)
+        self.call(lambda kiosk: kiosk.views.waiting(), self._board)
 
     def _board(self, board: WaitingBoard) -> None:
         self.board = board
@@ -213,7 +212,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
                 self.show_note(self.rate_hint())
             return
         self.idle.poke()
-        self.call(lambda hall: hall.kiosk_session().cards.read(card), self.identified,  # type: ignore[arg-type]
+        self.call(lambda kiosk: kiosk.cards.read(card), self.identified,  # type: ignore[arg-type]
                   hold="card")
 
     def on_scan(self, payload: str) -> None:
@@ -221,7 +220,7 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
         if page is self.maintenance:
             return
         self.idle.poke()
-        self.call(lambda hall: _scan(hall, payload), self._scanned, hold="scan")
+        self.call(lambda kiosk: _scan(kiosk, payload), self._scanned, hold="scan")
 
     def _scanned(self, found: tuple[str, Any]) -> None:
         kind, value = found
@@ -251,11 +250,11 @@ class KioskWindow(NoticeFlow, TakeFlow, ProgressFlow, RateFlow, CheckInFlow, Boo
             self.theme.set_elder(True)
         if page is self.progress:
             key = read.holder.key
-            self.call(lambda hall: hall.views.progress_of(key), self._progress, hold="lookup")
+            self.call(lambda kiosk: kiosk.views.progress_of(key), self._progress, hold="lookup")
         elif page is self.book:  # another card: the slots offered to its holder
             self.start_booking()
         elif page is self.check_in:
-            self.call(lambda hall: check_in_ticket(hall, read), self._taken, hold="taking")
+            self.call(lambda kiosk: check_in_ticket(kiosk, read), self._taken, hold="taking")
         elif page is self.notice and self.visit.service is not None:
             self.visit.purpose = "take"
             self.choose(self.visit.service.id)

@@ -40,17 +40,17 @@ def main(argv: list[str]) -> int:
 
 
 def build_window(shell: Shell) -> QWidget:
-    from hall.app import Hall
     from hall.location import data_dir
     from hall.windows import check_window_name
     from sync.starter import start_sync
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
     if not shell.options.window:
         raise SystemExit("main.py rater: --window N is required (the window this pad faces)")
     window = check_window_name(shell.options.window)
     folder = data_dir(shell.options.data_dir)
-    bridge = HallBridge(lambda: Hall.open(folder))
+    bridge = HallBridge(face_opener(folder, "rater", window=window))  # the pad's own session
     shell.on_quit(bridge.stop)
     bridge.start()
     start_sync(folder, bridge.start_sync)

@@ -61,7 +61,7 @@ class RaterWindow(RatingPad):
             return
         self._reading = True
         window = self.window_name
-        self.bridge.submit(lambda h: h.pad_view(window), self._show, self._read_failed)
+        self.bridge.submit(lambda pad: pad.pad_view(window), self._show, self._read_failed)
 
     def _read_failed(self, error: HallError) -> None:
         log.warning("pad read: %s", error.code)
@@ -92,11 +92,11 @@ class RaterWindow(RatingPad):
         if view is None or view.to_rate is None:
             self.back_to_card()
             return
-        ticket, window = view.to_rate, self.window_name
+        ticket = view.to_rate
         self._rated.add(ticket)
         self.show_thanks()  # at once: the citizen never waits on the store
-        self.bridge.submit(
-            lambda h: h.rater_session(window).ratings.rate(ticket, grade, reasons=reasons).value,
+        self.bridge.submit(  # the bridge's session is this pad's (its window's rater)
+            lambda pad: pad.ratings.rate(ticket, grade, reasons=reasons).value,
             self.sent.emit, self._send_failed)
 
     def _send_failed(self, error: HallError) -> None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.appointments import NoShowSweep
     from hall.session import Session
     from ui.bridge import HallBridge
@@ -63,7 +62,7 @@ class NoShowClock(QObject):
             return
         self._in_flight = True
 
-        def run(_hall: Hall) -> NoShowSweep:
+        def run(_face: Session) -> NoShowSweep:  # the signed-in account's, not the face's
             return session.appointments.sweep_no_shows().value
 
         self._bridge.submit(run, self._done, self._failed, label="no-shows")

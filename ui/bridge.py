@@ -1,13 +1,14 @@
 """The bridge: one worker QThread owns the hall; the GUI thread talks to it with signals only.
 
-    bridge = HallBridge(lambda: Hall.open(data_dir))
+    bridge = HallBridge(face_opener(data_dir, "kiosk"))     # ui/opening.py
     bridge.changed.connect(page.refresh)           # every commit: own, sync's, other processes'
     bridge.start()
-    bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value,
+    bridge.submit(lambda kiosk: kiosk.tickets.take("newborn").value,
                   on_done=show_ticket, on_error=show_error)
 
 The hall is opened in the worker thread (SQLite connections belong to the thread that made
-them) and every command runs there, one after another in the order submitted. Results and
+them) and every command runs there, one after another in the order submitted. A job gets the
+face's session (hall/session.py), never the hall: the worker keeps the hall to itself. Results and
 errors come back to the GUI thread as queued signals, then to the callbacks given to `submit`.
 A QTimer in the worker calls `hall.poll_external()` so commits of other processes (the CLI, a
 second face on the same store) arrive as `changed` too. The GUI thread never waits on the hall.
@@ -29,6 +30,8 @@ from ui.services import BackgroundServices
 
 if TYPE_CHECKING:
     from hall.app import Hall
+    from hall.session import Session
+    from ui.opening import Opened
 
 T = TypeVar("T")
 log = logging.getLogger("tingduan.ui")
@@ -41,7 +44,7 @@ class Job(Generic[T]):
     """One command on its way to the worker and back."""
 
     id: int
-    fn: Callable[[Hall], T]
+    fn: Callable[[Session], T]
     on_done: Callable[[T], None] | None = None
     on_error: Callable[[HallError], None] | None = None
     label: str = ""
@@ -59,11 +62,12 @@ class _Worker(QObject):
     problem = Signal(object)  # HallError from the background poll
     closed = Signal()
 
-    def __init__(self, factory: Callable[[], Hall], poll_ms: int) -> None:
+    def __init__(self, factory: Callable[[], Opened], poll_ms: int) -> None:
         super().__init__()
         self._factory = factory
         self._poll_ms = poll_ms
         self._hall: Hall | None = None
+        self._session: Session | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._timer: QTimer | None = None
         self._poll_failing = False
@@ -71,11 +75,12 @@ class _Worker(QObject):
     @Slot()
     def open(self) -> None:
         try:
-            hall = self._factory()
+            opened = self._factory()
         except BaseException as exc:
             self.open_failed.emit(as_hall_error(exc))
             return
-        self._hall = hall
+        hall = self._hall = opened.hall
+        self._session = opened.session
         # Called in whichever thread commits (this one, or sync's); emitting a signal from
         # there is queued to the GUI thread by Qt.
         self._unsubscribe = hall.subscribe(self.changed.emit)
@@ -87,11 +92,11 @@ class _Worker(QObject):
 
     @Slot(object)
     def run(self, job: Job[Any]) -> None:
-        if self._hall is None:
+        if self._session is None:
             job.error = HallClosed("the hall is not open")
         else:
             try:
-                job.result = job.fn(self._hall)
+                job.result = job.fn(self._session)
             except BaseException as exc:
                 job.error = as_hall_error(exc)
         self.finished.emit(job)
@@ -119,7 +124,7 @@ class _Worker(QObject):
                 self._hall.close()
             except BaseException as exc:
                 as_hall_error(exc)
-            self._hall = None
+            self._hall = self._session = None
         self.closed.emit()
         thread = self.thread()
         if thread is not None:
@@ -139,7 +144,7 @@ class HallBridge(QObject):
     _run = Signal(object)
     _close = Signal()
 
-    def __init__(self, factory: Callable[[], Hall], *, poll_ms: int = POLL_MS,
+    def __init__(self, factory: Callable[[], Opened], *, poll_ms: int = POLL_MS,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
@@ -172,10 +177,11 @@ class HallBridge(QObject):
     def start(self) -> None:
         self._thread.start()
 
-    def submit(self, fn: Callable[[Hall], T], on_done: Callable[[T], None] | None = None,
+    def submit(self, fn: Callable[[Session], T], on_done: Callable[[T], None] | None = None,
                on_error: Callable[[HallError], None] | None = None, *, label: str = "") -> int:
-        """Run `fn(hall)` in the worker; `on_done(result)` or `on_error(HallError)` run later in
-        the GUI thread. Returns the job's id. Jobs run in the order submitted."""
+        """Run `fn(session)` in the worker (the face's session: ui/opening.py); `on_done(result)`
+        or `on_error(HallError)` run later in the GUI thread. Returns the job's id. Jobs run in
+        the order submitted."""
         job: Job[T] = Job(next(self._ids), fn, on_done, on_error, label)
         if self._stopping:
             job.error = HallClosed("the hall is closing")

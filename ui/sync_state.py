@@ -1,6 +1,7 @@
 """Sync's state as the faces show it, read in the hall's worker thread (Qt-free).
 
-It comes from sync.runner.status (the terminal's own store): online or not, events not yet
+It comes from the session's typed sync status (hall/sync_status.py, the terminal's own store):
+online or not, events not yet
 pushed, and the conflicts sync found (a call two windows made offline, a number two terminals
 issued: C001 and C001·T2), each told to the clerk by ticket label and window.
 """
@@ -8,13 +9,14 @@ issued: C001 and C001·T2), each told to the clerk by ticket label and window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hall.errors import DomainError
 from hall.timefmt import iso_of_ms
 
 if TYPE_CHECKING:
-    from hall.app import Hall
+    from hall.session import Session
+    from hall.sync_status import SyncConflict
 
 
 @dataclass(frozen=True)
@@ -47,45 +49,42 @@ class SyncState:
     screen_hears: bool | None = None
 
 
-def read_sync(hall: Hall) -> SyncState:
-    from sync import credential, runner
-
-    status = runner.status(hall.core)
-    enrolled = credential.exists(hall.data_dir)
-    hearing = status["hearing"]
-    failing = enrolled and not status["online"] and status["last_error"] is not None
-    return SyncState(enrolled, bool(status["online"]) if enrolled else False,
-                     int(status["pending"]), status["last_success_ms"],
-                     tuple(_conflicts(hall, status["conflicts"])), failing,
-                     whole_queue=not failing or hearing["whole_queue"],
-                     unheard=tuple(hearing["unheard"]) if failing else (),
-                     hears_anyone=not failing or hearing["hears_anyone"],
-                     screen_hears=None if not failing or hearing["screens"] is None
-                     else bool(hearing["screens"]))
+def read_sync(session: Session) -> SyncState:
+    status = session.sync_status()
+    hearing = status.hearing
+    failing = status.failing
+    return SyncState(status.enrolled, status.online if status.enrolled else False,
+                     status.pending, status.last_success_ms,
+                     tuple(_conflicts(session, status.conflicts)), failing,
+                     whole_queue=not failing or hearing.whole_queue,
+                     unheard=hearing.unheard if failing else (),
+                     hears_anyone=not failing or hearing.hears_anyone,
+                     screen_hears=None if not failing or hearing.screens is None
+                     else bool(hearing.screens))
 
 
-def _conflicts(hall: Hall, raw: list[dict[str, Any]]) -> list[Conflict]:
+def _conflicts(session: Session, raw: tuple[SyncConflict, ...]) -> list[Conflict]:
     out = []
     for c in raw:
-        ticket_id = c.get("ticket_id")
+        ticket_id = c.ticket_id
         label: str = ""
         labels: tuple[str, ...] = ()
         window: str | None = None
         if ticket_id:
             try:
-                ticket = hall.tickets.get(str(ticket_id))
+                ticket = session.tickets.get(str(ticket_id))
             except DomainError:
                 ticket = None
             if ticket is not None:
                 label, window = ticket.number, ticket.window
-                if c["kind"] == "number":
+                if c.kind == "number":
                     printed = ticket.printed or ticket.number
                     try:
-                        shared = hall.tickets.get(printed)
+                        shared = session.tickets.get(printed)
                         labels = tuple(sorted({shared.number, *shared.shared_with}))
                     except DomainError:
                         labels = (ticket.number,)
-        detected = int(c["detected_ms"])
-        out.append(Conflict(str(c["kind"]), f"{c['event_id']}:{c['kind']}", label, labels,
-                            window, detected, iso_of_ms(detected, hall.core.zone)))
+        detected = int(c.detected_ms)
+        out.append(Conflict(c.kind, f"{c.event_id}:{c.kind}", label, labels,
+                            window, detected, iso_of_ms(detected, session.zone)))
     return out

@@ -34,10 +34,10 @@ from ui.idle import IdleWatch
 from ui.theme import Theme
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cards import CardRead
     from hall.catalog import Service
     from hall.hours import Standing
+    from hall.session import Session
     from hall.slips import TicketSlip
     from hall.sync_status import SyncStatus
     from hall.ticket_views import TicketView
@@ -224,9 +224,10 @@ class KioskBase(QWidget):
         self.elder_button.setText(self.tr("Standard text") if mode == "elder"
                                   else self.tr("Larger text"))
 
-    def call(self, fn: Callable[[Hall], T], on_done: Callable[[T], None], *,
+    def call(self, fn: Callable[[Session], T], on_done: Callable[[T], None], *,
              on_error: Callable[[HallError], None] | None = None, hold: str = "") -> None:
-        """A job for the hall's thread; the idle clock holds while it runs."""
+        """A job for the hall's thread, given the kiosk's own session (ui/opening.py); the idle
+        clock holds while it runs."""
         if hold:
             self.idle.hold(hold)
 

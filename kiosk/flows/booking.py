@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING
 from kiosk.flows.base import KioskBase
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.appointments import Appointment, SlotView
     from hall.cards import CardRead
+    from hall.session import Session
 
 
-def open_slots(hall: Hall, service_id: str) -> list[tuple[str, SlotView]]:
-    return hall.kiosk_session().appointments.open_slots(service_id)
+def open_slots(kiosk: Session, service_id: str) -> list[tuple[str, SlotView]]:
+    return kiosk.appointments.open_slots(service_id)
 
 
-def book_own(hall: Hall, service_id: str, day: str, time: str, read: CardRead
+def book_own(kiosk: Session, service_id: str, day: str, time: str, read: CardRead
              ) -> tuple[Appointment, int]:
-    booked = hall.kiosk_session().appointments.book_own(service_id, day, time, read).value
-    return booked, hall.settings.booking().early_min
+    booked = kiosk.appointments.book_own(service_id, day, time, read).value
+    return booked, kiosk.settings.booking().early_min
 
 
 class BookingFlow(KioskBase):
@@ -33,7 +33,7 @@ class BookingFlow(KioskBase):
             return
         self.visit.purpose = "book"
         name = service.name
-        self.call(lambda hall: open_slots(hall, service.id),
+        self.call(lambda kiosk: open_slots(kiosk, service.id),
                   lambda slots: self._slots(name, slots), hold="lookup")
 
     def back_from_booking(self) -> None:
@@ -52,7 +52,7 @@ class BookingFlow(KioskBase):
         if service is None or read is None:
             return
         name = service.name
-        self.call(lambda hall: book_own(hall, service.id, day, time, read),
+        self.call(lambda kiosk: book_own(kiosk, service.id, day, time, read),
                   lambda got: self._booked(name, *got), on_error=self._book_failed,
                   hold="taking")
 

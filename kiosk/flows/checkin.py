@@ -11,15 +11,15 @@ from kiosk.flows.base import (
 from kiosk.qr import qr_matrix
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cards import CardRead
+    from hall.session import Session
 
 
-def check_in_ticket(hall: Hall, read: CardRead) -> Taken:
+def check_in_ticket(kiosk: Session, read: CardRead) -> Taken:
     """Too early is refused (`too_early` with when to come back); too late is a walk-in's
     number, and the page says so (`late_for`)."""
-    done = hall.kiosk_session().appointments.check_in_at(read).value
-    slip = hall.ticket_slip(done.ticket)
+    done = kiosk.appointments.check_in_at(read).value
+    slip = kiosk.slips.ticket_slip(done.ticket)
     return Taken(done.ticket, slip, qr_matrix(slip.qr_url),
                  late_for=done.appointment.time if done.late else None)
 

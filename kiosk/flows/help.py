@@ -17,7 +17,7 @@ class HelpFlow(KioskBase):
         self.go(self.help, self.help.instruction.text())
 
     def ask_help(self, kind: str) -> None:
-        self.call(lambda hall: hall.kiosk_session().help.request(kind).value, self._help_sent)
+        self.call(lambda kiosk: kiosk.help.request(kind).value, self._help_sent)
 
     def _help_sent(self, request: Any) -> None:
         self.visit.help_id = request.id

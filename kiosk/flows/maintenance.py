@@ -15,13 +15,13 @@ from kiosk.flows.base import (
 from ui import messages
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.errors import HallError
+    from hall.session import Session
     from hall.sync_status import SyncStatus
 
 
-def _sync_status(hall: Hall) -> SyncStatus:
-    return hall.kiosk_session().sync_status()
+def _sync_status(kiosk: Session) -> SyncStatus:
+    return kiosk.sync_status()
 
 
 class MaintenanceFlow(KioskBase):
@@ -43,13 +43,13 @@ class MaintenanceFlow(KioskBase):
         self.go(self.maintenance)
 
     def check_pin(self, pin: str) -> None:
-        self.call(lambda hall: hall.technician_session(pin), self._pin_ok,
+        self.call(lambda kiosk: kiosk.technician_sign_in(pin), self._pin_ok,
                   on_error=self._pin_refused)
 
     def check_account(self, user: str, password: str) -> None:
         """A hall account (an admin's) instead of the PIN: checked as at any desk of the hall,
         from what this kiosk last heard of the hall's accounts."""
-        self.call(lambda hall: hall.maintenance_session(user, password), self._pin_ok,
+        self.call(lambda kiosk: kiosk.maintenance_sign_in(user, password), self._pin_ok,
                   on_error=self._pin_refused)
 
     def _pin_refused(self, error: HallError) -> None:

@@ -26,7 +26,7 @@ class NoticeFlow(TakeFlow):
         if not self.devices.config.get("printer") or self.devices.paper_out():
             self.notice.set_status(self._no_print_text(self.devices.printer.state))
             return
-        self.call(lambda hall: hall.notice_slip(service.id), self._print_notice_slip)
+        self.call(lambda kiosk: kiosk.slips.notice_slip(service.id), self._print_notice_slip)
 
     def _print_notice_slip(self, slip: Any) -> None:
         token = self.devices.printer.print_layout(receipt_slip_layout(slip), kind="notice")

@@ -21,7 +21,7 @@ class ProgressFlow(KioskBase):
         self.go(self.progress, self.progress.instruction.text())
 
     def lookup_case(self, number: str) -> None:
-        self.call(lambda hall: [hall.views.progress(number)], self._progress, hold="lookup")
+        self.call(lambda kiosk: [kiosk.views.progress(number)], self._progress, hold="lookup")
 
     def _progress(self, found: Sequence[Progress]) -> None:
         self.progress.show_results(found)

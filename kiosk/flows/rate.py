@@ -26,7 +26,7 @@ class RateFlow(KioskBase):
         self.go(self.rate, self.rate.instruction.text())
 
     def rate_ticket(self, number: str) -> None:
-        self.call(lambda hall: hall.tickets.get(number), self._rate_found)
+        self.call(lambda kiosk: kiosk.tickets.get(number), self._rate_found)
 
     def _rate_found(self, ticket: TicketView) -> None:
         self.visit.rate_ticket = ticket.id
@@ -50,7 +50,7 @@ class RateFlow(KioskBase):
             return
         # the fixed reasons as the rating's reasons (plain, counted), not as typed text
         chosen = list(reasons)
-        self.call(lambda hall: hall.kiosk_session().ratings.rate(ticket, grade,
+        self.call(lambda kiosk: kiosk.ratings.rate(ticket, grade,
                                                                  reasons=chosen).value,
                   self._rated, on_error=self._rate_failed)
 

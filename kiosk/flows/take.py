@@ -16,15 +16,15 @@ from kiosk.flows.base import (
 from kiosk.qr import qr_matrix
 
 if TYPE_CHECKING:
-    from hall.app import Hall
     from hall.cards import CardRead
     from hall.catalog import Service
+    from hall.session import Session
 
 
-def take_ticket(hall: Hall, service_id: str, read: CardRead | None) -> Taken:
+def take_ticket(kiosk: Session, service_id: str, read: CardRead | None) -> Taken:
     """The hall decides the priority: a card at or past its elder age gives 老年人 by itself."""
-    ticket = hall.kiosk_session().tickets.take(service_id, card=read).value
-    slip = hall.ticket_slip(ticket)
+    ticket = kiosk.tickets.take(service_id, card=read).value
+    slip = kiosk.slips.ticket_slip(ticket)
     return Taken(ticket, slip, qr_matrix(slip.qr_url))
 
 
@@ -65,7 +65,7 @@ class TakeFlow(KioskBase):
 
     def search(self, query: str) -> None:
         no_id = self.visit.no_id and self.visit.purpose == "take"
-        self.call(lambda hall: hall.catalog.search(query, no_id=no_id),
+        self.call(lambda kiosk: kiosk.catalog.search(query, no_id=no_id),
                   lambda found: self.services.set_services(found, self.board))
 
     def back_to_services(self) -> None:
@@ -75,11 +75,11 @@ class TakeFlow(KioskBase):
     def choose(self, service_id: str) -> None:
         self.devices.printer.check_now()
 
-        def look(hall: Hall) -> tuple[Service, str, Any, Any]:
-            service = hall.catalog.get(service_id)
-            return (service, hall.catalog.series.get(service.series, ""),
-                    hall.views.waiting().service(service_id),
-                    hall.settings.standing(service.id))
+        def look(kiosk: Session) -> tuple[Service, str, Any, Any]:
+            service = kiosk.catalog.get(service_id)
+            return (service, kiosk.catalog.series.get(service.series, ""),
+                    kiosk.views.waiting().service(service_id),
+                    kiosk.settings.standing(service.id))
 
         self.call(look, self._chosen)
 
@@ -130,7 +130,7 @@ class TakeFlow(KioskBase):
             return
         self.confirm.ok.setEnabled(False)  # one tap, one number
         read = self.visit.read
-        self.call(lambda hall: take_ticket(hall, service.id, read), self._taken,
+        self.call(lambda kiosk: take_ticket(kiosk, service.id, read), self._taken,
                   on_error=self._take_failed, hold="taking")
 
     def _take_failed(self, error: HallError) -> None:

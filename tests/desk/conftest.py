@@ -16,6 +16,7 @@ from hall.app import Hall
 from hall.terminal_setup import setup_terminal
 from tests.ui.conftest import data_dir, normal_mode, shell, terminal_template  # noqa: F401
 from ui.bridge import HallBridge
+from ui.opening import face_opener
 
 PASSWORD = "desk-tests-2026"
 
@@ -56,10 +57,7 @@ def make_desk(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., DeskWindow
 
     def make(folder: Path, *, hub: bool = False, printer: Any = None,
              lock_after: float = 300.0) -> DeskWindow:
-        from sync.hubcall import attach
-
-        bridge = HallBridge((lambda: attach(Hall.open(folder))) if hub
-                            else (lambda: Hall.open(folder)))
+        bridge = HallBridge(face_opener(folder, "desk", hub_calls=hub))
         with qtbot.waitSignal(bridge.ready, timeout=20_000):
             bridge.start()
         options = DeskOptions(folder, lock_after=lock_after,

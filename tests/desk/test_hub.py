@@ -23,6 +23,7 @@ from tests.conftest import ROOT
 from tests.desk.conftest import add_accounts, member, sign_in
 from ui.app import Shell
 from ui.bridge import HallBridge
+from ui.opening import face_opener
 
 
 def kiosk_takes(folder: Path, n: int) -> None:
@@ -45,7 +46,7 @@ def test_two_desks_calling_at_once_never_share_a_ticket_and_the_display_follows(
     kiosk_takes(kiosk, 8)
 
     # the display: its own store, synced in its process, speaking into a folder (no sound card)
-    bridge = HallBridge(lambda: Hall.open(screen))
+    bridge = HallBridge(face_opener(screen, "display"))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
         bridge.start()
     assert start_sync(screen, bridge.start_sync)
@@ -134,7 +135,7 @@ def test_a_display_that_loses_the_hub_says_so_and_keeps_the_last_call(
     with Hall.open(kiosk) as hall, SyncClient(hall, cred.server, cred.token) as client:
         hall.tickets.call_next(hall.kiosk().__class__.operator("t"), "4")
         client.once()
-    bridge = HallBridge(lambda: Hall.open(screen))
+    bridge = HallBridge(face_opener(screen, "display"))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
         bridge.start()
     stop = threading.Event()

@@ -21,11 +21,12 @@ from rater.window import RaterWindow
 from tests.desk.conftest import add_accounts, sign_in
 from ui.app import Shell
 from ui.bridge import HallBridge
+from ui.opening import face_opener
 
 
 @pytest.fixture
 def pad(qtbot: QtBot, data_dir: Path, normal_mode: Shell) -> Iterator[RaterWindow]:
-    bridge = HallBridge(lambda: Hall.open(data_dir))
+    bridge = HallBridge(face_opener(data_dir, "rater", window="3"))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
         bridge.start()
     window = RaterWindow(bridge, "3")

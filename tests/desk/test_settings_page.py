@@ -22,13 +22,14 @@ def test_supervisor_changes_settings_and_another_terminal_runs_them(
     from desk.settings_dialog import HallSettingsDialog
     from display.window import DisplayWindow
     from ui.bridge import HallBridge
+    from ui.opening import face_opener
 
     desk_dir = member(hub, tmp_path / "desk", "D1")
     kiosk_dir = member(hub, tmp_path / "kiosk", "K1")
     screen_dir = member(hub, tmp_path / "screen", "S1")
     add_accounts(desk_dir, hub)
     # the call screen, synced in its process as `display` runs it
-    screen_bridge = HallBridge(lambda: Hall.open(screen_dir))
+    screen_bridge = HallBridge(face_opener(screen_dir, "display"))
     with qtbot.waitSignal(screen_bridge.ready, timeout=20_000):
         screen_bridge.start()
     screen_stop = threading.Event()

@@ -32,7 +32,7 @@ def test_a_booked_ticket_is_marked_on_the_screen(normal_mode: Shell, qtbot: QtBo
         other = hall.cards.read(OP, people.FOREIGN).holder.key
         hall.appointments.book_slot(OP, "retirement", "2026-12-08", "10:00", other)
         walk_in = hall.tickets.take(hall.kiosk(), "retirement").value
-        due = read_due(hall)
+        due = read_due(hall.display_session())
         booked = hall.appointments.check_in_at(hall.kiosk(), read).value.ticket
         wall[0] = datetime(2026, 12, 8, 10, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
         first = hall.tickets.call_next(OP, "1").value

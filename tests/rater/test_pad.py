@@ -18,6 +18,7 @@ from rater.app import MODES, SIZES, screenshot_pages
 from rater.window import RaterWindow
 from ui.app import Shell
 from ui.bridge import HallBridge
+from ui.opening import face_opener
 from ui.screenshots import render_pages, visible_texts
 
 PASSWORD = "rater-tests-2026"
@@ -25,7 +26,7 @@ PASSWORD = "rater-tests-2026"
 
 @pytest.fixture
 def pad(qtbot: QtBot, data_dir: Path, normal_mode: Shell) -> Iterator[RaterWindow]:
-    bridge = HallBridge(lambda: Hall.open(data_dir))
+    bridge = HallBridge(face_opener(data_dir, "rater", window="3"))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
         bridge.start()
     window = RaterWindow(bridge, "3")

@@ -22,13 +22,15 @@ from pytestqt.qtbot import QtBot
 from hall.app import Hall
 from hall.changes import Changes
 from hall.errors import ConfigError, HallError
-from tests.conftest import OP, ROOT
+from hall.session import Session
+from tests.conftest import ROOT
 from ui.bridge import HallBridge
+from ui.opening import face_opener
 
 
 @pytest.fixture
 def bridge(data_dir: Path, qtbot: QtBot) -> Iterator[HallBridge]:
-    made = HallBridge(lambda: Hall.open(data_dir))
+    made = HallBridge(face_opener(data_dir, "kiosk"))
     with qtbot.waitSignal(made.ready, timeout=10_000):
         made.start()
     yield made
@@ -56,9 +58,9 @@ def test_results_come_back_in_order_on_the_gui_thread(bridge: HallBridge, qtbot:
     out = Outcome()
     worker_threads: set[int] = set()
 
-    def take(hall: Hall) -> str:
+    def take(kiosk: Session) -> str:
         worker_threads.add(threading.get_ident())
-        return hall.tickets.take(hall.kiosk(), "newborn").value.number
+        return kiosk.tickets.take("newborn").value.number
 
     for _ in range(3):
         bridge.submit(take, out.done, out.failed)
@@ -69,10 +71,34 @@ def test_results_come_back_in_order_on_the_gui_thread(bridge: HallBridge, qtbot:
     assert bridge.pending == 0
 
 
+@pytest.mark.parametrize("face, window, kind, role", [
+    ("kiosk", None, "kiosk", "kiosk"), ("display", None, "nobody", "none"),
+    ("desk", None, "nobody", "none"), ("rater", "3", "kiosk", "rater")])
+def test_a_face_gets_its_session_never_the_hall(data_dir: Path, qtbot: QtBot, face: Any,
+                                                window: str | None, kind: str,
+                                                role: str) -> None:
+    """What a job is handed is the face's session (ui/opening.py): its actor fixed, no hall,
+    no core, no way to another actor but a credential."""
+    made = HallBridge(face_opener(data_dir, face, window=window))
+    with qtbot.waitSignal(made.ready, timeout=10_000):
+        made.start()
+    out = Outcome()
+    made.submit(lambda s: s, out.done, out.failed)
+    qtbot.waitUntil(lambda: bool(out.results or out.errors), timeout=10_000)
+    assert made.stop()
+    got = out.results[0]
+    assert isinstance(got, Session) and (got.kind, got.role) == (kind, role)
+    assert got.window == window
+    for whole in ("core", "hall", "store", "kiosk_session", "operator_session"):
+        assert not hasattr(got, whole)
+    with pytest.raises(AttributeError):
+        got._actor = got.actor  # type: ignore[misc]
+
+
 def test_errors_carry_their_code(bridge: HallBridge, qtbot: QtBot) -> None:
     out = Outcome()
-    bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "no-such-service").value, out.done, out.failed)
-    bridge.submit(lambda hall: 1 / 0, out.done, out.failed)  # a bug, not a refusal
+    bridge.submit(lambda kiosk: kiosk.tickets.take("no-such-service").value, out.done, out.failed)
+    bridge.submit(lambda kiosk: 1 / 0, out.done, out.failed)  # a bug, not a refusal
     qtbot.waitUntil(lambda: len(out.errors) == 2, timeout=10_000)
     assert [e.code for e in out.errors] == ["unknown_service", "internal"]
     assert isinstance(out.errors[1].__cause__, ZeroDivisionError)
@@ -81,8 +107,8 @@ def test_errors_carry_their_code(bridge: HallBridge, qtbot: QtBot) -> None:
 
 def test_an_error_without_a_handler_is_a_signal(bridge: HallBridge, qtbot: QtBot) -> None:
     with qtbot.waitSignal(bridge.job_failed, timeout=10_000) as caught:
-        bridge.submit(lambda hall: hall.tickets.call_next(OP, "9").value)
-    assert caught.args[0].code == "nothing_waiting"
+        bridge.submit(lambda kiosk: kiosk.tickets.call_next("9").value)
+    assert caught.args[0].code == "forbidden"  # the kiosk's own session calls nobody
 
 
 def test_the_gui_thread_turns_while_a_command_runs(bridge: HallBridge, qtbot: QtBot) -> None:
@@ -91,9 +117,9 @@ def test_the_gui_thread_turns_while_a_command_runs(bridge: HallBridge, qtbot: Qt
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start(10)
     out = Outcome()
-    bridge.submit(lambda hall: time.sleep(0.3) or "slow", out.done, out.failed)
+    bridge.submit(lambda kiosk: time.sleep(0.3) or "slow", out.done, out.failed)
     ticks_when_done: list[int] = []
-    bridge.submit(lambda hall: None, lambda _r: ticks_when_done.append(len(ticks)))
+    bridge.submit(lambda kiosk: None, lambda _r: ticks_when_done.append(len(ticks)))
     qtbot.waitUntil(lambda: bool(ticks_when_done), timeout=10_000)
     timer.stop()
     assert out.results == ["slow"]
@@ -103,7 +129,7 @@ def test_the_gui_thread_turns_while_a_command_runs(bridge: HallBridge, qtbot: Qt
 def test_a_command_notifies_its_changes(bridge: HallBridge, qtbot: QtBot) -> None:
     with qtbot.waitSignal(bridge.changed, timeout=10_000,
                           check_params_cb=lambda c: c.tickets) as caught:
-        bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value)
+        bridge.submit(lambda kiosk: kiosk.tickets.take("newborn").value)
     changes: Changes = caught.args[0]
     assert changes.source == "local" and changes.tickets and not changes.calls
 
@@ -156,17 +182,17 @@ def test_another_thread_committing_is_noticed(bridge: HallBridge, data_dir: Path
 
 
 def test_a_hall_that_cannot_open_says_why(tmp_path: Path, qtbot: QtBot) -> None:
-    bridge = HallBridge(lambda: Hall.open(tmp_path / "not-set-up"))
+    bridge = HallBridge(face_opener(tmp_path / "not-set-up", "kiosk"))
     with qtbot.waitSignal(bridge.failed_to_open, timeout=10_000) as caught:
         bridge.start()
     error = caught.args[0]
     assert isinstance(error, ConfigError) and error.code == "not_set_up"
     out = Outcome()
-    bridge.submit(lambda hall: hall.tickets.take(hall.kiosk(), "newborn").value, out.done, out.failed)
+    bridge.submit(lambda kiosk: kiosk.tickets.take("newborn").value, out.done, out.failed)
     qtbot.waitUntil(lambda: bool(out.errors), timeout=10_000)
     assert out.errors[0].code == "shutting_down"
     assert bridge.stop()
-    bridge.submit(lambda hall: None, out.done, out.failed)  # after stop: refused, not lost
+    bridge.submit(lambda kiosk: None, out.done, out.failed)  # after stop: refused, not lost
     qtbot.waitUntil(lambda: len(out.errors) == 2, timeout=10_000)
     assert out.errors[1].code == "shutting_down"
 
