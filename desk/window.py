@@ -529,12 +529,16 @@ class DeskWindow(QStackedWidget):
         session, current = self._session(), self.current()
 
         def accept(s: Session) -> tuple[Any, ReceiptSlip]:
-            if current is not None and current.status == "called":
-                s.tickets.start(current.id)
-            case = s.cases.accept(form.service_id, s.cards.applicant(read), items,
-                                  ticket=current.id if current else None,
-                                  promise=form.promise or None, assisted=form.assisted,
-                                  another=another).value
+            applicant = s.cards.applicant(read)
+            if current is not None:  # start (if only called) and accept: both or neither
+                case = s.cases.start_and_accept(
+                    current.id, form.service_id, applicant, items,
+                    promise=form.promise or None, assisted=form.assisted,
+                    another=another).value
+            else:
+                case = s.cases.accept(form.service_id, applicant, items,
+                                      promise=form.promise or None, assisted=form.assisted,
+                                      another=another).value
             return case, s.slips.case_receipt(case)
 
         def refused(error: HallError) -> None:

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from hall.app import Hall
+    from hall.cases import CaseView, MaterialItem
     from hall.catalog import Catalog
     from hall.close_day import Closing, DayClosing
     from hall.config import TerminalConfig
+    from hall.identity import Applicant
     from hall.core import Outcome
     from hall.pad_view import PadView
     from hall.stats import DayStats
@@ -81,6 +83,7 @@ class SessionTickets:
 class SessionCases:
     def __init__(self, hall: Hall, actor: Actor) -> None:
         c = hall.cases
+        self._cases, self._actor = c, actor
         self.accept = _bound(c.accept, actor)
         self.refuse = _bound(c.refuse, actor)
         self.supply = _bound(c.supply, actor)
@@ -91,6 +94,19 @@ class SessionCases:
         self.get = _bound(c.get, actor)
         self.list = _bound(c.list, actor)
         self.of_ticket = _bound(c.cases_of_ticket, actor)
+
+    def start_and_accept(self, ticket: str, service_id: str, applicant: Applicant,
+                         items: list[MaterialItem], *, promise: str | None = None,
+                         note: str | None = None, assisted: bool = False,
+                         another: bool = False) -> Outcome[CaseView]:
+        """受理 at the counter: the visit's ticket, if it is still only called, starts being
+        served, and its case is accepted, in one transaction. Both or neither: a refused case
+        (a required material missing, `ticket_has_case`, an unverified identity) or a process
+        that dies leaves the ticket as it was. Both permissions are checked before anything is
+        read (queue start, case accept)."""
+        return self._cases.accept(self._actor, service_id, applicant, items, ticket=ticket,
+                                  promise=promise, note=note, assisted=assisted,
+                                  another=another, start_ticket=True)
 
 
 class SessionParts:

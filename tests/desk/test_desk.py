@@ -259,6 +259,38 @@ def test_accept_with_one_deferred_item_prints_the_receipt(read_card, qtbot: QtBo
     assert case.number in desk.work.notice.text()
 
 
+def test_a_refused_case_leaves_the_called_ticket_as_it_was(read_card, qtbot: QtBot,
+                                                          desk_dir: Path) -> None:
+    """受理 starts the called ticket and accepts its case in one transaction: a case the hall
+    refuses (here a promise past its length) leaves the ticket called, not half-served."""
+    desk, emulator = read_card
+    number = take(desk_dir, "newborn")[0]
+    sign_in(qtbot, desk, "li", "3")
+    QTest.keyClick(desk, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: desk.queue_state.current is not None, timeout=10_000)
+    emulator.present(people.RESIDENT)
+    qtbot.waitUntil(lambda: desk.read is not None, timeout=10_000)
+    panel = desk.work.acceptance
+    panel.all_submitted.click()
+    panel.promise.setText("承" * 2001)
+    panel.accept_button.click()
+    qtbot.waitUntil(lambda: "太长" in desk.work.notice.text(), timeout=10_000)  # text_long
+    with Hall.open(desk_dir) as hall:
+        assert hall.tickets.get(number).status == "called"
+        assert not hall.core.conn.execute(
+            "SELECT COUNT(*) FROM events WHERE type = 'ServiceStarted'").fetchone()[0]
+    panel.promise.setText("")
+    printed: list[Path] = []
+    desk.a4.printed.connect(lambda _t, path: printed.append(path))
+    panel.accept_button.click()
+    qtbot.waitUntil(lambda: bool(printed), timeout=20_000)
+    with Hall.open(desk_dir) as hall:
+        assert hall.tickets.get(number).status == "serving"
+        rows = hall.core.conn.execute("SELECT type FROM events WHERE type IN "
+                                      "('ServiceStarted', 'CaseAccepted') ORDER BY pos")
+        assert [r[0] for r in rows] == ["ServiceStarted", "CaseAccepted"]
+
+
 def test_missing_materials_give_the_notice_and_refusal_its_reasons(
         read_card, qtbot: QtBot, desk_dir: Path) -> None:
     desk, emulator = read_card

@@ -130,6 +130,45 @@ def test_start_and_accept_are_one_transaction(hall: Hall) -> None:
     assert case.number
 
 
+def test_start_and_accept_refused_by_its_second_half_leaves_the_ticket_as_it_was(
+        hall: Hall) -> None:
+    """The session's one command for the desk's 受理 at the counter: a case refused because the
+    ticket has one already (`ticket_has_case`) neither starts the ticket nor writes anything."""
+    clerk = clerk_of(hall)
+    hall.kiosk_session().tickets.take("newborn")
+    ticket = clerk.tickets.call_next("1").value
+    applicant = clerk.cards.applicant(clerk.cards.read(RESIDENT, purpose="case"))
+    first = clerk.cases.accept("newborn", applicant, newborn_items(), promise="p",
+                               ticket=ticket.id).value  # a desk restarted mid-visit made it
+    before = hall.core.conn.execute("SELECT MAX(pos) FROM events").fetchone()[0]
+    with pytest.raises(DomainError) as refused:
+        clerk.cases.start_and_accept(ticket.id, "newborn", applicant, newborn_items(),
+                                     promise="p")
+    assert refused.value.code == "ticket_has_case"
+    assert refused.value.params["case"] == first.number
+    assert hall.tickets.get(ticket.id).status == "called"
+    assert hall.core.conn.execute("SELECT MAX(pos) FROM events").fetchone()[0] == before
+    second = clerk.cases.start_and_accept(ticket.id, "newborn", applicant, newborn_items(),
+                                          promise="p", another=True)  # the clerk's word
+    assert hall.tickets.get(ticket.id).status == "serving" and second.changes.tickets
+    with pytest.raises(AccessError):  # the kiosk neither starts tickets nor accepts cases
+        hall.kiosk_session().cases.start_and_accept(ticket.id, "newborn", applicant, [])
+
+
+def test_a_face_session_signs_in_only_with_a_credential(hall: Hall) -> None:
+    """From a face's session the only way to another actor is a credential: an account's
+    password (the desk), the technician PIN or an admin's account (the kiosk's panel)."""
+    clerk_of(hall)
+    viewer = hall.display_session()
+    with pytest.raises(AccessError):
+        viewer.sign_in("li", "wrong-password-1", window="1")
+    li = viewer.sign_in("li", PASSWORD, window="1")
+    assert (li.name, li.role, li.window) == ("li", "clerk", "1") and viewer.role == "none"
+    with pytest.raises(AccessError):
+        viewer.technician_sign_in("000000")
+    assert viewer.views.waiting().total == 0 and viewer.config.terminal_id == "K3"
+
+
 def test_sync_status_is_typed_for_every_session(hall: Hall) -> None:
     status = hall.display_session().sync_status()
     assert isinstance(status, SyncStatus)
