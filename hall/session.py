@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from hall.catalog import Catalog
     from hall.close_day import Closing, DayClosing
     from hall.config import TerminalConfig
-    from hall.identity import Applicant
     from hall.core import Outcome
+    from hall.identity import Applicant
     from hall.pad_view import PadView
     from hall.stats import DayStats
     from hall.sync_status import SyncStatus
