@@ -91,6 +91,9 @@ def register(sub: Any) -> None:
                            "(a city's office: --hall is the prefix of its halls' ids) only "
                            "reads GET /v1/figures; a department's system only its department's "
                            "parts through the department API (default: desk)")
+            s.add_argument("--window", metavar="N",
+                           help="with --role rater: the window the rating pad stands at; its "
+                           "credential rates that window's visits only")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("directory", parents=[common],
                         help="the central platform's directory: halls, departments' seats, "
@@ -287,13 +290,27 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
             raise ConfigError("--role department goes with --department DEPT (and not --hub)",
                               code="usage")
+        if (args.role == "rater") != (args.window is not None) or (args.hub and args.window):
+            from hall.errors import ConfigError
+
+            raise ConfigError("--role rater goes with --window N (the pad's window), and "
+                              "--window with --role rater only", code="usage")
+        if args.window is not None:
+            from cli import UsageError
+            from hall.errors import DomainError
+            from hall.windows import check_window_name
+
+            try:
+                args.window = check_window_name(args.window)
+            except DomainError as exc:
+                raise UsageError(f"--window {args.window[:40]!r}: {exc.message}") from exc
         if args.role == "department":
             from sync.server import department_api
 
             code = department_api.new_code(engine, args.hall, args.terminal, args.department)
         else:
             code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub,
-                                   role=args.role)
+                                   role=args.role, window=args.window)
     finally:
         engine.dispose()
     from hall.ids import normal_id
@@ -301,6 +318,7 @@ def enroll_code(args: argparse.Namespace) -> Result:
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "role": args.role,
              **({"department": args.department} if args.department else {}),
+             **({"window": args.window} if args.window else {}),
              "expires_in_s": 86400}, code)
 
 

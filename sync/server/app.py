@@ -76,6 +76,7 @@ POLL_QUERIES = 12  # pull queries of all halls running at once (below the databa
 AUTH_LOOKUPS = 8  # credential lookups running at once
 PG_AUTH_TTL = 60.0  # seconds a cached credential is believed over PostgreSQL (NOTIFY on revoke)
 AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
+PAD_TICKETS = 500  # tickets of one rating pad's push looked up at the hub (a batch's bound)
 
 
 class HallLocks:
@@ -512,8 +513,17 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                               role=None if cred.is_hub else cred.role)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
+        served = None
+        if role == db.HUB and cred.role == "rater":
+            # a pad rates its window's visits: the hub knows which window served each ticket
+            rated = [e["payload"]["ticket_id"] for e in events if isinstance(e, dict)
+                     and e.get("type") == EventType.RATING_GIVEN
+                     and isinstance(e.get("payload"), dict)
+                     and isinstance(e["payload"].get("ticket_id"), str)
+                     and len(e["payload"]["ticket_id"]) <= 64][:PAD_TICKETS]
+            served = state.desk.served_windows(cred.hall_id, rated) if rated else None
         with state.locks.get(cred.hall_id):
-            return log.push(engine, cred, events)
+            return log.push(engine, cred, events, served)
 
     def _publish_locked(hall_id: str) -> int:
         with state.locks.get(hall_id):
