@@ -316,7 +316,7 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
     is bound to its `window` (required for it, refused for the others)."""
     if role not in (*TERMINAL_ROLES, "department"):  # department: sync/server/department_api.py
         raise ValueError(f"a terminal's role is one of {', '.join(TERMINAL_ROLES)}, not {role!r}")
-    if (role == "rater") != (window is not None) or hub and window is not None:
+    if (role == "rater") != (window is not None) or (hub and window is not None):
         raise ValueError("a rating pad (--role rater) is enrolled for its --window, and only a "
                          "rating pad is")
     if window is not None:

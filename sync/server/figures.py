@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Engine, select
 

@@ -178,11 +178,11 @@ def _pad_refusal(ev: WireEvent, cred: Credential,
     if cred.is_hub:
         return None
     why = pad_window.credential_refusal(ev.type, ev.payload, cred.role, cred.window)
-    ticket = ev.payload.get("ticket_id")
-    if why is None and served and ev.type == pad_window.RATING_GIVEN and ticket in served:
-        if served[ticket] != cred.window:
-            why = (f"{pad_window.CODE}: a rating pad enrolled for window {cred.window} rated a "
-                   f"ticket served at window {served[ticket]}")
+    ticket = str(ev.payload.get("ticket_id"))
+    if (why is None and served and ev.type == pad_window.RATING_GIVEN and ticket in served
+            and served[ticket] != cred.window):
+        why = (f"{pad_window.CODE}: a rating pad enrolled for window {cred.window} rated a "
+               f"ticket served at window {served[ticket]}")
     return why
 
 
