@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from hall.follow_ups import FollowUpView
     from hall.session import Session
 
+ESCALATED_TO = "admin"  # hall/follow_ups.py: an overdue one goes to the hall's admin role
 NOTE_CHARS = CASE_NOTE  # what the hall takes of an action or a 回访 note (text_limits "note")
 
 
@@ -79,6 +80,9 @@ class FollowUpsPanel(QFrame):
 
         # the follow-up opened: what happened so far, and its next steps
         self.details = label(self.tr("Choose a follow-up above."), wrap=True)
+        # room for its lines kept: the form below does not jump under the supervisor's mouse
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 4)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.details)
         form = QGridLayout()
         self.assignee = QLineEdit()
@@ -115,8 +119,9 @@ class FollowUpsPanel(QFrame):
         self.close_button = button(self.tr("Close follow-up"), "primary")
         closing.addWidget(self.close_button)
         layout.addLayout(closing)
-        self.message = label("", "status-ok", wrap=True)
-        self.message.hide()
+        self.message = label("X", "status-ok", wrap=True)
+        self.message.setMinimumHeight(self.message.sizeHint().height())  # kept, shown or not
+        self.say("")
         layout.addWidget(self.message)
 
         self.assign_button.clicked.connect(self._assign)
@@ -138,7 +143,7 @@ class FollowUpsPanel(QFrame):
         for row, f in enumerate(self.items):
             cells = (f.ticket, self._grade(f.grade),
                      f"{f.window or '—'} · {f.clerk or '—'}",
-                     f.assignee or self.tr("Supervisors"), f.due, self._days(f),
+                     self._assignee(f), f.due, self._days(f),
                      self._state(f))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -147,6 +152,8 @@ class FollowUpsPanel(QFrame):
                 self.table.setItem(row, col, item)
             if f.id == keep:
                 again = row
+        if again is None:  # the opened one left the list (closed): no row stays chosen
+            self.table.clearSelection()
         self.table.blockSignals(False)
         opened = sum(1 for f in self.items if f.state != "closed")
         overdue = sum(1 for f in self.items if f.overdue)
@@ -169,7 +176,7 @@ class FollowUpsPanel(QFrame):
                 ticket=f.ticket, grade=self._grade(f.grade), window=f.window or "—", clerk=f.clerk or "—",
                 due=f.due, days=self._days(f), state=self._state(f))]
             if f.assignee:
-                lines.append(self.tr("Assigned to {who}").format(who=f.assignee))
+                lines.append(self.tr("Assigned to {who}").format(who=self._assignee(f)))
             if f.action:
                 lines.append(self.tr("Action: {text}").format(text=f.action))
             if f.revisit:
@@ -178,6 +185,13 @@ class FollowUpsPanel(QFrame):
                     else self.tr("unsatisfied"), note=f.note or "—"))
             self.details.setText("\n".join(lines))
         self._enable()
+
+    def _assignee(self, f: FollowUpView) -> str:
+        if f.assignee is None:
+            return self.tr("Supervisors")
+        if f.escalated and f.assignee == ESCALATED_TO:  # the role, not an account's name
+            return self.tr("Hall admin")
+        return f.assignee
 
     def _grade(self, grade: int) -> str:
         """A 差评's grade as the national scale names it (1 and 2 open follow-ups)."""
@@ -201,9 +215,9 @@ class FollowUpsPanel(QFrame):
         return text + self.tr(", escalated") if f.escalated else text
 
     def say(self, text: str, role: str = "status-ok") -> None:
-        restyle(self.message, role)
+        """A step's outcome under the form; its line is always there (empty: no colour)."""
+        restyle(self.message, role if text else "muted")
         self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     # -- asking --------------------------------------------------------------------------------
     def current(self) -> FollowUpView | None:
@@ -301,8 +315,11 @@ class DeskFollowUps(QObject):
             return
         assert session is not None
         open_only = self.panel.open_only.isChecked()
-        self.bridge.submit(lambda _h: session.ratings.follow_up_list(open_only=open_only),
-                           self.panel.show_list, self._error)
+        def read(_h: Any) -> list[FollowUpView]:
+            session.ratings.escalate()  # overdue ones go to the hall's admin first (once)
+            return session.ratings.follow_up_list(open_only=open_only)
+
+        self.bridge.submit(read, self.panel.show_list, self._error)
 
     def open(self, ref: str) -> None:
         session = self._session()
@@ -320,6 +337,7 @@ class DeskFollowUps(QObject):
             self.panel.clear_typed()
             self.panel.say(done)
             self.panel.show_follow_up(outcome.value)
+            self.panel.table.setFocus()  # not wherever a disabled button leaves it
             self.refresh()
 
         self.bridge.submit(lambda _h: run(session), after, self._error)

@@ -842,6 +842,10 @@
         <translation>不满意</translation>
     </message>
     <message>
+        <source>Hall admin</source>
+        <translation>大厅管理员</translation>
+    </message>
+    <message>
         <source>1 Very dissatisfied</source>
         <translation>1 非常不满意</translation>
     </message>
