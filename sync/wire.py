@@ -215,6 +215,7 @@ class EnrollResponse(_Model):
     # loopback only.
     keys: dict[str, str] | None = None
     role: str | None = None  # desk | kiosk | display: the enrolled credential's (not a hub's)
+    window: str | None = None  # a rating pad's: the window its credential rates (issue 27)
 
 
 class Health(_Model):

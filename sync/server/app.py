@@ -510,7 +510,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             sent = await run_in_threadpool(hall_keys, data_dir, cred.role)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
                               scope=cred.scope, keys=sent,
-                              role=None if cred.is_hub else cred.role)
+                              role=None if cred.is_hub else cred.role,
+                              window=None if cred.is_hub else cred.window)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
         served = None

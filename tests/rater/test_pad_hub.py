@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from pytestqt.qtbot import QtBot
 
 from hall.app import Hall
 from hall.terminal_setup import setup_terminal
+from rater.app import pad_window
 from rater.window import RaterWindow
 from sync import credential, runner
 from sync.starter import start_sync
@@ -41,6 +43,11 @@ def test_a_visit_finished_at_the_desk_is_rated_on_the_pad_through_the_hub(
     desk_dir = member(hub, tmp_path / "desk", "D1")
     add_accounts(desk_dir, hub)
     pad_dir = _pad_terminal(hub, tmp_path / "pad", "3")
+    # the pad knows its window from its enrolment: `--window` may repeat it, not contradict it
+    assert credential.load(pad_dir).window == "3"
+    assert pad_window(None, pad_dir) == pad_window("3", pad_dir) == "3"
+    with pytest.raises(SystemExit, match="enrolled for window 3"):
+        pad_window("2", pad_dir)
 
     bridge = HallBridge(lambda: Hall.open(pad_dir))
     with qtbot.waitSignal(bridge.ready, timeout=20_000):
