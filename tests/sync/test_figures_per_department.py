@@ -7,9 +7,12 @@ hall counts for itself, checked by hand."""
 
 from __future__ import annotations
 
+import argparse
+
 import httpx
 import pytest
 
+from cli import figures_cmd
 from hall.actors import Actor
 from hall.cases import MaterialItem
 from tests.hall.test_cases_ratings_stats import PERSON
@@ -65,3 +68,8 @@ def test_the_platform_counts_per_department_as_the_hall_does(make_server, make_t
         assert mine[key] == own[key], key
     assert set(own["follow_ups"]) == set(mine["follow_ups"])
     assert mine["by_clerk"] == {"li": {"count": 3, "mean": 3.0, "bad": 1, "bad_rate": 0.3333}}
+    # `serve figures` on the platform's host: the same, and a line per department
+    out, text = figures_cmd.figures(argparse.Namespace(
+        day=day, today=None, scope="SY", hall=None, data_dir=central.data_dir, database=None))
+    assert out["total"]["per_department"] == BY_HAND
+    assert "市民政局: 1 ratings, mean 3.0, 差评 0" in text.splitlines()
