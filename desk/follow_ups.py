@@ -306,7 +306,8 @@ class DeskFollowUps(QObject):
         return session is not None and session.can("follow_up")
 
     def changed(self, changes: Any) -> None:
-        if changes.ratings and self.allowed(self._session()):
+        """A rating or a step, here or synced: the list again, while the tab is open."""
+        if changes.ratings and self.panel.isVisible() and self.allowed(self._session()):
             self.refresh()
 
     def refresh(self) -> None:
@@ -315,6 +316,7 @@ class DeskFollowUps(QObject):
             return
         assert session is not None
         open_only = self.panel.open_only.isChecked()
+
         def read(_h: Any) -> list[FollowUpView]:
             session.ratings.escalate()  # overdue ones go to the hall's admin first (once)
             return session.ratings.follow_up_list(open_only=open_only)
