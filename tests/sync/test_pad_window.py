@@ -53,7 +53,6 @@ def _forge(pad: Any, ticket_id: str, window: str, as_window: str) -> None:
             Actor.rater(core.config.terminal_id, as_window))
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_pad_credential_rates_its_own_window_only(make_server, make_terminal) -> None:
     hub = make_server()
     desk = make_terminal(hub.url, hub.token("H1", "D1"), "D1", lease_series=())
