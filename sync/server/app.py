@@ -35,7 +35,6 @@ from sync.server.answers import answers
 from sync.server.auth import TTL, CredentialCache
 from sync.server.cursor import Cursors
 from sync.server.hub import CallDesk, CallRefused
-from sync.server.long_polls import MAX_LONG_POLLS, LongPolls
 from sync.server.limits import (
     AUTH_FAIL_BURST,
     AUTH_FAIL_RATE,
@@ -48,6 +47,7 @@ from sync.server.limits import (
     SharedBuckets,
     TokenBuckets,
 )
+from sync.server.long_polls import MAX_LONG_POLLS, LongPolls
 from sync.server.notify import HallNotifier, PgListener
 from sync.server.peerlist import PeerAnnounce, PeerList, PeerRegistry
 from sync.server.peers import Peer, Peers
@@ -569,10 +569,9 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                    wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
         cred = await auth(request)
         me = (cred.hall_id, cred.terminal_id)
-        if wait > 0:
-            if state.polls.get(me, 0) >= max_polls:
-                raise HTTPException(429, f"this terminal already holds {max_polls} long-polls; "
-                                    "poll again when one answers", headers={"Retry-After": "1"})
+        if wait > 0 and state.polls.get(me, 0) >= max_polls:
+            raise HTTPException(429, f"this terminal already holds {max_polls} long-polls; "
+                                "poll again when one answers", headers={"Retry-After": "1"})
         # past the process's cap: answered at once, held nowhere (long_polls.py)
         held = wait > 0 and state.long_polls.hold()
         if held:

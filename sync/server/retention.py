@@ -19,8 +19,10 @@ What a hall still needs (an event is kept if any of these holds):
 
 What is removed is a prefix of each hall's log (by `pos`, arrival order), minus the streams'
 newest events and the unread routed ones (checked again in each batch's own statement: a
-destination reading meanwhile only keeps more until the next run); the prefix's end is recorded first (`retention_floor:<hall>` in server_meta), so a
-pull from a cursor below it is stale (410) from that moment, before a row is gone. Deletion runs
+destination reading meanwhile only keeps more until the next run; what a run kept below its
+floor is looked at again by the next). The prefix's end is recorded first
+(`retention_floor:<hall>` in server_meta), so a pull from a cursor below it is stale (410) from
+that moment, before a row is gone. Deletion runs
 in batches of bounded size, each its own transaction (no long lock, WAL in small steps), then
 `VACUUM (ANALYZE) events` on PostgreSQL.
 """

@@ -55,8 +55,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from hall.events import EventType
 from sync.server import notify
