@@ -63,7 +63,8 @@ def register(sub: Any) -> None:
     p.add_argument("--max-long-polls", type=positive_int, default=None, metavar="N",
                    help="long-polls each process holds at once; past it a terminal's or hub's "
                    "poll is answered at once and told to ask again in a few seconds (counted "
-                   "in /v1/health and serve status as long_polls.refused; default 1000)")
+                   "in /v1/health and serve status as long_polls.refused; default: half "
+                   "the process's open-file limit, at most 2000)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],

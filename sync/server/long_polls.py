@@ -17,7 +17,26 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-MAX_LONG_POLLS = 1000  # per process: half the usual 1,024-descriptor soft limit left over
+MOST = 2000  # per process by default: 2 s apart a held poll re-checks its credential, so
+# 2,000 held cost ~1,000 wake-ups a second of one process's event loop, beside its real work
+
+
+def default_cap() -> int:
+    """The default cap: half the process's open-file limit (the other half for pushes, the
+    database pool, logs), at most MOST, at least 64. 2,000 under a limit of 4,096 or more;
+    512 under the common 1,024 (raise `LimitNOFILE` for more)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return MOST
+    return max(64, min(MOST, soft // 2))
+
+
+MAX_LONG_POLLS = default_cap()
 RETRY_AFTER_S = (2, 10)  # a refused poll asks again after this many seconds (spread out)
 
 
