@@ -23,8 +23,9 @@ same indexes), into the log as it is and into a copy partitioned by hall (16 has
 
 A hub's poll answered at once past a process's cap of held polls (`--max-long-polls`, else the
 server's default) waits its Retry-After, as the real hub does; such answers are counted
-(`polls_refused`). A throwaway PostgreSQL (as the tests start) unless `--database URL`. 127.0.0.1 only; every loop
-is bounded by the run's deadline. The load average is printed: the machine is shared.
+(`polls_refused`). A throwaway PostgreSQL (as the tests start) unless `--database URL`.
+127.0.0.1 only; every loop is bounded by the run's deadline. The load average is printed: the
+machine is shared.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ each its own transaction, then VACUUM (ANALYZE)), against PostgreSQL's own singl
 Each hall's log is filled by direct inserts (the push path is measured by bench/province.py),
 aged past the kept days; half the halls go through retention.run, the other half through the
 one-statement delete. One event in 100 of retention's halls is filed as routed to a hall that
-has not read its inbox (kept: `kept_unread_routes`), so each batch pays its check. A throwaway PostgreSQL (as the tests start) unless `--database URL`.
+has not read its inbox (kept: `kept_unread_routes`), so each batch pays its check.
+A throwaway PostgreSQL (as the tests start) unless `--database URL`.
 """
 
 from __future__ import annotations
