@@ -8,14 +8,20 @@ test is bounded in count (120 polls) and time (each request's timeout)."""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from sync.server.long_polls import RETRY_AFTER_S
+from sync.server.tables import events
+from tests.sync.procserver import ROOT
 
 WAIT = 30.0  # what every poll asks to be held for; a refused one answers long before
 QUICK = 10.0  # a refused poll's client gives up after this: held, it would fail the test
@@ -85,6 +91,44 @@ def test_past_the_cap_a_poll_answers_at_once(make_server: Any, make_terminal: An
     assert again.status_code == 200 and "retry-after" not in again.headers
     assert client.pull(wait=0.3) == 1 and client.poll_pause == 0.0
     assert _polls(srv.url) == {"held": 0, "cap": 3, "peak": 3, "refused": 3}
+    # and `serve status` on the platform's machine says so
+    where = ["--database", srv.database_url] if srv.engine.dialect.name == "postgresql" else []
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "serve", "status",
+                           "--data-dir", str(srv.data_dir), "--url", srv.url, *where, "--json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["long_polls"] == {"held": 0, "cap": 3, "peak": 3,
+                                                     "refused": 3}
+
+
+def test_a_hub_refused_by_the_platforms_cap_waits_as_told(make_server: Any) -> None:
+    """A real hub's two long-polls on the platform (its log pull and its travel inbox) against
+    a cap of one: the one refused each round waits its Retry-After (2-10 s) before asking
+    again, instead of asking at once (hundreds of refusals a second); its hall's events still
+    go up."""
+    central = make_server(role="central", max_long_polls=1)
+    token = central.token("HB", "HUB", hub=True)
+    hub = make_server("sqlite", role="hub", travel_every=0.2, upstream={
+        "server": central.url, "token": token, "hall": "HB", "hub": "HUB", "wait": 1.0,
+        "timeout": 3.0, "cap": 0.5, "idle": 0.2})
+    _until(lambda: _polls(central.url)["refused"] >= 1, "a poll of the hub refused")
+    first = _polls(central.url)["refused"]
+    time.sleep(4.0)  # the window counted: both threads asking as often as they are let
+    later = _polls(central.url)["refused"]
+    # each refusal pauses its thread at least 2 s: over 4 s two threads are refused a few
+    # times at most (a client asking again at once: hundreds)
+    assert later - first <= 6, (first, later)
+    desk = hub.token("HB", "D1")
+    pushed = httpx.post(f"{hub.url}/v1/sync/push", headers=_auth(desk),
+                        json={"events": [{**_event("D1", 1), "hall_id": "HB"}]}, timeout=QUICK)
+    assert pushed.status_code == 200 and pushed.json()["inserted"] == 1, pushed.text
+
+    def forwarded() -> int:
+        with central.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(events).where(
+                events.c.hall_id == "HB", events.c.terminal_id == "D1")).scalar_one())
+
+    _until(lambda: forwarded() == 1, "the hall's event forwarded past the cap")
 
 
 def test_a_bounded_load_of_long_polls_past_the_cap(make_server: Any) -> None:
