@@ -236,8 +236,9 @@ def retention(args: argparse.Namespace) -> Result:
              f"{h['held_by']}{' ' + h['held_by_terminal'] if h['held_by_terminal'] else ''})"
              + (f"; cursors of {', '.join(h['restart'])} go stale (410: they start over)"
                 if h["restart"] else "")
-             + (f"; {h['kept_unread_routes']} routed to halls that have not read them yet"
-                if h["kept_unread_routes"] else "") for h in done["halls"]]
+             + (f"; {h['kept_unread_routes']} routed to halls that have not read them yet "
+                f"({', '.join(h['unread_by'])})" if h["kept_unread_routes"] else "")
+             for h in done["halls"]]
     rate = f", {done['rows_per_s']} rows/s" if done["rows_per_s"] else ""
     lines.append(f"{'would remove' if args.dry_run else 'removed'} "
                  f"{done['remove'] if args.dry_run else done['removed']} events, kept "

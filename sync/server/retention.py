@@ -33,7 +33,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, true
+from sqlalchemy import Connection, Engine, delete, exists, func, select, text, true
 
 from hall.clock import now_ms
 from sync.server import routing
@@ -78,6 +78,7 @@ class HallPlan:
     dead_letters: int = 0
     removed: int = 0
     kept_unread_routes: int = 0  # old enough to go, but routed to a hall that has not read it
+    unread_by: list[str] = field(default_factory=list)  # those halls (a closed one holds forever)
 
 
 def plan(engine: Engine, keep_days: int, now: int | None = None) -> list[HallPlan]:
@@ -114,6 +115,12 @@ def plan(engine: Engine, keep_days: int, now: int | None = None) -> list[HallPla
                       events.c.pos.not_in(newest) if newest else true())
             p.kept_unread_routes = int(conn.execute(select(func.count()).where(
                 *prefix, routing.unread(events.c.pos))).scalar() or 0)
+            if p.kept_unread_routes:
+                f, r = routing.filed, routing.read
+                p.unread_by = sorted(str(h) for h in conn.execute(
+                    select(f.c.to_hall).distinct().join(events, events.c.pos == f.c.pos)
+                    .where(*prefix, ~exists().where(r.c.to_hall == f.c.to_hall,
+                                                    r.c.seq >= f.c.seq))).scalars())
             p.remove = int(conn.execute(select(func.count()).where(
                 *prefix, ~routing.unread(events.c.pos))).scalar() or 0)
             p.keep = int(conn.execute(select(func.count()).where(here)).scalar() or 0) - p.remove
