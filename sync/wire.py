@@ -225,3 +225,6 @@ class Health(_Model):
     server_time_ms: int | None = None
     epoch: str | None = None
     upstream: dict[str, Any] | None = None  # a hub's forwarding to its upstream
+    # this process's long-polls: held now, its cap, the most held, asks answered at once past
+    # the cap (sync/server/long_polls.py)
+    long_polls: dict[str, int] | None = None
