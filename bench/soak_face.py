@@ -232,6 +232,7 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
     from desk.window import DeskOptions, DeskWindow
     from hall.app import Hall
     from sync.hubcall import attach
+    from ui import messages
     from ui.bridge import HallBridge
 
     bridge = HallBridge(lambda: attach(Hall.open(folder)))
@@ -265,6 +266,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         called.update(number=current.number if current else None, t=time.time())
         if current is None:  # no one waiting, or a refusal: what the clerk was told
             called["notice"] = window.work.notice.text()[:200]
+            # a state refusal: the hub offered a ticket this desk cannot call (issue 29)
+            called["refused"] = called["notice"] == messages.text("illegal_transition")
             state = window.queue_state
             called["waiting"] = len(state.upcoming) if state is not None else None
 
