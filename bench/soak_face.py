@@ -287,7 +287,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         current = window.current()
         page = window.currentWidget()
         return (f"page={type(page).__name__} locked={window._locked} "
-                f"actor={window.actor.kind} pending={bridge.pending} "
+                f"signed_in={getattr(window, 'session', None) is not None} "
+                f"pending={bridge.pending} "
                 f"current={getattr(current, 'number', None)}/{getattr(current, 'status', None)} "
                 f"notice={window.work.notice.text()!r} signin={window.signin.error.text()!r}")
 
