@@ -2,7 +2,7 @@
 processes on one PostgreSQL, while every hub holds a long-poll.
 
     bench/province.py [--halls 200,2000] [--processes 2] [--minutes 0.75] [--compression 100]
-                      [--database URL] [--smoke]
+                      [--database URL] [--max-long-polls N] [--smoke]
 
 Each hall is two credentials speaking the real wire protocol over HTTP (httpx): its hub, pushing
 the hall's ticket, call, case and rating events in batches (its terminals' streams, gap-free
@@ -21,8 +21,11 @@ events (on this 2-core machine, the per-core figure). Then PostgreSQL's own inse
 same rows on the same box (the ceiling: batches of the pushes' size, one transaction each, the
 same indexes), into the log as it is and into a copy partitioned by hall (16 hash partitions).
 
-A throwaway PostgreSQL (as the tests start) unless `--database URL`. 127.0.0.1 only; every loop
-is bounded by the run's deadline. The load average is printed: the machine is shared.
+A hub's poll answered at once past a process's cap of held polls (`--max-long-polls`, else the
+server's default) waits its Retry-After, as the real hub does; such answers are counted
+(`polls_refused`). A throwaway PostgreSQL (as the tests start) unless `--database URL`.
+127.0.0.1 only; every loop is bounded by the run's deadline. The load average is printed: the
+machine is shared.
 """
 
 from __future__ import annotations
@@ -178,6 +181,7 @@ class Figures:
     pushes: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     polls_answered: int = 0
+    polls_refused: int = 0  # answered at once past a process's cap of held polls (Retry-After)
     batch_sizes: list[int] = field(default_factory=list)
     last_push: float = 0.0  # when the last push answered (monotonic)
 
@@ -222,10 +226,15 @@ async def hall_loop(http: httpx.AsyncClient, urls: list[str], i: int, hall: str,
             page = r.json()
             cursor = page["cursor"]
             fig.polls_answered += 1
+            pause = r.headers.get("retry-after")  # not held (the process's cap): wait as told
+            if pause is not None:
+                fig.polls_refused += 1
             for ev in page["events"]:
                 at = sent.pop(ev["event_id"], None)
                 if at is not None:
                     fig.wake_ms.append((now - at) * 1000)
+            if pause is not None:
+                await asyncio.sleep(min(float(pause), max(0.0, deadline - time.monotonic())))
 
     async def station() -> None:
         seq = 0
@@ -405,6 +414,7 @@ def _measure(url: str, procs: list[Any], creds: dict[str, tuple[str, str]], hall
         "push_p99_ms": round(_pct(fig.push_ms, 0.99), 1),
         "wakes": len(fig.wake_ms), "wake_p50_ms": round(_pct(fig.wake_ms, 0.5), 1),
         "wake_p99_ms": round(_pct(fig.wake_ms, 0.99), 1),
+        "polls_refused": fig.polls_refused,
         "bytes_per_million_events": int((size1 - size0) / events * 1e6) if events else None,
         "server_cpu_s_per_1000_events": round(server_cpu / events * 1000, 3) if events else None,
         "postgres_cpu_s_per_1000_events": round(pg_cpu / events * 1000, 3)
@@ -506,6 +516,9 @@ def main() -> None:
     ap.add_argument("--database", metavar="URL", help="a PostgreSQL to use (default: a "
                     "throwaway cluster, as the tests start)")
     ap.add_argument("--ceiling-rows", type=int, default=60_000)
+    ap.add_argument("--max-long-polls", type=int, default=None, metavar="N",
+                    help="each server process's cap of held polls (default: the server's; "
+                    "past it a hub's poll is answered at once and waits as told)")
     ap.add_argument("--smoke", action="store_true", help="a tiny run that only completes")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped bench cleans up
@@ -545,15 +558,17 @@ def main() -> None:
             for n in sizes:
                 for p in sorted({1, args.processes}):
                     runs += 1
-                    figures = run(url, Path(tmp), n, p, minutes, args.compression, f"R{runs}", {},
-                                  _postmaster(cluster))
+                    options = {} if args.max_long_polls is None else {
+                        "max_long_polls": args.max_long_polls}
+                    figures = run(url, Path(tmp), n, p, minutes, args.compression, f"R{runs}",
+                                  options, _postmaster(cluster))
                     results.append(figures)
                     print(json.dumps(figures), flush=True)
             batch = int(statistics.mean(r["push_batch_mean"] for r in results) or 10)
             ceil = ceiling(url, ceiling_rows, max(1, batch))
             print(json.dumps({"ceiling": ceil}), flush=True)
             print("\nhalls procs offered/s  ingest/s  ceiling  ratio  push p99  wake p99  MB/M events  "
-                  "srv CPU s/1k ev  pg CPU s/1k ev  errors")
+                  "srv CPU s/1k ev  pg CPU s/1k ev  errors  polls refused")
             for r in results:
                 ratio = r["ingest_per_s"] / ceil["ceiling_plain_rows_per_s"]
                 mb = (r["bytes_per_million_events"] or 0) / 1e6
@@ -563,7 +578,7 @@ def main() -> None:
                       f"{r['push_p99_ms']:8.1f}ms {r['wake_p99_ms']:7.1f}ms {mb:11.1f} "
                       f"{r['server_cpu_s_per_1000_events'] or 0:16.3f} "
                       f"{r['postgres_cpu_s_per_1000_events'] or 0:15.3f}  "
-                      f"{sum(r['errors'].values())}")
+                      f"{sum(r['errors'].values()):6d}  {r['polls_refused']}")
             print(f"partitioned by hall (16): {ceil['ceiling_part_rows_per_s']} rows/s vs "
                   f"{ceil['ceiling_plain_rows_per_s']} plain; "
                   f"{ceil['ceiling_part_bytes_per_million'] / 1e6:.1f} vs "

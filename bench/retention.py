@@ -6,7 +6,9 @@ each its own transaction, then VACUUM (ANALYZE)), against PostgreSQL's own singl
 
 Each hall's log is filled by direct inserts (the push path is measured by bench/province.py),
 aged past the kept days; half the halls go through retention.run, the other half through the
-one-statement delete. A throwaway PostgreSQL (as the tests start) unless `--database URL`.
+one-statement delete. One event in 100 of retention's halls is filed as routed to a hall that
+has not read its inbox (kept: `kept_unread_routes`), so each batch pays its check.
+A throwaway PostgreSQL (as the tests start) unless `--database URL`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: its modules (queue.py, sync.py) shadow others
 
-from sqlalchemy import delete, insert, update  # noqa: E402
+from sqlalchemy import delete, insert, select, update  # noqa: E402
 
-from sync.server import db, retention  # noqa: E402
+from sync.server import db, retention, routing  # noqa: E402
 from sync.server.tables import events  # noqa: E402
 
 OLD = 400 * retention.DAY_MS
@@ -69,6 +71,15 @@ def main() -> None:
                          .values(received_ms=db.now_ms()))
         baseline_halls = halls[args.halls // 2:][: max(1, (args.halls - len(kept)) // 2)]
         ours_halls = [h for h in halls[args.halls // 2:] if h not in baseline_halls]
+        routing.ensure(engine)
+        with engine.begin() as conn:  # routed, unread: retention must keep them
+            unread = [int(pos) for pos in conn.execute(
+                select(events.c.pos).where(events.c.hall_id.in_(ours_halls))
+                .order_by(events.c.pos)).scalars()][::100]
+            if unread:
+                conn.execute(insert(routing.filed), [
+                    {"to_hall": "DEST", "seq": i + 1, "pos": pos}
+                    for i, pos in enumerate(unread)])
         started = time.perf_counter()
         base_rows = 0
         for h in baseline_halls:  # one statement per hall, no floor, no batches, no vacuum
@@ -81,7 +92,8 @@ def main() -> None:
         print(f"retention: removed {done['removed']} of {done['removed'] + done['kept']} rows "
               f"({len(ours_halls)} halls old, {len(kept)} halls recent) in {done['seconds']} s "
               f"(batches of {args.batch}): {rate} rows/s; then {done['vacuum']} "
-              f"{done['vacuum_seconds']} s")
+              f"{done['vacuum_seconds']} s; kept {done['kept_unread_routes']} routed, unread "
+              f"(of {len(unread)} filed)")
         print(f"baseline (one DELETE per hall, {len(baseline_halls)} halls): {base_rows} rows in "
               f"{base_s:.3f} s: {base_rate} rows/s; ratio {rate / base_rate:.2f}"
               if base_rate else "baseline: nothing deleted")

@@ -59,4 +59,8 @@ def figures(args: argparse.Namespace) -> Result:
              f"follow-ups {f['follow_ups']['closed']}/{f['follow_ups']['opened']} closed, "
              f"{f['follow_ups']['overdue']} overdue; cases accepted {f['cases']['accepted']}"
              for h, f in out["halls"].items()]
+    # the city's departments across its halls (a rating counts for each department of its
+    # matter or case: the lines may add up to more ratings than the halls')
+    lines += [f"{d}: {f['count']} ratings, mean {f['mean']}, 差评 {f['bad']}"
+              for d, f in out["total"].get("per_department", {}).items()]
     return out, "\n".join(lines) or "no halls"

@@ -60,6 +60,11 @@ def register(sub: Any) -> None:
     p.add_argument("--max-overflow", type=bounded_int(0, 10_000), default=None, metavar="M",
                    help="connections each process may open beyond --pool-size under a burst "
                    "(PostgreSQL only; default: what its threads can hold at once, 60)")
+    p.add_argument("--max-long-polls", type=positive_int, default=None, metavar="N",
+                   help="long-polls each process holds at once; past it a terminal's or hub's "
+                   "poll is answered at once and told to ask again in a few seconds (counted "
+                   "in /v1/health and serve status as long_polls.refused; default: half "
+                   "the process's open-file limit, at most 2000)")
     p.set_defaults(handler=serve)
     ssub = p.add_subparsers(dest="serve_action", metavar="ACTION")
     s = ssub.add_parser("init-tls", parents=[common],
@@ -91,6 +96,9 @@ def register(sub: Any) -> None:
                            "(a city's office: --hall is the prefix of its halls' ids) only "
                            "reads GET /v1/figures; a department's system only its department's "
                            "parts through the department API (default: desk)")
+            s.add_argument("--window", metavar="N",
+                           help="with --role rater: the window the rating pad stands at; its "
+                           "credential rates that window's visits only")
         s.set_defaults(handler=fn)
     s = ssub.add_parser("directory", parents=[common],
                         help="the central platform's directory: halls, departments' seats, "
@@ -129,7 +137,8 @@ def register(sub: Any) -> None:
     s.set_defaults(handler=status)
     s = ssub.add_parser("retention", parents=[common],
                         help="delete events older than --keep-days that no hall still needs "
-                        "(pull marks, forward mark, each stream's newest), then VACUUM")
+                        "(pull marks, forward mark, each stream's newest, parts routed to a "
+                        "hall that has not read them), then VACUUM")
     s.add_argument("--database", metavar="URL")
     s.add_argument("--keep-days", type=positive_int, required=True, metavar="N")
     s.add_argument("--dry-run", action="store_true", help="say what would go, delete nothing")
@@ -165,6 +174,7 @@ def serve(args: argparse.Namespace) -> Result:
     except ValueError as exc:
         raise ConfigError(str(exc), code="trusted_proxy") from exc
     from sync.server.limits import BURST, RATE
+    from sync.server.long_polls import MAX_LONG_POLLS
 
     folder = data_dir(args.data_dir)
     run(folder, args.database, args.role, args.host, args.port, args.upstream,
@@ -172,7 +182,8 @@ def serve(args: argparse.Namespace) -> Result:
         rate=RATE if args.rate is None else args.rate,
         burst=BURST if args.burst is None else args.burst, hall=args.hall,
         trusted_proxies=args.trusted_proxies, api_docs=args.api_docs, workers=args.workers,
-        pool_size=args.pool_size, max_overflow=args.max_overflow)
+        pool_size=args.pool_size, max_overflow=args.max_overflow,
+        max_long_polls=MAX_LONG_POLLS if args.max_long_polls is None else args.max_long_polls)
     return {"stopped": True, "role": args.role}, "server stopped"
 
 
@@ -204,6 +215,8 @@ def status(args: argparse.Namespace) -> Result:
     result = {"url": url, "up": probe.up, "error": probe.error, "role": health.get("role"),
               "epoch": health.get("epoch"), "database": engine is not None,
               "timezone": zone.key, "terminals": terminals, "upstream": link}
+    if health.get("long_polls") is not None:  # the answering process's (one of --workers N)
+        result["long_polls"] = health["long_polls"]
     if halls is not None:
         for h in halls:
             h["last_push"] = iso_of_ms(h["last_push_ms"], zone) if h["last_push_ms"] else None
@@ -225,7 +238,10 @@ def retention(args: argparse.Namespace) -> Result:
              f"{h['remove'] if args.dry_run else h['removed']}, kept {h['keep']} (held by "
              f"{h['held_by']}{' ' + h['held_by_terminal'] if h['held_by_terminal'] else ''})"
              + (f"; cursors of {', '.join(h['restart'])} go stale (410: they start over)"
-                if h["restart"] else "") for h in done["halls"]]
+                if h["restart"] else "")
+             + (f"; {h['kept_unread_routes']} routed to halls that have not read them yet "
+                f"({', '.join(h['unread_by'])})" if h["kept_unread_routes"] else "")
+             for h in done["halls"]]
     rate = f", {done['rows_per_s']} rows/s" if done["rows_per_s"] else ""
     lines.append(f"{'would remove' if args.dry_run else 'removed'} "
                  f"{done['remove'] if args.dry_run else done['removed']} events, kept "
@@ -287,13 +303,27 @@ def enroll_code(args: argparse.Namespace) -> Result:
 
             raise ConfigError("--role department goes with --department DEPT (and not --hub)",
                               code="usage")
+        if (args.role == "rater") != (args.window is not None) or (args.hub and args.window):
+            from hall.errors import ConfigError
+
+            raise ConfigError("--role rater goes with --window N (the pad's window), and "
+                              "--window with --role rater only", code="usage")
+        if args.window is not None:
+            from cli import UsageError
+            from hall.errors import DomainError
+            from hall.windows import check_window_name
+
+            try:
+                args.window = check_window_name(args.window)
+            except DomainError as exc:
+                raise UsageError(f"--window {args.window[:40]!r}: {exc.message}") from exc
         if args.role == "department":
             from sync.server import department_api
 
             code = department_api.new_code(engine, args.hall, args.terminal, args.department)
         else:
             code = new_enroll_code(engine, args.hall, args.terminal, hub=args.hub,
-                                   role=args.role)
+                                   role=args.role, window=args.window)
     finally:
         engine.dispose()
     from hall.ids import normal_id
@@ -301,6 +331,7 @@ def enroll_code(args: argparse.Namespace) -> Result:
     return ({"code": code, "hall": normal_id(args.hall), "terminal": normal_id(args.terminal),
              "scope": "hub" if args.hub else "terminal", "role": args.role,
              **({"department": args.department} if args.department else {}),
+             **({"window": args.window} if args.window else {}),
              "expires_in_s": 86400}, code)
 
 

@@ -170,7 +170,8 @@ def enroll(args: argparse.Namespace) -> Result:
     ca = tls.pin(folder, args.ca).name if args.ca else None
     credential.save(folder, credential.SyncCredential(server, got.token, got.hall_id,
                                                       got.terminal_id, ca=ca,
-                                                      insecure=args.insecure, role=got.role))
+                                                      insecure=args.insecure, role=got.role,
+                                                      window=got.window))
     if _on_the_platform(server, got.token, args):
         # a station straight on the central platform (issue 24) is a hall of its own: it stays
         # as it was set up (its own numbers, its own calls) and takes in travelling cases
@@ -182,7 +183,8 @@ def enroll(args: argparse.Namespace) -> Result:
     note = "" if installed else " (no hall keys sent: enroll over TLS or on loopback for them)"
     return ({"enrolled": True, "server": server, "hall": got.hall_id,
              "terminal": got.terminal_id, "pinned_ca": ca, "hall_keys": installed,
-             "role": got.role, "dropped_keys": surplus},
+             "role": got.role, **({"window": got.window} if got.window else {}),
+             "dropped_keys": surplus},
             f"terminal {got.terminal_id} of hall {got.hall_id} enrolled with {server}{note}")
 
 

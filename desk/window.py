@@ -25,6 +25,7 @@ from desk.dialogs import (
     WindowServicesDialog,
     describe,
 )
+from desk.follow_ups import DeskFollowUps
 from desk.keys import DeskKeys
 from desk.printing import A4Printer
 from desk.signin import LockPage, SignInPage
@@ -111,6 +112,8 @@ class DeskWindow(QStackedWidget):
         # 预约: the bookings tab and the no-show clock, as the signed-in clerk
         self.bookings = DeskBookings(self.work.bookings, bridge, lambda: self.session,
                                      lambda: self.read, self)
+        # 差评整改: the follow-ups tab, a supervisor's (desk/follow_ups.py)
+        self.follow_ups = DeskFollowUps(self.work.follow_ups, bridge, lambda: self.session, self)
         bridge.changed.connect(self._changed)
         bridge.submit(lambda h: (h.config.display_name, list(h.catalog.services)),
                       self._catalog_loaded, self._error)
@@ -150,6 +153,8 @@ class DeskWindow(QStackedWidget):
             self.refresh_ready()
         if index == 2:
             self.refresh_figures()
+        if index == self.work.follow_ups_tab:
+            self.follow_ups.refresh()
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """A modal dialog; afterwards the desk takes the focus back itself (a desk PC may run
@@ -213,6 +218,8 @@ class DeskWindow(QStackedWidget):
                 "minutes ago.").format(minutes=age // 60))
             self.work.figures.csv_button.setVisible(session.can("export"))
             self.work.settings_button.setVisible(session.can("settings"))
+            self.work.tabs.setTabVisible(self.work.follow_ups_tab,
+                                         DeskFollowUps.allowed(session))
             self.setCurrentWidget(self.work)
             self._locked = False
             self.idle.start()
@@ -270,6 +277,7 @@ class DeskWindow(QStackedWidget):
     def _changed(self, changes: Any) -> None:
         if self.session is not None and self.session.role != "department":
             self.bookings.changed(changes)
+            self.follow_ups.changed(changes)
         if self.session is not None and (changes.tickets or changes.help or changes.windows
                                              or changes.sync or changes.calls or changes.cases):
             self._refresh_timer.start()  # one read for a burst of commits

@@ -12,6 +12,7 @@ from desk.applicant import ApplicantPanel
 from desk.bookings import BookingsPanel
 from desk.delivery import DeliveryPanel
 from desk.figures import FiguresPanel
+from desk.follow_ups import FollowUpsPanel
 from desk.names import ROLE, name
 from desk.queue_panel import QueuePanel
 from desk.state import QueueState
@@ -78,6 +79,9 @@ class WorkPage(QWidget):
         self.tabs.addTab(self.figures, self.tr("Today's figures"))
         self.bookings = BookingsPanel()  # 预约 (desk/bookings.py)
         self.tabs.addTab(self.bookings, self.tr("Bookings"))
+        self.follow_ups = FollowUpsPanel()  # 差评整改: a supervisor's (desk/follow_ups.py)
+        self.follow_ups_tab = self.tabs.addTab(self.follow_ups, self.tr("Follow-ups"))
+        self.tabs.setTabVisible(self.follow_ups_tab, False)
         body.addWidget(self.tabs, 16)
         outer.addLayout(body, 1)
 

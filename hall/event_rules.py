@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hall import event_schema
+from hall import event_schema, pad_window
 from hall.events import Event, EventType
 
 # rater: a window's rating pad; viewer: reads the figures of its halls (sync/server/figures.py)
@@ -135,6 +135,9 @@ def refusal(event: Event, terminal_role: str | None = None) -> str | None:
                 f"(only {', '.join(sorted(rule.actors))})")
     if terminal_role in ("kiosk", "display", "rater") and role not in _ON_A_KIOSK:
         return f"forbidden: a {terminal_role} terminal acting as a {role}"
+    pad = pad_window.refusal(event.type, event.payload)  # a pad rates its own window's visits
+    if pad is not None:
+        return pad
     if event.type == T.ACCOUNT_CHANGED and role not in _ADMIN | {"system"}:
         by = event.payload.get("by") or {}
         if event.payload.get("change") != "password" or by.get("name") != event.payload.get(

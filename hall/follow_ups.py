@@ -17,13 +17,15 @@ department's account sees and acts on (action, 回访) the ones assigned to its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from hall import text_limits
+from hall import text_limits, workdays
 from hall.actors import Actor
 from hall.core import Core, Outcome
 from hall.errors import AccessError, DomainError
 from hall.events import EventType
+from hall.workdays import WorkCalendar
 
 STATES = ("open", "assigned", "acted", "revisited", "closed")
 REVISITS = ("satisfied", "unsatisfied")
@@ -47,13 +49,17 @@ class FollowUpView:
     redone: bool
     window: str | None
     clerk: str | None
+    # working days on the hall's calendar from today to `due` (0: due today); negative: that
+    # many working days overdue. Not kept once closed (None).
+    days_left: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "rating": self.rating, "grade": self.grade,
                 "assignee": self.assignee, "due": self.due, "overdue": self.overdue,
                 "state": self.state, "escalated": self.escalated, "ticket": self.ticket,
                 "window": self.window, "clerk": self.clerk, "action": self.action,
-                "revisit": self.revisit, "note": self.note, "redone": self.redone}
+                "revisit": self.revisit, "note": self.note, "redone": self.redone,
+                "days_left": self.days_left}
 
 
 _SELECT = ("SELECT f.follow_up_id, f.rating_id, t.label, r.grade, f.assignee, f.due, f.state, "
@@ -65,6 +71,18 @@ _SELECT = ("SELECT f.follow_up_id, f.rating_id, t.label, r.grade, f.assignee, f.
 class FollowUps:
     def __init__(self, core: Core) -> None:
         self._core = core
+        self._calendar: WorkCalendar | None = None
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = workdays.load(self._core.data_dir)
+        return self._calendar
+
+    def days_left(self, due: str, today: str) -> int:
+        """Working days from `today` to `due` (negative: working days past it)."""
+        d, t = date.fromisoformat(due), date.fromisoformat(today)
+        return self.calendar.between(t, d) if d >= t else -self.calendar.between(d, t)
 
     # -- reads ---------------------------------------------------------------------------------
     def list(self, by: Actor, *, open_only: bool = False) -> list[FollowUpView]:
@@ -214,9 +232,10 @@ class FollowUps:
 
     def _view(self, row: tuple[Any, ...], by: Actor) -> FollowUpView:
         core = self._core
+        today = core.today()
         return FollowUpView(
             id=row[0], rating=row[1], ticket=row[2], grade=row[3], assignee=row[4], due=row[5],
-            overdue=row[6] != "closed" and row[5] < core.today(), state=row[6],
+            overdue=row[6] != "closed" and row[5] < today, state=row[6],
             escalated=bool(row[7]), action=core.open_text(row[8], by), revisit=row[9],
             note=core.open_text(row[10], by), redone=bool(row[11]), window=row[12],
-            clerk=row[13])
+            clerk=row[13], days_left=None if row[6] == "closed" else self.days_left(row[5], today))

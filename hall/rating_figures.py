@@ -25,7 +25,8 @@ _ROWS = ("SELECT r.grade, r.window, r.clerk, r.service_id, r.stage, f.state, f.d
          "LEFT JOIN follow_ups f ON f.rating_id = r.rating_id WHERE t.day = ?")
 
 
-def _group(grades: list[int]) -> dict[str, Any]:
+def group(grades: list[int]) -> dict[str, Any]:
+    """One group's figures; the central platform counts with it too (sync/server/figures.py)."""
     bad = sum(1 for g in grades if g <= BAD)
     return {"count": len(grades),
             "mean": round(sum(grades) / len(grades), 2) if grades else None,
@@ -54,26 +55,34 @@ def count_ratings(conn: sqlite3.Connection, day: str, served_by: str | None = No
     of_case = _case_departments(conn, {r[9] for r in rows if r[9] is not None})
     by_department: dict[str, list[int]] = {}
     for r in rows:
-        named = of_case.get(r[9]) if r[9] is not None else None
-        if not named:  # no case, or one whose parts this store has not heard of
-            named = (departments or {}).get(str(r[3]), ()) if r[3] is not None else ()
-        for department in named:
+        for department in rating_departments(of_case.get(r[9]) if r[9] is not None else None,
+                                             r[3], departments):
             by_department.setdefault(department, []).append(int(r[0]))
     as_of = today or day
     follow = [r for r in rows if r[5] is not None]
     closed = [r for r in follow if r[5] == "closed"]
     on_time = sum(1 for r in closed
                   if zone is None or iso_of_ms(r[7], zone)[:10] <= r[6])
-    out: dict[str, Any] = _group(grades)
+    out: dict[str, Any] = group(grades)
     out["grades"] = {str(g): grades.count(g) for g in sorted(set(grades))}
     out["results"] = sum(1 for r in rows if r[4] == "result")  # rated again at 出件
     for key, groups in per.items():
-        out[key] = {k: _group(v) for k, v in sorted(groups.items())}
-    out["per_department"] = {k: _group(v) for k, v in sorted(by_department.items())}
+        out[key] = {k: group(v) for k, v in sorted(groups.items())}
+    out["per_department"] = {k: group(v) for k, v in sorted(by_department.items())}
     out["follow_ups"] = {"opened": len(follow), "closed": len(closed), "closed_on_time": on_time,
                          "overdue": sum(1 for r in follow if r[5] != "closed" and r[6] < as_of),
                          "escalated": sum(1 for r in follow if r[8])}
     return out
+
+
+def rating_departments(of_case: tuple[str, ...] | None, service_id: Any,
+                       departments: Mapping[str, tuple[str, ...]] | None) -> tuple[str, ...]:
+    """The departments one rating counts for: its case's (as recorded), else its matter's in
+    the catalog. The hall and the central platform both decide it here, so they agree."""
+    if of_case:
+        return of_case
+    # no case, or one whose parts were not heard of
+    return (departments or {}).get(str(service_id), ()) if service_id is not None else ()
 
 
 def _case_departments(conn: sqlite3.Connection, case_ids: set[str]) -> dict[str, tuple[str, ...]]:

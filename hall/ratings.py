@@ -32,17 +32,15 @@ GRADES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: 
 BAD = 2  # grades at or below this are 差评 and need follow-up
 # 差评 reasons a kiosk offers as big buttons (the comment carries them, sealed like any text)
 BAD_REASONS = ("等候时间长", "工作人员态度", "材料要求不清楚", "多次跑动", "系统或设备故障", "其他")
-# How far back in the log a clerk's ask (RatingAsked, no projection of its own) is looked for:
-# an ask matters for the visit at the counter now, never for one thousands of events ago.
-ASKS_WITHIN_EVENTS = 5000
-_ASKED = ("SELECT 1 FROM events WHERE type = 'RatingAsked' AND pos > "
-          "(SELECT COALESCE(MAX(pos), 0) FROM events) - ? "
-          "AND json_extract(payload, '$.ticket_id') = ? LIMIT 1")
+# The clerk's ask (RatingAsked) is projected on its ticket (tickets.asked_ms, migration 0010): one
+# read by the ticket's key, however long the log (bench/ratings.py against the former scan).
+_ASKED = "SELECT asked_ms IS NOT NULL FROM tickets WHERE ticket_id = ?"
 
 
 def asked(conn: Any, ticket_id: str) -> bool:
     """Whether the clerk asked for this visit's rating (the desk's 请评价)."""
-    return conn.execute(_ASKED, (ASKS_WITHIN_EVENTS, ticket_id)).fetchone() is not None
+    row = conn.execute(_ASKED, (ticket_id,)).fetchone()
+    return bool(row and row[0])
 
 
 @dataclass(frozen=True)

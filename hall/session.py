@@ -132,6 +132,10 @@ class SessionRatings:
         self.revisit = _bound(f.revisit, actor)
         self.close = _bound(f.close, actor)
         self.redo = _bound(f.redo, actor)
+        # the hall's own escalation of overdue ones (by the system, once each), run before a
+        # supervisor's list as `rating follow-ups` runs it; nothing for the others
+        self.escalate: Callable[[], int] = (f.escalate if actor.can("follow_up")
+                                            else lambda: 0)
 
 
 class SessionAccounts:

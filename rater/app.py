@@ -29,7 +29,8 @@ MODES: tuple[Mode, ...] = ("normal", "elder")  # a citizen's screen: no compact 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py rater", description="a window's rating pad")
-    p.add_argument("--window", help="the window this pad faces (as the desk names it)")
+    p.add_argument("--window", help="the window this pad faces (as the desk names it); "
+                   "default: the window its enrolment bound it to")
     p.add_argument("--data-dir", type=Path, default=None, help="the pad terminal's data")
     return p
 
@@ -46,15 +47,30 @@ def build_window(shell: Shell) -> QWidget:
     from sync.starter import start_sync
     from ui.bridge import HallBridge
 
-    if not shell.options.window:
-        raise SystemExit("main.py rater: --window N is required (the window this pad faces)")
-    window = check_window_name(shell.options.window)
     folder = data_dir(shell.options.data_dir)
+    window = check_window_name(pad_window(shell.options.window, folder))
     bridge = HallBridge(lambda: Hall.open(folder))
     shell.on_quit(bridge.stop)
     bridge.start()
     start_sync(folder, bridge.start_sync)
     return RaterWindow(bridge, window)
+
+
+def pad_window(asked: str | None, folder: Path) -> str:
+    """The window this pad faces: the one its enrolment bound it to (`serve enroll-code --role
+    rater --window N`), which `--window` may repeat but not contradict (the hub would refuse
+    every rating of another window); `--window` alone for a pad not enrolled yet."""
+    from sync import credential
+
+    bound = credential.load(folder).window if credential.exists(folder) else None
+    if bound is not None and asked is not None and asked.strip() != bound:
+        raise SystemExit(f"main.py rater: this pad is enrolled for window {bound}, not "
+                         f"{asked.strip()}: start it with --window {bound}, or enroll it again "
+                         "for the other window")
+    window = asked or bound
+    if not window:
+        raise SystemExit("main.py rater: --window N is required (the window this pad faces)")
+    return window
 
 
 def screenshot_pages(shell: Shell) -> Mapping[str, PageFactory]:

@@ -84,6 +84,7 @@ class SyncClient:
         self.core: Core = hall.core
         self.booking_shares = booking_shares
         self.batch = batch
+        self.poll_pause = 0.0  # the server did not hold the last long-poll: ask again after this
         self.lease_size = lease_size
         self.low_water = low_water
         self.lease_series = lease_series
@@ -220,6 +221,8 @@ class SyncClient:
                 with store.write() as conn:
                     local.put(conn, local.CURSOR, "")
                 continue
+            if page == 0:  # a long-poll past the server's cap: answered at once, with a pause
+                self.poll_pause = (self._http.pause or 0.0) if wait > 0 else 0.0
             reply = PullResponse.model_validate(data)
             if any(e.type == EventType.HALL_SETTINGS_PUBLISHED for e in reply.events):
                 self.pin_settings_key()

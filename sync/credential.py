@@ -21,6 +21,7 @@ class SyncCredential:
     ca: str | None = None  # the pinned hall CA (PEM file; relative to the data dir)
     insecure: bool = False  # plain HTTP to a non-loopback server, asked for with --insecure
     role: str | None = None  # the role the server enrolled it as (None: enrolled before roles)
+    window: str | None = None  # a rating pad's window, as its enrolment bound it
 
     @property
     def issues_tickets(self) -> bool:

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from hall import event_rules, sync_status
+from hall import event_rules, pad_window, sync_status
 from hall.clock import now_ms as now_ms  # the one wall clock in ms (sync.runner reads it here)
 from hall.events import Event, EventType
 from hall.store.engine import IntegrityError, InterfaceError
@@ -93,7 +93,8 @@ def absorb(conn: sqlite3.Connection, events: list[WireEvent], *,
     for w in events:
         ev = Event(w.event_id, w.hall_id, w.terminal_id, w.terminal_seq, w.hlc, w.type,
                    w.payload, w.schema_version)
-        why = event_rules.refusal(ev)
+        # a pad's rating of a ticket this store saw served at another window: refused as well
+        why = event_rules.refusal(ev) or pad_window.served_refusal(conn, ev.type, ev.payload)
         if why is not None:  # never stored nor applied here: set aside, listed, sync goes on
             _conflict(conn, "invalid", ev, _ticket_of(ev), why)
             continue

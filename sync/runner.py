@@ -150,7 +150,7 @@ def run_forever(opener: Opener, cred: SyncCredential, stop: threading.Event, *,
         if travel.straight_with_platform(client.core.data_dir):
             travel.take_inbox(client.core, client._http)
         record(client.core, None)
-        return 0.0
+        return client.poll_pause  # 0: the long-poll was held; else the server's cap said wait
 
     wakes = {"push": threading.Event(), "pull": threading.Event()}
     threads = [threading.Thread(target=_loop, name=f"sync-{name}", daemon=True,

@@ -25,6 +25,9 @@ class Http:
                                    verify=verify_for(server, ca),
                                    headers={"Authorization": f"Bearer {token}"},
                                    timeout=httpx.Timeout(timeout, connect=5.0))
+        # Retry-After of the last answer that was not an error: a long-poll the server did not
+        # hold (its cap of held polls, sync/server/long_polls.py) says when to ask again
+        self.pause: float | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -45,6 +48,7 @@ class Http:
         except (httpx.HTTPError, ValueError) as exc:
             raise NetworkError(f"{self.client.base_url}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code < 300:
+            self.pause = parse_retry_after(resp.headers.get("retry-after"))
             return payload
         detail = payload.get("detail") if isinstance(payload, dict) else payload
         if resp.status_code in (401, 403):

@@ -215,6 +215,7 @@ class EnrollResponse(_Model):
     # loopback only.
     keys: dict[str, str] | None = None
     role: str | None = None  # desk | kiosk | display: the enrolled credential's (not a hub's)
+    window: str | None = None  # a rating pad's: the window its credential rates (issue 27)
 
 
 class Health(_Model):
@@ -224,3 +225,6 @@ class Health(_Model):
     server_time_ms: int | None = None
     epoch: str | None = None
     upstream: dict[str, Any] | None = None  # a hub's forwarding to its upstream
+    # this process's long-polls: held now, its cap, the most held, asks answered at once past
+    # the cap (sync/server/long_polls.py)
+    long_polls: dict[str, int] | None = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from hall.errors import StoreError
 from hall.store.engine import DatabaseError, copy_database, main_file, missing_store
 
-HEAD = "0009"  # tests/hall/test_migrations.py checks this against Alembic's script head
+HEAD = "0010"  # tests/hall/test_migrations.py checks this against Alembic's script head
 APP = "tingduan"
 # A package resource, not a path beside this file: found the same in a checkout, in
 # site-packages and in a frozen bundle (whose freezer is told to carry the folder's .py files).

@@ -531,6 +531,7 @@ HANDLERS: dict[str, Handler] = {
     EventType.CASE_COMPLETED: _case_completed,
     EventType.RESULT_DELIVERED: _delivered,
     EventType.RATING_GIVEN: _rated,
+    EventType.RATING_ASKED: _set("asked_ms = ?", "at"),
     EventType.FOLLOW_UP_STEP: _follow_up_step,
     EventType.PERSONAL_DATA_PURGED: _purged,
     EventType.HELP_REQUESTED: _help_requested,

@@ -80,6 +80,9 @@ tickets = Table(
     Column("recalls", Integer, nullable=False, server_default=text("0")),
     Column("outcome_window", Text),
     Column("served_by", Text),
+    # when the clerk asked for this visit's rating (RatingAsked, 请评价): hall/ratings.asked reads
+    # it by the ticket's key (migration 0010; before, a scan of the last 5000 events)
+    Column("asked_ms", BigInteger),
     # (hall, day, series, number) is not unique: two terminals may have issued one number
     # offline; both tickets are kept and labelled apart (hall/numbering.py, migration 0004).
     # WITHOUT ROWID (migration 0006): the rows live in the ticket_id b-tree itself, one b-tree

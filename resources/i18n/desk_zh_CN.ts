@@ -395,6 +395,25 @@
     </message>
 </context>
 <context>
+    <name>DeskFollowUps</name>
+    <message>
+        <source>Assigned to {who}.</source>
+        <translation>已指派给{who}。</translation>
+    </message>
+    <message>
+        <source>Action recorded.</source>
+        <translation>整改措施已记录。</translation>
+    </message>
+    <message>
+        <source>Call back recorded.</source>
+        <translation>回访结果已记录。</translation>
+    </message>
+    <message>
+        <source>Follow-up closed.</source>
+        <translation>整改已办结。</translation>
+    </message>
+</context>
+<context>
     <name>DeskWindow</name>
     <message>
         <source>Comprehensive window</source>
@@ -690,6 +709,197 @@
     <message>
         <source>Poor ratings to follow up: {opened} opened, {closed} closed ({on_time} on time), {overdue} overdue</source>
         <translation>差评整改：新增 {opened} 件，办结 {closed} 件（按期 {on_time} 件），逾期 {overdue} 件</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpsPanel</name>
+    <message>
+        <source>Poor ratings to follow up</source>
+        <translation>差评整改</translation>
+    </message>
+    <message>
+        <source>Open only</source>
+        <translation>只看未办结</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>票号</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Window · clerk</source>
+        <translation>窗口 · 工作人员</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <source>Working days left</source>
+        <translation>剩余工作日</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Choose a follow-up above.</source>
+        <translation>请在上方选择一条差评。</translation>
+    </message>
+    <message>
+        <source>An account or a department, e.g. 市公安局</source>
+        <translation>账号或部门，如 市公安局</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <source>Assign to</source>
+        <translation>指派给</translation>
+    </message>
+    <message>
+        <source>The rectification taken (整改措施)</source>
+        <translation>已采取的整改措施</translation>
+    </message>
+    <message>
+        <source>Record action</source>
+        <translation>记录整改</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Unsatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>What the citizen said on the call back</source>
+        <translation>回访时群众的意见</translation>
+    </message>
+    <message>
+        <source>Record call back</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Close follow-up</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Supervisors</source>
+        <translation>值班主管</translation>
+    </message>
+    <message>
+        <source>Poor ratings to follow up: {open} open, {overdue} overdue</source>
+        <translation>差评整改：未办结 {open} 条，逾期 {overdue} 条</translation>
+    </message>
+    <message>
+        <source>No poor ratings to follow up.</source>
+        <translation>没有需要整改的差评。</translation>
+    </message>
+    <message>
+        <source>Ticket {ticket}, rated {grade}, window {window}, clerk {clerk}; due {due} ({days}); {state}</source>
+        <translation>票号 {ticket}，评价 {grade}，窗口 {window}，工作人员 {clerk}；整改期限 {due}（{days}）；{state}</translation>
+    </message>
+    <message>
+        <source>Assigned to {who}</source>
+        <translation>责任人：{who}</translation>
+    </message>
+    <message>
+        <source>Action: {text}</source>
+        <translation>整改措施：{text}</translation>
+    </message>
+    <message>
+        <source>Call back: {result}, {note}</source>
+        <translation>回访：{result}，{note}</translation>
+    </message>
+    <message>
+        <source>satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>unsatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Hall admin</source>
+        <translation>大厅管理员</translation>
+    </message>
+    <message>
+        <source>1 Very dissatisfied</source>
+        <translation>1 非常不满意</translation>
+    </message>
+    <message>
+        <source>2 Dissatisfied</source>
+        <translation>2 不满意</translation>
+    </message>
+    <message>
+        <source>{n} working days overdue</source>
+        <translation>逾期 {n} 个工作日</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>今日到期</translation>
+    </message>
+    <message>
+        <source>{n} working days left</source>
+        <translation>剩余 {n} 个工作日</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待指派</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>已指派</translation>
+    </message>
+    <message>
+        <source>Acted on</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <source>Called back</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>, escalated</source>
+        <translation>，已上报</translation>
+    </message>
+    <message>
+        <source>Type the account or department first.</source>
+        <translation>请先填写账号或部门。</translation>
+    </message>
+    <message>
+        <source>Write the action taken first.</source>
+        <translation>请先填写整改措施。</translation>
+    </message>
+    <message>
+        <source>Write what the citizen said first.</source>
+        <translation>请先填写回访意见。</translation>
     </message>
 </context>
 <context>
@@ -1145,6 +1355,10 @@
     <message>
         <source>Bookings</source>
         <translation>预约</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>差评整改</translation>
     </message>
     <message>
         <source>{hall} · Window {window}</source>

@@ -47,6 +47,7 @@ from sync.server.limits import (
     SharedBuckets,
     TokenBuckets,
 )
+from sync.server.long_polls import MAX_LONG_POLLS, LongPolls
 from sync.server.notify import HallNotifier, PgListener
 from sync.server.peerlist import PeerAnnounce, PeerList, PeerRegistry
 from sync.server.peers import Peer, Peers
@@ -76,6 +77,7 @@ POLL_QUERIES = 12  # pull queries of all halls running at once (below the databa
 AUTH_LOOKUPS = 8  # credential lookups running at once
 PG_AUTH_TTL = 60.0  # seconds a cached credential is believed over PostgreSQL (NOTIFY on revoke)
 AUDIT_EVERY_S = 60.0  # a refused window is audited once a minute per terminal and window
+PAD_TICKETS = 500  # tickets of one rating pad's push looked up at the hub (a batch's bound)
 
 
 class HallLocks:
@@ -120,6 +122,7 @@ class ServerState:
     notifier: HallNotifier = field(default_factory=HallNotifier)
     listener: PgListener | None = None
     polls: dict[tuple[str, str], int] = field(default_factory=dict)
+    long_polls: LongPolls = field(default_factory=LongPolls)  # the process's cap (long_polls.py)
 
     @property
     def push_lock(self) -> threading.Lock:  # one hall's (a hub's) lock, as before
@@ -274,14 +277,16 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                event_burst: int = EVENT_BURST, auth_fail_rate: float = AUTH_FAIL_RATE,
                auth_fail_burst: int = AUTH_FAIL_BURST, max_keys: int = MAX_KEYS,
                max_polls: int = MAX_POLLS, auth_ttl: float | None = None,
-               api_docs: bool = False, travel_every: float = 1.0) -> FastAPI:
+               api_docs: bool = False, travel_every: float = 1.0,
+               max_long_polls: int = MAX_LONG_POLLS) -> FastAPI:
     """`upstream`: a hub forwarding its hall to the central platform (started with the app);
     `rate`/`burst`: each terminal's token bucket (requests per second, and at once), and
     `event_rate`/`event_burst` the same for events pushed; `auth_fail_*`: failed
     authentications (and enrollments) per source address; `max_keys`: buckets kept per table;
     `hall`: the one hall a hub serves (else its upstream's, else fixed at its first enrollment);
     `trusted_proxies`: addresses or networks whose X-Forwarded-For/-Proto are believed;
-    `max_polls`: long-polls one credential may hold at once (more: 429); `api_docs`: serve
+    `max_polls`: long-polls one credential may hold at once (more: 429); `max_long_polls`:
+    long-polls this process holds at once (more: answered at once, long_polls.py); `api_docs`: serve
     /openapi.json, /docs and /redoc (off: they tell anyone the whole API)."""
     if upstream is not None:
         if hall is not None and hall != upstream.hall_id:
@@ -302,7 +307,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     state = ServerState(engine=engine, role=role, data_dir=data_dir, epoch=db.epoch(engine),
                         desk=CallDesk(engine, data_dir),
                         cursors=Cursors(db.epoch(engine), db.cursor_key(engine)), hall=fixed,
-                        locks=HallLocks(per_hall=postgres))
+                        locks=HallLocks(per_hall=postgres),
+                        long_polls=LongPolls(max_long_polls))
     peers = Peers(trusted_proxies)
     buckets: Buckets
     event_buckets: Buckets
@@ -480,7 +486,7 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                 return Health(status="ok")
         link = None if upstream is None else await run_in_threadpool(upstream.status)
         return Health(status="ok", role=role, server_time_ms=db.now_ms(), epoch=state.epoch,
-                      upstream=link)
+                      upstream=link, long_polls=state.long_polls.figures())
 
     @app.post(f"{API}/enroll", response_model=EnrollResponse,
               openapi_extra=_enroll_doc(),
@@ -509,11 +515,21 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
             sent = await run_in_threadpool(hall_keys, data_dir, cred.role)
         return EnrollResponse(hall_id=cred.hall_id, terminal_id=cred.terminal_id, token=token,
                               scope=cred.scope, keys=sent,
-                              role=None if cred.is_hub else cred.role)
+                              role=None if cred.is_hub else cred.role,
+                              window=None if cred.is_hub else cred.window)
 
     def _push_locked(cred: db.Credential, events: list[dict[str, Any]]) -> PushResponse:
+        served = None
+        if role == db.HUB and cred.role == "rater":
+            # a pad rates its window's visits: the hub knows which window served each ticket
+            rated = [e["payload"]["ticket_id"] for e in events if isinstance(e, dict)
+                     and e.get("type") == EventType.RATING_GIVEN
+                     and isinstance(e.get("payload"), dict)
+                     and isinstance(e["payload"].get("ticket_id"), str)
+                     and len(e["payload"]["ticket_id"]) <= 64][:PAD_TICKETS]
+            served = state.desk.served_windows(cred.hall_id, rated) if rated else None
         with state.locks.get(cred.hall_id):
-            return log.push(engine, cred, events)
+            return log.push(engine, cred, events, served)
 
     def _publish_locked(hall_id: str) -> int:
         with state.locks.get(hall_id):
@@ -564,17 +580,24 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
                    wait: float = Query(0.0, ge=0.0, le=60.0)) -> Response:
         cred = await auth(request)
         me = (cred.hall_id, cred.terminal_id)
-        if wait > 0:
-            if state.polls.get(me, 0) >= max_polls:
-                raise HTTPException(429, f"this terminal already holds {max_polls} long-polls; "
-                                    "poll again when one answers", headers={"Retry-After": "1"})
+        if wait > 0 and state.polls.get(me, 0) >= max_polls:
+            raise HTTPException(429, f"this terminal already holds {max_polls} long-polls; "
+                                "poll again when one answers", headers={"Retry-After": "1"})
+        # past the process's cap: answered at once, held nowhere (long_polls.py)
+        held = wait > 0 and state.long_polls.hold()
+        if held:
             state.polls[me] = state.polls.get(me, 0) + 1
         try:
-            return _json(await _long_poll(cred, cursor, limit, wait, request))
+            answer = _json(await _long_poll(cred, cursor, limit, wait if held else 0.0,
+                                            request))
+            if wait > 0 and not held:
+                answer.headers["Retry-After"] = state.long_polls.retry_after()
+            return answer
         except log.StaleCursor as exc:
             raise HTTPException(410, "stale cursor: push, then pull from the start") from exc
         finally:
-            if wait > 0:
+            if held:
+                state.long_polls.release()
                 left = state.polls[me] - 1
                 if left:
                     state.polls[me] = left
@@ -863,7 +886,8 @@ def create_app(engine: Engine, *, role: str, data_dir: Path,
     from sync.server import directory_api
 
     directory_api.add_routes(app, auth, engine=engine, role=role, data_dir=data_dir,
-                             upstream=upstream, body=_body, notifier=state.notifier)
+                             upstream=upstream, body=_body, notifier=state.notifier,
+                             long_polls=state.long_polls)
 
     def department_moved(hall_id: str) -> None:
         landed(hall_id, authority.HUB_STREAM)

@@ -34,6 +34,7 @@ class Credential:
     terminal_id: str
     scope: str = "terminal"  # HUB: a hall's hub, enrolled with its upstream for the whole hall
     role: str = DEFAULT_ROLE  # desk | kiosk | display: what it may emit (hall/event_rules.py)
+    window: str | None = None  # a rater's: the one window whose visits it may rate
 
     @property
     def is_hub(self) -> bool:
@@ -307,12 +308,21 @@ def _foreign_to_hub(conn: Any, hall_id: str) -> str | None:
 
 
 def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
-                    hub: bool = False, role: str = DEFAULT_ROLE) -> str:
+                    hub: bool = False, role: str = DEFAULT_ROLE,
+                    window: str | None = None) -> str:
     """A one-time code; with `hub` the credential it buys may push for the whole hall. On a hub,
     a code for a hall other than the one it serves is refused (HubHallError). `role`: what the
-    terminal is (desk, kiosk, display), which bounds what it may emit."""
+    terminal is (desk, kiosk, display), which bounds what it may emit; a rating pad (`rater`)
+    is bound to its `window` (required for it, refused for the others)."""
     if role not in (*TERMINAL_ROLES, "department"):  # department: sync/server/department_api.py
         raise ValueError(f"a terminal's role is one of {', '.join(TERMINAL_ROLES)}, not {role!r}")
+    if (role == "rater") != (window is not None) or (hub and window is not None):
+        raise ValueError("a rating pad (--role rater) is enrolled for its --window, and only a "
+                         "rating pad is")
+    if window is not None:
+        from hall.windows import check_window_name
+
+        window = check_window_name(window)  # DomainError bad_window
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     hall_id, terminal_id = normal_id(hall_id), normal_id(terminal_id)  # SY-ZW01 = sy-zw01
     with engine.begin() as conn:
@@ -323,7 +333,7 @@ def new_enroll_code(engine: Engine, hall_id: str, terminal_id: str, *,
         conn.execute(insert(enroll_codes).values(
             code_hash=digest(code), hall_id=hall_id, terminal_id=terminal_id,
             expires_ms=now_ms() + CODE_TTL_MS, used_ms=None, scope=HUB if hub else None,
-            role=role))
+            role=role, window=window))
     return code
 
 
@@ -334,7 +344,8 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
     with engine.begin() as conn:
         row = conn.execute(
             select(enroll_codes.c.hall_id, enroll_codes.c.terminal_id, enroll_codes.c.expires_ms,
-                   enroll_codes.c.used_ms, enroll_codes.c.scope, enroll_codes.c.role)
+                   enroll_codes.c.used_ms, enroll_codes.c.scope, enroll_codes.c.role,
+                   enroll_codes.c.window)
             .where(enroll_codes.c.code_hash == digest(code.strip()))
             .with_for_update()
         ).first()
@@ -365,9 +376,10 @@ def enroll(engine: Engine, code: str, hall_id: str | None = None,
         token = secrets.token_urlsafe(32)
         conn.execute(insert(credentials).values(
             token_hash=digest(token), hall_id=row.hall_id, terminal_id=row.terminal_id,
-            revoked=False, created_ms=now_ms(), scope=row.scope, role=row.role))
+            revoked=False, created_ms=now_ms(), scope=row.scope, role=row.role,
+            window=row.window))
     return Credential(row.hall_id, row.terminal_id, row.scope or "terminal",
-                      row.role or DEFAULT_ROLE), token
+                      row.role or DEFAULT_ROLE, row.window), token
 
 
 class DbReplayGuard:
@@ -427,7 +439,7 @@ def lookup(engine: Engine, token_hash: str) -> Credential:
     with engine.connect() as conn:
         row = conn.execute(
             select(credentials.c.hall_id, credentials.c.terminal_id, credentials.c.revoked,
-                   credentials.c.scope, credentials.c.role)
+                   credentials.c.scope, credentials.c.role, credentials.c.window)
             .where(credentials.c.token_hash == token_hash)
         ).first()
     if row is None:
@@ -435,4 +447,4 @@ def lookup(engine: Engine, token_hash: str) -> Credential:
     if row.revoked:
         raise AuthFailure(403, f"terminal {row.terminal_id} of hall {row.hall_id} is revoked")
     return Credential(row.hall_id, row.terminal_id, row.scope or "terminal",
-                      row.role or DEFAULT_ROLE)
+                      row.role or DEFAULT_ROLE, row.window)

@@ -23,6 +23,7 @@ from sync import directory_pin
 from sync.errors import NetworkError
 from sync.server import db, directory, routing
 from sync.server.answers import answers
+from sync.server.long_polls import LongPolls
 from sync.server.upstream import Upstream
 from sync.transport import Http
 from sync.wire import API
@@ -42,8 +43,11 @@ def _from_upstream(upstream: Upstream, data_dir: Path) -> dict[str, Any]:
 
 def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]], *,
                engine: Engine, role: str, data_dir: Path, upstream: Upstream | None,
-               body: Callable[[Request], Awaitable[Any]], notifier: Any) -> None:
+               body: Callable[[Request], Awaitable[Any]], notifier: Any,
+               long_polls: LongPolls | None = None) -> None:
     directory.ensure(engine)
+    polls = long_polls or LongPolls()
+    marked: dict[str, int] = {}  # read marks this process wrote: a repeated ask writes none
 
     @app.get(f"{API}/directory", responses=answers(401, 403, 404, 409, 429, 503))
     async def get_directory(request: Request) -> JSONResponse:
@@ -96,14 +100,24 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
             raise HTTPException(404, "travelling cases are routed by the central platform")
         if not (cred.is_hub or cred.role == "desk"):
             raise HTTPException(403, f"a {cred.role} terminal takes in no travelling case")
-        key = routing.wake_key(cred.hall_id)
+        hall_id = cred.hall_id
+        mark = after > marked.get(hall_id, 0)  # read through `after`: frees it for retention
+        held = wait > 0 and polls.hold()  # past the process's cap: answered at once
+        key = routing.wake_key(hall_id)
         waiter = notifier.register(key, cred.terminal_id)  # before the query: nothing missed
         try:
-            found = await run_in_threadpool(routing.inbox, engine, cred.hall_id, after, limit)
-            if not found["items"] and wait > 0 and await notifier.wait(waiter, wait):
-                found = await run_in_threadpool(routing.inbox, engine, cred.hall_id, after,
+            found = await run_in_threadpool(routing.inbox, engine, hall_id, after, limit,
+                                            mark=mark)
+            if mark:
+                marked[hall_id] = after
+            if not found["items"] and held and await notifier.wait(waiter, wait):
+                found = await run_in_threadpool(routing.inbox, engine, hall_id, after,
                                                 limit)
         finally:
             notifier.unregister(key, waiter)
+            if held:
+                polls.release()
+        if wait > 0 and not held:
+            return JSONResponse(found, headers={"Retry-After": polls.retry_after()})
         return JSONResponse(found)
 

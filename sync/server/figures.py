@@ -11,29 +11,40 @@ a hub's credential sees its own hall. `serve figures` reads the platform's datab
 central platform lands (issue 24), a viewer's scope should come from it instead of the prefix.
 
 The day is the hall's local day, as each event's `at` says it (the terminal's own offset).
+
+The shape of a hall's 好差评 figures is the hall's own (hall/rating_figures.py: `by_window`,
+`by_clerk`, `by_service`, `per_department`, `grades`, `results`, the follow-ups), counted here
+from the events instead of a hall's projections. A rating's departments are decided by the same
+rule (`rating_departments`): its case's parts as the events left them (CaseAccepted's steps, a
+CaseStepReassigned moving one), else its matter's parts in the catalog the hub decides with
+(hall/catalog.py's default: the platform holds no hall's own catalog).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, select
 
+from hall.rating_figures import group as _group
+from hall.rating_figures import rating_departments
 from sync.server.tables import events
 
 TYPES = ("RatingGiven", "FollowUpStep", "CaseAccepted", "CaseRefused", "CaseCompleted",
-         "ResultDelivered", "CaseStepDecided")
-BAD = 2  # hall/ratings.py BAD: grades at or below it are 差评
+         "ResultDelivered", "CaseStepDecided", "CaseStepReassigned", "PartArrived")
 MAX_HALLS = 2000  # one answer's bound (a province has fewer halls than this)
+_GROUPS = (("by_window", "window"), ("by_clerk", "clerk"), ("by_service", "service_id"))
 
 
-def _group(grades: list[int]) -> dict[str, Any]:
-    bad = sum(1 for g in grades if g <= BAD)
-    return {"count": len(grades),
-            "mean": round(sum(grades) / len(grades), 2) if grades else None,
-            "bad": bad, "bad_rate": round(bad / len(grades), 4) if grades else None}
+@cache
+def catalog_departments() -> dict[str, tuple[str, ...]]:
+    """Each matter's departments in the catalog the hub decides with (loaded once)."""
+    from hall.catalog import load_catalog
+
+    return load_catalog().departments_of()
 
 
 def in_scope(hall_id: str, scope: str) -> bool:
@@ -56,25 +67,33 @@ def count(engine: Engine, halls: Iterable[str], day: str, today: str | None = No
     per: dict[str, dict[str, Any]] = {}
     chosen = list(halls)
     totals: list[int] = []
+    departments: dict[str, list[int]] = {}
     for hall in chosen:
         with engine.connect() as conn:
             rows = conn.execute(
                 select(events.c.type, events.c.payload)
                 .where(events.c.hall_id == hall, events.c.type.in_(TYPES))
                 .order_by(events.c.pos)).all()
-        figures, grades = _hall(rows, day, as_of)
+        figures, grades, of_department = _hall(rows, day, as_of)
         per[hall] = figures
         totals += grades
+        for name, graded in of_department.items():
+            departments.setdefault(name, []).extend(graded)
     total = _group(totals)
     total["halls"] = len(chosen)
+    total["per_department"] = {k: _group(v) for k, v in sorted(departments.items())}
     return {"day": day, "halls": per, "total": total}
 
 
-def _hall(rows: Iterable[Any], day: str, as_of: str) -> tuple[dict[str, Any], list[int]]:
+def _hall(rows: Iterable[Any], day: str, as_of: str
+          ) -> tuple[dict[str, Any], list[int], dict[str, list[int]]]:
     grades: list[int] = []
-    by_window: dict[str, list[int]] = {}
+    rated: list[dict[str, Any]] = []  # the day's ratings, counted once the cases are known
+    per: dict[str, dict[str, list[int]]] = {key: {} for key, _ in _GROUPS}
     due: dict[str, str] = {}  # the day's 差评: rating id -> due date
     closed: dict[str, str] = {}  # rating id -> the day it was closed
+    escalated: set[str] = set()
+    parts: dict[str, dict[int, str]] = {}  # case id -> step -> the department that has it
     cases = {"accepted": 0, "refused": 0, "completed": 0, "delivered": 0, "corrections": 0}
     seen: set[str] = set()  # a rating pushed twice (hub and terminal) counts once
     for kind, raw in rows:
@@ -85,17 +104,27 @@ def _hall(rows: Iterable[Any], day: str, as_of: str) -> tuple[dict[str, Any], li
                 continue
             seen.add(p["rating_id"])
             grades.append(int(p["grade"]))
-            if p.get("window"):
-                by_window.setdefault(str(p["window"]), []).append(int(p["grade"]))
+            rated.append(p)
+            for key, field in _GROUPS:
+                if p.get(field):
+                    per[key].setdefault(str(p[field]), []).append(int(p["grade"]))
             if p.get("follow_up_due"):
                 due[p["rating_id"]] = str(p["follow_up_due"])
         elif kind == "FollowUpStep":
             if p.get("step") == "close":
                 closed.setdefault(str(p.get("rating_id")), str(p.get("at", ""))[:10])
-        elif on_day:
-            if kind == "CaseAccepted":
+            elif p.get("step") == "escalate":
+                escalated.add(str(p.get("rating_id")))
+        elif kind in ("CaseAccepted", "PartArrived"):  # its parts, whatever the day
+            parts[str(p.get("case_id"))] = {
+                int(s["step"]): str(s["department"]) for s in p.get("steps") or ()
+                if isinstance(s, dict) and s.get("department")}
+            if on_day and kind == "CaseAccepted":
                 cases["accepted"] += 1
-            elif kind == "CaseRefused":
+        elif kind == "CaseStepReassigned":  # a part handed on counts for the one that has it
+            parts.setdefault(str(p.get("case_id")), {})[int(p["step"])] = str(p["department"])
+        elif on_day:
+            if kind == "CaseRefused":
                 cases["refused"] += 1
             elif kind == "CaseCompleted":
                 cases["completed"] += 1
@@ -103,12 +132,23 @@ def _hall(rows: Iterable[Any], day: str, as_of: str) -> tuple[dict[str, Any], li
                 cases["delivered"] += 1
             elif kind == "CaseStepDecided" and p.get("outcome") == "correction":
                 cases["corrections"] += 1
+    of_department: dict[str, list[int]] = {}
+    for p in rated:
+        steps = parts.get(str(p.get("case_id"))) if p.get("case_id") else None
+        of_case = tuple(dict.fromkeys(d for _, d in sorted(steps.items()))) if steps else None
+        for name in rating_departments(of_case, p.get("service_id"), catalog_departments()):
+            of_department.setdefault(name, []).append(int(p["grade"]))
     out = _group(grades)
-    out["by_window"] = {w: _group(g) for w, g in sorted(by_window.items())}
+    out["grades"] = {str(g): grades.count(g) for g in sorted(set(grades))}
+    out["results"] = sum(1 for p in rated if p.get("stage") == "result")  # rated again at 出件
+    for key, groups in per.items():
+        out[key] = {k: _group(v) for k, v in sorted(groups.items())}
+    out["per_department"] = {k: _group(v) for k, v in sorted(of_department.items())}
     done = {r: d for r, d in closed.items() if r in due}
     out["follow_ups"] = {
         "opened": len(due), "closed": len(done),
         "closed_on_time": sum(1 for r, d in done.items() if d <= due[r]),
-        "overdue": sum(1 for r, d in due.items() if r not in done and d < as_of)}
+        "overdue": sum(1 for r, d in due.items() if r not in done and d < as_of),
+        "escalated": sum(1 for r in due if r in escalated)}
     out["cases"] = cases
-    return out, grades
+    return out, grades, of_department

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from hall import event_rules
+from hall import event_rules, pad_window
 from hall.actors import Actor
 from hall.app import Hall
 from hall.catalog import load_catalog
@@ -115,6 +115,19 @@ class CallDesk:
         """Bring the hub's store of a hall up to the log: offers confirmed, voided or expired."""
         with self._lock:
             self._refresh(self._hall(hall_id))
+
+    def served_windows(self, hall_id: str, ticket_ids: list[str]) -> dict[str, str | None]:
+        """The window that served each of these tickets, for those the hall's log holds (the
+        projection caught up first): a rating pad's ratings are checked against them."""
+        with self._lock:
+            hall = self._hall(hall_id)
+            self._refresh(hall)
+            out: dict[str, str | None] = {}
+            for ticket_id in dict.fromkeys(ticket_ids):
+                known, window = pad_window.served_window(hall.core.store.conn, ticket_id)
+                if known:
+                    out[ticket_id] = window
+            return out
 
     def _refresh(self, hall: Hall) -> None:
         self._complete_halves(hall)
@@ -236,7 +249,8 @@ class CallDesk:
                         # accounts, audit) shares the name of this projection's own offers:
                         # kept apart, or the first offer after a published setting collides
                         ev = replace(ev, terminal_id=HUB_LOG)
-                    if event_rules.refusal(ev) is not None:
+                    if event_rules.refusal(ev) is not None or pad_window.served_refusal(
+                            wconn, ev.type, ev.payload) is not None:
                         # Stored by an older release, or brought from upstream: the hub's
                         # projection never takes what no hop may apply; terminals list it.
                         continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, func, insert, or_, select, text, union_all, update
 from sqlalchemy.exc import IntegrityError
 
-from hall import event_rules
+from hall import event_rules, pad_window
 from hall.events import Event
 from sync.server import notify, purge, retention, routing
 from sync.server.cursor import Cursors, StaleCursor
@@ -172,6 +172,20 @@ def window_refusal(ev: WireEvent, windows: frozenset[str] | None) -> str | None:
             "windows (hall settings `windows`)")
 
 
+def _pad_refusal(ev: WireEvent, cred: Credential,
+                 served: Mapping[str, str | None] | None) -> str | None:
+    """A rating pad's credential rates the visits of the window it was enrolled for."""
+    if cred.is_hub:
+        return None
+    why = pad_window.credential_refusal(ev.type, ev.payload, cred.role, cred.window)
+    ticket = str(ev.payload.get("ticket_id"))
+    if (why is None and served and ev.type == pad_window.RATING_GIVEN and ticket in served
+            and served[ticket] != cred.window):
+        why = (f"{pad_window.CODE}: a rating pad enrolled for window {cred.window} rated a "
+               f"ticket served at window {served[ticket]}")
+    return why
+
+
 def _stream(raw: dict[str, Any], cred: Credential) -> str | None:
     """The terminal sequence an event belongs to: the pusher's own, or for a hub the event's
     terminal in the hub's hall (None: it cannot be placed in any stream of that hall)."""
@@ -220,11 +234,13 @@ DUPLICATE = ("duplicate event_id: the server already holds another event with th
              "or a forged event)")
 
 
-def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
+def push(engine: Engine, cred: Credential, batch: list[Any],
+         served: Mapping[str, str | None] | None = None) -> PushResponse:
     """Each terminal stream is accepted gap-free in terminal_seq order; a terminal pushes its own
     stream, a hub the streams of every terminal of its hall (one batch may interleave them).
     Every event that cannot be stored is refused on its own, with a reason, and dead-lettered:
-    it never sinks the batch."""
+    it never sinks the batch. `served`: on a hub, the window that served each ticket a rating
+    pad's batch rates, where the hub's projection knows it (hall/pad_window.py)."""
     now = now_ms()
     fresh: list[tuple[dict[str, Any], str, int, WireEvent]] = []
     dead: list[dict[str, Any]] = []
@@ -285,7 +301,7 @@ def push(engine: Engine, cred: Credential, batch: list[Any]) -> PushResponse:
                 continue
             ev, reason = refusal(raw, cred, now)
             if reason is None and ev is not None:
-                reason = window_refusal(ev, windows)
+                reason = window_refusal(ev, windows) or _pad_refusal(ev, cred, served)
             expected[stream] += 1
             if reason is not None:
                 refuse(raw, stream, seq, reason)

@@ -11,11 +11,18 @@ What a hall still needs (an event is kept if any of these holds):
 - the forward mark: on a hub, an event not yet forwarded upstream (`upstream_pushed_pos`);
 - each terminal stream's newest event: it carries the stream's consumed mark (log._last_seq:
   the sequence a push must continue), so it is never deleted;
+- a routed travel event (issue 24: `PartRouted`/`PartUpdate` filed in a destination's inbox)
+  its destination hall has not read past yet (`travel_read`, sync/server/routing.py): a hall
+  offline across a retention run still finds its inbox whole, however old the event (counted
+  as `kept_unread_routes`);
 - dead letters are not the log: they hold their own copy of what was refused and are not touched.
 
 What is removed is a prefix of each hall's log (by `pos`, arrival order), minus the streams'
-newest events; the prefix's end is recorded first (`retention_floor:<hall>` in server_meta), so a
-pull from a cursor below it is stale (410) from that moment, before a row is gone. Deletion runs
+newest events and the unread routed ones (checked again in each batch's own statement: a
+destination reading meanwhile only keeps more until the next run; what a run kept below its
+floor is looked at again by the next). The prefix's end is recorded first
+(`retention_floor:<hall>` in server_meta), so a pull from a cursor below it is stale (410) from
+that moment, before a row is gone. Deletion runs
 in batches of bounded size, each its own transaction (no long lock, WAL in small steps), then
 `VACUUM (ANALYZE) events` on PostgreSQL.
 """
@@ -26,9 +33,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, true
+from sqlalchemy import Connection, Engine, delete, exists, func, select, text, true
 
 from hall.clock import now_ms
+from sync.server import routing
 from sync.server.tables import dead_letters, events, pull_marks, server_meta
 
 FLOOR = "retention_floor:"  # + hall: every event of the hall at or below this pos may be gone
@@ -69,6 +77,8 @@ class HallPlan:
     restart: list[str] = field(default_factory=list)  # terminals whose cursors go stale
     dead_letters: int = 0
     removed: int = 0
+    kept_unread_routes: int = 0  # old enough to go, but routed to a hall that has not read it
+    unread_by: list[str] = field(default_factory=list)  # those halls (a closed one holds forever)
 
 
 def plan(engine: Engine, keep_days: int, now: int | None = None) -> list[HallPlan]:
@@ -100,9 +110,19 @@ def plan(engine: Engine, keep_days: int, now: int | None = None) -> list[HallPla
                 p.delete_through, p.held_by, p.held_by_terminal = old, "floor", None
             p.restart = sorted(t for t in p.restart if t != p.held_by_terminal)
             newest = _newest(conn, hall)
+            # below the floor too: what an earlier run kept (a route since read) may go now
+            prefix = (here, events.c.pos <= p.delete_through,
+                      events.c.pos.not_in(newest) if newest else true())
+            p.kept_unread_routes = int(conn.execute(select(func.count()).where(
+                *prefix, routing.unread(events.c.pos))).scalar() or 0)
+            if p.kept_unread_routes:
+                f, r = routing.filed, routing.read
+                p.unread_by = sorted(str(h) for h in conn.execute(
+                    select(f.c.to_hall).distinct().join(events, events.c.pos == f.c.pos)
+                    .where(*prefix, ~exists().where(r.c.to_hall == f.c.to_hall,
+                                                    r.c.seq >= f.c.seq))).scalars())
             p.remove = int(conn.execute(select(func.count()).where(
-                here, events.c.pos > old, events.c.pos <= p.delete_through,
-                events.c.pos.not_in(newest) if newest else true())).scalar() or 0)
+                *prefix, ~routing.unread(events.c.pos))).scalar() or 0)
             p.keep = int(conn.execute(select(func.count()).where(here)).scalar() or 0) - p.remove
             p.dead_letters = int(conn.execute(select(func.count()).where(
                 dead_letters.c.hall_id == hall)).scalar() or 0)
@@ -122,14 +142,19 @@ def run(engine: Engine, keep_days: int, *, dry_run: bool = False, batch: int = B
         for p in plans:
             if p.remove:
                 p.removed = _delete(engine, p, batch)
-    took = time.monotonic() - started
     removed = sum(p.removed for p in plans)
+    if removed:
+        with engine.begin() as conn:
+            routing.prune(conn)  # the filings of what went (each inbox's newest number stays)
+    took = time.monotonic() - started
     if removed:
         vacuum = _vacuum(engine)
     vacuumed = time.monotonic() - started - took
     return {"keep_days": keep_days, "dry_run": dry_run,
             "remove": sum(p.remove for p in plans), "removed": removed,
-            "kept": sum(p.keep for p in plans), "seconds": round(took, 3),
+            "kept": sum(p.keep for p in plans),
+            "kept_unread_routes": sum(p.kept_unread_routes for p in plans),
+            "seconds": round(took, 3),
             "rows_per_s": round(removed / took) if removed and took > 0 else None,
             "vacuum": vacuum, "vacuum_seconds": round(vacuumed, 3),
             "halls": [asdict(p) for p in plans]}
@@ -155,6 +180,7 @@ def _delete(engine: Engine, p: HallPlan, batch: int) -> int:
             chosen = select(events.c.pos).where(
                 events.c.hall_id == p.hall, events.c.pos <= p.delete_through,
                 events.c.pos.not_in(newest) if newest else true(),
+                ~routing.unread(events.c.pos),
             ).order_by(events.c.pos).limit(batch).scalar_subquery()
             gone = conn.execute(delete(events).where(events.c.pos.in_(chosen))).rowcount
         removed += int(gone)

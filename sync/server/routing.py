@@ -17,6 +17,13 @@ after the origin's push lock, destinations in sorted order: no cycle), so a dest
 numbers commit in order: whoever has seen N has seen every number below it. On SQLite the push
 holds the database's write lock (the events went in first), which orders them alike.
 
+The destination's read mark (`travel_read`): an ask for what follows number N shows the
+destination took everything through N (a hub or a station stores its number only after recording
+the page), so `inbox` raises the hall's mark to N. Retention (sync/server/retention.py) never
+deletes a routed event the destination has not read past: a hall offline across a retention run
+still finds its inbox whole when it comes back. One mark per destination hall, the highest any
+of its readers asked beyond: what one reader took is in the hall's log, which its terminals pull.
+
 A hub: `HubInbox` asks its upstream for its hall's inbox (a long-poll: the platform holds the
 ask until a push routes something to that hall: in its process, or on PostgreSQL in any
 process, by NOTIFY) and records each event once in the
@@ -43,11 +50,13 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    exists,
     func,
     select,
     text,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from hall.events import EventType
 from sync.server import notify
@@ -74,6 +83,15 @@ done = Table(
     metadata,
     Column("hall_id", Text, primary_key=True),
     Column("source_id", Text, primary_key=True),  # the routed event's id, recorded once
+)
+
+
+read = Table(
+    "travel_read",
+    metadata,
+    Column("to_hall", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),  # the destination took its inbox through here
+    Column("read_ms", BigInteger, nullable=False),
 )
 
 
@@ -146,8 +164,45 @@ def ensure(engine: Engine) -> None:
         _put_meta(conn, _FILED_ALL, "1")
 
 
-def inbox(engine: Engine, hall_id: str, after: int, limit: int = 200) -> dict[str, Any]:
-    """The events routed to `hall_id` after its inbox number `after`, in number order."""
+def mark_read(conn: Connection, hall_id: str, after: int) -> None:
+    """The destination took its inbox through `after`: its mark only rises."""
+    from hall.clock import now_ms
+
+    stmt = _insert(conn, read).values(to_hall=hall_id, seq=after, read_ms=now_ms())
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=["to_hall"], set_={"seq": stmt.excluded.seq,
+                                          "read_ms": stmt.excluded.read_ms},
+        where=read.c.seq < stmt.excluded.seq))
+
+
+def read_through(conn: Connection, hall_id: str) -> int:
+    """How far the destination has read its inbox (0: never)."""
+    return int(conn.execute(select(read.c.seq).where(read.c.to_hall == hall_id)).scalar() or 0)
+
+
+def unread(pos: Any) -> ColumnElement[bool]:
+    """Whether the event at `pos` is routed to a hall that has not read past it yet."""
+    return exists().where(filed.c.pos == pos, ~exists().where(
+        read.c.to_hall == filed.c.to_hall, read.c.seq >= filed.c.seq))
+
+
+def prune(conn: Connection) -> int:
+    """Forget the filing of events retention deleted (read, or they would still be there),
+    but each destination's highest number: the next filing continues from it."""
+    inner = filed.alias("newer")
+    gone = ~exists().where(events.c.pos == filed.c.pos)
+    not_top = exists().where(inner.c.to_hall == filed.c.to_hall, inner.c.seq > filed.c.seq)
+    return int(conn.execute(filed.delete().where(gone, not_top)).rowcount or 0)
+
+
+def inbox(engine: Engine, hall_id: str, after: int, limit: int = 200, *,
+          mark: bool = False) -> dict[str, Any]:
+    """The events routed to `hall_id` after its inbox number `after`, in number order.
+    `mark`: record that the hall has read through `after` (its readers ask beyond what they
+    recorded), which frees what it read for retention."""
+    if mark and after > 0:
+        with engine.begin() as conn:
+            mark_read(conn, hall_id, after)
     with engine.connect() as conn:
         rows = conn.execute(
             select(filed.c.seq, events.c.event_id, events.c.hall_id, events.c.terminal_id,
@@ -217,6 +272,7 @@ class HubInbox:
         # pull waits: a stop waits for it alike)
         self.wait = float(min(getattr(upstream, "wait", 0.0), 10.0))
         self.taken = 0
+        self.poll_pause = 0.0  # the platform did not hold the last ask (its cap): wait this
         self.last_error: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -245,6 +301,8 @@ class HubInbox:
         for _ in range(1000):  # bounded: 200 a page
             page = http.request("GET", "/travel/inbox", params={"after": after, "wait": wait},
                                 timeout=wait + self.upstream.timeout)
+            if wait > 0:  # past the platform's cap of held polls: answered at once
+                self.poll_pause = getattr(http, "pause", None) or 0.0
             wait = 0.0  # held once a round: a page found, the next ones at once
             for item in page["items"]:
                 if take(self.engine, self.data_dir, hall_id, item["event"], self._lock):
@@ -272,7 +330,8 @@ class HubInbox:
                 try:
                     self.once(http)
                     self.last_error = None
-                    pause = 0.0 if self.wait > 0 else self.every  # the platform held the ask
+                    # the platform held the ask (else its cap said when to ask again)
+                    pause = self.poll_pause if self.wait > 0 else self.every
                 except (HallError, NetworkError, ValueError, KeyError) as exc:
                     self.last_error = f"{type(exc).__name__}: {exc}"
                     pause = self.every

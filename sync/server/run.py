@@ -29,6 +29,7 @@ from sync import credential
 from sync.server.app import create_app
 from sync.server.db import PoolError, database_url, default_pool, open_engine, per_process, sizing_rule
 from sync.server.limits import BURST, RATE
+from sync.server.long_polls import MAX_LONG_POLLS
 from sync.server.upstream import Upstream
 from sync.tls import check_bind, check_url
 
@@ -39,7 +40,7 @@ def build(data_dir: Path, database: str | None, role: str,
           upstream: str | None = None, *, rate: float = RATE, burst: int = BURST,
           hall: str | None = None, trusted_proxies: Sequence[str] = (),
           api_docs: bool = False, pool_size: int | None = None,
-          max_overflow: int | None = None) -> FastAPI:
+          max_overflow: int | None = None, max_long_polls: int = MAX_LONG_POLLS) -> FastAPI:
     link_cred = None
     if upstream is not None:
         cred = credential.load(data_dir, UPSTREAM_FILE)
@@ -50,7 +51,7 @@ def build(data_dir: Path, database: str | None, role: str,
     link = None if link_cred is None else Upstream(engine, link_cred)
     return create_app(engine, role=role, data_dir=data_dir, upstream=link, rate=rate,
                       burst=burst, hall=hall, trusted_proxies=trusted_proxies,
-                      api_docs=api_docs)
+                      api_docs=api_docs, max_long_polls=max_long_polls)
 
 
 class _Server(uvicorn.Server):
@@ -83,7 +84,7 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
           burst: int = BURST, hall: str | None = None,
           trusted_proxies: Sequence[str] = (), api_docs: bool = False,
           workers: int = 1, pool_size: int | None = None,
-          max_overflow: int | None = None) -> None:
+          max_overflow: int | None = None, max_long_polls: int = MAX_LONG_POLLS) -> None:
     check_bind(host, tls_cert, tls_key, insecure)
     url = database_url(data_dir, database)
     if workers > 1:
@@ -98,12 +99,13 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
         options = {"data_dir": data_dir, "database": database, "role": role, "rate": rate,
                    "burst": burst, "trusted_proxies": tuple(trusted_proxies),
                    "api_docs": api_docs, "host": host, "port": port, "tls_cert": tls_cert,
-                   "tls_key": tls_key, "pool_size": pool_size, "max_overflow": max_overflow}
+                   "tls_key": tls_key, "pool_size": pool_size, "max_overflow": max_overflow,
+                   "max_long_polls": max_long_polls}
         serve_workers(workers, options)
         return
     app = build(data_dir, database, role, upstream, rate=rate, burst=burst, hall=hall,
                 trusted_proxies=trusted_proxies, api_docs=api_docs, pool_size=pool_size,
-                max_overflow=max_overflow)
+                max_overflow=max_overflow, max_long_polls=max_long_polls)
     extra: dict[str, Any] = {}
     if tls_cert is not None:
         extra = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key}
@@ -179,7 +181,8 @@ def _worker(sock: socket.socket, options: dict[str, Any]) -> None:
     app = build(options["data_dir"], options["database"], options["role"],
                 rate=options["rate"], burst=options["burst"],
                 trusted_proxies=options["trusted_proxies"], api_docs=options["api_docs"],
-                pool_size=options["pool_size"], max_overflow=options["max_overflow"])
+                pool_size=options["pool_size"], max_overflow=options["max_overflow"],
+                max_long_polls=options["max_long_polls"])
     extra: dict[str, Any] = {}
     if options["tls_cert"] is not None:
         extra = {"ssl_certfile": options["tls_cert"], "ssl_keyfile": options["tls_key"]}

@@ -182,6 +182,11 @@ def describe(result: dict[str, Any], zone: ZoneInfo) -> str:
         refused = f", {h['refused']} refused" if h["refused"] else ""
         lines.append(f"  hall {h['hall']}: {h['terminals']} terminals, last push "
                      f"{when(h['last_push_ms'])}{lag}{refused}")
+    polls = result.get("long_polls")
+    if polls:
+        lines.append(f"long-polls (the process that answered): {polls['held']} held of "
+                     f"{polls['cap']}, most {polls['peak']}, {polls['refused']} answered at once "
+                     "past the cap")
     link = result["upstream"]
     if link is None:
         lines.append("upstream: none (this hub forwards to no central platform)")

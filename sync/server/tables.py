@@ -72,6 +72,8 @@ credentials = Table(
     # desk | kiosk | display (hall/event_rules.py: what each may emit); NULL: desk (enrolled
     # before roles existed)
     Column("role", Text),
+    # a rating pad's (rater) window, bound at its enrolment: it rates that window's visits only
+    Column("window", Text),
 )
 
 # A terminal's credentials: revoking it, enrolling it again, and `serve status` per hall.
@@ -87,6 +89,7 @@ enroll_codes = Table(
     Column("used_ms", BigInteger),
     Column("scope", Text),
     Column("role", Text),  # the role the credential it buys gets (NULL: desk)
+    Column("window", Text),  # a rater's window, passed on to its credential
 )
 
 # The next unleased number of a hall's series on a day.

@@ -44,6 +44,7 @@ class Upstream:
         self.cred = cred
         self.hall_id = cred.hall_id
         self.wait = wait
+        self.poll_pause = 0.0
         self.cap = cap
         self.batch = batch
         self.timeout = timeout
@@ -180,6 +181,8 @@ class Upstream:
                 with self.engine.begin() as conn:
                     log.put_meta(conn, CURSOR, "")
                 continue
+            if page == 0:  # a long-poll past the platform's cap: answered at once, with a pause
+                self.poll_pause = (getattr(http, "pause", None) or 0.0) if span > 0 else 0.0
             reply = PullResponse.model_validate(data)
             with self.push_lock:
                 added = log.absorb_upstream(self.engine, self.hall_id, reply.events, CURSOR,
@@ -247,7 +250,7 @@ class Upstream:
         self.register_key(http)
         self.pull_once(http, self.wait)
         self._ok()
-        return 0.0
+        return self.poll_pause  # 0: the platform held the poll; else its cap said wait
 
     def _loop(self, step: Callable[[Http], float]) -> None:
         http = Http(self.cred.server, self.cred.token, timeout=self.timeout, ca=self.cred.ca,

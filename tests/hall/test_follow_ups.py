@@ -122,16 +122,21 @@ def s_name(hall: Hall) -> str:
 def test_an_overdue_follow_up_is_flagged_and_escalated_once(hall: Hall, clock) -> None:
     ticket, _ = served(hall)
     hall.kiosk_session().ratings.rate(ticket, 2)
+    [f] = hall.follow_ups.list(BOSS)
+    assert (f.due, f.days_left) == ("2026-11-26", 3)  # three working days to go
     clock.advance(days=3)  # Thursday 26th: due today, not yet overdue
     [f] = hall.follow_ups.list(BOSS)
-    assert not f.overdue and hall.follow_ups.escalate_overdue(Actor.system("t")) == 0
+    assert not f.overdue and f.days_left == 0
+    assert hall.follow_ups.escalate_overdue(Actor.system("t")) == 0
     clock.advance(days=1)
     [f] = hall.follow_ups.list(ADMIN)
-    assert f.overdue and not f.escalated
+    assert f.overdue and not f.escalated and f.days_left == -1
     assert hall.follow_ups.escalate_overdue(Actor.system("t")) == 1
     assert hall.follow_ups.escalate_overdue(Actor.system("t")) == 0
     [f] = hall.follow_ups.list(ADMIN, open_only=True)
     assert f.escalated and f.assignee == "admin" and f.overdue
+    clock.advance(days=3)  # Monday 30th: the weekend is no working day late
+    assert hall.follow_ups.list(ADMIN)[0].days_left == -2
 
 
 def test_redo_sends_the_rated_case_part_back_to_its_department(hall: Hall) -> None:

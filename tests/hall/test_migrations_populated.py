@@ -64,6 +64,9 @@ def test_a_populated_store_of_every_revision_migrates(tmp_path: Path, clock: Fak
         if revision >= "0003":
             assert c.execute("SELECT role FROM accounts WHERE user = 'wang'").fetchone() == (
                 "clerk",)
+        if revision >= "0009":  # 0010: the ask in the log, projected on its ticket
+            asked = "SELECT label FROM tickets WHERE asked_ms IS NOT NULL"
+            assert c.execute(asked).fetchall() == [("A002",)]
         with store.write() as w:  # today's code replays the old log to the same rows
             assert rebuild(w) == meta["events"]
         for table, old in meta["tables"].items():

@@ -62,8 +62,9 @@ class RunningServer:
             time.sleep(0.02)
 
     def token(self, hall_id: str, terminal_id: str, *, hub: bool = False,
-              role: str = "desk") -> str:
-        code = db.new_enroll_code(self.engine, hall_id, terminal_id, hub=hub, role=role)
+              role: str = "desk", window: str | None = None) -> str:
+        code = db.new_enroll_code(self.engine, hall_id, terminal_id, hub=hub, role=role,
+                                  window=window)
         return db.enroll(self.engine, code)[1]
 
     def stop(self) -> None:

@@ -64,7 +64,8 @@ def test_a_city_sees_its_halls_figures(make_server, make_terminal) -> None:
     # by hand: SY-ZW01 5 4 1 (mean 3.33, one 差评, closed the same day); SY-ZW02 2 3
     first, second = got["halls"]["SY-ZW01"], got["halls"]["SY-ZW02"]
     assert (first["count"], first["mean"], first["bad"]) == (3, 3.33, 1)
-    assert first["follow_ups"] == {"opened": 1, "closed": 1, "closed_on_time": 1, "overdue": 0}
+    assert first["follow_ups"] == {"opened": 1, "closed": 1, "closed_on_time": 1, "overdue": 0,
+                                   "escalated": 0}
     assert first["by_window"] == {"1": {"count": 3, "mean": 3.33, "bad": 1, "bad_rate": 0.3333}}
     assert first["cases"]["accepted"] == 1
     assert (second["count"], second["mean"], second["bad"]) == (2, 2.5, 1)

@@ -21,7 +21,7 @@ def test_a_pad_rating_is_followed_up_on_other_terminals_through_the_hub(
         make_server, make_terminal) -> None:
     srv = make_server()
     desk = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
-    pad = make_terminal(srv.url, srv.token("H1", "R1", role="rater"), "R1", lease_series=())
+    pad = make_terminal(srv.url, srv.token("H1", "R1", role="rater", window="1"), "R1", lease_series=())
     boss_t = make_terminal(srv.url, srv.token("H1", "S1"), "S1", lease_series=())
     dept_t = make_terminal(srv.url, srv.token("H1", "P1"), "P1", lease_series=())
     _hall_keys(desk, pad, boss_t, dept_t)
