@@ -50,3 +50,17 @@ def test_stores_that_heard_the_same_events_of_a_ticket_must_show_it_alike() -> N
     assert state_mismatches(states, heard) == ["t1: done at desk1, waiting at hub"]
     states["hub"]["t1"] = "done"
     assert state_mismatches(states, heard) == []
+
+
+def test_memory_growth_is_read_from_a_face_s_second_sample_in_one_life() -> None:
+    """A face restarted late in a hall hour warms up by the next sample: that is no growth
+    (the first long run of this round read 8–18 MB an hour so); a life's later hours are."""
+    from bench.soak_figures import targets
+
+    def row(hour: float, starts: int, rss: float) -> dict[str, object]:
+        return {"process": "screen", "hour": hour, "starts": starts, "rss_mb": rss}
+
+    rows = [row(0, 1, 120), row(1, 2, 118), row(2, 2, 136), row(3, 2, 137), row(4, 2, 139)]
+    assert targets(rows, ["screen"])["screen"]["rss_growth_mb_per_hour"] == 2.0
+    rows.append(row(5, 2, 149))
+    assert targets(rows, ["screen"])["screen"]["rss_ok"] is False
