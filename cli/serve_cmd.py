@@ -195,6 +195,17 @@ def status(args: argparse.Namespace) -> Result:
     url = args.url or url
     ca = Path(args.ca) if args.ca else ca
     probe = hub.probe(url, ca)
+    from sync.server.db import database_errors
+
+    with database_errors(args.database or ""):
+        result, zone = _status_of(folder, args, url, probe)
+    return result, hub.describe(result, zone)
+
+
+def _status_of(folder: Path, args: argparse.Namespace, url: str,
+               probe: Any) -> tuple[dict[str, Any], ZoneInfo]:
+    from sync.server import status as hub
+
     engine = hub.open_readonly(folder, args.database)
     try:
         forwarding = (folder / hub.UPSTREAM_FILE).exists()
@@ -223,13 +234,13 @@ def status(args: argparse.Namespace) -> Result:
         result["halls"] = halls
     if pool is not None:
         result["connections"] = pool  # max_connections >= processes x per_process (+ admin)
-    return result, hub.describe(result, zone)
+    return result, zone
 
 
 def retention(args: argparse.Namespace) -> Result:
     from sync.server import retention as keep
 
-    engine = _engine(args)
+    engine = _engine(args, existing=True)
     try:
         done = keep.run(engine, args.keep_days, dry_run=args.dry_run)
     finally:
@@ -286,10 +297,20 @@ def init_tls(args: argparse.Namespace) -> Result:
                     f"--ca {made.ca_cert.name} (a copy of {made.ca_cert})")
 
 
-def _engine(args: argparse.Namespace) -> Any:
-    from sync.server.db import database_url, open_engine
+def _engine(args: argparse.Namespace, *, existing: bool = False) -> Any:
+    """The server database; `existing`: a command that only reads or removes (a directory
+    printed, retention, a revoke) refuses a data dir with none rather than make an empty one
+    there (a mistyped --data-dir would answer "nothing" from a new database)."""
+    from sync.server.db import SERVER_DB, database_url, open_engine
 
-    return open_engine(database_url(data_dir(args.data_dir), args.database))
+    folder = data_dir(args.data_dir)
+    if existing and not args.database and not (folder / SERVER_DB).is_file():
+        from hall.errors import ConfigError
+
+        raise ConfigError(f"{folder} holds no server database ({SERVER_DB}): name the hub's or "
+                          "the platform's data dir (--data-dir) or its --database",
+                          code="no_server_database", params={"data_dir": str(folder)})
+    return open_engine(database_url(folder, args.database))
 
 
 def enroll_code(args: argparse.Namespace) -> Result:
@@ -345,7 +366,7 @@ def directory(args: argparse.Namespace) -> Result:
     if args.hall is None and (args.name or args.level or args.parent):
         raise ConfigError("--name, --level and --parent go with --hall", code="usage")
     seats = [book.parse_seat(text) for text in args.seat]
-    engine = _engine(args)
+    engine = _engine(args, existing=args.hall is None and not seats)
     try:
         if args.hall is not None:
             book.put_hall(engine, args.hall, args.name, args.level, args.parent)
@@ -363,7 +384,7 @@ def directory(args: argparse.Namespace) -> Result:
 def revoke(args: argparse.Namespace) -> Result:
     from sync.server.db import revoke as do_revoke
 
-    engine = _engine(args)
+    engine = _engine(args, existing=True)
     try:
         count = do_revoke(engine, args.hall, args.terminal)
     finally:

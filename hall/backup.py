@@ -293,7 +293,12 @@ def backup(data_dir: Path, target: Path, passphrase: str, *,
     if target.is_relative_to(data_dir):
         raise BackupError("write the backup outside the data directory it saves",
                           code="backup_inside")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        # never made here: /media/usb/… with the stick not mounted would put the backup on the
+        # PC's own disk, under the mount point, while the technician carries an empty stick away
+        raise BackupError(f"{target.parent} does not exist (is the USB stick mounted?): make "
+                          "the folder or name another; nothing was written",
+                          code="backup_folder_missing", params={"folder": str(target.parent)})
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     databases: dict[str, int] = {}
     copies: dict[str, tuple[Path, bytes]] = {}

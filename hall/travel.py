@@ -27,19 +27,36 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hall.errors import DomainError
+from hall.errors import ConfigError, DomainError
 from hall.events import EventType
 from hall.security import sealbox
 
 PINNED_FILE = "directory.json"  # written by sync/directory_pin.py
 
 
-def _pinned(data_dir: Path) -> dict[str, Any]:
+def pinned(data_dir: Path) -> dict[str, Any] | None:
+    """The pinned directory (None: never fetched). A damaged file is an error, never read as
+    "no seats": a case accepted on it would keep at this hall the parts another hall decides,
+    and its hall keys are pins that are not silently dropped."""
+    path = data_dir / PINNED_FILE
     try:
-        raw = json.loads((data_dir / PINNED_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-    return raw if isinstance(raw, dict) else {}
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, OSError) as exc:  # broken JSON, bad UTF-8, unreadable
+        raise ConfigError(f"{path} is damaged ({type(exc).__name__}): move it away and run "
+                          "`sync directory` to fetch the directory again (check the hall keys "
+                          "it pins with the platform's operator)", code="directory_damaged",
+                          params={"file": str(path)}) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} is damaged (not a directory): move it away and run "
+                          "`sync directory` to fetch the directory again",
+                          code="directory_damaged", params={"file": str(path)})
+    return raw
+
+
+def _pinned(data_dir: Path) -> dict[str, Any]:
+    return pinned(data_dir) or {}
 
 
 def seat_of(data_dir: Path, department: str) -> str | None:

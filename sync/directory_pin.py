@@ -22,11 +22,10 @@ PINNED_FILE = "directory.json"
 
 
 def load(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        raw = json.loads((data_dir / PINNED_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    return raw if isinstance(raw, dict) else None
+    """The pinned directory, None when never fetched; damaged: ConfigError directory_damaged."""
+    from hall.travel import pinned
+
+    return pinned(data_dir)
 
 
 def _save(data_dir: Path, value: dict[str, Any]) -> None:

@@ -71,6 +71,7 @@ class BookPage(Page):
 
     def show_slots(self, service_name: str, slots: Sequence[tuple[str, SlotView]]) -> None:
         self.service.setText(service_name)
+        self.service.show()
         self.result.hide()
         self.done_button.hide()
         self.instruction.show()
@@ -88,6 +89,9 @@ class BookPage(Page):
         clear_layout(self.grid)
         self.area.hide()
         self.instruction.hide()
+        # the booked line names the service again: its heading gives the sentence below room
+        # for its last line on a 768-pixel-high screen in elder mode (else cut off)
+        self.service.hide()
         self.booked.setText(self.tr("Booked: {service}, {day} {time}").format(
             service=service_name, day=self.day_text(booked.day), time=booked.time))
         self.booked_detail.setText(self.tr(
@@ -99,6 +103,7 @@ class BookPage(Page):
 
     def reset(self) -> None:
         clear_layout(self.grid)
+        self.service.show()
         self.result.hide()
         self.empty.hide()
         self.done_button.hide()

@@ -5,7 +5,7 @@ sign in at every terminal). Device check, test print, sync status, the paper cou
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +21,36 @@ from PySide6.QtWidgets import (
 from kiosk.widgets import Page, button, entry, label
 from ui.parts import restyle
 from ui.theme import Theme
+
+
+class _PadScroll(QScrollArea):
+    """A vertical scroll around the PIN pad that is never narrower than the pad and its
+    scroll bar (a squeezed one would hide the pad's third column under the bar). Its hints
+    follow the pad's: when the pad's layout changes (its keys polished in elder sizes on first
+    show) the page's layout is told, else it keeps the width it cached before."""
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        hint = super().minimumSizeHint()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar()
+        extent = bar.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, bar)
+        wide = max(inner.sizeHint().width(), inner.minimumSizeHint().width())
+        return QSize(wide + extent, hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumSizeHint().width()), hint.height())
 
 
 class MaintenancePage(Page):
@@ -129,7 +160,16 @@ class MaintenancePage(Page):
         side.addStretch(1)
         side.addWidget(self.leave_button)
         self.main = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.main.addWidget(self.pin_box)
+        # the pad in elder sizes is taller than a 768-pixel landscape screen leaves it: it
+        # scrolls, never squeezes its keys over each other (tried on a 1366×768 kiosk)
+        self.pin_scroll = _PadScroll()
+        self.pin_scroll.setWidget(self.pin_box)
+        self.pin_scroll.setWidgetResizable(True)
+        self.pin_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pin_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pin_scroll.viewport().setAutoFillBackground(False)  # the page's own background
+        self.pin_box.setAutoFillBackground(False)
+        self.main.addWidget(self.pin_scroll)
         # a technician's page: in elder sizes on a landscape screen its figures may outgrow the
         # panel, so it scrolls rather than squeezing a line
         self.panel_scroll = QScrollArea()
@@ -208,6 +248,7 @@ class MaintenancePage(Page):
 
     def open_panel(self) -> None:
         self.pin_box.hide()
+        self.pin_scroll.hide()
         self.account_toggle.hide()
         self.panel_scroll.show()
         for b in (self.check_button, self.print_button, self.paper_button, self.restart_button):
@@ -220,6 +261,7 @@ class MaintenancePage(Page):
         if not self._lock_timer.isActive():
             self._say_pin("")
         self.pin_box.show()
+        self.pin_scroll.show()
         self.account_toggle.show()
         self.show_account_form(False)
         self.panel_scroll.hide()

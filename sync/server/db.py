@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
+from sqlalchemy import exc as sa_exc
 
 from hall.clock import now_ms as now_ms  # the one wall clock in ms (log, upstream import it here)
-from hall.errors import ConfigError
+from hall.errors import ConfigError, HallError, StoreError
 from hall.event_rules import DEFAULT_ROLE, TERMINAL_ROLES
 from hall.ids import normal_id
 from sync.server.tables import code_seen, credentials, enroll_codes, metadata, server_meta
@@ -159,6 +162,17 @@ def open_engine(url: str, *, pool_size: int | None = None,
     if (pool_size is not None or max_overflow is not None) and url.startswith("sqlite"):
         raise PoolError("--pool-size and --max-overflow size the PostgreSQL pool of the central "
                         "platform; a SQLite server has one writer and a fixed pool")
+    with database_errors(url):
+        engine = _open(url, pool_size, max_overflow)
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine
+
+
+def _open(url: str, pool_size: int | None, max_overflow: int | None) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith(CIPHER):
             engine = _cipher_engine(url)
@@ -178,8 +192,44 @@ def open_engine(url: str, *, pool_size: int | None = None,
         engine = create_engine(url, pool_pre_ping=True,
                                pool_size=kept if pool_size is None else pool_size,
                                max_overflow=overflow if max_overflow is None else max_overflow)
-    migrate(engine)
     return engine
+
+
+class DatabaseUnreachable(HallError):
+    """The PostgreSQL server of `--database` does not answer or refuses us: exit 5 (network),
+    like a hub that cannot be reached; nothing was written."""
+
+    code = "database_unreachable"
+    exit_code = 5
+
+
+def _shown(url: str) -> str:
+    """The URL as an error may show it: never its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return "(not a URL)"
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """A database that cannot be opened becomes a sentence with the exit code of its kind (a
+    technician's typo in --database, PostgreSQL down) instead of a crash report."""
+    try:
+        yield
+    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(f"--database {_shown(url)}: not a database this server can use "
+                          "(sqlite:///FILE or postgresql+psycopg://USER@HOST/DB): "
+                          f"{type(exc).__name__}: {exc}", code="database_url") from exc
+    except sa_exc.OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        if url.startswith("sqlite"):
+            raise StoreError(f"{_shown(url)}: the database cannot be opened ({reason})",
+                             code="database_open") from exc
+        raise DatabaseUnreachable(f"{_shown(url)}: the database does not answer ({reason}); "
+                                  "nothing was written", code="database_unreachable") from exc
 
 
 MIGRATION_LOCK = (0x7464, 0)  # the advisory lock (namespace "td", 0) migrations run under

@@ -120,7 +120,17 @@ def put_hall(engine: Engine, hall_id: str, name: str, level: str,
 
 
 def put_seats(engine: Engine, pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Seat each department in its hall (which must be in the directory)."""
+    """Seat each department in its hall (which must be in the directory). The department is
+    named as the catalog spells it: a part routes by its catalog department, so a seat under any
+    other name (a typo, 公安 for 市公安局) would never route anything, silently."""
+    from hall.catalog import load_catalog
+
+    known_departments = load_catalog().departments()
+    for dept, _hall in pairs:
+        if dept not in known_departments:
+            raise DirectoryError(f"no department {dept!r} in the catalog: name it as the "
+                                 "catalog does (e.g. 市公安局)", code="unknown_department",
+                                 params={"department": dept})
     ensure(engine)
     with engine.begin() as conn:
         known = {str(r[0]) for r in conn.execute(select(halls.c.hall_id))}

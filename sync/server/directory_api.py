@@ -62,7 +62,10 @@ def add_routes(app: FastAPI, auth: Callable[[Request], Awaitable[db.Credential]]
                 pass  # the upstream is away: the pinned copy below
             except HallError as exc:
                 return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
-        pinned = directory_pin.load(data_dir)
+        try:
+            pinned = directory_pin.load(data_dir)
+        except HallError as exc:  # the hub's pinned copy is damaged: say so, not a 500
+            return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=409)
         if pinned is None:
             raise HTTPException(404, "this hub has not heard the platform's directory yet")
         return JSONResponse(pinned)

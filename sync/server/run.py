@@ -10,13 +10,17 @@ database; everything the workers decide for the platform is in that database (do
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from hall.errors import ConfigError
+from hall.errors import ConfigError, DomainError
 from sync import credential
 from sync.server.app import create_app
 from sync.server.db import PoolError, database_url, default_pool, open_engine, per_process, sizing_rule
@@ -95,14 +99,31 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
         raise PoolError("--pool-size and --max-overflow size the PostgreSQL pool of the central "
                         "platform (--database postgresql+psycopg://…); a SQLite server has one "
                         "writer and a fixed pool")
+    if url.startswith("sqlite"):
+        with serving_alone(url):
+            _serve_one(data_dir, database, role, host, port, upstream, tls_cert, tls_key, rate,
+                       burst, hall, trusted_proxies, api_docs, pool_size, max_overflow,
+                       max_long_polls)
+        return
     if workers > 1:
         options = {"data_dir": data_dir, "database": database, "role": role, "rate": rate,
                    "burst": burst, "trusted_proxies": tuple(trusted_proxies),
                    "api_docs": api_docs, "host": host, "port": port, "tls_cert": tls_cert,
                    "tls_key": tls_key, "pool_size": pool_size, "max_overflow": max_overflow,
                    "max_long_polls": max_long_polls}
+        check_port_free(host, port)
         serve_workers(workers, options)
         return
+    _serve_one(data_dir, database, role, host, port, upstream, tls_cert, tls_key, rate, burst,
+               hall, trusted_proxies, api_docs, pool_size, max_overflow, max_long_polls)
+
+
+def _serve_one(data_dir: Path, database: str | None, role: str, host: str, port: int,
+               upstream: str | None, tls_cert: str | None, tls_key: str | None, rate: float,
+               burst: int, hall: str | None, trusted_proxies: Sequence[str], api_docs: bool,
+               pool_size: int | None, max_overflow: int | None,
+               max_long_polls: int) -> None:
+    check_port_free(host, port)
     app = build(data_dir, database, role, upstream, rate=rate, burst=burst, hall=hall,
                 trusted_proxies=trusted_proxies, api_docs=api_docs, pool_size=pool_size,
                 max_overflow=max_overflow, max_long_polls=max_long_polls)
@@ -113,6 +134,71 @@ def serve(data_dir: Path, database: str | None, role: str, host: str, port: int,
         server(app, host, port, **extra).run()
     finally:
         app.state.sync.engine.dispose()
+
+
+class ServerRunning(DomainError):
+    """A second server process on one SQLite database: refused, exit 3. A hub decides its
+    hall's numbers, calls and seats in one process (its call offers live in that process), so
+    two on one data dir would each offer the same ticket to a different desk."""
+
+    code = "server_running"
+
+
+SERVING_LOCK = ".serving.lock"  # beside the database file: held while a process serves it
+
+
+@contextmanager
+def serving_alone(url: str) -> Iterator[None]:
+    """Hold an exclusive lock beside the SQLite database while this process serves it; another
+    `serve` on the same database is refused at once (the lock goes with the process, even -9)."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if not name or name == ":memory:":
+        yield
+        return
+    db_file = Path(name)
+    db_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = db_file.with_name(db_file.name + SERVING_LOCK)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise ServerRunning(
+                f"another server process (pid {holder}) already serves {db_file}: stop it "
+                "first (one process serves a SQLite database; a hub decides its hall's calls "
+                "in one process)", code="server_running",
+                params={"pid": holder, "database": str(db_file)}) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def check_port_free(host: str, port: int) -> None:
+    """`serve` on a port another program holds: a sentence (exit 2) instead of uvicorn's log
+    line. Port 0 (any free port) always binds."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"{host}:{port} is already in use by another program: stop it "
+                              "or choose another --port", code="port_in_use",
+                              params={"port": port}) from exc
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise ConfigError(f"--host {host}: not an address of this machine",
+                              code="bad_host", params={"host": host}) from exc
+        raise
+    finally:
+        probe.close()
 
 
 def say_connections(url: str, workers: int, pool_size: int | None,

@@ -63,7 +63,11 @@ def test_check_in_too_early_then_too_late(make_kiosk) -> None:  # type: ignore[n
         now = datetime.now(hall.core.zone)
         slot = hall.appointments.slots("retirement", now.date().isoformat())
         running = next(s for s in slot if s.start <= now.strftime("%H:%M") < s.end)
-        later = [s for s in slot if s.start > now.strftime("%H:%M")]
+        # a slot whose check-in (30 min before it) has not opened yet: "too early" for it
+        # (a slot starting within the half hour would already take the check-in)
+        soon = now + timedelta(minutes=31)
+        later = [s for s in slot if s.start > now.strftime("%H:%M")
+                 and soon.date() == now.date() and s.start > soon.strftime("%H:%M")]
         hall.appointments.book_slot(OP, "retirement", now.date().isoformat(), running.start, key)
     kiosk.tap(w.home.check_in_tile)
     kiosk.on(w.check_in)
@@ -89,3 +93,34 @@ def test_check_in_too_early_then_too_late(make_kiosk) -> None:  # type: ignore[n
     opens = (datetime.strptime(later[0].start, "%H:%M") - timedelta(minutes=30)).strftime("%H:%M")
     assert opens in w.message.text() and "早" in w.message.text(), w.message.text()
     assert w.stack.currentWidget() is w.check_in
+
+
+def test_the_booked_sentence_is_whole_on_a_small_screen_in_elder_mode(  # type: ignore[no-untyped-def]
+        make_kiosk, shell) -> None:
+    """Tried on a 1366×768 kiosk in elder mode: the sentence under 已预约 lost its last line
+    (cut off at the frame's bottom) while the service's heading above repeated the service."""
+    kiosk = make_kiosk(size=(1366, 768))
+    w = kiosk.window
+    shell.theme.set_mode("elder")
+    kiosk.card(people.RESIDENT)
+    kiosk.on(w.services)
+    kiosk.qtbot.waitUntil(lambda: "retirement" in w.services.tiles, timeout=10_000)
+    kiosk.idle()
+    kiosk.tap(w.services.tiles["retirement"])
+    kiosk.on(w.confirm)
+    kiosk.tap(w.confirm.book_later)
+    kiosk.on(w.book)
+    tiles = lambda: [b for b in w.book.area.widget().findChildren(QPushButton)  # noqa: E731
+                     if b.isVisible()]
+    kiosk.qtbot.waitUntil(lambda: len(tiles()) > 1, timeout=10_000)
+    kiosk.tap(tiles()[1])
+    kiosk.qtbot.waitUntil(lambda: w.book.result.isVisible(), timeout=10_000)
+    kiosk.qtbot.wait(100)  # the layout settles
+    detail = w.book.booked_detail
+    assert detail.height() >= detail.heightForWidth(detail.width()), (
+        detail.height(), detail.heightForWidth(detail.width()), detail.text())
+    frame = w.book.result.contentsRect()
+    assert detail.geometry().bottom() <= frame.bottom()
+    for b in (w.book.done_button, w.book.back_button):  # both within the window's reach
+        assert b.isVisible() and w.rect().contains(b.mapTo(w, b.rect().bottomRight()))
+    _screen(kiosk, "kiosk_booked_1366_elder.png")

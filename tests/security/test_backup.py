@@ -161,6 +161,13 @@ def test_wrong_passphrase_truncated_and_damaged_files_are_refused(
     short = run_cli("admin", "backup", "--to", str(tmp_path / "x"), "--passphrase-stdin",
                     data_dir=data_dir, stdin="short\n")
     assert short.returncode == 3 and not (tmp_path / "x").exists()
+    # a folder that is not there (a USB stick not mounted) is not made: refused, nothing written
+    unmounted = tmp_path / "media" / "usb"
+    done = run_cli("admin", "backup", "--to", str(unmounted / "k3.tdbak"), "--passphrase-stdin",
+                   "--json", data_dir=data_dir, stdin=PASS + "\n")
+    assert done.returncode == 3, done.stderr
+    assert json.loads(done.stdout)["error"] == "backup_folder_missing"
+    assert not (tmp_path / "media").exists()
 
 
 def test_a_file_cut_at_a_chunk_boundary_is_refused() -> None:

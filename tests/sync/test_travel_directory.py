@@ -25,7 +25,7 @@ def _tree(central_dir: Path, *db: str) -> None:
         "county", "--parent", "P42", data_dir=central_dir)
     cli("serve", "directory", *db, "--hall", "V1", "--name", "某村便民服务站", "--level",
         "village", "--parent", "C1", data_dir=central_dir)
-    cli("serve", "directory", *db, "--seat", "社保=C1", "--seat", "民政=C1",
+    cli("serve", "directory", *db, "--seat", "市人社局=C1", "--seat", "市民政局=C1",
         data_dir=central_dir)
 
 
@@ -35,11 +35,13 @@ def test_directory_command_line(tmp_path: Path) -> None:
     got = cli("serve", "directory", data_dir=d)
     assert [(h["hall"], h["level"], h["parent"]) for h in got["halls"]] == [
         ("C1", "county", "P42"), ("P42", "province", None), ("V1", "village", "C1")]
-    assert got["seats"] == {"社保": "C1", "民政": "C1"}
+    assert got["seats"] == {"市人社局": "C1", "市民政局": "C1"}
     # a parent of a lower level, an unknown parent, a seat in an unknown hall, a bad seat
     for bad in (["--hall", "X", "--name", "x", "--level", "province", "--parent", "V1"],
                 ["--hall", "X", "--name", "x", "--level", "town", "--parent", "NOPE"],
-                ["--seat", "公安=NOPE"]):
+                ["--seat", "市公安局=NOPE"],
+                # a department the catalog does not know would never route a part
+                ["--seat", "公安=C1"], ["--seat", "市公安局=C1", "--seat", "市公按局=C1"]):
         assert _exit("serve", "directory", *bad, "--data-dir", str(d)) == 3
     assert _exit("serve", "directory", "--seat", "公安", "--data-dir", str(d)) == 2
     assert _exit("serve", "directory", "--hall", "X", "--data-dir", str(d)) == 2
@@ -102,7 +104,7 @@ def test_station_straight_with_the_platform_and_a_hub_relaying(make_server, tmp_
     start = time.monotonic()
     with httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {desk}"},
                       timeout=30) as http:
-        assert http.get("/v1/directory").json()["seats"] == {"社保": "C1", "民政": "C1"}
+        assert http.get("/v1/directory").json()["seats"] == {"市人社局": "C1", "市民政局": "C1"}
     assert time.monotonic() - start < 20
 
 
@@ -115,3 +117,20 @@ def _exit(*args: str) -> int:
 
 def _spend(url: str, code: str) -> str:
     return str(httpx.post(f"{url}/v1/enroll", json={"code": code}).json()["token"])
+
+
+def test_a_damaged_pinned_directory_is_said_not_read_as_empty(tmp_path: Path) -> None:
+    """Read as "no seats", a damaged directory.json would keep at a station the parts the
+    county decides (and drop the hall keys it pinned): every reader says it is damaged."""
+    from hall import travel
+    from hall.errors import ConfigError
+
+    (tmp_path / directory_pin.PINNED_FILE).write_text('{"halls": [', encoding="utf-8")
+    steps = [{"step": 1, "department": "市公安局"}]
+    for read in (lambda: directory_pin.load(tmp_path),
+                 lambda: travel.destinations(tmp_path, "V1", steps, None),
+                 lambda: directory_pin.pin(tmp_path, {"halls": [], "seats": {}})):
+        with pytest.raises(ConfigError) as refused:
+            read()
+        assert refused.value.code == "directory_damaged"
+    assert (tmp_path / directory_pin.PINNED_FILE).read_text() == '{"halls": ['  # left as found
