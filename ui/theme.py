@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 from shiboken6 import isValid
@@ -174,10 +174,11 @@ class Theme(QObject):
             return
         self._mode = next(m for m in MODES if m == mode)
         self._stylers = [s for s in self._stylers if s.alive()]
-        if self._stylers:  # the faces restyle what is shown; the application keeps its sheet
-            for styler in self._stylers:
+        shown = [s for s in self._stylers if s.shown()]
+        if shown:  # the faces restyle what is shown; the application keeps its sheet
+            for styler in shown:
                 styler.restyle_shown()
-        else:
+        else:  # no such face on screen (a closed one restyles when it shows again)
             self.apply()
         self.mode_changed.emit(mode)
 
@@ -226,10 +227,24 @@ class PageStyler(QObject):
         self.fixed = list(fixed)
         stack.currentChanged.connect(self._shown)
         theme._stylers.append(self)
+        self._window: QWidget | None = None
         self.restyle_shown()  # made while the theme was in another mode than the application
 
     def alive(self) -> bool:
         return isValid(self) and isValid(self.stack)
+
+    def shown(self) -> bool:
+        """On screen: a closed window is restyled when it shows again, not now."""
+        window = self.stack.window()
+        if window is not self._window:  # its window's Show restyles it (the first: at once)
+            window.installEventFilter(self)
+            self._window = window
+        return window.isVisible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and watched is self._window:
+            self.restyle_shown()
+        return False
 
     def restyle_shown(self) -> None:
         for widget in self.fixed:

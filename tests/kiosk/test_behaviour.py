@@ -183,10 +183,12 @@ def test_wrong_pins_are_locked_out_by_the_core(make_kiosk) -> None:  # type: ign
     assert not w.maintenance.panel.isVisible()
 
 
-def test_elder_mode_restyles_a_hidden_page_when_it_is_next_shown(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_elder_mode_restyles_a_hidden_page_when_it_is_next_shown(make_kiosk, shell) -> None:  # type: ignore[no-untyped-def]
     """The switch restyles the header and the page shown at once and leaves the application's
     stylesheet alone (restyling every page stalled the kiosk 0.3–3.4 s in issue 29's soak); a
     page hidden meanwhile shows the elder style when it is next shown."""
+    shell.theme.set_mode("normal")  # the session's theme: a test before may have left the
+    shell.theme.apply()  # application's sheet in elder mode (`kiosk --elder` starts so)
     kiosk = make_kiosk()
     w = kiosk.window
     app_sheet = QApplication.instance().styleSheet()  # type: ignore[union-attr]
