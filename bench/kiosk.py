@@ -12,6 +12,9 @@ Figures (one run, ratios against baselines measured in the same run):
   last byte; baseline: the same ticket printed straight through the spool with no hall and no
   GUI. Target p99 ≤ 150 ms.
 - the GUI event loop's longest stall during those flows (ui/stall.py). Target ≤ 50 ms.
+- the elder switch (适老化) on the home screen to its repaint: the shown page restyled (ui/theme.py
+  PageStyler) against the whole application restyled (the application's stylesheet set, as
+  before issue 29's soak measured stalls of 0.3–3.4 s), alternating normal ↔ elder.
 """
 
 from __future__ import annotations
@@ -205,6 +208,8 @@ def flows(runs: int, folder: Path) -> dict[str, Any]:
         until = time.perf_counter() + 0.12  # the reader sees the card gone (its poll: 0.05 s)
         spin(lambda u=until: time.perf_counter() > u)
     stalls = probe.stop()
+    window.go_home()
+    switches = elder_switches(app, window, shell.theme, max(runs // 2, 2))
     # baseline: the same ticket straight through the spool, no hall, no GUI
     with _open(folder) as hall:
         slip = hall.ticket_slip(hall.tickets.list()[-1])
@@ -226,7 +231,32 @@ def flows(runs: int, folder: Path) -> dict[str, Any]:
     printer.close()
     reader.close()
     QApplication.processEvents()
-    return {"software": software, "total": total, "baseline": baseline, "stalls": stalls}
+    return {"software": software, "total": total, "baseline": baseline, "stalls": stalls,
+            **switches}
+
+
+def elder_switches(app: Any, window: Any, theme: Any, n: int) -> dict[str, list[float]]:
+    """The elder switch to the repaint of the shown page, `n` each way: as the kiosk does it
+    (the shown page and the header) and the whole application restyled (the baseline)."""
+
+    def timed(switch: Callable[[str], None]) -> list[float]:
+        took = []
+        for _ in range(n):
+            for mode in ("elder", "normal"):
+                start = time.perf_counter()
+                switch(mode)
+                app.processEvents()
+                window.repaint()
+                took.append((time.perf_counter() - start) * 1000)
+        return took
+
+    def whole_app(mode: str) -> None:
+        app.setStyleSheet(theme.sheet(mode))
+
+    shown = timed(theme.set_mode)
+    everything = timed(whole_app)
+    whole_app(theme.app_mode)
+    return {"switch_shown": shown, "switch_all": everything}
 
 
 def _open(folder: Path) -> Any:
@@ -267,6 +297,9 @@ def main() -> int:
              base_name="print only")
         line("card laid on the reader → last byte (with device)", got["total"])
         print(f"GUI thread during the flows: {got['stalls']}")
+        line("elder switch: whole application restyled (before)", got["switch_all"])
+        line("elder switch: shown page restyled (ui/theme.py)", got["switch_shown"],
+             base=statistics.median(got["switch_all"]), base_name="whole application")
         kiosk = statistics.median(starts["kiosk"])
         print(f"targets: cold start {kiosk / 1000:.2f} s ≤ 1.0 s and {kiosk / bare:.1f}× ≤ 3×; "
               f"software p99 {pct(got['software'], 0.99):.0f} ms ≤ 150 ms; longest stall "

@@ -3,6 +3,7 @@ time, with faults; checks at the end, figures per face and per hall hour.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/soak.py [--hours 8] [--speed 10]
                                                              [--seed N] [--json] [--smoke]
+                                                             [--faults KIND,...]
 
 The hall: the central platform (`main.py serve --role central`) behind the fault proxy
 (tests/sync/faultproxy.py: the uplink), the hub (`main.py serve --role hub --upstream PROXY`),
@@ -331,6 +332,8 @@ class Run:
         self.call_failures: list[str] = []
         self.call_answers: list[tuple[str, str, float]] = []  # (desk, number or "", wall)
         self.call_notices: dict[str, int] = {}  # what F1 said instead of a ticket, how often
+        self.refused_in_a_row = {n: 0 for n in self.desks}  # F1 refused (a state refusal)
+        self.refused_longest = {n: 0 for n in self.desks}  # ... the most times in a row
         self.cli_failures: list[str] = []
         self.cases: list[str] = []
         self.ratings: list[str] = []
@@ -417,8 +420,8 @@ class Run:
                 break
             if got.get("op") == "call":
                 if "failed" not in got:  # F1 answered: a ticket, a refusal or no one waiting
-                    # (what it said is counted in call_notices: a refusal with citizens
-                    # waiting is not yet told apart here, see issue 29's closing note)
+                    # (what it said is counted in call_notices; a state refusal in
+                    # refused_longest too: the check f1_not_refused)
                     self.call_answers.append((desk.name, got.get("number") or "", time.time()))
                 if "failed" in got:
                     self.call_failure(f"{desk.name}: {got['failed']}", got)
@@ -427,8 +430,14 @@ class Run:
                     desk.state, desk.number = "serving", got["number"]
                     desk.until = time.time() + self.wall(60)
                 elif got.get("number"):
+                    self.refused_in_a_row[desk.name] = 0
                     self.called(desk, got["number"], float(got["t"]))
                 else:
+                    if got.get("refused"):
+                        row = self.refused_in_a_row[desk.name] = self.refused_in_a_row[
+                            desk.name] + 1
+                        self.refused_longest[desk.name] = max(self.refused_longest[desk.name],
+                                                              row)
                     desk.state, desk.idle_until = "idle", time.time() + self.wall(60)
                     notice = str(got.get("notice") or "")
                     if notice:  # what F1 said instead of a ticket, counted for the figures
@@ -496,6 +505,8 @@ class Run:
             self.deck = ["kill", "kill", "hub_restart", "uplink", "paper", "clock"]
             if self.disk is not None and self.disk.available:
                 self.deck.append("disk")
+            if self.args.faults:  # one kind (or a few) at a time: which fault shows a fault
+                self.deck = [k for k in self.deck if k in self.args.faults] or ["none"]
             self.rng.shuffle(self.deck)
         return self.deck.pop()
 
@@ -611,6 +622,9 @@ def parse() -> argparse.Namespace:
                    help="mean hall minutes between faults (default 8)")
     p.add_argument("--case-share", type=float, default=0.4)
     p.add_argument("--rating-share", type=float, default=0.5)
+    p.add_argument("--faults", type=lambda v: [k for k in v.split(",") if k], default=[],
+                   help="only these fault kinds, comma-separated (kill, hub_restart, uplink, "
+                   "paper, clock, disk); default every kind")
     p.add_argument("--no-disk", dest="disk", action="store_false",
                    help="no disk-full fault (it needs root for its tmpfs)")
     p.add_argument("--keep", action="store_true", help="keep the run's folder")

@@ -15,6 +15,7 @@ from typing import Any
 
 HALL = "SOAK"
 TERMINALS = ("kiosk", "desk1", "desk2", "screen")
+REFUSED_IN_A_ROW = 5  # F1 refused this many times in a row at one desk: the desk is stuck
 
 
 def materials(service: str) -> list[str]:
@@ -145,11 +146,68 @@ def server_events(folder: Path) -> list[tuple[str, str, str, dict[str, Any]]]:
             for r in rows]
 
 
+Rows = list[tuple[str, str, str, dict[str, Any]]]
+
+
+def hub_ticket_states(folder: Path) -> dict[str, str]:
+    """The hub's own projection of the hall (the one it decides calls from), brought up to its
+    log first as the hub does before each decision (offers a desk never confirmed expire)."""
+    from sync.server.db import database_url, open_engine
+    from sync.server.hub import CallDesk
+
+    engine = open_engine(database_url(folder, None))
+    desk = CallDesk(engine, folder)
+    try:
+        desk.refresh(HALL)
+        return dict(desk._hall(HALL).core.store.conn.execute(
+            "SELECT ticket_id, status FROM tickets").fetchall())
+    finally:
+        desk.close()
+        engine.dispose()
+
+
+def terminal_ticket_states(folder: Path) -> dict[str, str]:
+    from hall.app import Hall
+
+    with Hall.open(folder) as hall:
+        return dict(hall.core.store.conn.execute("SELECT ticket_id, status FROM tickets"))
+
+
+TICKET_TYPES = frozenset({
+    "TicketIssued", "TicketCalled", "TicketRecalled", "TicketNoShow", "ServiceStarted",
+    "TicketDone", "TicketTransferred", "TicketParked", "TicketResumed", "TicketCancelled",
+    "TicketCallWithdrawn"})
+
+
+def ticket_heard(rows: Rows) -> dict[str, frozenset[str]]:
+    """Each ticket's events a store holds (its issue and moves), by ticket id."""
+    heard: dict[str, set[str]] = {}
+    for event_id, kind, _, payload in rows:
+        if kind in TICKET_TYPES and isinstance(payload.get("ticket_id"), str):
+            heard.setdefault(payload["ticket_id"], set()).add(event_id)
+    return {t: frozenset(e) for t, e in heard.items()}
+
+
+def state_mismatches(states: dict[str, dict[str, str]],
+                     heard: dict[str, dict[str, frozenset[str]]]) -> list[str]:
+    """Tickets two stores show in different states though they heard the same events of it
+    (whatever order they heard them in): the hub kept a ticket served at a desk waiting and
+    offered it to every F1 in issue 29's long runs, every terminal showing it done."""
+    names = sorted(states)
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for ticket, status in sorted(states[a].items()):
+                other = states[b].get(ticket)
+                if (other is not None and other != status
+                        and heard[a].get(ticket) == heard[b].get(ticket) is not None):
+                    out.append(f"{ticket}: {status} at {a}, {other} at {b}")
+    return out
+
+
 def issued_ids(rows: list[tuple[str, str, str, dict[str, Any]]]) -> Counter[str]:
     return Counter(e for e, t, _, _ in rows if t == "TicketIssued")
 
-
-Rows = list[tuple[str, str, str, dict[str, Any]]]
 
 
 def ticket_problems(stores: dict[str, Rows]) -> tuple[set[str], list[str]]:
@@ -252,6 +310,19 @@ def finish(run: Any, hall: Any) -> dict[str, Any]:
                                        "move_failures": len(run.call_failures),
                                        "f1_said_instead": dict(sorted(
                                            run.call_notices.items(), key=lambda kv: -kv[1])[:8])}
+    # F1 refused with a state refusal (当前状态下不能进行这一步) is no call: the hub offered a
+    # ticket the desk could not call. Once may be a race (another window's call on its way to
+    # the hub); REFUSED_IN_A_ROW times in a row is a desk stopped (issue 29's long runs)
+    stuck = {d: n for d, n in run.refused_longest.items() if n >= REFUSED_IN_A_ROW}
+    checks["f1_not_refused"] = {"ok": not stuck, "longest_in_a_row": run.refused_longest,
+                                "stuck": stuck}
+    # every store that heard the same events of a ticket shows it in the same state (the hub's
+    # projection included: the one it offers calls from)
+    states = {name: terminal_ticket_states(hall.dirs[name]) for name in TERMINALS}
+    states["hub"] = hub_ticket_states(hall.dirs["hub"])
+    differ = state_mismatches(states, {name: ticket_heard(stores[name]) for name in states})
+    checks["same_ticket_states"] = {"ok": not differ, "tickets": len(states["hub"]),
+                                    "differ": differ[:20], "differ_count": len(differ)}
     checks["outboxes_empty"] = {"ok": all(v == 0 for v in drained.values()),
                                 "pending": drained}
     admin = {}

@@ -230,6 +230,7 @@ def start_sync(bridge: Any, folder: Path) -> None:
 
 def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> Any:
     from desk.window import DeskOptions, DeskWindow
+    from ui import messages
     from ui.bridge import HallBridge
     from ui.opening import face_opener
 
@@ -264,6 +265,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         called.update(number=current.number if current else None, t=time.time())
         if current is None:  # no one waiting, or a refusal: what the clerk was told
             called["notice"] = window.work.notice.text()[:200]
+            # a state refusal: the hub offered a ticket this desk cannot call (issue 29)
+            called["refused"] = called["notice"] == messages.text("illegal_transition")
             state = window.queue_state
             called["waiting"] = len(state.upcoming) if state is not None else None
 
@@ -283,7 +286,8 @@ def desk(shell: Any, folder: Path, args: argparse.Namespace, driver: Driver) -> 
         current = window.current()
         page = window.currentWidget()
         return (f"page={type(page).__name__} locked={window._locked} "
-                f"session={getattr(window.session, 'name', None)} pending={bridge.pending} "
+                f"signed_in={getattr(window, 'session', None) is not None} "
+                f"pending={bridge.pending} "
                 f"current={getattr(current, 'number', None)}/{getattr(current, 'status', None)} "
                 f"notice={window.work.notice.text()!r} signin={window.signin.error.text()!r}")
 

@@ -4,7 +4,6 @@ the waits citizens saw against the schedule; the targets of issue 29."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import statistics
 from pathlib import Path
@@ -91,14 +90,16 @@ def waits(run: Any) -> list[dict[str, Any]]:
 def targets(rows: list[dict[str, Any]], faces: list[str]) -> dict[str, Any]:
     """Issue 29's targets, per face: RSS growth after the first hour, stalls in every hour.
     A face restarted (killed by the run) starts its memory again: growth is read between
-    samples of one life only."""
+    samples of one life only, from its second sample on (the life up for a whole hall hour:
+    a face restarted late in an hour still warms up by the next sample, which read as 8–18
+    MB an hour in the first long run of this round)."""
     out: dict[str, Any] = {}
     for face in faces:
         mine = [r for r in rows if r["process"] == face and "rss_mb" in r]
         judged = [r for r in mine if r["hour"] > 0]  # the first sample is the start-up's
         growth = []
-        for a, b in itertools.pairwise(mine):
-            if a["starts"] == b["starts"] and a["hour"] >= 1 and b["hour"] > a["hour"]:
+        for before, a, b in zip(mine, mine[1:], mine[2:], strict=False):
+            if before["starts"] == a["starts"] == b["starts"] and b["hour"] > a["hour"]:
                 growth.append((b["rss_mb"] - a["rss_mb"]) / (b["hour"] - a["hour"]))
         longest = max((r.get("stall_longest_ms", 0.0) for r in judged), default=0.0)
         p99 = max((r.get("stall_p99_ms", 0.0) for r in judged), default=0.0)

@@ -83,6 +83,12 @@ def _row_to_event(row: tuple[Any, ...]) -> Event:
     )
 
 
+def by_id(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE event_id = ?",
+                       (event_id,)).fetchone()
+    return None if row is None else _row_to_event(row)
+
+
 def iter_events(conn: sqlite3.Connection, after_pos: int = 0, batch: int = 2000) -> Iterator[Event]:
     """Every event in local arrival order (the replay order)."""
     pos = after_pos

@@ -1,7 +1,8 @@
 """Projections: how each event changes the queue, case and rating tables.
 
 `apply()` runs inside the transaction that appends the event, and again, in log order, when the
-tables are rebuilt; so it reads nothing but the event and the tables it maintains.
+tables are rebuilt; so it reads nothing but the event, the tables it maintains and, for a ticket's
+move that came before its issue, the log (`_set_aside`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from hall.events import Event, EventType
 from hall.numbering import label_shared_number
-from hall.store.eventlog import iter_events
+from hall.store.eventlog import by_id, iter_events
 from hall.timefmt import ms_of
 
 Payload = dict[str, Any]
@@ -547,10 +548,58 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# A ticket's moves, each projected onto the ticket's row.
+TICKET_MOVES = frozenset({
+    EventType.TICKET_CALLED, EventType.TICKET_RECALLED, EventType.TICKET_NO_SHOW,
+    EventType.SERVICE_STARTED, EventType.TICKET_DONE, EventType.TICKET_TRANSFERRED,
+    EventType.TICKET_PARKED, EventType.TICKET_RESUMED, EventType.TICKET_CANCELLED,
+    EventType.TICKET_CALL_WITHDRAWN})
+EARLY = "early_moves:"  # sync_state key + ticket id: ids of its moves that came before its issue
+
+
 def apply(conn: sqlite3.Connection, event: Event) -> None:
     handler = HANDLERS.get(event.type)
-    if handler is not None:  # events of a newer schema are kept in the log, projected later
-        handler(conn, event, event.payload)
+    if handler is None:  # events of a newer schema are kept in the log, projected later
+        return
+    if event.type in TICKET_MOVES and _set_aside(conn, event):
+        return
+    handler(conn, event, event.payload)
+    if event.type == EventType.TICKET_ISSUED:
+        _replay_early(conn, str(event.payload["ticket_id"]))
+
+
+def _set_aside(conn: sqlite3.Connection, event: Event) -> bool:
+    """A move of a ticket this store has not heard issued yet: kept (its id, in arrival order)
+    to be projected when the issue comes. A store may hear a move first: a desk that heard the
+    kiosk through its peers while the hub was away pushes its call and done before the kiosk
+    pushes the issue, so the hub's log, and every store pulling it, has them in that order.
+    Projected then, the moves changed no row and the issue left the ticket waiting for good: the
+    hub offered that served ticket to every F1 and each desk refused it (the soak, issue 29)."""
+    ticket_id = event.payload.get("ticket_id")
+    if not isinstance(ticket_id, str) or conn.execute(
+            "SELECT 1 FROM tickets WHERE ticket_id = ?", (ticket_id,)).fetchone() is not None:
+        return False
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                       (EARLY + ticket_id,)).fetchone()
+    early: list[str] = json.loads(row[0]) if row else []
+    if event.event_id not in early:  # a rebuild sets the same moves aside again
+        early.append(event.event_id)
+        conn.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                     "DO UPDATE SET value = excluded.value", (EARLY + ticket_id, json.dumps(early)))
+    return True
+
+
+def _replay_early(conn: sqlite3.Connection, ticket_id: str) -> None:
+    """The moves set aside for a ticket just issued, projected now in the order they came."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                       (EARLY + ticket_id,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (EARLY + ticket_id,))
+    for event_id in json.loads(row[0]):
+        move = by_id(conn, event_id)
+        if move is not None:
+            HANDLERS[move.type](conn, move, move.payload)
 
 
 def rebuild(conn: sqlite3.Connection) -> int:

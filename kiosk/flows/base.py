@@ -31,7 +31,7 @@ from kiosk.widgets import Page, TapLabel, button, label
 from ui import messages
 from ui.bridge import HallBridge
 from ui.idle import IdleWatch
-from ui.theme import Theme
+from ui.theme import PageStyler, Theme
 
 if TYPE_CHECKING:
     from hall.cards import CardRead
@@ -213,6 +213,11 @@ class KioskBase(QWidget):
         self.outer.addWidget(self.stack, 1)
         self.outer.addWidget(self.device_notes)
         self.outer.addWidget(self.countdown)
+        # elder mode restyles the header, the lines and the page shown, each other page when
+        # it is shown next (ui/theme.py)
+        self.styler = PageStyler(theme, self.stack, [
+            self.hall_name, self.offline, self.elder_button, self.home_button, self.message,
+            self.device_notes, self.countdown])
         theme.mode_changed.connect(self._mode_changed)
         self._mode_changed(theme.mode)
 
@@ -250,6 +255,7 @@ class KioskBase(QWidget):
     def go(self, page: Page, say: str = "") -> None:
         if self.stack.currentWidget() is not page:
             self.message.hide()
+        self.styler.style(page)  # before it shows: laid out once, in the mode of the moment
         self.stack.setCurrentWidget(page)
         self.show_device_notes()
         if page is self.home:

@@ -84,8 +84,10 @@ def test_a_desk_whose_hub_stops_answering_mid_call_paints_and_calls_locally(
         sign_in(qtbot, desk, "li", "1")
         qtbot.waitUntil(lambda: len(desk.queue_state.upcoming) == 2, timeout=20_000)
         desk._status_timer.stop()  # nothing else of the hall's queued behind the call
-        # the push and the pull of the call go through; the hub's choice never comes back
-        proxy.hold_answers(b"/calls/next", 60.0)
+        # From the call on, the hub answers nothing: not the call's push, its pull nor its
+        # choice. (Holding only /calls/next let a loaded machine spend the whole deadline on
+        # the push and pull, so the hub was never asked the call and the proof proved nothing.)
+        proxy.hold_answers(b"HTTP/1.1\r\n", 60.0)
         committed: list[float] = []  # when the local call commits, heard in the hall's thread
         desk.bridge._worker.changed.connect(
             lambda c: c.calls and committed.append(time.perf_counter()),

@@ -13,6 +13,7 @@ from hall.app import Hall
 from hall.core import Core
 from hall.errors import DomainError, StoreError
 from hall.store import Store
+from hall.store.eventlog import iter_events
 from hall.store.migrate import HEAD, alembic_config
 from hall.store.projections import PROJECTION_KEYS, digest, rebuild
 from hall.store.schema import PROJECTIONS, metadata
@@ -77,6 +78,41 @@ def test_rebuild_gives_identical_tables(hall: Hall, clock) -> None:
         count = rebuild(conn)
     assert count == 6
     assert digest(hall.core.store.conn) == before
+
+
+
+def test_a_ticket_s_moves_heard_before_its_issue_are_projected_when_it_comes(
+        make_hall, clock) -> None:
+    """A store may hear a ticket's call and done before its issue (a hub's log, in the order
+    the terminals pushed: issue 29's soak). They are set aside, projected when the issue comes,
+    and a rebuild in the same log order ends in the same tables."""
+    from sync import local
+    from sync.wire import WireEvent
+
+    kiosk = make_hall("kiosk", terminal_id="K1")
+    ticket = kiosk.tickets.take(OP, "newborn").value
+    kiosk.tickets.call_next(OP, "1")
+    clock.advance(60)
+    kiosk.tickets.done(OP, ticket.id)
+    events = [WireEvent(event_id=e.event_id, hall_id=e.hall_id, terminal_id=e.terminal_id,
+                        terminal_seq=e.terminal_seq, hlc=e.hlc, type=e.type,
+                        schema_version=e.schema_version, payload=e.payload)
+              for e in iter_events(kiosk.core.store.conn)]
+    issue = [w for w in events if w.type == "TicketIssued"]
+    moves = [w for w in events if w.type in ("TicketCalled", "TicketDone")]
+    assert len(issue) == 1 and len(moves) == 2
+    hub = make_hall("hub", terminal_id="HUB")
+    with hub.core.write(source="sync") as conn:
+        local.absorb(conn, moves)
+    with hub.core.write(source="sync") as conn:
+        local.absorb(conn, [w for w in events if w not in moves])
+    seen = hub.tickets.get(ticket.id)
+    assert (seen.status, seen.window) == ("done", "1")
+    assert local.conflict_list(hub.core.store.conn) == []
+    before = digest(hub.core.store.conn)
+    with hub.core.write() as conn:
+        rebuild(conn)
+    assert digest(hub.core.store.conn) == before
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:

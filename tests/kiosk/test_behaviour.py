@@ -5,7 +5,7 @@ hidden gesture and the technician PIN (locked out by the core), restart."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from devices.emulators import people
 from tests.kiosk.conftest import ISSUER, PIN, Kiosk
@@ -181,3 +181,31 @@ def test_wrong_pins_are_locked_out_by_the_core(make_kiosk) -> None:  # type: ign
         kiosk.tap(w.maintenance.digit_buttons[digit])
     kiosk.qtbot.wait(300)
     assert not w.maintenance.panel.isVisible()
+
+
+def test_elder_mode_restyles_a_hidden_page_when_it_is_next_shown(make_kiosk, shell) -> None:  # type: ignore[no-untyped-def]
+    """The switch restyles the header and the page shown at once and leaves the application's
+    stylesheet alone (restyling every page stalled the kiosk 0.3–3.4 s in issue 29's soak); a
+    page hidden meanwhile shows the elder style when it is next shown."""
+    shell.theme.set_mode("normal")  # the session's theme: a test before may have left the
+    shell.theme.apply()  # application's sheet in elder mode (`kiosk --elder` starts so)
+    kiosk = make_kiosk()
+    w = kiosk.window
+    app_sheet = QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    normal, elder = (w.theme.tokens.for_mode(m).size("title") for m in ("normal", "elder"))
+    assert w.home.title.font().pixelSize() == w.rate.title.font().pixelSize() == normal
+    kiosk.tap(w.elder_button)
+    assert w.theme.elder
+    assert w.home.title.font().pixelSize() == elder  # the page shown, at once
+    assert w.elder_button.font().pixelSize() == w.theme.current.size("button")  # the header
+    assert w.rate.title.font().pixelSize() == normal  # hidden: nobody waits for it
+    assert QApplication.instance().styleSheet() == app_sheet  # type: ignore[union-attr]
+    kiosk.tap(w.home.rate_tile)
+    kiosk.on(w.rate)
+    assert w.rate.title.font().pixelSize() == elder
+    kiosk.tap(w.elder_button)  # and back: the page shown at once again
+    assert w.rate.title.font().pixelSize() == normal
+    assert w.home.title.font().pixelSize() == elder  # until it is shown again
+    kiosk.tap(w.home_button)
+    kiosk.on(w.home)
+    assert w.home.title.font().pixelSize() == normal

@@ -3,7 +3,7 @@ never showed (bench/soak_checks.py, on hand-made rows: no processes)."""
 
 from __future__ import annotations
 
-from bench.soak_checks import calls_missing, calls_per_hour, ticket_problems
+from bench.soak_checks import calls_missing, calls_per_hour, state_mismatches, ticket_problems
 
 
 def issued(event_id: str) -> tuple[str, str, str, dict[str, object]]:
@@ -35,3 +35,32 @@ def test_a_desk_that_stops_calling_for_a_hall_hour_is_named() -> None:
     assert table == {"desk1": [1, 1, 1], "desk2": [1, 0, 0]}
     assert idle == ["desk2 made no call in hall hour 1", "desk2 made no call in hall hour 2"]
     assert calls_per_hour(calls, ["desk1"], t0, speed, 2.1)[1] == []  # 0.1 h: not judged
+
+
+def test_stores_that_heard_the_same_events_of_a_ticket_must_show_it_alike() -> None:
+    """Issue 29's long runs: the hub's projection kept a ticket served at desk 1 waiting (it
+    heard the call and done before the issue) while every terminal showed it done. A store
+    that has not heard every event yet is not judged."""
+    states = {"hub": {"t1": "waiting", "t2": "done", "t3": "waiting"},
+              "desk1": {"t1": "done", "t2": "done", "t3": "done"}}
+    heard = {"hub": {"t1": frozenset({"i1", "c1", "d1"}), "t2": frozenset({"i2", "d2"}),
+                     "t3": frozenset({"i3"})},
+             "desk1": {"t1": frozenset({"i1", "c1", "d1"}), "t2": frozenset({"i2", "d2"}),
+                       "t3": frozenset({"i3", "c3", "d3"})}}
+    assert state_mismatches(states, heard) == ["t1: done at desk1, waiting at hub"]
+    states["hub"]["t1"] = "done"
+    assert state_mismatches(states, heard) == []
+
+
+def test_memory_growth_is_read_from_a_face_s_second_sample_in_one_life() -> None:
+    """A face restarted late in a hall hour warms up by the next sample: that is no growth
+    (the first long run of this round read 8–18 MB an hour so); a life's later hours are."""
+    from bench.soak_figures import targets
+
+    def row(hour: float, starts: int, rss: float) -> dict[str, object]:
+        return {"process": "screen", "hour": hour, "starts": starts, "rss_mb": rss}
+
+    rows = [row(0, 1, 120), row(1, 2, 118), row(2, 2, 136), row(3, 2, 137), row(4, 2, 139)]
+    assert targets(rows, ["screen"])["screen"]["rss_growth_mb_per_hour"] == 2.0
+    rows.append(row(5, 2, 149))
+    assert targets(rows, ["screen"])["screen"]["rss_ok"] is False

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from hall.errors import DomainError
 from sync import local
 from sync.errors import NetworkError
 from tests.conftest import OP
@@ -127,3 +130,41 @@ def test_a_late_offline_call_does_not_reopen_a_ticket_done_at_another_window(
     assert seen == {"kiosk": ("done", "1"), "d1": ("done", "1"), "d2": ("done", "1")}, seen
     for desk in (d1, d2):  # still told, not merged silently
         assert [c["kind"] for c in local.conflict_list(desk.hall.core.store.conn)] == ["call"]
+
+
+def test_a_move_the_hub_hears_before_its_ticket_s_issue_is_not_lost(
+        make_server, make_terminal) -> None:
+    """The soak (issue 29): with the hub away, desk 1 heard the kiosk's ticket through its peers
+    (sync/peering.py absorbs their pages), called it and finished it; back, desk 1 pushed its
+    call and done before the kiosk pushed the issue. The hub's projection took the moves of a
+    ticket it did not have (no row changed), then the issue: the ticket waited there for good,
+    the hub offered it to every F1 and each desk refused it ("当前状态下不能进行这一步",
+    illegal_transition) from hall hour 3 on. The moves are projected once the issue comes."""
+    from hall.store.eventlog import iter_events
+    from sync.wire import WireEvent
+
+    srv = make_server()
+    kiosk = make_terminal(srv.url, srv.token("H1", "K1"), "K1", lease_series=("A",))
+    d1 = make_terminal(srv.url, srv.token("H1", "D1"), "D1", lease_series=())
+    d2 = make_terminal(srv.url, srv.token("H1", "D2"), "D2", lease_series=())
+    kiosk.once()  # its number block, before the hub goes away
+    served = kiosk.hall.tickets.take(OP, "newborn").value
+    heard = [WireEvent(event_id=e.event_id, hall_id=e.hall_id, terminal_id=e.terminal_id,
+                       terminal_seq=e.terminal_seq, hlc=e.hlc, type=e.type,
+                       schema_version=e.schema_version, payload=e.payload)
+             for e in iter_events(kiosk.hall.core.store.conn) if e.terminal_id == "K1"]
+    with d1.hall.core.write(source="sync") as conn:  # the peer service's apply path
+        local.absorb(conn, heard)
+    assert d1.hall.tickets.call_next(OP, "1").value.id == served.id  # the hub away: local
+    d1.hall.tickets.done(OP, served.id)
+    d1.once()  # the hub back: desk 1's call and done reach it first
+    kiosk.once()  # then the issue
+    later = kiosk.hall.tickets.take(OP, "newborn").value
+    kiosk.once()
+    assert d2.call_next("2", OP).id == later.id  # not the ticket desk 1 served
+    with pytest.raises(DomainError) as refused:  # no offer of a served ticket to refuse
+        d1.call_next("1", OP)
+    assert refused.value.code == "nothing_waiting"
+    kiosk.once()
+    for store in (kiosk, d1, d2):  # d2 pulled the hub's log in its order: moves first
+        assert store.hall.tickets.get(served.id).status == "done"

@@ -1,7 +1,8 @@
 """A hall whose hub dies keeps one queue, through real processes on loopback: a hub, a kiosk and
 two desks each running `sync --forever`, a headless call screen; the hub killed with SIGKILL.
 Tickets reach both desks and the screen within 2 s, either desk calls them (the peers' rule:
-none called twice), every call is on the screen's log; the hub back, all converge (bench/peers.py measures how fast)."""
+none called twice), every call is on the screen's log; the hub back, all converge
+(bench/peers.py measures how fast)."""
 
 from __future__ import annotations
 
