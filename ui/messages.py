@@ -256,6 +256,20 @@ CATALOG: dict[str, str] = {
                                                  "processes; a hub runs as one."),
     "workers_sqlite": QT_TRANSLATE_NOOP("messages", "Several server processes need a PostgreSQL "
                                                     "database."),
+    "backup_folder_missing": QT_TRANSLATE_NOOP("messages", "The folder for the backup does not exist (is "
+                                                           "the USB stick plugged in?). Nothing was "
+                                                           "written."),
+    "directory_damaged": QT_TRANSLATE_NOOP("messages", "The saved list of halls and departments is damaged. "
+                                                       "Fetch it again from the platform."),
+    "database_unreachable": QT_TRANSLATE_NOOP("messages", "The database server does not answer. Check that "
+                                                          "it is running and reachable."),
+    "database_url": QT_TRANSLATE_NOOP("messages", "The database address is not one the server can use."),
+    "database_open": QT_TRANSLATE_NOOP("messages", "The server's database file cannot be opened."),
+    "server_running": QT_TRANSLATE_NOOP("messages", "Another server is already running on this data folder. "
+                                                    "Stop it first."),
+    "port_in_use": QT_TRANSLATE_NOOP("messages", "This port is already used by another program. Stop it or "
+                                                 "choose another port."),
+    "bad_host": QT_TRANSLATE_NOOP("messages", "This address does not belong to this computer."),
     "pool_sqlite": QT_TRANSLATE_NOOP("messages", "A connection pool size is only for a "
                                                  "PostgreSQL database."),
     "appointment_day": QT_TRANSLATE_NOOP("messages", "An appointment number is only for a time "

@@ -499,6 +499,38 @@
         <translation>多个服务器进程需要共用的数据库服务器，不能使用本机的文件数据库。</translation>
     </message>
     <message>
+        <source>The folder for the backup does not exist (is the USB stick plugged in?). Nothing was written.</source>
+        <translation>备份要存放的文件夹不存在（U盘是否已插好？），没有写入任何内容。</translation>
+    </message>
+    <message>
+        <source>The saved list of halls and departments is damaged. Fetch it again from the platform.</source>
+        <translation>本机保存的大厅和部门名录已损坏，请重新从平台获取。</translation>
+    </message>
+    <message>
+        <source>The database server does not answer. Check that it is running and reachable.</source>
+        <translation>数据库服务器没有响应，请检查它是否已启动、网络是否连通。</translation>
+    </message>
+    <message>
+        <source>The database address is not one the server can use.</source>
+        <translation>数据库地址写法不正确，服务器无法使用。</translation>
+    </message>
+    <message>
+        <source>The server's database file cannot be opened.</source>
+        <translation>服务器的数据库文件无法打开。</translation>
+    </message>
+    <message>
+        <source>Another server is already running on this data folder. Stop it first.</source>
+        <translation>这个数据目录已经有一个服务器在运行，请先停止它。</translation>
+    </message>
+    <message>
+        <source>This port is already used by another program. Stop it or choose another port.</source>
+        <translation>这个端口已被其他程序占用，请停止那个程序或换一个端口。</translation>
+    </message>
+    <message>
+        <source>This address does not belong to this computer.</source>
+        <translation>这个地址不属于本机。</translation>
+    </message>
+    <message>
         <source>A connection pool size is only for a PostgreSQL database.</source>
         <translation>连接池大小只适用于数据库服务器，本机的文件数据库不需要设置。</translation>
     </message>
